@@ -1,0 +1,249 @@
+"""Workspaces on SQLite files and in memory: pragmas, migrations, refusals."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import select, text
+
+from tests.conftest import pg_url
+from vfa.errors import NewerWorkspaceError, WorkspaceError
+from vfa.storage import engine as engine_module
+from vfa.storage.engine import make_engine, resolve_target
+from vfa.storage.models import Annotation, Case, Clip, CodingRun, Coder, Role, Scheme, Session
+from vfa.storage.workspace import alembic_config, head_revision, open_workspace
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _pragma(ws, name: str):
+    with ws.engine.connect() as conn:
+        return conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+
+
+def test_a_file_workspace_has_wal_foreign_keys_and_a_busy_timeout(tmp_path):
+    ws = open_workspace(tmp_path / "a.vfa")
+    try:
+        assert _pragma(ws, "journal_mode") == "wal"
+        assert _pragma(ws, "foreign_keys") == 1
+        assert _pragma(ws, "busy_timeout") == engine_module.BUSY_TIMEOUT_MS
+        assert _pragma(ws, "synchronous") == 1  # NORMAL
+        assert ws.name == "a"
+        assert ws.backup_path is None
+    finally:
+        ws.close()
+
+
+def test_an_in_memory_workspace_keeps_its_data_across_sessions():
+    ws = open_workspace("sqlite://")
+    with ws.sessions.begin() as db:
+        db.add(Case(code="FAM-1"))
+    with ws.sessions() as db:
+        assert db.scalars(select(Case.code)).all() == ["FAM-1"]
+    assert _pragma(ws, "foreign_keys") == 1
+    ws.close()
+
+
+def test_foreign_keys_are_enforced(workspace):
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError), workspace.sessions.begin() as db:
+        db.add(Session(case_id=999, label="orphan"))
+
+
+def test_default_workspace_is_in_the_user_data_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("VFA_WORKSPACE", str(tmp_path / "mine.vfa"))
+    url, path = resolve_target(None)
+    assert path == tmp_path / "mine.vfa"
+    assert url == f"sqlite:///{tmp_path / 'mine.vfa'}"
+
+
+def test_a_url_is_passed_through():
+    assert resolve_target("postgresql+psycopg://u@h/db") == ("postgresql+psycopg://u@h/db", None)
+
+
+def test_reopening_keeps_data_and_makes_no_backup(tmp_path):
+    path = tmp_path / "w.vfa"
+    ws = open_workspace(path)
+    with ws.sessions.begin() as db:
+        db.add(Case(code="FAM-2"))
+    ws.close()
+    ws = open_workspace(path)
+    with ws.sessions() as db:
+        assert db.scalars(select(Case.code)).all() == ["FAM-2"]
+    assert ws.backup_path is None
+    ws.close()
+
+
+def _workspace_at_first_revision(path: Path) -> None:
+    """A workspace as VFA's first schema wrote it, with a clip and its coding."""
+    eng = make_engine(f"sqlite:///{path}")
+    cfg = alembic_config()
+    with eng.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.commit()
+    with eng.begin() as conn:
+        conn.execute(text("INSERT INTO \"case\" (id, code, created_at) VALUES (1, 'FAM-9', '2026-01-01')"))
+        conn.execute(text("INSERT INTO session (id, case_id, label) VALUES (1, 1, 'Visit 1')"))
+        conn.execute(text(
+            "INSERT INTO clip (id, session_id, path, fingerprint, file_size, file_mtime_ns, "
+            "duration_ms, frame_count, fps, vfr, width, height, has_audio, codec, frame_table, "
+            "added_at) VALUES (1, 1, '/v/a.mp4', 'f', 1, 1, 1000, 25, 25, 0, 640, 360, 1, "
+            "'h264', x'00', '2026-01-01')"))
+        conn.execute(text("INSERT INTO coder (id, name, role) VALUES (1, 'Ann', 'coder')"))
+        conn.execute(text(
+            "INSERT INTO scheme (id, scheme_key, version, content_hash, name, content) "
+            "VALUES (1, 'kips', '1', 'h', 'KIPS', '{}')"))
+        conn.execute(text(
+            "INSERT INTO coding_run (id, clip_id, scheme_id, coder_id, status, blind, created_at)"
+            " VALUES (1, 1, 1, 1, 'assigned', 0, '2026-01-01')"))
+        for i in range(3):
+            conn.execute(text(
+                "INSERT INTO annotation (run_id, code, start_ms, end_ms, start_frame, end_frame,"
+                f" modifiers, created_at) VALUES (1, 'look', {i * 40}, {i * 40}, {i}, {i}, '{{}}',"
+                " '2026-01-01')"))
+    eng.dispose()
+
+
+def test_migration_backs_up_first_and_keeps_child_rows(tmp_path):
+    path = tmp_path / "old.vfa"
+    _workspace_at_first_revision(path)
+    ws = open_workspace(path)
+    try:
+        assert ws.backup_path is not None and ws.backup_path.exists()
+        with closing(sqlite3.connect(ws.backup_path)) as bak:
+            assert bak.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+            assert bak.execute("SELECT count(*) FROM annotation").fetchone() == (3,)
+        with ws.sessions() as db:
+            clip = db.get(Clip, 1)
+            assert clip is not None and clip.rotation == 0
+            # the clip table was rebuilt: with foreign keys on, this would cascade to zero
+            assert len(db.scalars(select(Annotation)).all()) == 3
+            assert db.get(CodingRun, 1) is not None
+        with ws.engine.connect() as conn:
+            version = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        assert version == head_revision()
+        assert _pragma(ws, "foreign_keys") == 1
+    finally:
+        ws.close()
+
+
+def test_a_migration_that_breaks_references_is_rolled_back(tmp_path):
+    path = tmp_path / "broken.vfa"
+    _workspace_at_first_revision(path)
+    with closing(sqlite3.connect(path)) as raw, raw:  # an orphan row, as an old bug might have left
+        raw.execute("PRAGMA foreign_keys=OFF")
+        raw.execute("INSERT INTO session (id, case_id, label) VALUES (7, 42, 'orphan')")
+    with pytest.raises(WorkspaceError, match="broken references") as err:
+        open_workspace(path)
+    assert str(path) in str(err.value)
+    with closing(sqlite3.connect(path)) as raw, raw:
+        assert raw.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert raw.execute("SELECT count(*) FROM annotation").fetchone() == (3,)
+
+
+def test_a_workspace_from_a_newer_vfa_is_refused_untouched(tmp_path):
+    path = tmp_path / "new.vfa"
+    open_workspace(path).close()
+    with closing(sqlite3.connect(path)) as raw, raw:
+        raw.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    before = _digest(path)
+    with pytest.raises(NewerWorkspaceError) as err:
+        open_workspace(path)
+    assert str(path) in str(err.value)
+    assert "newer version of VFA" in str(err.value)
+    assert _digest(path) == before
+
+
+def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path):
+    path = tmp_path / "notes.vfa"
+    path.write_text("these are my notes, not a database\n" * 100)
+    before = _digest(path)
+    with pytest.raises(WorkspaceError) as err:
+        open_workspace(path)
+    assert str(path) in str(err.value)
+    assert _digest(path) == before
+
+
+def test_another_applications_database_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    with closing(sqlite3.connect(path)) as raw, raw:
+        raw.execute("CREATE TABLE invoices (id INTEGER)")
+    with pytest.raises(WorkspaceError, match="not a VFA workspace"):
+        open_workspace(path)
+
+
+def test_a_read_only_workspace_is_refused(tmp_path):
+    import os
+
+    if os.geteuid() == 0:
+        pytest.skip("root can write to read-only files")
+    path = tmp_path / "ro.vfa"
+    open_workspace(path).close()
+    path.chmod(0o444)
+    with pytest.raises(WorkspaceError, match="read-only"):
+        open_workspace(path)
+
+
+def test_a_locked_workspace_gives_a_clear_message(tmp_path, monkeypatch):
+    path = tmp_path / "locked.vfa"
+    _workspace_at_first_revision(path)  # opening it must write (migrate), so it needs the lock
+    monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 300)
+    holder = sqlite3.connect(path, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    release = threading.Event()
+    try:
+        with pytest.raises(WorkspaceError) as err:
+            open_workspace(path)
+        assert str(path) in str(err.value)
+        assert "locked" in str(err.value)
+    finally:
+        release.set()
+        holder.rollback()
+        holder.close()
+    with closing(sqlite3.connect(path)) as raw, raw:  # the failed open changed nothing
+        assert raw.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+
+
+def test_a_folder_is_not_a_workspace(tmp_path):
+    with pytest.raises(WorkspaceError, match="folder"):
+        open_workspace(tmp_path)
+
+
+@pytest.mark.skipif(pg_url() is None, reason="no PostgreSQL server (set VFA_TEST_PG_URL)")
+def test_the_same_models_and_migrations_run_on_postgresql():
+    from sqlalchemy import create_engine
+
+    url = pg_url()
+    eng = create_engine(url)
+    with eng.begin() as conn:  # start from an empty database
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    eng.dispose()
+    ws = open_workspace(url)
+    try:
+        assert ws.path is None
+        with ws.sessions.begin() as db:
+            case = Case(code="TEAM-1")
+            db.add(case)
+            db.flush()
+            db.add(Session(case_id=case.id, label="Visit 1"))
+            db.add(Coder(name="Ann", role=Role.SUPERVISOR))
+            db.add(Scheme(scheme_key="kips", version="1", content_hash="h", name="KIPS",
+                          content={"items": 12}))
+        with ws.sessions() as db:
+            assert db.scalar(select(Coder.role)) is Role.SUPERVISOR
+            assert db.scalar(select(Scheme.content)) == {"items": 12}
+    finally:
+        ws.close()
+    again = open_workspace(url)  # reopening a current schema does nothing
+    assert again.backup_path is None
+    again.close()

@@ -1,0 +1,67 @@
+"""Composition root: settings, player backend, main window."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+
+from vfa.storage.engine import default_workspace_path
+
+
+def prepare_platform(backend: str) -> None:
+    """Before QApplication: libVLC cannot embed into a Wayland surface, so use XWayland."""
+    if (
+        sys.platform.startswith("linux")
+        and backend != "qt"
+        and os.environ.get("WAYLAND_DISPLAY")
+        and os.environ.get("DISPLAY")
+        and not os.environ.get("QT_QPA_PLATFORM")
+    ):
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+
+
+def build_window(backend: str | None = None):  # type: ignore[no-untyped-def]
+    """Create the main window with its player (QApplication must exist)."""
+    from vfa.player.factory import create_player
+    from vfa.ui.main_window import AppContext, MainWindow
+    from vfa.ui.settings import Settings
+
+    settings = Settings()
+    player, note = create_player(backend or settings.get("player/backend"))
+    return MainWindow(AppContext(settings, player, note))
+
+
+def initial_action(window, target: str | None, demo: bool) -> Callable[[], None]:  # type: ignore[no-untyped-def]
+    """What to show first: the demo, a named workspace, the last one, or the welcome view."""
+    if demo:
+        return lambda: window.open_demo(target)
+    if target:
+        return lambda: window.open_workspace_at(target)
+    last = window.ctx.settings.get("workspace/last")
+    if last and ("://" in last or os.path.exists(last)):
+        return lambda: window.open_workspace_at(last)
+    if default_workspace_path().exists():
+        return lambda: window.open_workspace_at(str(default_workspace_path()))
+    return window.show_welcome
+
+
+def run_gui(target: str | None = None, *, demo: bool = False) -> int:
+    """Start the desktop application; returns its exit status."""
+    from vfa.ui.settings import Settings
+
+    prepare_platform(os.environ.get("VFA_PLAYER") or str(Settings().get("player/backend")))
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("VFA")
+    app.setOrganizationName("VFA")
+    window = build_window(os.environ.get("VFA_PLAYER"))
+    window.show()
+    QTimer.singleShot(0, initial_action(window, target, demo))
+    status = app.exec()
+    release = getattr(window.ctx.player, "release", None)
+    if release is not None:
+        release()
+    return int(status)

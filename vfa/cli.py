@@ -1,0 +1,196 @@
+"""The ``vfa`` command: the GUI launcher and batch subcommands over the services."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from vfa.errors import VfaError
+
+
+def _emit(args: argparse.Namespace, data: Any, text: Callable[[Any], str]) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(data, indent=1, default=str))
+    else:
+        print(text(data))
+
+
+def _workspace(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from vfa.services.workspaces import open_workspace
+
+    return open_workspace(args.workspace)
+
+
+def cmd_probe(args: argparse.Namespace) -> int:
+    from vfa.media.probe import probe
+
+    result = probe(args.file).summary()
+    result.pop("path")
+    _emit(args, result, lambda d: "\n".join(f"{k}: {v}" for k, v in d.items()))
+    return 0
+
+
+def cmd_clip_add(args: argparse.Namespace) -> int:
+    from vfa.services.clips import add_clip
+
+    date = dt.date.fromisoformat(args.date) if args.date else None
+    ws = _workspace(args)
+    try:
+        added = add_clip(ws, args.file, args.case, args.session, context=args.context,
+                         date=date, cycle=args.cycle)
+    finally:
+        ws.close()
+    data = {"case_id": added.case_id, "session_id": added.session_id, "clip_id": added.clip_id}
+    _emit(args, data, lambda d: f"clip {d['clip_id']} in {args.case} / {args.session}"
+          + (" (already present)" if added.already_present else ""))
+    return 0
+
+
+def cmd_clip_list(args: argparse.Namespace) -> int:
+    from vfa.services.clips import catalog
+
+    ws = _workspace(args)
+    try:
+        cases = catalog(ws)
+    finally:
+        ws.close()
+    data = [{"case": c.code, "session": s.label, "clip_id": k.id, "name": k.name,
+             "duration_ms": k.duration_ms} for c in cases for s in c.sessions for k in s.clips]
+    _emit(args, data, lambda d: "\n".join(
+        f"{r['clip_id']:>5}  {r['case']} / {r['session']} / {r['name']}" for r in d) or "no clips")
+    return 0
+
+
+def cmd_clip_check(args: argparse.Namespace) -> int:
+    from vfa.services.clips import ClipState, check_all
+
+    ws = _workspace(args)
+    try:
+        checks = check_all(ws)
+    finally:
+        ws.close()
+    data = [{"clip_id": c.clip_id, "path": c.path, "state": c.state.value, "message": c.message}
+            for c in checks]
+    _emit(args, data, lambda d: "\n".join(f"{r['state']:>8}  {r['message']}" for r in d)
+          or "no clips")
+    return 1 if any(c.state is not ClipState.OK for c in checks) else 0
+
+
+def cmd_clip_relink(args: argparse.Namespace) -> int:
+    from vfa.services.clips import relink
+
+    ws = _workspace(args)
+    try:
+        found = relink(ws, args.folder)
+    finally:
+        ws.close()
+    data = [{"clip_id": c.clip_id, "path": c.path} for c in found]
+    _emit(args, data, lambda d: "\n".join(f"relinked clip {r['clip_id']}: {r['path']}" for r in d)
+          or "no missing clip was found there")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from vfa.services.clips import catalog
+    from vfa.services.workspaces import open_demo
+
+    if args.open:  # the window shows at once and prepares the demo with a progress bar
+        from vfa.app import run_gui
+
+        return run_gui(args.workspace, demo=True)
+    ws = open_demo(args.workspace)
+    try:
+        clip_id = next(k.id for c in catalog(ws) for s in c.sessions for k in s.clips)
+        location = ws.label
+    finally:
+        ws.close()
+    _emit(args, {"workspace": location, "clip_id": clip_id},
+          lambda d: f"demo workspace ready: {d['workspace']}")
+    return 0
+
+
+def cmd_workspace_info(args: argparse.Namespace) -> int:
+    from vfa.services.workspaces import workspace_summary
+
+    ws = _workspace(args)
+    try:
+        data = workspace_summary(ws)
+    finally:
+        ws.close()
+    _emit(args, data, lambda d: "\n".join(f"{k}: {v}" for k, v in d.items()))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vfa", description="Video Feedback Annotator. Without a subcommand: the desktop app.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--workspace", metavar="PATH_OR_URL",
+                        help="a workspace file or SQLAlchemy URL (default: your workspace)")
+    parser.add_argument("--workspace", metavar="PATH_OR_URL", help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_: str,
+            parent: Any = sub, json_out: bool = True) -> argparse.ArgumentParser:
+        p = parent.add_parser(name, parents=[common], help=help_, description=help_)
+        if json_out:
+            p.add_argument("--json", action="store_true", help="print JSON")
+        p.set_defaults(func=func)
+        return p
+
+    p = add("probe", cmd_probe, "show a video file's facts (duration, frames, rate, size)")
+    p.add_argument("file")
+    p = add("demo", cmd_demo, "create the demo workspace (default: the demo workspace file)")
+    p.add_argument("--open", action="store_true", help="then open it in the desktop app")
+    p = add("gui", lambda a: _gui(a), "open the desktop app", json_out=False)
+
+    clip = sub.add_parser("clip", help="add, list, check and relink clips")
+    clip_sub = clip.add_subparsers(dest="clip_command", metavar="ACTION", required=True)
+    p = add("add", cmd_clip_add, "add a video to a case and session (created when new)",
+            clip_sub)
+    p.add_argument("file")
+    p.add_argument("--case", required=True, help="pseudonymous case code, e.g. FAM-017")
+    p.add_argument("--session", required=True, help="session label, e.g. 'Visit 1'")
+    p.add_argument("--context", help="play, mealtime, …")
+    p.add_argument("--date", help="filming date, YYYY-MM-DD")
+    p.add_argument("--cycle", type=int, help="intervention cycle number")
+    add("list", cmd_clip_list, "list the workspace's clips", clip_sub)
+    add("check", cmd_clip_check, "report missing or changed clip files (exit 1 if any)",
+        clip_sub)
+    p = add("relink", cmd_clip_relink, "find moved clips in FOLDER by content fingerprint",
+            clip_sub)
+    p.add_argument("folder")
+
+    ws = sub.add_parser("workspace", help="workspace facts")
+    ws_sub = ws.add_subparsers(dest="ws_command", metavar="ACTION", required=True)
+    add("info", cmd_workspace_info, "name, location, schema and counts", ws_sub)
+    return parser
+
+
+def _gui(args: argparse.Namespace) -> int:
+    from vfa.app import run_gui
+
+    return run_gui(args.workspace)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        return _gui(args)
+    try:
+        return int(args.func(args))
+    except VfaError as exc:
+        print(f"vfa: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # e.g. a malformed --date
+        print(f"vfa: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

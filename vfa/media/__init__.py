@@ -1,0 +1,1 @@
+"""Media access without Qt: probing, fingerprints, generated clips."""

@@ -1,0 +1,1 @@
+"""Playback behind one protocol: a libVLC backend and a QtMultimedia backend."""

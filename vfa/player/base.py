@@ -1,0 +1,140 @@
+"""The Player protocol: what the UI may ask of a playback backend.
+
+Backends re-emit their engine's events as these Qt signals on the GUI thread; the UI
+never talks to libVLC or QMediaPlayer directly.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
+
+
+class PlayerState(enum.Enum):
+    EMPTY = "empty"
+    PAUSED = "paused"
+    PLAYING = "playing"
+    ENDED = "ended"
+    ERROR = "error"
+
+
+class Player(QObject):
+    """Abstract playback backend. Positions are milliseconds of media time."""
+
+    position_changed = Signal(int)
+    state_changed = Signal(object)  # PlayerState
+    error = Signal(str)
+
+    name = "abstract"
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._state = PlayerState.EMPTY
+        self._rate = 1.0
+
+    # the surface the backend draws into; the UI places it in its layout
+    def widget(self) -> QWidget:
+        raise NotImplementedError
+
+    def open(self, path: str, duration_ms: int) -> None:
+        """Load a file, paused at its first frame."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Stop and release the file."""
+        raise NotImplementedError
+
+    def play(self) -> None:
+        raise NotImplementedError
+
+    def pause(self) -> None:
+        raise NotImplementedError
+
+    def seek(self, position_ms: int) -> None:
+        raise NotImplementedError
+
+    def position(self) -> int:
+        """The current playhead in ms (interpolated while playing)."""
+        raise NotImplementedError
+
+    def set_rate(self, rate: float) -> None:
+        self._rate = rate
+
+    def rate(self) -> float:
+        return self._rate
+
+    def state(self) -> PlayerState:
+        return self._state
+
+    def toggle(self) -> None:
+        """Play when paused, pause when playing."""
+        if self._state is PlayerState.PLAYING:
+            self.pause()
+        elif self._state is not PlayerState.EMPTY:
+            self.play()
+
+    def _set_state(self, state: PlayerState) -> None:
+        if state is not self._state:
+            self._state = state
+            self.state_changed.emit(state)
+
+
+class ClockInterpolator:
+    """Smooth playhead from a coarse backend clock: last reading + elapsed x rate.
+
+    libVLC's clock changes about 4 times a second; interpolating from the moment of the
+    last change keeps the playhead within a frame or two of the picture.
+    """
+
+    def __init__(self) -> None:
+        self._base_ms = 0
+        self._base_t = time.monotonic()
+        self._running = False
+        self.rate = 1.0
+
+    def reset(self, position_ms: int, running: bool) -> None:
+        self._base_ms = position_ms
+        self._base_t = time.monotonic()
+        self._running = running
+
+    def update(self, reported_ms: int) -> None:
+        """A new reading from the backend clock."""
+        now = self.position()
+        # ignore readings that would step back a little: the clock lags the picture
+        if not self._running or reported_ms > now or now - reported_ms > 300:
+            self._base_ms = reported_ms
+            self._base_t = time.monotonic()
+
+    def position(self) -> int:
+        if not self._running:
+            return self._base_ms
+        return self._base_ms + int((time.monotonic() - self._base_t) * 1000 * self.rate)
+
+
+class TickingPlayer(Player):
+    """A backend whose playhead is emitted by a ~60 Hz timer while playing."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._clock = ClockInterpolator()
+        self._duration_ms = 0
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(16)
+        self._ticker.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        self.position_changed.emit(self.position())
+
+    def position(self) -> int:
+        pos = self._clock.position()
+        return min(pos, self._duration_ms) if self._duration_ms else pos
+
+    def _set_state(self, state: PlayerState) -> None:
+        if state is PlayerState.PLAYING:
+            self._ticker.start()
+        else:
+            self._ticker.stop()
+        super()._set_state(state)

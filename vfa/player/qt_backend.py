@@ -1,0 +1,141 @@
+"""QtMultimedia backend (FFmpeg inside the PySide6 wheel): fallback and test backend."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QObject, QRectF, Qt, QUrl
+from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
+from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoFrame, QVideoSink
+from PySide6.QtWidgets import QWidget
+
+from vfa.player.base import PlayerState, TickingPlayer
+
+
+class VideoCanvas(QWidget):
+    """Paints the latest frame, letterboxed, keeping its aspect ratio."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._image = QImage()
+        self.setMinimumSize(160, 90)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+
+    def set_image(self, image: QImage) -> None:
+        self._image = image
+        self.update()
+
+    def image(self) -> QImage:
+        return self._image
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("black"))
+        if not self._image.isNull():
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawImage(fit_rect(self._image.size(), self.size()), self._image)
+        painter.end()
+
+
+def fit_rect(image_size, widget_size) -> QRectF:  # type: ignore[no-untyped-def]
+    """The largest rectangle of the image's aspect ratio centred in the widget."""
+    iw, ih = image_size.width(), image_size.height()
+    ww, wh = widget_size.width(), widget_size.height()
+    if iw <= 0 or ih <= 0:
+        return QRectF(0, 0, ww, wh)
+    scale = min(ww / iw, wh / ih)
+    w, h = iw * scale, ih * scale
+    return QRectF((ww - w) / 2, (wh - h) / 2, w, h)
+
+
+class QtPlayer(TickingPlayer):
+    """Playback through QMediaPlayer; each frame reports its exact pts."""
+
+    name = "qt"
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._player = QMediaPlayer(self)
+        self._sink = QVideoSink(self)
+        self._player.setVideoSink(self._sink)
+        self._audio: QAudioOutput | None = None
+        if not os.environ.get("VFA_NO_AUDIO"):
+            self._audio = QAudioOutput(self)
+            self._player.setAudioOutput(self._audio)
+        self._canvas = VideoCanvas()
+        self._sink.videoFrameChanged.connect(self._on_frame)
+        self._player.errorOccurred.connect(self._on_error)
+        self._player.mediaStatusChanged.connect(self._on_status)
+        self._path = ""
+
+    def widget(self) -> QWidget:
+        return self._canvas
+
+    def open(self, path: str, duration_ms: int) -> None:
+        self._path = path
+        self._duration_ms = duration_ms
+        self._clock.reset(0, running=False)
+        self._player.setSource(QUrl.fromLocalFile(path))
+        self._player.setPlaybackRate(self._rate)
+        self._player.pause()
+        self._set_state(PlayerState.PAUSED)
+        self.position_changed.emit(0)
+
+    def close(self) -> None:
+        self._player.stop()
+        self._player.setSource(QUrl())
+        self._canvas.set_image(QImage())
+        self._set_state(PlayerState.EMPTY)
+
+    def play(self) -> None:
+        if self._state is PlayerState.EMPTY:
+            return
+        if self._state is PlayerState.ENDED:
+            self._player.setPosition(0)
+            self._clock.reset(0, running=True)
+        else:
+            self._clock.reset(self._clock.position(), running=True)
+        self._player.play()
+        self._set_state(PlayerState.PLAYING)
+
+    def pause(self) -> None:
+        if self._state is not PlayerState.PLAYING:
+            return
+        self._player.pause()
+        self._clock.reset(self.position(), running=False)
+        self._set_state(PlayerState.PAUSED)
+        self.position_changed.emit(self.position())
+
+    def seek(self, position_ms: int) -> None:
+        if self._state is PlayerState.EMPTY:
+            return
+        position_ms = max(0, min(position_ms, self._duration_ms))
+        if self._state is PlayerState.ENDED:
+            self._player.pause()
+            self._set_state(PlayerState.PAUSED)
+        self._player.setPosition(position_ms)
+        self._clock.reset(position_ms, running=self._state is PlayerState.PLAYING)
+        self.position_changed.emit(position_ms)
+
+    def set_rate(self, rate: float) -> None:
+        super().set_rate(rate)
+        self._clock.reset(self._clock.position(), self._state is PlayerState.PLAYING)
+        self._clock.rate = rate
+        self._player.setPlaybackRate(rate)
+
+    def _on_frame(self, frame: QVideoFrame) -> None:
+        if not frame.isValid():
+            return
+        self._canvas.set_image(frame.toImage())
+        if self._state is PlayerState.PLAYING:
+            self._clock.update(frame.startTime() // 1000)
+
+    def _on_status(self, status: QMediaPlayer.MediaStatus) -> None:
+        if status == QMediaPlayer.MediaStatus.EndOfMedia:
+            self._clock.reset(self._duration_ms, running=False)
+            self._set_state(PlayerState.ENDED)
+            self.position_changed.emit(self._duration_ms)
+
+    def _on_error(self, _error: QMediaPlayer.Error, message: str) -> None:
+        self._set_state(PlayerState.ERROR)
+        self.error.emit(f"{self._path}: {message or 'Qt Multimedia could not play this file'}")

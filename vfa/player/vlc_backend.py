@@ -1,0 +1,203 @@
+"""libVLC backend, embedded in a native child window of the main window.
+
+libVLC calls its event callbacks on its own threads: they only re-emit Qt signals
+(queued onto the GUI thread) and never call back into libVLC.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QFrame, QWidget
+
+from vfa.player.base import PlayerState, TickingPlayer
+
+BASE_ARGS = [
+    "--no-xlib",
+    "--no-video-title-show",
+    "--no-mouse-events",
+    "--no-keyboard-events",
+    "--no-metadata-network-access",
+    "--no-stats",
+    "--quiet",
+]
+
+
+def _vlc_args() -> list[str]:
+    return BASE_ARGS + shlex.split(os.environ.get("VFA_VLC_ARGS", ""))
+
+
+def vlc_status() -> tuple[Any | None, str]:
+    """(a vlc.Instance or None, a sentence saying why not)."""
+    try:
+        import vlc
+    except (ImportError, OSError) as exc:
+        return None, f"python-vlc cannot be loaded ({exc})"
+    try:
+        version = vlc.libvlc_get_version()
+    except (NameError, OSError, AttributeError) as exc:
+        return None, f"libVLC is not installed ({type(exc).__name__})"
+    try:
+        instance = vlc.Instance(_vlc_args())
+    except (NameError, OSError, AttributeError) as exc:  # pragma: no cover
+        return None, f"libVLC failed to start ({exc})"
+    if instance is None:
+        return None, (f"libVLC {version.decode(errors='replace')} is installed but its plugins "
+                      "are missing (install vlc-plugin-base and vlc-plugin-video-output)")
+    return instance, f"libVLC {version.decode(errors='replace')}"
+
+
+class VideoSurface(QFrame):
+    """A native child window for libVLC to draw into."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_NativeWindow)
+        self.setAttribute(Qt.WidgetAttribute.WA_DontCreateNativeAncestors)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, Qt.GlobalColor.black)
+        self.setPalette(palette)
+        self.setAutoFillBackground(True)
+        self.setMinimumSize(160, 90)
+
+
+class _Bridge(QObject):
+    """Carries libVLC events from its threads to the GUI thread."""
+
+    time_changed = Signal(int)
+    event = Signal(str)
+
+
+class VlcPlayer(TickingPlayer):
+    """Playback through libVLC (broad codec support, pitch-preserving slow motion)."""
+
+    name = "vlc"
+
+    def __init__(self, instance: Any, parent: QObject | None = None) -> None:
+        import vlc
+
+        super().__init__(parent)
+        self._vlc = vlc
+        self._instance = instance
+        self._mp = instance.media_player_new()
+        self._surface = VideoSurface()
+        self._attached = False
+        self._bridge = _Bridge()
+        self._bridge.time_changed.connect(self._on_time, Qt.ConnectionType.QueuedConnection)
+        self._bridge.event.connect(self._on_event, Qt.ConnectionType.QueuedConnection)
+        events = self._mp.event_manager()
+        et = vlc.EventType
+        # keep references: python-vlc does not, and a collected callback crashes libVLC
+        self._callbacks = {
+            et.MediaPlayerTimeChanged: lambda e: self._bridge.time_changed.emit(
+                int(e.u.new_time)
+            ),
+            et.MediaPlayerPlaying: lambda e: self._bridge.event.emit("playing"),
+            et.MediaPlayerPaused: lambda e: self._bridge.event.emit("paused"),
+            et.MediaPlayerEndReached: lambda e: self._bridge.event.emit("ended"),
+            et.MediaPlayerEncounteredError: lambda e: self._bridge.event.emit("error"),
+        }
+        for kind, callback in self._callbacks.items():
+            events.event_attach(kind, callback)
+        self._path = ""
+
+    def widget(self) -> QWidget:
+        return self._surface
+
+    def _attach(self) -> None:
+        if self._attached:
+            return
+        wid = int(self._surface.winId())
+        if sys.platform.startswith("win"):
+            self._mp.set_hwnd(wid)
+        elif sys.platform == "darwin":
+            self._mp.set_nsobject(wid)
+        else:
+            self._mp.set_xwindow(wid)
+        self._attached = True
+
+    def open(self, path: str, duration_ms: int) -> None:
+        self._attach()
+        self._path = path
+        self._duration_ms = duration_ms
+        media = self._instance.media_new_path(path)
+        media.add_option(":start-paused")
+        self._mp.set_media(media)
+        media.release()
+        self._mp.set_rate(self._rate)
+        self._clock.reset(0, running=False)
+        self._mp.play()  # starts paused on the first frame
+        self._set_state(PlayerState.PAUSED)
+        self.position_changed.emit(0)
+
+    def close(self) -> None:
+        self._mp.stop()
+        self._path = ""
+        self._set_state(PlayerState.EMPTY)
+
+    def play(self) -> None:
+        if self._state is PlayerState.EMPTY:
+            return
+        if self._state is PlayerState.ENDED:
+            self._mp.stop()
+            self._mp.play()
+            self._mp.set_time(0)
+            self._clock.reset(0, running=True)
+        else:
+            self._clock.reset(self._clock.position(), running=True)
+            self._mp.set_pause(0)
+        self._set_state(PlayerState.PLAYING)
+
+    def pause(self) -> None:
+        if self._state is not PlayerState.PLAYING:
+            return
+        self._mp.set_pause(1)
+        self._clock.reset(self.position(), running=False)
+        self._set_state(PlayerState.PAUSED)
+        self.position_changed.emit(self.position())
+
+    def seek(self, position_ms: int) -> None:
+        if self._state is PlayerState.EMPTY:
+            return
+        position_ms = max(0, min(position_ms, self._duration_ms))
+        if self._state is PlayerState.ENDED:
+            self._mp.stop()
+            self._mp.play()
+            self._mp.set_pause(1)
+            self._set_state(PlayerState.PAUSED)
+        self._mp.set_time(position_ms)
+        self._clock.reset(position_ms, running=self._state is PlayerState.PLAYING)
+        self.position_changed.emit(position_ms)
+
+    def set_rate(self, rate: float) -> None:
+        super().set_rate(rate)
+        self._clock.reset(self._clock.position(), self._state is PlayerState.PLAYING)
+        self._clock.rate = rate
+        self._mp.set_rate(rate)
+
+    def _on_time(self, t_ms: int) -> None:
+        if self._state is PlayerState.PLAYING:
+            self._clock.update(t_ms)
+
+    def _on_event(self, kind: str) -> None:
+        if kind == "ended":
+            self._clock.reset(self._duration_ms, running=False)
+            self._set_state(PlayerState.ENDED)
+            self.position_changed.emit(self._duration_ms)
+        elif kind == "error":
+            self._set_state(PlayerState.ERROR)
+            self.error.emit(f"{self._path}: libVLC could not play this file")
+
+    def release(self) -> None:
+        """Free libVLC resources (at application exit)."""
+        events = self._mp.event_manager()
+        for kind in self._callbacks:
+            events.event_detach(kind)
+        self._mp.stop()
+        self._mp.release()

@@ -1,0 +1,1 @@
+"""One function per user operation; owns transactions and the audit trail. No Qt."""

@@ -1,0 +1,42 @@
+"""Opening workspaces, the demo workspace included."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from vfa.services.demo import create_demo
+from vfa.storage.engine import default_workspace_path
+from vfa.storage.models import Case, Clip, Session
+from vfa.storage.workspace import Workspace, head_revision, open_workspace
+
+__all__ = ["demo_workspace_path", "open_demo", "open_workspace", "workspace_summary"]
+
+
+def demo_workspace_path() -> Path:
+    """The demo workspace lives beside the user's own workspace, never inside it."""
+    return default_workspace_path().with_name("demo.vfa")
+
+
+def open_demo(
+    target: str | os.PathLike[str] | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> Workspace:
+    """Open (creating when needed) a workspace holding the demo case and its clip."""
+    ws = open_workspace(target or demo_workspace_path(), name=None)
+    create_demo(ws, progress=progress)
+    return ws
+
+
+def workspace_summary(ws: Workspace) -> dict[str, object]:
+    """Name, location, schema and counts, for ``vfa workspace info``."""
+    with ws.sessions() as db:
+        counts = {
+            "cases": db.scalar(select(func.count()).select_from(Case)),
+            "sessions": db.scalar(select(func.count()).select_from(Session)),
+            "clips": db.scalar(select(func.count()).select_from(Clip)),
+        }
+    return {"name": ws.name, "location": ws.label, "schema": head_revision(), **counts}

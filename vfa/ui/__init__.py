@@ -1,0 +1,1 @@
+"""PySide6 widgets: thin shells over the services."""

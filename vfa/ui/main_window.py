@@ -1,0 +1,366 @@
+"""The main window: assembles the browser, the player and (later) annotation panes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+import vfa
+from vfa.errors import VfaError
+from vfa.player.base import Player
+from vfa.services import clips as clip_service
+from vfa.services import workspaces
+from vfa.storage.workspace import Workspace
+from vfa.ui.actions import build_actions
+from vfa.ui.browser import ClipBrowser
+from vfa.ui.dialogs import AddClipDialog, SettingsDialog
+from vfa.ui.player_view import PlayerView
+from vfa.ui.settings import Settings
+from vfa.ui.tasks import TaskContext, run_task
+from vfa.ui.welcome import WelcomeView
+
+VIDEO_FILTER = "Video files (*.mp4 *.mov *.m4v *.mkv *.avi *.mts *.m2ts *.webm *.3gp *.mpg)"
+
+
+@dataclass
+class AppContext:
+    """What the composition root hands to the window."""
+
+    settings: Settings
+    player: Player
+    player_note: str
+
+
+class MessageBar(QWidget):
+    """A dismissable line at the top of the window for errors and warnings."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageBar")
+        self.label = QLabel()
+        self.label.setObjectName("messageText")
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        close = QToolButton()
+        close.setText("×")
+        close.setAutoRaise(True)
+        close.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(close)
+        self.setStyleSheet("#messageBar { background: #fdecea; } #messageText { color: #611a15; }")
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        self.label.setText(text)
+        self.show()
+
+
+class MainWindow(QMainWindow):
+    """Welcome page or workspace page; every action a line or two over a service."""
+
+    workspace_opened = Signal(object)
+    clip_opened = Signal(int)
+    clips_added = Signal(list)
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.ws: Workspace | None = None
+        self.current_clip: int | None = None
+        self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)
+        self.resize(1200, 760)
+
+        self.welcome = WelcomeView()
+        self.welcome.demo_requested.connect(self.open_demo)
+        self.welcome.new_requested.connect(self.new_workspace)
+        self.welcome.open_requested.connect(self.choose_workspace)
+
+        self.browser = ClipBrowser()
+        self.browser.clip_activated.connect(self.open_clip)
+        self.player_view = PlayerView(ctx.player)
+        self.player_view.problem.connect(self.show_error)
+        # later panes (coding, moments, reliability) are added to this splitter
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("panes")
+        self.splitter.addWidget(self.browser)
+        self.splitter.addWidget(self.player_view)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([260, 940])
+
+        self.messages = MessageBar()
+        page = QWidget()
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.addWidget(self.splitter, 1)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.welcome)
+        self.pages.addWidget(page)
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(0)
+        central_layout.addWidget(self.messages)
+        central_layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self.actions_by_id = build_actions(self, {
+            "workspace.new": self.new_workspace,
+            "workspace.open": self.choose_workspace,
+            "workspace.demo": self.open_demo,
+            "clip.add": self.choose_clips,
+            "clip.relink": self.choose_relink_folder,
+            "clip.check": self.check_clips,
+            "app.settings": self.edit_settings,
+            "app.quit": self.close,
+            "player.toggle": ctx.player.toggle,
+            "help.about": self.about,
+        })
+        self._build_menus()
+        self.statusBar().showMessage(ctx.player_note)
+        self.player_note = QLabel(ctx.player_note)
+        self.player_note.setObjectName("playerNote")
+        self.statusBar().addPermanentWidget(self.player_note)
+        self._set_workspace_actions(False)
+        self.setWindowTitle("VFA")
+        geometry = ctx.settings.get("window/geometry")
+        if not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+
+    def _build_menus(self) -> None:
+        a = self.actions_by_id
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        for key in ("workspace.new", "workspace.open", "workspace.demo"):
+            file_menu.addAction(a[key])
+        file_menu.addSeparator()
+        for key in ("clip.add", "clip.relink", "clip.check"):
+            file_menu.addAction(a[key])
+        file_menu.addSeparator()
+        file_menu.addAction(a["app.settings"])
+        file_menu.addAction(a["app.quit"])
+        play_menu = self.menuBar().addMenu(self.tr("&Playback"))
+        play_menu.addAction(a["player.toggle"])
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(a["help.about"])
+
+    def _set_workspace_actions(self, enabled: bool) -> None:
+        for key in ("clip.add", "clip.relink", "clip.check", "player.toggle"):
+            self.actions_by_id[key].setEnabled(enabled)
+
+    # -- workspaces -------------------------------------------------------
+    def show_welcome(self) -> None:
+        self.pages.setCurrentWidget(self.welcome)
+
+    def open_workspace_at(self, target: str) -> None:
+        """Open a workspace (migrating it if needed) off the GUI thread."""
+        self._run(self.tr("Opening workspace…"),
+                  lambda ctx: workspaces.open_workspace(target), self.set_workspace)
+
+    def open_demo(self, target: str | None = None) -> None:
+        """Open the demo workspace, generating its clip on first use."""
+        def work(ctx: TaskContext) -> Workspace:
+            return workspaces.open_demo(target, progress=ctx.progress)
+
+        self._run(self.tr("Preparing the demo workspace…"), work, self._demo_ready)
+
+    def _demo_ready(self, ws: Workspace) -> None:
+        self.set_workspace(ws)
+        first = next((k.id for c in clip_service.catalog(ws) for s in c.sessions
+                      for k in s.clips), None)
+        if first is not None:
+            self.open_clip(first)
+
+    def new_workspace(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("New workspace"), str(Path.home() / "workspace.vfa"),
+            self.tr("VFA workspace (*.vfa)"))
+        if path:
+            if not path.endswith(".vfa"):
+                path += ".vfa"
+            self.open_workspace_at(path)
+
+    def choose_workspace(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open workspace"), str(Path.home()),
+            self.tr("VFA workspace (*.vfa);;All files (*)"))
+        if path:
+            self.open_workspace_at(path)
+
+    def set_workspace(self, ws: Workspace) -> None:
+        """Show an open workspace."""
+        if self.ws is not None:
+            self.player_view.clear()
+            self.ws.close()
+        self.ws = ws
+        self.current_clip = None
+        self.setWindowTitle(f"VFA — {ws.name}")
+        self.ctx.settings.set("workspace/last", ws.url if ws.path is None else str(ws.path))
+        self.refresh_browser()
+        self.pages.setCurrentIndex(1)
+        self._set_workspace_actions(True)
+        if ws.backup_path is not None:
+            self.statusBar().showMessage(
+                self.tr("Workspace upgraded; the previous version was kept as {0}")
+                .format(ws.backup_path))
+        self.workspace_opened.emit(ws)
+
+    def refresh_browser(self) -> None:
+        if self.ws is not None:
+            self.browser.populate(clip_service.catalog(self.ws))
+            if self.current_clip is not None:
+                self.browser.select_clip(self.current_clip)
+
+    # -- clips --------------------------------------------------------------
+    def open_clip(self, clip_id: int) -> None:
+        """Check the clip's file and show it in the player, paused on its first frame."""
+        if self.ws is None:
+            return
+        try:
+            check = clip_service.check_clip(self.ws, clip_id)
+            if check.state is not clip_service.ClipState.OK:
+                self.show_error(check.message)
+                return
+            info = clip_service.clip_info(self.ws, clip_id)
+        except VfaError as exc:
+            self.show_error(str(exc))
+            return
+        self.messages.hide()
+        self.player_view.set_clip(info)
+        self.current_clip = clip_id
+        self.browser.select_clip(clip_id)
+        self.statusBar().showMessage(
+            f"{info.case_code} · {info.session_label} · {info.name} — {info.width}×{info.height}"
+            f"{' VFR' if info.vfr else ''}, {info.fps:g} fps")
+        self.clip_opened.emit(clip_id)
+
+    def choose_clips(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Add clips"), str(Path.home()),
+                                                self.tr(VIDEO_FILTER) + ";;All files (*)")
+        if files:
+            self.add_files([Path(f) for f in files])
+
+    def add_files(self, files: list[Path], case: str | None = None,
+                  session: str | None = None) -> None:
+        """Ask for case and session (unless given), then probe and add in the background."""
+        if self.ws is None:
+            self.show_error(self.tr("Open or create a workspace before adding clips."))
+            return
+        ws = self.ws
+        if case is None or session is None:
+            sel_case, sel_session = self.browser.selected_case_session()
+            dialog = AddClipDialog(files, clip_service.catalog(ws), sel_case, sel_session, self)
+            if dialog.exec() != AddClipDialog.DialogCode.Accepted:
+                return
+            case, session, context, cycle = dialog.values()
+        else:
+            context, cycle = None, None
+
+        def work(ctx: TaskContext) -> tuple[list[int], list[str]]:
+            added: list[int] = []
+            problems: list[str] = []
+            for n, f in enumerate(files):
+                if ctx.cancelled():
+                    break
+                try:
+                    result = clip_service.add_clip(ws, f, case, session, context=context,
+                                                   cycle=cycle)
+                    added.append(result.clip_id)
+                except VfaError as exc:
+                    problems.append(str(exc))
+                ctx.progress((n + 1) / len(files))
+            return added, problems
+
+        self._run(self.tr("Adding clips…"), work, self._clips_added)
+
+    def _clips_added(self, result: tuple[list[int], list[str]]) -> None:
+        added, problems = result
+        self.refresh_browser()
+        if problems:
+            self.show_error("\n".join(problems))
+        if added:
+            self.open_clip(added[-1])
+        self.clips_added.emit(added)
+
+    def choose_relink_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder the clips were moved to"))
+        if folder and self.ws is not None:
+            ws = self.ws
+            self._run(self.tr("Looking for moved clips…"),
+                      lambda ctx: clip_service.relink(ws, folder, cancelled=ctx.cancelled),
+                      self._relinked)
+
+    def _relinked(self, found: list[clip_service.ClipCheck]) -> None:
+        self.refresh_browser()
+        self.statusBar().showMessage(self.tr("Relinked {0} clip(s)").format(len(found)))
+
+    def check_clips(self) -> None:
+        if self.ws is None:
+            return
+        ws = self.ws
+        self._run(self.tr("Checking clip files…"), lambda ctx: clip_service.check_all(ws),
+                  self._checked)
+
+    def _checked(self, checks: list[clip_service.ClipCheck]) -> None:
+        bad = [c.message for c in checks if c.state is not clip_service.ClipState.OK]
+        if bad:
+            self.show_error("\n".join(bad))
+        else:
+            self.statusBar().showMessage(self.tr("All {0} clip files are in place and unchanged")
+                                         .format(len(checks)))
+
+    # -- drag and drop ------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt API
+        files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.add_files(files)
+
+    # -- misc -----------------------------------------------------------------
+    def edit_settings(self) -> None:
+        dialog = SettingsDialog(self.ctx.settings.get("player/backend"), self.ctx.player_note,
+                                self)
+        if dialog.exec() == SettingsDialog.DialogCode.Accepted:
+            self.ctx.settings.set("player/backend", dialog.chosen_backend())
+
+    def about(self) -> None:
+        QMessageBox.about(self, self.tr("About VFA"), self.tr(
+            "VFA {0} — Video Feedback Annotator\nGPL-3.0-or-later. Makes no network "
+            "connections.").format(vfa.__version__))
+
+    def show_error(self, message: str) -> None:
+        """Show a problem in the window (never a crash)."""
+        self.messages.show_message(message)
+
+    def _run(self, label: str, fn: Callable[[TaskContext], Any],
+             on_done: Callable[[Any], None]) -> None:
+        run_task(self, label, fn, on_done, self.show_error)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self.ctx.settings.set("window/geometry", self.saveGeometry())
+        self.player_view.clear()
+        if self.ws is not None:
+            self.ws.close()
+        super().closeEvent(event)
