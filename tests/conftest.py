@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from vfa.media.synth import make_clip
+# GUI tests draw offscreen; the end-to-end tests run their own Xvfb in a child process
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from vfa.media.synth import make_clip  # noqa: E402
 
 SHARED_MEDIA = Path(__file__).resolve().parents[2] / "shared" / "media"
 

@@ -1,0 +1,63 @@
+"""The frame server returns exactly the frame the frame table names."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from tests.conftest import CLIP_SPECS, source_indices, vfr_source_indices
+from vfa.media.frames import FrameServer
+from vfa.media.probe import probe
+from vfa.media.synth import read_barcode
+
+
+def _upright_barcode(image, rotation):
+    """The barcode sits on the coded picture's top edge: turn a displayed frame back."""
+    import numpy as np
+
+    k = {0: 0, 90: 1, 180: 2, 270: -1}[rotation]
+    return read_barcode(np.rot90(image, k) if k else image)
+
+
+@pytest.mark.parametrize("name", list(CLIP_SPECS))
+def test_random_frames_of_generated_clips_are_exact(clips, name):
+    result = probe(clips[name])
+    server = FrameServer(clips[name], result.frame_table, result.rotation)
+    kept = source_indices(name)
+    rng = random.Random(name)
+    picks = rng.sample(range(len(kept)), min(15, len(kept)))
+    got = [_upright_barcode(server.frame(i), result.rotation) for i in picks]
+    assert got == [kept[i] for i in picks]
+    server.close()
+
+
+def test_rotated_frames_are_shown_portrait(clips):
+    result = probe(clips["rotated"])
+    image = FrameServer(clips["rotated"], result.frame_table, result.rotation).frame(0)
+    assert image.shape[:2] == (640, 360)  # height, width as displayed
+
+
+def test_frame_at_time_is_the_last_frame_not_after_it(clips):
+    result = probe(clips["vfr"])
+    server = FrameServer(clips["vfr"], result.frame_table)
+    kept = source_indices("vfr")
+    table = result.frame_table
+    # halfway between frame 5 and 6 still shows frame 5
+    t = (table.pts_of(5) + table.pts_of(6)) // 2
+    index, image = server.frame_at(t)
+    assert index == 5
+    assert read_barcode(image) == kept[5]
+
+
+@pytest.mark.shared_media
+@pytest.mark.parametrize("name", ["cfr25_longgop.mp4", "ntsc2997.mp4", "vfr_phone.mp4",
+                                  "portrait_rotated.mp4"])
+def test_random_frames_of_shared_clips_are_exact(shared_media, name):
+    result = probe(shared_media / name)
+    server = FrameServer(shared_media / name, result.frame_table, result.rotation)
+    truth = vfr_source_indices() if name == "vfr_phone.mp4" else list(range(result.frame_count))
+    rng = random.Random(name)
+    picks = rng.sample(range(result.frame_count), 12)
+    got = [_upright_barcode(server.frame(i), result.rotation) for i in picks]
+    assert got == [truth[i] for i in picks]

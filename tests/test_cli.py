@@ -1,0 +1,109 @@
+"""The ``vfa`` command as a user or a script meets it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
+
+import pytest
+
+from vfa.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_probe_json_has_the_documented_keys(capsys, clips):
+    code, out, _ = run(capsys, "probe", str(clips["rotated"]), "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert set(data) == {"duration_ms", "frame_count", "fps", "vfr", "width", "height",
+                         "rotation", "has_audio", "codec"}
+    assert (data["width"], data["height"], data["rotation"]) == (360, 640, 90)
+
+
+def test_clip_add_creates_case_and_session_and_prints_ids(capsys, clips, tmp_path):
+    ws = tmp_path / "cli.vfa"
+    code, out, _ = run(capsys, "clip", "add", str(clips["ntsc"]), "--case", "FAM-9",
+                       "--session", "Visit 2", "--workspace", str(ws), "--json")
+    assert code == 0
+    ids = json.loads(out)
+    assert set(ids) == {"case_id", "session_id", "clip_id"}
+    code, out, _ = run(capsys, "clip", "list", "--workspace", str(ws), "--json")
+    rows = json.loads(out)
+    assert [(r["case"], r["session"], r["clip_id"]) for r in rows] == [
+        ("FAM-9", "Visit 2", ids["clip_id"])]
+
+
+def test_the_default_workspace_is_the_users(capsys, clips, isolated_user):
+    code, _, _ = run(capsys, "clip", "add", str(clips["ntsc"]), "--case", "FAM-1",
+                     "--session", "V1")
+    assert code == 0
+    assert (isolated_user / "data" / "workspace.vfa").exists()
+
+
+@pytest.mark.parametrize("make", ["missing", "text", "folder"])
+def test_bad_files_exit_2_with_the_file_and_reason_on_stderr(capsys, tmp_path, make):
+    target = tmp_path / "input.mp4"
+    if make == "text":
+        target.write_text("hello\n" * 100)
+    elif make == "folder":
+        target.mkdir()
+    ws = tmp_path / "w.vfa"
+    code, out, err = run(capsys, "clip", "add", str(target), "--case", "FAM-1",
+                         "--session", "V1", "--workspace", str(ws))
+    assert code == 2
+    assert str(target) in err and out == ""
+    code, out, _ = run(capsys, "clip", "list", "--workspace", str(ws), "--json")
+    assert code == 0 and json.loads(out) == []
+
+
+def test_a_newer_workspace_exits_2_and_stays_untouched(capsys, tmp_path):
+    ws = tmp_path / "w.vfa"
+    run(capsys, "workspace", "info", "--workspace", str(ws))
+    with closing(sqlite3.connect(ws)) as raw, raw:
+        raw.execute("UPDATE alembic_version SET version_num = 'ffff'")
+    before = ws.read_bytes()
+    code, _, err = run(capsys, "workspace", "info", "--workspace", str(ws))
+    assert code == 2
+    assert "newer version of VFA" in err and str(ws) in err
+    assert ws.read_bytes() == before
+
+
+def test_clip_check_reports_a_missing_file_with_exit_1(capsys, clips, tmp_path):
+    import shutil
+
+    video = tmp_path / "v.mp4"
+    shutil.copy(clips["noaudio"], video)
+    ws = str(tmp_path / "w.vfa")
+    run(capsys, "clip", "add", str(video), "--case", "C1", "--session", "S", "--workspace", ws)
+    assert run(capsys, "clip", "check", "--workspace", ws)[0] == 0
+    video.rename(tmp_path / "elsewhere.mp4")
+    code, out, _ = run(capsys, "clip", "check", "--workspace", ws, "--json")
+    assert code == 1
+    assert json.loads(out)[0]["state"] == "missing"
+    code, out, _ = run(capsys, "clip", "relink", str(tmp_path), "--workspace", ws, "--json")
+    assert json.loads(out)[0]["path"] == str(tmp_path / "elsewhere.mp4")
+
+
+def test_the_console_script_runs_as_a_separate_process(clips, tmp_path):
+    """The installed entry point, as a shell user runs it."""
+    out = subprocess.run([sys.executable, "-m", "vfa.cli", "probe", str(clips["vfr"]), "--json"],
+                         capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout)["vfr"] is True
+    bad = subprocess.run([sys.executable, "-m", "vfa.cli", "probe", str(tmp_path / "no.mp4")],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2
+    assert "no.mp4" in bad.stderr and "not found" in bad.stderr
+
+
+def test_demo_json(capsys, tmp_path):
+    code, out, _ = run(capsys, "demo", "--workspace", str(tmp_path / "d.vfa"), "--json")
+    data = json.loads(out)
+    assert code == 0 and data["clip_id"] >= 1
