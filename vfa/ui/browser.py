@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
 from vfa.domain.frames import format_timestamp
@@ -24,6 +25,14 @@ class ClipBrowser(QTreeWidget):
         self.setColumnWidth(0, 200)
         self.itemActivated.connect(self._on_activated)
         self.itemClicked.connect(self._on_activated)
+
+    def event(self, event: QEvent) -> bool:
+        """Leave Space to the window's play/pause shortcut instead of selecting items."""
+        if (event.type() == QEvent.Type.ShortcutOverride
+                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Space):
+            event.ignore()
+            return False
+        return super().event(event)
 
     def populate(self, cases: list[CaseNode]) -> None:
         """Show the catalogue, keeping which items were expanded."""

@@ -1,0 +1,122 @@
+"""Scenarios run inside a real X server (Xvfb) with the libVLC backend embedded.
+
+Not collected by the main run (no ``test_`` prefix): ``test_vlc_e2e.py`` starts Xvfb
+and runs this file in a child pytest with ``QT_QPA_PLATFORM=xcb``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QGuiApplication, QImage
+
+from vfa.app import build_window
+from vfa.media.synth import make_clip, read_barcode
+from vfa.player.base import PlayerState
+from vfa.player.qt_backend import fit_rect
+from vfa.services import clips as clip_service
+from vfa.storage.workspace import open_workspace
+
+RESULT = os.environ.get("VFA_E2E_RESULT", "")
+
+
+def grab_video(widget, video_w: int, video_h: int) -> np.ndarray:
+    """The pixels really on the X screen where ``widget`` shows the video, letterbox cut."""
+    from PySide6.QtCore import QSize
+
+    rect = fit_rect(QSize(video_w, video_h), widget.size()).toRect()
+    top_left = widget.mapToGlobal(rect.topLeft())
+    screen = QGuiApplication.primaryScreen()
+    pixmap = screen.grabWindow(0, top_left.x(), top_left.y(), rect.width(), rect.height())
+    image = pixmap.toImage().convertToFormat(QImage.Format.Format_RGB888)
+    w, h, bpl = image.width(), image.height(), image.bytesPerLine()
+    data = np.frombuffer(image.constBits(), np.uint8, bpl * h).reshape(h, bpl)
+    return data[:, : w * 3].reshape(h, w, 3).copy()
+
+
+@pytest.fixture
+def vlc_window(qtbot, tmp_path):
+    assert QGuiApplication.platformName() == "xcb"
+    clip = make_clip(tmp_path / "barcode.mp4", seconds=8, width=640, height=360, rate=25, gop=50)
+    ws = open_workspace(tmp_path / "e2e.vfa")
+    clip_id = clip_service.add_clip(ws, clip, "E2E-1", "Visit 1").clip_id
+    window = build_window("vlc")
+    qtbot.addWidget(window)
+    window.resize(1100, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()  # no window manager under Xvfb: shortcuts need an active window
+    qtbot.waitActive(window)
+    assert window.ctx.player.name == "vlc", window.player_note.text()
+    window.set_workspace(ws)
+    with qtbot.waitSignal(window.player_view.frame_shown, timeout=20_000):
+        window.open_clip(clip_id)
+    yield window
+    window.close()
+    window.ctx.player.release()
+
+
+def test_vlc_plays_in_the_window_and_the_screen_shows_the_frame_the_readout_names(
+        vlc_window, qtbot):
+    view = vlc_window.player_view
+    player = view.player
+    results: dict[str, object] = {"backend": player.name, "note": vlc_window.player_note.text()}
+
+    # paused on open: the exact first frame is on screen
+    qtbot.waitUntil(lambda: read_barcode(grab_video(view.exact, 640, 360)) == 0, timeout=5000)
+
+    qtbot.keyClick(vlc_window, Qt.Key.Key_Space)
+    assert player.state() is PlayerState.PLAYING
+    surface = player.widget()
+    qtbot.waitUntil(lambda: player.position() > 1500, timeout=15_000)
+    diffs = []
+    for _ in range(12):
+        index = view.current_frame()[0]
+        shown = read_barcode(grab_video(surface, 640, 360))
+        diffs.append(shown - index)
+        qtbot.wait(120)
+    results["playing_diffs_frames"] = diffs
+    assert player.position() > 2000  # it kept playing
+
+    with qtbot.waitSignal(view.frame_shown, timeout=10_000):
+        qtbot.keyClick(vlc_window, Qt.Key.Key_Space)
+    assert player.state() is PlayerState.PAUSED
+    index, _pts = view.current_frame()
+    assert view.readout.text().endswith(f"· frame {index}")
+    qtbot.waitUntil(lambda: read_barcode(grab_video(view.exact, 640, 360)) == index,
+                    timeout=3000)
+    results["paused_index"] = index
+    results["paused_on_screen"] = read_barcode(grab_video(view.exact, 640, 360))
+
+    # seek while paused, then play on from there
+    target = 5000
+    with qtbot.waitSignal(view.frame_shown, timeout=10_000):
+        player.seek(target)
+    index = view.current_frame()[0]
+    assert index == 125
+    # frame_shown fires when the frame is handed to the canvas; the repaint follows
+    qtbot.waitUntil(lambda: read_barcode(grab_video(view.exact, 640, 360)) == 125,
+                    timeout=3000)
+    qtbot.keyClick(vlc_window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: player.position() > target + 500, timeout=10_000)
+    shown = read_barcode(grab_video(surface, 640, 360))
+    assert shown >= 125
+
+    # while playing the readout tracks the picture within a few frames
+    assert statistics.median(abs(d) for d in diffs) <= 2
+    assert max(abs(d) for d in diffs) <= 5
+    if RESULT:
+        with open(RESULT, "w") as fh:
+            json.dump(results, fh)
+
+
+def test_the_window_title_and_browser_under_x11(vlc_window):
+    assert vlc_window.windowTitle() == "VFA — e2e"
+    item = vlc_window.browser.topLevelItem(0)
+    assert item.text(0) == "E2E-1"
+    assert QRect(vlc_window.geometry()).width() >= 1000
