@@ -50,8 +50,8 @@ pkgs=(
   libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0 xvfb xauth
   # QtMultimedia
   libpulse0 libxrandr2
-  # libVLC
-  libvlc5 vlc-plugin-base vlc-plugin-video-output
+  # libVLC (libvlc-bin builds the plugin cache that halves libVLC start-up)
+  libvlc5 libvlc-bin vlc-plugin-base vlc-plugin-video-output
   # fonts so Qt shows text
   fonts-dejavu-core
 )

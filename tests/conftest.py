@@ -12,7 +12,7 @@ import pytest
 # GUI tests draw offscreen; the end-to-end tests run their own Xvfb in a child process
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from vfa.media.synth import make_clip  # noqa: E402
+from vfa.media.synth import make_clip
 
 SHARED_MEDIA = Path(__file__).resolve().parents[2] / "shared" / "media"
 

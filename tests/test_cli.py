@@ -23,27 +23,49 @@ def test_probe_json_has_the_documented_keys(capsys, clips):
     code, out, _ = run(capsys, "probe", str(clips["rotated"]), "--json")
     data = json.loads(out)
     assert code == 0
-    assert set(data) == {"duration_ms", "frame_count", "fps", "vfr", "width", "height",
-                         "rotation", "has_audio", "codec"}
+    assert set(data) == {
+        "duration_ms",
+        "frame_count",
+        "fps",
+        "vfr",
+        "width",
+        "height",
+        "rotation",
+        "has_audio",
+        "codec",
+    }
     assert (data["width"], data["height"], data["rotation"]) == (360, 640, 90)
 
 
 def test_clip_add_creates_case_and_session_and_prints_ids(capsys, clips, tmp_path):
     ws = tmp_path / "cli.vfa"
-    code, out, _ = run(capsys, "clip", "add", str(clips["ntsc"]), "--case", "FAM-9",
-                       "--session", "Visit 2", "--workspace", str(ws), "--json")
+    code, out, _ = run(
+        capsys,
+        "clip",
+        "add",
+        str(clips["ntsc"]),
+        "--case",
+        "FAM-9",
+        "--session",
+        "Visit 2",
+        "--workspace",
+        str(ws),
+        "--json",
+    )
     assert code == 0
     ids = json.loads(out)
     assert set(ids) == {"case_id", "session_id", "clip_id"}
     code, out, _ = run(capsys, "clip", "list", "--workspace", str(ws), "--json")
     rows = json.loads(out)
     assert [(r["case"], r["session"], r["clip_id"]) for r in rows] == [
-        ("FAM-9", "Visit 2", ids["clip_id"])]
+        ("FAM-9", "Visit 2", ids["clip_id"])
+    ]
 
 
 def test_the_default_workspace_is_the_users(capsys, clips, isolated_user):
-    code, _, _ = run(capsys, "clip", "add", str(clips["ntsc"]), "--case", "FAM-1",
-                     "--session", "V1")
+    code, _, _ = run(
+        capsys, "clip", "add", str(clips["ntsc"]), "--case", "FAM-1", "--session", "V1"
+    )
     assert code == 0
     assert (isolated_user / "data" / "workspace.vfa").exists()
 
@@ -56,8 +78,18 @@ def test_bad_files_exit_2_with_the_file_and_reason_on_stderr(capsys, tmp_path, m
     elif make == "folder":
         target.mkdir()
     ws = tmp_path / "w.vfa"
-    code, out, err = run(capsys, "clip", "add", str(target), "--case", "FAM-1",
-                         "--session", "V1", "--workspace", str(ws))
+    code, out, err = run(
+        capsys,
+        "clip",
+        "add",
+        str(target),
+        "--case",
+        "FAM-1",
+        "--session",
+        "V1",
+        "--workspace",
+        str(ws),
+    )
     assert code == 2
     assert str(target) in err and out == ""
     code, out, _ = run(capsys, "clip", "list", "--workspace", str(ws), "--json")
@@ -94,11 +126,18 @@ def test_clip_check_reports_a_missing_file_with_exit_1(capsys, clips, tmp_path):
 
 def test_the_console_script_runs_as_a_separate_process(clips, tmp_path):
     """The installed entry point, as a shell user runs it."""
-    out = subprocess.run([sys.executable, "-m", "vfa.cli", "probe", str(clips["vfr"]), "--json"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "vfa.cli", "probe", str(clips["vfr"]), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert json.loads(out.stdout)["vfr"] is True
-    bad = subprocess.run([sys.executable, "-m", "vfa.cli", "probe", str(tmp_path / "no.mp4")],
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "vfa.cli", "probe", str(tmp_path / "no.mp4")],
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 2
     assert "no.mp4" in bad.stderr and "not found" in bad.stderr
 

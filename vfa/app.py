@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from vfa.storage.engine import default_workspace_path
+
+if TYPE_CHECKING:  # Qt is imported only when the GUI starts
+    from vfa.ui.main_window import MainWindow
 
 
 def prepare_platform(backend: str) -> None:
@@ -21,7 +25,7 @@ def prepare_platform(backend: str) -> None:
         os.environ["QT_QPA_PLATFORM"] = "xcb"
 
 
-def build_window(backend: str | None = None):  # type: ignore[no-untyped-def]
+def build_window(backend: str | None = None) -> MainWindow:
     """Create the main window with its player (QApplication must exist)."""
     from vfa.player.factory import create_player
     from vfa.ui.main_window import AppContext, MainWindow
@@ -32,7 +36,7 @@ def build_window(backend: str | None = None):  # type: ignore[no-untyped-def]
     return MainWindow(AppContext(settings, player, note))
 
 
-def initial_action(window, target: str | None, demo: bool) -> Callable[[], None]:  # type: ignore[no-untyped-def]
+def initial_action(window: MainWindow, target: str | None, demo: bool) -> Callable[[], None]:
     """What to show first: the demo, a named workspace, the last one, or the welcome view."""
     if demo:
         return lambda: window.open_demo(target)
@@ -46,11 +50,16 @@ def initial_action(window, target: str | None, demo: bool) -> Callable[[], None]
     return window.show_welcome
 
 
-def run_gui(target: str | None = None, *, demo: bool = False) -> int:
-    """Start the desktop application; returns its exit status."""
+def start_gui(target: str | None = None, *, demo: bool = False) -> MainWindow:
+    """Create the application and show the window; the first view follows in the loop."""
     from vfa.ui.settings import Settings
 
-    prepare_platform(os.environ.get("VFA_PLAYER") or str(Settings().get("player/backend")))
+    backend = os.environ.get("VFA_PLAYER") or str(Settings().get("player/backend"))
+    prepare_platform(backend)
+    if backend != "qt":
+        from vfa.player.vlc_loader import preload
+
+        preload()  # overlaps loading libVLC's plugins with the imports below
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -60,7 +69,15 @@ def run_gui(target: str | None = None, *, demo: bool = False) -> int:
     window = build_window(os.environ.get("VFA_PLAYER"))
     window.show()
     QTimer.singleShot(0, initial_action(window, target, demo))
-    status = app.exec()
+    return window
+
+
+def run_gui(target: str | None = None, *, demo: bool = False) -> int:
+    """Start the desktop application; returns its exit status."""
+    from PySide6.QtWidgets import QApplication
+
+    window = start_gui(target, demo=demo)
+    status = QApplication.instance().exec()  # type: ignore[union-attr]
     release = getattr(window.ctx.player, "release", None)
     if release is not None:
         release()

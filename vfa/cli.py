@@ -7,9 +7,12 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vfa.errors import VfaError
+
+if TYPE_CHECKING:
+    from vfa.storage.workspace import Workspace
 
 
 def _emit(args: argparse.Namespace, data: Any, text: Callable[[Any], str]) -> None:
@@ -19,7 +22,7 @@ def _emit(args: argparse.Namespace, data: Any, text: Callable[[Any], str]) -> No
         print(text(data))
 
 
-def _workspace(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _workspace(args: argparse.Namespace) -> Workspace:
     from vfa.services.workspaces import open_workspace
 
     return open_workspace(args.workspace)
@@ -40,13 +43,26 @@ def cmd_clip_add(args: argparse.Namespace) -> int:
     date = dt.date.fromisoformat(args.date) if args.date else None
     ws = _workspace(args)
     try:
-        added = add_clip(ws, args.file, args.case, args.session, context=args.context,
-                         date=date, cycle=args.cycle)
+        added = add_clip(
+            ws,
+            args.file,
+            args.case,
+            args.session,
+            context=args.context,
+            date=date,
+            cycle=args.cycle,
+        )
     finally:
         ws.close()
     data = {"case_id": added.case_id, "session_id": added.session_id, "clip_id": added.clip_id}
-    _emit(args, data, lambda d: f"clip {d['clip_id']} in {args.case} / {args.session}"
-          + (" (already present)" if added.already_present else ""))
+    _emit(
+        args,
+        data,
+        lambda d: (
+            f"clip {d['clip_id']} in {args.case} / {args.session}"
+            + (" (already present)" if added.already_present else "")
+        ),
+    )
     return 0
 
 
@@ -58,10 +74,26 @@ def cmd_clip_list(args: argparse.Namespace) -> int:
         cases = catalog(ws)
     finally:
         ws.close()
-    data = [{"case": c.code, "session": s.label, "clip_id": k.id, "name": k.name,
-             "duration_ms": k.duration_ms} for c in cases for s in c.sessions for k in s.clips]
-    _emit(args, data, lambda d: "\n".join(
-        f"{r['clip_id']:>5}  {r['case']} / {r['session']} / {r['name']}" for r in d) or "no clips")
+    data = [
+        {
+            "case": c.code,
+            "session": s.label,
+            "clip_id": k.id,
+            "name": k.name,
+            "duration_ms": k.duration_ms,
+        }
+        for c in cases
+        for s in c.sessions
+        for k in s.clips
+    ]
+    _emit(
+        args,
+        data,
+        lambda d: (
+            "\n".join(f"{r['clip_id']:>5}  {r['case']} / {r['session']} / {r['name']}" for r in d)
+            or "no clips"
+        ),
+    )
     return 0
 
 
@@ -73,10 +105,13 @@ def cmd_clip_check(args: argparse.Namespace) -> int:
         checks = check_all(ws)
     finally:
         ws.close()
-    data = [{"clip_id": c.clip_id, "path": c.path, "state": c.state.value, "message": c.message}
-            for c in checks]
-    _emit(args, data, lambda d: "\n".join(f"{r['state']:>8}  {r['message']}" for r in d)
-          or "no clips")
+    data = [
+        {"clip_id": c.clip_id, "path": c.path, "state": c.state.value, "message": c.message}
+        for c in checks
+    ]
+    _emit(
+        args, data, lambda d: "\n".join(f"{r['state']:>8}  {r['message']}" for r in d) or "no clips"
+    )
     return 1 if any(c.state is not ClipState.OK for c in checks) else 0
 
 
@@ -89,8 +124,14 @@ def cmd_clip_relink(args: argparse.Namespace) -> int:
     finally:
         ws.close()
     data = [{"clip_id": c.clip_id, "path": c.path} for c in found]
-    _emit(args, data, lambda d: "\n".join(f"relinked clip {r['clip_id']}: {r['path']}" for r in d)
-          or "no missing clip was found there")
+    _emit(
+        args,
+        data,
+        lambda d: (
+            "\n".join(f"relinked clip {r['clip_id']}: {r['path']}" for r in d)
+            or "no missing clip was found there"
+        ),
+    )
     return 0
 
 
@@ -108,8 +149,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         location = ws.label
     finally:
         ws.close()
-    _emit(args, {"workspace": location, "clip_id": clip_id},
-          lambda d: f"demo workspace ready: {d['workspace']}")
+    _emit(
+        args,
+        {"workspace": location, "clip_id": clip_id},
+        lambda d: f"demo workspace ready: {d['workspace']}",
+    )
     return 0
 
 
@@ -127,15 +171,24 @@ def cmd_workspace_info(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="vfa", description="Video Feedback Annotator. Without a subcommand: the desktop app.")
+        prog="vfa", description="Video Feedback Annotator. Without a subcommand: the desktop app."
+    )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--workspace", metavar="PATH_OR_URL",
-                        help="a workspace file or SQLAlchemy URL (default: your workspace)")
+    common.add_argument(
+        "--workspace",
+        metavar="PATH_OR_URL",
+        help="a workspace file or SQLAlchemy URL (default: your workspace)",
+    )
     parser.add_argument("--workspace", metavar="PATH_OR_URL", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def add(name: str, func: Callable[[argparse.Namespace], int], help_: str,
-            parent: Any = sub, json_out: bool = True) -> argparse.ArgumentParser:
+    def add(
+        name: str,
+        func: Callable[[argparse.Namespace], int],
+        help_: str,
+        parent: Any = sub,
+        json_out: bool = True,
+    ) -> argparse.ArgumentParser:
         p = parent.add_parser(name, parents=[common], help=help_, description=help_)
         if json_out:
             p.add_argument("--json", action="store_true", help="print JSON")
@@ -150,8 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     clip = sub.add_parser("clip", help="add, list, check and relink clips")
     clip_sub = clip.add_subparsers(dest="clip_command", metavar="ACTION", required=True)
-    p = add("add", cmd_clip_add, "add a video to a case and session (created when new)",
-            clip_sub)
+    p = add("add", cmd_clip_add, "add a video to a case and session (created when new)", clip_sub)
     p.add_argument("file")
     p.add_argument("--case", required=True, help="pseudonymous case code, e.g. FAM-017")
     p.add_argument("--session", required=True, help="session label, e.g. 'Visit 1'")
@@ -159,10 +211,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", help="filming date, YYYY-MM-DD")
     p.add_argument("--cycle", type=int, help="intervention cycle number")
     add("list", cmd_clip_list, "list the workspace's clips", clip_sub)
-    add("check", cmd_clip_check, "report missing or changed clip files (exit 1 if any)",
-        clip_sub)
-    p = add("relink", cmd_clip_relink, "find moved clips in FOLDER by content fingerprint",
-            clip_sub)
+    add("check", cmd_clip_check, "report missing or changed clip files (exit 1 if any)", clip_sub)
+    p = add(
+        "relink", cmd_clip_relink, "find moved clips in FOLDER by content fingerprint", clip_sub
+    )
     p.add_argument("folder")
 
     ws = sub.add_parser("workspace", help="workspace facts")

@@ -18,7 +18,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 from vfa.app import build_window
 from vfa.media.synth import make_clip, read_barcode
 from vfa.player.base import PlayerState
-from vfa.player.qt_backend import fit_rect
+from vfa.player.canvas import fit_rect
 from vfa.services import clips as clip_service
 from vfa.storage.workspace import open_workspace
 
@@ -62,7 +62,8 @@ def vlc_window(qtbot, tmp_path):
 
 
 def test_vlc_plays_in_the_window_and_the_screen_shows_the_frame_the_readout_names(
-        vlc_window, qtbot):
+    vlc_window, qtbot
+):
     view = vlc_window.player_view
     player = view.player
     results: dict[str, object] = {"backend": player.name, "note": vlc_window.player_note.text()}
@@ -88,8 +89,7 @@ def test_vlc_plays_in_the_window_and_the_screen_shows_the_frame_the_readout_name
     assert player.state() is PlayerState.PAUSED
     index, _pts = view.current_frame()
     assert view.readout.text().endswith(f"· frame {index}")
-    qtbot.waitUntil(lambda: read_barcode(grab_video(view.exact, 640, 360)) == index,
-                    timeout=3000)
+    qtbot.waitUntil(lambda: read_barcode(grab_video(view.exact, 640, 360)) == index, timeout=3000)
     results["paused_index"] = index
     results["paused_on_screen"] = read_barcode(grab_video(view.exact, 640, 360))
 
@@ -100,8 +100,7 @@ def test_vlc_plays_in_the_window_and_the_screen_shows_the_frame_the_readout_name
     index = view.current_frame()[0]
     assert index == 125
     # frame_shown fires when the frame is handed to the canvas; the repaint follows
-    qtbot.waitUntil(lambda: read_barcode(grab_video(view.exact, 640, 360)) == 125,
-                    timeout=3000)
+    qtbot.waitUntil(lambda: read_barcode(grab_video(view.exact, 640, 360)) == 125, timeout=3000)
     qtbot.keyClick(vlc_window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: player.position() > target + 500, timeout=10_000)
     shown = read_barcode(grab_video(surface, 640, 360))

@@ -51,8 +51,9 @@ def test_frame_at_time_is_the_last_frame_not_after_it(clips):
 
 
 @pytest.mark.shared_media
-@pytest.mark.parametrize("name", ["cfr25_longgop.mp4", "ntsc2997.mp4", "vfr_phone.mp4",
-                                  "portrait_rotated.mp4"])
+@pytest.mark.parametrize(
+    "name", ["cfr25_longgop.mp4", "ntsc2997.mp4", "vfr_phone.mp4", "portrait_rotated.mp4"]
+)
 def test_random_frames_of_shared_clips_are_exact(shared_media, name):
     result = probe(shared_media / name)
     server = FrameServer(shared_media / name, result.frame_table, result.rotation)

@@ -34,8 +34,16 @@ def test_probe_of_generated_clips_matches_how_they_were_made(clips, name):
 
 
 @pytest.mark.shared_media
-@pytest.mark.parametrize("name", ["cfr25_longgop.mp4", "ntsc2997.mp4", "vfr_phone.mp4",
-                                  "portrait_rotated.mp4", "noaudio_720p.mp4"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "cfr25_longgop.mp4",
+        "ntsc2997.mp4",
+        "vfr_phone.mp4",
+        "portrait_rotated.mp4",
+        "noaudio_720p.mp4",
+    ],
+)
 def test_probe_of_shared_clips_matches_the_manifest(shared_media, manifest, name):
     facts = manifest[name]
     result = probe(shared_media / name)
@@ -43,8 +51,11 @@ def test_probe_of_shared_clips_matches_the_manifest(shared_media, manifest, name
     assert list(result.frame_table.pts_ms) == [round(s * 1000) for s in facts["pts_seconds"]]
     rotation = facts.get("display_rotation", 0)
     assert result.rotation == rotation
-    expected = (facts["height"], facts["width"]) if rotation in (90, 270) else (
-        facts["width"], facts["height"])
+    expected = (
+        (facts["height"], facts["width"])
+        if rotation in (90, 270)
+        else (facts["width"], facts["height"])
+    )
     assert (result.width, result.height) == expected
     assert result.has_audio is facts["audio"]
     assert result.vfr is (facts["fps"] == "variable")
@@ -92,8 +103,9 @@ def test_a_file_with_only_audio_has_no_video_stream(tmp_path):
     with av.open(str(path), "w", format="mp4") as out:
         stream = out.add_stream("aac", rate=48000)
         stream.layout = "mono"
-        frame = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format="fltp",
-                                           layout="mono")
+        frame = av.AudioFrame.from_ndarray(
+            np.zeros((1, 1024), np.float32), format="fltp", layout="mono"
+        )
         frame.sample_rate = 48000
         frame.pts = 0
         for packet in [*stream.encode(frame), *stream.encode()]:

@@ -16,7 +16,8 @@ from vfa.storage.models import AuditEntry, Case, Clip, Session
 def _counts(ws):
     with ws.sessions() as db:
         return tuple(
-            db.scalar(select(func.count()).select_from(m)) for m in (Case, Session, Clip, AuditEntry)
+            db.scalar(select(func.count()).select_from(m))
+            for m in (Case, Session, Clip, AuditEntry)
         )
 
 

@@ -16,7 +16,7 @@ from tests.conftest import pg_url
 from vfa.errors import NewerWorkspaceError, WorkspaceError
 from vfa.storage import engine as engine_module
 from vfa.storage.engine import make_engine, resolve_target
-from vfa.storage.models import Annotation, Case, Clip, CodingRun, Coder, Role, Scheme, Session
+from vfa.storage.models import Annotation, Case, Clip, Coder, CodingRun, Role, Scheme, Session
 from vfa.storage.workspace import alembic_config, head_revision, open_workspace
 
 
@@ -50,6 +50,12 @@ def test_an_in_memory_workspace_keeps_its_data_across_sessions():
         assert db.scalars(select(Case.code)).all() == ["FAM-1"]
     assert _pragma(ws, "foreign_keys") == 1
     ws.close()
+
+
+def test_the_head_constant_is_the_newest_migration_script():
+    from vfa.storage.workspace import HEAD
+
+    assert head_revision() == HEAD
 
 
 def test_foreign_keys_are_enforced(workspace):
@@ -92,25 +98,39 @@ def _workspace_at_first_revision(path: Path) -> None:
         command.upgrade(cfg, "0001")
         conn.commit()
     with eng.begin() as conn:
-        conn.execute(text("INSERT INTO \"case\" (id, code, created_at) VALUES (1, 'FAM-9', '2026-01-01')"))
+        conn.execute(
+            text("INSERT INTO \"case\" (id, code, created_at) VALUES (1, 'FAM-9', '2026-01-01')")
+        )
         conn.execute(text("INSERT INTO session (id, case_id, label) VALUES (1, 1, 'Visit 1')"))
-        conn.execute(text(
-            "INSERT INTO clip (id, session_id, path, fingerprint, file_size, file_mtime_ns, "
-            "duration_ms, frame_count, fps, vfr, width, height, has_audio, codec, frame_table, "
-            "added_at) VALUES (1, 1, '/v/a.mp4', 'f', 1, 1, 1000, 25, 25, 0, 640, 360, 1, "
-            "'h264', x'00', '2026-01-01')"))
+        conn.execute(
+            text(
+                "INSERT INTO clip (id, session_id, path, fingerprint, file_size, file_mtime_ns, "
+                "duration_ms, frame_count, fps, vfr, width, height, has_audio, codec, frame_table, "
+                "added_at) VALUES (1, 1, '/v/a.mp4', 'f', 1, 1, 1000, 25, 25, 0, 640, 360, 1, "
+                "'h264', x'00', '2026-01-01')"
+            )
+        )
         conn.execute(text("INSERT INTO coder (id, name, role) VALUES (1, 'Ann', 'coder')"))
-        conn.execute(text(
-            "INSERT INTO scheme (id, scheme_key, version, content_hash, name, content) "
-            "VALUES (1, 'kips', '1', 'h', 'KIPS', '{}')"))
-        conn.execute(text(
-            "INSERT INTO coding_run (id, clip_id, scheme_id, coder_id, status, blind, created_at)"
-            " VALUES (1, 1, 1, 1, 'assigned', 0, '2026-01-01')"))
+        conn.execute(
+            text(
+                "INSERT INTO scheme (id, scheme_key, version, content_hash, name, content) "
+                "VALUES (1, 'kips', '1', 'h', 'KIPS', '{}')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO coding_run (id, clip_id, scheme_id, coder_id, status, blind, "
+                "created_at) VALUES (1, 1, 1, 1, 'assigned', 0, '2026-01-01')"
+            )
+        )
         for i in range(3):
-            conn.execute(text(
-                "INSERT INTO annotation (run_id, code, start_ms, end_ms, start_frame, end_frame,"
-                f" modifiers, created_at) VALUES (1, 'look', {i * 40}, {i * 40}, {i}, {i}, '{{}}',"
-                " '2026-01-01')"))
+            conn.execute(
+                text(
+                    "INSERT INTO annotation (run_id, code, start_ms, end_ms, start_frame, "
+                    "end_frame, modifiers, created_at) VALUES "
+                    f"(1, 'look', {i * 40}, {i * 40}, {i}, {i}, '{{}}', '2026-01-01')"
+                )
+            )
     eng.dispose()
 
 
@@ -237,8 +257,15 @@ def test_the_same_models_and_migrations_run_on_postgresql():
             db.flush()
             db.add(Session(case_id=case.id, label="Visit 1"))
             db.add(Coder(name="Ann", role=Role.SUPERVISOR))
-            db.add(Scheme(scheme_key="kips", version="1", content_hash="h", name="KIPS",
-                          content={"items": 12}))
+            db.add(
+                Scheme(
+                    scheme_key="kips",
+                    version="1",
+                    content_hash="h",
+                    name="KIPS",
+                    content={"items": 12},
+                )
+            )
         with ws.sessions() as db:
             assert db.scalar(select(Coder.role)) is Role.SUPERVISOR
             assert db.scalar(select(Scheme.content)) == {"items": 12}

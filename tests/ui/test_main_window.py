@@ -22,8 +22,12 @@ from vfa.ui.settings import Settings
 def image_array(image: QImage) -> np.ndarray:
     image = image.convertToFormat(QImage.Format.Format_RGB888)
     w, h, bpl = image.width(), image.height(), image.bytesPerLine()
-    return np.frombuffer(image.constBits(), np.uint8, bpl * h).reshape(h, bpl)[:, : w * 3] \
-        .reshape(h, w, 3).copy()
+    return (
+        np.frombuffer(image.constBits(), np.uint8, bpl * h)
+        .reshape(h, bpl)[:, : w * 3]
+        .reshape(h, w, 3)
+        .copy()
+    )
 
 
 def barcode_on_screen(window) -> int:
@@ -72,7 +76,8 @@ def test_the_player_note_says_why_vlc_is_not_used_offscreen(window):
 
 
 def test_play_advances_and_pause_shows_exactly_the_frame_the_readout_names(
-        window, qtbot, ws_with_clip):
+    window, qtbot, ws_with_clip
+):
     ws, clip_id = ws_with_clip
     window.set_workspace(ws)
     with qtbot.waitSignal(window.player_view.frame_shown, timeout=10_000):
@@ -84,7 +89,7 @@ def test_play_advances_and_pause_shows_exactly_the_frame_the_readout_names(
     with qtbot.waitSignal(window.player_view.frame_shown, timeout=10_000) as shown:
         qtbot.keyClick(window, Qt.Key.Key_Space)
     assert player.state() is PlayerState.PAUSED
-    index, pts = window.player_view.current_frame()
+    index, _pts = window.player_view.current_frame()
     assert shown.args == [index]
     readout = window.player_view.readout.text()
     assert readout.endswith(f"· frame {index}")
@@ -98,8 +103,9 @@ def test_seeking_with_the_slider_shows_the_frame_at_that_time(window, qtbot, ws_
     window.open_clip(clip_id)
     info = clip_service.clip_info(ws, clip_id)
     target = (info.frame_table.pts_of(40) + info.frame_table.pts_of(41)) // 2
-    with qtbot.waitSignal(window.player_view.frame_shown, timeout=10_000,
-                          check_params_cb=lambda i: i == 40):
+    with qtbot.waitSignal(
+        window.player_view.frame_shown, timeout=10_000, check_params_cb=lambda i: i == 40
+    ):
         window.player_view.slider.setSliderPosition(target)
         window.player_view.slider.sliderMoved.emit(target)
     assert window.player_view.readout.text().endswith("frame 40")
@@ -138,12 +144,22 @@ def test_dropping_a_video_onto_the_window_adds_it(window, qtbot, tmp_path, clips
     monkeypatch.setattr(AddClipDialog, "exec", accept)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(clips["cfr25"]))])
-    enter = QDragEnterEvent(QPoint(50, 50), Qt.DropAction.CopyAction, mime,
-                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        QPoint(50, 50),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     window.dragEnterEvent(enter)  # Qt delivers a drop only to a widget that accepted the enter
     assert enter.isAccepted() and window.acceptDrops()
-    drop = QDropEvent(QPoint(50, 50), Qt.DropAction.CopyAction, mime,
-                      Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        QPoint(50, 50),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     with qtbot.waitSignal(window.clips_added, timeout=20_000) as added:
         window.dropEvent(drop)
     assert len(seen) == 1 and len(added.args[0]) == 1

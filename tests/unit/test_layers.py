@@ -49,8 +49,9 @@ def test_lower_layers_do_not_pull_in_qt_at_run_time():
         + "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'PySide6', 'vlc'})\n"
         + "print(','.join(bad))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=ROOT, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     assert out.stdout.strip() == ""
 
 

@@ -12,6 +12,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class FrameTable:
     def to_blob(self) -> bytes:
         """Pack as zlib-compressed int64 deltas (a 20-minute clip packs to a few KB)."""
         deltas = array("q", [self.pts_ms[0]])
-        deltas.extend(b - a for a, b in zip(self.pts_ms, self.pts_ms[1:], strict=False))
+        deltas.extend(b - a for a, b in pairwise(self.pts_ms))
         return zlib.compress(deltas.tobytes(), 6)
 
     @classmethod

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 from fractions import Fraction
 
 import av
@@ -31,8 +32,13 @@ def rotate_for_display(image: np.ndarray, rotation: int) -> np.ndarray:
 class FrameServer:
     """Exact frames of one clip. Thread-safe; keep one per open clip."""
 
-    def __init__(self, path: str | os.PathLike[str], table: FrameTable, rotation: int = 0,
-                 cache_size: int = 16) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        table: FrameTable,
+        rotation: int = 0,
+        cache_size: int = 16,
+    ) -> None:
         self.path = os.fspath(path)
         self.table = table
         self.rotation = rotation
@@ -40,7 +46,7 @@ class FrameServer:
         self._cache_size = cache_size
         self._lock = threading.Lock()
         self._container: av.container.InputContainer | None = None
-        self._decoder = None
+        self._decoder: Iterator[av.VideoFrame] | None = None
         self._last_ms: int | None = None
 
     def close(self) -> None:
@@ -98,12 +104,17 @@ class FrameServer:
         for _attempt in range(4):
             if not forward:
                 seek_ms = max(0, target_ms - back_ms)
-                container.seek(self._start + int(seek_ms / 1000 / self._tb), stream=stream,
-                               backward=True, any_frame=False)
+                container.seek(
+                    self._start + int(seek_ms / 1000 / self._tb),
+                    stream=stream,
+                    backward=True,
+                    any_frame=False,
+                )
                 self._decoder = container.decode(stream)
             forward = False
             try:
-                for frame in self._decoder:  # type: ignore[union-attr]
+                assert self._decoder is not None
+                for frame in self._decoder:
                     if frame.pts is None:
                         continue
                     ms = self._ms(frame.pts)
@@ -114,8 +125,9 @@ class FrameServer:
                     if ms > target_ms:
                         break  # landed after the target: seek further back
             except av.FFmpegError as exc:
-                raise MediaError(f"{self.path}: decoding failed near {target_ms} ms ({exc})") \
-                    from exc
+                raise MediaError(
+                    f"{self.path}: decoding failed near {target_ms} ms ({exc})"
+                ) from exc
             back_ms = back_ms * 2 + 1000
             self._decoder = None
         raise MediaError(f"{self.path}: no frame with pts {target_ms} ms could be decoded")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass
 from fractions import Fraction
+from itertools import pairwise
 from pathlib import Path
 
 import av
@@ -50,7 +51,7 @@ def _check_readable(path: Path) -> None:
 def _rotation_of(container: av.container.InputContainer, stream: av.VideoStream) -> int:
     """Display rotation in degrees (0, 90, 180, 270) from the first frame's display matrix."""
     for frame in container.decode(stream):
-        return int(round(frame.rotation / 90.0)) * 90 % 360
+        return round(frame.rotation / 90.0) * 90 % 360
     raise MediaError(f"{container.name}: the video stream has no decodable frame")
 
 
@@ -90,7 +91,7 @@ def _probe_container(p: Path, container: av.container.InputContainer) -> ProbeRe
     start = stream.start_time if stream.start_time is not None else ticks[0][0]
     start = min(start, ticks[0][0])
     pts_ms = [round((t - start) * tb * 1000) for t, _ in ticks]
-    intervals = [b[0] - a[0] for a, b in zip(ticks, ticks[1:], strict=False)]
+    intervals = [b[0] - a[0] for a, b in pairwise(ticks)]
     vfr = bool(intervals) and max(intervals) - min(intervals) > 1
     last_tick, last_duration = ticks[-1]
     if not last_duration:

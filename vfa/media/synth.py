@@ -57,11 +57,24 @@ def demo_frame(index: int, width: int, height: int, rate: float, barcode: bool) 
     cv2.circle(img, (cx_small, cy_small), r_small, (150, 215, 250), -1, cv2.LINE_AA)
     # a gaze line that appears when the two "look" at each other
     if math.sin(t * 0.7) > 0.3:
-        cv2.line(img, (cx_big + r_big, height // 2), (cx_small - r_small, cy_small),
-                 (200, 230, 255), max(1, height // 180), cv2.LINE_AA)
-    cv2.putText(img, f"{index:06d}", (width // 40, height - height // 30),
-                cv2.FONT_HERSHEY_SIMPLEX, height / 600, (230, 230, 230), max(1, height // 360),
-                cv2.LINE_AA)
+        cv2.line(
+            img,
+            (cx_big + r_big, height // 2),
+            (cx_small - r_small, cy_small),
+            (200, 230, 255),
+            max(1, height // 180),
+            cv2.LINE_AA,
+        )
+    cv2.putText(
+        img,
+        f"{index:06d}",
+        (width // 40, height - height // 30),
+        cv2.FONT_HERSHEY_SIMPLEX,
+        height / 600,
+        (230, 230, 230),
+        max(1, height // 360),
+        cv2.LINE_AA,
+    )
     if barcode:
         draw_barcode(img, index)
     return img
@@ -86,12 +99,13 @@ def make_clip(
 
     ``keep`` drops source frames for which it returns False while keeping the others'
     timestamps: a variable-frame-rate clip as phones record. ``rotation`` writes a
-    display matrix as phones do (the value :func:`vfa.media.probe.probe` reports back) for portrait video.
+    display matrix as phones do for portrait video (:func:`vfa.media.probe.probe` reports
+    the same value back).
     """
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     rate = Fraction(rate)
-    frames = int(round(seconds * rate))
+    frames = round(seconds * rate)
     time_base = Fraction(1, 15360) if keep else 1 / rate
     with av.open(str(out), "w", format="mp4") as container:
         vstream = container.add_stream("libx264", rate=rate)
@@ -130,8 +144,9 @@ def make_clip(
     return out
 
 
-def _encode_tone(container: av.container.OutputContainer, stream: av.AudioStream,
-                 seconds: float) -> None:
+def _encode_tone(
+    container: av.container.OutputContainer, stream: av.AudioStream, seconds: float
+) -> None:
     """A soft 440 Hz tone in short beeps, like a voice taking turns."""
     sample_rate = 48000
     n = int(seconds * sample_rate)

@@ -24,7 +24,8 @@ def create_player(preferred: str = "auto") -> tuple[Player, str]:
         if sys.platform.startswith("linux") and platform == "wayland":
             why += " (start VFA with QT_QPA_PLATFORM=xcb)"
         return _qt(), f"Player: Qt Multimedia — {why}"
-    from vfa.player.vlc_backend import VlcPlayer, vlc_status
+    from vfa.player.vlc_backend import VlcPlayer
+    from vfa.player.vlc_loader import vlc_status
 
     instance, why = vlc_status()
     if instance is None:

@@ -4,48 +4,13 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QObject, QRectF, Qt, QUrl
-from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
+from PySide6.QtCore import QObject, QUrl
+from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoFrame, QVideoSink
 from PySide6.QtWidgets import QWidget
 
 from vfa.player.base import PlayerState, TickingPlayer
-
-
-class VideoCanvas(QWidget):
-    """Paints the latest frame, letterboxed, keeping its aspect ratio."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._image = QImage()
-        self.setMinimumSize(160, 90)
-        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
-
-    def set_image(self, image: QImage) -> None:
-        self._image = image
-        self.update()
-
-    def image(self) -> QImage:
-        return self._image
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor("black"))
-        if not self._image.isNull():
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-            painter.drawImage(fit_rect(self._image.size(), self.size()), self._image)
-        painter.end()
-
-
-def fit_rect(image_size, widget_size) -> QRectF:  # type: ignore[no-untyped-def]
-    """The largest rectangle of the image's aspect ratio centred in the widget."""
-    iw, ih = image_size.width(), image_size.height()
-    ww, wh = widget_size.width(), widget_size.height()
-    if iw <= 0 or ih <= 0:
-        return QRectF(0, 0, ww, wh)
-    scale = min(ww / iw, wh / ih)
-    w, h = iw * scale, ih * scale
-    return QRectF((ww - w) / 2, (wh - h) / 2, w, h)
+from vfa.player.canvas import VideoCanvas
 
 
 class QtPlayer(TickingPlayer):

@@ -6,8 +6,6 @@ libVLC calls its event callbacks on its own threads: they only re-emit Qt signal
 
 from __future__ import annotations
 
-import os
-import shlex
 import sys
 from typing import Any
 
@@ -16,40 +14,6 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QWidget
 
 from vfa.player.base import PlayerState, TickingPlayer
-
-BASE_ARGS = [
-    "--no-xlib",
-    "--no-video-title-show",
-    "--no-mouse-events",
-    "--no-keyboard-events",
-    "--no-metadata-network-access",
-    "--no-stats",
-    "--quiet",
-]
-
-
-def _vlc_args() -> list[str]:
-    return BASE_ARGS + shlex.split(os.environ.get("VFA_VLC_ARGS", ""))
-
-
-def vlc_status() -> tuple[Any | None, str]:
-    """(a vlc.Instance or None, a sentence saying why not)."""
-    try:
-        import vlc
-    except (ImportError, OSError) as exc:
-        return None, f"python-vlc cannot be loaded ({exc})"
-    try:
-        version = vlc.libvlc_get_version()
-    except (NameError, OSError, AttributeError) as exc:
-        return None, f"libVLC is not installed ({type(exc).__name__})"
-    try:
-        instance = vlc.Instance(_vlc_args())
-    except (NameError, OSError, AttributeError) as exc:  # pragma: no cover
-        return None, f"libVLC failed to start ({exc})"
-    if instance is None:
-        return None, (f"libVLC {version.decode(errors='replace')} is installed but its plugins "
-                      "are missing (install vlc-plugin-base and vlc-plugin-video-output)")
-    return instance, f"libVLC {version.decode(errors='replace')}"
 
 
 class VideoSurface(QFrame):
@@ -71,7 +35,7 @@ class _Bridge(QObject):
     """Carries libVLC events from its threads to the GUI thread."""
 
     time_changed = Signal(int)
-    event = Signal(str)
+    happened = Signal(str)
 
 
 class VlcPlayer(TickingPlayer):
@@ -90,18 +54,16 @@ class VlcPlayer(TickingPlayer):
         self._attached = False
         self._bridge = _Bridge()
         self._bridge.time_changed.connect(self._on_time, Qt.ConnectionType.QueuedConnection)
-        self._bridge.event.connect(self._on_event, Qt.ConnectionType.QueuedConnection)
+        self._bridge.happened.connect(self._on_event, Qt.ConnectionType.QueuedConnection)
         events = self._mp.event_manager()
         et = vlc.EventType
         # keep references: python-vlc does not, and a collected callback crashes libVLC
         self._callbacks = {
-            et.MediaPlayerTimeChanged: lambda e: self._bridge.time_changed.emit(
-                int(e.u.new_time)
-            ),
-            et.MediaPlayerPlaying: lambda e: self._bridge.event.emit("playing"),
-            et.MediaPlayerPaused: lambda e: self._bridge.event.emit("paused"),
-            et.MediaPlayerEndReached: lambda e: self._bridge.event.emit("ended"),
-            et.MediaPlayerEncounteredError: lambda e: self._bridge.event.emit("error"),
+            et.MediaPlayerTimeChanged: lambda e: self._bridge.time_changed.emit(int(e.u.new_time)),
+            et.MediaPlayerPlaying: lambda e: self._bridge.happened.emit("playing"),
+            et.MediaPlayerPaused: lambda e: self._bridge.happened.emit("paused"),
+            et.MediaPlayerEndReached: lambda e: self._bridge.happened.emit("ended"),
+            et.MediaPlayerEncounteredError: lambda e: self._bridge.happened.emit("error"),
         }
         for kind, callback in self._callbacks.items():
             events.event_attach(kind, callback)

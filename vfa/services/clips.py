@@ -110,15 +110,17 @@ def _get_or_create_case(db: DbSession, code: str) -> Case:
 
 
 def _get_or_create_session(
-    db: DbSession, case: Case, label: str, context: str | None, date: dt.date | None,
+    db: DbSession,
+    case: Case,
+    label: str,
+    context: str | None,
+    date: dt.date | None,
     cycle: int | None,
 ) -> Session:
     label = label.strip()
     if not label:
         raise InvalidInputError("session label: give the session a label, such as 'Visit 1'")
-    session = db.scalar(
-        select(Session).where(Session.case_id == case.id, Session.label == label)
-    )
+    session = db.scalar(select(Session).where(Session.case_id == case.id, Session.label == label))
     if session is None:
         session = Session(case_id=case.id, label=label, context=context, date=date, cycle=cycle)
         db.add(session)
@@ -228,9 +230,13 @@ def check_clip(ws: Workspace, clip_id: int) -> ClipCheck:
             raise NotFoundError(f"clip {clip_id}: no such clip in {ws.label}")
         path = Path(clip.path)
         if not path.is_file():
-            return ClipCheck(clip.id, clip.path, ClipState.MISSING,
-                             f"{clip.path}: the file is missing; point VFA at the folder it "
-                             "was moved to (Relink)")
+            return ClipCheck(
+                clip.id,
+                clip.path,
+                ClipState.MISSING,
+                f"{clip.path}: the file is missing; point VFA at the folder it "
+                "was moved to (Relink)",
+            )
         stat = path.stat()
         if stat.st_size == clip.file_size and stat.st_mtime_ns == clip.file_mtime_ns:
             return ClipCheck(clip.id, clip.path, ClipState.OK, f"{clip.path}: unchanged")
@@ -241,9 +247,13 @@ def check_clip(ws: Workspace, clip_id: int) -> ClipCheck:
         with ws.sessions.begin() as db:
             db.get_one(Clip, id_).file_mtime_ns = stat.st_mtime_ns
         return ClipCheck(id_, str(path), ClipState.OK, f"{path}: unchanged (only touched)")
-    return ClipCheck(id_, str(path), ClipState.CHANGED,
-                     f"{path}: the file has changed since it was added (different content); "
-                     "annotations may no longer line up with its frames")
+    return ClipCheck(
+        id_,
+        str(path),
+        ClipState.CHANGED,
+        f"{path}: the file has changed since it was added (different content); "
+        "annotations may no longer line up with its frames",
+    )
 
 
 def check_all(ws: Workspace) -> list[ClipCheck]:
@@ -265,7 +275,9 @@ def _candidates(folder: Path, sizes: set[int]) -> Iterable[Path]:
 
 
 def relink(
-    ws: Workspace, folder: str | os.PathLike[str], *,
+    ws: Workspace,
+    folder: str | os.PathLike[str],
+    *,
     cancelled: Callable[[], bool] = lambda: False,
 ) -> list[ClipCheck]:
     """Find missing clips in a folder (and its subfolders) by content fingerprint."""

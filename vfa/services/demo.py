@@ -7,7 +7,6 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 
-from vfa.media.synth import make_clip
 from vfa.services.clips import AddedClip, add_clip
 from vfa.storage.workspace import Workspace
 
@@ -23,14 +22,24 @@ def demo_media_dir(ws: Workspace) -> Path:
     return user_data_path("vfa", appauthor=False) / "demo-media"
 
 
-def create_demo(
-    ws: Workspace, *, progress: Callable[[float], None] | None = None
-) -> AddedClip:
+def create_demo(ws: Workspace, *, progress: Callable[[float], None] | None = None) -> AddedClip:
     """Generate the demo clip (moving shapes and a tone) and add it to the demo case."""
     clip = demo_media_dir(ws) / "demo-play.mp4"
     if not clip.exists():
+        from vfa.media.synth import make_clip  # OpenCV loads only when a clip is generated
+
         tmp = clip.with_suffix(".part.mp4")
-        make_clip(tmp, seconds=DEMO_SECONDS, width=854, height=480, rate=25, gop=50,
-                  audio=True, barcode=True, preset="ultrafast", progress=progress)
+        make_clip(
+            tmp,
+            seconds=DEMO_SECONDS,
+            width=854,
+            height=480,
+            rate=25,
+            gop=50,
+            audio=True,
+            barcode=True,
+            preset="ultrafast",
+            progress=progress,
+        )
         tmp.replace(clip)
     return add_clip(ws, clip, DEMO_CASE, DEMO_SESSION, context="play", cycle=1)

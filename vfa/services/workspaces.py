@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from vfa.services.demo import create_demo
 from vfa.storage.engine import default_workspace_path
 from vfa.storage.models import Case, Clip, Session
-from vfa.storage.workspace import Workspace, head_revision, open_workspace
+from vfa.storage.workspace import HEAD, Workspace, open_workspace
 
 __all__ = ["demo_workspace_path", "open_demo", "open_workspace", "workspace_summary"]
 
@@ -39,4 +39,4 @@ def workspace_summary(ws: Workspace) -> dict[str, object]:
             "sessions": db.scalar(select(func.count()).select_from(Session)),
             "clips": db.scalar(select(func.count()).select_from(Clip)),
         }
-    return {"name": ws.name, "location": ws.label, "schema": head_revision(), **counts}
+    return {"name": ws.name, "location": ws.label, "schema": HEAD, **counts}

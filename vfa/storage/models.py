@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     DateTime,
     Enum,
     ForeignKey,
-    BigInteger,
     LargeBinary,
     MetaData,
     String,
@@ -130,7 +130,9 @@ class Coder(Base):
     __tablename__ = "coder"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(128), unique=True)
-    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=16, values_callable=_values))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=16, values_callable=_values)
+    )
 
 
 class Scheme(Base):
@@ -156,7 +158,8 @@ class CodingRun(Base):
     scheme_id: Mapped[int] = mapped_column(ForeignKey("scheme.id"), index=True)
     coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id"), index=True)
     status: Mapped[RunStatus] = mapped_column(
-        Enum(RunStatus, native_enum=False, length=16, values_callable=_values), default=RunStatus.ASSIGNED
+        Enum(RunStatus, native_enum=False, length=16, values_callable=_values),
+        default=RunStatus.ASSIGNED,
     )
     blind: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -168,9 +171,7 @@ class Annotation(Base):
 
     __tablename__ = "annotation"
     id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(
-        ForeignKey("coding_run.id", ondelete="CASCADE"), index=True
-    )
+    run_id: Mapped[int] = mapped_column(ForeignKey("coding_run.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(128))
     subject: Mapped[str | None] = mapped_column(String(64))
     start_ms: Mapped[int] = mapped_column(index=True)
@@ -188,9 +189,7 @@ class Rating(Base):
     __tablename__ = "rating"
     __table_args__ = (UniqueConstraint("run_id", "item"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(
-        ForeignKey("coding_run.id", ondelete="CASCADE"), index=True
-    )
+    run_id: Mapped[int] = mapped_column(ForeignKey("coding_run.id", ondelete="CASCADE"), index=True)
     item: Mapped[str] = mapped_column(String(128))
     value: Mapped[float | None]
     special: Mapped[str | None] = mapped_column(String(16))

@@ -28,8 +28,11 @@ class ClipBrowser(QTreeWidget):
 
     def event(self, event: QEvent) -> bool:
         """Leave Space to the window's play/pause shortcut instead of selecting items."""
-        if (event.type() == QEvent.Type.ShortcutOverride
-                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Space):
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Space
+        ):
             event.ignore()
             return False
         return super().event(event)
@@ -81,6 +84,8 @@ class ClipBrowser(QTreeWidget):
         stack = [self.topLevelItem(i) for i in range(self.topLevelItemCount())]
         while stack:
             item = stack.pop()
+            if item is None:
+                continue
             out.append(item)
             stack.extend(item.child(i) for i in range(item.childCount()))
         return out

@@ -20,11 +20,23 @@ from vfa.services.clips import CaseNode, validate_case_code
 CONTEXTS = ["play", "mealtime", "book sharing", "bath", "nappy change", "other"]
 
 
+def _placeholder(combo: QComboBox, text: str) -> None:
+    edit = combo.lineEdit()
+    if edit is not None:
+        edit.setPlaceholderText(text)
+
+
 class AddClipDialog(QDialog):
     """Ask which case and session the dropped or chosen files belong to."""
 
-    def __init__(self, files: list[Path], cases: list[CaseNode], case: str = "",
-                 session: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        files: list[Path],
+        cases: list[CaseNode],
+        case: str = "",
+        session: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Add clips"))
         self._cases = {c.code: c for c in cases}
@@ -33,10 +45,10 @@ class AddClipDialog(QDialog):
         self.case.setEditable(True)
         self.case.addItems(sorted(self._cases))
         self.case.setEditText(case)
-        self.case.lineEdit().setPlaceholderText(self.tr("pseudonymous code, e.g. FAM-017"))
+        _placeholder(self.case, self.tr("pseudonymous code, e.g. FAM-017"))
         self.session = QComboBox()
         self.session.setEditable(True)
-        self.session.lineEdit().setPlaceholderText(self.tr("e.g. Visit 1"))
+        _placeholder(self.session, self.tr("e.g. Visit 1"))
         self.context = QComboBox()
         self.context.addItems(CONTEXTS)
         self.cycle = QSpinBox()
@@ -74,8 +86,12 @@ class AddClipDialog(QDialog):
     def values(self) -> tuple[str, str, str, int | None]:
         """(case code, session label, context, cycle or None)."""
         cycle = self.cycle.value() or None
-        return (self.case.currentText().strip(), self.session.currentText().strip(),
-                self.context.currentText(), cycle)
+        return (
+            self.case.currentText().strip(),
+            self.session.currentText().strip(),
+            self.context.currentText(),
+            cycle,
+        )
 
     def _accept(self) -> None:
         code, session, _context, _cycle = self.values()

@@ -123,18 +123,21 @@ class MainWindow(QMainWindow):
         central_layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
-        self.actions_by_id = build_actions(self, {
-            "workspace.new": self.new_workspace,
-            "workspace.open": self.choose_workspace,
-            "workspace.demo": self.open_demo,
-            "clip.add": self.choose_clips,
-            "clip.relink": self.choose_relink_folder,
-            "clip.check": self.check_clips,
-            "app.settings": self.edit_settings,
-            "app.quit": self.close,
-            "player.toggle": ctx.player.toggle,
-            "help.about": self.about,
-        })
+        self.actions_by_id = build_actions(
+            self,
+            {
+                "workspace.new": self.new_workspace,
+                "workspace.open": self.choose_workspace,
+                "workspace.demo": self.open_demo,
+                "clip.add": self.choose_clips,
+                "clip.relink": self.choose_relink_folder,
+                "clip.check": self.check_clips,
+                "app.settings": self.edit_settings,
+                "app.quit": self.close,
+                "player.toggle": ctx.player.toggle,
+                "help.about": self.about,
+            },
+        )
         self._build_menus()
         self.statusBar().showMessage(ctx.player_note)
         self.player_note = QLabel(ctx.player_note)
@@ -172,11 +175,15 @@ class MainWindow(QMainWindow):
 
     def open_workspace_at(self, target: str) -> None:
         """Open a workspace (migrating it if needed) off the GUI thread."""
-        self._run(self.tr("Opening workspace…"),
-                  lambda ctx: workspaces.open_workspace(target), self.set_workspace)
+        self._run(
+            self.tr("Opening workspace…"),
+            lambda ctx: workspaces.open_workspace(target),
+            self.set_workspace,
+        )
 
     def open_demo(self, target: str | None = None) -> None:
         """Open the demo workspace, generating its clip on first use."""
+
         def work(ctx: TaskContext) -> Workspace:
             return workspaces.open_demo(target, progress=ctx.progress)
 
@@ -184,15 +191,19 @@ class MainWindow(QMainWindow):
 
     def _demo_ready(self, ws: Workspace) -> None:
         self.set_workspace(ws)
-        first = next((k.id for c in clip_service.catalog(ws) for s in c.sessions
-                      for k in s.clips), None)
+        first = next(
+            (k.id for c in clip_service.catalog(ws) for s in c.sessions for k in s.clips), None
+        )
         if first is not None:
             self.open_clip(first)
 
     def new_workspace(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("New workspace"), str(Path.home() / "workspace.vfa"),
-            self.tr("VFA workspace (*.vfa)"))
+            self,
+            self.tr("New workspace"),
+            str(Path.home() / "workspace.vfa"),
+            self.tr("VFA workspace (*.vfa)"),
+        )
         if path:
             if not path.endswith(".vfa"):
                 path += ".vfa"
@@ -200,8 +211,11 @@ class MainWindow(QMainWindow):
 
     def choose_workspace(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open workspace"), str(Path.home()),
-            self.tr("VFA workspace (*.vfa);;All files (*)"))
+            self,
+            self.tr("Open workspace"),
+            str(Path.home()),
+            self.tr("VFA workspace (*.vfa);;All files (*)"),
+        )
         if path:
             self.open_workspace_at(path)
 
@@ -219,8 +233,10 @@ class MainWindow(QMainWindow):
         self._set_workspace_actions(True)
         if ws.backup_path is not None:
             self.statusBar().showMessage(
-                self.tr("Workspace upgraded; the previous version was kept as {0}")
-                .format(ws.backup_path))
+                self.tr("Workspace upgraded; the previous version was kept as {0}").format(
+                    ws.backup_path
+                )
+            )
         self.workspace_opened.emit(ws)
 
     def refresh_browser(self) -> None:
@@ -249,17 +265,20 @@ class MainWindow(QMainWindow):
         self.browser.select_clip(clip_id)
         self.statusBar().showMessage(
             f"{info.case_code} · {info.session_label} · {info.name} — {info.width}×{info.height}"
-            f"{' VFR' if info.vfr else ''}, {info.fps:g} fps")
+            f"{' VFR' if info.vfr else ''}, {info.fps:g} fps"
+        )
         self.clip_opened.emit(clip_id)
 
     def choose_clips(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Add clips"), str(Path.home()),
-                                                self.tr(VIDEO_FILTER) + ";;All files (*)")
+        files, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Add clips"), str(Path.home()), self.tr(VIDEO_FILTER) + ";;All files (*)"
+        )
         if files:
             self.add_files([Path(f) for f in files])
 
-    def add_files(self, files: list[Path], case: str | None = None,
-                  session: str | None = None) -> None:
+    def add_files(
+        self, files: list[Path], case: str | None = None, session: str | None = None
+    ) -> None:
         """Ask for case and session (unless given), then probe and add in the background."""
         if self.ws is None:
             self.show_error(self.tr("Open or create a workspace before adding clips."))
@@ -281,8 +300,9 @@ class MainWindow(QMainWindow):
                 if ctx.cancelled():
                     break
                 try:
-                    result = clip_service.add_clip(ws, f, case, session, context=context,
-                                                   cycle=cycle)
+                    result = clip_service.add_clip(
+                        ws, f, case, session, context=context, cycle=cycle
+                    )
                     added.append(result.clip_id)
                 except VfaError as exc:
                     problems.append(str(exc))
@@ -304,9 +324,11 @@ class MainWindow(QMainWindow):
         folder = QFileDialog.getExistingDirectory(self, self.tr("Folder the clips were moved to"))
         if folder and self.ws is not None:
             ws = self.ws
-            self._run(self.tr("Looking for moved clips…"),
-                      lambda ctx: clip_service.relink(ws, folder, cancelled=ctx.cancelled),
-                      self._relinked)
+            self._run(
+                self.tr("Looking for moved clips…"),
+                lambda ctx: clip_service.relink(ws, folder, cancelled=ctx.cancelled),
+                self._relinked,
+            )
 
     def _relinked(self, found: list[clip_service.ClipCheck]) -> None:
         self.refresh_browser()
@@ -316,23 +338,25 @@ class MainWindow(QMainWindow):
         if self.ws is None:
             return
         ws = self.ws
-        self._run(self.tr("Checking clip files…"), lambda ctx: clip_service.check_all(ws),
-                  self._checked)
+        self._run(
+            self.tr("Checking clip files…"), lambda ctx: clip_service.check_all(ws), self._checked
+        )
 
     def _checked(self, checks: list[clip_service.ClipCheck]) -> None:
         bad = [c.message for c in checks if c.state is not clip_service.ClipState.OK]
         if bad:
             self.show_error("\n".join(bad))
         else:
-            self.statusBar().showMessage(self.tr("All {0} clip files are in place and unchanged")
-                                         .format(len(checks)))
+            self.statusBar().showMessage(
+                self.tr("All {0} clip files are in place and unchanged").format(len(checks))
+            )
 
     # -- drag and drop ------------------------------------------------------
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt API
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt API
+    def dropEvent(self, event: QDropEvent) -> None:
         files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         if files:
             event.acceptProposedAction()
@@ -340,25 +364,30 @@ class MainWindow(QMainWindow):
 
     # -- misc -----------------------------------------------------------------
     def edit_settings(self) -> None:
-        dialog = SettingsDialog(self.ctx.settings.get("player/backend"), self.ctx.player_note,
-                                self)
+        dialog = SettingsDialog(self.ctx.settings.get("player/backend"), self.ctx.player_note, self)
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.ctx.settings.set("player/backend", dialog.chosen_backend())
 
     def about(self) -> None:
-        QMessageBox.about(self, self.tr("About VFA"), self.tr(
-            "VFA {0} — Video Feedback Annotator\nGPL-3.0-or-later. Makes no network "
-            "connections.").format(vfa.__version__))
+        QMessageBox.about(
+            self,
+            self.tr("About VFA"),
+            self.tr(
+                "VFA {0} — Video Feedback Annotator\nGPL-3.0-or-later. Makes no network "
+                "connections."
+            ).format(vfa.__version__),
+        )
 
     def show_error(self, message: str) -> None:
         """Show a problem in the window (never a crash)."""
         self.messages.show_message(message)
 
-    def _run(self, label: str, fn: Callable[[TaskContext], Any],
-             on_done: Callable[[Any], None]) -> None:
+    def _run(
+        self, label: str, fn: Callable[[TaskContext], Any], on_done: Callable[[Any], None]
+    ) -> None:
         run_task(self, label, fn, on_done, self.show_error)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.ctx.settings.set("window/geometry", self.saveGeometry())
         self.player_view.clear()
         if self.ws is not None:

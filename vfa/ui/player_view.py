@@ -20,7 +20,7 @@ from vfa.domain.frames import FrameTable, format_position
 from vfa.errors import VfaError
 from vfa.media.frames import FrameServer
 from vfa.player.base import Player, PlayerState
-from vfa.player.qt_backend import VideoCanvas
+from vfa.player.canvas import VideoCanvas
 from vfa.services.clips import ClipInfo
 
 
@@ -37,8 +37,9 @@ class _FrameSignals(QObject):
 
 
 class _FrameJob(QRunnable):
-    def __init__(self, server: FrameServer, index: int, generation: int,
-                 signals: _FrameSignals) -> None:
+    def __init__(
+        self, server: FrameServer, index: int, generation: int, signals: _FrameSignals
+    ) -> None:
         super().__init__()
         self.server, self.index, self.generation, self.signals = server, index, generation, signals
 
@@ -93,7 +94,9 @@ class PlayerView(QWidget):
         self.slider.setObjectName("position")
         self.slider.setEnabled(False)
         self.slider.sliderMoved.connect(self._on_slider)
-        self.slider.actionTriggered.connect(lambda _a: self._on_slider(self.slider.sliderPosition()))
+        self.slider.actionTriggered.connect(
+            lambda _a: self._on_slider(self.slider.sliderPosition())
+        )
         self.readout = QLabel(format_position(0, 0))
         self.readout.setObjectName("readout")
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -166,8 +169,11 @@ class PlayerView(QWidget):
             self._show_paused(t_ms)
 
     def _on_state(self, state: PlayerState) -> None:
-        icon = (QStyle.StandardPixmap.SP_MediaPause if state is PlayerState.PLAYING
-                else QStyle.StandardPixmap.SP_MediaPlay)
+        icon = (
+            QStyle.StandardPixmap.SP_MediaPause
+            if state is PlayerState.PLAYING
+            else QStyle.StandardPixmap.SP_MediaPlay
+        )
         self.play_button.setIcon(self.style().standardIcon(icon))
         if state is PlayerState.PLAYING:
             self._generation += 1  # drop exact frames still on their way

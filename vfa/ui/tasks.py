@@ -37,8 +37,9 @@ class _Signals(QObject):
 
 
 class _Runnable(QRunnable):
-    def __init__(self, fn: Callable[[TaskContext], Any], signals: _Signals,
-                 ctx: TaskContext) -> None:
+    def __init__(
+        self, fn: Callable[[TaskContext], Any], signals: _Signals, ctx: TaskContext
+    ) -> None:
         super().__init__()
         self._fn, self._signals, self._ctx = fn, signals, ctx
 
@@ -75,8 +76,13 @@ class Task(QObject):
             self.finished.emit(result)
 
 
-def run_task(parent: QWidget, label: str, fn: Callable[[TaskContext], Any],
-             on_done: Callable[[Any], None], on_error: Callable[[str], None]) -> Task:
+def run_task(
+    parent: QWidget,
+    label: str,
+    fn: Callable[[TaskContext], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[str], None],
+) -> Task:
     """Run ``fn`` on the thread pool behind a progress dialog that can cancel it."""
     task = Task(parent)
     dialog = QProgressDialog(label, parent.tr("Cancel"), 0, 1000, parent)

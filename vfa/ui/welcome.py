@@ -16,12 +16,14 @@ class WelcomeView(QWidget):
         self.setObjectName("welcome")
         title = QLabel(self.tr("Welcome to VFA"))
         title.setStyleSheet("font-size: 22pt; font-weight: 600")
-        text = QLabel(self.tr(
-            "Video Feedback Annotator: review parent–infant clips, tag strength moments, "
-            "code with structured schemes and check reliability.\n\n"
-            "Video files stay where they are; VFA keeps your annotations in a workspace "
-            "and makes no network connections."
-        ))
+        text = QLabel(
+            self.tr(
+                "Video Feedback Annotator: review parent–infant clips, tag strength moments, "
+                "code with structured schemes and check reliability.\n\n"
+                "Video files stay where they are; VFA keeps your annotations in a workspace "
+                "and makes no network connections."
+            )
+        )
         text.setWordWrap(True)
         text.setFixedWidth(520)
         self.demo = QPushButton(self.tr("Open the demo workspace"))

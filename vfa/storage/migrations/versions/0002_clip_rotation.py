@@ -19,9 +19,7 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("clip", recreate="always") as batch_op:
-        batch_op.add_column(
-            sa.Column("rotation", sa.Integer(), nullable=False, server_default="0")
-        )
+        batch_op.add_column(sa.Column("rotation", sa.Integer(), nullable=False, server_default="0"))
 
 
 def downgrade() -> None:
