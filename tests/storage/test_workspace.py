@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import pg_url
 from vfa.errors import NewerWorkspaceError, WorkspaceError
@@ -146,6 +147,10 @@ def test_migration_backs_up_first_and_keeps_child_rows(tmp_path):
         with ws.sessions() as db:
             clip = db.get(Clip, 1)
             assert clip is not None and clip.rotation == 0
+            clip.rotation = 45  # the new constraint holds
+            with pytest.raises(IntegrityError):
+                db.flush()
+            db.rollback()
             # the clip table was rebuilt: with foreign keys on, this would cascade to zero
             assert len(db.scalars(select(Annotation)).all()) == 3
             assert db.get(CodingRun, 1) is not None

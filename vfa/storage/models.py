@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    CheckConstraint,
     DateTime,
     Enum,
     ForeignKey,
@@ -97,6 +98,7 @@ class Clip(Base):
     """A referenced (never copied) video file with its frame table."""
 
     __tablename__ = "clip"
+    __table_args__ = (CheckConstraint("rotation IN (0, 90, 180, 270)", "rotation_quarter_turns"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(
         ForeignKey("session.id", ondelete="CASCADE"), index=True

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, inspect, select, text
+from sqlalchemy import Connection, Engine, inspect, make_url, select, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
@@ -74,7 +74,7 @@ def open_workspace(
 ) -> Workspace:
     """Open (creating or migrating as needed) the workspace at a path or URL."""
     url, path = resolve_target(target)
-    where = str(path) if path is not None else url.split("@")[-1]
+    where = str(path) if path is not None else make_url(url).render_as_string(hide_password=True)
     if path is not None:
         _check_sqlite_file(path, create)
     engine = make_engine(url)
@@ -186,6 +186,11 @@ def _upgrade(engine: Engine, where: str) -> None:
                         f"({shown}); it was rolled back and nothing was changed"
                     )
             conn.commit()
+        except DatabaseError as exc:
+            conn.rollback()
+            raise WorkspaceError(
+                f"{where}: upgrading the workspace failed ({_reason(exc)}); nothing was changed"
+            ) from exc
         except Exception:
             conn.rollback()
             raise

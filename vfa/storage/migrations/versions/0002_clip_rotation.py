@@ -3,9 +3,9 @@
 Revision ID: 0002
 Revises: 0001
 
-Rebuilds the clip table (SQLite cannot add a NOT NULL column with a server default in
-place everywhere); VFA runs it with foreign keys off so that the rebuild does not cascade
-into the clip's coding runs, annotations and consent records.
+SQLite cannot add a CHECK constraint in place, so there the clip table is rebuilt; VFA
+runs migrations with foreign keys off so that the rebuild does not cascade into the
+clip's coding runs, annotations and consent records.
 """
 
 import sqlalchemy as sa
@@ -18,10 +18,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("clip", recreate="always") as batch_op:
+    with op.batch_alter_table("clip") as batch_op:
         batch_op.add_column(sa.Column("rotation", sa.Integer(), nullable=False, server_default="0"))
+        batch_op.create_check_constraint("rotation_quarter_turns", "rotation IN (0, 90, 180, 270)")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("clip", recreate="always") as batch_op:
+    with op.batch_alter_table("clip") as batch_op:
+        batch_op.drop_constraint("ck_clip_rotation_quarter_turns", type_="check")
         batch_op.drop_column("rotation")
