@@ -74,10 +74,13 @@ def start_gui(target: str | None = None, *, demo: bool = False) -> MainWindow:
 
 def run_gui(target: str | None = None, *, demo: bool = False) -> int:
     """Start the desktop application; returns its exit status."""
+    from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication
 
     window = start_gui(target, demo=demo)
     status = QApplication.instance().exec()  # type: ignore[union-attr]
+    # no worker may outlive the objects it reports to
+    QThreadPool.globalInstance().waitForDone(10_000)
     release = getattr(window.ctx.player, "release", None)
     if release is not None:
         release()

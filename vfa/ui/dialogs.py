@@ -39,6 +39,7 @@ class AddClipDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Add clips"))
+        self.setMinimumWidth(460)
         self._cases = {c.code: c for c in cases}
         names = ", ".join(f.name for f in files[:3]) + (" …" if len(files) > 3 else "")
         self.case = QComboBox()

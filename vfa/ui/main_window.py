@@ -139,7 +139,6 @@ class MainWindow(QMainWindow):
             },
         )
         self._build_menus()
-        self.statusBar().showMessage(ctx.player_note)
         self.player_note = QLabel(ctx.player_note)
         self.player_note.setObjectName("playerNote")
         self.statusBar().addPermanentWidget(self.player_note)
@@ -389,7 +388,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.ctx.settings.set("window/geometry", self.saveGeometry())
-        self.player_view.clear()
+        self.player_view.shutdown()
         if self.ws is not None:
             self.ws.close()
         super().closeEvent(event)

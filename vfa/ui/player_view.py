@@ -130,6 +130,11 @@ class PlayerView(QWidget):
         self.player.open(info.path, info.duration_ms)
         self._show_paused(0)
 
+    def shutdown(self) -> None:
+        """Stop: unload the clip and wait for a frame still being decoded."""
+        self.clear()
+        self._pool.waitForDone(5000)
+
     def clear(self) -> None:
         """Unload the current clip."""
         if self._server is not None:

@@ -25,7 +25,6 @@ class WelcomeView(QWidget):
             )
         )
         text.setWordWrap(True)
-        text.setFixedWidth(520)
         self.demo = QPushButton(self.tr("Open the demo workspace"))
         self.demo.setObjectName("welcomeDemo")
         self.new = QPushButton(self.tr("Create a new empty workspace…"))
@@ -35,11 +34,21 @@ class WelcomeView(QWidget):
         self.demo.clicked.connect(self.demo_requested)
         self.new.clicked.connect(self.new_requested)
         self.open.clicked.connect(self.open_requested)
+        # a fixed-width column, so that the wrapped text gets the height it needs
+        column = QWidget()
+        column.setFixedWidth(540)
+        column_layout = QVBoxLayout(column)
+        column_layout.setSpacing(10)
+        column_layout.addWidget(title)
+        column_layout.addWidget(text)
+        # nested layouts under-measure wrapped labels: reserve the wrapped height
+        margins = column_layout.contentsMargins()
+        text.setMinimumHeight(text.heightForWidth(540 - margins.left() - margins.right()))
+        column_layout.addSpacing(12)
+        for button in (self.demo, self.new, self.open):
+            column_layout.addWidget(button)
+        self.demo.setDefault(True)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        for widget in (title, text, self.demo, self.new, self.open):
-            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(column, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
-        self.demo.setDefault(True)
-        for button in (self.demo, self.new, self.open):
-            button.setMinimumWidth(320)
