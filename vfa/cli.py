@@ -37,6 +37,17 @@ def cmd_probe(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_still(args: argparse.Namespace) -> int:
+    from vfa.services.stills import still_from_file
+
+    index, pts, written = still_from_file(
+        args.file, args.output, at_ms=args.at_ms, frame=args.frame
+    )
+    data = {"frame": index, "pts_ms": pts, "path": str(written)}
+    _emit(args, data, lambda d: f"frame {d['frame']} ({d['pts_ms']} ms) -> {d['path']}")
+    return 0
+
+
 def cmd_clip_add(args: argparse.Namespace) -> int:
     from vfa.services.clips import add_clip
 
@@ -197,6 +208,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("probe", cmd_probe, "show a video file's facts (duration, frames, rate, size)")
     p.add_argument("file")
+    p = add("still", cmd_still, "save one exact frame of a video as a full-resolution PNG")
+    p.add_argument("file")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--at-ms",
+        type=int,
+        metavar="MS",
+        help="the frame shown at this time (the last frame whose pts <= MS)",
+    )
+    which.add_argument("--frame", type=int, metavar="N", help="frame index N (0-based)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.png")
     p = add("demo", cmd_demo, "create the demo workspace (default: the demo workspace file)")
     p.add_argument("--open", action="store_true", help="then open it in the desktop app")
     p = add("gui", lambda a: _gui(a), "open the desktop app", json_out=False)

@@ -12,7 +12,7 @@ import statistics
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QGuiApplication, QImage
 
 from vfa.app import build_window
@@ -119,3 +119,44 @@ def test_the_window_title_and_browser_under_x11(vlc_window):
     item = vlc_window.browser.topLevelItem(0)
     assert item.text(0) == "E2E-1"
     assert QRect(vlc_window.geometry()).width() >= 1000
+
+
+def test_frame_steps_and_seeks_show_exact_frames_on_screen_with_vlc(vlc_window, qtbot):
+    view = vlc_window.player_view
+
+    def on_screen() -> int:
+        return read_barcode(grab_video(view.exact, 640, 360))
+
+    def expect(index: int) -> None:
+        assert view.readout.text().endswith(f"· frame {index}")
+        qtbot.waitUntil(lambda: on_screen() == index, timeout=5000)
+
+    for key, modifier, index in [
+        (Qt.Key.Key_Right, Qt.KeyboardModifier.NoModifier, 1),
+        (Qt.Key.Key_Right, Qt.KeyboardModifier.NoModifier, 2),
+        (Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier, 27),
+        (Qt.Key.Key_Left, Qt.KeyboardModifier.NoModifier, 26),
+        (Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier, 151),
+        (Qt.Key.Key_Left, Qt.KeyboardModifier.NoModifier, 150),
+        (Qt.Key.Key_Left, Qt.KeyboardModifier.NoModifier, 149),
+        (Qt.Key.Key_End, Qt.KeyboardModifier.NoModifier, 199),
+        (Qt.Key.Key_Home, Qt.KeyboardModifier.NoModifier, 0),
+    ]:
+        qtbot.keyClick(vlc_window, key, modifier)
+        expect(index)
+    # scrub on the timeline: the exact frame under the pointer
+    timeline = view.timeline
+    point = QPoint(int(timeline.x_of(3210)), 60)
+    qtbot.mousePress(timeline, Qt.MouseButton.LeftButton, pos=point)
+    qtbot.mouseRelease(timeline, Qt.MouseButton.LeftButton, pos=point)
+    index = view.current_frame()[0]
+    assert index == round(timeline.ms_at(point.x()) // 40)  # 25 fps: frame n at n * 40 ms
+    expect(index)
+    # play from there at half speed: the picture moves on, slower than real time
+    qtbot.keyClick(vlc_window, Qt.Key.Key_BracketLeft)
+    qtbot.keyClick(vlc_window, Qt.Key.Key_Space)
+    qtbot.wait(1500)
+    qtbot.keyClick(vlc_window, Qt.Key.Key_Space)
+    moved = view.current_frame()[0] - index
+    assert 8 <= moved <= 30  # about 19 frames of 25 fps in 1.5 s at 1/2
+    expect(view.current_frame()[0])

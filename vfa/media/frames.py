@@ -3,6 +3,10 @@
 Seeks to the keyframe before the wanted frame and decodes forward until the frame's
 pts matches the frame table, so the result is exact on constant and variable frame
 rate alike. Frames are returned as RGB arrays with the clip's rotation applied.
+
+Stepping backwards is the expensive direction (every step would decode from the
+previous keyframe), so a backward request keeps the frames decoded on the way in the
+cache: the next steps back are cache hits.
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ from vfa.errors import MediaError
 
 # decoding forward beats seeking when the wanted frame is this close after the last one
 FORWARD_WINDOW_MS = 2000
+# frames kept before a backward target (about a second of video)
+BACKWARD_PREFETCH = 30
+CACHE_BYTES = 160 * 1024 * 1024
 
 
 def rotate_for_display(image: np.ndarray, rotation: int) -> np.ndarray:
@@ -37,44 +44,65 @@ class FrameServer:
         path: str | os.PathLike[str],
         table: FrameTable,
         rotation: int = 0,
-        cache_size: int = 16,
+        cache_bytes: int = CACHE_BYTES,
     ) -> None:
         self.path = os.fspath(path)
         self.table = table
         self.rotation = rotation
         self._cache: OrderedDict[int, np.ndarray] = OrderedDict()
-        self._cache_size = cache_size
+        self._cache_bytes = cache_bytes
+        self._cached_bytes = 0
         self._lock = threading.Lock()
         self._container: av.container.InputContainer | None = None
         self._decoder: Iterator[av.VideoFrame] | None = None
         self._last_ms: int | None = None
+        self._index_of = {pts: i for i, pts in enumerate(table.pts_ms)}
 
     def close(self) -> None:
-        """Release the file."""
+        """Release the file and the cache."""
         with self._lock:
             if self._container is not None:
                 self._container.close()
             self._container = None
             self._decoder = None
+            self._cache.clear()
+            self._cached_bytes = 0
 
     def frame_at(self, t_ms: int) -> tuple[int, np.ndarray]:
         """The frame shown at ``t_ms`` (last pts <= t) as (index, RGB image)."""
         index = self.table.index_at(t_ms)
         return index, self.frame(index)
 
-    def frame(self, index: int) -> np.ndarray:
-        """Frame ``index`` as an RGB array, rotation applied."""
+    def frame(self, index: int, *, backward: bool = False) -> np.ndarray:
+        """Frame ``index`` as an RGB array, rotation applied.
+
+        ``backward`` says the caller is moving back (frame steps, reverse shuttle): the
+        frames before ``index`` decoded on the way are kept for the next requests.
+        """
         index = min(max(index, 0), len(self.table) - 1)
         with self._lock:
             cached = self._cache.get(index)
             if cached is not None:
                 self._cache.move_to_end(index)
                 return cached
-            image = rotate_for_display(self._decode(self.table.pts_of(index)), self.rotation)
-            self._cache[index] = image
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
+            keep_from = self.table.pts_of(index - BACKWARD_PREFETCH) if backward else None
+            image = self._decode(self.table.pts_of(index), keep_from)
+            self._store(index, image)
             return image
+
+    def cached(self, index: int) -> bool:
+        """Whether frame ``index`` would be served without decoding."""
+        with self._lock:
+            return index in self._cache
+
+    def _store(self, index: int, image: np.ndarray) -> None:
+        if index in self._cache:
+            return
+        self._cache[index] = image
+        self._cached_bytes += image.nbytes
+        while self._cached_bytes > self._cache_bytes and len(self._cache) > 1:
+            _, old = self._cache.popitem(last=False)
+            self._cached_bytes -= old.nbytes
 
     def _open(self) -> av.container.InputContainer:
         if self._container is None:
@@ -82,8 +110,9 @@ class FrameServer:
                 self._container = av.open(self.path, metadata_errors="ignore")
             except (av.FFmpegError, OSError) as exc:
                 raise MediaError(f"{self.path}: cannot be opened ({exc})") from exc
+            if not self._container.streams.video:
+                raise MediaError(f"{self.path}: contains no video stream")
             stream = self._container.streams.video[0]
-            stream.thread_type = "AUTO"
             start = stream.start_time
             self._start = start if start is not None else 0
             self._tb: Fraction = stream.time_base or Fraction(1, 1000)
@@ -92,16 +121,22 @@ class FrameServer:
     def _ms(self, pts: int) -> int:
         return round((pts - self._start) * self._tb * 1000)
 
-    def _decode(self, target_ms: int) -> np.ndarray:
+    def _rgb(self, frame: av.VideoFrame) -> np.ndarray:
+        # rows can be padded: hand out a compact copy
+        image = np.ascontiguousarray(frame.to_ndarray(format="rgb24"))
+        return rotate_for_display(image, self.rotation)
+
+    def _decode(self, target_ms: int, keep_from_ms: int | None) -> np.ndarray:
         container = self._open()
         stream = container.streams.video[0]
         forward = (
-            self._decoder is not None
+            keep_from_ms is None
+            and self._decoder is not None
             and self._last_ms is not None
             and self._last_ms < target_ms <= self._last_ms + FORWARD_WINDOW_MS
         )
         back_ms = 0
-        for _attempt in range(4):
+        for _attempt in range(5):
             if not forward:
                 seek_ms = max(0, target_ms - back_ms)
                 container.seek(
@@ -120,11 +155,15 @@ class FrameServer:
                     ms = self._ms(frame.pts)
                     self._last_ms = ms
                     if ms == target_ms:
-                        # rows can be padded: hand out a compact copy
-                        return np.ascontiguousarray(frame.to_ndarray(format="rgb24"))
+                        return self._rgb(frame)
                     if ms > target_ms:
                         break  # landed after the target: seek further back
+                    if keep_from_ms is not None and ms >= keep_from_ms:
+                        index = self._index_of.get(ms)
+                        if index is not None:
+                            self._store(index, self._rgb(frame))
             except av.FFmpegError as exc:
+                self._decoder = None
                 raise MediaError(
                     f"{self.path}: decoding failed near {target_ms} ms ({exc})"
                 ) from exc

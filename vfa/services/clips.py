@@ -68,6 +68,7 @@ class ClipInfo:
     id: int
     path: str
     name: str
+    fingerprint: str
     case_code: str
     session_label: str
     duration_ms: int
@@ -209,6 +210,7 @@ def clip_info(ws: Workspace, clip_id: int) -> ClipInfo:
             id=clip.id,
             path=clip.path,
             name=clip.name,
+            fingerprint=clip.fingerprint,
             case_code=clip.session.case.code,
             session_label=clip.session.label,
             duration_ms=clip.duration_ms,

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
 from vfa.domain.frames import format_timestamp
 from vfa.services.clips import CaseNode
+from vfa.ui.actions import NAVIGATION_KEYS
 
 KIND = Qt.ItemDataRole.UserRole
 ID = Qt.ItemDataRole.UserRole + 1
@@ -27,11 +28,11 @@ class ClipBrowser(QTreeWidget):
         self.itemClicked.connect(self._on_activated)
 
     def event(self, event: QEvent) -> bool:
-        """Leave Space to the window's play/pause shortcut instead of selecting items."""
+        """Leave the player's keys (Space, arrows, J/K/L, …) to the window's shortcuts."""
         if (
             event.type() == QEvent.Type.ShortcutOverride
             and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Space
+            and event.key() in NAVIGATION_KEYS
         ):
             event.ignore()
             return False

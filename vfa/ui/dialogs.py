@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QKeySequenceEdit,
     QLabel,
+    QLineEdit,
+    QPushButton,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QWidget,
 )
 
 from vfa.errors import InvalidInputError
 from vfa.services.clips import CaseNode, validate_case_code
+from vfa.ui.actions import SPEC_BY_ID, SPECS, conflicts, default_shortcut, effective_shortcuts
 
 CONTEXTS = ["play", "mealtime", "book sharing", "bath", "nappy change", "other"]
 
@@ -108,11 +117,18 @@ class AddClipDialog(QDialog):
 
 
 class SettingsDialog(QDialog):
-    """Preferences: which video player backend to use."""
+    """Preferences: the video player backend and the keyboard shortcuts."""
 
-    def __init__(self, backend: str, active_note: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        backend: str,
+        active_note: str,
+        shortcuts: dict[str, str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
+        self.setMinimumSize(560, 560)
         self.backend = QComboBox()
         self.backend.setObjectName("backend")
         self.backend.addItem(self.tr("Automatic (VLC when available)"), "auto")
@@ -121,15 +137,108 @@ class SettingsDialog(QDialog):
         self.backend.setCurrentIndex(max(0, self.backend.findData(backend)))
         note = QLabel(active_note + "\n" + self.tr("A change takes effect when VFA restarts."))
         note.setWordWrap(True)
+
+        self.keys = QTableWidget(len(SPECS), 2)
+        self.keys.setObjectName("shortcuts")
+        self.keys.setHorizontalHeaderLabels([self.tr("Action"), self.tr("Shortcut")])
+        self.keys.verticalHeader().setVisible(False)
+        self.keys.horizontalHeader().setStretchLastSection(True)
+        self.editors: dict[str, QKeySequenceEdit] = {}
+        current = effective_shortcuts(shortcuts or {})
+        for row, spec in enumerate(SPECS):
+            name = QTableWidgetItem(spec.text.replace("&", ""))
+            name.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.keys.setItem(row, 0, name)
+            editor = QKeySequenceEdit(QKeySequence.fromString(current[spec.id]))
+            editor.setClearButtonEnabled(True)
+            self.keys.setCellWidget(row, 1, editor)
+            self.editors[spec.id] = editor
+        self.keys.resizeColumnToContents(0)
+        reset = QPushButton(self.tr("Reset shortcuts to defaults"))
+        reset.clicked.connect(self.reset_shortcuts)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setStyleSheet("color: #b00020")
+        self.message.setWordWrap(True)
+
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
         form.addRow(self.tr("Video player"), self.backend)
         form.addRow(note)
+        form.addRow(QLabel(self.tr("Keyboard shortcuts")))
+        form.addRow(self.keys)
+        form.addRow(reset)
+        form.addRow(self.message)
         form.addRow(buttons)
 
     def chosen_backend(self) -> str:
         return str(self.backend.currentData())
+
+    def shortcut_texts(self) -> dict[str, str]:
+        """Every action's shortcut as edited (portable text)."""
+        return {
+            action_id: editor.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
+            for action_id, editor in self.editors.items()
+        }
+
+    def chosen_overrides(self) -> dict[str, str]:
+        """Only the shortcuts that differ from the shipped ones."""
+        return {
+            action_id: key
+            for action_id, key in self.shortcut_texts().items()
+            if key != default_shortcut(action_id)
+        }
+
+    def reset_shortcuts(self) -> None:
+        for action_id, editor in self.editors.items():
+            editor.setKeySequence(QKeySequence.fromString(default_shortcut(action_id)))
+
+    def _accept(self) -> None:
+        clashes = conflicts(self.shortcut_texts())
+        if clashes:
+            key, first, second = clashes[0]
+            self.message.setText(
+                self.tr("{0} is given to both “{1}” and “{2}”; change one of them.").format(
+                    key,
+                    SPEC_BY_ID[first].text.replace("&", ""),
+                    SPEC_BY_ID[second].text.replace("&", ""),
+                )
+            )
+            return
+        self.accept()
+
+
+class GoToDialog(QDialog):
+    """Type a time (1:02.5, 62.5 s, 62500 ms) or a frame (f1500) to go to."""
+
+    def __init__(self, go: Callable[[str], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Go to"))
+        self._go = go
+        self.field = QLineEdit()
+        self.field.setObjectName("position")
+        self.field.setPlaceholderText(self.tr("1:02.5 · 62.5 s · 62500 ms · f1500"))
+        self.message = QLabel()
+        self.message.setStyleSheet("color: #b00020")
+        self.message.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(self.tr("Time or frame"), self.field)
+        form.addRow(self.message)
+        form.addRow(buttons)
+
+    def _accept(self) -> None:
+        try:
+            self._go(self.field.text())
+        except ValueError as exc:
+            self.message.setText(str(exc))
+            return
+        self.accept()

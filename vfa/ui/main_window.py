@@ -27,10 +27,11 @@ from vfa.errors import VfaError
 from vfa.player.base import Player
 from vfa.services import clips as clip_service
 from vfa.services import workspaces
+from vfa.services.stills import save_frame
 from vfa.storage.workspace import Workspace
-from vfa.ui.actions import build_actions
+from vfa.ui.actions import apply_shortcuts, build_actions
 from vfa.ui.browser import ClipBrowser
-from vfa.ui.dialogs import AddClipDialog, SettingsDialog
+from vfa.ui.dialogs import AddClipDialog, GoToDialog, SettingsDialog
 from vfa.ui.player_view import PlayerView
 from vfa.ui.settings import Settings
 from vfa.ui.tasks import TaskContext, run_task
@@ -134,9 +135,11 @@ class MainWindow(QMainWindow):
                 "clip.check": self.check_clips,
                 "app.settings": self.edit_settings,
                 "app.quit": self.close,
-                "player.toggle": ctx.player.toggle,
+                "still.save": self.save_still,
                 "help.about": self.about,
+                **self._navigation_handlers(),
             },
+            ctx.settings.shortcuts(),
         )
         self._build_menus()
         self.player_note = QLabel(ctx.player_note)
@@ -148,25 +151,70 @@ class MainWindow(QMainWindow):
         if not geometry.isEmpty():
             self.restoreGeometry(geometry)
 
+    def _navigation_handlers(self) -> dict[str, Callable[[], object]]:
+        view = self.player_view
+        return {
+            "player.toggle": view.toggle,
+            "nav.frame_back": lambda: view.step(-1),
+            "nav.frame_forward": lambda: view.step(1),
+            "nav.second_back": lambda: view.jump(-1000),
+            "nav.second_forward": lambda: view.jump(1000),
+            "nav.five_back": lambda: view.jump(-5000),
+            "nav.five_forward": lambda: view.jump(5000),
+            "nav.start": view.go_start,
+            "nav.end": view.go_end,
+            "nav.goto": self.go_to,
+            "shuttle.reverse": view.shuttle_reverse,
+            "shuttle.stop": view.shuttle_stop,
+            "shuttle.forward": view.shuttle_forward,
+            "rate.slower": lambda: view.step_rate(-1),
+            "rate.faster": lambda: view.step_rate(+1),
+            "loop.in": view.mark_in,
+            "loop.out": view.mark_out,
+            "loop.toggle": lambda: view.set_loop_enabled(not view.loop_enabled),
+            "timeline.zoom_in": lambda: view.timeline.zoom(0.5),
+            "timeline.zoom_out": lambda: view.timeline.zoom(2.0),
+        }
+
     def _build_menus(self) -> None:
         a = self.actions_by_id
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         for key in ("workspace.new", "workspace.open", "workspace.demo"):
             file_menu.addAction(a[key])
         file_menu.addSeparator()
-        for key in ("clip.add", "clip.relink", "clip.check"):
+        for key in ("clip.add", "clip.relink", "clip.check", "still.save"):
             file_menu.addAction(a[key])
         file_menu.addSeparator()
         file_menu.addAction(a["app.settings"])
         file_menu.addAction(a["app.quit"])
         play_menu = self.menuBar().addMenu(self.tr("&Playback"))
-        play_menu.addAction(a["player.toggle"])
+        groups = [
+            ["player.toggle", "shuttle.reverse", "shuttle.stop", "shuttle.forward"],
+            ["nav.frame_back", "nav.frame_forward", "nav.second_back", "nav.second_forward",
+             "nav.five_back", "nav.five_forward", "nav.start", "nav.end", "nav.goto"],
+            ["rate.slower", "rate.faster"],
+            ["loop.in", "loop.out", "loop.toggle"],
+            ["timeline.zoom_in", "timeline.zoom_out"],
+        ]  # fmt: skip
+        for n, group in enumerate(groups):
+            if n:
+                play_menu.addSeparator()
+            for key in group:
+                play_menu.addAction(a[key])
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(a["help.about"])
 
     def _set_workspace_actions(self, enabled: bool) -> None:
-        for key in ("clip.add", "clip.relink", "clip.check", "player.toggle"):
+        for key in ("clip.add", "clip.relink", "clip.check"):
             self.actions_by_id[key].setEnabled(enabled)
+        self._set_clip_actions(False)
+
+    def _set_clip_actions(self, enabled: bool) -> None:
+        """Playback and still actions need an open clip."""
+        for spec_id, action in self.actions_by_id.items():
+            if spec_id.split(".")[0] in {"player", "nav", "shuttle", "rate", "loop", "timeline"}:
+                action.setEnabled(enabled)
+        self.actions_by_id["still.save"].setEnabled(enabled)
 
     # -- workspaces -------------------------------------------------------
     def show_welcome(self) -> None:
@@ -261,6 +309,7 @@ class MainWindow(QMainWindow):
         self.messages.hide()
         self.player_view.set_clip(info)
         self.current_clip = clip_id
+        self._set_clip_actions(True)
         self.browser.select_clip(clip_id)
         self.statusBar().showMessage(
             f"{info.case_code} · {info.session_label} · {info.name} — {info.width}×{info.height}"
@@ -363,9 +412,45 @@ class MainWindow(QMainWindow):
 
     # -- misc -----------------------------------------------------------------
     def edit_settings(self) -> None:
-        dialog = SettingsDialog(self.ctx.settings.get("player/backend"), self.ctx.player_note, self)
+        dialog = SettingsDialog(
+            self.ctx.settings.get("player/backend"),
+            self.ctx.player_note,
+            self.ctx.settings.shortcuts(),
+            self,
+        )
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.ctx.settings.set("player/backend", dialog.chosen_backend())
+            overrides = dialog.chosen_overrides()
+            self.ctx.settings.set_shortcuts(overrides)
+            apply_shortcuts(self.actions_by_id, overrides)
+
+    def go_to(self) -> None:
+        """Ask for a time or frame and show it."""
+        if self.player_view.info is not None:
+            GoToDialog(self.player_view.go_to, self).exec()
+
+    def save_still(self, path: str | None = None) -> None:
+        """Save the frame the readout names as a full-resolution PNG."""
+        view = self.player_view
+        info, server = view.info, view.server
+        if info is None or server is None:
+            return
+        index, _pts = view.current_frame()
+        if path is None:
+            suggested = Path(info.path).with_name(f"{Path(info.path).stem}_f{index:06d}.png")
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Save still"), str(suggested), self.tr("PNG image (*.png)")
+            )
+            if not path:
+                return
+        target = path if path.lower().endswith(".png") else path + ".png"
+        self._run(
+            self.tr("Saving still…"),
+            lambda ctx: save_frame(server, index, target),
+            lambda saved: self.statusBar().showMessage(
+                self.tr("Saved frame {0} as {1}").format(index, saved)
+            ),
+        )
 
     def about(self) -> None:
         QMessageBox.about(

@@ -1,13 +1,21 @@
-"""The player pane: video surface, exact paused frame, transport and readout."""
+"""The player pane: video, exact paused frames, transport, readout, navigation, timeline.
+
+While playing, the backend's surface shows and the readout follows its (interpolated)
+clock. Paused, stepping, scrubbing or shuttling backwards, the picture is the frame
+server's exact frame and the readout names that frame.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QSlider,
     QStackedLayout,
     QStyle,
@@ -17,11 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from vfa.domain.frames import FrameTable, format_position
+from vfa.domain.navigation import LoopRange, format_rate, next_rate, parse_position
 from vfa.errors import VfaError
 from vfa.media.frames import FrameServer
 from vfa.player.base import Player, PlayerState
 from vfa.player.canvas import VideoCanvas
 from vfa.services.clips import ClipInfo
+from vfa.ui.tasks import BackgroundJob, TaskContext
+from vfa.ui.timeline import Timeline
 
 
 def to_qimage(rgb: np.ndarray) -> QImage:
@@ -38,14 +49,20 @@ class _FrameSignals(QObject):
 
 class _FrameJob(QRunnable):
     def __init__(
-        self, server: FrameServer, index: int, generation: int, signals: _FrameSignals
+        self,
+        server: FrameServer,
+        index: int,
+        backward: bool,
+        generation: int,
+        signals: _FrameSignals,
     ) -> None:
         super().__init__()
-        self.server, self.index, self.generation, self.signals = server, index, generation, signals
+        self.server, self.index, self.backward = server, index, backward
+        self.generation, self.signals = generation, signals
 
     def run(self) -> None:
         try:
-            image = to_qimage(self.server.frame(self.index))
+            image = to_qimage(self.server.frame(self.index, backward=self.backward))
         except VfaError as exc:
             self.signals.failed.emit(self.generation, str(exc))
             return
@@ -56,24 +73,36 @@ class _FrameJob(QRunnable):
 
 
 class PlayerView(QWidget):
-    """Shows the backend while playing and the frame server's exact frame when paused."""
+    """Shows the backend while playing and the frame server's exact frame otherwise."""
 
     frame_shown = Signal(int)  # index of the exact frame now on screen (paused)
+    position_shown = Signal(int, int)  # ms, frame index the readout names
+    rate_changed = Signal(float)
+    loop_changed = Signal()
     problem = Signal(str)
 
     def __init__(self, player: Player, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.player = player
+        self.info: ClipInfo | None = None
         self._table: FrameTable | None = None
-        self._server: FrameServer | None = None
+        self.server: FrameServer | None = None
         self._index = 0
         self._generation = 0
         self._shown_index = -1
+        self._in_flight = False
+        self._wanted: tuple[int, bool] | None = None
+        self.loop: LoopRange | None = None
+        self.loop_enabled = False
+        self._reverse_speed = 0
+        self._media_job: BackgroundJob | None = None
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._signals = _FrameSignals()
         self._signals.ready.connect(self._on_frame_ready, Qt.ConnectionType.QueuedConnection)
         self._signals.failed.connect(self._on_frame_failed, Qt.ConnectionType.QueuedConnection)
+        self._reverse_timer = QTimer(self)
+        self._reverse_timer.timeout.connect(self._reverse_tick)
 
         self.exact = VideoCanvas()
         self.exact.setObjectName("exactFrame")
@@ -89,14 +118,26 @@ class PlayerView(QWidget):
         self.play_button.setObjectName("playPause")
         self.play_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
         self.play_button.setToolTip(self.tr("Play / pause (Space)"))
-        self.play_button.clicked.connect(player.toggle)
+        self.play_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.play_button.clicked.connect(self.toggle)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setObjectName("position")
         self.slider.setEnabled(False)
-        self.slider.sliderMoved.connect(self._on_slider)
-        self.slider.actionTriggered.connect(
-            lambda _a: self._on_slider(self.slider.sliderPosition())
+        self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.slider.sliderMoved.connect(self.scrub)
+        self.slider.actionTriggered.connect(lambda _a: self.scrub(self.slider.sliderPosition()))
+        self.rate_label = QLabel(format_rate(1.0))
+        self.rate_label.setObjectName("rate")
+        self.rate_label.setToolTip(self.tr("Playback rate ([ slower, ] faster)"))
+        self.loop_button = QToolButton()
+        self.loop_button.setObjectName("loop")
+        self.loop_button.setText(self.tr("Loop"))
+        self.loop_button.setCheckable(True)
+        self.loop_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.loop_button.setToolTip(
+            self.tr("Loop the selected range (Shift+drag on the timeline, or I and O)")
         )
+        self.loop_button.toggled.connect(self.set_loop_enabled)
         self.readout = QLabel(format_position(0, 0))
         self.readout.setObjectName("readout")
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -105,15 +146,55 @@ class PlayerView(QWidget):
         font.setStyleHint(font.StyleHint.Monospace)
         self.readout.setFont(font)
 
+        self.timeline = Timeline()
+        self.timeline.scrubbed.connect(self.scrub)
+        self.timeline.loop_selected.connect(self._on_loop_selected)
+        self.media_progress = QProgressBar()
+        self.media_progress.setObjectName("filmstripProgress")
+        self.media_progress.setRange(0, 100)
+        self.media_progress.setMaximumWidth(180)
+        self.media_progress.setFormat(self.tr("Filmstrip %p%"))
+        self.media_progress.hide()
+        self.media_cancel = QToolButton()
+        self.media_cancel.setText("×")
+        self.media_cancel.setToolTip(self.tr("Stop building the filmstrip and waveform"))
+        self.media_cancel.setAutoRaise(True)
+        self.media_cancel.clicked.connect(self.cancel_media)
+        self.media_cancel.hide()
+        zoom_in, zoom_out, zoom_fit = QToolButton(), QToolButton(), QToolButton()
+        for button, text, tip, slot in (
+            (zoom_in, "+", self.tr("Zoom in (Ctrl+wheel)"), lambda: self.timeline.zoom(0.5)),
+            (zoom_out, "−", self.tr("Zoom out"), lambda: self.timeline.zoom(2.0)),
+            (zoom_fit, self.tr("Fit"), self.tr("Show the whole clip"), self.timeline.fit),
+        ):
+            button.setText(text)
+            button.setToolTip(tip)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(slot)
+        zoom_in.setObjectName("zoomIn")
+        zoom_out.setObjectName("zoomOut")
+
         controls = QHBoxLayout()
         controls.setContentsMargins(4, 2, 8, 2)
         controls.addWidget(self.play_button)
         controls.addWidget(self.slider, 1)
+        controls.addWidget(self.rate_label)
+        controls.addWidget(self.loop_button)
         controls.addWidget(self.readout)
+        timeline_bar = QHBoxLayout()
+        timeline_bar.setContentsMargins(4, 0, 8, 0)
+        for widget in (zoom_in, zoom_out, zoom_fit):
+            timeline_bar.addWidget(widget)
+        timeline_bar.addStretch(1)
+        timeline_bar.addWidget(self.media_progress)
+        timeline_bar.addWidget(self.media_cancel)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
         layout.addWidget(surface, 1)
         layout.addLayout(controls)
+        layout.addLayout(timeline_bar)
+        layout.addWidget(self.timeline)
 
         player.position_changed.connect(self._on_position)
         player.state_changed.connect(self._on_state)
@@ -123,12 +204,15 @@ class PlayerView(QWidget):
     def set_clip(self, info: ClipInfo) -> None:
         """Load a clip: paused on its first frame, shown exactly."""
         self.clear()
+        self.info = info
         self._table = info.frame_table
-        self._server = FrameServer(info.path, info.frame_table, info.rotation)
+        self.server = FrameServer(info.path, info.frame_table, info.rotation)
         self.slider.setRange(0, info.duration_ms)
         self.slider.setEnabled(True)
+        self.timeline.set_clip(info.frame_table)
         self.player.open(info.path, info.duration_ms)
         self._show_paused(0)
+        self._build_timeline_media(info)
 
     def shutdown(self) -> None:
         """Stop: unload the clip and wait for a frame still being decoded."""
@@ -137,16 +221,24 @@ class PlayerView(QWidget):
 
     def clear(self) -> None:
         """Unload the current clip."""
-        if self._server is not None:
+        self.cancel_media()
+        self._reverse_timer.stop()
+        self._reverse_speed = 0
+        if self.server is not None:
             self.player.close()
-            self._server.close()
-        self._server = None
+            self.server.close()
+        self.server = None
+        self.info = None
         self._table = None
         self._generation += 1
+        self._wanted = None
+        self.loop = None
+        self.loop_button.setChecked(False)
         self.exact.set_image(QImage())
         self.stack.setCurrentIndex(1)
         self.slider.setEnabled(False)
         self.slider.setValue(0)
+        self.timeline.set_clip(None)
         self.readout.setText(format_position(0, 0))
 
     def current_frame(self) -> tuple[int, int]:
@@ -159,19 +251,180 @@ class PlayerView(QWidget):
         """Index of the exact frame on screen while paused (-1 when none yet)."""
         return self._shown_index
 
-    # -- player events ----------------------------------------------------
+    # -- navigation ---------------------------------------------------------------
+    def toggle(self) -> None:
+        """Play or pause (stops a reverse shuttle)."""
+        if self._reverse_speed:
+            self._stop_reverse()
+            return
+        self.player.toggle()
+
+    def show_frame(self, index: int, *, backward: bool = False) -> None:
+        """Pause on frame ``index`` (clamped), shown exactly."""
+        if self._table is None:
+            return
+        if self.player.state() is PlayerState.PLAYING:
+            self.player.pause()
+        index = min(max(index, 0), self._table.frame_count - 1)
+        self._set_index(index)
+        self._request(index, backward)
+        self.player.seek(self._table.pts_of(index))
+
+    def step(self, frames: int) -> None:
+        """One or more frames forward (positive) or back, exact in both directions."""
+        self._stop_reverse()
+        self.show_frame(self._index + frames, backward=frames < 0)
+
+    def jump(self, delta_ms: int) -> None:
+        """Move by a time: keep playing when playing, else show the frame then."""
+        if self._table is None:
+            return
+        if self.player.state() is PlayerState.PLAYING:
+            self.player.seek(max(0, self.player.position() + delta_ms))
+            return
+        self._stop_reverse()
+        target = self._table.pts_of(self._index) + delta_ms
+        self.show_frame(self._table.index_at(max(0, target)), backward=delta_ms < 0)
+
+    def go_start(self) -> None:
+        self._stop_reverse()
+        self.show_frame(0)
+
+    def go_end(self) -> None:
+        self._stop_reverse()
+        if self._table is not None:
+            self.show_frame(self._table.frame_count - 1)
+
+    def go_to(self, text: str) -> None:
+        """Show the frame a typed time or frame names; ValueError says what is wrong."""
+        if self._table is None:
+            raise ValueError("open a clip first")
+        self._stop_reverse()
+        self.show_frame(parse_position(text, self._table))
+
+    def scrub(self, t_ms: int) -> None:
+        """Show the exact frame at a time (timeline or slider drag)."""
+        if self._table is None:
+            return
+        self._stop_reverse()
+        if self.player.state() is PlayerState.PLAYING:
+            self.player.seek(t_ms)
+            return
+        index = self._table.index_at(t_ms)
+        if index != self._index or self._shown_index != index:
+            self.show_frame(index, backward=index < self._index)
+
+    def set_rate(self, rate: float) -> None:
+        self.player.set_rate(rate)
+        self.rate_label.setText(format_rate(rate))
+        self.rate_changed.emit(rate)
+
+    def step_rate(self, direction: int) -> None:
+        """Next rate down ([) or up (]) the ladder 1/8 … 4, pitch preserved."""
+        self.set_rate(next_rate(self.player.rate(), direction))
+
+    def shuttle_forward(self) -> None:
+        """L: play forward; pressed again while playing, faster (1.5×, 2×, 4×)."""
+        if self._table is None:
+            return
+        if self._reverse_speed:
+            self._stop_reverse()
+        if self.player.state() is PlayerState.PLAYING:
+            rate = self.player.rate()
+            self.set_rate(next_rate(rate, +1) if rate >= 1 else 1.0)
+        else:
+            if self.player.rate() < 1:
+                self.set_rate(1.0)
+            self.player.play()
+
+    def shuttle_stop(self) -> None:
+        """K: stop (pause) in either direction."""
+        self._stop_reverse()
+        self.player.pause()
+
+    def shuttle_reverse(self) -> None:
+        """J: play backwards through exact frames; pressed again, faster (2×, 4×)."""
+        if self._table is None or self._table.frame_count < 2:
+            return
+        if self.player.state() is PlayerState.PLAYING:
+            self.player.pause()
+        self._reverse_speed = min(4, self._reverse_speed * 2) if self._reverse_speed else 1
+        pts = self._table.pts_ms
+        interval = (pts[-1] - pts[0]) / max(1, len(pts) - 1)
+        self._reverse_timer.start(max(10, round(interval / self._reverse_speed)))
+
+    def reverse_speed(self) -> int:
+        return self._reverse_speed
+
+    def _reverse_tick(self) -> None:
+        if self._index <= 0:
+            self._stop_reverse()
+        elif not self._in_flight:  # drop a step rather than fall behind
+            self.show_frame(self._index - 1, backward=True)
+
+    def _stop_reverse(self) -> None:
+        if self._reverse_speed:
+            self._reverse_speed = 0
+            self._reverse_timer.stop()
+
+    # -- loop -----------------------------------------------------------------------
+    def set_loop(self, loop: LoopRange | None) -> None:
+        self.loop = loop
+        if loop is None:
+            self.loop_button.setChecked(False)
+        self.timeline.set_loop(loop, self.loop_enabled)
+        self.loop_changed.emit()
+
+    def set_loop_enabled(self, enabled: bool) -> None:
+        """Loop the range while playing (at any rate)."""
+        if enabled and self.loop is None:
+            self.loop_button.setChecked(False)
+            self.problem.emit(
+                self.tr("Select a range to loop first: Shift+drag on the timeline, or I and O.")
+            )
+            return
+        self.loop_enabled = enabled
+        if self.loop_button.isChecked() != enabled:
+            self.loop_button.setChecked(enabled)
+        self.timeline.set_loop(self.loop, enabled)
+        self.loop_changed.emit()
+
+    def mark_in(self) -> None:
+        """I: the loop starts at the current frame."""
+        self._mark(start=True)
+
+    def mark_out(self) -> None:
+        """O: the loop ends after the current frame."""
+        self._mark(start=False)
+
+    def _mark(self, start: bool) -> None:
+        if self._table is None:
+            return
+        here = self._table.pts_of(self._index)
+        if self.loop is None:
+            other = self._table.duration_ms - 1 if start else 0
+        else:
+            other = self.loop.end_ms - 1 if start else self.loop.start_ms
+        self.set_loop(LoopRange.between(here, other, self._table))
+
+    def _on_loop_selected(self, a_ms: int, b_ms: int) -> None:
+        if self._table is not None:
+            self.set_loop(LoopRange.between(a_ms, b_ms, self._table))
+
+    # -- player events --------------------------------------------------------------
     def _on_position(self, t_ms: int) -> None:
         if self._table is None:
             return
         if self.player.state() is PlayerState.PLAYING:
+            if self.loop_enabled and self.loop is not None and not self.loop.contains(t_ms):
+                self.player.seek(self.loop.start_ms)
+                return
             self._index = self._table.index_at(t_ms)
-            self.readout.setText(format_position(t_ms, self._index))
-            if not self.slider.isSliderDown():
-                self.slider.blockSignals(True)
-                self.slider.setValue(t_ms)
-                self.slider.blockSignals(False)
+            self._show_position(t_ms)
         else:
-            self._show_paused(t_ms)
+            index = self._table.index_at(t_ms)
+            if index != self._index or self._shown_index != index:
+                self._show_paused(t_ms)
 
     def _on_state(self, state: PlayerState) -> None:
         icon = (
@@ -181,38 +434,114 @@ class PlayerView(QWidget):
         )
         self.play_button.setIcon(self.style().standardIcon(icon))
         if state is PlayerState.PLAYING:
+            self._stop_reverse()
             self._generation += 1  # drop exact frames still on their way
+            self._wanted = None
             self._shown_index = -1
             self.stack.setCurrentIndex(0)
+            self.timeline.follow = True
+            loop = self.loop if self.loop_enabled else None
+            if loop is not None and not loop.contains(self.player.position()):
+                self.player.seek(loop.start_ms)
         elif state in (PlayerState.PAUSED, PlayerState.ENDED):
             self._show_paused(self.player.position())
 
-    def _on_slider(self, value: int) -> None:
-        self.player.seek(value)
-
-    # -- exact paused frame -------------------------------------------------
+    # -- exact paused frame -------------------------------------------------------------
     def _show_paused(self, t_ms: int) -> None:
-        if self._table is None or self._server is None:
+        if self._table is None or self.server is None:
             return
-        self._index = self._table.index_at(t_ms)
-        pts = self._table.pts_of(self._index)
-        self.readout.setText(format_position(pts, self._index))
-        self.slider.blockSignals(True)
-        self.slider.setValue(pts)
-        self.slider.blockSignals(False)
+        index = self._table.index_at(t_ms)
+        self._set_index(index)
+        self._request(index, False)
+
+    def _set_index(self, index: int) -> None:
+        assert self._table is not None
+        self._index = index
+        self._show_position(self._table.pts_of(index))
+
+    def _show_position(self, t_ms: int) -> None:
+        self.readout.setText(format_position(t_ms, self._index))
+        if not self.slider.isSliderDown():
+            self.slider.blockSignals(True)
+            self.slider.setValue(t_ms)
+            self.slider.blockSignals(False)
+        self.timeline.set_playhead(t_ms)
+        self.position_shown.emit(t_ms, self._index)
+
+    def _request(self, index: int, backward: bool) -> None:
+        """Ask for an exact frame; while one is decoding, only the latest request waits."""
+        if self.server is None:
+            return
+        if self._in_flight:
+            self._wanted = (index, backward)
+            return
+        self._in_flight = True
         self._generation += 1
-        self._pool.start(_FrameJob(self._server, self._index, self._generation, self._signals))
+        self._pool.start(_FrameJob(self.server, index, backward, self._generation, self._signals))
 
     @Slot(int, int, object)
     def _on_frame_ready(self, generation: int, index: int, image: QImage) -> None:
-        if generation != self._generation or self.player.state() is PlayerState.PLAYING:
-            return
-        self.exact.set_image(image)
-        self.stack.setCurrentIndex(1)
-        self._shown_index = index
-        self.frame_shown.emit(index)
+        self._in_flight = False
+        if generation == self._generation and self.player.state() is not PlayerState.PLAYING:
+            self.exact.set_image(image)
+            self.stack.setCurrentIndex(1)
+            self._shown_index = index
+            self.frame_shown.emit(index)
+        self._next_wanted()
 
     @Slot(int, str)
     def _on_frame_failed(self, generation: int, message: str) -> None:
+        self._in_flight = False
         if generation == self._generation:
             self.problem.emit(message)
+        self._next_wanted()
+
+    def _next_wanted(self) -> None:
+        wanted, self._wanted = self._wanted, None
+        if wanted is not None and self.player.state() is not PlayerState.PLAYING:
+            self._request(*wanted)
+
+    # -- filmstrip and waveform ------------------------------------------------------------
+    def _build_timeline_media(self, info: ClipInfo) -> None:
+        from vfa.services.timeline_media import build_timeline_media
+
+        def work(ctx: TaskContext) -> object:
+            return build_timeline_media(info, progress=ctx.progress, cancelled=ctx.cancelled)
+
+        job = BackgroundJob(work, self)
+        job.progress.connect(lambda f: self.media_progress.setValue(round(f * 100)))
+        job.finished.connect(lambda media: self._media_ready(info.id, media))
+        job.failed.connect(self._media_failed)
+        self._media_job = job
+        self.media_progress.setValue(0)
+        self.media_progress.show()
+        self.media_cancel.show()
+        job.start()
+
+    def _media_ready(self, clip_id: int, media: tuple[Any, Any] | None) -> None:
+        self._end_media_job()
+        if self.info is None or self.info.id != clip_id or media is None:
+            return
+        strip, wave = media
+        if strip is not None:
+            self.timeline.set_filmstrip(list(strip.times_ms), [to_qimage(i) for i in strip.images])
+        if wave is not None:
+            self.timeline.set_waveform(wave.peaks, wave.bucket_ms)
+
+    def _media_failed(self, message: str) -> None:
+        self._end_media_job()
+        self.problem.emit(message)
+
+    def cancel_media(self) -> None:
+        """Stop building the filmstrip and waveform (the clip stays usable)."""
+        if self._media_job is not None:
+            self._media_job.cancel()
+        self._end_media_job()
+
+    def _end_media_job(self) -> None:
+        self._media_job = None
+        self.media_progress.hide()
+        self.media_cancel.hide()
+
+    def media_building(self) -> bool:
+        return self._media_job is not None

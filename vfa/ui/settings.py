@@ -51,6 +51,21 @@ class Settings:
             return value if isinstance(value, QByteArray) else QByteArray()
         return option.type(value) if value is not None else option.default
 
+    def shortcuts(self) -> dict[str, str]:
+        """The user's shortcut overrides, by action id (portable key text)."""
+        self._qs.beginGroup("shortcuts")
+        try:
+            return {key.replace("-", "."): str(self._qs.value(key)) for key in self._qs.childKeys()}
+        finally:
+            self._qs.endGroup()
+
+    def set_shortcuts(self, overrides: dict[str, str]) -> None:
+        """Replace the shortcut overrides (only those that differ from the defaults)."""
+        self._qs.remove("shortcuts")
+        for action_id, key in overrides.items():
+            self._qs.setValue(f"shortcuts/{action_id.replace('.', '-')}", key)
+        self._qs.sync()
+
     def set(self, key: str, value: Any) -> None:
         if key not in OPTIONS:
             raise KeyError(key)

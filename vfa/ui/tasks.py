@@ -46,11 +46,14 @@ class _Runnable(QRunnable):
     def run(self) -> None:
         try:
             result = self._fn(self._ctx)
-        except VfaError as exc:
-            self._signals.failed.emit(str(exc))
-        except Exception as exc:  # an unexpected bug: show it rather than lose it
-            traceback.print_exc()
-            self._signals.failed.emit(f"{type(exc).__name__}: {exc}")
+        except Exception as exc:
+            if self._ctx.cancelled():  # it stopped because it was asked to
+                self._signals.done.emit(None)
+            elif isinstance(exc, VfaError):
+                self._signals.failed.emit(str(exc))
+            else:  # an unexpected bug: show it rather than lose it
+                traceback.print_exc()
+                self._signals.failed.emit(f"{type(exc).__name__}: {exc}")
         else:
             self._signals.done.emit(result)
 
@@ -105,3 +108,29 @@ def run_task(
     task.cancelled.connect(lambda: finish(lambda: None))
     QThreadPool.globalInstance().start(_Runnable(fn, task.signals, task.context))
     return task
+
+
+class BackgroundJob(QObject):
+    """Work on the thread pool without a dialog; the caller shows progress its own way."""
+
+    progress = Signal(float)
+    finished = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, fn: Callable[[TaskContext], Any], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._task = Task(self)
+        self.context = self._task.context
+        self._task.signals.progress.connect(
+            lambda value: self.progress.emit(value / 1000), Qt.ConnectionType.QueuedConnection
+        )
+        self._task.finished.connect(self.finished)
+        self._task.failed.connect(self.failed)
+        self._fn = fn
+
+    def start(self) -> BackgroundJob:
+        QThreadPool.globalInstance().start(_Runnable(self._fn, self._task.signals, self.context))
+        return self
+
+    def cancel(self) -> None:
+        self.context.cancel()

@@ -1,0 +1,330 @@
+"""The zoomable timeline: ruler, filmstrip, waveform, track lanes, playhead and loop.
+
+Drag to scrub (exact frames follow), Shift+drag or drag on the ruler to select a loop
+range, wheel to scroll, Ctrl+wheel to zoom around the pointer; the view spans from the
+whole clip down to two seconds.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from vfa.domain.frames import FrameTable, format_timestamp
+from vfa.domain.navigation import LoopRange
+
+MIN_SPAN_MS = 2000
+RULER_H = 20
+FILM_H = 44
+WAVE_H = 36
+LANE_H = 22
+LABEL_W = 84
+NICE_STEPS_MS = (
+    40, 100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000,
+    600_000, 1_200_000, 1_800_000, 3_600_000,
+)  # fmt: skip
+
+
+@dataclass
+class Lane:
+    """A named track lane; later features draw their annotations into it."""
+
+    key: str
+    title: str
+
+
+class Timeline(QWidget):
+    """Time runs left to right across [view_start, view_start + view_span)."""
+
+    scrubbed = Signal(int)  # ms under the pointer while dragging
+    scrub_finished = Signal()
+    loop_selected = Signal(int, int)  # ms at the two ends of a drag selection
+    view_changed = Signal(int, int)  # start ms, span ms
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("timeline")
+        self.setMouseTracking(False)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.table: FrameTable | None = None
+        self.duration_ms = 0
+        self.view_start = 0
+        self.view_span = 1
+        self.playhead_ms = 0
+        self.follow = True
+        self.loop: LoopRange | None = None
+        self.loop_enabled = False
+        self.lanes: list[Lane] = [Lane("parent", "Parent"), Lane("infant", "Infant")]
+        self._thumbs: list[QImage] = []
+        self._thumb_times: list[int] = []
+        self._peaks: np.ndarray | None = None
+        self._peak_ms = 10
+        self._drag: str | None = None
+        self._drag_origin_ms = 0
+        self._update_height()
+
+    # -- content -------------------------------------------------------------
+    def set_clip(self, table: FrameTable | None) -> None:
+        """Show a clip's whole length (None clears)."""
+        self.table = table
+        self.duration_ms = table.duration_ms if table else 0
+        self.view_start, self.view_span = 0, max(1, self.duration_ms)
+        self.playhead_ms = 0
+        self.loop = None
+        self._thumbs, self._thumb_times, self._peaks = [], [], None
+        self.view_changed.emit(self.view_start, self.view_span)
+        self.update()
+
+    def set_filmstrip(self, times_ms: list[int], images: list[QImage]) -> None:
+        self._thumb_times, self._thumbs = list(times_ms), list(images)
+        self.update()
+
+    def set_waveform(self, peaks: np.ndarray | None, bucket_ms: int) -> None:
+        self._peaks, self._peak_ms = peaks, bucket_ms
+        self.update()
+
+    def has_filmstrip(self) -> bool:
+        return bool(self._thumbs)
+
+    def has_waveform(self) -> bool:
+        return self._peaks is not None
+
+    def set_lanes(self, lanes: list[Lane]) -> None:
+        self.lanes = list(lanes)
+        self._update_height()
+        self.update()
+
+    def set_loop(self, loop: LoopRange | None, enabled: bool) -> None:
+        self.loop, self.loop_enabled = loop, enabled
+        self.update()
+
+    def set_playhead(self, t_ms: int) -> None:
+        """Move the playhead; while following, page the view to keep it visible."""
+        old_x = self.x_of(self.playhead_ms)
+        self.playhead_ms = t_ms
+        if (
+            self.follow
+            and not self._drag
+            and not (self.view_start <= t_ms < self.view_start + self.view_span)
+        ):
+            self.set_view(t_ms - self.view_span // 10, self.view_span)
+            return
+        new_x = self.x_of(t_ms)
+        # repaint only the two thin strips the playhead left and entered
+        height = self.height()
+        self.update(QRect(int(old_x) - 2, 0, 5, height))
+        self.update(QRect(int(new_x) - 2, 0, 5, height))
+
+    # -- view ----------------------------------------------------------------
+    def set_view(self, start_ms: int, span_ms: int) -> None:
+        """Show [start, start + span), clamped to the clip and the zoom limits."""
+        if self.duration_ms <= 0:
+            return
+        span = int(min(max(span_ms, min(MIN_SPAN_MS, self.duration_ms)), self.duration_ms))
+        start = int(min(max(start_ms, 0), self.duration_ms - span))
+        if (start, span) != (self.view_start, self.view_span):
+            self.view_start, self.view_span = start, span
+            self.view_changed.emit(start, span)
+            self.update()
+
+    def zoom(self, factor: float, anchor_ms: int | None = None) -> None:
+        """Zoom in (factor < 1) or out around ``anchor_ms`` (default: the playhead)."""
+        anchor = self.playhead_ms if anchor_ms is None else anchor_ms
+        span = self.view_span * factor
+        fraction = (anchor - self.view_start) / self.view_span if self.view_span else 0.5
+        self.set_view(round(anchor - fraction * span), round(span))
+
+    def fit(self) -> None:
+        """Show the whole clip."""
+        self.set_view(0, self.duration_ms)
+
+    # -- geometry ------------------------------------------------------------
+    def _track_width(self) -> int:
+        return max(1, self.width() - LABEL_W)
+
+    def x_of(self, t_ms: float) -> float:
+        return LABEL_W + (t_ms - self.view_start) * self._track_width() / max(1, self.view_span)
+
+    def ms_at(self, x: float) -> int:
+        t = self.view_start + (x - LABEL_W) * self.view_span / self._track_width()
+        return int(min(max(t, 0), max(0, self.duration_ms - 1)))
+
+    def _update_height(self) -> None:
+        self.setFixedHeight(RULER_H + FILM_H + WAVE_H + LANE_H * len(self.lanes) + 2)
+
+    def sizeHint(self) -> QSize:
+        return QSize(800, self.height())
+
+    # -- painting --------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.fillRect(event.rect(), QColor("#1e1f22"))
+        if self.duration_ms <= 0:
+            p.setPen(QColor("#8a8d91"))
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("No clip open"))
+            p.end()
+            return
+        p.setClipRect(event.rect())
+        self._paint_labels(p)
+        p.setClipRect(QRect(LABEL_W, 0, self._track_width(), self.height()) & event.rect())
+        self._paint_ruler(p)
+        self._paint_filmstrip(p, event.rect())
+        self._paint_waveform(p, event.rect())
+        self._paint_lanes(p)
+        self._paint_loop(p)
+        x = self.x_of(self.playhead_ms)
+        p.setPen(QPen(QColor("#ff4d4f"), 2))
+        p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
+        p.end()
+
+    def _paint_labels(self, p: QPainter) -> None:
+        p.fillRect(QRect(0, 0, LABEL_W, self.height()), QColor("#26282c"))
+        p.setPen(QColor("#b9bcc1"))
+        rows = [(RULER_H, FILM_H, self.tr("Frames")), (RULER_H + FILM_H, WAVE_H, self.tr("Sound"))]
+        y = RULER_H + FILM_H + WAVE_H
+        for lane in self.lanes:
+            rows.append((y, LANE_H, self.tr(lane.title)))
+            y += LANE_H
+        for top, height, title in rows:
+            p.drawText(QRect(6, top, LABEL_W - 8, height), Qt.AlignmentFlag.AlignVCenter, title)
+
+    def _paint_ruler(self, p: QPainter) -> None:
+        p.fillRect(QRect(LABEL_W, 0, self._track_width(), RULER_H), QColor("#2b2d31"))
+        per_px = self.view_span / self._track_width()
+        step = next((s for s in NICE_STEPS_MS if s / per_px >= 90), NICE_STEPS_MS[-1])
+        first = math.ceil(self.view_start / step) * step
+        p.setPen(QColor("#9da1a6"))
+        t = first
+        while t <= self.view_start + self.view_span:
+            x = self.x_of(t)
+            p.drawLine(QPointF(x, RULER_H - 6), QPointF(x, RULER_H))
+            label = format_timestamp(t)
+            label = label[3:] if t < 3_600_000 else label
+            if step >= 1000:
+                label = label.split(".")[0]
+            p.drawText(QPointF(x + 3, RULER_H - 7), label)
+            t += step
+
+    def _paint_filmstrip(self, p: QPainter, area: QRect) -> None:
+        top = RULER_H
+        p.fillRect(QRect(LABEL_W, top, self._track_width(), FILM_H), QColor("#151618"))
+        if not self._thumbs:
+            return
+        thumb_w = max(8, round(self._thumbs[0].width() * (FILM_H - 2) / self._thumbs[0].height()))
+        x = (
+            LABEL_W + (area.left() - LABEL_W) // thumb_w * thumb_w
+            if area.left() > LABEL_W
+            else LABEL_W
+        )
+        times = self._thumb_times
+        while x < min(self.width(), area.right() + 1):
+            t = self.ms_at(x + thumb_w / 2)
+            i = max(0, _last_at_or_before(times, t))
+            p.drawImage(QRectF(x, top + 1, thumb_w - 1, FILM_H - 2), self._thumbs[i])
+            x += thumb_w
+
+    def _paint_waveform(self, p: QPainter, area: QRect) -> None:
+        top = RULER_H + FILM_H
+        p.fillRect(QRect(LABEL_W, top, self._track_width(), WAVE_H), QColor("#17191c"))
+        if self._peaks is None or not len(self._peaks):
+            return
+        left = max(LABEL_W, area.left())
+        right = min(self.width(), area.right() + 1)
+        columns = right - left
+        if columns <= 0:
+            return
+        t0, t1 = self.ms_at(left), self.ms_at(right)
+        b0, b1 = t0 // self._peak_ms, max(t0 // self._peak_ms + 1, t1 // self._peak_ms + 1)
+        chunk = self._peaks[b0:b1]
+        if not len(chunk):
+            return
+        # the loudest bucket under each column
+        edges = np.linspace(0, len(chunk), columns + 1).astype(int)
+        edges[1:] = np.maximum(edges[1:], edges[:-1] + 1)
+        edges = np.minimum(edges, len(chunk))
+        values = np.maximum.reduceat(chunk, np.minimum(edges[:-1], len(chunk) - 1))
+        mid = top + WAVE_H / 2
+        p.setPen(QColor("#5fb3a1"))
+        for i, v in enumerate(values):
+            h = float(v) * (WAVE_H / 2 - 2)
+            if h >= 0.5:
+                x = left + i
+                p.drawLine(QPointF(x, mid - h), QPointF(x, mid + h))
+
+    def _paint_lanes(self, p: QPainter) -> None:
+        y = RULER_H + FILM_H + WAVE_H
+        for n, _lane in enumerate(self.lanes):
+            shade = QColor("#202226") if n % 2 else QColor("#1b1d20")
+            p.fillRect(QRect(LABEL_W, y, self._track_width(), LANE_H), shade)
+            y += LANE_H
+
+    def _paint_loop(self, p: QPainter) -> None:
+        if self.loop is None:
+            return
+        x0, x1 = self.x_of(self.loop.start_ms), self.x_of(self.loop.end_ms)
+        color = QColor(255, 200, 60, 70 if self.loop_enabled else 35)
+        p.fillRect(QRectF(x0, 0, max(2.0, x1 - x0), self.height()), color)
+        p.setPen(QPen(QColor(255, 200, 60), 1))
+        p.drawLine(QPointF(x0, 0), QPointF(x0, self.height()))
+        p.drawLine(QPointF(x1, 0), QPointF(x1, self.height()))
+
+    # -- interaction -------------------------------------------------------------
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if self.duration_ms <= 0 or event.button() != Qt.MouseButton.LeftButton:
+            return
+        x, y = event.position().x(), event.position().y()
+        if x < LABEL_W:
+            return
+        t = self.ms_at(x)
+        select = y < RULER_H or event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        self._drag = "select" if select else "scrub"
+        self._drag_origin_ms = t
+        if self._drag == "scrub":
+            self.scrubbed.emit(t)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._drag is None:
+            return
+        t = self.ms_at(event.position().x())
+        if self._drag == "scrub":
+            self.scrubbed.emit(t)
+        else:
+            self.loop_selected.emit(self._drag_origin_ms, t)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._drag == "select":
+            self.loop_selected.emit(self._drag_origin_ms, self.ms_at(event.position().x()))
+        elif self._drag == "scrub":
+            self.scrub_finished.emit()
+        self._drag = None
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if self.duration_ms <= 0:
+            return
+        steps = event.angleDelta().y() / 120 or event.angleDelta().x() / 120
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom(0.8**steps, self.ms_at(event.position().x()))
+        else:
+            self.follow = False
+            self.set_view(round(self.view_start - steps * self.view_span / 8), self.view_span)
+        event.accept()
+
+
+def _last_at_or_before(times: list[int], t: int) -> int:
+    from bisect import bisect_right
+
+    return bisect_right(times, t) - 1
