@@ -78,7 +78,9 @@ def run_gui(target: str | None = None, *, demo: bool = False) -> int:
     from PySide6.QtWidgets import QApplication
 
     window = start_gui(target, demo=demo)
-    status = QApplication.instance().exec()  # type: ignore[union-attr]
+    app = QApplication.instance()
+    assert app is not None
+    status = app.exec()
     # no worker may outlive the objects it reports to
     QThreadPool.globalInstance().waitForDone(10_000)
     release = getattr(window.ctx.player, "release", None)

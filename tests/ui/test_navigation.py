@@ -74,10 +74,16 @@ def test_arrow_keys_step_exactly_one_frame_each_way_from_random_positions(opened
 
 def test_second_and_five_second_jumps_and_home_end(opened, qtbot):
     view = opened.player_view
-    table = view.info.frame_table
-    press(qtbot, opened, KEY.Key_Right, MOD.ShiftModifier, index=table.index_at(1000))
-    press(qtbot, opened, KEY.Key_Right, MOD.ControlModifier, index=table.index_at(6000))
-    press(qtbot, opened, KEY.Key_Left, MOD.ShiftModifier, index=table.index_at(5000))
+    table = view.info.frame_table  # the clip is 4 s long
+
+    def after(delta_ms):
+        return table.index_at(max(0, view.current_frame()[1] + delta_ms))
+
+    press(qtbot, opened, KEY.Key_Right, MOD.ShiftModifier, index=after(1000))
+    press(qtbot, opened, KEY.Key_Right, MOD.ControlModifier, index=after(5000))
+    assert view.current_frame()[0] == table.frame_count - 1  # clamped at the end
+    press(qtbot, opened, KEY.Key_Left, MOD.ShiftModifier, index=after(-1000))
+    press(qtbot, opened, KEY.Key_Left, MOD.ControlModifier, index=0)
     press(qtbot, opened, KEY.Key_End, index=table.frame_count - 1)
     assert on_screen(opened) == source_indices("vfr")[-1]
     press(qtbot, opened, KEY.Key_Home, index=0)

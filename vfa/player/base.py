@@ -85,28 +85,29 @@ class Player(QObject):
 class ClockInterpolator:
     """Smooth playhead from a coarse backend clock: last reading + elapsed x rate.
 
-    libVLC's clock changes about 4 times a second; interpolating from the moment of the
-    last change keeps the playhead within a frame or two of the picture.
+    libVLC's clock changes about 4 times a second; interpolating from the moment of each
+    change (in either direction) keeps the playhead within a frame of the picture.
     """
 
     def __init__(self) -> None:
         self._base_ms = 0
         self._base_t = time.monotonic()
         self._running = False
+        self._settle_until = 0.0
         self.rate = 1.0
 
     def reset(self, position_ms: int, running: bool) -> None:
         self._base_ms = position_ms
         self._base_t = time.monotonic()
         self._running = running
+        self._settle_until = self._base_t + 0.4
 
     def update(self, reported_ms: int) -> None:
-        """A new reading from the backend clock."""
-        now = self.position()
-        # ignore readings that would step back a little: the clock lags the picture
-        if not self._running or reported_ms > now or now - reported_ms > 300:
-            self._base_ms = reported_ms
-            self._base_t = time.monotonic()
+        """A new reading from the backend clock: the moment it changes is the anchor."""
+        if time.monotonic() < self._settle_until and abs(reported_ms - self.position()) > 250:
+            return  # a reading from before the last seek, still on its way
+        self._base_ms = reported_ms
+        self._base_t = time.monotonic()
 
     def position(self) -> int:
         if not self._running:

@@ -1,0 +1,24 @@
+"""The Qt binding must not leak references on void calls (PySide6 6.12.0 does).
+
+A coding session calls such methods millions of times (the readout, the playhead, the
+timeline repaint), so a binding that drops a reference to None on each call crashes the
+app after minutes to hours with "deallocating None". pyproject.toml keeps that version out.
+"""
+
+import sys
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication, QLabel
+
+
+def test_void_calls_keep_none_alive(qapp):
+    label = QLabel()
+    before = sys.getrefcount(None)
+    for _ in range(500):
+        label.setText("frame 1")
+        label.update()
+        QApplication.processEvents()
+    loop = QEventLoop()
+    QTimer.singleShot(0, loop.quit)
+    loop.exec()
+    assert sys.getrefcount(None) - before > -100

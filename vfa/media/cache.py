@@ -1,0 +1,91 @@
+"""Per-clip cache files for timeline media, and the plumbing their builders share.
+
+Cached files live under ``$VFA_CACHE_DIR`` (else the platform's user cache folder) as
+``<cache>/<kind>/<fingerprint>.<suffix>``. They are written atomically, so a reader sees
+either the old file, the new one or none, never half of one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from platformdirs import user_cache_path
+
+# fingerprints, kinds and suffixes become file names: keep them to safe characters
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+# how often a long build reports progress at most (steps from 0 to 1)
+PROGRESS_STEPS = 50
+
+
+class Cancelled(Exception):
+    """A long build stopped because its caller asked it to."""
+
+
+def cache_dir() -> Path:
+    """The folder for cached timeline media: ``$VFA_CACHE_DIR`` or the user cache folder."""
+    configured = os.environ.get("VFA_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    return user_cache_path("vfa", appauthor=False)
+
+
+def clip_cache_path(fingerprint: str, kind: str, suffix: str) -> Path:
+    """``<cache>/<kind>/<fingerprint>.<suffix>``, its folder created."""
+    for label, value in (("fingerprint", fingerprint), ("kind", kind), ("suffix", suffix)):
+        if not _SAFE_NAME.fullmatch(value):
+            raise ValueError(f"cache {label} {value!r} is not a safe file name part")
+    folder = cache_dir() / kind
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{fingerprint}.{suffix}"
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path) -> Iterator[BinaryIO]:
+    """Write ``path`` through a temporary file in its folder, moved into place on success."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_atomic(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Call ``write`` with a binary file whose content replaces ``path`` atomically."""
+    with atomic_writer(path) as fh:
+        write(fh)
+
+
+class Progress:
+    """Reports a fraction 0..1 to an optional callback, at most about 50 times."""
+
+    def __init__(self, callback: Callable[[float], None] | None, total: float | None) -> None:
+        self._callback = callback
+        self._total = total if total and total > 0 else None
+        self._next = 0.0
+
+    def update(self, done: float) -> None:
+        """Report ``done`` out of the total when it has moved on by a step since last time."""
+        if self._callback is None or self._total is None:
+            return
+        fraction = min(max(done / self._total, 0.0), 1.0)
+        if fraction >= self._next and fraction < 1.0:
+            self._callback(fraction)
+            self._next = fraction + 1.0 / PROGRESS_STEPS
+
+    def finish(self) -> None:
+        """Report completion."""
+        if self._callback is not None:
+            self._callback(1.0)

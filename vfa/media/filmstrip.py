@@ -1,0 +1,224 @@
+"""The timeline's thumbnail filmstrip: keyframes only, one pass, cached per clip.
+
+Only keyframe packets reach the decoder (the rest are demuxed and dropped unparsed), so
+a 20-minute clip with a keyframe every 2 s costs 600 picture decodes. Thumbnails keep
+the displayed aspect ratio and are turned upright like the frame server's pictures.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+from av.video.reformatter import Interpolation, VideoReformatter
+
+from vfa.errors import MediaError
+from vfa.media.cache import Cancelled, Progress, clip_cache_path, write_atomic
+from vfa.media.frames import rotate_for_display
+from vfa.media.probe import _check_readable
+
+log = logging.getLogger(__name__)
+
+# bump when the cached layout or the way thumbnails are made changes
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True, eq=False)
+class Filmstrip:
+    """Thumbnails at keyframe times: ``images`` is (n, h, w, 3) uint8 RGB, upright, read-only."""
+
+    times_ms: tuple[int, ...]
+    images: np.ndarray
+
+    def __post_init__(self) -> None:
+        shape = self.images.shape
+        if self.images.dtype != np.uint8 or len(shape) != 4 or shape[3] != 3:
+            raise ValueError(f"filmstrip images must be (n, h, w, 3) uint8, not {shape}")
+        if not self.times_ms or len(self.times_ms) != shape[0]:
+            raise ValueError("a filmstrip needs one time per thumbnail and at least one")
+        self.images.flags.writeable = False
+
+    def __len__(self) -> int:
+        return len(self.times_ms)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Filmstrip):
+            return NotImplemented
+        return self.times_ms == other.times_ms and np.array_equal(self.images, other.images)
+
+    def nearest(self, t_ms: int) -> int:
+        """Index of the thumbnail for ``t_ms``: the last whose time <= t_ms (clamped)."""
+        i = bisect_right(self.times_ms, t_ms) - 1
+        return min(max(i, 0), len(self.times_ms) - 1)
+
+
+def build_filmstrip(
+    path: str | os.PathLike[str],
+    rotation: int,
+    *,
+    height: int = 72,
+    min_interval_ms: int = 1000,
+    progress: Callable[[float], None] | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> Filmstrip:
+    """Decode the keyframes (at most one per ``min_interval_ms``) into thumbnails."""
+    if height < 1:
+        raise ValueError(f"thumbnail height must be positive, not {height}")
+    p = Path(path)
+    _check_readable(p)
+    try:
+        container = av.open(str(p), metadata_errors="ignore")
+    except av.error.InvalidDataError as exc:
+        raise MediaError(f"{p}: not a video file VFA can read ({exc.strerror})") from exc
+    except (av.FFmpegError, OSError) as exc:
+        raise MediaError(f"{p}: cannot be opened ({exc})") from exc
+    try:
+        strip = _build(p, container, rotation % 360, height, min_interval_ms, progress, cancelled)
+    except av.FFmpegError as exc:
+        raise MediaError(f"{p}: the video is damaged or unsupported ({exc})") from exc
+    finally:
+        container.close()
+    return strip
+
+
+def thumbnail_size(
+    width: int, height: int, sar: Fraction, rotation: int, target: int
+) -> tuple[int, int]:
+    """The coded picture's scaled (width, height) so that, turned upright, it is ``target`` high."""
+    aspect = width * sar / height  # displayed width / height before rotation
+    if rotation % 180 == 90:
+        return target, max(1, round(target / aspect))
+    return max(1, round(target * aspect)), target
+
+
+def _build(
+    p: Path,
+    container: av.container.InputContainer,
+    rotation: int,
+    height: int,
+    min_interval_ms: int,
+    progress: Callable[[float], None] | None,
+    cancelled: Callable[[], bool],
+) -> Filmstrip:
+    if not container.streams.video:
+        raise MediaError(f"{p}: contains no video stream")
+    stream = container.streams.video[0]
+    cc = stream.codec_context
+    cc.skip_frame = "NONKEY"
+    tb = stream.time_base or Fraction(1, 1000)
+    start = stream.start_time if stream.start_time is not None else 0
+    total = stream.duration
+    if not total and container.duration:
+        total = round(container.duration / av.time_base / tb)
+    report = Progress(progress, total)
+    report.update(0)
+    scaler = VideoReformatter()
+    size: tuple[int, int] | None = None
+    times: list[int] = []
+    images: list[np.ndarray] = []
+    next_ms: int | None = None  # the earliest time the next thumbnail may have
+    for packet in container.demux(stream):
+        if cancelled():
+            raise Cancelled(f"{p}: making the filmstrip was cancelled")
+        # an empty packet ends the stream and flushes the decoder; decode keyframes only
+        if packet.size:
+            if packet.pts is not None:
+                report.update(packet.pts - start)
+            if not packet.is_keyframe:
+                continue
+            if packet.pts is not None:
+                ms = round((packet.pts - start) * tb * 1000)
+                if next_ms is not None and ms < next_ms:
+                    continue
+                next_ms = ms + min_interval_ms
+        for frame in packet.decode():
+            if frame.pts is None:
+                continue
+            ms = round((frame.pts - start) * tb * 1000)
+            if times and ms < times[-1] + max(min_interval_ms, 1):
+                continue
+            if size is None:
+                sar = cc.sample_aspect_ratio
+                sar = sar if sar and sar > 0 else Fraction(1)
+                size = thumbnail_size(frame.width, frame.height, sar, rotation, height)
+            small = scaler.reformat(
+                frame,
+                width=size[0],
+                height=size[1],
+                format="rgb24",
+                interpolation=Interpolation.AREA,
+            )
+            times.append(ms)
+            images.append(rotate_for_display(small.to_ndarray(), rotation))
+    if not images:
+        raise MediaError(f"{p}: the video stream has no decodable keyframe")
+    report.finish()
+    return Filmstrip(tuple(times), np.stack(images))
+
+
+def load_or_build_filmstrip(
+    path: str | os.PathLike[str],
+    fingerprint: str,
+    rotation: int,
+    *,
+    height: int = 72,
+    min_interval_ms: int = 1000,
+    progress: Callable[[float], None] | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> Filmstrip:
+    """The clip's filmstrip from the cache, else built and cached."""
+    settings = np.array([FORMAT_VERSION, rotation % 360, height, min_interval_ms], np.int64)
+    try:
+        cache: Path | None = clip_cache_path(fingerprint, "filmstrip", "npz")
+    except OSError as exc:
+        log.warning("filmstrip cache unavailable (%s)", exc)
+        cache = None
+    if cache is not None:
+        cached = _load(cache, settings)
+        if cached is not None:
+            return cached
+    strip = build_filmstrip(
+        path,
+        rotation,
+        height=height,
+        min_interval_ms=min_interval_ms,
+        progress=progress,
+        cancelled=cancelled,
+    )
+    if cache is not None:
+        _save(cache, strip, settings)
+    return strip
+
+
+def _load(cache: Path, settings: np.ndarray) -> Filmstrip | None:
+    """The cached filmstrip made with ``settings``; None when absent, stale or corrupt."""
+    if not cache.exists():
+        return None
+    try:
+        with np.load(cache, allow_pickle=False) as data:
+            if not np.array_equal(data["settings"], settings):
+                return None
+            times = data["times"]
+            if times.ndim != 1 or times.dtype.kind != "i":
+                raise ValueError(f"times have shape {times.shape} and type {times.dtype}")
+            return Filmstrip(tuple(int(t) for t in times), data["images"])
+    except Exception as exc:  # any unreadable cache file is rebuilt, whatever broke it
+        log.warning("%s: ignoring the unreadable filmstrip cache (%s)", cache, exc)
+        return None
+
+
+def _save(cache: Path, strip: Filmstrip, settings: np.ndarray) -> None:
+    times = np.array(strip.times_ms, np.int64)
+    try:
+        write_atomic(
+            cache, lambda fh: np.savez(fh, settings=settings, times=times, images=strip.images)
+        )
+    except OSError as exc:
+        log.warning("%s: could not cache the filmstrip (%s)", cache, exc)
