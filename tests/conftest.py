@@ -23,6 +23,7 @@ def isolated_user(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     home = tmp_path_factory.mktemp("user")
     monkeypatch.setenv("VFA_WORKSPACE", str(home / "data" / "workspace.vfa"))
     monkeypatch.setenv("VFA_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("VFA_CACHE_DIR", str(home / "cache"))
     monkeypatch.setenv("VFA_NO_AUDIO", "1")
     monkeypatch.setenv("VFA_VLC_ARGS", "--aout=dummy")
     return home

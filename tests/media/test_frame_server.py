@@ -62,3 +62,31 @@ def test_random_frames_of_shared_clips_are_exact(shared_media, name):
     picks = rng.sample(range(result.frame_count), 12)
     got = [_upright_barcode(server.frame(i), result.rotation) for i in picks]
     assert got == [truth[i] for i in picks]
+
+
+def test_a_file_damaged_part_way_gives_clear_errors_and_good_frames_elsewhere(clips, tmp_path):
+    from vfa.errors import MediaError
+
+    data = bytearray(clips["cfr25"].read_bytes())
+    rng = random.Random(5)
+    start, end = len(data) * 45 // 100, len(data) * 70 // 100
+    data[start:end] = bytes(rng.randrange(256) for _ in range(end - start))
+    damaged = tmp_path / "damaged.mp4"
+    damaged.write_bytes(bytes(data))
+    try:
+        result = probe(damaged)
+    except MediaError as exc:  # refusing the whole file is fine too, if it says why
+        assert str(damaged) in str(exc)
+        return
+    server = FrameServer(damaged, result.frame_table, result.rotation)
+    assert read_barcode(server.frame(3)) == 3  # before the damage: exact
+    outcomes = set()
+    for index in range(0, result.frame_count, 7):
+        try:
+            server.frame(index)
+            outcomes.add("frame")
+        except MediaError as exc:
+            assert str(damaged) in str(exc)
+            outcomes.add("error")
+    assert "frame" in outcomes
+    assert read_barcode(server.frame(2)) == 2  # still usable after any error

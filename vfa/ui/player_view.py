@@ -506,7 +506,12 @@ class PlayerView(QWidget):
         from vfa.services.timeline_media import build_timeline_media
 
         def work(ctx: TaskContext) -> object:
-            return build_timeline_media(info, progress=ctx.progress, cancelled=ctx.cancelled)
+            strip, wave = build_timeline_media(
+                info, progress=ctx.progress, cancelled=ctx.cancelled
+            )
+            # QImages are made here, off the GUI thread (600 of them for 20 minutes)
+            thumbs = (list(strip.times_ms), [to_qimage(i) for i in strip.images])
+            return thumbs, wave
 
         job = BackgroundJob(work, self)
         job.progress.connect(lambda f: self.media_progress.setValue(round(f * 100)))
@@ -522,9 +527,9 @@ class PlayerView(QWidget):
         self._end_media_job()
         if self.info is None or self.info.id != clip_id or media is None:
             return
-        strip, wave = media
-        if strip is not None:
-            self.timeline.set_filmstrip(list(strip.times_ms), [to_qimage(i) for i in strip.images])
+        (times, images), wave = media
+        if images:
+            self.timeline.set_filmstrip(times, images)
         if wave is not None:
             self.timeline.set_waveform(wave.peaks, wave.bucket_ms)
 
