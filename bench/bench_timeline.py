@@ -77,16 +77,29 @@ print(json.dumps(result))
 def main() -> None:
     clip = long_clip()
     with tempfile.TemporaryDirectory() as tmp, display() as disp:
-        env = {**os.environ, "DISPLAY": disp, "VFA_CONFIG_DIR": f"{tmp}/config",
-               "VFA_CACHE_DIR": f"{tmp}/cache", "VFA_VLC_ARGS": "--aout=dummy"}
+        env = {
+            **os.environ,
+            "DISPLAY": disp,
+            "VFA_CONFIG_DIR": f"{tmp}/config",
+            "VFA_CACHE_DIR": f"{tmp}/cache",
+            "VFA_VLC_ARGS": "--aout=dummy",
+        }
         env.pop("QT_QPA_PLATFORM", None)
-        out = subprocess.run([sys.executable, "-c", CHILD, f"{tmp}/b.vfa", str(clip)],
-                             env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, f"{tmp}/b.vfa", str(clip)],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     data = json.loads(out.stdout.strip().splitlines()[-1])
-    print(f"filmstrip + waveform of {clip.name} in VFA ({data['backend']} backend): "
-          f"{data['seconds']:.1f} s (target <= 10 s); longest event-loop stall meanwhile "
-          f"{data['max_gap_ms']:.0f} ms (target <= 100 ms); {data['rss_mb']:.0f} MB RSS with "
-          "it open (target <= 500 MB)")
+    print(
+        f"filmstrip + waveform of {clip.name} in VFA ({data['backend']} backend): "
+        f"{data['seconds']:.1f} s (target <= 10 s); longest event-loop stall meanwhile "
+        f"{data['max_gap_ms']:.0f} ms (target <= 100 ms); {data['rss_mb']:.0f} MB RSS with "
+        "it open (target <= 500 MB)"
+    )
     if os.environ.get("VFA_BENCH_VERBOSE"):
         print("stalls over 30 ms (at ms, length ms, progress %):", data["big"])
 

@@ -506,9 +506,7 @@ class PlayerView(QWidget):
         from vfa.services.timeline_media import build_timeline_media
 
         def work(ctx: TaskContext) -> object:
-            strip, wave = build_timeline_media(
-                info, progress=ctx.progress, cancelled=ctx.cancelled
-            )
+            strip, wave = build_timeline_media(info, progress=ctx.progress, cancelled=ctx.cancelled)
             # QImages are made here, off the GUI thread (600 of them for 20 minutes)
             thumbs = (list(strip.times_ms), [to_qimage(i) for i in strip.images])
             return thumbs, wave
