@@ -25,8 +25,8 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "media"
 
 
 def _upright(image: np.ndarray, rotation: int) -> np.ndarray:
-    k = {0: 0, 90: 1, 180: 2, 270: -1}[rotation]
-    return np.rot90(image, k) if k else image
+    k = (rotation % 360) // 90  # undo the display rotation (counter-clockwise degrees)
+    return np.rot90(image, -k) if k else image
 
 
 def exactness() -> None:

@@ -67,6 +67,15 @@ def manifest(shared_media: Path) -> dict:
     return json.loads((shared_media / "manifest.json").read_text())
 
 
+def as_coded(image, rotation: int):
+    """Undo a display rotation (counter-clockwise degrees): the picture as it was coded,
+    with the barcode back on its top edge."""
+    import numpy as np
+
+    k = (rotation % 360) // 90
+    return np.rot90(image, -k) if k else image
+
+
 def vfr_source_indices() -> list[int]:
     """The shared VFR clip kept these frames of its 30 fps source (see its manifest)."""
     return [n for n in range(900) if n % 3 != 2 and n % 7 != 6]

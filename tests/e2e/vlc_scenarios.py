@@ -160,3 +160,40 @@ def test_frame_steps_and_seeks_show_exact_frames_on_screen_with_vlc(vlc_window, 
     moved = view.current_frame()[0] - index
     assert 8 <= moved <= 30  # about 19 frames of 25 fps in 1.5 s at 1/2
     expect(view.current_frame()[0])
+
+
+def test_vlc_and_the_exact_frame_turn_a_portrait_clip_the_same_way(qtbot, tmp_path):
+    """libVLC (an independent decoder and renderer) and VFA's exact frame must agree on
+    which way a phone's display matrix turns the picture."""
+    clip = make_clip(
+        tmp_path / "portrait.mp4", seconds=6, width=640, height=360, rate=30, gop=30, rotation=90
+    )
+    ws = open_workspace(tmp_path / "p.vfa")
+    clip_id = clip_service.add_clip(ws, clip, "E2E-2", "Visit 1").clip_id
+    window = build_window("vlc")
+    qtbot.addWidget(window)
+    window.resize(900, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitActive(window)
+    window.set_workspace(ws)
+    view = window.player_view
+    with qtbot.waitSignal(view.frame_shown, timeout=20_000):
+        window.open_clip(clip_id)
+
+    def coded(widget) -> int:
+        shown = grab_video(widget, 360, 640)  # displayed portrait
+        return read_barcode(np.rot90(shown, -1))  # undo 90 degrees counter-clockwise
+
+    qtbot.waitUntil(lambda: coded(view.exact) == 0, timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: view.player.position() > 1500, timeout=10_000)
+    playing = [(coded(view.player.widget()), view.current_frame()[0]) for _ in range(3)]
+    assert all(abs(shown - index) <= 3 for shown, index in playing), playing
+    with qtbot.waitSignal(view.frame_shown, timeout=10_000):
+        qtbot.keyClick(window, Qt.Key.Key_Space)
+    index = view.current_frame()[0]
+    qtbot.waitUntil(lambda: coded(view.exact) == index, timeout=3000)
+    window.close()
+    view.player.release()

@@ -6,18 +6,18 @@ import random
 
 import pytest
 
-from tests.conftest import CLIP_SPECS, source_indices, vfr_source_indices
+from tests.conftest import CLIP_SPECS, SHARED_MEDIA, as_coded, source_indices, vfr_source_indices
 from vfa.media.frames import FrameServer
 from vfa.media.probe import probe
 from vfa.media.synth import read_barcode
 
+SHARED_ROTATED = SHARED_MEDIA / "portrait_rotated.mp4"
+
 
 def _upright_barcode(image, rotation):
     """The barcode sits on the coded picture's top edge: turn a displayed frame back."""
-    import numpy as np
 
-    k = {0: 0, 90: 1, 180: 2, 270: -1}[rotation]
-    return read_barcode(np.rot90(image, k) if k else image)
+    return read_barcode(as_coded(image, rotation))
 
 
 @pytest.mark.parametrize("name", list(CLIP_SPECS))
@@ -90,3 +90,35 @@ def test_a_file_damaged_part_way_gives_clear_errors_and_good_frames_elsewhere(cl
             outcomes.add("error")
     assert "frame" in outcomes
     assert read_barcode(server.frame(2)) == 2  # still usable after any error
+
+
+@pytest.mark.parametrize("source", ["generated", "shared"])
+def test_a_90_degree_display_matrix_turns_the_picture_counter_clockwise(clips, source):
+    """The display matrix of these clips rotates by +90 degrees, which FFmpeg defines as
+    counter-clockwise (``av_display_rotation_get``): the coded top edge, where the barcode
+    is, must end up on the left, read from the bottom up. Checked on the matrix itself,
+    independently of VFA's rotation code."""
+    import math
+    import struct
+
+    import av
+
+    path = clips["rotated"] if source == "generated" else SHARED_ROTATED
+    if not path.exists():
+        pytest.skip("shared media not present")
+    with av.open(str(path)) as container:
+        frame = next(container.decode(video=0))
+        matrix = next(sd for sd in frame.side_data if "DISPLAYMATRIX" in str(sd.type))
+        m = struct.unpack("<9i", bytes(matrix))
+    assert round(-math.degrees(math.atan2(m[1] / 65536, m[0] / 65536))) == 90
+    result = probe(path)
+    shown = FrameServer(path, result.frame_table, result.rotation).frame(5)
+    h, w = shown.shape[:2]
+    assert h > w  # portrait
+    # the left edge holds the barcode; bit 0 (value 1 of frame 5) sits at the bottom
+    left = shown[:, 2:10].mean(axis=(1, 2))
+    right = shown[:, -10:-2].mean(axis=(1, 2))
+    assert left.max() > 200 and right.max() < 200
+    block = h // 16
+    bits = [left[h - (b + 1) * block + 2 : h - b * block - 2].mean() > 127 for b in range(16)]
+    assert sum(bit << i for i, bit in enumerate(bits)) == 5

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from tests.conftest import CLIP_SPECS, source_indices, vfr_source_indices
+from tests.conftest import CLIP_SPECS, as_coded, source_indices, vfr_source_indices
 from vfa.errors import InvalidInputError, MediaError
 from vfa.media.probe import probe
 from vfa.media.synth import read_barcode
@@ -16,8 +16,7 @@ from vfa.services.stills import still_from_file
 
 
 def _upright(image: np.ndarray, rotation: int) -> np.ndarray:
-    k = {0: 0, 90: 1, 180: 2, 270: -1}[rotation]
-    return np.rot90(image, k) if k else image
+    return as_coded(image, rotation)
 
 
 @pytest.mark.parametrize("name", ["cfr25", "ntsc", "vfr", "rotated"])

@@ -8,7 +8,7 @@ import cv2
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.conftest import source_indices
+from tests.conftest import as_coded, source_indices
 from tests.ui.test_main_window import barcode_on_screen
 from vfa.app import build_window
 from vfa.media.synth import read_barcode
@@ -213,3 +213,36 @@ def test_navigation_keys_do_nothing_without_a_clip(qtbot):
     assert not window.actions_by_id["nav.frame_forward"].isEnabled()
     qtbot.keyClick(window, KEY.Key_Right)
     assert window.player_view.current_frame() == (0, 0)
+
+
+@pytest.mark.parametrize("name", ["cfr25", "ntsc", "vfr", "rotated"])
+def test_paused_display_is_exact_on_every_kind_of_clip(qtbot, tmp_path, clips, name):
+
+    from vfa.media.synth import read_barcode as decode
+
+    window = build_window("qt")
+    qtbot.addWidget(window)
+    window.show()
+    ws = open_workspace(tmp_path / f"{name}.vfa")
+    clip_id = clip_service.add_clip(ws, clips[name], "FAM-1", "Visit 1").clip_id
+    window.set_workspace(ws)
+    view = window.player_view
+    with qtbot.waitSignal(view.frame_shown, timeout=10_000):
+        window.open_clip(clip_id)
+    kept = source_indices(name)
+    rotation = view.info.rotation
+    rng = random.Random(name)
+    for index in rng.sample(range(len(kept)), 6):
+        with qtbot.waitSignal(
+            view.frame_shown, timeout=10_000, check_params_cb=lambda i, want=index: i == want
+        ):
+            view.show_frame(index)
+        image = view.exact.image()
+        assert (image.width(), image.height()) == (view.info.width, view.info.height)
+        from tests.ui.test_main_window import image_array
+
+        pixels = image_array(image)
+        upright = as_coded(pixels, rotation)
+        assert decode(upright) == kept[index]
+        assert view.readout.text().endswith(f"frame {index}")
+    window.close()

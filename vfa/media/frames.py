@@ -31,8 +31,9 @@ CACHE_BYTES = 160 * 1024 * 1024
 
 
 def rotate_for_display(image: np.ndarray, rotation: int) -> np.ndarray:
-    """Turn a coded picture upright according to the clip's display rotation."""
-    k = {0: 0, 90: -1, 180: 2, 270: 1}.get(rotation % 360, 0)
+    """Turn a coded picture as its display matrix says: ``rotation`` degrees
+    counter-clockwise (FFmpeg's ``av_display_rotation_get``; VLC and ffplay agree)."""
+    k = (rotation % 360) // 90
     return np.ascontiguousarray(np.rot90(image, k)) if k else image
 
 

@@ -23,6 +23,8 @@ class QtPlayer(TickingPlayer):
         self._player = QMediaPlayer(self)
         self._sink = QVideoSink(self)
         self._player.setVideoSink(self._sink)
+        if hasattr(self._player, "setPitchCompensation"):  # Qt 6.10+: slow motion keeps pitch
+            self._player.setPitchCompensation(True)
         self._audio: QAudioOutput | None = None
         if not os.environ.get("VFA_NO_AUDIO"):
             self._audio = QAudioOutput(self)
