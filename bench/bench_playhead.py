@@ -5,43 +5,18 @@ frame on screen, read from its barcode. Run: ``.venv/bin/python -m bench.bench_p
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
-from bench.common import display, long_clip
+from bench.common import long_clip, run_gui_child
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
     clip = long_clip()
-    with tempfile.TemporaryDirectory() as tmp, display() as disp:
-        env = {
-            **os.environ,
-            "DISPLAY": disp,
-            "VFA_CONFIG_DIR": f"{tmp}/config",
-            "VFA_VLC_ARGS": "--aout=dummy",
-        }
-        env.pop("QT_QPA_PLATFORM", None)
-        out = subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "bench" / "playhead_child.py"),
-                f"{tmp}/b.vfa",
-                str(clip),
-                "20",
-            ],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    data = json.loads(out.stdout.strip().splitlines()[-1])
+    data = run_gui_child(
+        [str(ROOT / "bench" / "playhead_child.py"), "{tmp}/b.vfa", str(clip), "20"]
+    )
     errors = sorted(data["errors_ms"])
     p95 = errors[int(0.95 * (len(errors) - 1))]
     within = sum(e == 0 for e in errors)

@@ -4,15 +4,10 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-from bench.common import display, long_clip, median
+from bench.common import long_clip, median, run_gui_child
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,27 +54,11 @@ def main() -> None:
         f"min, {result.width}x{result.height}): median {median(times):.3f} s over 5 runs "
         "(target <= 1 s)"
     )
-    with tempfile.TemporaryDirectory() as tmp, display() as disp:
-        env = {
-            **os.environ,
-            "DISPLAY": disp,
-            "VFA_CONFIG_DIR": f"{tmp}/config",
-            "VFA_VLC_ARGS": "--aout=dummy",
-        }
-        env.pop("QT_QPA_PLATFORM", None)
-        out = subprocess.run(
-            [sys.executable, "-c", OPEN_CHILD, f"{tmp}/bench.vfa", str(clip)],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        data = json.loads(out.stdout.strip().splitlines()[-1])
-        print(
-            f"memory with the clip open in VFA ({data['backend']} backend, first frame "
-            f"shown): {data['rss_mb']:.0f} MB RSS (target <= 300 MB)"
-        )
+    data = run_gui_child(["-c", OPEN_CHILD, "{tmp}/bench.vfa", str(clip)])
+    print(
+        f"memory with the clip open in VFA ({data['backend']} backend, first frame "
+        f"shown): {data['rss_mb']:.0f} MB RSS (target <= 300 MB)"
+    )
 
 
 if __name__ == "__main__":

@@ -5,14 +5,10 @@ longest stall of the event loop meanwhile (target <= 100 ms) and memory with it 
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
-from bench.common import display, long_clip
+from bench.common import long_clip, run_gui_child
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -76,24 +72,7 @@ print(json.dumps(result))
 
 def main() -> None:
     clip = long_clip()
-    with tempfile.TemporaryDirectory() as tmp, display() as disp:
-        env = {
-            **os.environ,
-            "DISPLAY": disp,
-            "VFA_CONFIG_DIR": f"{tmp}/config",
-            "VFA_CACHE_DIR": f"{tmp}/cache",
-            "VFA_VLC_ARGS": "--aout=dummy",
-        }
-        env.pop("QT_QPA_PLATFORM", None)
-        out = subprocess.run(
-            [sys.executable, "-c", CHILD, f"{tmp}/b.vfa", str(clip)],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    data = json.loads(out.stdout.strip().splitlines()[-1])
+    data = run_gui_child(["-c", CHILD, "{tmp}/b.vfa", str(clip)])
     print(
         f"filmstrip + waveform of {clip.name} in VFA ({data['backend']} backend): "
         f"{data['seconds']:.1f} s (target <= 10 s); longest event-loop stall meanwhile "

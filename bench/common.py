@@ -85,3 +85,27 @@ def median(values: list[float]) -> float:
     ordered = sorted(values)
     mid = len(ordered) // 2
     return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def run_gui_child(argv: list[str]) -> dict:
+    """Run ``python ARGV`` as a VFA GUI process on an X display with a private settings,
+    cache and workspace folder (``{tmp}`` in ARGV is replaced by it); return the JSON
+    object it prints last."""
+    import json
+    import tempfile
+
+    root = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory() as tmp, display() as disp:
+        env = {
+            **os.environ,
+            "DISPLAY": disp,
+            "VFA_CONFIG_DIR": f"{tmp}/config",
+            "VFA_CACHE_DIR": f"{tmp}/cache",
+            "VFA_VLC_ARGS": "--aout=dummy",
+        }
+        env.pop("QT_QPA_PLATFORM", None)
+        args = [a.replace("{tmp}", tmp) for a in argv]
+        out = subprocess.run(
+            [sys.executable, *args], env=env, cwd=root, capture_output=True, text=True, check=True
+        )
+    return json.loads(out.stdout.strip().splitlines()[-1])

@@ -133,6 +133,34 @@ class TickingPlayer(Player):
         pos = self._clock.position()
         return min(pos, self._duration_ms) if self._duration_ms else pos
 
+    def seek(self, position_ms: int) -> None:
+        if self._state is PlayerState.EMPTY:
+            return
+        position_ms = max(0, min(position_ms, self._duration_ms))
+        if self._state is PlayerState.ENDED:
+            self._engine_leave_end()
+            self._set_state(PlayerState.PAUSED)
+        self._engine_seek(position_ms)
+        self._clock.reset(position_ms, running=self._state is PlayerState.PLAYING)
+        self.position_changed.emit(position_ms)
+
+    def set_rate(self, rate: float) -> None:
+        super().set_rate(rate)
+        self._clock.reset(self._clock.position(), self._state is PlayerState.PLAYING)
+        self._clock.rate = rate
+        self._engine_set_rate(rate)
+
+    # what each engine does for the shared steps above
+    def _engine_seek(self, position_ms: int) -> None:
+        raise NotImplementedError
+
+    def _engine_set_rate(self, rate: float) -> None:
+        raise NotImplementedError
+
+    def _engine_leave_end(self) -> None:
+        """After the end was reached: be paused and seekable again."""
+        raise NotImplementedError
+
     def _set_state(self, state: PlayerState) -> None:
         if state is PlayerState.PLAYING:
             self._ticker.start()

@@ -73,22 +73,14 @@ class QtPlayer(TickingPlayer):
         self._set_state(PlayerState.PAUSED)
         self.position_changed.emit(self.position())
 
-    def seek(self, position_ms: int) -> None:
-        if self._state is PlayerState.EMPTY:
-            return
-        position_ms = max(0, min(position_ms, self._duration_ms))
-        if self._state is PlayerState.ENDED:
-            self._player.pause()
-            self._set_state(PlayerState.PAUSED)
+    def _engine_seek(self, position_ms: int) -> None:
         self._player.setPosition(position_ms)
-        self._clock.reset(position_ms, running=self._state is PlayerState.PLAYING)
-        self.position_changed.emit(position_ms)
 
-    def set_rate(self, rate: float) -> None:
-        super().set_rate(rate)
-        self._clock.reset(self._clock.position(), self._state is PlayerState.PLAYING)
-        self._clock.rate = rate
+    def _engine_set_rate(self, rate: float) -> None:
         self._player.setPlaybackRate(rate)
+
+    def _engine_leave_end(self) -> None:
+        self._player.pause()
 
     def _on_frame(self, frame: QVideoFrame) -> None:
         if not frame.isValid():

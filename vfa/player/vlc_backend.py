@@ -124,24 +124,16 @@ class VlcPlayer(TickingPlayer):
         self._set_state(PlayerState.PAUSED)
         self.position_changed.emit(self.position())
 
-    def seek(self, position_ms: int) -> None:
-        if self._state is PlayerState.EMPTY:
-            return
-        position_ms = max(0, min(position_ms, self._duration_ms))
-        if self._state is PlayerState.ENDED:
-            self._mp.stop()
-            self._mp.play()
-            self._mp.set_pause(1)
-            self._set_state(PlayerState.PAUSED)
+    def _engine_seek(self, position_ms: int) -> None:
         self._mp.set_time(position_ms)
-        self._clock.reset(position_ms, running=self._state is PlayerState.PLAYING)
-        self.position_changed.emit(position_ms)
 
-    def set_rate(self, rate: float) -> None:
-        super().set_rate(rate)
-        self._clock.reset(self._clock.position(), self._state is PlayerState.PLAYING)
-        self._clock.rate = rate
+    def _engine_set_rate(self, rate: float) -> None:
         self._mp.set_rate(rate)
+
+    def _engine_leave_end(self) -> None:
+        self._mp.stop()
+        self._mp.play()
+        self._mp.set_pause(1)
 
     def _on_time(self, t_ms: int) -> None:
         if self._state is PlayerState.PLAYING:
