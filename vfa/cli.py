@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from vfa.errors import VfaError
 
 if TYPE_CHECKING:
+    from vfa.domain.schemes import Scheme
     from vfa.storage.workspace import Workspace
 
 
@@ -180,6 +181,115 @@ def cmd_workspace_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schemes_list(args: argparse.Namespace) -> int:
+    from vfa.services.schemes import scan_schemes
+
+    scan = scan_schemes()
+    for problem in scan.problems:
+        print(f"vfa: skipped {problem}", file=sys.stderr)
+    data = [
+        {"id": s.id, "name": s.name, "version": s.version, "file": s.source_file}
+        for s in scan.schemes
+    ]
+    _emit(
+        args,
+        data,
+        lambda d: (
+            "\n".join(f"{r['id']:<20} {r['version']:<6} {r['name']}  ({r['file']})" for r in d)
+            or "no schemes"
+        ),
+    )
+    return 0
+
+
+def _scheme_text(d: dict[str, Any]) -> str:
+    lines = [f"{d['name']} ({d['id']} version {d['version']})", f"file: {d['file']}"]
+    if d["ratings"]:
+        lines.append(f"ratings ({d['ratings']['aggregate']}):")
+        lines += [f"  {i['id']}: {i['name']}" for i in d["ratings"]["items"]]
+        lines += [f"  band {b['label']}: {b['min']:g}–{b['max']:g}" for b in d["ratings"]["bands"]]
+    for grid in d["grids"]:
+        lines.append(f"grid {grid['id']}: {grid['points_per_row']} points per row")
+        lines += [f"  row {r['id']}: {r['name']}" for r in grid["rows"]]
+        for member in grid["members"]:
+            lines += [f"  {member['id']} scale {s['id']}: {s['name']}" for s in member["scales"]]
+        lines += [
+            f"  band {b['label']} ({grid['band_scale']}): {b['min']:g}–{b['max']:g}"
+            for b in grid["bands"]
+        ]
+    if d["ethogram"]:
+        lines.append("codes:")
+        lines += [
+            f"  {c['hotkey'] or '-':<8} {c['id']}: {c['name']}" for c in d["ethogram"]["codes"]
+        ]
+    return "\n".join(lines)
+
+
+def cmd_schemes_show(args: argparse.Namespace) -> int:
+    from vfa.domain.schemes import scheme_as_dict
+
+    _emit(args, scheme_as_dict(_scheme(args.id)), _scheme_text)
+    return 0
+
+
+def cmd_schemes_validate(args: argparse.Namespace) -> int:
+    from vfa.errors import SchemeError
+    from vfa.services.schemes import load_scheme_file
+
+    bad = 0
+    for file in args.files:
+        try:
+            load_scheme_file(file)
+        except SchemeError as exc:
+            print(exc, file=sys.stderr)
+            bad += 1
+        else:
+            print(f"{file}: ok")
+    return 2 if bad else 0
+
+
+def _scheme(id_or_file: str) -> Scheme:
+    from vfa.services.schemes import SUFFIXES, get_scheme, load_scheme_file
+
+    if id_or_file.lower().endswith(SUFFIXES):
+        return load_scheme_file(id_or_file)
+    return get_scheme(id_or_file)
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from vfa.services.scoring import score_ratings_csv
+
+    scores = score_ratings_csv(args.ratings, _scheme(args.scheme))
+    data = [
+        {
+            "unit": s.unit,
+            "coder": s.coder,
+            "total": s.result.total,
+            "band": s.result.band,
+            "missing": list(s.result.missing),
+        }
+        for s in scores
+    ]
+
+    def text(d: list[dict[str, Any]]) -> str:
+        return (
+            "\n".join(
+                f"{r['unit']} / {r['coder']}: "
+                + (
+                    f"{r['total']:.2f} ({r['band'] or 'no band'})"
+                    if r["total"] is not None
+                    else "-"
+                )
+                + (f", {len(r['missing'])} missing" if r["missing"] else "")
+                for r in d
+            )
+            or "no ratings"
+        )
+
+    _emit(args, data, text)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vfa", description="Video Feedback Annotator. Without a subcommand: the desktop app."
@@ -238,6 +348,25 @@ def build_parser() -> argparse.ArgumentParser:
         "relink", cmd_clip_relink, "find moved clips in FOLDER by content fingerprint", clip_sub
     )
     p.add_argument("folder")
+
+    schemes = sub.add_parser("schemes", help="list, show and validate coding schemes")
+    schemes_sub = schemes.add_subparsers(dest="schemes_command", metavar="ACTION", required=True)
+    add("list", cmd_schemes_list, "the schemes VFA can use: id, name, version, file", schemes_sub)
+    p = add("show", cmd_schemes_show, "a scheme as parsed: every item and code", schemes_sub)
+    p.add_argument("id", help="a scheme id (see 'vfa schemes list') or a scheme file")
+    p = add(
+        "validate",
+        cmd_schemes_validate,
+        "check scheme files: 'FILE: ok', or FILE: PLACE: REASON on stderr (exit 2)",
+        schemes_sub,
+        json_out=False,
+    )
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p = add("score", cmd_score, "score item ratings from a CSV file (unit,coder,item,value)")
+    p.add_argument("ratings", metavar="RATINGS.csv")
+    p.add_argument(
+        "--scheme", required=True, metavar="ID", help="a scheme id or a scheme file (.yaml)"
+    )
 
     ws = sub.add_parser("workspace", help="workspace facts")
     ws_sub = ws.add_subparsers(dest="ws_command", metavar="ACTION", required=True)

@@ -28,3 +28,22 @@ class NotFoundError(VfaError):
 
 class InvalidInputError(VfaError):
     """A value given by the user is not acceptable."""
+
+
+class SchemeError(VfaError):
+    """A coding scheme file is malformed or contradicts itself."""
+
+    def __init__(self, file: str, place: str, reason: str, line: int | None = None) -> None:
+        self.file = file
+        self.place = place
+        self.reason = reason
+        self.line = line
+        where = (
+            f"{place} (line {line})"
+            if place and line
+            else place or (f"line {line}" if line else "")
+        )
+        super().__init__(f"{file}: {where}: {reason}" if where else f"{file}: {reason}")
+
+    def __reduce__(self) -> tuple[type[SchemeError], tuple[str, str, str, int | None]]:
+        return (type(self), (self.file, self.place, self.reason, self.line))

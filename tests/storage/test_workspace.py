@@ -279,3 +279,20 @@ def test_the_same_models_and_migrations_run_on_postgresql():
     again = open_workspace(url)  # reopening a current schema does nothing
     assert again.backup_path is None
     again.close()
+
+
+def test_the_migrations_build_exactly_the_models(tmp_path):
+    """No drift between vfa/storage/models.py and the migration scripts."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from vfa.storage.models import Base
+
+    ws = open_workspace(tmp_path / "drift.vfa")
+    try:
+        with ws.engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            diffs = compare_metadata(context, Base.metadata)
+    finally:
+        ws.close()
+    assert diffs == []

@@ -169,7 +169,8 @@ class CodingRun(Base):
 
 
 class Annotation(Base):
-    """A timed code, event or moment: [start_ms, end_ms), a point when equal."""
+    """A timed code, event or moment: [start_ms, end_ms), a point when equal, and no end
+    yet while a state event is still running."""
 
     __tablename__ = "annotation"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -177,9 +178,9 @@ class Annotation(Base):
     code: Mapped[str] = mapped_column(String(128))
     subject: Mapped[str | None] = mapped_column(String(64))
     start_ms: Mapped[int] = mapped_column(index=True)
-    end_ms: Mapped[int]
+    end_ms: Mapped[int | None]
     start_frame: Mapped[int]
-    end_frame: Mapped[int]
+    end_frame: Mapped[int | None]
     modifiers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     caption: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -52,6 +52,9 @@ SPECS = [
     ActionSpec("loop.toggle", "&Loop the range", "Ctrl+L", "playback"),
     ActionSpec("timeline.zoom_in", "Zoom timeline in", "Ctrl+=", "playback"),
     ActionSpec("timeline.zoom_out", "Zoom timeline out", "Ctrl+-", "playback"),
+    ActionSpec("edit.undo", "&Undo", QKeySequence.StandardKey.Undo, "edit"),
+    ActionSpec("edit.redo", "&Redo", QKeySequence.StandardKey.Redo, "edit"),
+    ActionSpec("event.delete", "Delete the event at the playhead", "Ctrl+Backspace", "edit"),
     ActionSpec("help.about", "&About VFA", None, "help"),
 ]
 SPEC_BY_ID = {spec.id: spec for spec in SPECS}

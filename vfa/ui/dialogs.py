@@ -125,6 +125,7 @@ class SettingsDialog(QDialog):
         active_note: str,
         shortcuts: dict[str, str] | None = None,
         parent: QWidget | None = None,
+        coder: str = "",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
@@ -135,6 +136,9 @@ class SettingsDialog(QDialog):
         self.backend.addItem(self.tr("VLC"), "vlc")
         self.backend.addItem(self.tr("Qt Multimedia"), "qt")
         self.backend.setCurrentIndex(max(0, self.backend.findData(backend)))
+        self.coder = QLineEdit(coder)
+        self.coder.setObjectName("coder")
+        self.coder.setPlaceholderText(self.tr("your name, as it appears on codings"))
         note = QLabel(active_note + "\n" + self.tr("A change takes effect when VFA restarts."))
         note.setWordWrap(True)
 
@@ -167,6 +171,7 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
+        form.addRow(self.tr("Coder"), self.coder)
         form.addRow(self.tr("Video player"), self.backend)
         form.addRow(note)
         form.addRow(QLabel(self.tr("Keyboard shortcuts")))

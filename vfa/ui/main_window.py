@@ -8,7 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QColor,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -26,15 +34,20 @@ import vfa
 from vfa.errors import VfaError
 from vfa.player.base import Player
 from vfa.services import clips as clip_service
-from vfa.services import workspaces
+from vfa.services import coding, workspaces
+from vfa.services.audit import current_actor
+from vfa.services.schemes import available_schemes
 from vfa.services.stills import save_frame
 from vfa.storage.workspace import Workspace
 from vfa.ui.actions import apply_shortcuts, build_actions
 from vfa.ui.browser import ClipBrowser
+from vfa.ui.coding_panel import CodingPanel
 from vfa.ui.dialogs import AddClipDialog, GoToDialog, SettingsDialog
 from vfa.ui.player_view import PlayerView
 from vfa.ui.settings import Settings
 from vfa.ui.tasks import TaskContext, run_task
+from vfa.ui.timeline import DEFAULT_LANES, Lane, code_color
+from vfa.ui.undo import EventsCommand
 from vfa.ui.welcome import WelcomeView
 
 VIDEO_FILTER = "Video files (*.mp4 *.mov *.m4v *.mkv *.avi *.mts *.m2ts *.webm *.3gp *.mpg)"
@@ -100,13 +113,20 @@ class MainWindow(QMainWindow):
         self.browser.clip_activated.connect(self.open_clip)
         self.player_view = PlayerView(ctx.player)
         self.player_view.problem.connect(self.show_error)
+        self.undo_stack = QUndoStack(self)
+        self.coding = CodingPanel(self.undo_stack, available_schemes, self.coder_name)
+        self.coding.problem.connect(self.show_error)
+        self.coding.events_changed.connect(self.refresh_events)
+        self.coding.chooser.currentIndexChanged.connect(lambda _i: self._install_hotkeys())
+        self._hotkeys: list[QAction] = []
         # later panes (coding, moments, reliability) are added to this splitter
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("panes")
         self.splitter.addWidget(self.browser)
         self.splitter.addWidget(self.player_view)
+        self.splitter.addWidget(self.coding)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([260, 940])
+        self.splitter.setSizes([240, 700, 340])
 
         self.messages = MessageBar()
         page = QWidget()
@@ -136,6 +156,9 @@ class MainWindow(QMainWindow):
                 "app.settings": self.edit_settings,
                 "app.quit": self.close,
                 "still.save": self.save_still,
+                "edit.undo": self.undo_stack.undo,
+                "edit.redo": self.undo_stack.redo,
+                "event.delete": self.delete_event_at_playhead,
                 "help.about": self.about,
                 **self._navigation_handlers(),
             },
@@ -187,6 +210,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(a["app.settings"])
         file_menu.addAction(a["app.quit"])
+        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        for key in ("edit.undo", "edit.redo", "event.delete"):
+            edit_menu.addAction(a[key])
         play_menu = self.menuBar().addMenu(self.tr("&Playback"))
         groups = [
             ["player.toggle", "shuttle.reverse", "shuttle.stop", "shuttle.forward"],
@@ -310,6 +336,7 @@ class MainWindow(QMainWindow):
         self.player_view.set_clip(info)
         self.current_clip = clip_id
         self._set_clip_actions(True)
+        self.coding.set_clip(self.ws, clip_id)
         self.browser.select_clip(clip_id)
         self.statusBar().showMessage(
             f"{info.case_code} · {info.session_label} · {info.name} — {info.width}×{info.height}"
@@ -417,12 +444,104 @@ class MainWindow(QMainWindow):
             self.ctx.player_note,
             self.ctx.settings.shortcuts(),
             self,
+            coder=str(self.ctx.settings.get("coder/name")),
         )
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.ctx.settings.set("player/backend", dialog.chosen_backend())
+            self.ctx.settings.set("coder/name", dialog.coder.text().strip())
             overrides = dialog.chosen_overrides()
             self.ctx.settings.set_shortcuts(overrides)
             apply_shortcuts(self.actions_by_id, overrides)
+
+    # -- coding -----------------------------------------------------------------------
+    def coder_name(self) -> str:
+        """The coder named in settings, else the login name."""
+        return str(self.ctx.settings.get("coder/name")) or current_actor()
+
+    def _install_hotkeys(self) -> None:
+        """One window shortcut per ethogram code of the chosen scheme."""
+        for action in self._hotkeys:
+            self.removeAction(action)
+            action.deleteLater()
+        self._hotkeys = []
+        scheme = self.coding.scheme
+        subjects = list(scheme.ethogram.subjects) if scheme and scheme.ethogram else []
+        self.player_view.timeline.set_lanes(
+            [Lane(s, s.capitalize()) for s in subjects] or DEFAULT_LANES
+        )
+        if scheme is None or scheme.ethogram is None:
+            self.refresh_events()
+            return
+        for code in scheme.ethogram.codes:
+            action = QAction(f"{code.name} ({code.hotkey})", self)
+            action.setShortcut(QKeySequence(code.hotkey))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _c=False, cid=code.id: self.code_event(cid))
+            self.addAction(action)
+            self._hotkeys.append(action)
+        self.refresh_events()
+
+    def code_event(self, code_id: str, subject: str | None = None) -> None:
+        """Record an ethogram code at the frame on screen (undoable)."""
+        panel, view = self.coding, self.player_view
+        if view.info is None:
+            self.show_error(self.tr("Open a clip before coding events."))
+            return
+        if panel.run is None or panel.ws is None or panel.scheme is None:
+            self.show_error(self.tr("Choose a scheme in the coding panel first."))
+            return
+        ws, run_id, scheme = panel.ws, panel.run.id, panel.scheme
+        table, at_ms = view.info.frame_table, view.current_frame()[1]
+
+        def action() -> list[coding.Event]:
+            coded = coding.code_event(ws, run_id, scheme, code_id, subject, at_ms, table)
+            return [coded.event, *coded.stopped]
+
+        self._push_events(EventsCommand(f"code {code_id}", panel, action))
+
+    def delete_event_at_playhead(self) -> None:
+        """Delete the most recent event under the playhead (undoable)."""
+        panel, view = self.coding, self.player_view
+        if panel.run is None or panel.ws is None or view.info is None:
+            return
+        at = view.current_frame()[1]
+        hits = [
+            e
+            for e in coding.events(panel.ws, panel.run.id)
+            if e.start_ms <= at <= (e.end_ms if e.end_ms is not None else at)
+        ]
+        if not hits:
+            self.statusBar().showMessage(self.tr("No event at the playhead"))
+            return
+        target = max(hits, key=lambda e: (e.start_ms, e.id))
+        ws, run_id = panel.ws, panel.run.id
+        self._push_events(
+            EventsCommand(
+                f"delete {target.code}",
+                panel,
+                lambda: [coding.delete_event(ws, run_id, target.id)],
+            )
+        )
+
+    def _push_events(self, command: EventsCommand) -> None:
+        try:
+            self.undo_stack.push(command)
+        except VfaError as exc:
+            self.show_error(str(exc))
+
+    def refresh_events(self) -> None:
+        """Draw the run's events in the timeline lanes."""
+        panel = self.coding
+        if panel.run is None or panel.ws is None or panel.scheme is None:
+            self.player_view.timeline.set_events({})
+            return
+        by_lane: dict[str, list[tuple[int, int | None, str, QColor]]] = {}
+        for event in coding.events(panel.ws, panel.run.id):
+            lane = event.subject or "parent"
+            by_lane.setdefault(lane, []).append(
+                (event.start_ms, event.end_ms, event.code, code_color(event.code))
+            )
+        self.player_view.timeline.set_events(by_lane)
 
     def go_to(self) -> None:
         """Ask for a time or frame and show it."""

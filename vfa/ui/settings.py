@@ -30,6 +30,7 @@ OPTIONS = {
     for o in (
         Option("player/backend", str, "auto", "Video player (auto, vlc or qt)"),
         Option("workspace/last", str, "", "Last workspace opened"),
+        Option("coder/name", str, "", "Your name as it appears on codings"),
         Option("window/geometry", QByteArray, QByteArray(), "Main window geometry"),
         Option("window/state", QByteArray, QByteArray(), "Main window layout"),
     )

@@ -40,10 +40,51 @@ NICE_STEPS_MS = (
 
 @dataclass
 class Lane:
-    """A named track lane; later features draw their annotations into it."""
+    """A named track lane (a subject: parent, infant, guider) with its events."""
 
     key: str
     title: str
+
+
+@dataclass
+class LaneEvents:
+    """One lane's events as sorted arrays, so a repaint touches only what is visible."""
+
+    starts: np.ndarray  # int64 ms, ascending
+    ends: np.ndarray  # int64 ms; running states end at the playhead when drawn (-1)
+    codes: list[str]
+    colors: list[QColor]
+    max_length: int
+
+    @classmethod
+    def build(cls, spans: list[tuple[int, int | None, str, QColor]]) -> LaneEvents:
+        spans = sorted(spans, key=lambda s: s[0])
+        starts = np.array([s[0] for s in spans], dtype=np.int64)
+        ends = np.array([-1 if s[1] is None else s[1] for s in spans], dtype=np.int64)
+        lengths = np.where(ends >= 0, ends - starts, 0)
+        return cls(
+            starts,
+            ends,
+            [s[2] for s in spans],
+            [s[3] for s in spans],
+            int(lengths.max()) if len(spans) else 0,
+        )
+
+
+DEFAULT_LANES = [Lane("parent", "Parent"), Lane("infant", "Infant")]
+PALETTE = ["#e9a86b", "#7cc4a4", "#8fb3ea", "#d98fd1", "#e6d36b", "#ef8a8a", "#9fd36a",
+           "#6bd0e6", "#c7a4f0", "#f0b3a4"]  # fmt: skip
+
+
+def code_color(code: str) -> QColor:
+    """A stable colour per code."""
+    import zlib
+
+    return QColor(PALETTE[zlib.crc32(code.encode()) % len(PALETTE)])
+
+
+# above this many events in view, a lane is drawn as coverage (where any event is)
+DETAIL_LIMIT = 1500
 
 
 class Timeline(QWidget):
@@ -68,11 +109,12 @@ class Timeline(QWidget):
         self.follow = True
         self.loop: LoopRange | None = None
         self.loop_enabled = False
-        self.lanes: list[Lane] = [Lane("parent", "Parent"), Lane("infant", "Infant")]
+        self.lanes: list[Lane] = list(DEFAULT_LANES)
         self._thumbs: list[QImage] = []
         self._thumb_times: list[int] = []
         self._peaks: np.ndarray | None = None
         self._peak_ms = 10
+        self._lane_events: dict[str, LaneEvents] = {}
         self._drag: str | None = None
         self._drag_origin_ms = 0
         self._update_height()
@@ -106,6 +148,12 @@ class Timeline(QWidget):
     def set_lanes(self, lanes: list[Lane]) -> None:
         self.lanes = list(lanes)
         self._update_height()
+        self.update()
+
+    def set_events(self, by_lane: dict[str, list[tuple[int, int | None, str, QColor]]]) -> None:
+        """Replace the events drawn in the lanes: lane key -> (start, end or None, code,
+        colour)."""
+        self._lane_events = {key: LaneEvents.build(spans) for key, spans in by_lane.items()}
         self.update()
 
     def set_loop(self, loop: LoopRange | None, enabled: bool) -> None:
@@ -267,10 +315,55 @@ class Timeline(QWidget):
 
     def _paint_lanes(self, p: QPainter) -> None:
         y = RULER_H + FILM_H + WAVE_H
-        for n, _lane in enumerate(self.lanes):
+        for n, lane in enumerate(self.lanes):
             shade = QColor("#202226") if n % 2 else QColor("#1b1d20")
             p.fillRect(QRect(LABEL_W, y, self._track_width(), LANE_H), shade)
+            events = self._lane_events.get(lane.key)
+            if events is not None and len(events.starts):
+                self._paint_events(p, events, y + 2, LANE_H - 4)
             y += LANE_H
+
+    def _paint_events(self, p: QPainter, ev: LaneEvents, top: int, height: int) -> None:
+        t0, t1 = self.view_start, self.view_start + self.view_span
+        lo = int(np.searchsorted(ev.starts, t0 - ev.max_length, side="left"))
+        hi = int(np.searchsorted(ev.starts, t1, side="right"))
+        if hi <= lo:
+            return
+        starts = ev.starts[lo:hi]
+        ends = np.where(ev.ends[lo:hi] < 0, max(self.playhead_ms, 0), ev.ends[lo:hi])
+        visible = ends >= t0
+        scale = self._track_width() / max(1, self.view_span)
+        x0 = LABEL_W + (starts - t0) * scale
+        x1 = LABEL_W + (ends - t0) * scale
+        if int(visible.sum()) > DETAIL_LIMIT:
+            # too many to tell apart: shade every pixel column that any event covers
+            width = self._track_width()
+            cover = np.zeros(width + 2, dtype=np.int32)
+            a = np.clip((x0[visible] - LABEL_W).astype(np.int64), 0, width)
+            b = np.clip((x1[visible] - LABEL_W).astype(np.int64) + 1, 0, width + 1)
+            np.add.at(cover, a, 1)
+            np.add.at(cover, b, -1)
+            on = np.cumsum(cover)[:width] > 0
+            edges = np.flatnonzero(np.diff(np.concatenate(([0], on.astype(np.int8), [0]))))
+            color = QColor("#7aa7d9")
+            for start, stop in zip(edges[::2], edges[1::2], strict=True):
+                p.fillRect(QRectF(LABEL_W + start, top, stop - start, height), color)
+            return
+        p.setFont(self.font())
+        for i in np.flatnonzero(visible):
+            left, right = float(x0[i]), float(x1[i])
+            color = ev.colors[lo + i]
+            if right - left < 3:  # a point event, or a span narrower than a tick
+                p.fillRect(QRectF(left - 1, top, 3, height), color)
+                continue
+            p.fillRect(QRectF(left, top, right - left, height), color)
+            if right - left > 40:
+                p.setPen(QColor("#101114"))
+                p.drawText(
+                    QRectF(left + 3, top, right - left - 4, height),
+                    Qt.AlignmentFlag.AlignVCenter,
+                    ev.codes[lo + i],
+                )
 
     def _paint_loop(self, p: QPainter) -> None:
         if self.loop is None:

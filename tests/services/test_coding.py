@@ -1,0 +1,131 @@
+"""Coding runs through the services: ratings, grids, events, lock and reopen, undo data."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from vfa.domain.frames import FrameTable
+from vfa.errors import InvalidInputError
+from vfa.services import clips as clip_service
+from vfa.services import coding
+from vfa.services.schemes import get_scheme
+from vfa.storage.models import AuditEntry, RunStatus
+
+TABLE = FrameTable.from_pts([i * 40 for i in range(150)], 6000)  # the cfr25 clip: 6 s
+
+
+@pytest.fixture
+def kips_run(workspace, clips):
+    clip_id = clip_service.add_clip(workspace, clips["cfr25"], "FAM-1", "Visit 1").clip_id
+    scheme = get_scheme("kips")
+    return workspace, scheme, coding.open_run(workspace, clip_id, scheme, "Ann")
+
+
+def test_a_run_is_one_per_clip_scheme_and_coder(workspace, kips_run):
+    ws, scheme, run = kips_run
+    again = coding.open_run(ws, run.clip_id, scheme, "Ann")
+    other = coding.open_run(ws, run.clip_id, scheme, "Ben")
+    assert again.id == run.id and other.id != run.id
+    assert (run.scheme_id, run.coder, run.status) == ("kips", "Ann", RunStatus.ASSIGNED)
+
+
+def test_ratings_score_live_with_nob_excluded(kips_run):
+    ws, scheme, run = kips_run
+    items = [i.id for i in scheme.ratings.items]
+    for item, value in zip(items, [5, 4, 3, "NOB"], strict=False):
+        coding.set_rating(ws, run.id, scheme, item, value)
+    result = coding.run_score(ws, run.id, scheme)
+    assert result.total == pytest.approx((5 + 4 + 3) / 3)  # NOB is not a zero
+    assert result.band == "high"  # 4.0 is the high band's floor
+    assert set(result.missing) == set(items[4:])
+    assert coding.run_info(ws, run.id).status is RunStatus.IN_PROGRESS
+
+
+def test_a_rating_returns_what_it_replaced_for_undo(kips_run):
+    ws, scheme, run = kips_run
+    item = scheme.ratings.items[0].id
+    coding.set_note(ws, run.id, item, "turned to the toy first")
+    first = coding.set_rating(ws, run.id, scheme, item, 2)
+    assert first.value is None and first.note == "turned to the toy first"
+    second = coding.set_rating(ws, run.id, scheme, item, 4)
+    assert second.value == 2
+    coding.set_rating_state(ws, run.id, item, second)  # undo
+    assert coding.rating_state(ws, run.id, item).value == 2
+    coding.set_rating_state(ws, run.id, item, first)  # undo again: the note stays
+    assert coding.rating_state(ws, run.id, item) == first
+
+
+@pytest.mark.parametrize("value", [0, 6, "XYZ", 3.5])
+def test_out_of_range_ratings_are_refused_and_change_nothing(kips_run, value):
+    ws, scheme, run = kips_run
+    item = scheme.ratings.items[0].id
+    with pytest.raises(InvalidInputError):
+        coding.set_rating(ws, run.id, scheme, item, value)
+    assert coding.ratings(ws, run.id) == {}
+
+
+def test_a_submitted_run_is_locked_until_reopened_with_a_reason(kips_run):
+    ws, scheme, run = kips_run
+    item = scheme.ratings.items[0].id
+    coding.set_rating(ws, run.id, scheme, item, 3)
+    coding.submit_run(ws, run.id, actor="Ann")
+    with pytest.raises(coding.RunLockedError, match="reopen"):
+        coding.set_rating(ws, run.id, scheme, item, 4)
+    with pytest.raises(coding.RunLockedError):
+        coding.code_event(
+            ws, run.id, get_scheme("vig"), get_scheme("vig").ethogram.codes[0].id, None, 0, TABLE
+        )
+    with pytest.raises(InvalidInputError, match="reason"):
+        coding.reopen_run(ws, run.id, "   ")
+    coding.reopen_run(ws, run.id, "second look at item 1", actor="Sue")
+    coding.set_rating(ws, run.id, scheme, item, 4)
+    with ws.sessions() as db:
+        reopen = db.scalar(select(AuditEntry).where(AuditEntry.action == "reopen"))
+    assert reopen.detail == {"reason": "second look at item 1"} and reopen.actor == "Sue"
+
+
+def test_care_grid_rows_must_add_up(workspace, clips):
+    clip_id = clip_service.add_clip(workspace, clips["cfr25"], "FAM-2", "Visit 1").clip_id
+    scheme = get_scheme("care_index_infant")
+    run = coding.open_run(workspace, clip_id, scheme, "Ann")
+    grid = scheme.grids[0]
+    adult = grid.members[0]
+    row = grid.rows[0].id
+    first, second, third = (s.id for s in adult.scales[:3])
+    with pytest.raises(InvalidInputError):
+        coding.set_grid_row(
+            workspace, run.id, scheme, grid.id, row, adult.id, {first: 2, second: 1, third: 0}
+        )  # 3 points, not 2
+    assert coding.ratings(workspace, run.id) == {}
+    coding.set_grid_row(
+        workspace, run.id, scheme, grid.id, row, adult.id, {first: 1, second: 1, third: 0}
+    )
+    points = coding.grid_points(coding.ratings(workspace, run.id))
+    assert points[grid.id][row][adult.id] == {first: 1, second: 1, third: 0}
+
+
+def test_events_code_states_stop_their_group_and_undo_data(workspace, clips):
+    clip_id = clip_service.add_clip(workspace, clips["cfr25"], "FAM-3", "Visit 1").clip_id
+    scheme = get_scheme("vig")
+    run = coding.open_run(workspace, clip_id, scheme, "Ann")
+    code = scheme.ethogram.codes[0]
+    made = coding.code_event(workspace, run.id, scheme, code.id, None, 1_010, TABLE)
+    # the frame shown at 1010 ms is frame 25 (pts 1000): the event sits on it
+    assert (made.event.start_ms, made.event.start_frame) == (1_000, 25)
+    assert made.event.end_ms == (1_000 if code.kind == "point" else None)
+    events = coding.events(workspace, run.id)
+    assert [e.id for e in events] == [made.event.id]
+    gone = coding.delete_event(workspace, run.id, made.event.id)
+    assert coding.events(workspace, run.id) == []
+    coding.restore_event(workspace, run.id, gone)
+    assert coding.events(workspace, run.id) == [gone]
+    before = coding.move_event(workspace, run.id, gone.id, 2_030, 2_990, TABLE)
+    moved = coding.events(workspace, run.id)[0]
+    assert before == gone
+    assert (moved.start_ms, moved.end_ms, moved.start_frame, moved.end_frame) == (
+        2_000,
+        2_960,
+        50,
+        74,
+    )  # snapped to the frames shown at 2030 and 2990 ms

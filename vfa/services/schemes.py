@@ -1,0 +1,351 @@
+"""Scheme files: find, load (YAML + JSON Schema + semantic checks), register in a workspace.
+
+Schemes are read from, in order: the shipped ``coding_schemes/`` folder, the folders in
+``$VFA_SCHEMES_DIR`` (``os.pathsep``-separated) and ``schemes/`` in the user's config
+folder (``$VFA_CONFIG_DIR`` or the platform's). A later folder's scheme replaces an earlier
+one with the same id, so a service can keep its own copy of a shipped scheme (with the
+licensed descriptions filled in). Bad files are skipped by ``available_schemes`` and
+reported by ``scheme_problems`` (``scan_schemes`` returns both at once).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from platformdirs import user_config_path
+from sqlalchemy import func, select
+
+import vfa
+from vfa.domain.schemes import PathPart, Scheme, parse_scheme, place_text
+from vfa.errors import NotFoundError, SchemeError
+from vfa.services.audit import record
+from vfa.storage.models import CodingRun
+from vfa.storage.models import Scheme as SchemeRow
+from vfa.storage.workspace import Workspace
+
+if TYPE_CHECKING:  # jsonschema costs ~0.1 s to import: only loading a file needs it
+    import jsonschema
+
+SUFFIXES = (".yaml", ".yml")
+
+
+def shipped_dir() -> Path:
+    """The repository's ``coding_schemes/`` folder."""
+    return Path(vfa.__file__).resolve().parents[1] / "coding_schemes"
+
+
+def user_schemes_dir() -> Path:
+    """``schemes/`` in the user's config folder (``$VFA_CONFIG_DIR`` or the platform's)."""
+    env = os.environ.get("VFA_CONFIG_DIR")
+    base = Path(env) if env else user_config_path("vfa", appauthor=False)
+    return base / "schemes"
+
+
+def scheme_dirs() -> list[Path]:
+    """The folders schemes are read from, lowest precedence first."""
+    dirs = [shipped_dir()]
+    env = os.environ.get("VFA_SCHEMES_DIR", "")
+    dirs += [Path(p).expanduser() for p in env.split(os.pathsep) if p.strip()]
+    dirs.append(user_schemes_dir())
+    return dirs
+
+
+@functools.cache
+def _validator() -> jsonschema.protocols.Validator:
+    import jsonschema
+
+    schema = json.loads((shipped_dir() / "scheme.schema.json").read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+# -- YAML with line numbers ----------------------------------------------------------------
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML (libyaml when present) without implicit dates: values stay JSON-ready."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _read_yaml(text: str, file: str) -> tuple[Any, dict[tuple[PathPart, ...], int]]:
+    """The data and a map of each value's path to its line (1-based)."""
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                raise SchemeError(file, "", "the file is empty")
+            lines: dict[tuple[PathPart, ...], int] = {}
+            _map_lines(node, (), lines, file)
+            data = loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        reason = exc.problem or "malformed YAML"
+        if exc.context:
+            started = exc.context_mark
+            since = f" started on line {started.line + 1}" if started and started != mark else ""
+            reason += f" ({exc.context}{since})"
+        line = mark.line + 1 if mark else None
+        column = f" at column {mark.column + 1}" if mark else ""
+        raise SchemeError(file, "", f"YAML syntax error{column}: {reason}", line) from None
+    except yaml.YAMLError as exc:
+        raise SchemeError(file, "", f"YAML: {exc}") from None
+    return data, lines
+
+
+def _map_lines(
+    node: yaml.Node, path: tuple[PathPart, ...], lines: dict[tuple[PathPart, ...], int], file: str
+) -> None:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
+        for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode) or key.tag != "tag:yaml.org,2002:str":
+                raise SchemeError(
+                    file,
+                    place_text(path),
+                    f"keys must be words, not {key.value!r}",
+                    key.start_mark.line + 1,
+                )
+            if key.value in seen:
+                here = (*path, key.value)
+                raise SchemeError(
+                    file,
+                    place_text(here),
+                    f"{key.value!r} is given twice in the same block",
+                    key.start_mark.line + 1,
+                )
+            seen.add(key.value)
+            _map_lines(value, (*path, key.value), lines, file)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, value in enumerate(node.value):
+            _map_lines(value, (*path, i), lines, file)
+
+
+# -- JSON Schema -------------------------------------------------------------------------
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _schema_reason(error: jsonschema.ValidationError) -> str:
+    value: Any = error.instance
+    rule: Any = error.validator_value
+    schema: Any = error.schema
+    if error.validator == "required":
+        missing = [f for f in rule if f not in value]
+        return f"missing field {missing[0]!r}" if missing else error.message
+    if error.validator == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        extra = sorted(set(value) - set(allowed))
+        return f"unknown field {extra[0]!r} (fields here: {', '.join(allowed)})"
+    if error.validator == "type":
+        if rule == "string" and isinstance(value, int | float) and not isinstance(value, bool):
+            return f'must be text, not the number {value!r} (quote it: "{value}")'
+        article = "an" if str(rule)[0] in "aeiou" else "a"
+        return f"must be {article} {rule}, not {_shown(value)}"
+    if error.validator == "enum":
+        return f"{_shown(value)} is not one of: {', '.join(str(v) for v in rule)}"
+    if error.validator == "pattern":
+        first = "a letter" if rule.startswith("^[A-Za-z][") else "a letter or digit"
+        return f"{value!r}: use letters, digits, '_', '.' or '-', starting with {first}"
+    if error.validator in ("minItems", "minLength"):
+        return "must not be empty"
+    return error.message
+
+
+def check_structure(data: Any, file: str, lines: dict[tuple[PathPart, ...], int]) -> None:
+    """Check the data against the JSON Schema; SchemeError at the first problem in the file."""
+    errors = list(_validator().iter_errors(data))
+    if not errors:
+        return
+
+    def line_of(path: tuple[PathPart, ...]) -> int:
+        while path not in lines and path:
+            path = path[:-1]
+        return lines.get(path, 0)
+
+    def key(error: jsonschema.ValidationError) -> tuple[int, int, bool]:
+        path = tuple(error.absolute_path)  # first in the file, deepest, typos before gaps
+        return line_of(path), -len(path), error.validator != "additionalProperties"
+
+    first = min(errors, key=key)
+    path = tuple(first.absolute_path)
+    raise SchemeError(file, place_text(path), _schema_reason(first), line_of(path) or None)
+
+
+# -- loading -----------------------------------------------------------------------------
+
+
+def load_scheme_file(path: str | os.PathLike[str]) -> Scheme:
+    """Read, check and parse one scheme file; SchemeError names file, place and reason."""
+    file = Path(path)
+    name = str(file)
+    try:
+        content = file.read_bytes()
+    except FileNotFoundError:
+        raise SchemeError(name, "", "no such file") from None
+    except OSError as exc:
+        raise SchemeError(name, "", exc.strerror or str(exc)) from None
+    return _load(name, content)
+
+
+@functools.lru_cache(maxsize=64)
+def _load(name: str, content: bytes) -> Scheme:
+    """Parse once per file name and content (the scheme list is read often)."""
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SchemeError(name, "", f"not UTF-8 text ({exc.reason})") from None
+    data, lines = _read_yaml(text, name)
+    if not isinstance(data, dict):
+        raise SchemeError(name, "", "a scheme file is a mapping (id:, name:, …) at the top")
+    check_structure(data, name, lines)
+    return parse_scheme(data, name, lines)
+
+
+@dataclass(frozen=True)
+class SchemeScan:
+    schemes: list[Scheme]  # by id; a later folder's scheme replaces an earlier one
+    problems: list[SchemeError]  # files that could not be used, and why
+
+
+def _scheme_files(problems: list[SchemeError]) -> list[Path]:
+    files: list[Path] = []
+    for folder in scheme_dirs():
+        try:
+            if folder.is_dir():
+                files += sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES)
+        except OSError as exc:
+            problems.append(SchemeError(str(folder), "", exc.strerror or str(exc)))
+    return files
+
+
+def scan_schemes() -> SchemeScan:
+    """Every usable scheme in the scheme folders, and the problems of the others."""
+    found: dict[str, Scheme] = {}
+    problems: list[SchemeError] = []
+    for file in _scheme_files(problems):
+        try:
+            scheme = load_scheme_file(file)
+        except SchemeError as exc:
+            problems.append(exc)
+            continue
+        earlier = found.get(scheme.id)
+        if earlier is not None and Path(earlier.source_file).parent == file.parent:
+            problems.append(
+                SchemeError(
+                    str(file),
+                    "id",
+                    f"scheme id {scheme.id!r} is also used by {earlier.source_file}; "
+                    "this file is skipped",
+                )
+            )
+            continue
+        found[scheme.id] = scheme
+    return SchemeScan(sorted(found.values(), key=lambda s: s.id), problems)
+
+
+def available_schemes() -> list[Scheme]:
+    """The usable schemes, sorted by id (bad files are skipped: see ``scheme_problems``)."""
+    return scan_schemes().schemes
+
+
+def scheme_problems() -> list[SchemeError]:
+    """Why each unusable scheme file was skipped."""
+    return scan_schemes().problems
+
+
+def get_scheme(scheme_id: str) -> Scheme:
+    """The scheme with this id (NotFoundError listing the known ids)."""
+    schemes = available_schemes()
+    for scheme in schemes:
+        if scheme.id == scheme_id:
+            return scheme
+    known = ", ".join(s.id for s in schemes) or "none"
+    raise NotFoundError(f"scheme {scheme_id!r}: not found (known schemes: {known})")
+
+
+# -- workspace ---------------------------------------------------------------------------
+
+
+def register_scheme(ws: Workspace, scheme: Scheme) -> int:
+    """The workspace row of this scheme's exact content, stored when new.
+
+    Rows are keyed by id, version and content hash, so codings keep pointing at the
+    content they were made with. When the same id and version is already stored with
+    other content, a new row is still made: ask ``scheme_changes`` for the warning.
+    """
+    with ws.sessions.begin() as db:
+        row_id = db.scalar(
+            select(SchemeRow.id).where(
+                SchemeRow.scheme_key == scheme.id,
+                SchemeRow.version == scheme.version,
+                SchemeRow.content_hash == scheme.content_hash,
+            )
+        )
+        if row_id is not None:
+            return row_id
+        earlier = db.scalars(
+            select(SchemeRow.content_hash).where(
+                SchemeRow.scheme_key == scheme.id, SchemeRow.version == scheme.version
+            )
+        ).all()
+        row = SchemeRow(
+            scheme_key=scheme.id,
+            version=scheme.version,
+            content_hash=scheme.content_hash,
+            name=scheme.name,
+            content=scheme.raw,
+        )
+        db.add(row)
+        db.flush()
+        detail: dict[str, Any] = {
+            "scheme": scheme.id,
+            "version": scheme.version,
+            "content_hash": scheme.content_hash,
+            "file": scheme.source_file,
+        }
+        if earlier:
+            detail["content_changed_from"] = list(earlier)
+        record(db, "register", "scheme", row.id, detail)
+        return row.id
+
+
+def scheme_changes(ws: Workspace, scheme: Scheme) -> str | None:
+    """A warning when this id and version is stored with other content, else None."""
+    with ws.sessions() as db:
+        others = db.scalars(
+            select(SchemeRow.id).where(
+                SchemeRow.scheme_key == scheme.id,
+                SchemeRow.version == scheme.version,
+                SchemeRow.content_hash != scheme.content_hash,
+            )
+        ).all()
+        if not others:
+            return None
+        runs = db.scalar(
+            select(func.count()).select_from(CodingRun).where(CodingRun.scheme_id.in_(others))
+        )
+    return (
+        f"scheme {scheme.id} version {scheme.version} ({scheme.source_file}): the content "
+        "changed since this version was first used in this workspace, but the version did "
+        f"not. The {runs} coding run(s) made with the earlier content keep it unchanged; new "
+        "codings use the new content. Raise the version in the file to tell them apart."
+    )

@@ -1,0 +1,104 @@
+"""Scores from a ratings file: CSV rows ``unit,coder,item,value``, one score per unit and coder.
+
+A header row naming the four columns (in any order; other columns are ignored) is
+required. ``value`` is a scale point or one of the item's special codes (any case); an
+empty value means "not rated" and the row is skipped. Rows are numbered as in a
+spreadsheet: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from vfa.domain.schemes import RatingItem, Scheme
+from vfa.domain.scoring import RatingValue, ScoreResult, check_item, score
+from vfa.errors import InvalidInputError, NotFoundError
+
+COLUMNS = ("unit", "coder", "item", "value")
+_INTEGER = re.compile(r"^[+-]?\d+$")
+
+
+@dataclass(frozen=True)
+class UnitScore:
+    unit: str
+    coder: str
+    result: ScoreResult
+
+
+def _value(item: RatingItem, text: str) -> RatingValue:
+    if _INTEGER.match(text):
+        return int(text)
+    for special in item.special:
+        if special.code.casefold() == text.casefold():
+            return special.code
+    return text  # check_item refuses it, naming the allowed values
+
+
+def read_ratings_csv(
+    path: str | os.PathLike[str], scheme: Scheme
+) -> dict[tuple[str, str], dict[str, RatingValue]]:
+    """(unit, coder) -> item -> value, every value checked; InvalidInputError names the row."""
+    file = Path(path)
+    if scheme.ratings is None:
+        raise InvalidInputError(
+            f"scheme {scheme.id} has no rating items; a ratings file scores item ratings"
+        )
+    try:
+        with file.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.reader(handle))
+    except FileNotFoundError:
+        raise InvalidInputError(f"{file}: no such file") from None
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InvalidInputError(f"{file}: cannot be read as CSV ({exc})") from None
+    header = [h.strip().casefold() for h in rows[0]] if rows else []
+    if not set(COLUMNS) <= set(header):
+        found = ", ".join(h for h in header if h) or "nothing"
+        raise InvalidInputError(
+            f"{file}: row 1: the header must name the columns {', '.join(COLUMNS)} (found: {found})"
+        )
+    where = {name: header.index(name) for name in COLUMNS}
+    ratings: dict[tuple[str, str], dict[str, RatingValue]] = {}
+    first_row: dict[tuple[str, str, str], int] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) <= max(where.values()):
+            raise InvalidInputError(
+                f"{file}: row {number}: {len(row)} values, expected {len(header)}"
+            )
+        unit, coder, item_id, text = (row[where[name]].strip() for name in COLUMNS)
+        for name, cell in (("unit", unit), ("coder", coder), ("item", item_id)):
+            if not cell:
+                raise InvalidInputError(f"{file}: row {number}: the {name} is empty")
+        try:
+            item = scheme.item(item_id)
+        except NotFoundError as exc:
+            raise InvalidInputError(f"{file}: row {number}: unknown item: {exc}") from None
+        values = ratings.setdefault((unit, coder), {})
+        if not text:
+            continue
+        key = (unit, coder, item_id)
+        if key in first_row:
+            raise InvalidInputError(
+                f"{file}: row {number}: item {item_id} is rated again for unit {unit} by "
+                f"coder {coder} (first in row {first_row[key]})"
+            )
+        first_row[key] = number
+        try:
+            checked = check_item(item, _value(item, text))
+        except InvalidInputError as exc:
+            raise InvalidInputError(f"{file}: row {number}: {exc}") from None
+        values[item_id] = checked.value
+    return ratings
+
+
+def score_ratings_csv(path: str | os.PathLike[str], scheme: Scheme) -> list[UnitScore]:
+    """The score of every unit and coder in a ratings file, in the order they first appear."""
+    return [
+        UnitScore(unit, coder, score(scheme, values))
+        for (unit, coder), values in read_ratings_csv(path, scheme).items()
+    ]

@@ -1,0 +1,407 @@
+"""The coding panel, generated from a scheme: ratings, grids, run status, event hotkeys.
+
+Ratings are entered from the keyboard: the current row takes a scale point (digits),
+N for "not observed" (or the scheme's first special code), Delete to clear; Enter or ↓
+moves on. Unrated items are highlighted; the total and band update as you go. A grid row
+whose points do not add up is refused with a message beside the grid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vfa.domain.schemes import Grid, Scheme
+from vfa.errors import VfaError
+from vfa.services import coding
+from vfa.storage.models import RunStatus
+from vfa.storage.workspace import Workspace
+from vfa.ui.undo import GridRowCommand, RateCommand
+
+UNRATED = QColor("#fff4ce")
+REFUSED = QColor("#fde2e1")
+
+
+class RatingTable(QTableWidget):
+    """Items down, their rating and note across; driven from the keyboard."""
+
+    rate = Signal(str, object)  # item id, value (int, special code or None)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, 3, parent)
+        self.setObjectName("ratings")
+        self.setHorizontalHeaderLabels([self.tr("Item"), self.tr("Rating"), self.tr("Note")])
+        self.verticalHeader().setVisible(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.scheme: Scheme | None = None
+        self._rows: list[str] = []
+
+    def set_scheme(self, scheme: Scheme | None) -> None:
+        self.scheme = scheme
+        items = scheme.ratings.items if scheme and scheme.ratings else ()
+        self._rows = [item.id for item in items]
+        self.setRowCount(len(items))
+        for row, item in enumerate(items):
+            name = QTableWidgetItem(item.name)
+            tip = f"{item.scale_min}–{item.scale_max}"
+            if item.special:
+                tip += " or " + ", ".join(s.code for s in item.special)
+            name.setToolTip(tip)
+            self.setItem(row, 0, name)
+            self.setItem(row, 1, QTableWidgetItem(""))
+            self.setItem(row, 2, QTableWidgetItem(""))
+        if items:
+            self.setCurrentCell(0, 1)
+
+    def show_states(self, states: dict[str, coding.RatingState]) -> None:
+        for row, item_id in enumerate(self._rows):
+            state = states.get(item_id, coding.RatingState(None, None, ()))
+            text = "" if state.value is None else str(state.value)
+            cell = self.item(row, 1)
+            cell.setText(text)
+            brush = QBrush(UNRATED) if state.value is None else QBrush()
+            for col in range(3):
+                self.item(row, col).setBackground(brush)
+            self.item(row, 2).setText(state.note or "")
+
+    def current_item_id(self) -> str | None:
+        row = self.currentRow()
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def event(self, event: QEvent) -> bool:
+        """Keep digits, N and Delete for rating instead of the window's event hotkeys."""
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and self._value_for(event) is not _NO_KEY
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        value = self._value_for(event)
+        item_id = self.current_item_id()
+        if value is not _NO_KEY and item_id is not None:
+            self.rate.emit(item_id, value)
+            if value is not None and self.currentRow() < self.rowCount() - 1:
+                self.setCurrentCell(self.currentRow() + 1, 1)
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.setCurrentCell(min(self.currentRow() + 1, self.rowCount() - 1), 1)
+            return
+        super().keyPressEvent(event)
+
+    def _value_for(self, event: QKeyEvent) -> object:
+        if self.scheme is None or self.scheme.ratings is None:
+            return _NO_KEY
+        item_id = self.current_item_id()
+        if item_id is None or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return _NO_KEY
+        item = self.scheme.item(item_id)
+        text = event.text()
+        if text.isdigit() and item.scale_min <= int(text) <= item.scale_max:
+            return int(text)
+        if text and item.special:
+            for special in item.special:
+                if special.code[0].lower() == text.lower():
+                    return special.code
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            return None
+        return _NO_KEY
+
+
+_NO_KEY = object()
+
+
+class GridTable(QTableWidget):
+    """One member's part of a point-distribution grid: aspects down, scales across."""
+
+    row_entered = Signal(str, str, str, dict)  # grid, row, member, points
+
+    def __init__(self, grid: Grid, member_index: int, parent: QWidget | None = None) -> None:
+        member = grid.members[member_index]
+        super().__init__(len(grid.rows), len(member.scales), parent)
+        self.grid, self.member = grid, member
+        self.setObjectName(f"grid-{grid.id}-{member.id}")
+        self.setHorizontalHeaderLabels([s.name for s in member.scales])
+        self.setVerticalHeaderLabels([r.name for r in grid.rows])
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        for r in range(len(grid.rows)):
+            for c in range(len(member.scales)):
+                self.setItem(r, c, QTableWidgetItem(""))
+        self._loading = False
+        self.itemChanged.connect(self._changed)
+
+    def show_points(self, points: dict[str, dict[str, dict[str, int]]]) -> None:
+        self._loading = True
+        for r, row in enumerate(self.grid.rows):
+            cells = points.get(row.id, {}).get(self.member.id, {})
+            for c, scale in enumerate(self.member.scales):
+                item = self.item(r, c)
+                item.setText(str(cells[scale.id]) if scale.id in cells else "")
+                item.setBackground(QBrush(UNRATED) if not cells else QBrush())
+        self._loading = False
+
+    def mark_refused(self, row_id: str) -> None:
+        r = next(i for i, row in enumerate(self.grid.rows) if row.id == row_id)
+        for c in range(self.columnCount()):
+            self.item(r, c).setBackground(QBrush(REFUSED))
+
+    def _changed(self, item: QTableWidgetItem) -> None:
+        if self._loading:
+            return
+        r = item.row()
+        texts = [self.item(r, c).text().strip() for c in range(self.columnCount())]
+        if any(not t for t in texts):
+            return  # the row is not complete yet
+        try:
+            points = {s.id: int(t) for s, t in zip(self.member.scales, texts, strict=True)}
+        except ValueError:
+            self.mark_refused(self.grid.rows[r].id)
+            return
+        self.row_entered.emit(self.grid.id, self.grid.rows[r].id, self.member.id, points)
+
+
+class CodingPanel(QWidget):
+    """Scheme chooser, run status, the generated form and the score."""
+
+    problem = Signal(str)
+    events_changed = Signal()
+
+    def __init__(
+        self,
+        undo: QUndoStack,
+        schemes: Callable[[], list[Scheme]],
+        coder: Callable[[], str],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("codingPanel")
+        self.undo = undo
+        self._schemes = schemes
+        self._coder = coder
+        self.ws: Workspace | None = None
+        self.clip_id: int | None = None
+        self.scheme: Scheme | None = None
+        self.run: coding.RunInfo | None = None
+
+        self.chooser = QComboBox()
+        self.chooser.setObjectName("scheme")
+        self.chooser.currentIndexChanged.connect(self._scheme_chosen)
+        self.status = QLabel()
+        self.status.setObjectName("runStatus")
+        self.submit = QPushButton(self.tr("Submit"))
+        self.submit.setObjectName("submit")
+        self.submit.clicked.connect(self.submit_run)
+        self.reopen_button = QPushButton(self.tr("Reopen…"))
+        self.reopen_button.setObjectName("reopen")
+        self.reopen_button.clicked.connect(self.ask_reopen)
+        self.reopen_button.hide()
+        self.table = RatingTable()
+        self.table.rate.connect(self.rate)
+        self.grids = QWidget()
+        self.grids_layout = QVBoxLayout(self.grids)
+        self.grids_layout.setContentsMargins(0, 0, 0, 0)
+        self.grid_tables: list[GridTable] = []
+        self.message = QLabel()
+        self.message.setObjectName("gridMessage")
+        self.message.setStyleSheet("color: #b00020")
+        self.message.setWordWrap(True)
+        self.total = QLabel()
+        self.total.setObjectName("total")
+        self.total.setStyleSheet("font-weight: 600")
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Scheme")))
+        top.addWidget(self.chooser, 1)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.submit)
+        status_row.addWidget(self.reopen_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(status_row)
+        layout.addWidget(self.table, 2)
+        layout.addWidget(self.grids, 2)
+        layout.addWidget(self.message)
+        layout.addWidget(self.total)
+        self.setMinimumWidth(300)
+        self._refresh_chooser()
+
+    # -- what is being coded -----------------------------------------------------
+    def _refresh_chooser(self) -> None:
+        self.chooser.blockSignals(True)
+        self.chooser.clear()
+        self.chooser.addItem(self.tr("(no scheme)"), None)
+        for scheme in self._schemes():
+            self.chooser.addItem(f"{scheme.name} {scheme.version}", scheme)
+        self.chooser.blockSignals(False)
+
+    def set_clip(self, ws: Workspace | None, clip_id: int | None) -> None:
+        self.ws, self.clip_id = ws, clip_id
+        self._open_run()
+
+    def choose(self, scheme_id: str) -> None:
+        """Pick a scheme by id (as the chooser does)."""
+        for i in range(self.chooser.count()):
+            scheme = self.chooser.itemData(i)
+            if scheme is not None and scheme.id == scheme_id:
+                self.chooser.setCurrentIndex(i)
+                return
+        raise KeyError(scheme_id)
+
+    def _scheme_chosen(self, _index: int) -> None:
+        self.scheme = self.chooser.currentData()
+        self.table.set_scheme(self.scheme)
+        self._build_grids()
+        self._open_run()
+
+    def _build_grids(self) -> None:
+        for table in self.grid_tables:
+            table.deleteLater()
+        self.grid_tables = []
+        for grid in self.scheme.grids if self.scheme else ():
+            for m in range(len(grid.members)):
+                table = GridTable(grid, m)
+                table.row_entered.connect(self.enter_grid_row)
+                self.grids_layout.addWidget(QLabel(f"{grid.name} — {grid.members[m].name}"))
+                self.grids_layout.addWidget(table)
+                self.grid_tables.append(table)
+        self.table.setVisible(bool(self.scheme and self.scheme.ratings))
+        self.grids.setVisible(bool(self.grid_tables))
+
+    def _open_run(self) -> None:
+        self.run = None
+        self.undo.clear()
+        if self.ws is None or self.clip_id is None or self.scheme is None:
+            self.refresh()
+            return
+        try:
+            self.run = coding.open_run(self.ws, self.clip_id, self.scheme, self._coder())
+        except VfaError as exc:
+            self.problem.emit(str(exc))
+        self.refresh()
+        self.events_changed.emit()
+
+    # -- edits ------------------------------------------------------------------------
+    def rate(self, item_id: str, value: object) -> None:
+        if self.run is None or self.ws is None or self.scheme is None:
+            return
+        self._push(RateCommand(self, item_id, value))
+
+    def enter_grid_row(
+        self, grid_id: str, row_id: str, member_id: str, points: dict[str, int]
+    ) -> None:
+        if self.run is None or self.ws is None or self.scheme is None:
+            return
+        self._push(GridRowCommand(self, grid_id, row_id, member_id, points))
+
+    def _push(self, command: RateCommand | GridRowCommand) -> None:
+        """Check the edit first: a refused one shows why and changes nothing."""
+        try:
+            command.check()
+        except VfaError as exc:
+            self.message.setText(str(exc))
+            self.refresh(keep_message=True)
+            if isinstance(command, GridRowCommand):
+                for table in self.grid_tables:
+                    if (table.grid.id, table.member.id) == (command.grid_id, command.member_id):
+                        table.mark_refused(command.row_id)
+            return
+        self.message.clear()
+        self.undo.push(command)
+
+    def submit_run(self) -> None:
+        if self.run is None or self.ws is None:
+            return
+        if self.run.status is RunStatus.SUBMITTED:
+            return
+        coding.submit_run(self.ws, self.run.id, actor=self._coder())
+        self.undo.clear()  # a submitted run cannot be edited, so neither undone
+        self.refresh()
+
+    def ask_reopen(self) -> None:
+        reason, ok = QInputDialog.getText(
+            self,
+            self.tr("Reopen a submitted coding"),
+            self.tr("Why does this coding need to change? (kept in the audit trail)"),
+        )
+        if ok:
+            self.reopen(reason)
+
+    def reopen(self, reason: str) -> None:
+        if self.run is None or self.ws is None:
+            return
+        try:
+            coding.reopen_run(self.ws, self.run.id, reason, actor=self._coder())
+        except VfaError as exc:
+            self.message.setText(str(exc))
+            return
+        self.refresh()
+
+    # -- display ----------------------------------------------------------------------
+    def refresh(self, keep_message: bool = False) -> None:
+        """Show the run as stored: ratings, grid points, status, total and band."""
+        if not keep_message:
+            self.message.clear()
+        if self.run is None or self.ws is None or self.scheme is None:
+            self.status.setText(self.tr("Choose a scheme to code this clip."))
+            self.table.show_states({})
+            self.total.clear()
+            self.submit.setEnabled(False)
+            self.reopen_button.hide()
+            return
+        self.submit.setEnabled(True)
+        self.run = coding.run_info(self.ws, self.run.id)
+        states = coding.ratings(self.ws, self.run.id)
+        self.table.show_states(states)
+        points = coding.grid_points(states)
+        for table in self.grid_tables:
+            table.show_points(points.get(table.grid.id, {}))
+        result = coding.run_score(self.ws, self.run.id, self.scheme)
+        parts = []
+        if self.scheme.ratings is not None:
+            total = "—" if result.total is None else f"{result.total:.2f}"
+            parts.append(
+                self.tr("Total {0}").format(total) + (f" · {result.band}" if result.band else "")
+            )
+            if result.missing:
+                parts.append(self.tr("{0} unrated").format(len(result.missing)))
+        for grid_id, totals in result.grid_totals.items():
+            band = result.grid_bands.get(grid_id)
+            shown = ", ".join(f"{k} {v}" for k, v in totals.items())
+            parts.append(shown + (f" · {band}" if band else ""))
+        self.total.setText("  ·  ".join(parts))
+        locked = self.run.status is RunStatus.SUBMITTED
+        label = {
+            RunStatus.ASSIGNED: self.tr("Assigned"),
+            RunStatus.IN_PROGRESS: self.tr("In progress"),
+            RunStatus.SUBMITTED: self.tr("Submitted (locked)"),
+        }[self.run.status]
+        self.status.setText(self.tr("{0} · coder {1}").format(label, self.run.coder))
+        self.submit.setVisible(not locked)
+        self.reopen_button.setVisible(locked)
+        self.table.setEnabled(not locked)
+        for table in self.grid_tables:
+            table.setEnabled(not locked)

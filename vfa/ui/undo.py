@@ -1,0 +1,126 @@
+"""Thin undo commands over the reversible coding services.
+
+Each command does its service call in ``redo`` (Qt calls it once on push) and keeps what
+the service returned to put things back in ``undo``. Event commands keep the affected
+events as they were before and after, so one command serves coding, stopping, deleting
+and moving.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtGui import QUndoCommand
+
+from vfa.domain.scoring import check_grid_row, check_rating
+from vfa.services import coding
+
+if TYPE_CHECKING:
+    from vfa.ui.coding_panel import CodingPanel
+
+
+class RateCommand(QUndoCommand):
+    """Rate one item (or clear it)."""
+
+    def __init__(self, panel: CodingPanel, item_id: str, value: Any) -> None:
+        super().__init__(f"rate {item_id}")
+        self.panel, self.item_id, self.value = panel, item_id, value
+        self.before: coding.RatingState | None = None
+
+    def check(self) -> None:
+        if self.value is not None:
+            assert self.panel.scheme is not None
+            check_rating(self.panel.scheme, self.item_id, self.value)
+
+    def redo(self) -> None:
+        p = self.panel
+        assert p.ws and p.run and p.scheme
+        before = coding.set_rating(p.ws, p.run.id, p.scheme, self.item_id, self.value)
+        if self.before is None:
+            self.before = before
+        p.refresh()
+
+    def undo(self) -> None:
+        p = self.panel
+        assert p.ws and p.run and self.before is not None
+        coding.set_rating_state(p.ws, p.run.id, self.item_id, self.before)
+        p.refresh()
+
+
+class GridRowCommand(QUndoCommand):
+    """Enter one grid row's points for one member."""
+
+    def __init__(
+        self, panel: CodingPanel, grid_id: str, row_id: str, member_id: str, points: dict[str, int]
+    ) -> None:
+        super().__init__(f"grid {grid_id} {row_id}")
+        self.panel, self.grid_id, self.row_id = panel, grid_id, row_id
+        self.member_id, self.points = member_id, points
+        self.before: dict[str, int] | None = None
+
+    def check(self) -> None:
+        assert self.panel.scheme is not None
+        grid = next(g for g in self.panel.scheme.grids if g.id == self.grid_id)
+        check_grid_row(grid, self.row_id, self.member_id, self.points)
+
+    def redo(self) -> None:
+        p = self.panel
+        assert p.ws and p.run and p.scheme
+        before = coding.set_grid_row(
+            p.ws, p.run.id, p.scheme, self.grid_id, self.row_id, self.member_id, self.points
+        )
+        if self.before is None:
+            self.before = before
+        p.refresh()
+
+    def undo(self) -> None:
+        p = self.panel
+        assert p.ws and p.run and p.scheme and self.before is not None
+        if self.before:
+            coding.set_grid_row(
+                p.ws, p.run.id, p.scheme, self.grid_id, self.row_id, self.member_id, self.before
+            )
+        else:
+            coding.clear_grid_row(
+                p.ws, p.run.id, p.scheme, self.grid_id, self.row_id, self.member_id
+            )
+        p.refresh()
+
+
+class EventsCommand(QUndoCommand):
+    """Any change to timed events, undone by restoring the events as they were."""
+
+    def __init__(
+        self, text: str, panel: CodingPanel, action: Callable[[], list[coding.Event]]
+    ) -> None:
+        super().__init__(text)
+        self.panel, self.action = panel, action
+        self.before: dict[int, coding.Event] | None = None
+        self.after: dict[int, coding.Event] = {}
+
+    def redo(self) -> None:
+        p = self.panel
+        assert p.ws and p.run
+        if self.before is None:
+            old = {e.id: e for e in coding.events(p.ws, p.run.id)}
+            touched = {e.id for e in self.action()}
+            new = {e.id: e for e in coding.events(p.ws, p.run.id)}
+            ids = touched | (new.keys() - old.keys())
+            self.before = {i: old[i] for i in ids if i in old}
+            self.after = {i: new[i] for i in ids if i in new}
+        else:
+            for event_id in self.before.keys() - self.after.keys():
+                coding.delete_event(p.ws, p.run.id, event_id)
+            for event in self.after.values():
+                coding.restore_event(p.ws, p.run.id, event)
+        p.events_changed.emit()
+
+    def undo(self) -> None:
+        p = self.panel
+        assert p.ws and p.run and self.before is not None
+        for event_id in self.after.keys() - self.before.keys():
+            coding.delete_event(p.ws, p.run.id, event_id)
+        for event in self.before.values():
+            coding.restore_event(p.ws, p.run.id, event)
+        p.events_changed.emit()
