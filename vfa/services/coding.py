@@ -147,6 +147,17 @@ def _editable(db: DbSession, run_id: int) -> CodingRun:
     return run
 
 
+def check_editable(ws: Workspace, run_id: int) -> None:
+    """Raise RunLockedError when the run is submitted (before an edit is attempted)."""
+    with ws.sessions() as db:
+        run = _run(db, run_id)
+        if run.status is RunStatus.SUBMITTED:
+            raise RunLockedError(
+                f"coding run {run_id} was submitted and is locked; reopen it (with a reason) "
+                "to change it"
+            )
+
+
 def submit_run(ws: Workspace, run_id: int, actor: str | None = None) -> None:
     """Lock the run as finished."""
     with ws.sessions.begin() as db:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QListWidget,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -144,7 +145,12 @@ class GridTable(QTableWidget):
         super().__init__(len(grid.rows), len(member.scales), parent)
         self.grid, self.member = grid, member
         self.setObjectName(f"grid-{grid.id}-{member.id}")
-        self.setHorizontalHeaderLabels([s.name for s in member.scales])
+        # short headers, full names on hover: seven aspects by up to four scales fit the panel
+        self.setHorizontalHeaderLabels([s.name[:6] for s in member.scales])
+        for c, scale in enumerate(member.scales):
+            header = self.horizontalHeaderItem(c)
+            if header is not None:
+                header.setToolTip(scale.name)
         self.setVerticalHeaderLabels([r.name for r in grid.rows])
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         for r in range(len(grid.rows)):
@@ -164,9 +170,12 @@ class GridTable(QTableWidget):
         self._loading = False
 
     def mark_refused(self, row_id: str) -> None:
+        """Keep what was typed, in red, until the row adds up."""
         r = next(i for i, row in enumerate(self.grid.rows) if row.id == row_id)
+        self._loading = True
         for c in range(self.columnCount()):
             self.item(r, c).setBackground(QBrush(REFUSED))
+        self._loading = False
 
     def _changed(self, item: QTableWidgetItem) -> None:
         if self._loading:
@@ -230,6 +239,10 @@ class CodingPanel(QWidget):
         self.message.setWordWrap(True)
         self.total = QLabel()
         self.total.setObjectName("total")
+        self.total.setWordWrap(True)
+        self.hotkeys = QListWidget()
+        self.hotkeys.setObjectName("hotkeys")
+        self.hotkeys.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.total.setStyleSheet("font-weight: 600")
 
         top = QHBoxLayout()
@@ -244,9 +257,11 @@ class CodingPanel(QWidget):
         layout.addLayout(status_row)
         layout.addWidget(self.table, 2)
         layout.addWidget(self.grids, 2)
+        layout.addWidget(self.hotkeys, 2)
         layout.addWidget(self.message)
         layout.addWidget(self.total)
         self.setMinimumWidth(300)
+        self.events_changed.connect(lambda: self.refresh(keep_message=True))
         self._refresh_chooser()
 
     # -- what is being coded -----------------------------------------------------
@@ -290,6 +305,13 @@ class CodingPanel(QWidget):
                 self.grid_tables.append(table)
         self.table.setVisible(bool(self.scheme and self.scheme.ratings))
         self.grids.setVisible(bool(self.grid_tables))
+        self.hotkeys.clear()
+        ethogram = self.scheme.ethogram if self.scheme else None
+        for code in ethogram.codes if ethogram else ():
+            if code.hotkey:
+                kind = self.tr("state") if code.kind == "state" else ""
+                self.hotkeys.addItem(f"{code.hotkey:>8}   {code.name}  {kind}".rstrip())
+        self.hotkeys.setVisible(self.hotkeys.count() > 0)
 
     def _open_run(self) -> None:
         self.run = None
@@ -323,7 +345,8 @@ class CodingPanel(QWidget):
             command.check()
         except VfaError as exc:
             self.message.setText(str(exc))
-            self.refresh(keep_message=True)
+            if isinstance(command, RateCommand):
+                self.refresh(keep_message=True)
             if isinstance(command, GridRowCommand):
                 for table in self.grid_tables:
                     if (table.grid.id, table.member.id) == (command.grid_id, command.member_id):

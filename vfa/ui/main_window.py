@@ -524,10 +524,16 @@ class MainWindow(QMainWindow):
         )
 
     def _push_events(self, command: EventsCommand) -> None:
+        """Push an event edit; a locked run or a refused edit is shown, never half done."""
+        panel = self.coding
         try:
-            self.undo_stack.push(command)
+            assert panel.ws is not None and panel.run is not None
+            coding.check_editable(panel.ws, panel.run.id)
+            command.apply()
         except VfaError as exc:
             self.show_error(str(exc))
+            return
+        self.undo_stack.push(command)
 
     def refresh_events(self) -> None:
         """Draw the run's events in the timeline lanes."""

@@ -29,9 +29,11 @@ class RateCommand(QUndoCommand):
         self.before: coding.RatingState | None = None
 
     def check(self) -> None:
+        p = self.panel
+        assert p.ws and p.run and p.scheme
+        coding.check_editable(p.ws, p.run.id)
         if self.value is not None:
-            assert self.panel.scheme is not None
-            check_rating(self.panel.scheme, self.item_id, self.value)
+            check_rating(p.scheme, self.item_id, self.value)
 
     def redo(self) -> None:
         p = self.panel
@@ -60,8 +62,10 @@ class GridRowCommand(QUndoCommand):
         self.before: dict[str, int] | None = None
 
     def check(self) -> None:
-        assert self.panel.scheme is not None
-        grid = next(g for g in self.panel.scheme.grids if g.id == self.grid_id)
+        p = self.panel
+        assert p.ws and p.run and p.scheme
+        coding.check_editable(p.ws, p.run.id)
+        grid = next(g for g in p.scheme.grids if g.id == self.grid_id)
         check_grid_row(grid, self.row_id, self.member_id, self.points)
 
     def redo(self) -> None:
@@ -89,26 +93,41 @@ class GridRowCommand(QUndoCommand):
 
 
 class EventsCommand(QUndoCommand):
-    """Any change to timed events, undone by restoring the events as they were."""
+    """Any change to timed events, undone by restoring the events as they were.
+
+    ``apply()`` does the edit before the command is pushed, so a refused edit surfaces
+    as an error and never reaches the stack; the push's own first ``redo`` then has
+    nothing left to do.
+    """
 
     def __init__(
         self, text: str, panel: CodingPanel, action: Callable[[], list[coding.Event]]
     ) -> None:
         super().__init__(text)
         self.panel, self.action = panel, action
-        self.before: dict[int, coding.Event] | None = None
+        self.before: dict[int, coding.Event] = {}
         self.after: dict[int, coding.Event] = {}
+        self._applied = False
+        self._skip_redo = False
+
+    def apply(self) -> None:
+        p = self.panel
+        assert p.ws and p.run
+        old = {e.id: e for e in coding.events(p.ws, p.run.id)}
+        touched = {e.id for e in self.action()}
+        new = {e.id: e for e in coding.events(p.ws, p.run.id)}
+        ids = touched | (new.keys() - old.keys())
+        self.before = {i: old[i] for i in ids if i in old}
+        self.after = {i: new[i] for i in ids if i in new}
+        self._applied = self._skip_redo = True
 
     def redo(self) -> None:
         p = self.panel
         assert p.ws and p.run
-        if self.before is None:
-            old = {e.id: e for e in coding.events(p.ws, p.run.id)}
-            touched = {e.id for e in self.action()}
-            new = {e.id: e for e in coding.events(p.ws, p.run.id)}
-            ids = touched | (new.keys() - old.keys())
-            self.before = {i: old[i] for i in ids if i in old}
-            self.after = {i: new[i] for i in ids if i in new}
+        if not self._applied:
+            self.apply()
+        elif self._skip_redo:
+            self._skip_redo = False
         else:
             for event_id in self.before.keys() - self.after.keys():
                 coding.delete_event(p.ws, p.run.id, event_id)
@@ -118,7 +137,7 @@ class EventsCommand(QUndoCommand):
 
     def undo(self) -> None:
         p = self.panel
-        assert p.ws and p.run and self.before is not None
+        assert p.ws and p.run
         for event_id in self.after.keys() - self.before.keys():
             coding.delete_event(p.ws, p.run.id, event_id)
         for event in self.before.values():

@@ -1,0 +1,157 @@
+"""The coding panel and event coding, driven from the keyboard as a coder works."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+
+from vfa.app import build_window
+from vfa.services import clips as clip_service
+from vfa.services import coding
+from vfa.storage.models import RunStatus
+from vfa.storage.workspace import open_workspace
+
+KEY = Qt.Key
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, clips):
+    win = build_window("qt")
+    qtbot.addWidget(win)
+    win.resize(1300, 850)
+    win.show()
+    ws = open_workspace(tmp_path / "coding.vfa")
+    clip_id = clip_service.add_clip(ws, clips["cfr25"], "FAM-1", "Visit 1").clip_id
+    win.set_workspace(ws)
+    with qtbot.waitSignal(win.player_view.frame_shown, timeout=10_000):
+        win.open_clip(clip_id)
+    yield win
+    win.close()
+
+
+def stored(win):
+    return {k: s.value for k, s in coding.ratings(win.ws, win.coding.run.id).items()}
+
+
+def test_kips_is_rated_entirely_from_the_keyboard(window, qtbot):
+    panel = window.coding
+    panel.choose("kips")
+    items = [i.id for i in panel.scheme.ratings.items]
+    table = panel.table
+    table.setFocus()
+    for key in [KEY.Key_4, KEY.Key_3, KEY.Key_N, KEY.Key_5]:
+        qtbot.keyClick(table, key)
+    assert stored(window) == {items[0]: 4, items[1]: 3, items[2]: "NOB", items[3]: 5}
+    # (4 + 3 + 5) / 3 = 4.00: NOB does not count; 4.0 is the floor of "high"
+    assert panel.total.text().startswith("Total 4.00 · high")
+    assert "8 unrated" in panel.total.text()
+    # unrated rows are highlighted, rated ones are not
+    assert table.item(5, 0).background().color().name() == "#fff4ce"
+    assert table.item(0, 0).background().style() == Qt.BrushStyle.NoBrush
+    # a digit outside 1–5 does nothing; Delete clears the current row
+    table.setCurrentCell(0, 1)
+    qtbot.keyClick(table, KEY.Key_9)
+    assert stored(window)[items[0]] == 4
+    qtbot.keyClick(table, KEY.Key_Delete)
+    assert items[0] not in stored(window)
+
+
+def test_undo_and_redo_of_ratings(window, qtbot):
+    panel = window.coding
+    panel.choose("kips")
+    item = panel.scheme.ratings.items[0].id
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, KEY.Key_2)
+    panel.table.setCurrentCell(0, 1)
+    qtbot.keyClick(panel.table, KEY.Key_5)
+    assert stored(window)[item] == 5
+    window.undo_stack.undo()
+    assert stored(window)[item] == 2
+    window.undo_stack.undo()
+    assert item not in stored(window)
+    window.undo_stack.redo()
+    window.undo_stack.redo()
+    assert stored(window)[item] == 5
+    assert panel.table.item(0, 1).text() == "5"
+
+
+def test_a_care_grid_row_that_does_not_add_up_is_refused_inline(window):
+    panel = window.coding
+    panel.choose("care_index_infant")
+    adult = panel.grid_tables[0]
+    grid = adult.grid
+    for col, value in enumerate(["2", "1", "0"]):  # 3 points where each aspect gives 2
+        adult.item(0, col).setText(value)
+    assert "add up" in panel.message.text()
+    assert stored(window) == {}
+    assert adult.item(0, 0).background().color().name() == "#fde2e1"
+    adult.item(0, 0).setText("1")  # 1 + 1 + 0 = 2
+    assert panel.message.text() == ""
+    points = coding.grid_points(coding.ratings(window.ws, panel.run.id))
+    first, second, third = (s.id for s in adult.member.scales)
+    assert points[grid.id][grid.rows[0].id][adult.member.id] == {first: 1, second: 1, third: 0}
+    window.undo_stack.undo()
+    assert coding.grid_points(coding.ratings(window.ws, panel.run.id)) == {}
+
+
+def test_hotkeys_code_events_on_the_frame_shown_and_draw_them(window, qtbot):
+    panel = window.coding
+    panel.choose("vig")
+    view = window.player_view
+    code = next(c for c in panel.scheme.ethogram.codes if c.hotkey == "W")
+    view.show_frame(40)
+    qtbot.waitUntil(lambda: view.shown_index() == 40, timeout=10_000)
+    qtbot.keyClick(window, KEY.Key_W)
+    events = coding.events(window.ws, panel.run.id)
+    assert [(e.code, e.start_frame, e.start_ms) for e in events] == [(code.id, 40, 1600)]
+    lane = events[0].subject
+    drawn = view.timeline._lane_events[lane]
+    assert list(drawn.starts) == [1600] and drawn.codes == [code.id]
+    window.undo_stack.undo()
+    assert coding.events(window.ws, panel.run.id) == []
+    assert len(view.timeline._lane_events.get(lane, [])) == 0 or not len(
+        view.timeline._lane_events[lane].starts
+    )
+    window.undo_stack.redo()
+    assert [e.start_ms for e in coding.events(window.ws, panel.run.id)] == [1600]
+    # Ctrl+Backspace deletes the event under the playhead, undoably
+    qtbot.keyClick(window, KEY.Key_Backspace, Qt.KeyboardModifier.ControlModifier)
+    assert coding.events(window.ws, panel.run.id) == []
+    window.undo_stack.undo()
+    assert len(coding.events(window.ws, panel.run.id)) == 1
+
+
+def test_a_hotkey_without_a_scheme_explains(window, qtbot):
+    window.code_event("anything")
+    assert "Choose a scheme" in window.messages.label.text()
+
+
+def test_a_submitted_run_is_locked_and_reopened_with_a_reason(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    panel = window.coding
+    panel.choose("kips")
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, KEY.Key_3)
+    qtbot.mouseClick(panel.submit, Qt.MouseButton.LeftButton)
+    assert coding.run_info(window.ws, panel.run.id).status is RunStatus.SUBMITTED
+    assert not panel.table.isEnabled() and panel.reopen_button.isVisible()
+    assert not window.undo_stack.canUndo()
+    before = stored(window)
+    panel.rate(panel.scheme.ratings.items[1].id, 4)
+    assert "locked" in panel.message.text()
+    assert stored(window) == before and not window.undo_stack.canUndo()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("checked item 2", True))
+    qtbot.mouseClick(panel.reopen_button, Qt.MouseButton.LeftButton)
+    assert coding.run_info(window.ws, panel.run.id).status is RunStatus.IN_PROGRESS
+    assert panel.table.isEnabled()
+
+
+def test_ethogram_hotkeys_never_take_the_players_keys(window):
+    from vfa.services.schemes import available_schemes
+
+    player_keys = {a.shortcut().toString() for a in window.actions_by_id.values()}
+    for scheme in available_schemes():
+        for code in scheme.ethogram.codes if scheme.ethogram else ():
+            assert QKeySequence(code.hotkey).toString() not in player_keys, (scheme.id, code.id)
