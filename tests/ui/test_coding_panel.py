@@ -110,9 +110,7 @@ def test_hotkeys_code_events_on_the_frame_shown_and_draw_them(window, qtbot):
     assert list(drawn.starts) == [1600] and drawn.codes == [code.id]
     window.undo_stack.undo()
     assert coding.events(window.ws, panel.run.id) == []
-    assert len(view.timeline._lane_events.get(lane, [])) == 0 or not len(
-        view.timeline._lane_events[lane].starts
-    )
+    assert view.timeline.event_count(lane) == 0
     window.undo_stack.redo()
     assert [e.start_ms for e in coding.events(window.ws, panel.run.id)] == [1600]
     # Ctrl+Backspace deletes the event under the playhead, undoably

@@ -384,12 +384,33 @@ def events(ws: Workspace, run_id: int) -> list[Event]:
     ]
 
 
+def event_spans(ws: Workspace, run_id: int) -> list[tuple[int, str | None, int, int | None, str]]:
+    """(id, subject, start_ms, end_ms, code) of every event: what a timeline draws, read
+    without the modifiers (50,000 rows in a fraction of a second)."""
+    query = (
+        select(
+            Annotation.id,
+            Annotation.subject,
+            Annotation.start_ms,
+            Annotation.end_ms,
+            Annotation.code,
+        )
+        .where(Annotation.run_id == run_id)
+        .order_by(Annotation.start_ms, Annotation.id)
+    )
+    with ws.engine.connect() as conn:  # Core rows, no ORM objects
+        return [tuple(row) for row in conn.execute(query)]  # type: ignore[misc]
+
+
 @dataclass(frozen=True)
 class CodedEvent:
-    """What a hotkey did: the event made and any open states it stopped (for undo)."""
+    """What a hotkey did: the event made (or the state it stopped), and the open states
+    it stopped as they were before (``stopped``) and after (``closed``), for undo."""
 
     event: Event
     stopped: tuple[Event, ...]
+    closed: tuple[Event, ...] = ()
+    created: bool = True
 
 
 def code_event(
@@ -415,22 +436,32 @@ def code_event(
     with ws.sessions.begin() as db:
         _editable(db, run_id)
         stopped: list[Event] = []
+        closed: list[Event] = []
         if code.kind == "state":
             same_group = (
                 {c.id for c in scheme.ethogram.codes if c.group and c.group == code.group}
                 if scheme.ethogram and code.group
                 else set()
             )
-            for row in db.scalars(select(Annotation).where(Annotation.run_id == run_id)):
-                if row.end_ms is not None or row.subject != subject:
-                    continue
-                if row.code == code_id or row.code in same_group:
-                    stopped.append(_event(row))
-                    _close(row, pts, frame)
-            if any(s.code == code_id for s in stopped):
+            running = db.scalars(
+                select(Annotation).where(
+                    Annotation.run_id == run_id,
+                    Annotation.end_ms.is_(None),
+                    Annotation.subject.is_(None)
+                    if subject is None
+                    else Annotation.subject == subject,
+                    Annotation.code.in_({code_id, *same_group}),
+                )
+            ).all()
+            for row in running:
+                stopped.append(_event(row))
+                _close(row, pts, frame)
+                closed.append(_event(row))
+            own = next((c for c in closed if c.code == code_id), None)
+            if own is not None:
                 # the key toggles its own state off: nothing new starts
-                record(db, "stop", "annotation", stopped[0].id, {"at_ms": pts})
-                return CodedEvent(stopped[0], tuple(stopped))
+                record(db, "stop", "annotation", own.id, {"at_ms": pts})
+                return CodedEvent(own, tuple(stopped), tuple(closed), created=False)
         point = code.kind != "state"
         row = Annotation(
             run_id=run_id,
@@ -445,7 +476,7 @@ def code_event(
         db.add(row)
         db.flush()
         record(db, "code", "annotation", row.id, {"code": code_id, "at_ms": pts})
-        return CodedEvent(_event(row), tuple(stopped))
+        return CodedEvent(_event(row), tuple(stopped), tuple(closed))
 
 
 def _close(row: Annotation, pts: int, frame: int) -> None:

@@ -196,7 +196,8 @@ class CodingPanel(QWidget):
     """Scheme chooser, run status, the generated form and the score."""
 
     problem = Signal(str)
-    events_changed = Signal()
+    events_changed = Signal()  # the whole run changed: reload
+    events_edited = Signal(list, list)  # ids of events gone, events (re)made
 
     def __init__(
         self,
@@ -261,7 +262,7 @@ class CodingPanel(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.total)
         self.setMinimumWidth(300)
-        self.events_changed.connect(lambda: self.refresh(keep_message=True))
+        self.events_edited.connect(self._status_after_event_edit)
         self._refresh_chooser()
 
     # -- what is being coded -----------------------------------------------------
@@ -318,6 +319,7 @@ class CodingPanel(QWidget):
         self.undo.clear()
         if self.ws is None or self.clip_id is None or self.scheme is None:
             self.refresh()
+            self.events_changed.emit()
             return
         try:
             self.run = coding.open_run(self.ws, self.clip_id, self.scheme, self._coder())
@@ -382,6 +384,10 @@ class CodingPanel(QWidget):
             self.message.setText(str(exc))
             return
         self.refresh()
+
+    def _status_after_event_edit(self, _gone: list, _made: list) -> None:
+        if self.run is not None and self.run.status is RunStatus.ASSIGNED:
+            self.refresh(keep_message=True)  # the first edit puts the run in progress
 
     # -- display ----------------------------------------------------------------------
     def refresh(self, keep_message: bool = False) -> None:

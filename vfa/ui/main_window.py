@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
-    QColor,
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
@@ -46,7 +45,7 @@ from vfa.ui.dialogs import AddClipDialog, GoToDialog, SettingsDialog
 from vfa.ui.player_view import PlayerView
 from vfa.ui.settings import Settings
 from vfa.ui.tasks import TaskContext, run_task
-from vfa.ui.timeline import DEFAULT_LANES, Lane, code_color
+from vfa.ui.timeline import DEFAULT_LANES, Lane
 from vfa.ui.undo import EventsCommand
 from vfa.ui.welcome import WelcomeView
 
@@ -117,6 +116,7 @@ class MainWindow(QMainWindow):
         self.coding = CodingPanel(self.undo_stack, available_schemes, self.coder_name)
         self.coding.problem.connect(self.show_error)
         self.coding.events_changed.connect(self.refresh_events)
+        self.coding.events_edited.connect(self._events_edited)
         self.coding.chooser.currentIndexChanged.connect(lambda _i: self._install_hotkeys())
         self._hotkeys: list[QAction] = []
         # later panes (coding, moments, reliability) are added to this splitter
@@ -470,7 +470,6 @@ class MainWindow(QMainWindow):
             [Lane(s, s.capitalize()) for s in subjects] or DEFAULT_LANES
         )
         if scheme is None or scheme.ethogram is None:
-            self.refresh_events()
             return
         for code in scheme.ethogram.codes:
             action = QAction(f"{code.name} ({code.hotkey})", self)
@@ -479,7 +478,6 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _c=False, cid=code.id: self.code_event(cid))
             self.addAction(action)
             self._hotkeys.append(action)
-        self.refresh_events()
 
     def code_event(self, code_id: str, subject: str | None = None) -> None:
         """Record an ethogram code at the frame on screen (undoable)."""
@@ -493,9 +491,10 @@ class MainWindow(QMainWindow):
         ws, run_id, scheme = panel.ws, panel.run.id, panel.scheme
         table, at_ms = view.info.frame_table, view.current_frame()[1]
 
-        def action() -> list[coding.Event]:
+        def action() -> tuple[list[coding.Event], list[coding.Event]]:
             coded = coding.code_event(ws, run_id, scheme, code_id, subject, at_ms, table)
-            return [coded.event, *coded.stopped]
+            made = [coded.event] if coded.created else []
+            return list(coded.stopped), [*made, *coded.closed]
 
         self._push_events(EventsCommand(f"code {code_id}", panel, action))
 
@@ -519,7 +518,7 @@ class MainWindow(QMainWindow):
             EventsCommand(
                 f"delete {target.code}",
                 panel,
-                lambda: [coding.delete_event(ws, run_id, target.id)],
+                lambda: ([coding.delete_event(ws, run_id, target.id)], []),
             )
         )
 
@@ -535,19 +534,25 @@ class MainWindow(QMainWindow):
             return
         self.undo_stack.push(command)
 
+    def _events_edited(self, gone: list[int], made: list[coding.Event]) -> None:
+        """Redraw only the events an edit touched (fast with tens of thousands)."""
+        self.player_view.timeline.update_events(
+            gone,
+            [(e.id, e.subject or "parent", e.start_ms, e.end_ms, e.code) for e in made],
+        )
+
     def refresh_events(self) -> None:
         """Draw the run's events in the timeline lanes."""
         panel = self.coding
         if panel.run is None or panel.ws is None or panel.scheme is None:
-            self.player_view.timeline.set_events({})
+            self.player_view.timeline.set_events([])
             return
-        by_lane: dict[str, list[tuple[int, int | None, str, QColor]]] = {}
-        for event in coding.events(panel.ws, panel.run.id):
-            lane = event.subject or "parent"
-            by_lane.setdefault(lane, []).append(
-                (event.start_ms, event.end_ms, event.code, code_color(event.code))
-            )
-        self.player_view.timeline.set_events(by_lane)
+        self.player_view.timeline.set_events(
+            [
+                (id_, subject or "parent", start, end, code)
+                for id_, subject, start, end, code in coding.event_spans(panel.ws, panel.run.id)
+            ]
+        )
 
     def go_to(self) -> None:
         """Ask for a time or frame and show it."""

@@ -7,7 +7,9 @@ whole clip down to two seconds.
 
 from __future__ import annotations
 
+import functools
 import math
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,35 +42,66 @@ NICE_STEPS_MS = (
 
 @dataclass
 class Lane:
-    """A named track lane (a subject: parent, infant, guider) with its events."""
+    """A named track lane (a subject: parent, infant, guider)."""
 
     key: str
     title: str
 
 
-@dataclass
-class LaneEvents:
-    """One lane's events as sorted arrays, so a repaint touches only what is visible."""
+EventSpan = tuple[int, str, int, int | None, str]  # id, lane, start ms, end ms or None, code
 
-    starts: np.ndarray  # int64 ms, ascending
-    ends: np.ndarray  # int64 ms; running states end at the playhead when drawn (-1)
-    codes: list[str]
-    colors: list[QColor]
-    max_length: int
+
+class LaneEvents:
+    """One lane's events as arrays sorted by start, so a repaint touches only what is in
+    view and an edit inserts or removes in place instead of rebuilding."""
+
+    def __init__(self) -> None:
+        self.ids = np.zeros(0, dtype=np.int64)
+        self.starts = np.zeros(0, dtype=np.int64)
+        self.ends = np.zeros(0, dtype=np.int64)  # -1: a state still running
+        self.codes: list[str] = []
+        self.max_length = 0
 
     @classmethod
-    def build(cls, spans: list[tuple[int, int | None, str, QColor]]) -> LaneEvents:
-        spans = sorted(spans, key=lambda s: s[0])
-        starts = np.array([s[0] for s in spans], dtype=np.int64)
-        ends = np.array([-1 if s[1] is None else s[1] for s in spans], dtype=np.int64)
-        lengths = np.where(ends >= 0, ends - starts, 0)
-        return cls(
-            starts,
-            ends,
-            [s[2] for s in spans],
-            [s[3] for s in spans],
-            int(lengths.max()) if len(spans) else 0,
-        )
+    def build(cls, spans: list[EventSpan]) -> LaneEvents:
+        lane = cls()
+        if spans:
+            ids, _lanes, starts, ends, codes = zip(*spans, strict=True)
+            order = np.lexsort((np.array(ids), np.array(starts)))
+            lane.ids = np.array(ids, dtype=np.int64)[order]
+            lane.starts = np.array(starts, dtype=np.int64)[order]
+            lane.ends = np.array([-1 if e is None else e for e in ends], dtype=np.int64)[order]
+            lane.codes = [codes[i] for i in order.tolist()]
+        lane._update_max()
+        return lane
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _update_max(self) -> None:
+        lengths = np.where(self.ends >= 0, self.ends - self.starts, 0)
+        self.max_length = int(lengths.max()) if len(lengths) else 0
+
+    def remove(self, event_id: int) -> bool:
+        where = np.flatnonzero(self.ids == event_id)
+        if not len(where):
+            return False
+        i = int(where[0])
+        self.ids = np.delete(self.ids, i)
+        self.starts = np.delete(self.starts, i)
+        self.ends = np.delete(self.ends, i)
+        del self.codes[i]
+        return True
+
+    def insert(self, span: EventSpan) -> None:
+        event_id, _lane, start, end, code = span
+        i = int(np.searchsorted(self.starts, start, side="right"))
+        self.ids = np.insert(self.ids, i, event_id)
+        self.starts = np.insert(self.starts, i, start)
+        self.ends = np.insert(self.ends, i, -1 if end is None else end)
+        self.codes.insert(i, code)
+        if end is not None:
+            self.max_length = max(self.max_length, end - start)
 
 
 DEFAULT_LANES = [Lane("parent", "Parent"), Lane("infant", "Infant")]
@@ -76,10 +109,9 @@ PALETTE = ["#e9a86b", "#7cc4a4", "#8fb3ea", "#d98fd1", "#e6d36b", "#ef8a8a", "#9
            "#6bd0e6", "#c7a4f0", "#f0b3a4"]  # fmt: skip
 
 
+@functools.lru_cache(maxsize=1024)
 def code_color(code: str) -> QColor:
     """A stable colour per code."""
-    import zlib
-
     return QColor(PALETTE[zlib.crc32(code.encode()) % len(PALETTE)])
 
 
@@ -115,6 +147,7 @@ class Timeline(QWidget):
         self._peaks: np.ndarray | None = None
         self._peak_ms = 10
         self._lane_events: dict[str, LaneEvents] = {}
+        self._lane_of: dict[int, str] = {}
         self._drag: str | None = None
         self._drag_origin_ms = 0
         self._update_height()
@@ -150,11 +183,32 @@ class Timeline(QWidget):
         self._update_height()
         self.update()
 
-    def set_events(self, by_lane: dict[str, list[tuple[int, int | None, str, QColor]]]) -> None:
-        """Replace the events drawn in the lanes: lane key -> (start, end or None, code,
-        colour)."""
-        self._lane_events = {key: LaneEvents.build(spans) for key, spans in by_lane.items()}
+    def set_events(self, spans: list[EventSpan]) -> None:
+        """Replace the events drawn in the lanes."""
+        by_lane: dict[str, list[EventSpan]] = {}
+        for span in spans:
+            by_lane.setdefault(span[1], []).append(span)
+        self._lane_events = {key: LaneEvents.build(items) for key, items in by_lane.items()}
+        self._lane_of = {span[0]: span[1] for span in spans}
         self.update()
+
+    def update_events(self, gone: list[int], made: list[EventSpan]) -> None:
+        """Remove and (re)insert just these events, then repaint."""
+        for event_id in gone:
+            lane = self._lane_of.pop(event_id, None)
+            if lane is not None:
+                self._lane_events[lane].remove(event_id)
+        for span in made:
+            old_lane = self._lane_of.get(span[0])
+            if old_lane is not None:
+                self._lane_events[old_lane].remove(span[0])
+            self._lane_events.setdefault(span[1], LaneEvents()).insert(span)
+            self._lane_of[span[0]] = span[1]
+        self.update()
+
+    def event_count(self, lane: str) -> int:
+        events = self._lane_events.get(lane)
+        return len(events) if events is not None else 0
 
     def set_loop(self, loop: LoopRange | None, enabled: bool) -> None:
         self.loop, self.loop_enabled = loop, enabled
@@ -338,11 +392,9 @@ class Timeline(QWidget):
         if int(visible.sum()) > DETAIL_LIMIT:
             # too many to tell apart: shade every pixel column that any event covers
             width = self._track_width()
-            cover = np.zeros(width + 2, dtype=np.int32)
             a = np.clip((x0[visible] - LABEL_W).astype(np.int64), 0, width)
             b = np.clip((x1[visible] - LABEL_W).astype(np.int64) + 1, 0, width + 1)
-            np.add.at(cover, a, 1)
-            np.add.at(cover, b, -1)
+            cover = np.bincount(a, minlength=width + 2) - np.bincount(b, minlength=width + 2)
             on = np.cumsum(cover)[:width] > 0
             edges = np.flatnonzero(np.diff(np.concatenate(([0], on.astype(np.int8), [0]))))
             color = QColor("#7aa7d9")
@@ -352,7 +404,7 @@ class Timeline(QWidget):
         p.setFont(self.font())
         for i in np.flatnonzero(visible):
             left, right = float(x0[i]), float(x1[i])
-            color = ev.colors[lo + i]
+            color = code_color(ev.codes[lo + i])
             if right - left < 3:  # a point event, or a span narrower than a tick
                 p.fillRect(QRectF(left - 1, top, 3, height), color)
                 continue

@@ -92,17 +92,18 @@ class GridRowCommand(QUndoCommand):
         p.refresh()
 
 
+EventChange = tuple[list[coding.Event], list[coding.Event]]  # (as they were, as they are)
+
+
 class EventsCommand(QUndoCommand):
     """Any change to timed events, undone by restoring the events as they were.
 
     ``apply()`` does the edit before the command is pushed, so a refused edit surfaces
     as an error and never reaches the stack; the push's own first ``redo`` then has
-    nothing left to do.
+    nothing left to do. Views are told exactly which events went and came.
     """
 
-    def __init__(
-        self, text: str, panel: CodingPanel, action: Callable[[], list[coding.Event]]
-    ) -> None:
+    def __init__(self, text: str, panel: CodingPanel, action: Callable[[], EventChange]) -> None:
         super().__init__(text)
         self.panel, self.action = panel, action
         self.before: dict[int, coding.Event] = {}
@@ -111,35 +112,28 @@ class EventsCommand(QUndoCommand):
         self._skip_redo = False
 
     def apply(self) -> None:
-        p = self.panel
-        assert p.ws and p.run
-        old = {e.id: e for e in coding.events(p.ws, p.run.id)}
-        touched = {e.id for e in self.action()}
-        new = {e.id: e for e in coding.events(p.ws, p.run.id)}
-        ids = touched | (new.keys() - old.keys())
-        self.before = {i: old[i] for i in ids if i in old}
-        self.after = {i: new[i] for i in ids if i in new}
+        before, after = self.action()
+        self.before = {e.id: e for e in before}
+        self.after = {e.id: e for e in after}
         self._applied = self._skip_redo = True
+        self.panel.events_edited.emit(list(self.before), list(self.after.values()))
 
     def redo(self) -> None:
-        p = self.panel
-        assert p.ws and p.run
         if not self._applied:
             self.apply()
         elif self._skip_redo:
             self._skip_redo = False
         else:
-            for event_id in self.before.keys() - self.after.keys():
-                coding.delete_event(p.ws, p.run.id, event_id)
-            for event in self.after.values():
-                coding.restore_event(p.ws, p.run.id, event)
-        p.events_changed.emit()
+            self._swap(self.before, self.after)
 
     def undo(self) -> None:
+        self._swap(self.after, self.before)
+
+    def _swap(self, old: dict[int, coding.Event], new: dict[int, coding.Event]) -> None:
         p = self.panel
         assert p.ws and p.run
-        for event_id in self.after.keys() - self.before.keys():
+        for event_id in old.keys() - new.keys():
             coding.delete_event(p.ws, p.run.id, event_id)
-        for event in self.before.values():
+        for event in new.values():
             coding.restore_event(p.ws, p.run.id, event)
-        p.events_changed.emit()
+        p.events_edited.emit(list(old), list(new.values()))

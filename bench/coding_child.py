@@ -1,0 +1,101 @@
+"""Child of bench_coding: VFA with 50,000 events on one clip. Prints JSON timings."""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+
+
+def main() -> int:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+    from sqlalchemy import insert
+
+    from vfa.app import build_window
+    from vfa.services import coding
+    from vfa.services.clips import add_clip
+    from vfa.services.schemes import get_scheme
+    from vfa.storage.models import Annotation
+    from vfa.storage.workspace import open_workspace
+
+    workspace, clip, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    app = QApplication(sys.argv[:1])
+    window = build_window()
+    window.resize(1400, 880)
+    window.show()
+    ws = open_workspace(workspace)
+    clip_id = add_clip(ws, clip, "BENCH-1", "Visit 1").clip_id
+    scheme = get_scheme("vig")
+    run = coding.open_run(ws, clip_id, scheme, window.coder_name())
+    rng = random.Random(4)
+    codes = [c for c in scheme.ethogram.codes if c.hotkey]
+    rows = []
+    for _ in range(count):
+        code = rng.choice(codes)
+        start = rng.randrange(0, 1_199_000)
+        rows.append(
+            {
+                "run_id": run.id,
+                "code": code.id,
+                "subject": code.subjects[0],
+                "start_ms": start,
+                "end_ms": start + rng.choice([0, 0, 400, 2000]),
+                "start_frame": start // 40,
+                "end_frame": start // 40,
+                "modifiers": {},
+            }
+        )
+    with ws.engine.begin() as conn:
+        conn.execute(insert(Annotation), rows)
+    window.set_workspace(ws)
+    window.open_clip(clip_id)
+    for _ in range(20):
+        app.processEvents()
+
+    t0 = time.perf_counter()
+    window.coding.choose("vig")  # opens the run: ratings, 50,000 events, lanes
+    window.player_view.timeline.repaint()
+    open_ms = (time.perf_counter() - t0) * 1000
+
+    timeline = window.player_view.timeline
+    hotkey = []
+    keys = [c.hotkey for c in codes if len(c.hotkey) == 1][:8]
+    for n in range(200):
+        window.player_view.show_frame(rng.randrange(0, 29_000))
+        key = keys[n % len(keys)]
+        t0 = time.perf_counter()
+        QTest.keyClick(window, getattr(Qt.Key, f"Key_{key}"))
+        timeline.repaint()  # the event is on screen when this returns
+        hotkey.append((time.perf_counter() - t0) * 1000)
+    repaint: dict[str, list[float]] = {}
+    for label, span in [
+        ("20 min", 1_200_000),
+        ("10 min", 600_000),
+        ("1 min", 60_000),
+        ("10 s", 10_000),
+        ("2 s", 2_000),
+    ]:
+        times = []
+        for _ in range(30):
+            timeline.set_view(rng.randrange(0, 1_200_000 - span + 1), span)
+            t0 = time.perf_counter()
+            timeline.repaint()
+            times.append((time.perf_counter() - t0) * 1000)
+        repaint[label] = times
+    print(
+        json.dumps(
+            {"open_ms": open_ms, "hotkey_ms": hotkey, "repaint_ms": repaint, "events": count + 200}
+        )
+    )
+    window.close()
+    release = getattr(window.ctx.player, "release", None)
+    if release:
+        release()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
