@@ -387,19 +387,11 @@ def events(ws: Workspace, run_id: int) -> list[Event]:
 def event_spans(ws: Workspace, run_id: int) -> list[tuple[int, str | None, int, int | None, str]]:
     """(id, subject, start_ms, end_ms, code) of every event: what a timeline draws, read
     without the modifiers (50,000 rows in a fraction of a second)."""
-    query = (
-        select(
-            Annotation.id,
-            Annotation.subject,
-            Annotation.start_ms,
-            Annotation.end_ms,
-            Annotation.code,
-        )
-        .where(Annotation.run_id == run_id)
-        .order_by(Annotation.start_ms, Annotation.id)
-    )
-    with ws.engine.connect() as conn:  # Core rows, no ORM objects
-        return [tuple(row) for row in conn.execute(query)]  # type: ignore[misc]
+    sql = "SELECT id, subject, start_ms, end_ms, code FROM annotation WHERE run_id = {} "
+    sql += "ORDER BY start_ms, id"
+    with ws.engine.connect() as conn:  # plain driver rows: no ORM objects, no JSON
+        marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        return list(conn.exec_driver_sql(sql.format(marker), (run_id,)).fetchall())
 
 
 @dataclass(frozen=True)

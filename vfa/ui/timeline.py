@@ -61,22 +61,38 @@ class LaneEvents:
         self.ends = np.zeros(0, dtype=np.int64)  # -1: a state still running
         self.codes: list[str] = []
         self.max_length = 0
+        self._numbers: np.ndarray | None = None
+        self._names: list[str] = []
 
     @classmethod
     def build(cls, spans: list[EventSpan]) -> LaneEvents:
         lane = cls()
         if spans:
-            ids, _lanes, starts, ends, codes = zip(*spans, strict=True)
-            order = np.lexsort((np.array(ids), np.array(starts)))
-            lane.ids = np.array(ids, dtype=np.int64)[order]
-            lane.starts = np.array(starts, dtype=np.int64)[order]
-            lane.ends = np.array([-1 if e is None else e for e in ends], dtype=np.int64)[order]
-            lane.codes = [codes[i] for i in order.tolist()]
+            ids = np.fromiter((s[0] for s in spans), np.int64, len(spans))
+            starts = np.fromiter((s[2] for s in spans), np.int64, len(spans))
+            ends = np.fromiter((-1 if s[3] is None else s[3] for s in spans), np.int64, len(spans))
+            order = np.lexsort((ids, starts))
+            lane.ids, lane.starts, lane.ends = ids[order], starts[order], ends[order]
+            lane.codes = [spans[i][4] for i in order.tolist()]
         lane._update_max()
         return lane
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    @property
+    def code_names(self) -> list[str]:
+        return self._names
+
+    def code_index(self, lo: int, hi: int) -> np.ndarray:
+        """Small integers standing for the codes of events lo..hi (for grouping)."""
+        if self._numbers is None or len(self._numbers) != len(self.codes):
+            table: dict[str, int] = {}
+            self._numbers = np.fromiter(
+                (table.setdefault(c, len(table)) for c in self.codes), np.int32, len(self.codes)
+            )
+            self._names = list(table)
+        return self._numbers[lo:hi]
 
     def _update_max(self) -> None:
         lengths = np.where(self.ends >= 0, self.ends - self.starts, 0)
@@ -91,6 +107,7 @@ class LaneEvents:
         self.starts = np.delete(self.starts, i)
         self.ends = np.delete(self.ends, i)
         del self.codes[i]
+        self._numbers = None
         return True
 
     def insert(self, span: EventSpan) -> None:
@@ -100,6 +117,7 @@ class LaneEvents:
         self.starts = np.insert(self.starts, i, start)
         self.ends = np.insert(self.ends, i, -1 if end is None else end)
         self.codes.insert(i, code)
+        self._numbers = None
         if end is not None:
             self.max_length = max(self.max_length, end - start)
 
@@ -401,21 +419,32 @@ class Timeline(QWidget):
             for start, stop in zip(edges[::2], edges[1::2], strict=True):
                 p.fillRect(QRectF(LABEL_W + start, top, stop - start, height), color)
             return
-        p.setFont(self.font())
-        for i in np.flatnonzero(visible):
-            left, right = float(x0[i]), float(x1[i])
-            color = code_color(ev.codes[lo + i])
-            if right - left < 3:  # a point event, or a span narrower than a tick
-                p.fillRect(QRectF(left - 1, top, 3, height), color)
-                continue
-            p.fillRect(QRectF(left, top, right - left, height), color)
-            if right - left > 40:
-                p.setPen(QColor("#101114"))
+        # one drawRects call per code; labels only where there is room and not too many
+        idx = np.flatnonzero(visible)
+        spans = x1[idx] - x0[idx]
+        left = np.where(spans < 3, x0[idx] - 1, x0[idx])
+        widths = np.maximum(spans, 3)
+        codes = ev.code_index(lo, hi)[idx]
+        p.setPen(Qt.PenStyle.NoPen)
+        for code_number in np.unique(codes).tolist():
+            mask = codes == code_number
+            p.setBrush(code_color(ev.code_names[code_number]))
+            p.drawRects(
+                [
+                    QRectF(x, top, w, height)
+                    for x, w in zip(left[mask].tolist(), widths[mask].tolist(), strict=True)
+                ]
+            )
+        wide = np.flatnonzero(widths > 48)
+        if len(wide) <= 120:
+            p.setPen(QColor("#101114"))
+            for k in wide.tolist():
                 p.drawText(
-                    QRectF(left + 3, top, right - left - 4, height),
+                    QRectF(float(left[k]) + 3, top, float(widths[k]) - 4, height),
                     Qt.AlignmentFlag.AlignVCenter,
-                    ev.codes[lo + i],
+                    ev.code_names[int(codes[k])],
                 )
+        p.setBrush(Qt.BrushStyle.NoBrush)
 
     def _paint_loop(self, p: QPainter) -> None:
         if self.loop is None:
