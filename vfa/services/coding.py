@@ -389,9 +389,15 @@ def event_spans(ws: Workspace, run_id: int) -> list[tuple[int, str | None, int, 
     without the modifiers (50,000 rows in a fraction of a second)."""
     sql = "SELECT id, subject, start_ms, end_ms, code FROM annotation WHERE run_id = {} "
     sql += "ORDER BY start_ms, id"
-    with ws.engine.connect() as conn:  # plain driver rows: no ORM objects, no JSON
+    with ws.engine.connect() as conn:
+        # the driver's own rows: no ORM objects, no JSON decoding, no row wrappers
         marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        return list(conn.exec_driver_sql(sql.format(marker), (run_id,)).fetchall())
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(sql.format(marker), (run_id,))
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
 
 
 @dataclass(frozen=True)
