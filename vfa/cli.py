@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING, Any
 from vfa.errors import VfaError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from vfa.domain.schemes import Scheme
+    from vfa.services.progress import Progress
     from vfa.storage.workspace import Workspace
 
 
@@ -290,6 +293,63 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_progress(args: argparse.Namespace) -> int:
+    from vfa.services.progress import case_progress
+
+    ws = _workspace(args)
+    try:
+        progress = case_progress(ws, args.case, args.scheme, submitted_only=args.submitted_only)
+    finally:
+        ws.close()
+    written = _progress_chart(progress, args.output) if args.output else None
+    data = [
+        {
+            "session": p.session_label,
+            "date": p.date.isoformat() if p.date else None,
+            "cycle": p.cycle,
+            "coder": p.coder,
+            "total": p.total,
+            "band": p.band,
+        }
+        for p in progress.points
+    ]
+
+    def text(d: list[dict[str, Any]]) -> str:
+        lines = [f"{progress.case_code} · {progress.scheme_name} — {progress.measure}"]
+        lines += [
+            f"{r['session']} ({r['date'] or 'no date'}) / {r['coder']}: "
+            + (f"{r['total']:.2f} ({r['band'] or 'no band'})" if r["total"] is not None else "-")
+            for r in d
+        ] or ["no codings"]
+        if written is not None:
+            lines.append(f"chart -> {written}")
+        return "\n".join(lines)
+
+    _emit(args, data, text)
+    return 0
+
+
+def _progress_chart(progress: Progress, output: str) -> Path:
+    """Draw the progress chart into a PNG or SVG file, without showing a window."""
+    import os
+
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("QT_QPA_PLATFORM")
+        or os.environ.get("DISPLAY")
+        or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtWidgets import QApplication
+
+    from vfa.ui.progress_chart import ProgressChart
+
+    if QApplication.instance() is None:
+        QApplication(["vfa"])  # Qt keeps it as the application instance
+    chart = ProgressChart()
+    chart.set_progress(progress)
+    return chart.export(output)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vfa", description="Video Feedback Annotator. Without a subcommand: the desktop app."
@@ -366,6 +426,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ratings", metavar="RATINGS.csv")
     p.add_argument(
         "--scheme", required=True, metavar="ID", help="a scheme id or a scheme file (.yaml)"
+    )
+
+    p = add("progress", cmd_progress, "a case's score on a scheme at each session, per coder")
+    p.add_argument("--case", required=True, help="pseudonymous case code, e.g. FAM-017")
+    p.add_argument("--scheme", required=True, metavar="ID", help="a scheme id, e.g. kips")
+    p.add_argument("--submitted-only", action="store_true", help="only codings that were submitted")
+    p.add_argument(
+        "-o", "--output", metavar="FILE.svg|FILE.png", help="also draw the chart into this file"
     )
 
     ws = sub.add_parser("workspace", help="workspace facts")

@@ -153,3 +153,76 @@ def test_ethogram_hotkeys_never_take_the_players_keys(window):
     for scheme in available_schemes():
         for code in scheme.ethogram.codes if scheme.ethogram else ():
             assert QKeySequence(code.hotkey).toString() not in player_keys, (scheme.id, code.id)
+
+
+def test_dragging_a_span_edge_snaps_it_to_a_frame_and_undoes(window, qtbot):
+    from PySide6.QtCore import QPoint
+
+    from vfa.ui.timeline import FILM_H, LANE_H, RULER_H, WAVE_H
+
+    panel = window.coding
+    panel.choose("vig")
+    view = window.player_view
+    ws, run = window.ws, panel.run
+    code = panel.scheme.ethogram.codes[0]
+    made = coding.code_event(ws, run.id, panel.scheme, code.id, None, 1_000, view.info.frame_table)
+    coding.move_event(ws, run.id, made.event.id, 1_000, 3_000, view.info.frame_table)
+    window.refresh_events()
+    timeline = view.timeline
+    lane_row = [lane.key for lane in timeline.lanes].index(made.event.subject)
+    y = RULER_H + FILM_H + WAVE_H + lane_row * LANE_H + LANE_H // 2
+    grab = QPoint(round(timeline.x_of(3_000)), y)
+    drop = QPoint(round(timeline.x_of(4_210)), y)
+    assert timeline.edge_at(grab.x(), grab.y())[:2] == (made.event.id, "end")
+    qtbot.mousePress(timeline, Qt.MouseButton.LeftButton, pos=grab)
+    qtbot.mouseMove(timeline, drop)
+    qtbot.mouseRelease(timeline, Qt.MouseButton.LeftButton, pos=drop)
+    moved = coding.get_event(ws, run.id, made.event.id)
+    expected_frame = timeline.ms_at(drop.x()) // 40  # 25 fps: the frame shown then
+    assert (moved.start_ms, moved.end_frame, moved.end_ms) == (
+        1_000,
+        expected_frame,
+        expected_frame * 40,
+    )
+    window.undo_stack.undo()
+    assert coding.get_event(ws, run.id, made.event.id).end_ms == 3_000
+
+
+def test_notes_and_evidence_links_on_an_item_undo(window, qtbot):
+    panel = window.coding
+    panel.choose("kips")
+    item = panel.scheme.ratings.items[0].id
+    panel.table.setFocus()
+    qtbot.keyClick(panel.table, KEY.Key_4)
+    panel.table.item(0, 2).setText("waited for the turn")  # what typing into the cell does
+    state = coding.rating_state(window.ws, panel.run.id, item)
+    assert (state.value, state.note) == (4, "waited for the turn")
+    event_id = 4242  # a moment's id (KIPS itself has no ethogram)
+    panel.table.setCurrentCell(0, 1)
+    panel.link_evidence(event_id)
+    assert coding.rating_state(window.ws, panel.run.id, item).evidence == (event_id,)
+    assert panel.table.item(0, 3).text() == "1 linked"
+    window.undo_stack.undo()
+    assert coding.rating_state(window.ws, panel.run.id, item).evidence == ()
+    window.undo_stack.undo()
+    assert coding.rating_state(window.ws, panel.run.id, item).note is None
+    assert coding.rating_state(window.ws, panel.run.id, item).value == 4
+
+
+def test_link_the_moment_at_the_playhead(window, qtbot):
+    panel = window.coding
+    panel.choose("vipp_sd")
+    view = window.player_view
+    code = next(c for c in panel.scheme.ethogram.codes if c.hotkey)
+    view.show_frame(30)
+    qtbot.waitUntil(lambda: view.shown_index() == 30, timeout=10_000)
+    window.code_event(code.id)
+    event = coding.events(window.ws, panel.run.id)[0]
+    if panel.scheme.ratings is None:
+        window.link_evidence()  # no rating item to link to: says so
+        assert "Select the item" in panel.message.text()
+    else:
+        panel.table.setCurrentCell(0, 1)
+        window.link_evidence()
+        item = panel.table.current_item_id()
+        assert coding.rating_state(window.ws, panel.run.id, item).evidence == (event.id,)

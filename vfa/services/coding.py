@@ -384,6 +384,15 @@ def events(ws: Workspace, run_id: int) -> list[Event]:
     ]
 
 
+def get_event(ws: Workspace, run_id: int, event_id: int) -> Event:
+    """One event of the run."""
+    with ws.sessions() as db:
+        row = db.get(Annotation, event_id)
+        if row is None or row.run_id != run_id:
+            raise NotFoundError(f"event {event_id}: not in coding run {run_id}")
+        return _event(row)
+
+
 def event_spans(ws: Workspace, run_id: int) -> list[tuple[int, str | None, int, int | None, str]]:
     """(id, subject, start_ms, end_ms, code) of every event: what a timeline draws, read
     without the modifiers (50,000 rows in a fraction of a second)."""

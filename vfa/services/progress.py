@@ -193,7 +193,7 @@ def case_progress(
             query = query.where(CodingRun.status == RunStatus.SUBMITTED)
         runs = []
         versions: dict[int, Scheme] = {}
-        for run, session_id, coder_name, row in db.execute(query).tuples():
+        for run, session_id, coder_name, row in db.execute(query).all():
             if row.id not in versions:
                 same = row.content_hash == current.content_hash
                 versions[row.id] = current if same else _stored(ws, row)

@@ -55,6 +55,8 @@ SPECS = [
     ActionSpec("edit.undo", "&Undo", QKeySequence.StandardKey.Undo, "edit"),
     ActionSpec("edit.redo", "&Redo", QKeySequence.StandardKey.Redo, "edit"),
     ActionSpec("event.delete", "Delete the event at the playhead", "Ctrl+Backspace", "edit"),
+    ActionSpec("event.modifiers", "Modifiers of the event at the playhead…", "Ctrl+M", "edit"),
+    ActionSpec("evidence.link", "Link the moment at the playhead to the item", "Ctrl+E", "edit"),
     ActionSpec("help.about", "&About VFA", None, "help"),
 ]
 SPEC_BY_ID = {spec.id: spec for spec in SPECS}

@@ -30,9 +30,10 @@ from PySide6.QtWidgets import (
 from vfa.domain.schemes import Grid, Scheme
 from vfa.errors import VfaError
 from vfa.services import coding
+from vfa.services.schemes import scheme_changes
 from vfa.storage.models import RunStatus
 from vfa.storage.workspace import Workspace
-from vfa.ui.undo import GridRowCommand, RateCommand
+from vfa.ui.undo import GridRowCommand, RateCommand, RatingStateCommand
 
 UNRATED = QColor("#fff4ce")
 REFUSED = QColor("#fde2e1")
@@ -42,18 +43,27 @@ class RatingTable(QTableWidget):
     """Items down, their rating and note across; driven from the keyboard."""
 
     rate = Signal(str, object)  # item id, value (int, special code or None)
+    note = Signal(str, str)  # item id, note text
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(0, 3, parent)
+        super().__init__(0, 4, parent)
         self.setObjectName("ratings")
-        self.setHorizontalHeaderLabels([self.tr("Item"), self.tr("Rating"), self.tr("Note")])
+        self.setHorizontalHeaderLabels(
+            [self.tr("Item"), self.tr("Rating"), self.tr("Note"), self.tr("Evidence")]
+        )
         self.verticalHeader().setVisible(False)
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # only the note is typed into; ratings come from single keys
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self._loading = False
+        self.itemChanged.connect(self._note_edited)
         self.scheme: Scheme | None = None
         self._rows: list[str] = []
 
@@ -68,22 +78,38 @@ class RatingTable(QTableWidget):
             if item.special:
                 tip += " or " + ", ".join(s.code for s in item.special)
             name.setToolTip(tip)
+            fixed = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            name.setFlags(fixed)
             self.setItem(row, 0, name)
-            self.setItem(row, 1, QTableWidgetItem(""))
+            rating = QTableWidgetItem("")
+            rating.setFlags(fixed)
+            self.setItem(row, 1, rating)
             self.setItem(row, 2, QTableWidgetItem(""))
+            evidence = QTableWidgetItem("")
+            evidence.setFlags(fixed)
+            self.setItem(row, 3, evidence)
         if items:
             self.setCurrentCell(0, 1)
 
     def show_states(self, states: dict[str, coding.RatingState]) -> None:
+        self._loading = True
         for row, item_id in enumerate(self._rows):
             state = states.get(item_id, coding.RatingState(None, None, ()))
             text = "" if state.value is None else str(state.value)
             cell = self.item(row, 1)
             cell.setText(text)
             brush = QBrush(UNRATED) if state.value is None else QBrush()
-            for col in range(3):
+            for col in range(4):
                 self.item(row, col).setBackground(brush)
             self.item(row, 2).setText(state.note or "")
+            links = len(state.evidence)
+            self.item(row, 3).setText(self.tr("{0} linked").format(links) if links else "")
+        self._loading = False
+
+    def _note_edited(self, cell: QTableWidgetItem) -> None:
+        if self._loading or cell.column() != 2:
+            return
+        self.note.emit(self._rows[cell.row()], cell.text())
 
     def current_item_id(self) -> str | None:
         row = self.currentRow()
@@ -230,6 +256,7 @@ class CodingPanel(QWidget):
         self.reopen_button.hide()
         self.table = RatingTable()
         self.table.rate.connect(self.rate)
+        self.table.note.connect(self.set_note)
         self.grids = QWidget()
         self.grids_layout = QVBoxLayout(self.grids)
         self.grids_layout.setContentsMargins(0, 0, 0, 0)
@@ -326,6 +353,9 @@ class CodingPanel(QWidget):
         except VfaError as exc:
             self.problem.emit(str(exc))
         self.refresh()
+        changed = scheme_changes(self.ws, self.scheme)
+        if changed:
+            self.message.setText(changed)
         self.events_changed.emit()
 
     # -- edits ------------------------------------------------------------------------
@@ -334,6 +364,36 @@ class CodingPanel(QWidget):
             return
         self._push(RateCommand(self, item_id, value))
 
+    def set_note(self, item_id: str, text: str) -> None:
+        if self.run is None or self.ws is None:
+            return
+        note = text.strip() or None
+        self._push(
+            RatingStateCommand(
+                f"note {item_id}",
+                self,
+                item_id,
+                lambda s: coding.RatingState(s.value, note, s.evidence),
+            )
+        )
+
+    def link_evidence(self, event_id: int) -> None:
+        """Link an event (a moment on the timeline) to the current rating item."""
+        item_id = self.table.current_item_id()
+        if self.run is None or self.ws is None or item_id is None:
+            self.message.setText(self.tr("Select the item to link the moment to."))
+            return
+        self._push(
+            RatingStateCommand(
+                f"link {item_id}",
+                self,
+                item_id,
+                lambda s: coding.RatingState(
+                    s.value, s.note, tuple(dict.fromkeys((*s.evidence, event_id)))
+                ),
+            )
+        )
+
     def enter_grid_row(
         self, grid_id: str, row_id: str, member_id: str, points: dict[str, int]
     ) -> None:
@@ -341,7 +401,7 @@ class CodingPanel(QWidget):
             return
         self._push(GridRowCommand(self, grid_id, row_id, member_id, points))
 
-    def _push(self, command: RateCommand | GridRowCommand) -> None:
+    def _push(self, command: RateCommand | GridRowCommand | RatingStateCommand) -> None:
         """Check the edit first: a refused one shows why and changes nothing."""
         try:
             command.check()

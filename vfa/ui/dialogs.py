@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
@@ -247,3 +248,32 @@ class GoToDialog(QDialog):
             self.message.setText(str(exc))
             return
         self.accept()
+
+
+class ModifiersDialog(QDialog):
+    """One choice per modifier of an event's code (blank: not set)."""
+
+    def __init__(self, event: Any, modifiers: Sequence[Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Modifiers of {0}").format(event.code))
+        self.boxes: dict[str, QComboBox] = {}
+        form = QFormLayout(self)
+        for modifier in modifiers:
+            box = QComboBox()
+            box.addItem("", None)
+            for option in modifier.options:
+                box.addItem(option, option)
+            current = event.modifiers.get(modifier.id)
+            if current is not None:
+                box.setCurrentIndex(max(0, box.findData(current)))
+            form.addRow(modifier.name, box)
+            self.boxes[modifier.id] = box
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict[str, str]:
+        return {key: box.currentData() for key, box in self.boxes.items() if box.currentData()}

@@ -41,7 +41,7 @@ from vfa.storage.workspace import Workspace
 from vfa.ui.actions import apply_shortcuts, build_actions
 from vfa.ui.browser import ClipBrowser
 from vfa.ui.coding_panel import CodingPanel
-from vfa.ui.dialogs import AddClipDialog, GoToDialog, SettingsDialog
+from vfa.ui.dialogs import AddClipDialog, GoToDialog, ModifiersDialog, SettingsDialog
 from vfa.ui.player_view import PlayerView
 from vfa.ui.settings import Settings
 from vfa.ui.tasks import TaskContext, run_task
@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
         self.coding.problem.connect(self.show_error)
         self.coding.events_changed.connect(self.refresh_events)
         self.coding.events_edited.connect(self._events_edited)
+        self.player_view.timeline.edge_moved.connect(self.move_event_edge)
         self.coding.chooser.currentIndexChanged.connect(lambda _i: self._install_hotkeys())
         self._hotkeys: list[QAction] = []
         # later panes (coding, moments, reliability) are added to this splitter
@@ -159,6 +160,8 @@ class MainWindow(QMainWindow):
                 "edit.undo": self.undo_stack.undo,
                 "edit.redo": self.undo_stack.redo,
                 "event.delete": self.delete_event_at_playhead,
+                "event.modifiers": self.edit_modifiers,
+                "evidence.link": self.link_evidence,
                 "help.about": self.about,
                 **self._navigation_handlers(),
             },
@@ -211,7 +214,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(a["app.settings"])
         file_menu.addAction(a["app.quit"])
         edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
-        for key in ("edit.undo", "edit.redo", "event.delete"):
+        for key in ("edit.undo", "edit.redo", "event.delete", "event.modifiers", "evidence.link"):
             edit_menu.addAction(a[key])
         play_menu = self.menuBar().addMenu(self.tr("&Playback"))
         groups = [
@@ -498,11 +501,11 @@ class MainWindow(QMainWindow):
 
         self._push_events(EventsCommand(f"code {code_id}", panel, action))
 
-    def delete_event_at_playhead(self) -> None:
-        """Delete the most recent event under the playhead (undoable)."""
+    def event_at_playhead(self) -> coding.Event | None:
+        """The latest-starting event under the playhead, if any (said in the status bar)."""
         panel, view = self.coding, self.player_view
         if panel.run is None or panel.ws is None or view.info is None:
-            return
+            return None
         at = view.current_frame()[1]
         hits = [
             e
@@ -511,8 +514,48 @@ class MainWindow(QMainWindow):
         ]
         if not hits:
             self.statusBar().showMessage(self.tr("No event at the playhead"))
+            return None
+        return max(hits, key=lambda e: (e.start_ms, e.id))
+
+    def link_evidence(self) -> None:
+        """Link the moment under the playhead to the current rating item (undoable)."""
+        target = self.event_at_playhead()
+        if target is not None:
+            self.coding.link_evidence(target.id)
+
+    def edit_modifiers(self) -> None:
+        """Choose the modifiers of the event under the playhead (undoable)."""
+        panel = self.coding
+        target = self.event_at_playhead()
+        if target is None or panel.scheme is None or panel.ws is None or panel.run is None:
             return
-        target = max(hits, key=lambda e: (e.start_ms, e.id))
+        choices = panel.scheme.code(target.code).modifiers
+        if not choices:
+            self.statusBar().showMessage(
+                self.tr("{0} has no modifiers in this scheme").format(target.code)
+            )
+            return
+        dialog = ModifiersDialog(target, choices, self)
+        if dialog.exec() != ModifiersDialog.DialogCode.Accepted:
+            return
+        ws, run_id, scheme, chosen = panel.ws, panel.run.id, panel.scheme, dialog.values()
+        self._push_events(
+            EventsCommand(
+                f"modifiers of {target.code}",
+                panel,
+                lambda: (
+                    [coding.set_modifiers(ws, run_id, scheme, target.id, chosen)],
+                    [coding.get_event(ws, run_id, target.id)],
+                ),
+            )
+        )
+
+    def delete_event_at_playhead(self) -> None:
+        """Delete the most recent event under the playhead (undoable)."""
+        panel = self.coding
+        target = self.event_at_playhead()
+        if target is None or panel.ws is None or panel.run is None:
+            return
         ws, run_id = panel.ws, panel.run.id
         self._push_events(
             EventsCommand(
@@ -521,6 +564,19 @@ class MainWindow(QMainWindow):
                 lambda: ([coding.delete_event(ws, run_id, target.id)], []),
             )
         )
+
+    def move_event_edge(self, event_id: int, start_ms: int, end_ms: int | None) -> None:
+        """A span edge dragged on the timeline: snap it to the frame there (undoable)."""
+        panel, view = self.coding, self.player_view
+        if panel.run is None or panel.ws is None or view.info is None:
+            return
+        ws, run_id, table = panel.ws, panel.run.id, view.info.frame_table
+
+        def action() -> tuple[list[coding.Event], list[coding.Event]]:
+            before = coding.move_event(ws, run_id, event_id, start_ms, end_ms, table)
+            return [before], [coding.get_event(ws, run_id, event_id)]
+
+        self._push_events(EventsCommand("move event edge", panel, action))
 
     def _push_events(self, command: EventsCommand) -> None:
         """Push an event edit; a locked run or a refused edit is shown, never half done."""

@@ -9,9 +9,10 @@ an SVG.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QEvent, QIODevice, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -39,10 +40,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vfa.domain.schemes import Scheme
+from vfa.domain.schemes import Band, Scheme
 from vfa.errors import InvalidInputError, VfaError
 from vfa.services import progress as progress_service
-from vfa.services.progress import Progress, ProgressPoint
+from vfa.services.progress import Progress, ProgressPoint, ProgressSession
 from vfa.storage.workspace import Workspace
 
 # Okabe–Ito: told apart with the common colour-vision deficiencies, readable on white
@@ -53,6 +54,8 @@ MUTED = QColor("#57606a")
 GRID_LINE = QColor("#d0d7de")
 PAD = 16.0
 DOT_R = 4.5
+HEADROOM = 10.0  # between the scale's ends and the plot's edges
+BAND_ALPHA = (18, 40)  # neighbouring bands alternate; no colour says good or bad
 EXPORT_SCALE = 2  # PNG pixels per chart pixel
 
 
@@ -77,7 +80,13 @@ def nice_ticks(low: float, high: float, most: int = 8) -> list[float]:
 
 
 def _number(value: float) -> str:
-    return f"{value:g}" if value == int(value) else f"{value:.2f}"
+    """A score as read: 4, 3.5, 3.45 (two decimals at most)."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _range(band: Band) -> str:
+    """A band's range as the scheme writes it: 3–3.9."""
+    return f"{_number(band.min)}–{_number(band.max)}"
 
 
 class ProgressChart(QWidget):
@@ -107,6 +116,10 @@ class ProgressChart(QWidget):
         """The coders in legend order (first appearance)."""
         points = self.progress.points if self.progress else ()
         return list(dict.fromkeys(p.coder for p in points))
+
+    def drawn_dots(self) -> list[tuple[QPointF, ProgressPoint]]:
+        """Where the last painting put each point's dot."""
+        return list(self._dots)
 
     def plotted(self) -> list[ProgressPoint]:
         """The points drawn as dots (those with a total)."""
@@ -138,19 +151,28 @@ class ProgressChart(QWidget):
             if not image.save(str(target), "PNG"):
                 raise InvalidInputError(f"{target}: the image could not be written")
             return target
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
         generator = QSvgGenerator()
-        generator.setFileName(str(target))
+        generator.setOutputDevice(buffer)
         generator.setSize(size)
         generator.setViewBox(QRect(0, 0, size.width(), size.height()))
         generator.setResolution(96)
         generator.setTitle(self.title())
         generator.setDescription(self.description())
-        painter = QPainter()
-        if not painter.begin(generator):
-            raise InvalidInputError(f"{target}: the drawing could not be written")
+        painter = QPainter(generator)
         painter.fillRect(bounds, Qt.GlobalColor.white)
         self._paint(painter, bounds)
         painter.end()
+        # Qt names the font it drew with ("Sans Serif", ".AppleSystemUIFont"), which a
+        # browser may not have: let it fall back to its own sans-serif rather than a serif
+        svg = re.sub(
+            rb'font-family="([^"]*)"', rb'font-family="\1, sans-serif"', buffer.data().data()
+        )
+        try:
+            target.write_bytes(svg)
+        except OSError as exc:
+            raise InvalidInputError(f"{target}: {exc.strerror or exc}") from None
         return target
 
     def description(self) -> str:
@@ -226,7 +248,9 @@ class ProgressChart(QWidget):
         title = QFontMetricsF(heading).elidedText(
             self.title(), Qt.TextElideMode.ElideRight, title_rect.width()
         )
-        painter.drawText(title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
+        painter.drawText(
+            title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title
+        )
         top += title_h + 6
         self._paint_legend(painter, QRectF(title_rect.left(), top, title_rect.width(), legend_h))
         top += legend_h + 12
@@ -241,15 +265,30 @@ class ProgressChart(QWidget):
             0,
             0,
         )
-        plot.setRight(bounds.right() - PAD)
-        plot.setBottom(bounds.bottom() - PAD - 2 * label_h - 8)
+        band_w = max(
+            (
+                max(metrics.horizontalAdvance(b.label), metrics.horizontalAdvance(_range(b)))
+                for b in p.bands
+            ),
+            default=-8.0,
+        )
+        plot.setRight(bounds.right() - PAD - band_w - 8)
+        # each session is named by its label and date; when they do not fit under it,
+        # every other session's names go one level lower (two slots wide)
+        sessions = p.sessions
+        names = [self._session_lines(s) for s in sessions]
+        slot = plot.width() / max(len(sessions), 1)
+        widest = max((metrics.horizontalAdvance(t) for n in names for t in n), default=0.0)
+        stagger = len(sessions) > 1 and widest > slot - 4
+        plot.setBottom(bounds.bottom() - PAD - (4 if stagger else 2) * label_h - 8)
         if plot.width() < 40 or plot.height() < 40:
             return
         low, high = p.scale_min, p.scale_max
         span = (high - low) or 1.0
+        values = plot.adjusted(0, HEADROOM, 0, -HEADROOM)  # a dot at an end stays whole
 
         def y_of(value: float) -> float:
-            return plot.bottom() - (value - low) / span * plot.height()
+            return values.bottom() - (value - low) / span * values.height()
 
         # bands: each runs from its min up to the next band's min (the last to its max)
         painter.setFont(small)
@@ -260,14 +299,15 @@ class ProgressChart(QWidget):
                 continue
             area = QRectF(plot.left(), y_of(hi), plot.width(), y_of(lo) - y_of(hi))
             tint = QColor(BAND_TINT)
-            tint.setAlpha(16 + 18 * (i % 2) + 6 * i)
+            tint.setAlpha(BAND_ALPHA[i % 2])
             painter.fillRect(area, tint)
-            if area.height() >= label_h:
+            if area.height() >= label_h:  # named beside the plot, its written range below
+                text = band.label + (f"\n{_range(band)}" if area.height() >= 2 * label_h else "")
                 painter.setPen(MUTED)
                 painter.drawText(
-                    area.adjusted(0, 2, -6, 0),
-                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
-                    band.label,
+                    QRectF(plot.right() + 8, area.top(), band_w, area.height()),
+                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                    text,
                 )
 
         # value axis
@@ -286,20 +326,18 @@ class ProgressChart(QWidget):
         painter.drawLine(plot.bottomLeft(), plot.topLeft())
 
         # sessions across
-        sessions = p.sessions
-        slot = plot.width() / max(len(sessions), 1)
         x_at = {s.id: plot.left() + (i + 0.5) * slot for i, s in enumerate(sessions)}
         coded = {q.session_id for q in p.points}
-        for s in sessions:
+        width = 2 * slot - 12 if stagger else slot - 4
+        for i, (s, lines) in enumerate(zip(sessions, names, strict=True)):
             x = x_at[s.id]
+            below = 2 * label_h if stagger and i % 2 else 0.0
             painter.setPen(QPen(MUTED, 1))
-            painter.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + 4))
+            painter.drawLine(QPointF(x, plot.bottom()), QPointF(x, plot.bottom() + 4 + below))
             painter.setPen(TEXT if s.id in coded else MUTED)
-            lines = [s.label, s.date.isoformat() if s.date else ""]
-            if not s.date and s.cycle is not None:
-                lines[1] = self.tr("cycle {0}").format(s.cycle)
             for n, text in enumerate(lines):
-                box = QRectF(x - slot / 2 + 2, plot.bottom() + 6 + n * label_h, slot - 4, label_h)
+                left = min(max(x - width / 2, bounds.left() + 2), bounds.right() - 2 - width)
+                box = QRectF(left, plot.bottom() + 6 + below + n * label_h, width, label_h)
                 shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, box.width())
                 painter.drawText(box, Qt.AlignmentFlag.AlignCenter, shown)
 
@@ -344,6 +382,14 @@ class ProgressChart(QWidget):
                 painter.drawEllipse(centre, DOT_R, DOT_R)
             self._dots += dots
         painter.restore()
+
+    def _session_lines(self, session: ProgressSession) -> list[str]:
+        """A session's name under the chart: its label, then its date (or cycle)."""
+        if session.date is not None:
+            return [session.label, session.date.isoformat()]
+        if session.cycle is not None:
+            return [session.label, self.tr("cycle {0}").format(session.cycle)]
+        return [session.label]
 
     def _paint_legend(self, painter: QPainter, area: QRectF) -> None:
         p = self.progress

@@ -143,6 +143,7 @@ class Timeline(QWidget):
     scrubbed = Signal(int)  # ms under the pointer while dragging
     scrub_finished = Signal()
     loop_selected = Signal(int, int)  # ms at the two ends of a drag selection
+    edge_moved = Signal(int, int, object)  # event id, new start ms, new end ms (None: running)
     view_changed = Signal(int, int)  # start ms, span ms
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -167,6 +168,7 @@ class Timeline(QWidget):
         self._lane_events: dict[str, LaneEvents] = {}
         self._lane_of: dict[int, str] = {}
         self._drag: str | None = None
+        self._edge: tuple[int, str, int, int | None] | None = None
         self._drag_origin_ms = 0
         self._update_height()
 
@@ -464,6 +466,11 @@ class Timeline(QWidget):
         if x < LABEL_W:
             return
         t = self.ms_at(x)
+        edge = self.edge_at(x, y)
+        if edge is not None:
+            self._drag = "edge"
+            self._edge = edge
+            return
         select = y < RULER_H or event.modifiers() & Qt.KeyboardModifier.ShiftModifier
         self._drag = "select" if select else "scrub"
         self._drag_origin_ms = t
@@ -476,15 +483,50 @@ class Timeline(QWidget):
         t = self.ms_at(event.position().x())
         if self._drag == "scrub":
             self.scrubbed.emit(t)
+        elif self._drag == "edge":
+            self.scrubbed.emit(t)  # show the frame the edge is being moved to
         else:
             self.loop_selected.emit(self._drag_origin_ms, t)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._drag == "select":
             self.loop_selected.emit(self._drag_origin_ms, self.ms_at(event.position().x()))
+        elif self._drag == "edge" and self._edge is not None:
+            event_id, side, start, end = self._edge
+            t = self.ms_at(event.position().x())
+            if side == "start":
+                start = min(t, end) if end is not None else t
+            else:
+                end = max(t, start)
+            self.edge_moved.emit(event_id, start, end)
+            self._edge = None
         elif self._drag == "scrub":
             self.scrub_finished.emit()
         self._drag = None
+
+    def edge_at(self, x: float, y: float) -> tuple[int, str, int, int | None] | None:
+        """(event id, "start" or "end", start, end) of a span edge within 4 px of (x, y)."""
+        top = RULER_H + FILM_H + WAVE_H
+        row = int((y - top) // LANE_H)
+        if y < top or not 0 <= row < len(self.lanes):
+            return None
+        ev = self._lane_events.get(self.lanes[row].key)
+        if ev is None or not len(ev):
+            return None
+        t = self.ms_at(x)
+        slack = 4 * self.view_span / self._track_width()
+        lo = int(np.searchsorted(ev.starts, t - slack - ev.max_length, side="left"))
+        hi = int(np.searchsorted(ev.starts, t + slack, side="right"))
+        best: tuple[float, tuple[int, str, int, int | None]] | None = None
+        for i in range(lo, hi):
+            start, end = int(ev.starts[i]), int(ev.ends[i])
+            if end < 0 or end == start:
+                continue  # points and running states have no edge to drag
+            for side, edge_t in (("start", start), ("end", end)):
+                distance = abs(edge_t - t)
+                if distance <= slack and (best is None or distance < best[0]):
+                    best = (distance, (int(ev.ids[i]), side, start, end))
+        return best[1] if best else None
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if self.duration_ms <= 0:

@@ -50,6 +50,41 @@ class RateCommand(QUndoCommand):
         p.refresh()
 
 
+class RatingStateCommand(QUndoCommand):
+    """Change an item's note or evidence links (its value stays)."""
+
+    def __init__(
+        self,
+        text: str,
+        panel: CodingPanel,
+        item_id: str,
+        change: Callable[[coding.RatingState], coding.RatingState],
+    ) -> None:
+        super().__init__(text)
+        self.panel, self.item_id, self.change = panel, item_id, change
+        self.before: coding.RatingState | None = None
+
+    def check(self) -> None:
+        p = self.panel
+        assert p.ws and p.run
+        coding.check_editable(p.ws, p.run.id)
+
+    def redo(self) -> None:
+        p = self.panel
+        assert p.ws and p.run
+        current = coding.rating_state(p.ws, p.run.id, self.item_id)
+        if self.before is None:
+            self.before = current
+        coding.set_rating_state(p.ws, p.run.id, self.item_id, self.change(self.before))
+        p.refresh()
+
+    def undo(self) -> None:
+        p = self.panel
+        assert p.ws and p.run and self.before is not None
+        coding.set_rating_state(p.ws, p.run.id, self.item_id, self.before)
+        p.refresh()
+
+
 class GridRowCommand(QUndoCommand):
     """Enter one grid row's points for one member."""
 
