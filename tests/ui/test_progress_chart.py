@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import xml.etree.ElementTree as ET
@@ -115,7 +116,7 @@ def test_an_empty_chart_still_paints(qtbot, progress, tmp_path):
     widget = ProgressChart()
     qtbot.addWidget(widget)
     widget.grab()  # nothing chosen
-    empty = Progress(**{**progress.__dict__, "points": ()})
+    empty = dataclasses.replace(progress, points=())
     widget.set_progress(empty)
     widget.grab()
     assert widget.drawn_dots() == []

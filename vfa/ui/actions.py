@@ -30,6 +30,7 @@ SPECS = [
     ActionSpec("clip.relink", "&Relink missing clips…"),
     ActionSpec("clip.check", "&Check clip files"),
     ActionSpec("still.save", "Save &still…", "Ctrl+Shift+S"),
+    ActionSpec("case.progress", "&Progress over time for this case…"),
     ActionSpec("app.settings", "&Settings…", QKeySequence.StandardKey.Preferences),
     ActionSpec("app.quit", "&Quit", QKeySequence.StandardKey.Quit),
     ActionSpec("player.toggle", "&Play / pause", "Space", "playback"),

@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
                 "app.settings": self.edit_settings,
                 "app.quit": self.close,
                 "still.save": self.save_still,
+                "case.progress": self.show_progress,
                 "edit.undo": self.undo_stack.undo,
                 "edit.redo": self.undo_stack.redo,
                 "event.delete": self.delete_event_at_playhead,
@@ -208,7 +209,7 @@ class MainWindow(QMainWindow):
         for key in ("workspace.new", "workspace.open", "workspace.demo"):
             file_menu.addAction(a[key])
         file_menu.addSeparator()
-        for key in ("clip.add", "clip.relink", "clip.check", "still.save"):
+        for key in ("clip.add", "clip.relink", "clip.check", "still.save", "case.progress"):
             file_menu.addAction(a[key])
         file_menu.addSeparator()
         file_menu.addAction(a["app.settings"])
@@ -244,6 +245,7 @@ class MainWindow(QMainWindow):
             if spec_id.split(".")[0] in {"player", "nav", "shuttle", "rate", "loop", "timeline"}:
                 action.setEnabled(enabled)
         self.actions_by_id["still.save"].setEnabled(enabled)
+        self.actions_by_id["case.progress"].setEnabled(enabled)
 
     # -- workspaces -------------------------------------------------------
     def show_welcome(self) -> None:
@@ -609,6 +611,20 @@ class MainWindow(QMainWindow):
                 for id_, subject, start, end, code in coding.event_spans(panel.ws, panel.run.id)
             ]
         )
+
+    def show_progress(self) -> None:
+        """A chart of a scheme's total across this case's sessions (PNG / SVG export)."""
+        info = self.player_view.info
+        if self.ws is None or info is None:
+            return
+        from vfa.ui.progress_chart import ProgressDialog
+
+        try:
+            dialog = ProgressDialog(self.ws, info.case_code, available_schemes(), self)
+        except VfaError as exc:
+            self.show_error(str(exc))
+            return
+        dialog.exec()
 
     def go_to(self) -> None:
         """Ask for a time or frame and show it."""

@@ -118,7 +118,7 @@ class ProgressChart(QWidget):
         return list(dict.fromkeys(p.coder for p in points))
 
     def drawn_dots(self) -> list[tuple[QPointF, ProgressPoint]]:
-        """Where the last painting put each point's dot."""
+        """Where the last painting on screen put each point's dot."""
         return list(self._dots)
 
     def plotted(self) -> list[ProgressPoint]:
@@ -197,7 +197,7 @@ class ProgressChart(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), Qt.GlobalColor.white)
-        self._paint(painter, QRectF(self.rect()))
+        self._dots = self._paint(painter, QRectF(self.rect()))
         painter.end()
 
     def event(self, event: QEvent) -> bool:
@@ -225,16 +225,16 @@ class ProgressChart(QWidget):
         total = _number(point.total) if point.total is not None else "–"
         return f"{point.coder} · {point.session_label}: {total}{band}{state}"
 
-    def _paint(self, painter: QPainter, bounds: QRectF) -> None:
+    def _paint(self, painter: QPainter, bounds: QRectF) -> list[tuple[QPointF, ProgressPoint]]:
+        """Draw the chart into bounds; returns where each dot went."""
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        self._dots = []
         p = self.progress
         if p is None:
             painter.setFont(_font(13))
             painter.setPen(MUTED)
             painter.drawText(bounds, Qt.AlignmentFlag.AlignCenter, self.tr("No scheme chosen"))
-            return
+            return []
         body, small, heading = _font(12), _font(11), _font(15, bold=True)
         title_h = QFontMetricsF(heading).height()
         legend_h = QFontMetricsF(body).height()
@@ -282,7 +282,7 @@ class ProgressChart(QWidget):
         stagger = len(sessions) > 1 and widest > slot - 4
         plot.setBottom(bounds.bottom() - PAD - (4 if stagger else 2) * label_h - 8)
         if plot.width() < 40 or plot.height() < 40:
-            return
+            return []
         low, high = p.scale_min, p.scale_max
         span = (high - low) or 1.0
         values = plot.adjusted(0, HEADROOM, 0, -HEADROOM)  # a dot at an end stays whole
@@ -349,10 +349,11 @@ class ProgressChart(QWidget):
                 Qt.AlignmentFlag.AlignCenter,
                 self.tr("No {0} scores for {1} yet").format(p.measure, p.case_code),
             )
-            return
+            return []
 
         # one line per coder, nudged sideways so equal scores stay visible
         coders = self.coders()
+        drawn: list[tuple[QPointF, ProgressPoint]] = []
         nudge = min(6.0, slot * 0.06)
         painter.save()
         painter.setClipRect(plot.adjusted(-DOT_R - 2, -DOT_R - 2, DOT_R + 2, DOT_R + 2))
@@ -380,8 +381,9 @@ class ProgressChart(QWidget):
                 painter.setPen(QPen(colour, 2))
                 painter.setBrush(colour if q.submitted else QColor(Qt.GlobalColor.white))
                 painter.drawEllipse(centre, DOT_R, DOT_R)
-            self._dots += dots
+            drawn += dots
         painter.restore()
+        return drawn
 
     def _session_lines(self, session: ProgressSession) -> list[str]:
         """A session's name under the chart: its label, then its date (or cycle)."""
