@@ -105,15 +105,26 @@ def test_care_grid_rows_must_add_up(workspace, clips):
     assert points[grid.id][row][adult.id] == {first: 1, second: 1, third: 0}
 
 
-def test_events_code_states_stop_their_group_and_undo_data(workspace, clips):
+def test_a_moment_tag_marks_a_span_around_the_key_press(workspace, clips):
+    clip_id = clip_service.add_clip(workspace, clips["cfr25"], "FAM-3", "Visit 1").clip_id
+    scheme = get_scheme("vig")
+    run = coding.open_run(workspace, clip_id, scheme, "Ann")
+    code = next(c for c in scheme.ethogram.codes if c.moment)
+    before, after = scheme.moments.before_ms, scheme.moments.after_ms
+    made = coding.code_event(workspace, run.id, scheme, code.id, None, 2_010, TABLE)
+    # pressed on frame 50 (pts 2000); the span runs from the frame shown at
+    # 2000 - before to the one shown at 2000 + after, clamped to the 6 s clip
+    expected_start = max(0, 2_000 - before) // 40 * 40
+    expected_end = min(2_000 + after, 5_960) // 40 * 40
+    assert (made.event.start_ms, made.event.end_ms) == (expected_start, expected_end)
+
+
+def test_delete_restore_and_move_snap_to_frames(workspace, clips):
     clip_id = clip_service.add_clip(workspace, clips["cfr25"], "FAM-3", "Visit 1").clip_id
     scheme = get_scheme("vig")
     run = coding.open_run(workspace, clip_id, scheme, "Ann")
     code = scheme.ethogram.codes[0]
     made = coding.code_event(workspace, run.id, scheme, code.id, None, 1_010, TABLE)
-    # the frame shown at 1010 ms is frame 25 (pts 1000): the event sits on it
-    assert (made.event.start_ms, made.event.start_frame) == (1_000, 25)
-    assert made.event.end_ms == (1_000 if code.kind == "point" else None)
     events = coding.events(workspace, run.id)
     assert [e.id for e in events] == [made.event.id]
     gone = coding.delete_event(workspace, run.id, made.event.id)
@@ -129,3 +140,65 @@ def test_events_code_states_stop_their_group_and_undo_data(workspace, clips):
         50,
         74,
     )  # snapped to the frames shown at 2030 and 2990 ms
+
+
+STATES_SCHEME = """
+id: gaze
+name: Gaze states
+version: "1"
+description: a test scheme
+source: the test
+ethogram:
+  subjects: [parent, child]
+  codes:
+    - {id: look_parent, name: Looks at parent, hotkey: "A", kind: state, subjects: [child],
+       group: gaze, verified: false,
+       modifiers: [{id: affect, name: Affect, options: [positive, neutral], verified: false}]}
+    - {id: look_toy, name: Looks at toy, hotkey: "S", kind: state, subjects: [child],
+       group: gaze, verified: false}
+    - {id: touch, name: Touches, hotkey: "D", kind: point, subjects: [parent], verified: false}
+"""
+
+
+@pytest.fixture
+def states_run(workspace, clips, tmp_path):
+    from vfa.services.schemes import load_scheme_file
+
+    path = tmp_path / "gaze.yaml"
+    path.write_text(STATES_SCHEME)
+    scheme = load_scheme_file(path)
+    clip_id = clip_service.add_clip(workspace, clips["cfr25"], "FAM-4", "Visit 1").clip_id
+    return workspace, scheme, coding.open_run(workspace, clip_id, scheme, "Ann")
+
+
+def test_states_run_until_stopped_and_exclusive_ones_stop_each_other(states_run):
+    ws, scheme, run = states_run
+    first = coding.code_event(ws, run.id, scheme, "look_parent", None, 1_000, TABLE)
+    assert first.event.end_ms is None and first.event.subject == "child"
+    second = coding.code_event(ws, run.id, scheme, "look_toy", None, 2_500, TABLE)
+    assert [(e.id, e.end_ms) for e in second.stopped] == [(first.event.id, None)]
+    assert [(e.id, e.end_ms) for e in second.closed] == [(first.event.id, 2_480)]
+    coding.code_event(ws, run.id, scheme, "touch", None, 2_600, TABLE)  # other subject
+    again = coding.code_event(ws, run.id, scheme, "look_toy", None, 4_000, TABLE)
+    assert not again.created and again.event.end_ms == 4_000  # its own key stops it
+    spans = {(e.code, e.start_ms, e.end_ms) for e in coding.events(ws, run.id)}
+    assert spans == {
+        ("look_parent", 1_000, 2_480),
+        ("look_toy", 2_480, 4_000),
+        ("touch", 2_600, 2_600),
+    }
+    # undo data: putting the stopped state back as it was reopens it
+    coding.restore_event(ws, run.id, second.stopped[0])
+    assert coding.get_event(ws, run.id, first.event.id).end_ms is None
+
+
+def test_modifiers_come_from_the_codes_options(states_run):
+    ws, scheme, run = states_run
+    made = coding.code_event(ws, run.id, scheme, "look_parent", None, 1_000, TABLE)
+    before = coding.set_modifiers(ws, run.id, scheme, made.event.id, {"affect": "positive"})
+    assert before.modifiers == {}
+    assert coding.get_event(ws, run.id, made.event.id).modifiers == {"affect": "positive"}
+    with pytest.raises(InvalidInputError, match="affect"):
+        coding.set_modifiers(ws, run.id, scheme, made.event.id, {"affect": "furious"})
+    with pytest.raises(InvalidInputError):
+        coding.code_event(ws, run.id, scheme, "look_parent", "parent", 1_000, TABLE)

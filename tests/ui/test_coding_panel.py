@@ -104,15 +104,17 @@ def test_hotkeys_code_events_on_the_frame_shown_and_draw_them(window, qtbot):
     qtbot.waitUntil(lambda: view.shown_index() == 40, timeout=10_000)
     qtbot.keyClick(window, KEY.Key_W)
     events = coding.events(window.ws, panel.run.id)
-    assert [(e.code, e.start_frame, e.start_ms) for e in events] == [(code.id, 40, 1600)]
+    # a moment tag: a span from `before_ms` before frame 40 (1600 ms) to `after_ms` after
+    start = max(0, 1600 - panel.scheme.moments.before_ms) // 40 * 40
+    assert [(e.code, e.start_ms) for e in events] == [(code.id, start)]
     lane = events[0].subject
     drawn = view.timeline._lane_events[lane]
-    assert list(drawn.starts) == [1600] and drawn.codes == [code.id]
+    assert list(drawn.starts) == [start] and drawn.codes == [code.id]
     window.undo_stack.undo()
     assert coding.events(window.ws, panel.run.id) == []
     assert view.timeline.event_count(lane) == 0
     window.undo_stack.redo()
-    assert [e.start_ms for e in coding.events(window.ws, panel.run.id)] == [1600]
+    assert [e.start_ms for e in coding.events(window.ws, panel.run.id)] == [start]
     # Ctrl+Backspace deletes the event under the playhead, undoably
     qtbot.keyClick(window, KEY.Key_Backspace, Qt.KeyboardModifier.ControlModifier)
     assert coding.events(window.ws, panel.run.id) == []
@@ -226,3 +228,11 @@ def test_link_the_moment_at_the_playhead(window, qtbot):
         window.link_evidence()
         item = panel.table.current_item_id()
         assert coding.rating_state(window.ws, panel.run.id, item).evidence == (event.id,)
+
+
+def test_a_hotkey_with_no_clip_open_says_so(qtbot):
+    win = build_window("qt")
+    qtbot.addWidget(win)
+    win.show()
+    win.code_event("anything")
+    assert "Open a clip" in win.messages.label.text()

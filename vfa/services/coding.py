@@ -469,15 +469,22 @@ def code_event(
                 # the key toggles its own state off: nothing new starts
                 record(db, "stop", "annotation", own.id, {"at_ms": pts})
                 return CodedEvent(own, tuple(stopped), tuple(closed), created=False)
-        point = code.kind != "state"
+        start_ms, start_frame = pts, frame
+        end_ms: int | None = pts if code.kind != "state" else None
+        end_frame: int | None = frame if end_ms is not None else None
+        if code.moment and scheme.moments is not None:
+            # a moment tag marks a span around the key press, trimmed later
+            start_frame = table.index_at(max(0, pts - scheme.moments.before_ms))
+            end_frame = table.index_at(pts + scheme.moments.after_ms)
+            start_ms, end_ms = table.pts_of(start_frame), table.pts_of(end_frame)
         row = Annotation(
             run_id=run_id,
             code=code_id,
             subject=subject,
-            start_ms=pts,
-            end_ms=pts if point else None,
-            start_frame=frame,
-            end_frame=frame if point else None,
+            start_ms=start_ms,
+            end_ms=end_ms,
+            start_frame=start_frame,
+            end_frame=end_frame,
             modifiers={},
         )
         db.add(row)
