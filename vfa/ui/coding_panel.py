@@ -96,14 +96,13 @@ class RatingTable(QTableWidget):
         for row, item_id in enumerate(self._rows):
             state = states.get(item_id, coding.RatingState(None, None, ()))
             text = "" if state.value is None else str(state.value)
-            cell = self.item(row, 1)
-            cell.setText(text)
+            cell(self, row, 1).setText(text)
             brush = QBrush(UNRATED) if state.value is None else QBrush()
             for col in range(4):
-                self.item(row, col).setBackground(brush)
-            self.item(row, 2).setText(state.note or "")
+                cell(self, row, col).setBackground(brush)
+            cell(self, row, 2).setText(state.note or "")
             links = len(state.evidence)
-            self.item(row, 3).setText(self.tr("{0} linked").format(links) if links else "")
+            cell(self, row, 3).setText(self.tr("{0} linked").format(links) if links else "")
         self._loading = False
 
     def _note_edited(self, cell: QTableWidgetItem) -> None:
@@ -161,6 +160,13 @@ class RatingTable(QTableWidget):
 _NO_KEY = object()
 
 
+def cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    """A cell the table was filled with (never None once built)."""
+    item = table.item(row, column)
+    assert item is not None
+    return item
+
+
 class GridTable(QTableWidget):
     """One member's part of a point-distribution grid: aspects down, scales across."""
 
@@ -190,7 +196,7 @@ class GridTable(QTableWidget):
         for r, row in enumerate(self.grid.rows):
             cells = points.get(row.id, {}).get(self.member.id, {})
             for c, scale in enumerate(self.member.scales):
-                item = self.item(r, c)
+                item = cell(self, r, c)
                 item.setText(str(cells[scale.id]) if scale.id in cells else "")
                 item.setBackground(QBrush(UNRATED) if not cells else QBrush())
         self._loading = False
@@ -200,14 +206,14 @@ class GridTable(QTableWidget):
         r = next(i for i, row in enumerate(self.grid.rows) if row.id == row_id)
         self._loading = True
         for c in range(self.columnCount()):
-            self.item(r, c).setBackground(QBrush(REFUSED))
+            cell(self, r, c).setBackground(QBrush(REFUSED))
         self._loading = False
 
     def _changed(self, item: QTableWidgetItem) -> None:
         if self._loading:
             return
         r = item.row()
-        texts = [self.item(r, c).text().strip() for c in range(self.columnCount())]
+        texts = [cell(self, r, c).text().strip() for c in range(self.columnCount())]
         if any(not t for t in texts):
             return  # the row is not complete yet
         try:
