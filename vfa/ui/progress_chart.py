@@ -148,7 +148,7 @@ class ProgressChart(QWidget):
             painter = QPainter(image)
             self._paint(painter, bounds)
             painter.end()
-            if not image.save(str(target), b"PNG"):
+            if not image.save(str(target)):  # the .png suffix names the format
                 raise InvalidInputError(f"{target}: the image could not be written")
             return target
         buffer = QBuffer()
