@@ -50,6 +50,7 @@ def main() -> int:
         )
     with ws.engine.begin() as conn:
         conn.execute(insert(Annotation), rows)
+    window.activateWindow()  # shortcuts need the active window (no window manager here)
     window.set_workspace(ws)
     window.open_clip(clip_id)
     for _ in range(20):
@@ -64,11 +65,16 @@ def main() -> int:
     hotkey = []
     keys = [c.hotkey for c in codes if len(c.hotkey) == 1][:8]
     for n in range(200):
-        window.player_view.show_frame(rng.randrange(0, 29_000))
+        target = rng.randrange(0, 29_000)
+        window.player_view.show_frame(target)
+        settle = time.perf_counter() + 2
+        while window.player_view.shown_index() != target and time.perf_counter() < settle:
+            app.processEvents()  # the frame on screen first: the key press comes after
+        app.processEvents()
         key = keys[n % len(keys)]
         t0 = time.perf_counter()
         QTest.keyClick(window, getattr(Qt.Key, f"Key_{key}"))
-        timeline.repaint()  # the event is on screen when this returns
+        app.processEvents()  # the repaint of what changed, as the event loop does next
         hotkey.append((time.perf_counter() - t0) * 1000)
     repaint: dict[str, list[float]] = {}
     for label, span in [
@@ -85,11 +91,15 @@ def main() -> int:
             timeline.repaint()
             times.append((time.perf_counter() - t0) * 1000)
         repaint[label] = times
-    print(
-        json.dumps(
-            {"open_ms": open_ms, "hotkey_ms": hotkey, "repaint_ms": repaint, "events": count + 200}
-        )
-    )
+    coded = len(coding.event_spans(ws, run.id)) - count
+    result = {
+        "open_ms": open_ms,
+        "hotkey_ms": hotkey,
+        "repaint_ms": repaint,
+        "events": count,
+        "coded_by_hotkey": coded,
+    }
+    print(json.dumps(result))
     window.close()
     release = getattr(window.ctx.player, "release", None)
     if release:

@@ -98,17 +98,22 @@ class LaneEvents:
         lengths = np.where(self.ends >= 0, self.ends - self.starts, 0)
         self.max_length = int(lengths.max()) if len(lengths) else 0
 
-    def remove(self, event_id: int) -> bool:
+    def remove(self, event_id: int) -> tuple[int, int] | None:
+        """Take an event out; returns its (start, end) or None when it was not here."""
         where = np.flatnonzero(self.ids == event_id)
         if not len(where):
-            return False
+            return None
         i = int(where[0])
+        span = (
+            int(self.starts[i]),
+            int(self.ends[i]) if self.ends[i] >= 0 else int(self.starts[i]),
+        )
         self.ids = np.delete(self.ids, i)
         self.starts = np.delete(self.starts, i)
         self.ends = np.delete(self.ends, i)
         del self.codes[i]
         self._numbers = None
-        return True
+        return span
 
     def insert(self, span: EventSpan) -> None:
         event_id, _lane, start, end, code = span
@@ -213,18 +218,21 @@ class Timeline(QWidget):
         self.update()
 
     def update_events(self, gone: list[int], made: list[EventSpan]) -> None:
-        """Remove and (re)insert just these events, then repaint."""
-        for event_id in gone:
+        """Remove and (re)insert just these events, then repaint only where they are."""
+        touched: list[tuple[int, int]] = []
+        for event_id in [*gone, *(span[0] for span in made)]:
             lane = self._lane_of.pop(event_id, None)
             if lane is not None:
-                self._lane_events[lane].remove(event_id)
+                was = self._lane_events[lane].remove(event_id)
+                if was is not None:
+                    touched.append(was)
         for span in made:
-            old_lane = self._lane_of.get(span[0])
-            if old_lane is not None:
-                self._lane_events[old_lane].remove(span[0])
             self._lane_events.setdefault(span[1], LaneEvents()).insert(span)
             self._lane_of[span[0]] = span[1]
-        self.update()
+            touched.append((span[2], span[3] if span[3] is not None else self.playhead_ms))
+        for start, end in touched:
+            x0, x1 = self.x_of(start), self.x_of(max(start, end))
+            self.update(QRect(int(x0) - 3, 0, int(x1 - x0) + 7, self.height()))
 
     def event_count(self, lane: str) -> int:
         events = self._lane_events.get(lane)
@@ -306,7 +314,7 @@ class Timeline(QWidget):
         self._paint_ruler(p)
         self._paint_filmstrip(p, event.rect())
         self._paint_waveform(p, event.rect())
-        self._paint_lanes(p)
+        self._paint_lanes(p, event.rect())
         self._paint_loop(p)
         x = self.x_of(self.playhead_ms)
         p.setPen(QPen(QColor("#ff4d4f"), 2))
@@ -387,22 +395,31 @@ class Timeline(QWidget):
                 x = left + i
                 p.drawLine(QPointF(x, mid - h), QPointF(x, mid + h))
 
-    def _paint_lanes(self, p: QPainter) -> None:
+    def _paint_lanes(self, p: QPainter, area: QRect) -> None:
         y = RULER_H + FILM_H + WAVE_H
         for n, lane in enumerate(self.lanes):
             shade = QColor("#202226") if n % 2 else QColor("#1b1d20")
             p.fillRect(QRect(LABEL_W, y, self._track_width(), LANE_H), shade)
             events = self._lane_events.get(lane.key)
             if events is not None and len(events.starts):
-                self._paint_events(p, events, y + 2, LANE_H - 4)
+                self._paint_events(p, events, y + 2, LANE_H - 4, area)
             y += LANE_H
 
-    def _paint_events(self, p: QPainter, ev: LaneEvents, top: int, height: int) -> None:
+    def _paint_events(
+        self, p: QPainter, ev: LaneEvents, top: int, height: int, area: QRect
+    ) -> None:
         t0, t1 = self.view_start, self.view_start + self.view_span
         lo = int(np.searchsorted(ev.starts, t0 - ev.max_length, side="left"))
         hi = int(np.searchsorted(ev.starts, t1, side="right"))
         if hi <= lo:
             return
+        if hi - lo <= DETAIL_LIMIT and area.width() < self._track_width():
+            # drawing each event: only those under the area being repainted
+            a0, a1 = self.ms_at(area.left() - 1), self.ms_at(area.right() + 2)
+            lo = max(lo, int(np.searchsorted(ev.starts, a0 - ev.max_length, side="left")))
+            hi = min(hi, int(np.searchsorted(ev.starts, a1, side="right")))
+            if hi <= lo:
+                return
         starts = ev.starts[lo:hi]
         ends = np.where(ev.ends[lo:hi] < 0, max(self.playhead_ms, 0), ev.ends[lo:hi])
         visible = ends >= t0
