@@ -63,6 +63,9 @@ class LaneEvents:
         self.max_length = 0
         self._numbers: np.ndarray | None = None
         self._names: list[str] = []
+        self.version = 0  # bumped by every change, for cached drawings
+        self.coverage: list[tuple[int, int]] = []
+        self.coverage_key: tuple[int, ...] | None = None
 
     @classmethod
     def build(cls, spans: list[EventSpan]) -> LaneEvents:
@@ -113,6 +116,7 @@ class LaneEvents:
         self.ends = np.delete(self.ends, i)
         del self.codes[i]
         self._numbers = None
+        self.version += 1
         return span
 
     def insert(self, span: EventSpan) -> None:
@@ -123,6 +127,7 @@ class LaneEvents:
         self.ends = np.insert(self.ends, i, -1 if end is None else end)
         self.codes.insert(i, code)
         self._numbers = None
+        self.version += 1
         if end is not None:
             self.max_length = max(self.max_length, end - start)
 
@@ -409,6 +414,17 @@ class Timeline(QWidget):
         self, p: QPainter, ev: LaneEvents, top: int, height: int, area: QRect
     ) -> None:
         t0, t1 = self.view_start, self.view_start + self.view_span
+        running = bool((ev.ends < 0).any())
+        key = (
+            t0,
+            self.view_span,
+            self._track_width(),
+            ev.version,
+            self.playhead_ms if running else -1,
+        )
+        if ev.coverage_key == key:  # the same dense view as last time: reuse its shading
+            self._paint_coverage(p, ev, top, height, area)
+            return
         lo = int(np.searchsorted(ev.starts, t0 - ev.max_length, side="left"))
         hi = int(np.searchsorted(ev.starts, t1, side="right"))
         if hi <= lo:
@@ -434,9 +450,9 @@ class Timeline(QWidget):
             cover = np.bincount(a, minlength=width + 2) - np.bincount(b, minlength=width + 2)
             on = np.cumsum(cover)[:width] > 0
             edges = np.flatnonzero(np.diff(np.concatenate(([0], on.astype(np.int8), [0]))))
-            color = QColor("#7aa7d9")
-            for start, stop in zip(edges[::2], edges[1::2], strict=True):
-                p.fillRect(QRectF(LABEL_W + start, top, stop - start, height), color)
+            ev.coverage = list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+            ev.coverage_key = key
+            self._paint_coverage(p, ev, top, height, area)
             return
         # one drawRects call per code; labels only where there is room and not too many
         idx = np.flatnonzero(visible)
@@ -464,6 +480,15 @@ class Timeline(QWidget):
                     ev.code_names[int(codes[k])],
                 )
         p.setBrush(Qt.BrushStyle.NoBrush)
+
+    def _paint_coverage(
+        self, p: QPainter, ev: LaneEvents, top: int, height: int, area: QRect
+    ) -> None:
+        color = QColor("#7aa7d9")
+        left_edge, right_edge = area.left() - LABEL_W, area.right() - LABEL_W
+        for start, stop in ev.coverage:
+            if stop >= left_edge and start <= right_edge:
+                p.fillRect(QRectF(LABEL_W + start, top, stop - start, height), color)
 
     def _paint_loop(self, p: QPainter) -> None:
         if self.loop is None:
