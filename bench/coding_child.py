@@ -70,7 +70,8 @@ def main() -> int:
         settle = time.perf_counter() + 2
         while window.player_view.shown_index() != target and time.perf_counter() < settle:
             app.processEvents()  # the frame on screen first: the key press comes after
-        app.processEvents()
+        for _ in range(3):
+            app.processEvents()  # and painted
         key = keys[n % len(keys)]
         t0 = time.perf_counter()
         QTest.keyClick(window, getattr(Qt.Key, f"Key_{key}"))

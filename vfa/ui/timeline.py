@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPen,
+    QPixmap,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -161,6 +162,8 @@ class Timeline(QWidget):
         self.setObjectName("timeline")
         self.setMouseTracking(False)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # it paints every pixel itself: an update repaints only this widget, not its parents
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.table: FrameTable | None = None
         self.duration_ms = 0
@@ -177,6 +180,8 @@ class Timeline(QWidget):
         self._peak_ms = 10
         self._lane_events: dict[str, LaneEvents] = {}
         self._lane_of: dict[int, str] = {}
+        self._static = QPixmap()
+        self._static_key: tuple[object, ...] | None = None
         self._drag: str | None = None
         self._edge: tuple[int, str, int, int | None] | None = None
         self._drag_origin_ms = 0
@@ -313,18 +318,46 @@ class Timeline(QWidget):
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("No clip open"))
             p.end()
             return
-        p.setClipRect(event.rect())
-        self._paint_labels(p)
-        p.setClipRect(QRect(LABEL_W, 0, self._track_width(), self.height()) & event.rect())
-        self._paint_ruler(p)
-        self._paint_filmstrip(p, event.rect())
-        self._paint_waveform(p, event.rect())
-        self._paint_lanes(p, event.rect())
+        area = event.rect()
+        # what changes only with the view (ruler, filmstrip, waveform, lane shading) is
+        # drawn once into a pixmap; events, the loop and the playhead go on top
+        key = (
+            self.view_start,
+            self.view_span,
+            self.width(),
+            self.height(),
+            id(self._thumbs),
+            id(self._peaks),
+            tuple(lane.key for lane in self.lanes),
+        )
+        if self._static_key != key:
+            self._static = self._render_static()
+            self._static_key = key
+        p.drawPixmap(area, self._static, area)
+        p.setClipRect(QRect(LABEL_W, 0, self._track_width(), self.height()) & area)
+        self._paint_lanes(p, area)
         self._paint_loop(p)
         x = self.x_of(self.playhead_ms)
         p.setPen(QPen(QColor("#ff4d4f"), 2))
         p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
         p.end()
+
+    def _render_static(self) -> QPixmap:
+        pixmap = QPixmap(self.size())
+        pixmap.fill(QColor("#1e1f22"))
+        p = QPainter(pixmap)
+        self._paint_labels(p)
+        p.setClipRect(QRect(LABEL_W, 0, self._track_width(), self.height()))
+        self._paint_ruler(p)
+        self._paint_filmstrip(p, self.rect())
+        self._paint_waveform(p, self.rect())
+        y = RULER_H + FILM_H + WAVE_H
+        for n in range(len(self.lanes)):
+            shade = QColor("#202226") if n % 2 else QColor("#1b1d20")
+            p.fillRect(QRect(LABEL_W, y, self._track_width(), LANE_H), shade)
+            y += LANE_H
+        p.end()
+        return pixmap
 
     def _paint_labels(self, p: QPainter) -> None:
         p.fillRect(QRect(0, 0, LABEL_W, self.height()), QColor("#26282c"))
@@ -402,9 +435,7 @@ class Timeline(QWidget):
 
     def _paint_lanes(self, p: QPainter, area: QRect) -> None:
         y = RULER_H + FILM_H + WAVE_H
-        for n, lane in enumerate(self.lanes):
-            shade = QColor("#202226") if n % 2 else QColor("#1b1d20")
-            p.fillRect(QRect(LABEL_W, y, self._track_width(), LANE_H), shade)
+        for lane in self.lanes:
             events = self._lane_events.get(lane.key)
             if events is not None and len(events.starts):
                 self._paint_events(p, events, y + 2, LANE_H - 4, area)
