@@ -504,12 +504,18 @@ class Timeline(QWidget):
         wide = np.flatnonzero(widths > 48)
         if len(wide) <= 120:
             p.setPen(QColor("#101114"))
+            free_from = -1.0  # overlapping spans: label only where the last label ended
             for k in wide.tolist():
+                x = float(left[k]) + 3
+                if x < free_from:
+                    continue
+                label = ev.code_names[int(codes[k])]
                 p.drawText(
-                    QRectF(float(left[k]) + 3, top, float(widths[k]) - 4, height),
+                    QRectF(x, top, float(widths[k]) - 4, height),
                     Qt.AlignmentFlag.AlignVCenter,
-                    ev.code_names[int(codes[k])],
+                    label,
                 )
+                free_from = x + min(float(widths[k]), p.fontMetrics().horizontalAdvance(label) + 6)
         p.setBrush(Qt.BrushStyle.NoBrush)
 
     def _paint_coverage(
