@@ -123,7 +123,7 @@ def test_hotkeys_code_events_on_the_frame_shown_and_draw_them(window, qtbot):
 
 
 def test_a_hotkey_without_a_scheme_explains(window, qtbot):
-    window.code_event("anything")
+    window.events.code("anything")
     assert "Choose a scheme" in window.messages.label.text()
 
 
@@ -169,7 +169,7 @@ def test_dragging_a_span_edge_snaps_it_to_a_frame_and_undoes(window, qtbot):
     code = panel.scheme.ethogram.codes[0]
     made = coding.code_event(ws, run.id, panel.scheme, code.id, None, 1_000, view.info.frame_table)
     coding.move_event(ws, run.id, made.event.id, 1_000, 3_000, view.info.frame_table)
-    window.refresh_events()
+    window.events.refresh()
     timeline = view.timeline
     lane_row = [lane.key for lane in timeline.lanes].index(made.event.subject)
     y = RULER_H + FILM_H + WAVE_H + lane_row * LANE_H + LANE_H // 2
@@ -218,14 +218,14 @@ def test_link_the_moment_at_the_playhead(window, qtbot):
     code = next(c for c in panel.scheme.ethogram.codes if c.hotkey)
     view.show_frame(30)
     qtbot.waitUntil(lambda: view.shown_index() == 30, timeout=10_000)
-    window.code_event(code.id)
+    window.events.code(code.id)
     event = coding.events(window.ws, panel.run.id)[0]
     if panel.scheme.ratings is None:
-        window.link_evidence()  # no rating item to link to: says so
+        window.events.link_evidence()  # no rating item to link to: says so
         assert "Select the item" in panel.message.text()
     else:
         panel.table.setCurrentCell(0, 1)
-        window.link_evidence()
+        window.events.link_evidence()
         item = panel.table.current_item_id()
         assert coding.rating_state(window.ws, panel.run.id, item).evidence == (event.id,)
 
@@ -234,5 +234,5 @@ def test_a_hotkey_with_no_clip_open_says_so(qtbot):
     win = build_window("qt")
     qtbot.addWidget(win)
     win.show()
-    win.code_event("anything")
+    win.events.code("anything")
     assert "Open a clip" in win.messages.label.text()

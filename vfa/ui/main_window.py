@@ -9,11 +9,9 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
-    QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QKeySequence,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -33,7 +31,7 @@ import vfa
 from vfa.errors import VfaError
 from vfa.player.base import Player
 from vfa.services import clips as clip_service
-from vfa.services import coding, workspaces
+from vfa.services import workspaces
 from vfa.services.audit import current_actor
 from vfa.services.schemes import available_schemes
 from vfa.services.stills import save_frame
@@ -41,12 +39,11 @@ from vfa.storage.workspace import Workspace
 from vfa.ui.actions import apply_shortcuts, build_actions
 from vfa.ui.browser import ClipBrowser
 from vfa.ui.coding_panel import CodingPanel
-from vfa.ui.dialogs import AddClipDialog, GoToDialog, ModifiersDialog, SettingsDialog
+from vfa.ui.dialogs import AddClipDialog, GoToDialog, SettingsDialog
+from vfa.ui.event_coding import EventCoding
 from vfa.ui.player_view import PlayerView
 from vfa.ui.settings import Settings
 from vfa.ui.tasks import TaskContext, run_task
-from vfa.ui.timeline import DEFAULT_LANES, Lane
-from vfa.ui.undo import EventsCommand
 from vfa.ui.welcome import WelcomeView
 
 VIDEO_FILTER = "Video files (*.mp4 *.mov *.m4v *.mkv *.avi *.mts *.m2ts *.webm *.3gp *.mpg)"
@@ -115,11 +112,9 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.coding = CodingPanel(self.undo_stack, available_schemes, self.coder_name)
         self.coding.problem.connect(self.show_error)
-        self.coding.events_changed.connect(self.refresh_events)
-        self.coding.events_edited.connect(self._events_edited)
-        self.player_view.timeline.edge_moved.connect(self.move_event_edge)
-        self.coding.chooser.currentIndexChanged.connect(lambda _i: self._install_hotkeys())
-        self._hotkeys: list[QAction] = []
+        self.events = EventCoding(
+            self, self.coding, self.player_view, self.undo_stack, self.show_error
+        )
         # later panes (coding, moments, reliability) are added to this splitter
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("panes")
@@ -160,9 +155,9 @@ class MainWindow(QMainWindow):
                 "case.progress": self.show_progress,
                 "edit.undo": self.undo_stack.undo,
                 "edit.redo": self.undo_stack.redo,
-                "event.delete": self.delete_event_at_playhead,
-                "event.modifiers": self.edit_modifiers,
-                "evidence.link": self.link_evidence,
+                "event.delete": self.events.delete_at_playhead,
+                "event.modifiers": self.events.edit_modifiers,
+                "evidence.link": self.events.link_evidence,
                 "help.about": self.about,
                 **self._navigation_handlers(),
             },
@@ -458,156 +453,9 @@ class MainWindow(QMainWindow):
             self.ctx.settings.set_shortcuts(overrides)
             apply_shortcuts(self.actions_by_id, overrides)
 
-    # -- coding -----------------------------------------------------------------------
     def coder_name(self) -> str:
         """The coder named in settings, else the login name."""
         return str(self.ctx.settings.get("coder/name")) or current_actor()
-
-    def _install_hotkeys(self) -> None:
-        """One window shortcut per ethogram code of the chosen scheme."""
-        for action in self._hotkeys:
-            self.removeAction(action)
-            action.deleteLater()
-        self._hotkeys = []
-        scheme = self.coding.scheme
-        subjects = list(scheme.ethogram.subjects) if scheme and scheme.ethogram else []
-        self.player_view.timeline.set_lanes(
-            [Lane(s, s.capitalize()) for s in subjects] or DEFAULT_LANES
-        )
-        if scheme is None or scheme.ethogram is None:
-            return
-        for code in scheme.ethogram.codes:
-            action = QAction(f"{code.name} ({code.hotkey})", self)
-            action.setShortcut(QKeySequence(code.hotkey))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.triggered.connect(lambda _c=False, cid=code.id: self.code_event(cid))
-            self.addAction(action)
-            self._hotkeys.append(action)
-
-    def code_event(self, code_id: str, subject: str | None = None) -> None:
-        """Record an ethogram code at the frame on screen (undoable)."""
-        panel, view = self.coding, self.player_view
-        if view.info is None:
-            self.show_error(self.tr("Open a clip before coding events."))
-            return
-        if panel.run is None or panel.ws is None or panel.scheme is None:
-            self.show_error(self.tr("Choose a scheme in the coding panel first."))
-            return
-        ws, run_id, scheme = panel.ws, panel.run.id, panel.scheme
-        table, at_ms = view.info.frame_table, view.current_frame()[1]
-
-        def action() -> tuple[list[coding.Event], list[coding.Event]]:
-            coded = coding.code_event(ws, run_id, scheme, code_id, subject, at_ms, table)
-            made = [coded.event] if coded.created else []
-            return list(coded.stopped), [*made, *coded.closed]
-
-        self._push_events(EventsCommand(f"code {code_id}", panel, action))
-
-    def event_at_playhead(self) -> coding.Event | None:
-        """The latest-starting event under the playhead, if any (said in the status bar)."""
-        panel, view = self.coding, self.player_view
-        if panel.run is None or panel.ws is None or view.info is None:
-            return None
-        at = view.current_frame()[1]
-        hits = [
-            e
-            for e in coding.events(panel.ws, panel.run.id)
-            if e.start_ms <= at <= (e.end_ms if e.end_ms is not None else at)
-        ]
-        if not hits:
-            self.statusBar().showMessage(self.tr("No event at the playhead"))
-            return None
-        return max(hits, key=lambda e: (e.start_ms, e.id))
-
-    def link_evidence(self) -> None:
-        """Link the moment under the playhead to the current rating item (undoable)."""
-        target = self.event_at_playhead()
-        if target is not None:
-            self.coding.link_evidence(target.id)
-
-    def edit_modifiers(self) -> None:
-        """Choose the modifiers of the event under the playhead (undoable)."""
-        panel = self.coding
-        target = self.event_at_playhead()
-        if target is None or panel.scheme is None or panel.ws is None or panel.run is None:
-            return
-        choices = panel.scheme.code(target.code).modifiers
-        if not choices:
-            self.statusBar().showMessage(
-                self.tr("{0} has no modifiers in this scheme").format(target.code)
-            )
-            return
-        dialog = ModifiersDialog(target, choices, self)
-        if dialog.exec() != ModifiersDialog.DialogCode.Accepted:
-            return
-        ws, run_id, scheme, chosen = panel.ws, panel.run.id, panel.scheme, dialog.values()
-        self._push_events(
-            EventsCommand(
-                f"modifiers of {target.code}",
-                panel,
-                lambda: (
-                    [coding.set_modifiers(ws, run_id, scheme, target.id, chosen)],
-                    [coding.get_event(ws, run_id, target.id)],
-                ),
-            )
-        )
-
-    def delete_event_at_playhead(self) -> None:
-        """Delete the most recent event under the playhead (undoable)."""
-        panel = self.coding
-        target = self.event_at_playhead()
-        if target is None or panel.ws is None or panel.run is None:
-            return
-        ws, run_id = panel.ws, panel.run.id
-        self._push_events(
-            EventsCommand(
-                f"delete {target.code}",
-                panel,
-                lambda: ([coding.delete_event(ws, run_id, target.id)], []),
-            )
-        )
-
-    def move_event_edge(self, event_id: int, start_ms: int, end_ms: int | None) -> None:
-        """A span edge dragged on the timeline: snap it to the frame there (undoable)."""
-        panel, view = self.coding, self.player_view
-        if panel.run is None or panel.ws is None or view.info is None:
-            return
-        ws, run_id, table = panel.ws, panel.run.id, view.info.frame_table
-
-        def action() -> tuple[list[coding.Event], list[coding.Event]]:
-            before = coding.move_event(ws, run_id, event_id, start_ms, end_ms, table)
-            return [before], [coding.get_event(ws, run_id, event_id)]
-
-        self._push_events(EventsCommand("move event edge", panel, action))
-
-    def _push_events(self, command: EventsCommand) -> None:
-        """Push an event edit; a locked run or a refused edit is shown, never half done."""
-        try:
-            command.apply()  # the services refuse a locked run or a bad edit here
-        except VfaError as exc:
-            self.show_error(str(exc))
-            return
-        self.undo_stack.push(command)
-
-    def _events_edited(self, gone: list[int], made: list[coding.Event]) -> None:
-        """Redraw only the events an edit touched (fast with tens of thousands)."""
-        self.player_view.timeline.update_events(
-            gone,
-            [(e.id, e.subject or "parent", e.start_ms, e.end_ms, e.code) for e in made],
-        )
-
-    def refresh_events(self) -> None:
-        """Draw the run's events in the timeline lanes."""
-        panel = self.coding
-        if panel.run is None or panel.ws is None or panel.scheme is None:
-            self.player_view.timeline.set_events([])
-            return
-        self.player_view.timeline.set_events(
-            [
-                (id_, subject or "parent", start, end, code)
-                for id_, subject, start, end, code in coding.event_spans(panel.ws, panel.run.id)
-            ]
-        )
 
     def show_progress(self) -> None:
         """A chart of a scheme's total across this case's sessions (PNG / SVG export)."""
