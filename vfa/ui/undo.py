@@ -20,38 +20,8 @@ if TYPE_CHECKING:
     from vfa.ui.coding_panel import CodingPanel
 
 
-class RateCommand(QUndoCommand):
-    """Rate one item (or clear it)."""
-
-    def __init__(self, panel: CodingPanel, item_id: str, value: Any) -> None:
-        super().__init__(f"rate {item_id}")
-        self.panel, self.item_id, self.value = panel, item_id, value
-        self.before: coding.RatingState | None = None
-
-    def check(self) -> None:
-        p = self.panel
-        assert p.ws and p.run and p.scheme
-        coding.check_editable(p.ws, p.run.id)
-        if self.value is not None:
-            check_rating(p.scheme, self.item_id, self.value)
-
-    def redo(self) -> None:
-        p = self.panel
-        assert p.ws and p.run and p.scheme
-        before = coding.set_rating(p.ws, p.run.id, p.scheme, self.item_id, self.value)
-        if self.before is None:
-            self.before = before
-        p.refresh()
-
-    def undo(self) -> None:
-        p = self.panel
-        assert p.ws and p.run and self.before is not None
-        coding.set_rating_state(p.ws, p.run.id, self.item_id, self.before)
-        p.refresh()
-
-
 class RatingStateCommand(QUndoCommand):
-    """Change an item's note or evidence links (its value stays)."""
+    """Change an item's stored state: its rating, note or evidence links."""
 
     def __init__(
         self,
@@ -75,7 +45,7 @@ class RatingStateCommand(QUndoCommand):
         current = coding.rating_state(p.ws, p.run.id, self.item_id)
         if self.before is None:
             self.before = current
-        coding.set_rating_state(p.ws, p.run.id, self.item_id, self.change(self.before))
+        coding.set_rating_state(p.ws, p.run.id, self.item_id, self.change(self.before), p.scheme)
         p.refresh()
 
     def undo(self) -> None:
@@ -83,6 +53,25 @@ class RatingStateCommand(QUndoCommand):
         assert p.ws and p.run and self.before is not None
         coding.set_rating_state(p.ws, p.run.id, self.item_id, self.before)
         p.refresh()
+
+
+class RateCommand(RatingStateCommand):
+    """Rate one item (a scale point or special code; None clears); note and links stay."""
+
+    def __init__(self, panel: CodingPanel, item_id: str, value: Any) -> None:
+        super().__init__(
+            f"rate {item_id}",
+            panel,
+            item_id,
+            lambda s: coding.RatingState(value, s.note, s.evidence),
+        )
+        self.value = value
+
+    def check(self) -> None:
+        super().check()
+        if self.value is not None:
+            assert self.panel.scheme is not None
+            check_rating(self.panel.scheme, self.item_id, self.value)
 
 
 class GridRowCommand(QUndoCommand):
