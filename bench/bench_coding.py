@@ -1,6 +1,6 @@
-"""Event coding with 50,000 events on one clip: hotkey to the event drawn (target
-<= 16 ms p95), timeline repaint at any zoom (<= 16 ms), opening the clip's coding
-(<= 500 ms). Run: ``.venv/bin/python -m bench.bench_coding``.
+"""Event coding with 50,000 events on one clip (once its filmstrip is built): hotkey to
+the event drawn, paused and while playing (target <= 16 ms p95), timeline repaint at any
+zoom (<= 16 ms), opening the clip's coding (<= 500 ms). Run: ``.venv/bin/python -m bench.bench_coding``.
 """
 
 from __future__ import annotations
@@ -26,12 +26,18 @@ def main() -> None:
         f"opening the coding of a clip with {data['events']:,} events: "
         f"{data['open_ms']:.0f} ms (target <= 500 ms)"
     )
-    assert data["coded_by_hotkey"] == len(data["hotkey_ms"]), data["coded_by_hotkey"]
+    presses = len(data["hotkey_ms"]) + len(data["playing_ms"])
+    assert data["coded_by_hotkey"] == presses, (data["coded_by_hotkey"], presses)
+    paused = data["hotkey_ms"]
     print(
-        f"hotkey to the event drawn: median {sorted(data['hotkey_ms'])[100]:.1f} ms, "
-        f"p95 {p95(data['hotkey_ms']):.1f} ms, max "
-        f"{max(data['hotkey_ms']):.1f} ms over {len(data['hotkey_ms'])} presses "
-        "(target <= 16 ms p95)"
+        "hotkey to the event drawn (paused, frame on screen): "
+        f"median {sorted(paused)[100]:.1f} ms, p95 {p95(paused):.1f} ms, "
+        f"max {max(paused):.1f} ms over {len(paused)} presses (target <= 16 ms p95)"
+    )
+    playing = data["playing_ms"]
+    print(
+        f"the same while the clip plays at 1x: median {sorted(playing)[50]:.1f} ms, "
+        f"p95 {p95(playing):.1f} ms, max {max(playing):.1f} ms over {len(playing)} presses"
     )
     for label, times in data["repaint_ms"].items():
         print(f"timeline repaint showing {label}: p95 {p95(times):.1f} ms (target <= 16 ms)")

@@ -8,6 +8,25 @@ import sys
 import time
 
 
+class PaintCounter:
+    """Counts the paint events a widget receives (to wait for a frame on screen)."""
+
+    def __init__(self, widget: object) -> None:
+        from PySide6.QtCore import QEvent, QObject
+
+        self.count = 0
+        counter = self
+
+        class Filter(QObject):
+            def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
+                if event.type() == QEvent.Type.Paint:
+                    counter.count += 1
+                return False
+
+        self._filter = Filter()
+        widget.installEventFilter(self._filter)  # type: ignore[attr-defined]
+
+
 def main() -> int:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
@@ -61,22 +80,42 @@ def main() -> int:
     window.player_view.timeline.repaint()
     open_ms = (time.perf_counter() - t0) * 1000
 
-    timeline = window.player_view.timeline
+    view = window.player_view
+    timeline = view.timeline
+    settle = time.perf_counter() + 60
+    while view.media_building() and time.perf_counter() < settle:
+        app.processEvents()  # coding starts once the filmstrip is built (as on a reopen)
+    painted = PaintCounter(view.exact)
     hotkey = []
     keys = [c.hotkey for c in codes if len(c.hotkey) == 1][:8]
     for n in range(200):
         target = rng.randrange(0, 29_000)
-        window.player_view.show_frame(target)
+        before = painted.count
+        view.show_frame(target)
         settle = time.perf_counter() + 2
-        while window.player_view.shown_index() != target and time.perf_counter() < settle:
-            app.processEvents()  # the frame on screen first: the key press comes after
-        for _ in range(3):
-            app.processEvents()  # and painted
+        while (view.shown_index() != target or painted.count == before) and (
+            time.perf_counter() < settle
+        ):
+            app.processEvents()  # the frame on screen and painted: the key press comes after
         key = keys[n % len(keys)]
         t0 = time.perf_counter()
         QTest.keyClick(window, getattr(Qt.Key, f"Key_{key}"))
         app.processEvents()  # the repaint of what changed, as the event loop does next
         hotkey.append((time.perf_counter() - t0) * 1000)
+    playing = []
+    view.player.play()
+    ticks = PaintCounter(timeline)
+    for n in range(100):
+        before = ticks.count
+        settle = time.perf_counter() + 2
+        while ticks.count < before + 3 and time.perf_counter() < settle:
+            app.processEvents()  # a few playhead frames between presses
+        key = keys[n % len(keys)]
+        t0 = time.perf_counter()
+        QTest.keyClick(window, getattr(Qt.Key, f"Key_{key}"))
+        app.processEvents()
+        playing.append((time.perf_counter() - t0) * 1000)
+    view.player.pause()
     repaint: dict[str, list[float]] = {}
     for label, span in [
         ("20 min", 1_200_000),
@@ -96,6 +135,7 @@ def main() -> int:
     result = {
         "open_ms": open_ms,
         "hotkey_ms": hotkey,
+        "playing_ms": playing,
         "repaint_ms": repaint,
         "events": count,
         "coded_by_hotkey": coded,

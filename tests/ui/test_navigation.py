@@ -246,3 +246,15 @@ def test_paused_display_is_exact_on_every_kind_of_clip(qtbot, tmp_path, clips, n
         assert decode(upright) == kept[index]
         assert view.readout.text().endswith(f"frame {index}")
     window.close()
+
+
+def test_opening_another_clip_shows_its_own_first_frame(opened, qtbot, tmp_path, clips):
+    view = opened.player_view
+    assert view.shown_index() == 0
+    ws = open_workspace(tmp_path / "nav.vfa")
+    other = clip_service.add_clip(ws, clips["noaudio"], "FAM-2", "Visit 1").clip_id
+    with qtbot.waitSignal(view.frame_shown, timeout=10_000):
+        opened.open_clip(other)  # the same frame index as before, but another picture
+    image = view.exact.image()
+    assert (image.width(), image.height()) == (320, 180)
+    assert on_screen(opened) == 0

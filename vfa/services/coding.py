@@ -12,16 +12,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from vfa.domain.frames import FrameTable
 from vfa.domain.schemes import Scheme
 from vfa.domain.scoring import RatingValue, ScoreResult, check_grid_row, check_rating, score
 from vfa.errors import InvalidInputError, NotFoundError
-from vfa.services.audit import record
+from vfa.services.audit import current_actor, record
 from vfa.services.schemes import register_scheme
-from vfa.storage.models import Annotation, Clip, Coder, CodingRun, Rating, Role, RunStatus
+from vfa.storage.models import (
+    Annotation,
+    AuditEntry,
+    Clip,
+    Coder,
+    CodingRun,
+    Rating,
+    Role,
+    RunStatus,
+)
 from vfa.storage.workspace import Workspace
 
 GRID_SEP = "/"
@@ -440,8 +449,21 @@ def code_event(
         )
     frame = table.index_at(at_ms)
     pts = table.pts_of(frame)
-    with ws.sessions.begin() as db:
-        _editable(db, run_id)
+    ann = Annotation
+    cols = (
+        ann.id,
+        ann.code,
+        ann.subject,
+        ann.start_ms,
+        ann.end_ms,
+        ann.start_frame,
+        ann.end_frame,
+        ann.modifiers,
+    )
+    # Core statements in one transaction: a key press is on the hot path of coding
+    # (tens of thousands of events per clip), and ORM objects cost more than the commit.
+    with ws.engine.begin() as conn:
+        _editable_core(conn, run_id)
         stopped: list[Event] = []
         closed: list[Event] = []
         if code.kind == "state":
@@ -450,24 +472,38 @@ def code_event(
                 if scheme.ethogram and code.group
                 else set()
             )
-            running = db.scalars(
-                select(Annotation).where(
-                    Annotation.run_id == run_id,
-                    Annotation.end_ms.is_(None),
-                    Annotation.subject.is_(None)
-                    if subject is None
-                    else Annotation.subject == subject,
-                    Annotation.code.in_({code_id, *same_group}),
+            running = conn.execute(
+                select(*cols).where(
+                    ann.run_id == run_id,
+                    ann.end_ms.is_(None),
+                    ann.subject.is_(None) if subject is None else ann.subject == subject,
+                    ann.code.in_({code_id, *same_group}),
                 )
             ).all()
             for row in running:
-                stopped.append(_event(row))
-                _close(row, pts, frame)
-                closed.append(_event(row))
+                id_, code_, subject_, start_, end_, start_f, end_f, mods = row
+                before = Event(id_, code_, subject_, start_, end_, start_f, end_f, dict(mods or {}))
+                after = Event(
+                    before.id,
+                    before.code,
+                    before.subject,
+                    before.start_ms,
+                    max(pts, before.start_ms),
+                    before.start_frame,
+                    max(frame, before.start_frame),
+                    before.modifiers,
+                )
+                conn.execute(
+                    update(ann)
+                    .where(ann.id == before.id)
+                    .values(end_ms=after.end_ms, end_frame=after.end_frame)
+                )
+                stopped.append(before)
+                closed.append(after)
             own = next((c for c in closed if c.code == code_id), None)
             if own is not None:
                 # the key toggles its own state off: nothing new starts
-                record(db, "stop", "annotation", own.id, {"at_ms": pts})
+                _record_core(conn, "stop", own.id, {"at_ms": pts})
                 return CodedEvent(own, tuple(stopped), tuple(closed), created=False)
         start_ms, start_frame = pts, frame
         end_ms: int | None = pts if code.kind != "state" else None
@@ -477,20 +513,60 @@ def code_event(
             start_frame = table.index_at(max(0, pts - scheme.moments.before_ms))
             end_frame = table.index_at(pts + scheme.moments.after_ms)
             start_ms, end_ms = table.pts_of(start_frame), table.pts_of(end_frame)
-        row = Annotation(
-            run_id=run_id,
-            code=code_id,
-            subject=subject,
-            start_ms=start_ms,
-            end_ms=end_ms,
-            start_frame=start_frame,
-            end_frame=end_frame,
-            modifiers={},
+        made = conn.execute(
+            _INSERT_EVENT,
+            {
+                "run_id": run_id,
+                "code": code_id,
+                "subject": subject,
+                "start_ms": start_ms,
+                "end_ms": end_ms,
+                "start_frame": start_frame,
+                "end_frame": end_frame,
+                "modifiers": {},
+            },
         )
-        db.add(row)
-        db.flush()
-        record(db, "code", "annotation", row.id, {"code": code_id, "at_ms": pts})
-        return CodedEvent(_event(row), tuple(stopped), tuple(closed))
+        key = made.inserted_primary_key
+        assert key is not None
+        new_id = int(key[0])
+        _record_core(conn, "code", new_id, {"code": code_id, "at_ms": pts})
+        event = Event(new_id, code_id, subject, start_ms, end_ms, start_frame, end_frame, {})
+        return CodedEvent(event, tuple(stopped), tuple(closed))
+
+
+# built once: a key press only binds its values
+_INSERT_EVENT = insert(Annotation)
+_INSERT_AUDIT = insert(AuditEntry)
+_RUN_STATUS = select(CodingRun.status).where(CodingRun.id == bindparam("run_id"))
+
+
+def _editable_core(conn: Connection, run_id: int) -> None:
+    """``_editable`` for Core callers: refuse a submitted run, start an assigned one."""
+    status = conn.execute(_RUN_STATUS, {"run_id": run_id}).scalar_one_or_none()
+    if status is None:
+        raise NotFoundError(f"coding run {run_id}: no such run")
+    if RunStatus(status) is RunStatus.SUBMITTED:
+        raise RunLockedError(
+            f"coding run {run_id} was submitted and is locked; reopen it (with a reason) "
+            "to change it"
+        )
+    if RunStatus(status) is RunStatus.ASSIGNED:
+        conn.execute(
+            update(CodingRun).where(CodingRun.id == run_id).values(status=RunStatus.IN_PROGRESS)
+        )
+
+
+def _record_core(conn: Connection, action: str, entity_id: int, detail: dict[str, Any]) -> None:
+    conn.execute(
+        _INSERT_AUDIT,
+        {
+            "actor": current_actor(),
+            "action": action,
+            "entity": "annotation",
+            "entity_id": entity_id,
+            "detail": detail,
+        },
+    )
 
 
 def _close(row: Annotation, pts: int, frame: int) -> None:

@@ -145,6 +145,7 @@ class PlayerView(QWidget):
         font.setFamily("monospace")
         font.setStyleHint(font.StyleHint.Monospace)
         self.readout.setFont(font)
+        self._fit_readout(10_000)
 
         self.timeline = Timeline()
         self.timeline.scrubbed.connect(self.scrub)
@@ -210,9 +211,19 @@ class PlayerView(QWidget):
         self.slider.setRange(0, info.duration_ms)
         self.slider.setEnabled(True)
         self.timeline.set_clip(info.frame_table)
+        self._fit_readout(info.frame_table.frame_count)
         self.player.open(info.path, info.duration_ms)
         self._show_paused(0)
         self._build_timeline_media(info)
+
+    def _fit_readout(self, frame_count: int) -> None:
+        """A fixed size for the widest readout of the clip: a new frame number never
+        re-lays out the controls (nor so repaints the whole window, video included, on
+        every step or key press)."""
+        digits = len(str(max(frame_count - 1, 0)))
+        widest = format_position(0, 0).replace("0", "8")[:-1] + "8" * digits
+        metrics = self.readout.fontMetrics()
+        self.readout.setFixedSize(metrics.horizontalAdvance(widest) + 8, metrics.height() + 4)
 
     def shutdown(self) -> None:
         """Stop: unload the clip and wait for a frame still being decoded."""
@@ -232,6 +243,7 @@ class PlayerView(QWidget):
         self._table = None
         self._generation += 1
         self._wanted = None
+        self._shown_index = -1
         self.loop = None
         self.loop_button.setChecked(False)
         self.exact.set_image(QImage())
@@ -483,8 +495,10 @@ class PlayerView(QWidget):
     def _on_frame_ready(self, generation: int, index: int, image: QImage) -> None:
         self._in_flight = False
         if generation == self._generation and self.player.state() is not PlayerState.PLAYING:
-            self.exact.set_image(image)
-            self.stack.setCurrentIndex(1)
+            if index != self._shown_index or self.stack.currentIndex() != 1:
+                # (a paused seek asks twice for its frame: paint it once)
+                self.exact.set_image(image)
+                self.stack.setCurrentIndex(1)
             self._shown_index = index
             self.frame_shown.emit(index)
         self._next_wanted()
