@@ -130,7 +130,8 @@ def test_delete_restore_and_move_snap_to_frames(workspace, clips):
     gone = coding.delete_event(workspace, run.id, made.event.id)
     assert coding.events(workspace, run.id) == []
     coding.restore_event(workspace, run.id, gone)
-    assert coding.events(workspace, run.id) == [gone]
+    assert [e.id for e in coding.events(workspace, run.id)] == [gone.id]
+    assert coding.get_event(workspace, run.id, gone.id) == gone  # moment details included
     before = coding.move_event(workspace, run.id, gone.id, 2_030, 2_990, TABLE)
     moved = coding.events(workspace, run.id)[0]
     assert before == gone

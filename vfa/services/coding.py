@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
@@ -27,6 +27,7 @@ from vfa.storage.models import (
     Clip,
     Coder,
     CodingRun,
+    Moment,
     Rating,
     Role,
     RunStatus,
@@ -63,6 +64,21 @@ class Event:
     start_frame: int
     end_frame: int | None
     modifiers: dict[str, Any]
+    moment: MomentDetail | None = None  # read where one event is read, not in bulk lists
+
+
+@dataclass(frozen=True)
+class MomentDetail:
+    """A moment tag's feedback details, kept with its event so undo restores them."""
+
+    key_ms: int
+    key_frame: int
+    extra_tags: tuple[str, ...] = ()
+    caption: str | None = None
+    child_line: str | None = None
+    comment: str | None = None
+    feedback: bool = False
+    reel_position: int | None = None
 
 
 @dataclass(frozen=True)
@@ -370,6 +386,41 @@ def _event(row: Annotation) -> Event:
     )
 
 
+def _event_full(db: DbSession, row: Annotation) -> Event:
+    """The event with its moment details, when it is a moment."""
+    moment = db.get(Moment, row.id)
+    if moment is None:
+        return _event(row)
+    detail = MomentDetail(
+        moment.key_ms,
+        moment.key_frame,
+        tuple(moment.tags.get("extra", [])),
+        row.caption,
+        moment.child_line,
+        moment.comment,
+        moment.feedback,
+        moment.reel_position,
+    )
+    return replace(_event(row), moment=detail)
+
+
+def _put_moment(db: DbSession, row: Annotation, detail: MomentDetail | None) -> None:
+    """Store (or remove) the moment details of an annotation, exactly as given."""
+    moment = db.get(Moment, row.id)
+    if detail is None:
+        if moment is not None:
+            db.delete(moment)
+        return
+    if moment is None:
+        moment = Moment(annotation_id=row.id)
+        db.add(moment)
+    moment.key_ms, moment.key_frame = detail.key_ms, detail.key_frame
+    moment.tags = {"extra": list(detail.extra_tags)}
+    moment.child_line, moment.comment = detail.child_line, detail.comment
+    moment.feedback, moment.reel_position = detail.feedback, detail.reel_position
+    row.caption = detail.caption
+
+
 def events(ws: Workspace, run_id: int) -> list[Event]:
     """The run's events in time order (read as plain rows: fast for tens of thousands)."""
     with ws.sessions() as db:
@@ -399,7 +450,7 @@ def get_event(ws: Workspace, run_id: int, event_id: int) -> Event:
         row = db.get(Annotation, event_id)
         if row is None or row.run_id != run_id:
             raise NotFoundError(f"event {event_id}: not in coding run {run_id}")
-        return _event(row)
+        return _event_full(db, row)
 
 
 def event_spans(ws: Workspace, run_id: int) -> list[tuple[int, str | None, int, int | None, str]]:
@@ -529,14 +580,31 @@ def code_event(
         key = made.inserted_primary_key
         assert key is not None
         new_id = int(key[0])
+        detail = None
+        if code.moment:
+            # the frame on screen at the key press is the moment's still until changed
+            detail = MomentDetail(pts, frame)
+            conn.execute(
+                _INSERT_MOMENT,
+                {
+                    "annotation_id": new_id,
+                    "key_ms": pts,
+                    "key_frame": frame,
+                    "tags": {"extra": []},
+                    "feedback": False,
+                },
+            )
         _record_core(conn, "code", new_id, {"code": code_id, "at_ms": pts})
-        event = Event(new_id, code_id, subject, start_ms, end_ms, start_frame, end_frame, {})
+        event = Event(
+            new_id, code_id, subject, start_ms, end_ms, start_frame, end_frame, {}, detail
+        )
         return CodedEvent(event, tuple(stopped), tuple(closed))
 
 
 # built once: a key press only binds its values
 _INSERT_EVENT = insert(Annotation)
 _INSERT_AUDIT = insert(AuditEntry)
+_INSERT_MOMENT = insert(Moment)
 _RUN_STATUS = select(CodingRun.status).where(CodingRun.id == bindparam("run_id"))
 
 
@@ -586,6 +654,8 @@ def restore_event(ws: Workspace, run_id: int, event: Event) -> None:
         row.start_ms, row.start_frame = event.start_ms, event.start_frame
         row.end_ms, row.end_frame = event.end_ms, event.end_frame
         row.modifiers = dict(event.modifiers)
+        db.flush()
+        _put_moment(db, row, event.moment)
         record(db, "restore", "annotation", event.id, {})
 
 
@@ -596,7 +666,7 @@ def delete_event(ws: Workspace, run_id: int, event_id: int) -> Event:
         row = db.get(Annotation, event_id)
         if row is None or row.run_id != run_id:
             raise NotFoundError(f"event {event_id}: not in coding run {run_id}")
-        before = _event(row)
+        before = _event_full(db, row)
         db.delete(row)
         record(db, "delete", "annotation", event_id, {"code": before.code})
         return before
@@ -612,12 +682,18 @@ def move_event(
         row = db.get(Annotation, event_id)
         if row is None or row.run_id != run_id:
             raise NotFoundError(f"event {event_id}: not in coding run {run_id}")
-        before = _event(row)
+        before = _event_full(db, row)
         start_frame = table.index_at(start_ms)
         row.start_ms, row.start_frame = table.pts_of(start_frame), start_frame
         if end_ms is not None:
             end_frame = max(table.index_at(end_ms), start_frame)
             row.end_ms, row.end_frame = table.pts_of(end_frame), end_frame
+        moment = db.get(Moment, event_id)
+        if moment is not None:
+            # the key frame (the still) stays inside the trimmed span
+            last = row.end_frame if row.end_frame is not None else row.start_frame
+            key = min(max(moment.key_frame, row.start_frame), last)
+            moment.key_frame, moment.key_ms = key, table.pts_of(key)
         record(
             db,
             "move",
@@ -644,7 +720,7 @@ def set_modifiers(
                     f"event {event_id} ({row.code}): modifier {key}={value!r} is not one of "
                     + "; ".join(f"{m.id}: {', '.join(m.options)}" for m in allowed.values())
                 )
-        before = _event(row)
+        before = _event_full(db, row)
         row.modifiers = dict(modifiers)
         record(db, "modify", "annotation", event_id, {"to": dict(modifiers)})
         return before

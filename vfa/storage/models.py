@@ -1,7 +1,8 @@
 """SQLAlchemy 2 typed models of a workspace.
 
 Case -> Session -> Clip; Coder; Scheme; CodingRun (clip x scheme x coder) -> Annotation,
-Rating; ConsentRecord per clip; AuditEntry for every change that must be traceable.
+Rating, Moment (a moment tag's feedback details); ConsentRecord per clip; AuditEntry
+for every change that must be traceable.
 Times are integer milliseconds of presentation timestamps; spans are [start, end).
 """
 
@@ -88,6 +89,7 @@ class Session(Base):
     date: Mapped[dt.date | None]
     context: Mapped[str | None] = mapped_column(String(64))
     cycle: Mapped[int | None]
+    theme: Mapped[str | None] = mapped_column(String(200))  # the feedback visit's theme
     case: Mapped[Case] = relationship(back_populates="sessions")
     clips: Mapped[list[Clip]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="Clip.id"
@@ -198,6 +200,25 @@ class Rating(Base):
     special: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
     evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Moment(Base):
+    """What makes a moment-tag annotation a strength moment for feedback: its key frame
+    (the still), its extra tags, the "speaking for the child" line, the practitioner's
+    prepared comment, and its place in the session's reel. The caption, in the parent's
+    words, is the annotation's own caption."""
+
+    __tablename__ = "moment"
+    annotation_id: Mapped[int] = mapped_column(
+        ForeignKey("annotation.id", ondelete="CASCADE"), primary_key=True
+    )
+    key_ms: Mapped[int]
+    key_frame: Mapped[int]
+    tags: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"extra": [code, ...]}
+    child_line: Mapped[str | None] = mapped_column(Text)
+    comment: Mapped[str | None] = mapped_column(Text)
+    feedback: Mapped[bool] = mapped_column(default=False)
+    reel_position: Mapped[int | None]
 
 
 class ConsentRecord(Base):

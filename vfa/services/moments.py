@@ -1,0 +1,400 @@
+"""Strength moments and the session's reel, each edit one transaction.
+
+A moment is a moment-tag annotation (a VIG principle, a VIPP-SD theme, …) with feedback
+details: a key frame for its still, a caption in the parent's words, a "speaking for the
+child" line, a prepared comment and a "for feedback" flag. The flagged moments of a
+session's clips, in reel order, are that session's reel. Every edit returns the moment as
+it was, so the UI's undo restores it with :func:`restore_moment`.
+
+Spans are frames: a span given in milliseconds as ``[start, end)`` covers the frame shown
+at ``start`` through the last frame that starts before ``end``; it is stored as those two
+frames and their pts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session as DbSession
+
+from vfa.domain.frames import FrameTable
+from vfa.domain.scheme_types import Scheme
+from vfa.errors import InvalidInputError, NotFoundError
+from vfa.services import coding
+from vfa.services.audit import current_actor, record
+from vfa.services.schemes import get_scheme
+from vfa.storage.models import (
+    Annotation,
+    Clip,
+    Coder,
+    CodingRun,
+    Moment,
+    Role,
+)
+from vfa.storage.models import Scheme as SchemeRow
+from vfa.storage.models import Session as SessionRow
+from vfa.storage.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class MomentInfo:
+    """A moment as the moments list, the reel and the exports see it."""
+
+    id: int
+    clip_id: int
+    session_id: int
+    run_id: int
+    scheme_id: str
+    coder: str
+    code: str
+    extra_tags: tuple[str, ...]
+    start_ms: int
+    end_ms: int
+    start_frame: int
+    end_frame: int
+    key_ms: int
+    key_frame: int
+    caption: str | None
+    child_line: str | None
+    comment: str | None
+    feedback: bool
+    reel_position: int | None
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return (self.code, *self.extra_tags)
+
+    @property
+    def frames(self) -> int:
+        return self.end_frame - self.start_frame + 1
+
+
+def parse_tag(tag: str) -> tuple[str, str]:
+    """``SCHEME:CODE`` → (scheme id, code id)."""
+    scheme_id, sep, code_id = tag.partition(":")
+    if not sep or not scheme_id.strip() or not code_id.strip():
+        raise InvalidInputError(f"tag {tag!r}: write it as SCHEME:CODE, e.g. vig:waiting")
+    return scheme_id.strip(), code_id.strip()
+
+
+def span_frames(table: FrameTable, start_ms: int, end_ms: int, where: str) -> tuple[int, int]:
+    """The first and last frame of ``[start_ms, end_ms)``; refused outside the clip."""
+    duration = table.duration_ms
+    if start_ms < 0 or end_ms <= start_ms:
+        raise InvalidInputError(
+            f"{where}: the span {start_ms}–{end_ms} ms is empty or starts before the clip"
+        )
+    if end_ms > duration:
+        raise InvalidInputError(
+            f"{where}: the span {start_ms}–{end_ms} ms runs past the clip's end ({duration} ms)"
+        )
+    first = table.index_at(start_ms)
+    last = max(first, table.index_at(end_ms - 1))
+    return first, last
+
+
+def _moment_codes(scheme: Scheme, codes: Sequence[str], where: str) -> None:
+    for code_id in codes:
+        code = scheme.code(code_id)  # an unknown code: NotFoundError naming the known ones
+        if not code.moment:
+            raise InvalidInputError(
+                f"{where}: {scheme.id}:{code_id} is an event code, not a moment tag"
+            )
+
+
+def add_moment(
+    ws: Workspace,
+    clip_id: int,
+    tags: Sequence[str],
+    start_ms: int,
+    end_ms: int,
+    *,
+    key_ms: int | None = None,
+    caption: str | None = None,
+    child_line: str | None = None,
+    comment: str | None = None,
+    feedback: bool = False,
+    coder: str | None = None,
+) -> MomentInfo:
+    """Tag a moment of a clip with one or more moment codes of one scheme."""
+    if not tags:
+        raise InvalidInputError("moment: give at least one tag (SCHEME:CODE)")
+    parsed = [parse_tag(t) for t in tags]
+    scheme_ids = {s for s, _ in parsed}
+    if len(scheme_ids) > 1:
+        raise InvalidInputError(
+            f"moment: tags from one scheme at a time, not {', '.join(sorted(scheme_ids))}"
+        )
+    scheme = get_scheme(parsed[0][0])
+    codes = [c for _, c in parsed]
+    _moment_codes(scheme, codes, "moment")
+    from vfa.services.clips import clip_info
+
+    info = clip_info(ws, clip_id)
+    table = info.frame_table
+    where = f"moment on clip {clip_id} ({info.name})"
+    first, last = span_frames(table, start_ms, end_ms, where)
+    if key_ms is None:
+        key_ms = (start_ms + end_ms) // 2
+    if not start_ms <= key_ms < end_ms:
+        raise InvalidInputError(f"{where}: the key frame at {key_ms} ms is outside the span")
+    key = min(max(table.index_at(key_ms), first), last)
+    run = coding.open_run(ws, clip_id, scheme, coder or current_actor())
+    code = scheme.code(codes[0])
+    subject = code.subjects[0] if code.subjects else None
+    with ws.sessions.begin() as db:
+        coding._editable(db, run.id)
+        row = Annotation(
+            run_id=run.id,
+            code=codes[0],
+            subject=subject,
+            start_ms=table.pts_of(first),
+            end_ms=table.pts_of(last),
+            start_frame=first,
+            end_frame=last,
+            modifiers={},
+            caption=caption or None,
+        )
+        db.add(row)
+        db.flush()
+        db.add(
+            Moment(
+                annotation_id=row.id,
+                key_ms=table.pts_of(key),
+                key_frame=key,
+                tags={"extra": codes[1:]},
+                child_line=child_line or None,
+                comment=comment or None,
+                feedback=feedback,
+                reel_position=_next_position(db, info_session(db, clip_id)) if feedback else None,
+            )
+        )
+        record(db, "moment", "annotation", row.id, {"tags": list(tags), "feedback": feedback})
+        moment_id = row.id
+    return get_moment(ws, moment_id)
+
+
+def info_session(db: DbSession, clip_id: int) -> int:
+    clip = db.get(Clip, clip_id)
+    if clip is None:
+        raise NotFoundError(f"clip {clip_id}: no such clip")
+    return clip.session_id
+
+
+def _next_position(db: DbSession, session_id: int) -> int:
+    top = db.scalar(
+        select(func.max(Moment.reel_position))
+        .join(Annotation, Annotation.id == Moment.annotation_id)
+        .join(CodingRun, CodingRun.id == Annotation.run_id)
+        .join(Clip, Clip.id == CodingRun.clip_id)
+        .where(Clip.session_id == session_id)
+    )
+    return (top or 0) + 1
+
+
+def _query() -> Any:
+    return (
+        select(Annotation, Moment, CodingRun, Clip.session_id, SchemeRow.scheme_key, Coder.name)
+        .join(Moment, Moment.annotation_id == Annotation.id)
+        .join(CodingRun, CodingRun.id == Annotation.run_id)
+        .join(Clip, Clip.id == CodingRun.clip_id)
+        .join(SchemeRow, SchemeRow.id == CodingRun.scheme_id)
+        .join(Coder, Coder.id == CodingRun.coder_id)
+    )
+
+
+def _info(row: Any) -> MomentInfo:
+    ann, moment, run, session_id, scheme_key, coder = row
+    return MomentInfo(
+        id=ann.id,
+        clip_id=run.clip_id,
+        session_id=session_id,
+        run_id=run.id,
+        scheme_id=scheme_key,
+        coder=coder,
+        code=ann.code,
+        extra_tags=tuple(moment.tags.get("extra", [])),
+        start_ms=ann.start_ms,
+        end_ms=ann.end_ms if ann.end_ms is not None else ann.start_ms,
+        start_frame=ann.start_frame,
+        end_frame=ann.end_frame if ann.end_frame is not None else ann.start_frame,
+        key_ms=moment.key_ms,
+        key_frame=moment.key_frame,
+        caption=ann.caption,
+        child_line=moment.child_line,
+        comment=moment.comment,
+        feedback=moment.feedback,
+        reel_position=moment.reel_position,
+    )
+
+
+def get_moment(ws: Workspace, moment_id: int) -> MomentInfo:
+    with ws.sessions() as db:
+        row = db.execute(_query().where(Annotation.id == moment_id)).first()
+        if row is None:
+            raise NotFoundError(f"moment {moment_id}: no such moment in {ws.label}")
+        return _info(row)
+
+
+def moments(
+    ws: Workspace, *, clip_id: int | None = None, session_id: int | None = None
+) -> list[MomentInfo]:
+    """The moments of a clip or a session, in time order."""
+    query = _query()
+    if clip_id is not None:
+        query = query.where(CodingRun.clip_id == clip_id)
+    if session_id is not None:
+        query = query.where(Clip.session_id == session_id)
+    with ws.sessions() as db:
+        rows = db.execute(query.order_by(CodingRun.clip_id, Annotation.start_ms, Annotation.id))
+        return [_info(r) for r in rows]
+
+
+def reel(ws: Workspace, session_id: int) -> list[MomentInfo]:
+    """The session's reel: its moments flagged for feedback, in reel order."""
+    with ws.sessions() as db:
+        if db.get(SessionRow, session_id) is None:
+            raise NotFoundError(f"session {session_id}: no such session in {ws.label}")
+    flagged = [m for m in moments(ws, session_id=session_id) if m.feedback]
+    return sorted(flagged, key=lambda m: (m.reel_position or 0, m.id))
+
+
+_UNSET: Any = object()
+
+
+def edit_moment(
+    ws: Workspace,
+    moment_id: int,
+    *,
+    caption: str | None = _UNSET,
+    child_line: str | None = _UNSET,
+    comment: str | None = _UNSET,
+    feedback: bool = _UNSET,
+    key_ms: int = _UNSET,
+) -> MomentInfo:
+    """Change a moment's caption, child line, comment, flag or key frame; returns the
+    moment as it was (for undo). Flagging adds it at the end of its session's reel."""
+    before = get_moment(ws, moment_id)
+    with ws.sessions.begin() as db:
+        coding._editable(db, before.run_id)
+        ann = db.get_one(Annotation, moment_id)
+        moment = db.get_one(Moment, moment_id)
+        changed: dict[str, Any] = {}
+        if caption is not _UNSET:
+            ann.caption = (caption or "").strip() or None
+            changed["caption"] = ann.caption
+        if child_line is not _UNSET:
+            moment.child_line = (child_line or "").strip() or None
+            changed["child_line"] = moment.child_line
+        if comment is not _UNSET:
+            moment.comment = (comment or "").strip() or None
+            changed["comment"] = moment.comment
+        if feedback is not _UNSET and bool(feedback) != moment.feedback:
+            moment.feedback = bool(feedback)
+            moment.reel_position = (
+                _next_position(db, before.session_id) if moment.feedback else None
+            )
+            changed["feedback"] = moment.feedback
+        if key_ms is not _UNSET:
+            from vfa.services.clips import clip_info
+
+            table = clip_info(ws, before.clip_id).frame_table
+            key = table.index_at(key_ms)
+            if not before.start_frame <= key <= before.end_frame:
+                raise InvalidInputError(
+                    f"moment {moment_id}: the key frame must lie in the moment "
+                    f"(frames {before.start_frame}–{before.end_frame}), not frame {key}"
+                )
+            moment.key_frame, moment.key_ms = key, table.pts_of(key)
+            changed["key_frame"] = key
+        if changed:
+            record(db, "edit", "moment", moment_id, changed)
+    return before
+
+
+def restore_moment(ws: Workspace, before: MomentInfo) -> MomentInfo:
+    """Put a moment's details back as they were; returns them as they are now."""
+    now = get_moment(ws, before.id)
+    with ws.sessions.begin() as db:
+        coding._editable(db, before.run_id)
+        ann = db.get_one(Annotation, before.id)
+        moment = db.get_one(Moment, before.id)
+        ann.caption = before.caption
+        moment.child_line, moment.comment = before.child_line, before.comment
+        moment.feedback, moment.reel_position = before.feedback, before.reel_position
+        moment.key_frame, moment.key_ms = before.key_frame, before.key_ms
+        record(db, "restore", "moment", before.id, {})
+    return now
+
+
+def reorder_reel(ws: Workspace, session_id: int, order: Sequence[int]) -> list[int]:
+    """Put the session's reel in this order (every reel moment once); returns the
+    previous order."""
+    current = [m.id for m in reel(ws, session_id)]
+    if sorted(order) != sorted(current):
+        raise InvalidInputError(
+            f"session {session_id}: the new reel order must list its moments "
+            f"{sorted(current)} once each, not {list(order)}"
+        )
+    with ws.sessions.begin() as db:
+        for position, moment_id in enumerate(order, start=1):
+            db.get_one(Moment, moment_id).reel_position = position
+        record(db, "reorder", "reel", session_id, {"order": list(order)})
+    return current
+
+
+def set_theme(ws: Workspace, session_id: int, theme: str | None) -> str | None:
+    """The session's feedback theme (VIPP-SD); returns the previous one."""
+    with ws.sessions.begin() as db:
+        session = db.get(SessionRow, session_id)
+        if session is None:
+            raise NotFoundError(f"session {session_id}: no such session in {ws.label}")
+        before = session.theme
+        session.theme = (theme or "").strip() or None
+        record(db, "theme", "session", session_id, {"theme": session.theme})
+        return before
+
+
+def session_theme(ws: Workspace, session_id: int) -> str | None:
+    with ws.sessions() as db:
+        session = db.get(SessionRow, session_id)
+        if session is None:
+            raise NotFoundError(f"session {session_id}: no such session in {ws.label}")
+        return session.theme
+
+
+def reel_guidance(ws: Workspace, session_id: int) -> list[str]:
+    """Gentle warnings where a reel goes beyond its schemes' practice guidance (VIG: up
+    to 3 clips of about 10 seconds at most); never a refusal."""
+    items = reel(ws, session_id)
+    notes: list[str] = []
+    for scheme_id in sorted({m.scheme_id for m in items}):
+        try:
+            settings = get_scheme(scheme_id).moments
+        except Exception:  # a scheme no longer installed: no guidance to give
+            continue
+        if settings is None:
+            continue
+        mine = [m for m in items if m.scheme_id == scheme_id]
+        if settings.max_clips is not None and len(mine) > settings.max_clips:
+            notes.append(
+                f"{scheme_id}: {len(mine)} clips in the reel; the guidance is up to "
+                f"{settings.max_clips}"
+            )
+        if settings.max_clip_ms is not None:
+            for n, m in enumerate(items, start=1):
+                length = m.end_ms - m.start_ms
+                if m.scheme_id == scheme_id and length > settings.max_clip_ms + 500:
+                    notes.append(
+                        f"clip {n} runs {length / 1000:.1f} s; the guidance is about "
+                        f"{settings.max_clip_ms / 1000:.0f} s at most"
+                    )
+    return notes
+
+
+def ensure_therapist(ws: Workspace, name: str) -> int:
+    """The person tagging moments, recorded as a therapist when new."""
+    return coding.ensure_coder(ws, name, Role.THERAPIST)
