@@ -57,10 +57,10 @@ def test_a_hotkey_moment_has_its_key_press_frame_as_the_still(clip):
     scheme = get_scheme("vig")
     run = coding.open_run(ws, clip_id, scheme, "Tess")
     table = clip_service.clip_info(ws, clip_id).frame_table
-    made = coding.code_event(ws, run.id, scheme, "waiting", None, 5_500, table)
+    made = coding.code_event(ws, run.id, scheme, "waiting", None, 5_520, table)
     (m,) = moments.moments(ws, clip_id=clip_id)
-    assert m.id == made.event.id and m.key_frame == 5_500 // FRAME_MS
-    assert m.start_ms == 5_500 - scheme.moments.before_ms
+    assert m.id == made.event.id and m.key_frame == 5_520 // FRAME_MS
+    assert m.start_ms == 5_520 - scheme.moments.before_ms
 
 
 def test_edits_return_the_moment_as_it_was_and_restore_puts_it_back(clip):
