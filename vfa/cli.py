@@ -93,6 +93,7 @@ def cmd_clip_list(args: argparse.Namespace) -> int:
         {
             "case": c.code,
             "session": s.label,
+            "session_id": s.id,
             "clip_id": k.id,
             "name": k.name,
             "duration_ms": k.duration_ms,
@@ -435,6 +436,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-o", "--output", metavar="FILE.svg|FILE.png", help="also draw the chart into this file"
     )
+
+    from vfa.cli_feedback import register as register_feedback
+
+    register_feedback(add, sub)
 
     ws = sub.add_parser("workspace", help="workspace facts")
     ws_sub = ws.add_subparsers(dest="ws_command", metavar="ACTION", required=True)

@@ -79,6 +79,7 @@ class ClipInfo:
     rotation: int
     has_audio: bool
     frame_table: FrameTable
+    session_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -221,6 +222,7 @@ def clip_info(ws: Workspace, clip_id: int) -> ClipInfo:
             rotation=clip.rotation,
             has_audio=clip.has_audio,
             frame_table=FrameTable.from_blob(clip.frame_table, clip.duration_ms),
+            session_id=clip.session_id,
         )
 
 

@@ -58,6 +58,11 @@ SPECS = [
     ActionSpec("event.delete", "Delete the event at the playhead", "Ctrl+Backspace", "edit"),
     ActionSpec("event.modifiers", "Modifiers of the event at the playhead…", "Ctrl+M", "edit"),
     ActionSpec("evidence.link", "Link the moment at the playhead to the item", "Ctrl+E", "edit"),
+    ActionSpec("moment.still", "Make this frame the moment's still", "Ctrl+K", "edit"),
+    ActionSpec("clip.consent", "&Consent for this clip…", None, "feedback"),
+    ActionSpec("reel.present", "&Present the reel", "F5", "feedback"),
+    ActionSpec("reel.export", "&Export the reel…", "Ctrl+Shift+E", "feedback"),
+    ActionSpec("reel.script", "Feedback &script (PDF)…", None, "feedback"),
     ActionSpec("help.about", "&About VFA", None, "help"),
 ]
 SPEC_BY_ID = {spec.id: spec for spec in SPECS}

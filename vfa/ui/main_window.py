@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -41,6 +42,7 @@ from vfa.ui.browser import ClipBrowser
 from vfa.ui.coding_panel import CodingPanel
 from vfa.ui.dialogs import AddClipDialog, GoToDialog, SettingsDialog
 from vfa.ui.event_coding import EventCoding
+from vfa.ui.feedback import FeedbackSession
 from vfa.ui.player_view import PlayerView
 from vfa.ui.settings import Settings
 from vfa.ui.tasks import TaskContext, run_task
@@ -115,12 +117,26 @@ class MainWindow(QMainWindow):
         self.events = EventCoding(
             self, self.coding, self.player_view, self.undo_stack, self.show_error
         )
-        # later panes (coding, moments, reliability) are added to this splitter
+        self.feedback = FeedbackSession(
+            self,
+            self.player_view,
+            self.undo_stack,
+            self.show_error,
+            lambda: str(ctx.settings.get("player/backend")),
+        )
+        self.coding.events_edited.connect(self.feedback.events_changed)
+        self.coding.events_changed.connect(self.feedback.events_changed)
+        self.side = QTabWidget()
+        self.side.setObjectName("sidePanes")
+        self.side.setMinimumWidth(300)
+        self.side.addTab(self.coding, self.tr("Coding"))
+        self.side.addTab(self.feedback.moments, self.tr("Moments"))
+        self.side.addTab(self.feedback.reel, self.tr("Reel"))
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("panes")
         self.splitter.addWidget(self.browser)
         self.splitter.addWidget(self.player_view)
-        self.splitter.addWidget(self.coding)
+        self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([240, 700, 340])
 
@@ -158,6 +174,11 @@ class MainWindow(QMainWindow):
                 "event.delete": self.events.delete_at_playhead,
                 "event.modifiers": self.events.edit_modifiers,
                 "evidence.link": self.events.link_evidence,
+                "moment.still": self.feedback.moments.set_still_here,
+                "clip.consent": self.feedback.edit_consent,
+                "reel.present": self.feedback.present,
+                "reel.export": self.feedback.export,
+                "reel.script": self.feedback.script,
                 "help.about": self.about,
                 **self._navigation_handlers(),
             },
@@ -226,6 +247,9 @@ class MainWindow(QMainWindow):
                 play_menu.addSeparator()
             for key in group:
                 play_menu.addAction(a[key])
+        reel_menu = self.menuBar().addMenu(self.tr("&Feedback"))
+        for key in ("moment.still", "clip.consent", "reel.present", "reel.export", "reel.script"):
+            reel_menu.addAction(a[key])
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(a["help.about"])
 
@@ -239,8 +263,10 @@ class MainWindow(QMainWindow):
         for spec_id, action in self.actions_by_id.items():
             if spec_id.split(".")[0] in {"player", "nav", "shuttle", "rate", "loop", "timeline"}:
                 action.setEnabled(enabled)
-        self.actions_by_id["still.save"].setEnabled(enabled)
-        self.actions_by_id["case.progress"].setEnabled(enabled)
+        for key in ("still.save", "case.progress", "moment.still", "clip.consent"):
+            self.actions_by_id[key].setEnabled(enabled)
+        for key in ("reel.present", "reel.export", "reel.script"):
+            self.actions_by_id[key].setEnabled(enabled)
 
     # -- workspaces -------------------------------------------------------
     def show_welcome(self) -> None:
@@ -296,6 +322,7 @@ class MainWindow(QMainWindow):
         """Show an open workspace."""
         if self.ws is not None:
             self.player_view.clear()
+            self.feedback.set_clip(None, None)
             self.ws.close()
         self.ws = ws
         self.current_clip = None
@@ -337,6 +364,7 @@ class MainWindow(QMainWindow):
         self.current_clip = clip_id
         self._set_clip_actions(True)
         self.coding.set_clip(self.ws, clip_id)
+        self.feedback.set_clip(self.ws, info)
         self.browser.select_clip(clip_id)
         self.statusBar().showMessage(
             f"{info.case_code} · {info.session_label} · {info.name} — {info.width}×{info.height}"

@@ -387,6 +387,16 @@ class PlayerView(QWidget):
         self.timeline.set_loop(loop, self.loop_enabled)
         self.loop_changed.emit()
 
+    def play_span(self, first: int, last: int) -> None:
+        """Play frames ``first``..``last`` looped (a moment), from its first frame."""
+        if self._table is None:
+            return
+        table = self._table
+        self.set_loop(LoopRange.between(table.pts_of(first), table.pts_of(last), table))
+        self.set_loop_enabled(True)
+        self.show_frame(first)
+        self.player.play()
+
     def set_loop_enabled(self, enabled: bool) -> None:
         """Loop the range while playing (at any rate)."""
         if enabled and self.loop is None:

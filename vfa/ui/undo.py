@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QUndoCommand
 
 from vfa.domain.scoring import check_grid_row, check_rating
-from vfa.services import coding
+from vfa.services import coding, moments
 
 if TYPE_CHECKING:
+    from vfa.storage.workspace import Workspace
     from vfa.ui.coding_panel import CodingPanel
 
 
@@ -161,3 +162,72 @@ class EventsCommand(QUndoCommand):
         for event in new.values():
             coding.restore_event(p.ws, p.run.id, event)
         p.events_edited.emit(list(old), list(new.values()))
+
+
+class MomentCommand(QUndoCommand):
+    """An edit of a moment's details (caption, child line, comment, flag, still), undone
+    by restoring the moment as it was. ``apply()`` edits before the push, like
+    :class:`EventsCommand`, so a refused edit never reaches the stack."""
+
+    def __init__(
+        self,
+        text: str,
+        ws: Workspace,
+        edit: Callable[[], moments.MomentInfo],
+        changed: Callable[[], None],
+    ) -> None:
+        super().__init__(text)
+        self.ws, self.edit, self.changed = ws, edit, changed
+        self.before: moments.MomentInfo | None = None
+        self.after: moments.MomentInfo | None = None
+        self._skip_redo = False
+
+    def apply(self) -> None:
+        self.before = self.edit()
+        self._skip_redo = True
+        self.changed()
+
+    def redo(self) -> None:
+        if self._skip_redo:
+            self._skip_redo = False
+            return
+        assert self.after is not None
+        moments.restore_moment(self.ws, self.after)
+        self.changed()
+
+    def undo(self) -> None:
+        assert self.before is not None
+        self.after = moments.restore_moment(self.ws, self.before)
+        self.changed()
+
+
+class ReelCommand(QUndoCommand):
+    """A new reel order or session theme, undone by putting the previous one back."""
+
+    def __init__(
+        self,
+        text: str,
+        set_value: Callable[[Any], Any],
+        value: Any,
+        changed: Callable[[], None],
+    ) -> None:
+        super().__init__(text)
+        self.set_value, self.value, self.changed = set_value, value, changed
+        self.previous: Any = None
+        self._skip_redo = False
+
+    def apply(self) -> None:
+        self.previous = self.set_value(self.value)
+        self._skip_redo = True
+        self.changed()
+
+    def redo(self) -> None:
+        if self._skip_redo:
+            self._skip_redo = False
+            return
+        self.set_value(self.value)
+        self.changed()
+
+    def undo(self) -> None:
+        self.set_value(self.previous)
+        self.changed()

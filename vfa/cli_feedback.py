@@ -1,0 +1,299 @@
+"""``vfa moment``, ``vfa consent`` and ``vfa reel``: the feedback session from the
+command line (batch preparation, scripts and tests use the same services as the app)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from vfa.cli import _emit, _workspace
+from vfa.errors import InvalidInputError
+
+
+def cmd_moment_add(args: argparse.Namespace) -> int:
+    from vfa.services.moments import add_moment
+
+    ws = _workspace(args)
+    try:
+        moment = add_moment(
+            ws,
+            args.clip,
+            args.tag,
+            args.start_ms,
+            args.end_ms,
+            key_ms=args.key_ms,
+            caption=args.caption,
+            child_line=args.child_line,
+            comment=args.comment,
+            feedback=args.feedback,
+            coder=args.coder,
+        )
+    finally:
+        ws.close()
+    data = {
+        "moment_id": moment.id,
+        "session_id": moment.session_id,
+        "start_frame": moment.start_frame,
+        "end_frame": moment.end_frame,
+        "key_frame": moment.key_frame,
+        "start_ms": moment.start_ms,
+        "end_ms": moment.end_ms,
+        "key_ms": moment.key_ms,
+        "feedback": moment.feedback,
+    }
+    _emit(
+        args,
+        data,
+        lambda d: (
+            f"moment {d['moment_id']}: frames {d['start_frame']}–{d['end_frame']}, "
+            f"still at frame {d['key_frame']}" + (" (for feedback)" if d["feedback"] else "")
+        ),
+    )
+    return 0
+
+
+def _moment_dict(m: Any) -> dict[str, Any]:
+    data = dataclasses.asdict(m)
+    data["tags"] = [f"{m.scheme_id}:{t}" for t in m.tags]
+    return data
+
+
+def cmd_moment_list(args: argparse.Namespace) -> int:
+    from vfa.services.moments import moments
+
+    if args.clip is None and args.session is None:
+        raise InvalidInputError("moment list: give --clip ID or --session ID")
+    ws = _workspace(args)
+    try:
+        found = moments(ws, clip_id=args.clip, session_id=args.session)
+    finally:
+        ws.close()
+    _emit(
+        args,
+        [_moment_dict(m) for m in found],
+        lambda d: (
+            "\n".join(
+                f"{m['id']:>5}  clip {m['clip_id']}  frames {m['start_frame']}–{m['end_frame']}"
+                f"  {'★' if m['feedback'] else ' '} {', '.join(m['tags'])}  {m['caption'] or ''}"
+                for m in d
+            )
+            or "no moments"
+        ),
+    )
+    return 0
+
+
+def cmd_consent_set(args: argparse.Namespace) -> int:
+    from vfa.services.consent import set_consent
+
+    purposes = [p for p in args.purposes.split(",")] if args.purposes else []
+    given = dt.date.fromisoformat(args.date) if args.date else None
+    ws = _workspace(args)
+    try:
+        consent = set_consent(ws, args.clip, purposes, given_on=given, by=args.by)
+    finally:
+        ws.close()
+    data = {
+        "clip_id": consent.clip_id,
+        "purposes": list(consent.purposes),
+        "given_on": consent.given_on.isoformat() if consent.given_on else None,
+        "recorded_by": consent.recorded_by,
+    }
+    _emit(
+        args,
+        data,
+        lambda d: f"clip {d['clip_id']}: consent for {', '.join(d['purposes']) or 'nothing'}",
+    )
+    return 0
+
+
+def cmd_consent_show(args: argparse.Namespace) -> int:
+    from vfa.services.consent import consent_for
+
+    ws = _workspace(args)
+    try:
+        consent = consent_for(ws, args.clip)
+    finally:
+        ws.close()
+    data = (
+        None
+        if consent is None
+        else {
+            "clip_id": consent.clip_id,
+            "purposes": list(consent.purposes),
+            "given_on": consent.given_on.isoformat() if consent.given_on else None,
+            "recorded_by": consent.recorded_by,
+            "recorded_at": consent.recorded_at.isoformat(),
+        }
+    )
+    _emit(
+        args,
+        data,
+        lambda d: (
+            f"clip {args.clip}: no consent recorded"
+            if d is None
+            else f"clip {args.clip}: {', '.join(d['purposes']) or 'nothing'} "
+            f"(recorded by {d['recorded_by']})"
+        ),
+    )
+    return 0
+
+
+def cmd_reel_show(args: argparse.Namespace) -> int:
+    from vfa.services.moments import reel, reel_guidance, session_theme
+
+    ws = _workspace(args)
+    try:
+        items, notes = reel(ws, args.session), reel_guidance(ws, args.session)
+        theme = session_theme(ws, args.session)
+    finally:
+        ws.close()
+    data = {"theme": theme, "moments": [_moment_dict(m) for m in items], "guidance": notes}
+    _emit(
+        args,
+        data,
+        lambda d: "\n".join(
+            [f"theme: {d['theme'] or '-'}"]
+            + [
+                f"{n:02d}  moment {m['id']}  {(m['end_ms'] - m['start_ms']) / 1000:.1f} s  "
+                f"{m['caption'] or ''}"
+                for n, m in enumerate(d["moments"], start=1)
+            ]
+            + [f"note: {g}" for g in d["guidance"]]
+        ),
+    )
+    return 0
+
+
+def cmd_reel_order(args: argparse.Namespace) -> int:
+    from vfa.services.moments import reorder_reel
+
+    order = [int(x) for x in args.order.split(",") if x.strip()]
+    ws = _workspace(args)
+    try:
+        reorder_reel(ws, args.session, order)
+    finally:
+        ws.close()
+    _emit(args, {"session_id": args.session, "order": order}, lambda d: "reel reordered")
+    return 0
+
+
+def cmd_reel_export(args: argparse.Namespace) -> int:
+    from vfa.services.reel_export import export_reel
+
+    ws = _workspace(args)
+    try:
+        result = export_reel(
+            ws,
+            args.session,
+            args.purpose,
+            args.output,
+            burn_captions=args.burn_captions,
+            handout=not args.no_handout,
+        )
+    finally:
+        ws.close()
+    data = {
+        "folder": str(result.folder),
+        "purpose": result.purpose,
+        "moments": list(result.moments),
+        "files": [str(f) for f in result.files],
+    }
+    _emit(args, data, lambda d: "\n".join(d["files"]))
+    return 0
+
+
+def cmd_reel_script(args: argparse.Namespace) -> int:
+    from vfa.services.reel_export import export_script
+
+    ws = _workspace(args)
+    try:
+        written = export_script(ws, args.session, args.output, args.purpose)
+    finally:
+        ws.close()
+    _emit(args, {"file": str(written)}, lambda d: d["file"])
+    return 0
+
+
+def cmd_reel_theme(args: argparse.Namespace) -> int:
+    from vfa.services.moments import set_theme
+
+    ws = _workspace(args)
+    try:
+        set_theme(ws, args.session, args.theme)
+    finally:
+        ws.close()
+    _emit(args, {"session_id": args.session, "theme": args.theme}, lambda d: "theme set")
+    return 0
+
+
+def register(add: Callable[..., argparse.ArgumentParser], sub: Any) -> None:
+    """Add the moment, consent and reel commands to the ``vfa`` parser."""
+    from vfa.services.consent import PURPOSES
+
+    moment = sub.add_parser("moment", help="tag and list strength moments")
+    moment_sub = moment.add_subparsers(dest="moment_command", metavar="ACTION", required=True)
+    p = add("add", cmd_moment_add, "tag a moment of a clip (a span in ms)", moment_sub)
+    p.add_argument("--clip", type=int, required=True, metavar="ID")
+    p.add_argument("--start-ms", type=int, required=True, metavar="A")
+    p.add_argument("--end-ms", type=int, required=True, metavar="B", help="end (exclusive)")
+    p.add_argument("--key-ms", type=int, metavar="K", help="the still (default: the middle)")
+    p.add_argument(
+        "--tag",
+        action="append",
+        required=True,
+        metavar="SCHEME:CODE",
+        help="a moment tag, e.g. vig:returning_eye_contact (repeatable)",
+    )
+    p.add_argument("--caption", help="in the parent's words")
+    p.add_argument("--child-line", help='"speaking for the child"')
+    p.add_argument("--comment", help="a prepared comment for the visit")
+    p.add_argument("--feedback", action="store_true", help="for feedback: add it to the reel")
+    p.add_argument("--coder", help="who tags it (default: you)")
+    p = add("list", cmd_moment_list, "list the moments of a clip or session", moment_sub)
+    p.add_argument("--clip", type=int, metavar="ID")
+    p.add_argument("--session", type=int, metavar="ID")
+
+    consent = sub.add_parser("consent", help="record and show a clip's consent")
+    consent_sub = consent.add_subparsers(dest="consent_command", metavar="ACTION", required=True)
+    p = add("set", cmd_consent_set, "record the purposes the family agreed to", consent_sub)
+    p.add_argument("--clip", type=int, required=True, metavar="ID")
+    p.add_argument(
+        "--purposes",
+        required=True,
+        metavar="P,P,…",
+        help=f"comma-separated: {', '.join(PURPOSES)} (empty to withdraw)",
+    )
+    p.add_argument("--date", help="when consent was given, YYYY-MM-DD")
+    p.add_argument("--by", metavar="NAME", help="who recorded it (default: you)")
+    p = add("show", cmd_consent_show, "the clip's consent as last recorded", consent_sub)
+    p.add_argument("--clip", type=int, required=True, metavar="ID")
+
+    reel = sub.add_parser("reel", help="a session's reel: show, order, export")
+    reel_sub = reel.add_subparsers(dest="reel_command", metavar="ACTION", required=True)
+    p = add("show", cmd_reel_show, "the reel's moments in order, and guidance notes", reel_sub)
+    p.add_argument("--session", type=int, required=True, metavar="ID")
+    p = add("order", cmd_reel_order, "set the reel's order", reel_sub)
+    p.add_argument("--session", type=int, required=True, metavar="ID")
+    p.add_argument("order", metavar="ID,ID,…", help="moment ids in their new order")
+    p = add("theme", cmd_reel_theme, "set the session's feedback theme (VIPP-SD)", reel_sub)
+    p.add_argument("--session", type=int, required=True, metavar="ID")
+    p.add_argument("theme")
+    p = add(
+        "export",
+        cmd_reel_export,
+        "export NN.mp4, NN.png, reel.srt and handout.pdf for a purpose the consent covers",
+        reel_sub,
+    )
+    p.add_argument("--session", type=int, required=True, metavar="ID")
+    p.add_argument("--purpose", required=True, choices=list(PURPOSES))
+    p.add_argument("-o", "--output", required=True, metavar="DIR")
+    p.add_argument("--burn-captions", action="store_true", help="draw captions into the video")
+    p.add_argument("--no-handout", action="store_true", help="leave out handout.pdf")
+    p = add("script", cmd_reel_script, "the VIPP-SD feedback script for the visit (PDF)", reel_sub)
+    p.add_argument("--session", type=int, required=True, metavar="ID")
+    p.add_argument("--purpose", default="feedback", choices=list(PURPOSES))
+    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")

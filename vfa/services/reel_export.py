@@ -1,0 +1,248 @@
+"""Exporting a session's reel: per moment an exact clip (``NN.mp4``) and its still
+(``NN.png``), the captions as ``reel.srt``, and the family's handout (``handout.pdf``).
+
+Nothing leaves VFA without a purpose the family's consent covers. The files are written
+into a temporary folder beside the destination and moved there only when all of them
+are complete, so a failed or cancelled export leaves nothing half written. Each export is
+recorded in the audit trail with its purpose, folder and moments.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from vfa.domain.subtitles import reel_srt
+from vfa.errors import InvalidInputError, MediaError
+from vfa.media.cache import Cancelled
+from vfa.media.export import export_clip
+from vfa.media.frames import FrameServer
+from vfa.media.stills import write_png
+from vfa.reports.handout import HandoutItem, write_handout
+from vfa.reports.script import ScriptItem, write_feedback_script
+from vfa.services import consent, moments
+from vfa.services.audit import current_actor, record
+from vfa.services.clips import ClipInfo, ClipState, check_clip, clip_info
+from vfa.storage.workspace import Workspace
+
+HANDOUT_TITLE = "Moments to keep"
+
+
+@dataclass(frozen=True)
+class ReelExport:
+    folder: Path
+    files: tuple[Path, ...]
+    moments: tuple[int, ...]
+    purpose: str
+
+
+@dataclass(frozen=True)
+class _Item:
+    moment: moments.MomentInfo
+    clip: ClipInfo
+
+    @property
+    def text(self) -> str:
+        return self.moment.caption or self.moment.child_line or ""
+
+    @property
+    def duration_ms(self) -> int:
+        table = self.clip.frame_table
+        after = self.moment.end_frame + 1
+        end = table.pts_of(after) if after < table.frame_count else table.duration_ms
+        return end - table.pts_of(self.moment.start_frame)
+
+
+def prepare(ws: Workspace, session_id: int, purpose: str) -> list[_Item]:
+    """The reel's moments with their clips, each checked: the file is there and unchanged,
+    the span lies in the clip, and the consent covers the purpose."""
+    reel = moments.reel(ws, session_id)
+    if not reel:
+        raise InvalidInputError(
+            f"session {session_id}: the reel is empty; mark moments 'for feedback' first"
+        )
+    items = []
+    for n, moment in enumerate(reel, start=1):
+        what = f"reel moment {n:02d} (moment {moment.id})"
+        check = check_clip(ws, moment.clip_id)
+        if check.state is not ClipState.OK:
+            raise MediaError(f"{what}: {check.message}")
+        clip = clip_info(ws, moment.clip_id)
+        if moment.end_frame >= clip.frame_table.frame_count:
+            raise InvalidInputError(
+                f"{what}: its span ends at frame {moment.end_frame}, past the clip's last "
+                f"frame ({clip.frame_table.frame_count - 1})"
+            )
+        consent.require(ws, moment.clip_id, purpose, f"{what} for {purpose}")
+        items.append(_Item(moment, clip))
+    return items
+
+
+def _staging(out: Path) -> Path:
+    """A temporary folder on the destination's file system (so the final move is a
+    rename), refused with the reason when the destination cannot be written."""
+    if out.exists() and not out.is_dir():
+        raise InvalidInputError(f"{out}: exists and is not a folder")
+    base = out if out.is_dir() else out.parent
+    if not base.is_dir():
+        raise InvalidInputError(f"{out}: the folder {base} does not exist")
+    try:
+        return Path(tempfile.mkdtemp(prefix=".vfa-export-", dir=base))
+    except OSError as exc:
+        raise InvalidInputError(f"{out}: cannot write there ({exc.strerror})") from exc
+
+
+def _publish(staging: Path, out: Path) -> list[Path]:
+    """Move the finished files into ``out`` (refusing to overwrite any)."""
+    names = sorted(p.name for p in staging.iterdir())
+    if not out.exists():
+        staging.rename(out)
+        return [out / n for n in names]
+    clashes = [n for n in names if (out / n).exists()]
+    if clashes:
+        raise InvalidInputError(
+            f"{out}: already holds {', '.join(clashes)}; choose an empty folder"
+        )
+    for name in names:
+        os.replace(staging / name, out / name)
+    staging.rmdir()
+    return [out / n for n in names]
+
+
+def export_reel(
+    ws: Workspace,
+    session_id: int,
+    purpose: str,
+    out_dir: str | os.PathLike[str],
+    *,
+    burn_captions: bool = False,
+    soft_captions: bool = True,
+    handout: bool = True,
+    progress: Callable[[float], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ReelExport:
+    """Export the session's reel for ``purpose`` into ``out_dir``."""
+    items = prepare(ws, session_id, purpose)
+    out = Path(out_dir)
+    staging = _staging(out)
+    total = sum(item.moment.frames for item in items) or 1
+    done = 0
+    try:
+        for n, item in enumerate(items, start=1):
+            m, clip = item.moment, item.clip
+            if cancelled is not None and cancelled():
+                raise Cancelled()
+            server = FrameServer(clip.path, clip.frame_table, clip.rotation)
+            try:
+                write_png(server.frame(m.key_frame), staging / f"{n:02d}.png")
+            finally:
+                server.close()
+
+            def step(fraction: float, base: int = done, size: int = m.frames) -> None:
+                if progress is not None:
+                    progress((base + fraction * size) / total)
+
+            export_clip(
+                clip.path,
+                clip.frame_table,
+                m.start_frame,
+                m.end_frame,
+                staging / f"{n:02d}.mp4",
+                rotation=clip.rotation,
+                caption=item.text or None,
+                burn_caption=burn_captions and bool(item.text),
+                soft_caption=soft_captions and bool(item.text),
+                progress=step,
+                cancelled=cancelled,
+            )
+            done += m.frames
+        (staging / "reel.srt").write_text(
+            reel_srt([(item.duration_ms, item.text) for item in items]), encoding="utf-8"
+        )
+        if handout:
+            write_handout(
+                staging / "handout.pdf",
+                case_code=items[0].clip.case_code,
+                title=HANDOUT_TITLE,
+                items=[
+                    HandoutItem(
+                        staging / f"{n:02d}.png", i.moment.caption or "", i.moment.child_line
+                    )
+                    for n, i in enumerate(items, start=1)
+                ],
+            )
+        files = _publish(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    with ws.sessions.begin() as db:
+        record(
+            db,
+            "export",
+            "session",
+            session_id,
+            {
+                "purpose": purpose,
+                "folder": str(out),
+                "moments": [i.moment.id for i in items],
+                "files": [f.name for f in files],
+                "burned_captions": burn_captions,
+            },
+            actor=current_actor(),
+        )
+    if progress is not None:
+        progress(1.0)
+    return ReelExport(out, tuple(files), tuple(i.moment.id for i in items), purpose)
+
+
+def export_script(
+    ws: Workspace, session_id: int, out_pdf: str | os.PathLike[str], purpose: str = "feedback"
+) -> Path:
+    """The practitioner's feedback script for the visit (VIPP-SD): the session's theme,
+    then each reel moment with its still, span, caption, child line and prepared
+    comment. Its stills leave VFA too, so the consent must cover ``purpose``."""
+    items = prepare(ws, session_id, purpose)
+    out = Path(out_pdf)
+    if not out.parent.is_dir():
+        raise InvalidInputError(f"{out}: the folder {out.parent} does not exist")
+    with tempfile.TemporaryDirectory(prefix=".vfa-script-", dir=out.parent) as tmp:
+        stills = []
+        for n, item in enumerate(items, start=1):
+            clip = item.clip
+            server = FrameServer(clip.path, clip.frame_table, clip.rotation)
+            try:
+                stills.append(
+                    write_png(server.frame(item.moment.key_frame), Path(tmp) / f"{n}.png")
+                )
+            finally:
+                server.close()
+        written = write_feedback_script(
+            out,
+            case_code=items[0].clip.case_code,
+            session_label=items[0].clip.session_label,
+            theme=moments.session_theme(ws, session_id),
+            items=[
+                ScriptItem(
+                    still,
+                    i.moment.start_ms,
+                    i.moment.end_ms,
+                    i.moment.caption,
+                    i.moment.child_line,
+                    i.moment.comment,
+                )
+                for still, i in zip(stills, items, strict=True)
+            ],
+        )
+    with ws.sessions.begin() as db:
+        record(
+            db,
+            "export",
+            "session",
+            session_id,
+            {"purpose": purpose, "file": str(written), "kind": "feedback script"},
+        )
+    return written

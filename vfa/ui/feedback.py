@@ -1,0 +1,221 @@
+"""The feedback session in the window: the moments and reel panels, presentation mode,
+consent and the reel's exports (off the GUI thread, cancellable)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QGuiApplication, QUndoStack
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow
+
+from vfa.errors import VfaError
+from vfa.player.factory import create_player
+from vfa.services import clips as clip_service
+from vfa.services import consent, moments
+from vfa.services.audit import current_actor
+from vfa.services.clips import ClipInfo
+from vfa.services.reel_export import ReelExport, export_reel, export_script
+from vfa.storage.workspace import Workspace
+from vfa.ui.feedback_dialogs import ConsentDialog, ExportDialog
+from vfa.ui.moments_panel import MomentsPanel
+from vfa.ui.player_view import PlayerView
+from vfa.ui.presentation import PresentationWindow, PresentedMoment
+from vfa.ui.reel_panel import ReelPanel
+from vfa.ui.tasks import TaskContext, run_task
+
+
+class FeedbackSession(QObject):
+    """Owns the moments and reel panels and the feedback actions of the window."""
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        view: PlayerView,
+        undo: QUndoStack,
+        show_error: Callable[[str], None],
+        player_backend: Callable[[], str],
+    ) -> None:
+        super().__init__(window)
+        self.window, self.view, self._error = window, view, show_error
+        self._backend = player_backend
+        self.ws: Workspace | None = None
+        self.clip: ClipInfo | None = None
+        self.presentation: PresentationWindow | None = None
+        self.last_export: ReelExport | None = None
+        self.moments = MomentsPanel(undo, view.current_frame)
+        self.reel = ReelPanel(undo)
+        self.moments.play_requested.connect(view.play_span)
+        self.moments.changed.connect(self.reel.refresh)
+        self.moments.problem.connect(show_error)
+        self.reel.problem.connect(show_error)
+        self.reel.present_requested.connect(self.present)
+        self.reel.export_requested.connect(self.export)
+        self.reel.script_requested.connect(self.script)
+        self.reel.consent_requested.connect(self.edit_consent)
+
+    def set_clip(self, ws: Workspace | None, clip: ClipInfo | None) -> None:
+        self.ws, self.clip = ws, clip
+        self.moments.set_clip(ws, clip.id if clip else None)
+        title = f"{clip.case_code} · {clip.session_label}" if clip else ""
+        self.reel.set_session(ws, clip.session_id if clip else None, title)
+
+    def events_changed(self, *_args: object) -> None:
+        """Moments are events too: a hotkey, a drag or a delete changes the lists."""
+        self.moments.refresh()
+        self.reel.refresh()
+
+    # -- consent --------------------------------------------------------------------
+    def edit_consent(self) -> None:
+        ws, clip = self.ws, self.clip
+        if ws is None or clip is None:
+            self._error(self.tr("Open a clip first."))
+            return
+        dialog = ConsentDialog(
+            clip.name, consent.consent_for(ws, clip.id), current_actor(), self.window
+        )
+        if dialog.exec() != ConsentDialog.DialogCode.Accepted:
+            return
+        try:
+            consent.set_consent(
+                ws, clip.id, dialog.purposes(), given_on=dialog.given_on(), by=dialog.by.text()
+            )
+        except VfaError as exc:
+            self._error(str(exc))
+            return
+        self.window.statusBar().showMessage(
+            self.tr("Consent recorded: {0}").format(", ".join(dialog.purposes()) or "none")
+        )
+
+    def covered(self) -> dict[str, str | None]:
+        """Per purpose: None when the consent of every reel clip covers it, else why not."""
+        ws, clip = self.ws, self.clip
+        if ws is None or clip is None:
+            return {}
+        clip_ids = sorted({m.clip_id for m in moments.reel(ws, clip.session_id)})
+        result: dict[str, str | None] = {}
+        for purpose in consent.PURPOSES:
+            result[purpose] = None
+            for clip_id in clip_ids:
+                try:
+                    consent.require(ws, clip_id, purpose, "the export")
+                except VfaError as exc:
+                    result[purpose] = str(exc)
+                    break
+        return result
+
+    # -- exports --------------------------------------------------------------------
+    def export(self) -> None:
+        ws, clip = self.ws, self.clip
+        if ws is None or clip is None:
+            return
+        folder = str(Path.home() / f"{clip.case_code} {clip.session_label} reel")
+        dialog = ExportDialog(self.covered(), folder, self.window)
+        if dialog.exec() != ExportDialog.DialogCode.Accepted:
+            return
+        purpose, out = dialog.chosen_purpose(), dialog.folder.text().strip()
+        burn, handout = dialog.burn.isChecked(), dialog.handout.isChecked()
+        session_id = clip.session_id
+
+        def work(ctx: TaskContext) -> ReelExport:
+            return export_reel(
+                ws,
+                session_id,
+                purpose,
+                out,
+                burn_captions=burn,
+                handout=handout,
+                progress=ctx.progress,
+                cancelled=ctx.cancelled,
+            )
+
+        run_task(self.window, self.tr("Exporting the reel…"), work, self._exported, self._error)
+
+    def _exported(self, result: ReelExport) -> None:
+        self.last_export = result
+        self.window.statusBar().showMessage(
+            self.tr("Reel exported for {0}: {1} files in {2}").format(
+                result.purpose, len(result.files), os.fspath(result.folder)
+            )
+        )
+
+    def script(self) -> None:
+        ws, clip = self.ws, self.clip
+        if ws is None or clip is None:
+            return
+        suggested = str(Path.home() / f"{clip.case_code} {clip.session_label} script.pdf")
+        out, _ = QFileDialog.getSaveFileName(
+            self.window, self.tr("Feedback script"), suggested, "PDF (*.pdf)"
+        )
+        if not out:
+            return
+        session_id = clip.session_id
+
+        def work(_ctx: TaskContext) -> Path:
+            return export_script(ws, session_id, out)
+
+        run_task(
+            self.window,
+            self.tr("Writing the feedback script…"),
+            work,
+            lambda path: self.window.statusBar().showMessage(str(path)),
+            self._error,
+        )
+
+    # -- presentation -----------------------------------------------------------------
+    def presented_moments(self) -> list[PresentedMoment]:
+        ws, clip = self.ws, self.clip
+        if ws is None or clip is None:
+            return []
+        shown = []
+        infos: dict[int, ClipInfo] = {}
+        for m in moments.reel(ws, clip.session_id):
+            check = clip_service.check_clip(ws, m.clip_id)
+            if check.state is not clip_service.ClipState.OK:
+                raise VfaError(check.message)
+            info = infos.setdefault(m.clip_id, clip_service.clip_info(ws, m.clip_id))
+            shown.append(
+                PresentedMoment(
+                    path=info.path,
+                    table=info.frame_table,
+                    rotation=info.rotation,
+                    duration_ms=info.duration_ms,
+                    first=m.start_frame,
+                    last=m.end_frame,
+                    key=m.key_frame,
+                    caption=m.caption,
+                    child_line=m.child_line,
+                )
+            )
+        return shown
+
+    def present(self) -> None:
+        """The reel full screen, on the screen the user picks when there are several."""
+        try:
+            items = self.presented_moments()
+        except VfaError as exc:
+            self._error(str(exc))
+            return
+        screens = QGuiApplication.screens()
+        screen = self.window.screen()
+        if len(screens) > 1:
+            names = [f"{n + 1}: {s.name()} ({s.size().width()}×{s.size().height()})"
+                     for n, s in enumerate(screens)]  # fmt: skip
+            chosen, ok = QInputDialog.getItem(
+                self.window, self.tr("Present on"), self.tr("Screen"), names, 0, False
+            )
+            if not ok:
+                return
+            screen = screens[names.index(chosen)]
+        if self.view.player.state().name == "PLAYING":
+            self.view.player.pause()
+        player, _note = create_player(self._backend())
+        self.presentation = PresentationWindow(items, player)
+        self.presentation.closed.connect(self._presentation_closed)
+        self.presentation.show_on(screen)
+
+    def _presentation_closed(self) -> None:
+        self.presentation = None
+        self.window.activateWindow()

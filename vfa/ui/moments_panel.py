@@ -1,0 +1,333 @@
+"""The moments beside the player: a list of the clip's strength moments (a click plays
+one, looped) and an editor for the chosen one: caption in the parent's words, "speaking
+for the child" line, prepared comment, "for feedback" flag and the still. Captions are
+checked for deficit wording as they are typed; the check underlines and hints, never
+blocks. Every edit is committed at once and undoable."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFocusEvent,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextDocument,
+    QUndoStack,
+)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vfa.domain.frames import format_timestamp
+from vfa.domain.language import Finding, Wordlist, load_wordlist
+from vfa.errors import VfaError
+from vfa.services import moments
+from vfa.services.moments import MomentInfo
+from vfa.services.schemes import get_scheme
+from vfa.storage.workspace import Workspace
+from vfa.ui.undo import MomentCommand
+
+COMMIT_AFTER_MS = 600  # typing pauses this long: the text is stored
+
+
+class DeficitHighlighter(QSyntaxHighlighter):
+    """Underlines deficit wording (wavy, amber) as it is typed."""
+
+    def __init__(self, document: QTextDocument, words: Wordlist) -> None:
+        super().__init__(document)
+        self.words = words
+        self.format = QTextCharFormat()
+        self.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+        self.format.setUnderlineColor(QColor("#d08000"))
+
+    def highlightBlock(self, text: str) -> None:
+        for f in self.words.check(text):
+            self.setFormat(f.start, f.end - f.start, self.format)
+
+
+class LineEdit(QPlainTextEdit):
+    """A short multi-line text field that stores its text when typing pauses or focus
+    leaves, and says which deficit words it found."""
+
+    committed = Signal(str)
+
+    def __init__(self, words: Wordlist, placeholder: str, lines: int = 2) -> None:
+        super().__init__()
+        self.setPlaceholderText(placeholder)
+        self.setTabChangesFocus(True)
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * lines + 14)
+        self.highlighter = DeficitHighlighter(self.document(), words)
+        self.words = words
+        self._timer = QTimer(self, singleShot=True, interval=COMMIT_AFTER_MS)
+        self._timer.timeout.connect(self.commit)
+        self._stored = ""
+        self.textChanged.connect(self._typed)
+
+    def show_text(self, text: str | None) -> None:
+        with QSignalBlocker(self):
+            self.setPlainText(text or "")
+        self._stored = text or ""
+        self._timer.stop()
+        self.highlighter.rehighlight()
+
+    def findings(self) -> list[Finding]:
+        return self.words.check(self.toPlainText())
+
+    def _typed(self) -> None:
+        self._timer.start()
+
+    def commit(self) -> None:
+        self._timer.stop()
+        text = self.toPlainText()
+        if text != self._stored:
+            self._stored = text
+            self.committed.emit(text)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self.commit()
+        super().focusOutEvent(event)
+
+
+def code_name(scheme_id: str, code_id: str) -> str:
+    try:
+        return get_scheme(scheme_id).code(code_id).name
+    except VfaError:
+        return code_id
+
+
+def moment_label(m: MomentInfo) -> str:
+    star = "★ " if m.feedback else ""
+    span = f"{format_timestamp(m.start_ms)[3:-1]}–{format_timestamp(m.end_ms)[3:-1]}"
+    words = f" · {m.caption}" if m.caption else ""
+    return f"{star}{span} · {code_name(m.scheme_id, m.code)}{words}"
+
+
+class MomentsPanel(QWidget):
+    """The clip's moments and the editor of the chosen one."""
+
+    play_requested = Signal(int, int)  # first frame, last frame: play the moment looped
+    changed = Signal()  # a moment changed (the reel may need redrawing)
+    problem = Signal(str)
+
+    def __init__(
+        self,
+        undo: QUndoStack,
+        current_frame: Callable[[], tuple[int, int]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("momentsPanel")
+        self.undo = undo
+        self.current_frame = current_frame
+        self.ws: Workspace | None = None
+        self.clip_id: int | None = None
+        self._moments: list[MomentInfo] = []
+        self._shown: int | None = None  # the moment in the editor (edits go to it)
+        words = load_wordlist()
+
+        self.list = QListWidget()
+        self.list.setObjectName("momentList")
+        self.list.itemClicked.connect(self._clicked)
+        self.list.currentRowChanged.connect(lambda _row: self._show_current())
+        self.empty = QLabel(
+            self.tr(
+                "No moments yet. Choose the VIG or VIPP-SD scheme in Coding and press a "
+                "tag's key while the clip plays."
+            )
+        )
+        self.empty.setWordWrap(True)
+
+        self.tags = QLabel()
+        self.tags.setWordWrap(True)
+        self.tags.setObjectName("momentTags")
+        self.span = QLabel()
+        self.caption = LineEdit(words, self.tr("In the parent's words: 'You waited, and…'"))
+        self.caption.setObjectName("caption")
+        self.child_line = LineEdit(words, self.tr("Speaking for the child: 'I like it when…'"))
+        self.child_line.setObjectName("childLine")
+        self.comment = LineEdit(words, self.tr("Prepared comment for the visit"), lines=3)
+        self.comment.setObjectName("comment")
+        self.hints = QLabel()
+        self.hints.setObjectName("languageHints")
+        self.hints.setWordWrap(True)
+        self.hints.setStyleSheet("color: #a06000;")
+        self.feedback = QCheckBox(self.tr("For feedback (in the session's reel)"))
+        self.feedback.setObjectName("forFeedback")
+        self.still_button = QPushButton(self.tr("Still: this frame"))
+        self.still_button.setObjectName("setStill")
+        self.still_button.setToolTip(self.tr("Make the frame on screen the moment's still"))
+        self.play_button = QPushButton(self.tr("Play moment"))
+
+        self.caption.committed.connect(lambda t: self._edit("caption", caption=t))
+        self.child_line.committed.connect(lambda t: self._edit("child line", child_line=t))
+        self.comment.committed.connect(lambda t: self._edit("comment", comment=t))
+        for field in (self.caption, self.child_line, self.comment):
+            field.textChanged.connect(self._show_hints)
+        self.feedback.toggled.connect(lambda on: self._edit("for feedback", feedback=on))
+        self.still_button.clicked.connect(self.set_still_here)
+        self.play_button.clicked.connect(self.play_current)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Tags"), self.tags)
+        form.addRow(self.tr("Span"), self.span)
+        form.addRow(self.tr("Caption"), self.caption)
+        form.addRow(self.tr("Child"), self.child_line)
+        form.addRow(self.tr("Comment"), self.comment)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.play_button)
+        buttons.addWidget(self.still_button)
+        self.editor = QWidget()
+        editor = QVBoxLayout(self.editor)
+        editor.setContentsMargins(0, 0, 0, 0)
+        editor.addLayout(form)
+        editor.addWidget(self.hints)
+        editor.addWidget(self.feedback)
+        editor.addLayout(buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.editor)
+        self.refresh()
+
+    # -- data ------------------------------------------------------------------------
+    def set_clip(self, ws: Workspace | None, clip_id: int | None) -> None:
+        self.ws, self.clip_id = ws, clip_id
+        self.refresh()
+
+    def moments(self) -> list[MomentInfo]:
+        return list(self._moments)
+
+    def current(self) -> MomentInfo | None:
+        row = self.list.currentRow()
+        return self._moments[row] if 0 <= row < len(self._moments) else None
+
+    def refresh(self, keep: int | None = None) -> None:
+        """Reload the clip's moments, keeping the chosen one chosen."""
+        chosen = keep if keep is not None else self._shown
+        self._commit_typing()
+        ws, clip_id = self.ws, self.clip_id
+        self._moments = (
+            moments.moments(ws, clip_id=clip_id) if ws is not None and clip_id is not None else []
+        )
+        with QSignalBlocker(self.list):
+            self.list.clear()
+            for m in self._moments:
+                item = QListWidgetItem(moment_label(m))
+                item.setData(Qt.ItemDataRole.UserRole, m.id)
+                self.list.addItem(item)
+            ids = [m.id for m in self._moments]
+            if chosen in ids:
+                self.list.setCurrentRow(ids.index(chosen))
+            elif ids:
+                self.list.setCurrentRow(0)
+        self.empty.setVisible(not self._moments)
+        self._show_current()
+
+    def _show_current(self) -> None:
+        self._commit_typing()  # what was typed belongs to the moment shown until now
+        m = self.current()
+        self._shown = m.id if m is not None else None
+        self.editor.setEnabled(m is not None)
+        if m is None:
+            self.tags.setText("")
+            self.span.setText("")
+            for field in (self.caption, self.child_line, self.comment):
+                field.show_text(None)
+            self._show_hints()
+            return
+        names = [code_name(m.scheme_id, c) for c in m.tags]
+        self.tags.setText(", ".join(names))
+        self.span.setText(
+            self.tr("{0:.1f} s · frames {1}–{2} · still at frame {3}").format(
+                (m.end_ms - m.start_ms) / 1000, m.start_frame, m.end_frame, m.key_frame
+            )
+        )
+        self._show_fields(m)
+
+    def _show_fields(self, m: MomentInfo) -> None:
+        for field, text in (
+            (self.caption, m.caption),
+            (self.child_line, m.child_line),
+            (self.comment, m.comment),
+        ):
+            if field.toPlainText().strip() != (text or ""):
+                field.show_text(text)  # (left alone when it already says so: no jump)
+        with QSignalBlocker(self.feedback):
+            self.feedback.setChecked(m.feedback)
+        self._show_hints()
+
+    def _show_hints(self) -> None:
+        seen: dict[str, str] = {}
+        for field in (self.caption, self.child_line, self.comment):
+            for f in field.findings():
+                seen.setdefault(f.text.lower(), f.hint)
+        self.hints.setText("\n".join(f"“{word}”: {hint}" for word, hint in seen.items()))
+        self.hints.setVisible(bool(seen))
+
+    def _commit_typing(self) -> None:
+        for field in (self.caption, self.child_line, self.comment):
+            field.commit()
+
+    # -- edits -----------------------------------------------------------------------
+    def _edit(self, what: str, **change: object) -> None:
+        moment_id, ws = self._shown, self.ws
+        if moment_id is None or ws is None:
+            return
+
+        def edit() -> MomentInfo:
+            return moments.edit_moment(ws, moment_id, **change)  # type: ignore[arg-type]
+
+        command = MomentCommand(
+            self.tr("edit {0}").format(what), ws, edit, lambda: self._changed(moment_id)
+        )
+        try:
+            command.apply()
+        except VfaError as exc:
+            self.problem.emit(str(exc))
+            self.refresh(keep=moment_id)
+            return
+        self.undo.push(command)
+
+    def _changed(self, moment_id: int) -> None:
+        """One moment changed (an edit, an undo or a redo): redraw its row and, when it
+        is in the editor, the fields that now differ."""
+        assert self.ws is not None
+        m = moments.get_moment(self.ws, moment_id)
+        ids = [x.id for x in self._moments]
+        if moment_id in ids:
+            row = ids.index(moment_id)
+            self._moments[row] = m
+            self.list.item(row).setText(moment_label(m))
+            if moment_id == self._shown:
+                self._show_fields(m)
+                self.span.setText(
+                    self.tr("{0:.1f} s · frames {1}–{2} · still at frame {3}").format(
+                        (m.end_ms - m.start_ms) / 1000, m.start_frame, m.end_frame, m.key_frame
+                    )
+                )
+        self.changed.emit()
+
+    def set_still_here(self) -> None:
+        """The frame on screen becomes the chosen moment's still."""
+        self._edit("still", key_ms=self.current_frame()[1])
+
+    def play_current(self) -> None:
+        m = self.current()
+        if m is not None:
+            self.play_requested.emit(m.start_frame, m.end_frame)
+
+    def _clicked(self, item: QListWidgetItem) -> None:
+        self.play_current()

@@ -1,0 +1,203 @@
+"""The session's reel: its moments for feedback in the order they will be shown (drag
+to reorder), the practice guidance as a gentle note, the session's theme (VIPP-SD), and
+the way to present and export it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vfa.errors import VfaError
+from vfa.services import moments
+from vfa.services.moments import MomentInfo
+from vfa.services.schemes import get_scheme
+from vfa.storage.workspace import Workspace
+from vfa.ui.moments_panel import code_name
+from vfa.ui.undo import ReelCommand
+
+
+def vipp_themes() -> list[str]:
+    """The VIPP-SD themes offered for a session (any text may be typed instead)."""
+    try:
+        scheme = get_scheme("vipp_sd")
+    except VfaError:
+        return []
+    codes = scheme.ethogram.codes if scheme.ethogram else ()
+    return [c.name for c in codes if c.id != "positive_moment"]
+
+
+class ReelList(QListWidget):
+    """The reel's moments; dropping one in a new place emits the new order."""
+
+    reordered = Signal(list)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.model().rowsMoved.connect(lambda *_args: self.reordered.emit(self.order()))
+
+    def order(self) -> list[int]:
+        return [int(self.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.count())]
+
+
+class ReelPanel(QWidget):
+    """One session's reel."""
+
+    present_requested = Signal()
+    export_requested = Signal()
+    script_requested = Signal()
+    consent_requested = Signal()
+    problem = Signal(str)
+
+    def __init__(self, undo: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reelPanel")
+        self.undo = undo
+        self.ws: Workspace | None = None
+        self.session_id: int | None = None
+        self.items: list[MomentInfo] = []
+
+        self.title = QLabel()
+        self.title.setObjectName("reelTitle")
+        self.theme = QComboBox()
+        self.theme.setObjectName("theme")
+        self.theme.setEditable(True)
+        self.theme.addItems(["", *vipp_themes()])
+        self.theme.lineEdit().setPlaceholderText(self.tr("The visit's theme (VIPP-SD)"))
+        self.theme.activated.connect(lambda _i: self._theme_entered())
+        self.theme.lineEdit().editingFinished.connect(self._theme_entered)
+        self.list = ReelList()
+        self.list.setObjectName("reelList")
+        self.list.reordered.connect(self.reorder)
+        self.empty = QLabel(
+            self.tr("Mark moments 'For feedback' in Moments to build this session's reel.")
+        )
+        self.empty.setWordWrap(True)
+        self.guidance = QLabel()
+        self.guidance.setObjectName("reelGuidance")
+        self.guidance.setWordWrap(True)
+        self.guidance.setStyleSheet("color: #a06000;")
+        self.up = QPushButton(self.tr("Earlier"))
+        self.down = QPushButton(self.tr("Later"))
+        self.up.clicked.connect(lambda: self.move_current(-1))
+        self.down.clicked.connect(lambda: self.move_current(+1))
+        self.present = QPushButton(self.tr("Present…"))
+        self.present.setObjectName("present")
+        self.export = QPushButton(self.tr("Export…"))
+        self.export.setObjectName("exportReel")
+        self.script = QPushButton(self.tr("Feedback script…"))
+        self.consent = QPushButton(self.tr("Consent…"))
+        self.present.clicked.connect(self.present_requested)
+        self.export.clicked.connect(self.export_requested)
+        self.script.clicked.connect(self.script_requested)
+        self.consent.clicked.connect(self.consent_requested)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Theme"), self.theme)
+        order = QHBoxLayout()
+        order.addWidget(self.up)
+        order.addWidget(self.down)
+        order.addStretch(1)
+        actions = QGridLayout()
+        for n, button in enumerate((self.present, self.export, self.script, self.consent)):
+            actions.addWidget(button, n // 2, n % 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(form)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.empty)
+        layout.addLayout(order)
+        layout.addWidget(self.guidance)
+        layout.addLayout(actions)
+        self.refresh()
+
+    def set_session(self, ws: Workspace | None, session_id: int | None, title: str = "") -> None:
+        self.ws, self.session_id = ws, session_id
+        self.title.setText(self.tr("Reel · {0}").format(title) if title else "")
+        self.refresh()
+
+    def refresh(self) -> None:
+        ws, session_id = self.ws, self.session_id
+        self.items = moments.reel(ws, session_id) if ws and session_id is not None else []
+        chosen = self.list.currentRow()
+        with QSignalBlocker(self.list), QSignalBlocker(self.list.model()):
+            self.list.clear()
+            for n, m in enumerate(self.items, start=1):
+                seconds = (m.end_ms - m.start_ms) / 1000
+                text = m.caption or m.child_line or code_name(m.scheme_id, m.code)
+                item = QListWidgetItem(f"{n}. {text}  ({seconds:.1f} s)")
+                item.setData(Qt.ItemDataRole.UserRole, m.id)
+                self.list.addItem(item)
+            if 0 <= chosen < len(self.items):
+                self.list.setCurrentRow(chosen)
+        notes = moments.reel_guidance(ws, session_id) if ws and session_id is not None else []
+        self.guidance.setText("\n".join(notes))
+        self.guidance.setVisible(bool(notes))
+        self.empty.setVisible(not self.items)
+        for button in (self.present, self.export, self.script, self.up, self.down):
+            button.setEnabled(bool(self.items))
+        self.consent.setEnabled(session_id is not None)
+        theme = moments.session_theme(ws, session_id) if ws and session_id is not None else None
+        with QSignalBlocker(self.theme):
+            self.theme.setCurrentText(theme or "")
+        self.theme.setEnabled(session_id is not None)
+
+    def order(self) -> list[int]:
+        return [m.id for m in self.items]
+
+    def reorder(self, order: list[int]) -> None:
+        """Store a new order (undoable)."""
+        ws, session_id = self.ws, self.session_id
+        if ws is None or session_id is None or order == self.order():
+            return
+
+        def set_order(value: list[int]) -> list[int]:
+            return moments.reorder_reel(ws, session_id, value)
+
+        self._push(ReelCommand(self.tr("reorder the reel"), set_order, order, self.refresh))
+
+    def move_current(self, delta: int) -> None:
+        row = self.list.currentRow()
+        target = row + delta
+        if not (0 <= row < len(self.items) and 0 <= target < len(self.items)):
+            return
+        order = self.order()
+        order.insert(target, order.pop(row))
+        self.reorder(order)
+        self.list.setCurrentRow(target)
+
+    def _theme_entered(self) -> None:
+        ws, session_id = self.ws, self.session_id
+        if ws is None or session_id is None:
+            return
+        text = self.theme.currentText().strip() or None
+        if text == moments.session_theme(ws, session_id):
+            return
+
+        def set_theme(value: str | None) -> str | None:
+            return moments.set_theme(ws, session_id, value)
+
+        self._push(ReelCommand(self.tr("set the theme"), set_theme, text, self.refresh))
+
+    def _push(self, command: ReelCommand) -> None:
+        try:
+            command.apply()
+        except VfaError as exc:
+            self.problem.emit(str(exc))
+            self.refresh()
+            return
+        self.undo.push(command)
