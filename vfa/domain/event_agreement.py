@@ -1,0 +1,464 @@
+"""Agreement of two coders on timed events in one clip: time-unit and event-based kappa.
+
+Both follow Bakeman, Quera & Gnisci (2009), with these choices:
+
+Time units. The clip is cut into units of ``unit_ms`` from 0 over its whole duration (the
+last unit may be short). A coder's code in a unit is the code of the event covering the
+unit's midpoint (a state [start, end) covers t when start <= t < end); a point event
+occupies the unit containing it. Where one coder's events overlap, the codes are taken as
+mutually exclusive and the latest-started event wins. A unit nobody's event covers is
+``<none>``, a category like any code. Kappa is Cohen's over the units. ``per_code`` gives,
+for each code, the kappa of its presence/absence per unit (any of the coder's events of
+that code covering the unit, overlaps included), which needs no exclusivity rule.
+
+Events. Events of the two coders are paired one-to-one. Two events can pair when their
+overlap divided by the longer duration is at least ``overlap`` (ELAN's 60% by default);
+when either is a point event, or in tolerance mode (``tolerance_ms`` given) for all
+events, when their onsets differ by at most the tolerance. Among the possible pairings
+the one with the largest total weight is taken (Hungarian method, scipy's
+``linear_sum_assignment``, on each connected block of candidate pairs): a pair of the same
+code weighs 3, of different codes 1 (a disagreement in the confusion matrix), plus half
+its fit (overlap ratio, or 1 - onset gap / (tolerance + 1)) to break ties. An unpaired
+event is tallied against ``<nothing>``; the ``<nothing>``/``<nothing>`` cell is empty by
+construction. Percent agreement and Cohen's kappa come from that confusion matrix,
+kappa_max is the largest kappa its margins allow (Umesh, Peterson & Sauber 1989).
+``per_code`` collapses the matrix to the code against everything else (2 × 2).
+
+No confidence intervals: successive time units and events are not independent, so the
+usual SE would be too small.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import linear_sum_assignment
+from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
+
+from vfa.domain.agreement import weighted_kappa
+
+NONE = "<none>"  # no code in a time unit
+NOTHING = "<nothing>"  # an event the other coder has no partner for
+SAME_CODE_WEIGHT = 3.0
+OTHER_CODE_WEIGHT = 1.0
+POINT_TOLERANCE_MS = 1000  # onset tolerance for point events when pairing by overlap
+DENSE_BLOCK_LIMIT = 400  # blocks with more events than this are solved on a sparse graph
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Event:
+    """One coded event; ``end_ms`` None for a point event."""
+
+    code: str
+    start_ms: int
+    end_ms: int | None = None
+
+    @property
+    def is_point(self) -> bool:
+        return self.end_ms is None
+
+
+@dataclass(frozen=True)
+class Confusion:
+    """A square table of tallies: rows the first coder, columns the second."""
+
+    labels: tuple[str, ...]
+    counts: IntArray
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"labels": list(self.labels), "counts": self.counts.tolist()}
+
+    def aligned(self, labels: Sequence[str]) -> IntArray:
+        """The counts re-indexed to ``labels`` (a superset of this table's labels)."""
+        where = [labels.index(label) for label in self.labels]
+        out = np.zeros((len(labels), len(labels)), dtype=np.int64)
+        out[np.ix_(where, where)] = self.counts
+        return out
+
+
+def merge_confusions(tables: Iterable[Confusion], last: str) -> Confusion:
+    """The sum of several tables over the union of their labels (``last`` kept last)."""
+    tables = list(tables)
+    codes = sorted({label for t in tables for label in t.labels if label != last})
+    labels = (*codes, last)
+    total = np.zeros((len(labels), len(labels)), dtype=np.int64)
+    for table in tables:
+        total += table.aligned(list(labels))
+    return Confusion(labels, total)
+
+
+def percent_agreement(counts: IntArray) -> float | None:
+    """The share of tallies on the diagonal; None for an empty table."""
+    n = int(counts.sum())
+    return float(np.trace(counts)) / n if n else None
+
+
+def kappa(counts: IntArray) -> float | None:
+    """Cohen's kappa of a confusion matrix; None when undefined (chance agreement 1)."""
+    value, _ = weighted_kappa(counts.astype(np.float64), np.eye(len(counts)))
+    return value
+
+
+def kappa_max(counts: IntArray) -> float | None:
+    """The largest kappa the table's margins allow: Σ min(p_i., p_.i) as agreement."""
+    n = float(counts.sum())
+    if n <= 0:
+        return None
+    rows, cols = counts.sum(axis=1) / n, counts.sum(axis=0) / n
+    p_e = float(rows @ cols)
+    if 1 - p_e <= 1e-12:
+        return None
+    return (float(np.minimum(rows, cols).sum()) - p_e) / (1 - p_e)
+
+
+def _two_by_two(counts: IntArray, index: int) -> IntArray:
+    """A confusion matrix collapsed to one category against all the others."""
+    inside = np.zeros(len(counts), dtype=bool)
+    inside[index] = True
+    return np.array(
+        [
+            [counts[inside][:, inside].sum(), counts[inside][:, ~inside].sum()],
+            [counts[~inside][:, inside].sum(), counts[~inside][:, ~inside].sum()],
+        ],
+        dtype=np.int64,
+    )
+
+
+# -- time units --------------------------------------------------------------------------
+
+
+def unit_count(duration_ms: int, unit_ms: int) -> int:
+    return max(1, math.ceil(duration_ms / unit_ms))
+
+
+def _covered_units(event: Event, n_units: int, unit_ms: int) -> tuple[int, int]:
+    """[first, stop) of the units an event occupies (midpoint rule; a point's own unit)."""
+    if event.end_ms is None:
+        first = min(max(event.start_ms // unit_ms, 0), n_units - 1)
+        return first, first + 1
+    half = unit_ms / 2
+    first = max(0, math.ceil((event.start_ms - half) / unit_ms))
+    stop = min(n_units, math.ceil((event.end_ms - half) / unit_ms))
+    return first, max(first, stop)
+
+
+def unit_labels(events: Sequence[Event], n_units: int, unit_ms: int, codes: list[str]) -> IntArray:
+    """Each time unit's code index (``len(codes)`` for ``<none>``); latest-started wins."""
+    labels = np.full(n_units, len(codes), dtype=np.int64)
+    index = {code: i for i, code in enumerate(codes)}
+    for event in sorted(events, key=lambda e: e.start_ms):
+        first, stop = _covered_units(event, n_units, unit_ms)
+        labels[first:stop] = index[event.code]
+    return labels
+
+
+def presence(events: Sequence[Event], code: str, n_units: int, unit_ms: int) -> IntArray:
+    """1 in every time unit some event of ``code`` occupies, else 0."""
+    marks = np.zeros(n_units + 1, dtype=np.int64)
+    for event in events:
+        if event.code == code:
+            first, stop = _covered_units(event, n_units, unit_ms)
+            marks[first] += 1
+            marks[stop] -= 1
+    return (np.cumsum(marks[:-1]) > 0).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class TimeUnitResult:
+    confusion: Confusion
+    per_code: dict[
+        str, IntArray
+    ]  # code -> 2 × 2 presence table [[both, a only], [b only, neither]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "n_units": int(self.confusion.counts.sum()),
+            "percent_agreement": percent_agreement(self.confusion.counts),
+            "kappa": kappa(self.confusion.counts),
+            "kappa_max": kappa_max(self.confusion.counts),
+            "confusion": self.confusion.as_dict(),
+            "per_code": {code: _presence_dict(t) for code, t in self.per_code.items()},
+        }
+
+
+def _presence_dict(table: IntArray) -> dict[str, Any]:
+    return {
+        "percent_agreement": percent_agreement(table),
+        "kappa": kappa(table),
+        "both": int(table[0, 0]),
+        "first_only": int(table[0, 1]),
+        "second_only": int(table[1, 0]),
+        "neither": int(table[1, 1]),
+    }
+
+
+def time_unit_agreement(
+    a: Sequence[Event], b: Sequence[Event], duration_ms: int, unit_ms: int = 1000
+) -> TimeUnitResult:
+    """Time-unit confusion matrix and per-code presence tables of two coders in one clip."""
+    if unit_ms <= 0:
+        raise ValueError("the time unit must be at least 1 ms")
+    codes = sorted({e.code for e in (*a, *b)})
+    n_units = unit_count(duration_ms, unit_ms)
+    k = len(codes) + 1
+    la = unit_labels(a, n_units, unit_ms, codes)
+    lb = unit_labels(b, n_units, unit_ms, codes)
+    counts = np.bincount(la * k + lb, minlength=k * k).reshape(k, k).astype(np.int64)
+    per_code = {}
+    for code in codes:
+        pa = presence(a, code, n_units, unit_ms)
+        pb = presence(b, code, n_units, unit_ms)
+        per_code[code] = np.array(
+            [
+                [int((pa & pb).sum()), int((pa & (1 - pb)).sum())],
+                [int(((1 - pa) & pb).sum()), int(((1 - pa) & (1 - pb)).sum())],
+            ],
+            dtype=np.int64,
+        )
+    return TimeUnitResult(Confusion((*codes, NONE), counts), per_code)
+
+
+def merge_time_units(results: Iterable[TimeUnitResult]) -> TimeUnitResult:
+    """Several clips' time-unit results pooled (tables summed)."""
+    results = list(results)
+    per_code: dict[str, IntArray] = {}
+    for result in results:
+        for code, table in result.per_code.items():
+            per_code[code] = per_code.get(code, np.zeros((2, 2), dtype=np.int64)) + table
+    for result in results:
+        units = int(result.confusion.counts.sum())
+        for code in per_code:
+            if code not in result.per_code:
+                per_code[code] = per_code[code] + np.array([[0, 0], [0, units]])
+    confusion = merge_confusions((r.confusion for r in results), NONE)
+    return TimeUnitResult(confusion, dict(sorted(per_code.items())))
+
+
+# -- events ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Arrays:
+    """One coder's events as arrays, sorted by onset."""
+
+    events: tuple[Event, ...]
+    start: IntArray
+    end: IntArray  # == start for point events
+    point: NDArray[np.bool_]
+
+    @classmethod
+    def of(cls, events: Sequence[Event]) -> _Arrays:
+        ordered = tuple(sorted(events, key=lambda e: (e.start_ms, e.end_ms or e.start_ms)))
+        start = np.array([e.start_ms for e in ordered], dtype=np.int64)
+        end = np.array(
+            [e.start_ms if e.end_ms is None else e.end_ms for e in ordered], dtype=np.int64
+        )
+        point = np.array([e.is_point for e in ordered], dtype=bool)
+        return cls(ordered, start, end, point)
+
+
+def _window_pairs(first: IntArray, lo: IntArray, hi: IntArray) -> tuple[IntArray, IntArray]:
+    """Every (i, j) with lo[i] <= j < hi[i], as two index arrays (no Python loop)."""
+    sizes = np.maximum(hi - lo, 0)
+    i = np.repeat(first, sizes)
+    offsets = np.repeat(np.cumsum(sizes) - sizes, sizes)
+    j = lo[np.repeat(np.arange(len(first)), sizes)] + (np.arange(int(sizes.sum())) - offsets)
+    return i.astype(np.int64), j.astype(np.int64)
+
+
+def candidate_pairs(
+    a: _Arrays, b: _Arrays, overlap: float, tolerance_ms: int | None, point_tolerance_ms: int
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """The pairs that may match and their fit in [0, 1]; b is searched by onset windows."""
+    all_a = np.arange(len(a.start))
+    by_onset = tolerance_ms is not None
+    tol = tolerance_ms if tolerance_ms is not None else point_tolerance_ms
+    lo = np.searchsorted(b.start, a.start - tol, side="left")
+    hi = np.searchsorted(b.start, a.start + tol, side="right")
+    i, j = _window_pairs(all_a, lo, hi)
+    if not by_onset:
+        keep = a.point[i] | b.point[j]
+        i, j = i[keep], j[keep]
+    fit = 1 - np.abs(a.start[i] - b.start[j]) / (tol + 1)
+    if by_onset:
+        return i, j, fit
+    states = all_a[~a.point]
+    dur = (a.end - a.start)[states]
+    reach = np.ceil(dur * (1 - overlap) / overlap).astype(np.int64)
+    lo = np.searchsorted(b.start, a.start[states] - reach, side="left")
+    hi = np.searchsorted(b.start, a.end[states], side="left")
+    si, sj = _window_pairs(states, lo, hi)
+    keep = ~b.point[sj]
+    si, sj = si[keep], sj[keep]
+    shared = np.minimum(a.end[si], b.end[sj]) - np.maximum(a.start[si], b.start[sj])
+    longer = np.maximum(a.end[si] - a.start[si], b.end[sj] - b.start[sj])
+    ratio = shared / np.maximum(longer, 1)
+    keep = ratio >= overlap
+    return (
+        np.concatenate([i, si[keep]]),
+        np.concatenate([j, sj[keep]]),
+        np.concatenate([fit, ratio[keep]]),
+    )
+
+
+def match_events(
+    a: _Arrays,
+    b: _Arrays,
+    overlap: float = 0.6,
+    tolerance_ms: int | None = None,
+    point_tolerance_ms: int = POINT_TOLERANCE_MS,
+) -> list[tuple[int, int]]:
+    """The one-to-one pairing of largest total weight (see the module's notes)."""
+    i, j, fit = candidate_pairs(a, b, overlap, tolerance_ms, point_tolerance_ms)
+    if len(i) == 0:
+        return []
+    codes_a = np.array([e.code for e in a.events], dtype=object)
+    codes_b = np.array([e.code for e in b.events], dtype=object)
+    same = codes_a[i] == codes_b[j]
+    weight = np.where(same, SAME_CODE_WEIGHT, OTHER_CODE_WEIGHT) + fit / 2
+    na, nb = len(a.start), len(b.start)
+    graph = coo_matrix((np.ones(len(i)), (i, na + j)), shape=(na + nb, na + nb))
+    _, component = connected_components(graph, directed=False)
+    block = component[i]
+    order = np.argsort(block, kind="stable")
+    bounds = np.flatnonzero(np.diff(block[order])) + 1
+    pairs: list[tuple[int, int]] = []
+    for edges in np.split(order, bounds):
+        if len(edges) == 1:
+            pairs.append((int(i[edges[0]]), int(j[edges[0]])))
+        else:
+            pairs.extend(_assign(i[edges], j[edges], weight[edges]))
+    return pairs
+
+
+def _assign(i: IntArray, j: IntArray, weight: FloatArray) -> list[tuple[int, int]]:
+    """The largest-weight one-to-one choice among the edges (i[n], j[n]) of one block."""
+    rows, row_at = np.unique(i, return_inverse=True)
+    cols, col_at = np.unique(j, return_inverse=True)
+    if len(rows) + len(cols) <= DENSE_BLOCK_LIMIT:
+        table = np.zeros((len(rows), len(cols)))
+        table[row_at, col_at] = weight
+        picked_r, picked_c = linear_sum_assignment(table, maximize=True)
+        chosen = table[picked_r, picked_c] > 0
+        picked_r, picked_c = picked_r[chosen], picked_c[chosen]
+    else:
+        picked_r, picked_c = _sparse_assign(row_at, col_at, weight, len(rows), len(cols))
+    return [(int(rows[r]), int(cols[c])) for r, c in zip(picked_r, picked_c, strict=True)]
+
+
+def _sparse_assign(
+    r: IntArray, c: IntArray, weight: FloatArray, n_rows: int, n_cols: int
+) -> tuple[IntArray, IntArray]:
+    """Maximum-weight matching on a sparse bipartite graph, leaving any node unmatched.
+
+    Each row gets a private "unmatched" column and each column a private "unmatched" row,
+    and those stand-ins are linked wherever their real nodes are; every full matching then
+    has n_rows + n_cols edges, each costing ``top`` less its weight when real, so the
+    cheapest full matching (scipy's LAPJVsp) is the heaviest partial one.
+    """
+    top = float(weight.max()) + 1
+    own_r, own_c = np.arange(n_rows), np.arange(n_cols)
+    row_idx = np.concatenate([r, own_r, n_rows + own_c, n_rows + c])
+    col_idx = np.concatenate([c, n_cols + own_r, own_c, n_cols + r])
+    cost = np.concatenate([top - weight, np.full(n_rows + n_cols + len(r), top)])
+    size = n_rows + n_cols
+    graph = csr_matrix((cost, (row_idx, col_idx)), shape=(size, size))
+    rows, cols = min_weight_full_bipartite_matching(graph)
+    real = (rows < n_rows) & (cols < n_cols)
+    return rows[real].astype(np.int64), cols[real].astype(np.int64)
+
+
+@dataclass(frozen=True)
+class EventResult:
+    confusion: Confusion
+    matched: int
+    unmatched_first: int
+    unmatched_second: int
+
+    def as_dict(self) -> dict[str, Any]:
+        counts = self.confusion.counts
+        per_code = {}
+        for index, code in enumerate(self.confusion.labels):
+            if code != NOTHING:
+                table = _two_by_two(counts, index)
+                per_code[code] = {
+                    "first": int(counts[index].sum()),
+                    "second": int(counts[:, index].sum()),
+                    "agreed": int(counts[index, index]),
+                    "percent_agreement": (
+                        int(counts[index, index]) / int(table.sum() - table[1, 1])
+                        if table.sum() - table[1, 1]
+                        else None
+                    ),
+                    "kappa": kappa(table),
+                }
+        return {
+            "n_tallies": int(counts.sum()),
+            "percent_agreement": percent_agreement(counts),
+            "kappa": kappa(counts),
+            "kappa_max": kappa_max(counts),
+            "matched": self.matched,
+            "unmatched": {"first": self.unmatched_first, "second": self.unmatched_second},
+            "confusion": self.confusion.as_dict(),
+            "per_code": per_code,
+        }
+
+
+def event_agreement(
+    a: Sequence[Event],
+    b: Sequence[Event],
+    overlap: float = 0.6,
+    tolerance_ms: int | None = None,
+    point_tolerance_ms: int = POINT_TOLERANCE_MS,
+) -> EventResult:
+    """Pair two coders' events and tally the pairs (and the unpaired) in a confusion matrix."""
+    if not 0 < overlap <= 1:
+        raise ValueError("the overlap must be above 0 and at most 1")
+    if tolerance_ms is not None and tolerance_ms < 0:
+        raise ValueError("the onset tolerance must be 0 ms or more")
+    arrays_a, arrays_b = _Arrays.of(a), _Arrays.of(b)
+    pairs = match_events(arrays_a, arrays_b, overlap, tolerance_ms, point_tolerance_ms)
+    codes = sorted({e.code for e in (*a, *b)})
+    labels = (*codes, NOTHING)
+    index = {label: n for n, label in enumerate(labels)}
+    k = len(labels)
+    rows = [index[arrays_a.events[p].code] for p, _ in pairs]
+    cols = [index[arrays_b.events[q].code] for _, q in pairs]
+    paired_a = {p for p, _ in pairs}
+    paired_b = {q for _, q in pairs}
+    for n, event in enumerate(arrays_a.events):
+        if n not in paired_a:
+            rows.append(index[event.code])
+            cols.append(index[NOTHING])
+    for n, event in enumerate(arrays_b.events):
+        if n not in paired_b:
+            rows.append(index[NOTHING])
+            cols.append(index[event.code])
+    flat = np.array(rows, dtype=np.int64) * k + np.array(cols, dtype=np.int64)
+    counts = np.bincount(flat, minlength=k * k).reshape(k, k).astype(np.int64)
+    return EventResult(
+        Confusion(labels, counts),
+        matched=len(pairs),
+        unmatched_first=len(a) - len(paired_a),
+        unmatched_second=len(b) - len(paired_b),
+    )
+
+
+def merge_events(results: Iterable[EventResult]) -> EventResult:
+    """Several clips' event results pooled (tables and counts summed)."""
+    results = list(results)
+    return EventResult(
+        merge_confusions((r.confusion for r in results), NOTHING),
+        matched=sum(r.matched for r in results),
+        unmatched_first=sum(r.unmatched_first for r in results),
+        unmatched_second=sum(r.unmatched_second for r in results),
+    )
