@@ -158,7 +158,7 @@ def cmd_reel_show(args: argparse.Namespace) -> int:
         lambda d: "\n".join(
             [f"theme: {d['theme'] or '-'}"]
             + [
-                f"{n:02d}  moment {m['id']}  {(m['end_ms'] - m['start_ms']) / 1000:.1f} s  "
+                f"{n:02d}  moment {m['id']}  {m['span_ms'] / 1000:.1f} s  "
                 f"{m['caption'] or ''}"
                 for n, m in enumerate(d["moments"], start=1)
             ]

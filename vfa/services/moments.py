@@ -71,6 +71,14 @@ class MomentInfo:
     def frames(self) -> int:
         return self.end_frame - self.start_frame + 1
 
+    @property
+    def span_ms(self) -> int:
+        """How long the moment plays: its frames, the last one included (estimated
+        from the span's mean frame interval)."""
+        if self.frames <= 1:
+            return max(self.end_ms - self.start_ms, 0)
+        return round((self.end_ms - self.start_ms) * self.frames / (self.frames - 1))
+
 
 def parse_tag(tag: str) -> tuple[str, str]:
     """``SCHEME:CODE`` → (scheme id, code id)."""
@@ -386,7 +394,7 @@ def reel_guidance(ws: Workspace, session_id: int) -> list[str]:
             )
         if settings.max_clip_ms is not None:
             for n, m in enumerate(items, start=1):
-                length = m.end_ms - m.start_ms
+                length = m.span_ms
                 if m.scheme_id == scheme_id and length > settings.max_clip_ms + 500:
                     notes.append(
                         f"clip {n} runs {length / 1000:.1f} s; the guidance is about "

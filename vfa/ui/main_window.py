@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
             lambda: str(ctx.settings.get("player/backend")),
         )
         self.coding.events_edited.connect(self.feedback.events_changed)
+        self.feedback.moments.scheme_wanted.connect(self._show_scheme)
         self.coding.events_changed.connect(self.feedback.events_changed)
         self.side = QTabWidget()
         self.side.setObjectName("sidePanes")
@@ -193,6 +194,11 @@ class MainWindow(QMainWindow):
         geometry = ctx.settings.get("window/geometry")
         if not geometry.isEmpty():
             self.restoreGeometry(geometry)
+
+    def _show_scheme(self, scheme_id: str) -> None:
+        """Code with this scheme (its events in the lanes) unless it is already chosen."""
+        if self.coding.scheme is None or self.coding.scheme.id != scheme_id:
+            self.coding.choose(scheme_id)
 
     def _navigation_handlers(self) -> dict[str, Callable[[], object]]:
         view = self.player_view

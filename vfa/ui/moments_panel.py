@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vfa.domain.frames import format_timestamp
 from vfa.domain.language import Finding, Wordlist, load_wordlist
 from vfa.errors import VfaError
 from vfa.services import moments
@@ -107,9 +106,20 @@ def code_name(scheme_id: str, code_id: str) -> str:
         return code_id
 
 
+def clock(t_ms: int) -> str:
+    """m:ss.s — short enough for a list row."""
+    return f"{t_ms // 60000}:{t_ms % 60000 / 1000:04.1f}"
+
+
+def span_text(m: MomentInfo) -> str:
+    return QCoreApplication.translate(
+        "MomentsPanel", "{0:.1f} s · frames {1}–{2} · still at frame {3}"
+    ).format(m.span_ms / 1000, m.start_frame, m.end_frame, m.key_frame)
+
+
 def moment_label(m: MomentInfo) -> str:
     star = "★ " if m.feedback else ""
-    span = f"{format_timestamp(m.start_ms)[3:-1]}–{format_timestamp(m.end_ms)[3:-1]}"
+    span = f"{clock(m.start_ms)}–{clock(m.start_ms + m.span_ms)}"
     words = f" · {m.caption}" if m.caption else ""
     return f"{star}{span} · {code_name(m.scheme_id, m.code)}{words}"
 
@@ -118,6 +128,7 @@ class MomentsPanel(QWidget):
     """The clip's moments and the editor of the chosen one."""
 
     play_requested = Signal(int, int)  # first frame, last frame: play the moment looped
+    scheme_wanted = Signal(str)  # a moment of this scheme was chosen: show its lane
     changed = Signal()  # a moment changed (the reel may need redrawing)
     problem = Signal(str)
 
@@ -139,6 +150,8 @@ class MomentsPanel(QWidget):
 
         self.list = QListWidget()
         self.list.setObjectName("momentList")
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.itemClicked.connect(self._clicked)
         self.list.currentRowChanged.connect(lambda _row: self._show_current())
         self.empty = QLabel(
@@ -250,11 +263,7 @@ class MomentsPanel(QWidget):
             return
         names = [code_name(m.scheme_id, c) for c in m.tags]
         self.tags.setText(", ".join(names))
-        self.span.setText(
-            self.tr("{0:.1f} s · frames {1}–{2} · still at frame {3}").format(
-                (m.end_ms - m.start_ms) / 1000, m.start_frame, m.end_frame, m.key_frame
-            )
-        )
+        self.span.setText(span_text(m))
         self._show_fields(m)
 
     def _show_fields(self, m: MomentInfo) -> None:
@@ -313,11 +322,7 @@ class MomentsPanel(QWidget):
             self.list.item(row).setText(moment_label(m))
             if moment_id == self._shown:
                 self._show_fields(m)
-                self.span.setText(
-                    self.tr("{0:.1f} s · frames {1}–{2} · still at frame {3}").format(
-                        (m.end_ms - m.start_ms) / 1000, m.start_frame, m.end_frame, m.key_frame
-                    )
-                )
+                self.span.setText(span_text(m))
         self.changed.emit()
 
     def set_still_here(self) -> None:
@@ -330,4 +335,7 @@ class MomentsPanel(QWidget):
             self.play_requested.emit(m.start_frame, m.end_frame)
 
     def _clicked(self, item: QListWidgetItem) -> None:
+        m = self.current()
+        if m is not None:
+            self.scheme_wanted.emit(m.scheme_id)  # its span on the timeline, to trim
         self.play_current()

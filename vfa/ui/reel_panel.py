@@ -137,7 +137,7 @@ class ReelPanel(QWidget):
         with QSignalBlocker(self.list), QSignalBlocker(self.list.model()):
             self.list.clear()
             for n, m in enumerate(self.items, start=1):
-                seconds = (m.end_ms - m.start_ms) / 1000
+                seconds = m.span_ms / 1000
                 text = m.caption or m.child_line or code_name(m.scheme_id, m.code)
                 item = QListWidgetItem(f"{n}. {text}  ({seconds:.1f} s)")
                 item.setData(Qt.ItemDataRole.UserRole, m.id)
