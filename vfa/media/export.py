@@ -1,0 +1,643 @@
+"""Frame-exact clip export: source frames ``first``..``last`` as an upright MP4.
+
+Stream copy cannot start between keyframes (it starts at the keyframe before and hides
+the extra frames behind an edit list that not every player honours), so a clip is
+re-encoded: H.264 (libx264, yuv420p) and, when the source has sound, AAC. The decoder
+seeks to the keyframe at or before ``first`` and reads forward; each decoded frame is
+matched to the frame table by its pts in ms, computed the way the frame server does, so
+the clip starts and ends on exactly the frames the user chose, on variable frame rate
+too. The source timing is kept (output pts = source pts - pts of ``first``, in the
+source's own time base), so a variable-rate clip stays variable-rate and its sound stays
+in sync. The display rotation is applied to the pixels: the clip is upright and carries
+no display matrix.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
+
+import av
+import numpy as np
+from av.subtitles.codeccontext import SubtitleCodecContext
+from av.subtitles.subtitle import SubtitleSet
+from av.video.frame import PictureType
+
+from vfa.domain.frames import FrameTable
+from vfa.domain.subtitles import srt
+from vfa.errors import InvalidInputError, MediaError
+from vfa.media.cache import Cancelled, Progress
+from vfa.media.frames import rotate_for_display
+from vfa.media.probe import _check_readable
+
+if TYPE_CHECKING:
+    from PIL.ImageFont import FreeTypeFont, ImageFont
+
+    _Font: TypeAlias = FreeTypeFont | ImageFont
+
+# x264 speed against size: "veryfast" keeps a 10 s 720p moment near 2 s on two cores
+PRESET = "veryfast"
+# visually clean for a family's keepsake at a modest size (18 would be near-lossless)
+CRF = 20
+AUDIO_BIT_RATE = 128_000
+AAC_RATES = frozenset(
+    (96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350)
+)
+CAPTION_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+# the burned caption's band never covers more than this share of the picture's height
+CAPTION_MAX_SHARE = 0.4
+# how dark the band behind a burned caption is (0 clear .. 255 opaque)
+CAPTION_BAND_ALPHA = 160
+SUBTITLE_TIME_BASE = Fraction(1, 1000)
+# a minimal ASS header: FFmpeg's mov_text encoder reads its default style from it
+_ASS_HEADER = (
+    "[Script Info]\nScriptType: v4.00+\nPlayResX: 384\nPlayResY: 288\n\n"
+    "[V4+ Styles]\nFormat: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, "
+    "OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, "
+    "Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, "
+    "Encoding\nStyle: Default,Sans,16,&Hffffff,&Hffffff,&H0,&H0,0,0,0,0,100,100,0,0,1,1,0,"
+    "2,10,10,10,0\n\n[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, "
+    "MarginV, Effect, Text\n"
+)
+
+
+def soft_subtitles_supported() -> bool:
+    """Whether this PyAV can write a caption as an MP4 subtitle track (``mov_text``)."""
+    return "mov_text" in av.codecs_available and hasattr(SubtitleCodecContext, "encode_subtitle")
+
+
+def export_clip(
+    src: str | os.PathLike[str],
+    table: FrameTable,
+    first: int,
+    last: int,
+    out: str | os.PathLike[str],
+    *,
+    rotation: int = 0,
+    caption: str | None = None,
+    burn_caption: bool = False,
+    soft_caption: bool = False,
+    progress: Callable[[float], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Path:
+    """Write source frames ``first``..``last`` (inclusive, 0-based indices into ``table``)
+    of ``src`` as an MP4 at ``out``; return ``out``.
+
+    The first decoded frame of the result is source frame ``first`` and the last is
+    ``last``. ``rotation`` is the clip's display rotation (degrees counter-clockwise, as
+    :func:`vfa.media.probe.probe` reports it); the pixels are turned upright. H.264 in
+    yuv420p needs an even width and height: an odd one loses its last column or row
+    (every remaining pixel is a source pixel; nothing is scaled). The sound is cut to
+    exactly the span ``[pts(first), pts(last) + duration of last)``, padded with silence
+    where the source has none.
+
+    ``caption`` with ``burn_caption`` is drawn in large white type on a dark translucent
+    band at the bottom of every frame. With ``soft_caption`` it becomes a subtitle track
+    (``mov_text``) shown for the whole clip; where this PyAV cannot write one
+    (:func:`soft_subtitles_supported`), the caption goes to a sidecar SRT file
+    ``out.with_suffix(".srt")`` instead. An empty caption adds nothing.
+
+    The file is written under a temporary name in the same folder and renamed at the
+    end, so ``out`` is either the finished clip or untouched. ``progress`` gets fractions
+    0..1; when ``cancelled`` returns True the partial file is removed and
+    :class:`vfa.media.cache.Cancelled` is raised. Raises :class:`InvalidInputError` for
+    frames outside the table or ``first > last`` and :class:`MediaError` when the
+    source cannot be read or the clip cannot be written.
+    """
+    source = Path(src)
+    target = Path(out)
+    _check_readable(source)
+    _check_span(source, table, first, last)
+    if target.is_dir():
+        raise InvalidInputError(f"{target}: is a folder; give a file name ending in .mp4")
+    if not target.parent.is_dir():
+        raise InvalidInputError(f"{target.parent}: no such folder")
+    text = (caption or "").strip()
+    soft_track = soft_caption and bool(text) and soft_subtitles_supported()
+    sidecar = soft_caption and bool(text) and not soft_track
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".part.mp4", dir=target.parent
+    )
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        writer = _ClipWriter(
+            source,
+            target,
+            table,
+            first,
+            last,
+            rotation % 360,
+            text if burn_caption else "",
+            text if soft_track else "",
+            cancelled or (lambda: False),
+        )
+        try:
+            writer.write(tmp, Progress(progress, last - first + 1))
+        except av.FFmpegError as exc:
+            raise MediaError(
+                f"{target}: exporting frames {first}-{last} of {source} failed ({exc})"
+            ) from exc
+        except OSError as exc:
+            raise MediaError(f"{target}: the clip could not be written ({exc})") from exc
+        if sidecar:
+            _write_text(target.with_suffix(".srt"), srt([(0, writer.duration_ms, text)]))
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    if progress is not None:
+        progress(1.0)
+    return target
+
+
+def _check_span(source: Path, table: FrameTable, first: int, last: int) -> None:
+    count = table.frame_count
+    if not (0 <= first < count and 0 <= last < count):
+        raise InvalidInputError(
+            f"{source}: frames {first} to {last} are outside the clip (frames 0 to {count - 1})"
+        )
+    if first > last:
+        raise InvalidInputError(
+            f"{source}: the span starts at frame {first}, after its last frame {last}"
+        )
+
+
+def _write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.part")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise MediaError(f"{path}: the subtitles could not be written ({exc.strerror})") from exc
+
+
+class _ClipWriter:
+    """One export: decode the span, turn, caption, encode, mux with its sound."""
+
+    def __init__(
+        self,
+        source: Path,
+        target: Path,
+        table: FrameTable,
+        first: int,
+        last: int,
+        rotation: int,
+        burn_text: str,
+        soft_text: str,
+        cancelled: Callable[[], bool],
+    ) -> None:
+        self.source = source
+        self.target = target
+        self.table = table
+        self.first = first
+        self.last = last
+        self.rotation = rotation
+        self.burn_text = burn_text
+        self.soft_text = soft_text
+        self.cancelled = cancelled
+        first_ms = table.pts_of(first)
+        end_ms = table.pts_of(last + 1) if last + 1 < table.frame_count else table.duration_ms
+        # the clip's length from the table; the written file is timed from decoded pts
+        self.duration_ms = max(1, end_ms - first_ms)
+        self.size = (0, 0)  # displayed (width, height), set when the video stream is made
+
+    def write(self, tmp: Path, progress: Progress) -> None:
+        """Write the whole clip to ``tmp``: video first, then sound, then the caption track."""
+        with av.open(str(self.source), metadata_errors="ignore") as inp:
+            if not inp.streams.video:
+                raise MediaError(f"{self.source}: contains no video stream")
+            vin = inp.streams.video[0]
+            vin.thread_type = "AUTO"
+            with av.open(
+                str(tmp), "w", format="mp4", container_options={"movflags": "+faststart"}
+            ) as output:
+                vout = self._video_stream(vin, output)
+                audio = _AudioSpan(self.source, output) if inp.streams.audio else None
+                try:
+                    sub_stream = self._subtitle_stream(output) if self.soft_text else None
+                    output.start_encoding()
+                    if sub_stream is not None:
+                        self._mux_caption(output, sub_stream)
+                    self._encode(inp, vin, output, vout, audio, progress)
+                finally:
+                    if audio is not None:
+                        audio.close()
+
+    def _video_stream(
+        self, vin: av.VideoStream, output: av.container.OutputContainer
+    ) -> av.VideoStream:
+        """H.264 at the displayed size made even, in the source's time base."""
+        cc = vin.codec_context
+        width, height = cc.width, cc.height
+        if self.rotation in (90, 270):
+            width, height = height, width
+        self.size = (width, height)
+        rate = vin.average_rate or vin.guessed_rate or Fraction(25)
+        tb = vin.time_base or Fraction(1, 1000)
+        vout = output.add_stream("libx264", rate=rate)
+        vout.width, vout.height = width - width % 2, height - height % 2
+        vout.pix_fmt = "yuv420p"
+        vout.time_base = tb
+        vout.codec_context.time_base = tb
+        vout.options = {"preset": PRESET, "crf": str(CRF)}
+        return vout
+
+    def _subtitle_stream(self, output: av.container.OutputContainer) -> av.stream.Stream:
+        stream = output.add_stream("mov_text")
+        stream.time_base = SUBTITLE_TIME_BASE
+        assert isinstance(stream.codec_context, SubtitleCodecContext)
+        stream.codec_context.subtitle_header = _ASS_HEADER.encode()
+        return stream
+
+    def _encode(
+        self,
+        inp: av.container.InputContainer,
+        vin: av.VideoStream,
+        output: av.container.OutputContainer,
+        vout: av.VideoStream,
+        audio: _AudioSpan | None,
+        progress: Progress,
+    ) -> None:
+        tb = vin.time_base or Fraction(1, 1000)
+        start = vin.start_time if vin.start_time is not None else 0
+        even_w, even_h = vout.width, vout.height
+        band = _CaptionBand(self.burn_text, even_w, even_h) if self.burn_text else None
+        plain = not self.rotation and band is None and (even_w, even_h) == self.size
+        # each packet carries its frame's display duration: the MP4 muxer ends the track's
+        # edit list at the latest pts + duration, which is then the span's true end
+        durations: dict[int, int] = {}
+
+        def mux_video(packets: list[av.Packet]) -> None:
+            for packet in packets:
+                if packet.pts is not None and packet.pts in durations:
+                    packet.duration = durations[packet.pts]
+                if audio is not None and packet.dts is not None:
+                    audio.pump(max(0, round(packet.dts * tb * audio.rate)))
+                output.mux(packet)
+
+        def encode(frame: av.VideoFrame, pts: int, duration: int) -> None:
+            picture = frame if plain else self._picture(frame, band, even_w, even_h)
+            picture.pts = pts
+            picture.time_base = tb
+            picture.duration = duration
+            # libx264 obeys a frame's picture type: let it choose rather than copy the source's
+            picture.pict_type = PictureType.NONE
+            durations[pts] = duration
+            mux_video(vout.encode(picture))
+
+        first_pts: int | None = None
+        held: av.VideoFrame | None = None  # a frame waits for the next to know its duration
+        count = self.last - self.first + 1
+        kept = 0
+        end_pts: int | None = None
+        for frame, ms in self._span_frames(inp, vin, tb, start):
+            if self.cancelled():
+                raise Cancelled(f"{self.target}: the export was cancelled")
+            assert frame.pts is not None
+            if kept == count:
+                end_pts = frame.pts
+                break
+            expected = self.table.pts_of(self.first + kept)
+            if ms != expected:
+                raise MediaError(
+                    f"{self.source}: frame {self.first + kept} (pts {expected} ms) "
+                    f"could not be decoded (got {ms} ms)"
+                )
+            if first_pts is None:
+                first_pts = frame.pts
+                if audio is not None:
+                    audio.start(first_pts * tb)
+            if held is not None:
+                assert held.pts is not None
+                encode(held, held.pts - first_pts, frame.pts - held.pts)
+            held = frame
+            kept += 1
+            progress.update(kept)
+        if held is None or first_pts is None or kept < count:
+            raise MediaError(
+                f"{self.source}: frames {self.first + kept} to {self.last} could not be decoded"
+            )
+        assert held.pts is not None
+        if end_pts is None:
+            end_pts = held.pts + self._last_duration(held, tb)
+        encode(held, held.pts - first_pts, end_pts - held.pts)
+        mux_video(vout.encode(None))
+        if audio is not None:
+            audio.finish(round((end_pts - first_pts) * tb * audio.rate))
+
+    def _last_duration(self, frame: av.VideoFrame, tb: Fraction) -> int:
+        """Ticks the final frame of the file lasts: its own duration, else the table's."""
+        if frame.duration:
+            return int(frame.duration)
+        ms = self.table.duration_ms - self.table.pts_of(self.last)
+        return max(1, round(Fraction(ms, 1000) / tb))
+
+    def _span_frames(
+        self, inp: av.container.InputContainer, vin: av.VideoStream, tb: Fraction, start: int
+    ) -> Iterator[tuple[av.VideoFrame, int]]:
+        """Decoded frames from ``first`` on, in order, each with its pts in ms.
+
+        Seeks to the keyframe at or before ``first``; a seek that lands after it is
+        retried further back, as the frame server does.
+        """
+        first_ms = self.table.pts_of(self.first)
+
+        def ms_of(pts: int) -> int:
+            return round((pts - start) * tb * 1000)
+
+        back_ms = 0
+        for _attempt in range(5):
+            seek_ms = max(0, first_ms - back_ms)
+            inp.seek(start + int(seek_ms / 1000 / tb), stream=vin, backward=True, any_frame=False)
+            started = False
+            before = False  # decoded a frame before `first` since the seek
+            for frame in inp.decode(vin):
+                if frame.pts is None:
+                    continue
+                ms = ms_of(frame.pts)
+                if not started:
+                    if ms < first_ms:
+                        before = True
+                        continue
+                    if ms > first_ms:
+                        break
+                    started = True
+                yield frame, ms
+            if started:
+                return
+            if before:
+                break  # the decoder went past `first` without producing it
+            back_ms = back_ms * 2 + 1000
+        raise MediaError(f"{self.source}: no frame with pts {first_ms} ms could be decoded")
+
+    def _picture(
+        self, frame: av.VideoFrame, band: _CaptionBand | None, width: int, height: int
+    ) -> av.VideoFrame:
+        """The frame turned upright, cropped to even size and captioned, as yuv420p.
+
+        Works on the Y, U and V planes directly: a round trip through RGB would cost more
+        than the encoding itself on a 720p clip. An upright frame of even size is
+        captioned in place (in its own copy of the decoder's buffer).
+        """
+        if frame.format.name != "yuv420p":
+            frame = frame.reformat(format="yuv420p")
+        sizes = ((width, height), (width // 2, height // 2), (width // 2, height // 2))
+        if not self.rotation and (frame.width, frame.height) == (width, height):
+            frame.make_writable()
+            if band is not None:
+                band.apply(*(_plane(frame, i) for i in range(3)))
+            return frame
+        packed = np.empty((height * 3 // 2, width), np.uint8)
+        flat = packed.reshape(-1)
+        offset = 0
+        planes = []
+        for i, (w, h) in enumerate(sizes):
+            target = flat[offset : offset + w * h].reshape(h, w)
+            target[...] = rotate_for_display(_plane(frame, i), self.rotation)[:h, :w]
+            planes.append(target)
+            offset += w * h
+        if band is not None:
+            band.apply(*planes)
+        return av.VideoFrame.from_ndarray(packed, format="yuv420p")
+
+    def _mux_caption(self, output: av.container.OutputContainer, stream: av.stream.Stream) -> None:
+        context = stream.codec_context
+        assert isinstance(context, SubtitleCodecContext)
+        dialogue = self.soft_text.replace("\r\n", "\n").replace("\n", "\\N")
+        cue = SubtitleSet.create(
+            f"0,0,Default,,0,0,0,,{dialogue}".encode(), 0, self.duration_ms, pts=0
+        )
+        packet = context.encode_subtitle(cue)
+        packet.stream = stream
+        packet.time_base = SUBTITLE_TIME_BASE
+        packet.pts = packet.dts = 0
+        packet.duration = self.duration_ms
+        output.mux(packet)
+
+
+class _AudioSpan:
+    """The source's sound from a start time on, as AAC, pulled along as the video advances.
+
+    Decoded sound is placed by its pts relative to the start (so a gap or a late start
+    becomes silence and sound before the start is dropped), converted to AAC's planar
+    float format and encoded in AAC-sized frames. Muxing sound up to each video packet's
+    time keeps the two interleaved in the file.
+    """
+
+    def __init__(self, source: Path, output: av.container.OutputContainer) -> None:
+        self.source = source
+        self._input = av.open(str(source), metadata_errors="ignore")
+        self._in = self._input.streams.audio[0]
+        in_rate = self._in.codec_context.sample_rate or 48000
+        self.rate = in_rate if in_rate in AAC_RATES else 48000
+        channels = self._in.codec_context.layout.nb_channels
+        self.layout = "mono" if channels == 1 else "stereo"
+        self._output = output
+        self.stream = output.add_stream("aac", rate=self.rate)
+        self.stream.layout = self.layout
+        self.stream.bit_rate = AUDIO_BIT_RATE
+        self._resampler = av.AudioResampler(format="fltp", layout=self.layout, rate=self.rate)
+        self._channels = 1 if self.layout == "mono" else 2
+        self._decoder: Iterator[av.AudioFrame] | None = None
+        self._start = Fraction(0)
+        self._pending: list[np.ndarray] = []
+        self._pending_len = 0
+        self._cursor = 0  # reel-relative sample position where the pending sound ends
+        self._emitted = 0  # samples handed to the encoder
+        self._placed_any = False
+        # jitter (from resampling) up to this many samples is treated as contiguous
+        self._tolerance = self.rate // 100
+
+    def close(self) -> None:
+        self._input.close()
+
+    def start(self, t0: Fraction) -> None:
+        """Begin the sound at ``t0`` seconds of the source's timeline."""
+        self._start = t0
+        tb = self._in.time_base or Fraction(1, self.rate)
+        # a little before the start: anything before it is cut off exactly below
+        target = int((t0 - Fraction(1, 2)) / tb)
+        self._input.seek(max(target, 0), stream=self._in, backward=True, any_frame=False)
+        self._decoder = self._frames()
+
+    def _frames(self) -> Iterator[av.AudioFrame]:
+        yield from self._input.decode(self._in)
+
+    def _frame_size(self) -> int:
+        return self.stream.codec_context.frame_size or 1024
+
+    def _fill(self, until: int) -> None:
+        """Decode until the pending sound reaches sample ``until`` or the source ends."""
+        tb = self._in.time_base or Fraction(1, self.rate)
+        while self._decoder is not None and self._cursor < until:
+            frame = next(self._decoder, None)
+            if frame is None:
+                self._decoder = None
+                for tail in self._resampler.resample(None):
+                    self._place(None, tail)
+                break
+            position = None
+            if frame.pts is not None:
+                position = round((frame.pts * tb - self._start) * self.rate)
+            for converted in self._resampler.resample(frame):
+                self._place(position, converted)
+                position = None
+
+    def _place(self, position: int | None, frame: av.AudioFrame) -> None:
+        data = frame.to_ndarray().reshape(self._channels, -1).astype(np.float32, copy=False)
+        if position is None or (
+            self._placed_any and abs(position - self._cursor) <= self._tolerance
+        ):
+            position = self._cursor
+        if position > self._cursor:
+            gap = np.zeros((self._channels, position - self._cursor), np.float32)
+            self._append(gap)
+        elif position < self._cursor:
+            data = data[:, self._cursor - position :]
+        if data.shape[1]:
+            self._append(data)
+            self._placed_any = True
+
+    def _append(self, data: np.ndarray) -> None:
+        self._pending.append(data)
+        self._pending_len += data.shape[1]
+        self._cursor += data.shape[1]
+
+    def _emit(self, upto: int, *, final: bool = False) -> None:
+        """Encode pending sound in AAC frames up to sample ``upto`` (a short last one
+        only when ``final``)."""
+        size = self._frame_size()
+        if not self._pending:
+            return
+        buffer = (
+            np.concatenate(self._pending, axis=1) if len(self._pending) > 1 else self._pending[0]
+        )
+        done = 0
+        available = min(self._pending_len, upto - self._emitted)
+        while available - done >= size or (final and available - done > 0):
+            n = min(size, available - done)
+            chunk = np.ascontiguousarray(buffer[:, done : done + n])
+            frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout=self.layout)
+            frame.sample_rate = self.rate
+            frame.pts = self._emitted
+            frame.time_base = Fraction(1, self.rate)
+            self._output.mux(self.stream.encode(frame))
+            self._emitted += n
+            done += n
+        rest = buffer[:, done:]
+        self._pending = [rest] if rest.shape[1] else []
+        self._pending_len = rest.shape[1]
+
+    def pump(self, upto: int) -> None:
+        """Mux the sound up to sample ``upto`` of the clip (whole AAC frames only)."""
+        if self._decoder is None and not self._pending:
+            return
+        self._fill(upto)
+        self._emit(upto)
+
+    def finish(self, total: int) -> None:
+        """Mux exactly ``total`` samples in all (silence after the source's sound ends)."""
+        self._fill(total)
+        if self._cursor < total:
+            self._append(np.zeros((self._channels, total - self._cursor), np.float32))
+        self._emit(total, final=True)
+        self._output.mux(self.stream.encode(None))
+
+
+class _CaptionBand:
+    """A caption drawn once, blended into the bottom of every frame's Y, U and V planes.
+
+    The band is grey only (white type on a dark translucent band), so blending leaves
+    the chroma of the covered picture pulled towards neutral and needs no colour
+    conversion; luma uses the limited range (16..235) the encoder writes.
+    """
+
+    def __init__(self, text: str, width: int, height: int) -> None:
+        from PIL import Image, ImageDraw
+
+        size = max(14, round(min(width, height) / 14))
+        margin = max(8, width // 40)
+        while True:
+            font = _caption_font(size)
+            lines = _wrap(text, font, width - 2 * margin)
+            line_h = round(size * 1.25)
+            band_h = line_h * len(lines) + 2 * max(6, size // 2)
+            if band_h <= height * CAPTION_MAX_SHARE or size <= 10:
+                break
+            size = max(10, int(size * 0.85))
+        # an even height keeps the band's top on a chroma row
+        band_h = min(band_h + band_h % 2, height - height % 2)
+        band = Image.new("LA", (width, band_h), (0, CAPTION_BAND_ALPHA))
+        draw = ImageDraw.Draw(band)
+        y = (band_h - line_h * len(lines)) / 2
+        for line in lines:
+            line_w = draw.textlength(line, font=font)
+            draw.text(((width - line_w) / 2, y), line, font=font, fill=(255, 255))
+            y += line_h
+        la = np.asarray(band, dtype=np.uint16)
+        luma = 16 + la[:, :, 0] * 219 // 255
+        alpha = la[:, :, 1]
+        half = alpha[: band_h // 2 * 2, : width // 2 * 2]
+        alpha_half = half.reshape(band_h // 2, 2, width // 2, 2).mean(axis=(1, 3)).astype(np.uint16)
+        self.top = height - band_h
+        self._inverse = 255 - alpha
+        self._luma = luma * alpha + 127
+        self._inverse_half = 255 - alpha_half
+        self._chroma = 128 * alpha_half + 127
+
+    def apply(self, y: np.ndarray, u: np.ndarray, v: np.ndarray) -> None:
+        """Blend the band into the bottom rows of the Y, U and V planes, in place."""
+        top, half = self.top, self.top // 2
+        y[top:] = (y[top:] * self._inverse + self._luma) // 255
+        u[half:] = (u[half:] * self._inverse_half + self._chroma) // 255
+        v[half:] = (v[half:] * self._inverse_half + self._chroma) // 255
+
+
+def _plane(frame: av.VideoFrame, index: int) -> np.ndarray:
+    """Plane ``index`` of a planar frame as a 2-D array view (row padding cut off)."""
+    plane = frame.planes[index]
+    rows = np.frombuffer(memoryview(plane), np.uint8, count=plane.line_size * plane.height)
+    rows = rows.reshape(plane.height, plane.line_size)
+    return rows[: plane.height, : plane.width]
+
+
+def _caption_font(size: int) -> _Font:
+    """DejaVu Sans at ``size`` px, else a font Pillow finds by name, else its own."""
+    from PIL import ImageFont
+
+    for candidate in (str(CAPTION_FONT), "DejaVuSans.ttf"):
+        try:
+            return ImageFont.truetype(candidate, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size)
+
+
+def _wrap(text: str, font: _Font, width: int) -> list[str]:
+    """Greedy word wrap to ``width`` px; the caption's own line breaks are kept."""
+    lines: list[str] = []
+    for paragraph in text.splitlines():
+        words = paragraph.split()
+        if not words:
+            continue
+        line = ""
+        for word in words:
+            candidate = f"{line} {word}" if line else word
+            if font.getlength(candidate) <= width or not line:
+                line = candidate
+            else:
+                lines.append(line)
+                line = word
+            while font.getlength(line) > width and len(line) > 1:
+                cut = len(line) - 1
+                while cut > 1 and font.getlength(line[:cut]) > width:
+                    cut -= 1
+                lines.append(line[:cut])
+                line = line[cut:]
+        lines.append(line)
+    return lines or [text.strip()]

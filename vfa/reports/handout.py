@@ -1,0 +1,142 @@
+"""The family handout: the moments' stills with their captions, to take home.
+
+One or two A4 pages, three stills a page, each with its caption and, where there is one,
+what the child might be saying (in italics, in quotes). The family's copy carries no
+coding data: nothing but the title, an optional note, the stills, their captions and the
+case's pseudonymous code in small type at the foot of each page is printed, and the
+PDF's metadata holds only the title.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from vfa.errors import InvalidInputError
+from vfa.reports import Fonts, check_image, fit, install_fonts, save_pdf
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+PER_PAGE = 3
+MAX_STILLS = 2 * PER_PAGE
+MARGIN = 18.0  # mm
+FOOTER_H = 12.0  # mm kept free at the foot of each page for the case code
+GAP = 4.0  # mm between a still and its caption, and between slots
+CAPTION_PT = 13
+TITLE_PT = 20
+
+
+@dataclass(frozen=True)
+class HandoutItem:
+    """One moment for the family: its still (PNG), caption and optional child line."""
+
+    image: str | os.PathLike[str]
+    caption: str
+    child_line: str | None = None
+
+
+def write_handout(
+    out: str | os.PathLike[str],
+    *,
+    case_code: str,
+    title: str,
+    items: Sequence[HandoutItem],
+    note: str | None = None,
+) -> Path:
+    """Write the handout PDF to ``out`` (atomically) and return its path.
+
+    Up to three stills make one page, four to six two; more raise
+    :class:`InvalidInputError`, as does a still that cannot be read (named in the
+    message). Each page's stills share its height equally; a still shrinks to leave
+    room for a long caption.
+    """
+    if not items:
+        raise InvalidInputError("a handout needs at least one still")
+    if len(items) > MAX_STILLS:
+        raise InvalidInputError(
+            f"a handout holds at most {MAX_STILLS} stills ({len(items)} were chosen)"
+        )
+    stills = [check_image(item.image) for item in items]
+
+    from fpdf import FPDF
+
+    class _Handout(FPDF):
+        def footer(self) -> None:
+            self.set_y(-FOOTER_H)
+            self.set_font(fonts.family, "", 8)
+            self.set_text_color(110)
+            self.cell(0, 5, fonts.text(case_code), align="C")
+
+    pdf = _Handout(orientation="P", unit="mm", format="A4")
+    fonts = install_fonts(pdf)
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.set_auto_page_break(False)
+    pdf.set_title(fonts.text(title))
+    pdf.set_creator("VFA")
+    width = pdf.w - 2 * MARGIN
+    for page_start in range(0, len(items), PER_PAGE):
+        pdf.add_page()
+        if page_start == 0:
+            _heading(pdf, fonts, title, note, width)
+        top = pdf.get_y()
+        slot_h = (pdf.h - FOOTER_H - MARGIN / 2 - top) / PER_PAGE
+        for offset in range(PER_PAGE):
+            n = page_start + offset
+            if n >= len(items):
+                break
+            _slot(pdf, fonts, items[n], stills[n], top + offset * slot_h, slot_h, width)
+    return save_pdf(pdf, out)
+
+
+def _heading(pdf: FPDF, fonts: Fonts, title: str, note: str | None, width: float) -> None:
+    pdf.set_font(fonts.family, "B", TITLE_PT)
+    pdf.set_text_color(30)
+    pdf.multi_cell(width, 9, fonts.text(title), align="C", new_x="LMARGIN", new_y="NEXT")
+    if note and note.strip():
+        pdf.ln(2)
+        pdf.set_font(fonts.family, "", 11)
+        pdf.multi_cell(width, 5.5, fonts.text(note.strip()), align="C")
+    pdf.ln(GAP)
+
+
+def _slot(
+    pdf: FPDF,
+    fonts: Fonts,
+    item: HandoutItem,
+    still: tuple[Path, int, int],
+    top: float,
+    height: float,
+    width: float,
+) -> None:
+    """One still and its text in a band of the page, the still shrunk to fit the text."""
+    caption = fonts.text(item.caption.strip())
+    child = item.child_line.strip() if item.child_line else ""
+    child_text = fonts.text(f"\u201c{child}\u201d") if child else ""
+    line_h = CAPTION_PT * 0.5
+    pdf.set_font(fonts.family, "", CAPTION_PT)
+    text_h = _height(pdf, width, line_h, caption) if caption else 0.0
+    pdf.set_font(fonts.family, "I", CAPTION_PT)
+    child_h = _height(pdf, width, line_h, child_text) if child_text else 0.0
+    image_max_h = max(20.0, height - text_h - child_h - 2 * GAP)
+    path, px_w, px_h = still
+    w, h = fit(px_w, px_h, width, image_max_h)
+    pdf.image(str(path), x=MARGIN + (width - w) / 2, y=top, w=w, h=h)
+    pdf.set_text_color(30)
+    pdf.set_xy(MARGIN, top + h + GAP / 2)
+    if caption:
+        pdf.set_font(fonts.family, "", CAPTION_PT)
+        pdf.multi_cell(width, line_h, caption, align="C", new_x="LMARGIN", new_y="NEXT")
+    if child_text:
+        pdf.set_font(fonts.family, "I", CAPTION_PT)
+        pdf.multi_cell(width, line_h, child_text, align="C", new_x="LMARGIN", new_y="NEXT")
+
+
+def _height(pdf: FPDF, width: float, line_h: float, text: str) -> float:
+    """Height (mm) ``text`` takes in the current font, wrapped to ``width``."""
+    height = pdf.multi_cell(width, line_h, text, dry_run=True, output="HEIGHT")
+    assert isinstance(height, float | int)
+    return float(height)
