@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LOWER = ["domain", "storage", "media", "services"]
+LOWER = ["domain", "storage", "media", "services", "reports"]
 FORBIDDEN = {"PySide6", "vlc", "shiboken6"}
 
 
