@@ -1,0 +1,614 @@
+"""Presentation mode: a reel's moments full screen, for watching with the family.
+
+Each moment plays looped from its first to its last frame and can freeze on its key
+frame, with its caption (or the line spoken for the child) in large type below the
+picture. Nothing else is visible: no codes, names, timeline or other clips.
+
+Switching moments shows the moment's exact first frame at once: every moment's first and
+key frame are decoded in the background when the window opens, so a key press only
+paints a prefetched picture on the canvas. Meanwhile the player seeks to the moment and
+plays; the canvas keeps covering it until the player has landed, then the player surface
+takes over. A loop back to the first frame is covered the same way.
+
+Landing is read from the playhead: between two readings of the engine's clock a backend
+extrapolates it at the playback rate, so a step that differs from that extrapolation is
+a reading, and the first reading inside the moment means the engine plays it. libVLC
+keeps showing the old picture while a seek lands (0.15 to 1.2 s on a 720p clip with
+2-second keyframe intervals), and its clock says nothing during that time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QObject, QRect, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QImage,
+    QKeyEvent,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+    QScreen,
+    QShowEvent,
+)
+from PySide6.QtWidgets import QGridLayout, QLabel, QStackedLayout, QWidget
+
+from vfa.domain.frames import FrameTable
+from vfa.errors import VfaError
+from vfa.media.frames import FrameServer
+from vfa.player.base import Player, PlayerState
+from vfa.player.canvas import VideoCanvas
+from vfa.ui.player_view import to_qimage
+
+# a playhead step this far from the backend's own extrapolation is a reading of its clock
+READING_MS = 4
+# a reading this far before the moment's first frame still counts as landed in it
+LANDING_SLACK_MS = 50
+# without a reading inside the moment after this long, the player surface shows anyway
+LANDING_TIMEOUT_S = 3.0
+CURSOR_HIDE_MS = 2000
+# the window keeps its own QImages of the stills; the servers need only a small cache
+SERVER_CACHE_BYTES = 16 * 1024 * 1024
+# the line below the picture: a font this fraction of the window height
+LINE_FONT_FRACTION = 1 / 18
+COUNTER_FONT_FRACTION = 1 / 50
+URGENT = 10  # QThreadPool priority of the still the screen waits for
+
+
+@dataclass(frozen=True)
+class PresentedMoment:
+    """One moment of a reel as presentation mode needs it."""
+
+    path: str  # video file
+    table: FrameTable  # frame table of that clip
+    rotation: int  # display rotation (CCW degrees, FFmpeg's definition)
+    duration_ms: int  # the clip's duration
+    first: int  # first frame index (0-based), inclusive
+    last: int  # last frame index, inclusive
+    key: int  # key frame index (the still)
+    caption: str | None
+    child_line: str | None
+
+    @property
+    def start_ms(self) -> int:
+        """Pts of the first frame."""
+        return self.table.pts_of(self.first)
+
+    @property
+    def cue_ms(self) -> int:
+        """Where the player starts the moment: half way into its first frame (Qt
+        Multimedia shows the frame before when sent to a frame's exact pts)."""
+        if self.first + 1 < len(self.table):
+            return (self.start_ms + self.table.pts_of(self.first + 1)) // 2
+        return self.start_ms
+
+    @property
+    def end_ms(self) -> int:
+        """When the last frame stops being shown: its pts plus its duration."""
+        after = min(max(self.last, self.first), len(self.table) - 1) + 1
+        if after < len(self.table):
+            return self.table.pts_of(after)
+        return max(self.table.duration_ms, self.table.pts_of(after - 1) + 1)
+
+
+class _Canvas(VideoCanvas):
+    """A video canvas that says when it has painted."""
+
+    painted = Signal()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        self.painted.emit()
+
+
+class _StillSignals(QObject):
+    ready = Signal(str, int, object)  # path, frame index, QImage
+    failed = Signal(str, int, str)  # path, frame index, message
+
+
+class _StillJob(QRunnable):
+    """Decode one exact frame on a worker thread."""
+
+    def __init__(self, server: FrameServer, index: int, signals: _StillSignals) -> None:
+        super().__init__()
+        self.server, self.index, self.signals = server, index, signals
+
+    def run(self) -> None:
+        try:
+            image = to_qimage(self.server.frame(self.index))
+        except VfaError as exc:
+            self.signals.failed.emit(self.server.path, self.index, str(exc))
+            return
+        except Exception as exc:  # a decoder bug must not leave a blank picture silently
+            self.signals.failed.emit(self.server.path, self.index, f"frame {self.index}: {exc}")
+            return
+        self.signals.ready.emit(self.server.path, self.index, image)
+
+
+class PresentationWindow(QWidget):
+    """A full-screen top-level window that presents a reel's moments one at a time.
+
+    Keys: Right / PageDown next moment, Left / PageUp previous, Space pause or resume,
+    F freeze on the key frame (again to resume), C caption or the child's line,
+    Escape leave. The window owns ``player`` and releases it when it closes; it is not
+    meant to be shown again after that.
+    """
+
+    moment_shown = Signal(int)  # index of the moment whose first frame was just painted
+    closed = Signal()
+    problem = Signal(str)  # a frame or the player failed (for the caller's log, not shown)
+
+    def __init__(
+        self,
+        moments: Sequence[PresentedMoment],
+        player: Player,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setWindowTitle(self.tr("Presentation"))
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.moments = tuple(moments)
+        self.player = player
+        self._index = 0
+        self._started = False
+        self._finished = False
+        self._paused = False
+        self._frozen = False
+        self._child_line = False
+        self._cueing = False  # the canvas covers the player until it has played the moment
+        self._cue_since = 0.0  # time.monotonic() of the last seek to the moment
+        self._last_tick: tuple[int, float] | None = None  # last playhead and when it came
+        self._reseek = False  # a file was just opened: its first seek may have been lost
+        self._pending_shown: int | None = None  # moment whose first frame awaits painting
+        self._pending_key = 0  # QImage.cacheKey() of that frame
+        self._loaded_path = ""
+        self._stills: dict[tuple[str, int], QImage] = {}
+        self._requested: set[tuple[str, int]] = set()
+        self._servers: dict[str, FrameServer] = {}
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(2)
+        self._signals = _StillSignals()
+        self._signals.ready.connect(self._on_still_ready, Qt.ConnectionType.QueuedConnection)
+        self._signals.failed.connect(self._on_still_failed, Qt.ConnectionType.QueuedConnection)
+        self._cursor_timer = QTimer(self)
+        self._cursor_timer.setSingleShot(True)
+        self._cursor_timer.setInterval(CURSOR_HIDE_MS)
+        self._cursor_timer.timeout.connect(self._hide_cursor)
+
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor("black"))
+        palette.setColor(QPalette.ColorRole.WindowText, QColor("white"))
+        self.setPalette(palette)
+        self.setAutoFillBackground(True)
+
+        self.canvas = _Canvas()
+        self.canvas.setObjectName("exactFrame")
+        # after the paint has returned: the picture is on screen by then
+        self.canvas.painted.connect(self._on_canvas_painted, Qt.ConnectionType.QueuedConnection)
+        self.line = QLabel()
+        self.line.setObjectName("line")
+        self.line.setWordWrap(True)
+        self.line.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.line.setTextFormat(Qt.TextFormat.PlainText)
+        self.counter = QLabel()
+        self.counter.setObjectName("counter")
+        self.counter.setTextFormat(Qt.TextFormat.PlainText)
+        counter_palette = self.counter.palette()
+        counter_palette.setColor(QPalette.ColorRole.WindowText, QColor(110, 110, 110))
+        self.counter.setPalette(counter_palette)
+        self.message: QLabel | None = None
+
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(0)
+        self.stack = QStackedLayout()
+        if self.moments:
+            self.stack.addWidget(player.widget())
+            self.stack.addWidget(self.canvas)
+            self.stack.setCurrentWidget(self.canvas)
+            video = QWidget()
+            video.setLayout(self.stack)
+            grid.addWidget(video, 0, 0)
+            grid.addWidget(self.line, 1, 0)
+            grid.addWidget(
+                self.counter,
+                1,
+                0,
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
+            )
+            grid.setRowStretch(0, 1)
+            player.position_changed.connect(self._on_position)
+            player.state_changed.connect(self._on_state)
+            player.error.connect(self.problem)
+        else:
+            self.message = QLabel(
+                self.tr("This reel has no moments yet.\n\nPress Esc to leave presentation mode.")
+            )
+            self.message.setObjectName("emptyReel")
+            self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.message.setWordWrap(True)
+            grid.addWidget(self.message, 0, 0)
+        self._update_texts()
+
+    # -- public API -------------------------------------------------------------------
+    def show_on(self, screen: QScreen | None) -> None:
+        """Full screen on ``screen`` (the window's current screen when None)."""
+        if screen is not None:
+            self.setScreen(screen)
+            self.setGeometry(screen.geometry())
+        self.showFullScreen()
+        self.raise_()
+        self.activateWindow()
+        self.setFocus()
+
+    def current(self) -> int:
+        """Index of the moment on screen."""
+        return self._index
+
+    def next(self) -> None:
+        """The next moment (stays on the last one)."""
+        if self._index + 1 < len(self.moments):
+            self._go(self._index + 1)
+
+    def previous(self) -> None:
+        """The previous moment (stays on the first one)."""
+        if self._index > 0:
+            self._go(self._index - 1)
+
+    def toggle_pause(self) -> None:
+        """Pause or resume the moment; while frozen, resume playing."""
+        if not self.moments or self._finished:
+            return
+        if self._frozen:
+            self._frozen = False
+            self._paused = False
+        else:
+            self._paused = not self._paused
+        self._apply()
+
+    def toggle_freeze(self) -> None:
+        """Freeze on the moment's exact key frame, or resume from where it was."""
+        if not self.moments or self._finished:
+            return
+        self._frozen = not self._frozen
+        self._apply()
+
+    def toggle_line(self) -> None:
+        """Show the child's line instead of the caption, or back."""
+        if not self.moments:
+            return
+        self._child_line = not self._child_line
+        self._update_texts()
+
+    def frozen(self) -> bool:
+        """Whether the key frame is shown."""
+        return self._frozen
+
+    def paused(self) -> bool:
+        """Whether playback is paused by the presenter."""
+        return self._paused
+
+    def prefetched(self) -> bool:
+        """Whether every moment's first and key frame is decoded and kept."""
+        return all(
+            (moment.path, index) in self._stills
+            for moment in self.moments
+            for index in (moment.first, moment.key)
+        )
+
+    def line_text(self) -> str:
+        """The line below the picture for the current moment."""
+        return self._line()[0]
+
+    def _line(self) -> tuple[str, bool]:
+        """The line to show and whether it is spoken for the child."""
+        if not self.moments:
+            return "", False
+        moment = self.moments[self._index]
+        if moment.child_line and (self._child_line or not moment.caption):
+            return moment.child_line, True
+        return moment.caption or "", False
+
+    # -- Qt events ----------------------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = Qt.Key(event.key())
+        actions = {
+            Qt.Key.Key_Right: self.next,
+            Qt.Key.Key_PageDown: self.next,
+            Qt.Key.Key_Left: self.previous,
+            Qt.Key.Key_PageUp: self.previous,
+            Qt.Key.Key_Space: self.toggle_pause,
+            Qt.Key.Key_F: self.toggle_freeze,
+            Qt.Key.Key_C: self.toggle_line,
+            Qt.Key.Key_Escape: self.close,
+        }
+        action = actions.get(key)
+        chords = (
+            Qt.KeyboardModifier.ControlModifier
+            | Qt.KeyboardModifier.AltModifier
+            | Qt.KeyboardModifier.MetaModifier
+        )
+        if action is None or event.modifiers() & chords:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+        if not event.isAutoRepeat() or action in (self.next, self.previous):
+            action()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._started:
+            return
+        self._started = True
+        app = QGuiApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self._cursor_timer.start()
+        if self.moments:
+            self._go(0)
+            self._prefetch()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_text()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseMove:
+            if self.cursor().shape() == Qt.CursorShape.BlankCursor:
+                self.unsetCursor()
+            self._cursor_timer.start()
+        return False
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._finished:
+            self._finish()
+        super().closeEvent(event)
+
+    # -- moments -----------------------------------------------------------------------
+    def _go(self, index: int) -> None:
+        """Show moment ``index``: its exact first frame now, then the player looping it."""
+        self._index = index
+        self._paused = False
+        self._frozen = False
+        self._child_line = False
+        self._update_texts()
+        moment = self.moments[index]
+        self._pending_shown = index
+        self._pending_key = 0
+        self._cue(moment)
+        opened = moment.path != self._loaded_path
+        if opened:
+            self.player.open(moment.path, moment.duration_ms)
+            self._loaded_path = moment.path
+        self._start_player(moment)
+        self._reseek = opened
+
+    def _cue(self, moment: PresentedMoment) -> None:
+        """Cover the player with the exact first frame (black until it is decoded)."""
+        self._cueing = True
+        image = self._stills.get((moment.path, moment.first))
+        if image is None:
+            self._request(moment, moment.first, urgent=True)
+            image = QImage()
+        if self._pending_shown == self._index and not image.isNull():
+            self._pending_key = image.cacheKey()
+        self.canvas.set_image(image)
+        self.stack.setCurrentWidget(self.canvas)
+
+    def _start_player(self, moment: PresentedMoment) -> None:
+        self._cue_since = time.monotonic()
+        self._last_tick = None  # the seek's own playhead is the new reference
+        self.player.seek(moment.cue_ms)
+        if self._paused or self._frozen:
+            self.player.pause()
+        else:
+            self.player.play()
+
+    def _restart(self) -> None:
+        """Back to the moment's first frame (the loop)."""
+        moment = self.moments[self._index]
+        self._cue(moment)
+        self._start_player(moment)
+
+    def _apply(self) -> None:
+        """Bring the player and the picture in line with paused / frozen."""
+        moment = self.moments[self._index]
+        if self._frozen:
+            self.player.pause()
+            image = self._stills.get((moment.path, moment.key))
+            if image is None:  # the paused player shows until the key frame is decoded
+                self._request(moment, moment.key, urgent=True)
+            else:
+                self.canvas.set_image(image)
+                self.stack.setCurrentWidget(self.canvas)
+            return
+        if self.player.state() is PlayerState.ENDED:
+            self._restart()
+            return
+        if self._cueing:
+            self._cue(moment)
+        else:
+            self.stack.setCurrentWidget(self.player.widget())
+        if self._paused:
+            self.player.pause()
+        else:
+            self.player.play()
+
+    def _on_position(self, t_ms: int) -> None:
+        now = time.monotonic()
+        reading = self._is_reading(t_ms, now)
+        if self._finished or self._frozen or self.player.state() is not PlayerState.PLAYING:
+            return
+        moment = self.moments[self._index]
+        if self._cueing:
+            inside = moment.start_ms - LANDING_SLACK_MS <= t_ms < moment.end_ms
+            if reading and not inside and self._reseek:
+                # Qt Multimedia drops a seek made while the file is still loading
+                self._reseek = False
+                self._start_player(moment)
+            # libVLC reports the requested time at once when asked to seek: not a landing
+            elif (reading and inside and t_ms != moment.cue_ms) or (
+                now - self._cue_since > LANDING_TIMEOUT_S
+            ):
+                self._hand_over()
+            return
+        if t_ms >= moment.end_ms:
+            self._restart()
+
+    def _is_reading(self, t_ms: int, now: float) -> bool:
+        """Whether the playhead moved other than by the backend's extrapolation."""
+        last, self._last_tick = self._last_tick, (t_ms, now)
+        if last is None:
+            return False
+        expected = last[0] + (now - last[1]) * 1000 * self.player.rate()
+        return abs(t_ms - expected) > READING_MS
+
+    def _hand_over(self) -> None:
+        """The player plays the moment: its surface replaces the exact first frame."""
+        self._cueing = False
+        self._reseek = False
+        self.stack.setCurrentWidget(self.player.widget())
+        if self._pending_shown is not None:  # the first frame never reached the canvas
+            self._emit_shown()
+
+    def _on_state(self, state: PlayerState) -> None:
+        self._last_tick = None
+        if self._finished:
+            return
+        if state is PlayerState.ENDED and not self._frozen and not self._paused:
+            self._restart()
+
+    def _on_canvas_painted(self) -> None:
+        if (
+            self._pending_shown is not None
+            and self._pending_key
+            and self.canvas.image().cacheKey() == self._pending_key
+        ):
+            self._emit_shown()
+
+    def _emit_shown(self) -> None:
+        index, self._pending_shown = self._pending_shown, None
+        if index is not None:
+            self.moment_shown.emit(index)
+
+    # -- stills ------------------------------------------------------------------------
+    def _prefetch(self) -> None:
+        """Decode every moment's first frame, then every key frame, in the background."""
+        for moment in self.moments:
+            self._request(moment, moment.first)
+        for moment in self.moments:
+            self._request(moment, moment.key)
+
+    def _request(self, moment: PresentedMoment, index: int, *, urgent: bool = False) -> None:
+        key = (moment.path, index)
+        if key in self._stills or (key in self._requested and not urgent):
+            return
+        self._requested.add(key)
+        server = self._servers.get(moment.path)
+        if server is None:
+            server = FrameServer(
+                moment.path, moment.table, moment.rotation, cache_bytes=SERVER_CACHE_BYTES
+            )
+            self._servers[moment.path] = server
+        self._pool.start(_StillJob(server, index, self._signals), URGENT if urgent else 0)
+
+    def _on_still_ready(self, path: str, index: int, image: QImage) -> None:
+        if self._finished:
+            return
+        self._stills[(path, index)] = image
+        moment = self.moments[self._index]
+        if path != moment.path:
+            return
+        if self._frozen and index == moment.key:
+            self.canvas.set_image(image)
+            self.stack.setCurrentWidget(self.canvas)
+        elif not self._frozen and self._cueing and index == moment.first:
+            if self._pending_shown == self._index:
+                self._pending_key = image.cacheKey()
+            self.canvas.set_image(image)
+
+    def _on_still_failed(self, path: str, index: int, message: str) -> None:
+        if self._finished:
+            return
+        self._requested.discard((path, index))
+        self.problem.emit(message)
+        moment = self.moments[self._index]
+        if path == moment.path and index == moment.first and self._cueing and not self._frozen:
+            self._cueing = False  # nothing exact to show: let the player show the moment
+            self.stack.setCurrentWidget(self.player.widget())
+
+    # -- text --------------------------------------------------------------------------
+    def _update_texts(self) -> None:
+        count = len(self.moments)
+        self.counter.setText(f"{self._index + 1} / {count}" if count else "")
+        text, for_child = self._line()
+        self.line.setText(text)
+        font = self.line.font()
+        font.setItalic(for_child)
+        self.line.setFont(font)
+
+    def _fit_text(self) -> None:
+        """Large type for the line, and room for the longest line of the reel so the
+        picture does not change size between moments."""
+        height = max(self.height(), 1)
+        font = QFont(self.line.font())
+        font.setPixelSize(max(14, round(height * LINE_FONT_FRACTION)))
+        self.line.setFont(font)
+        small = QFont(self.counter.font())
+        small.setPixelSize(max(10, round(height * COUNTER_FONT_FRACTION)))
+        self.counter.setFont(small)
+        edge = small.pixelSize()
+        self.counter.setContentsMargins(0, 0, edge, edge // 2)
+        if self.message is not None:
+            self.message.setFont(font)
+            return
+        side = max(round(self.width() * 0.08), small.pixelSize() * 4)
+        pad = font.pixelSize() // 2
+        self.line.setContentsMargins(side, pad, side, pad)
+        width = max(self.width() - 2 * side, 50)
+        flags = int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap)
+        text_height = QFontMetrics(font).height()
+        for moment in self.moments:
+            for text, italic in ((moment.caption, False), (moment.child_line, True)):
+                if text:
+                    measured = QFont(font)
+                    measured.setItalic(italic)
+                    bound = QFontMetrics(measured).boundingRect(
+                        QRect(0, 0, width, 100_000), flags, text
+                    )
+                    text_height = max(text_height, bound.height())
+        self.line.setFixedHeight(min(text_height + 2 * pad, int(height * 0.4)))
+
+    # -- cursor and closing ----------------------------------------------------------------
+    def _hide_cursor(self) -> None:
+        if not self._finished:
+            self.setCursor(Qt.CursorShape.BlankCursor)
+
+    def _finish(self) -> None:
+        """Release the player, the decoders and the event filter; say so."""
+        self._finished = True
+        self._cursor_timer.stop()
+        app = QGuiApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        if self.moments:
+            self.player.position_changed.disconnect(self._on_position)
+            self.player.state_changed.disconnect(self._on_state)
+            self.player.error.disconnect(self.problem)
+        self.player.close()
+        release = getattr(self.player, "release", None)
+        if callable(release):
+            release()
+        self._pool.clear()
+        self._pool.waitForDone()
+        for server in self._servers.values():
+            server.close()
+        self._servers.clear()
+        self.closed.emit()
