@@ -1,6 +1,7 @@
 """Event coding with 50,000 events on one clip (once its filmstrip is built): hotkey to
 the event drawn, paused and while playing (target <= 16 ms p95), timeline repaint at any
-zoom (<= 16 ms), opening the clip's coding (<= 500 ms). Run: ``.venv/bin/python -m bench.bench_coding``.
+zoom (<= 16 ms), opening the clip's coding (<= 500 ms).
+Run: ``.venv/bin/python -m bench.bench_coding``.
 """
 
 from __future__ import annotations

@@ -85,7 +85,7 @@ def test_reel_export_is_frame_exact_on_shared_clips(capsys, shared_media, tmp_pa
     assert run(capsys, "reel", "order", "--session", str(session_id), order,
                "--workspace", str(ws))[0] == 0  # fmt: skip
     out = tmp_path / "export"
-    code, data, err = run(
+    code, _, err = run(
         capsys, "reel", "export", "--session", str(session_id), "--purpose", "supervision",
         "-o", str(out), "--workspace", str(ws), "--json",
     )  # fmt: skip
@@ -207,3 +207,17 @@ def test_moment_add_refuses_a_span_past_the_end_and_reports_frames(capsys, prepa
     assert code == 0 and len(data) == 1  # only the moment made before
     kept = source_indices("cfr25")
     assert kept[data[0]["start_frame"]] == 1_000 // 40
+
+
+def test_reel_show_lists_the_reel_in_order_with_guidance(capsys, prepared):
+    ws, _clip, clip_id, session_id = prepared
+    for start in (2_000, 3_000, 4_000):
+        add_moment(capsys, ws, clip_id, start, start + 500, "--feedback")
+    code, data, _ = run(capsys, "reel", "show", "--session", str(session_id),
+                        "--workspace", str(ws), "--json")  # fmt: skip
+    assert code == 0
+    assert [m["start_ms"] for m in data["moments"]] == [1_000, 2_000, 3_000, 4_000]
+    assert data["moments"][0]["span_ms"] == 1_000  # 25 frames of 40 ms
+    assert any("up to 3" in note for note in data["guidance"])
+    assert main(["reel", "show", "--session", str(session_id), "--workspace", str(ws)]) == 0
+    assert "01  moment" in capsys.readouterr().out

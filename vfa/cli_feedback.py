@@ -58,6 +58,7 @@ def cmd_moment_add(args: argparse.Namespace) -> int:
 def _moment_dict(m: Any) -> dict[str, Any]:
     data = dataclasses.asdict(m)
     data["tags"] = [f"{m.scheme_id}:{t}" for t in m.tags]
+    data["span_ms"] = m.span_ms
     return data
 
 
@@ -158,8 +159,7 @@ def cmd_reel_show(args: argparse.Namespace) -> int:
         lambda d: "\n".join(
             [f"theme: {d['theme'] or '-'}"]
             + [
-                f"{n:02d}  moment {m['id']}  {m['span_ms'] / 1000:.1f} s  "
-                f"{m['caption'] or ''}"
+                f"{n:02d}  moment {m['id']}  {m['span_ms'] / 1000:.1f} s  {m['caption'] or ''}"
                 for n, m in enumerate(d["moments"], start=1)
             ]
             + [f"note: {g}" for g in d["guidance"]]

@@ -3,11 +3,13 @@ caption, flag for feedback, order the reel, set the still; every edit undoable."
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
 from tests.ui.test_main_window import barcode_on_screen
 from vfa.app import build_window
+from vfa.media.synth import read_barcode
 from vfa.player.base import PlayerState
 from vfa.services import clips as clip_service
 from vfa.services import moments
@@ -141,3 +143,31 @@ def test_the_export_dialog_names_the_consent_a_purpose_lacks(qtbot, tmp_path):
     assert dialog.chosen_purpose() == "feedback" and ok.isEnabled()
     dialog.purpose.setCurrentIndex(dialog.purpose.findData("training"))
     assert dialog.reason.text() == reason and not ok.isEnabled()
+
+
+def test_f5_presents_the_reel_and_escape_returns(window, qtbot):
+    window.coding.choose("vig")
+    m = tag(window, qtbot, 40)
+    window.feedback.moments.feedback.click()
+    window.feedback.moments.caption.show_text("You waited")
+    window.feedback.moments.caption.committed.emit("You waited")
+    qtbot.keyClick(window, KEY.Key_F5)
+    shown = window.feedback.presentation
+    assert shown is not None
+    qtbot.waitUntil(lambda: shown.prefetched(), timeout=10_000)
+    assert shown.line_text() == "You waited"
+    assert read_canvas(shown) == m.start_frame
+    with qtbot.waitSignal(shown.closed, timeout=5_000):
+        qtbot.keyClick(shown, KEY.Key_Escape)
+    assert window.feedback.presentation is None
+
+
+def read_canvas(shown) -> int:
+    image = shown.canvas.image().convertToFormat(shown.canvas.image().Format.Format_RGB888)
+    array = (
+        np.frombuffer(image.constBits(), np.uint8)
+        .reshape(image.height(), image.bytesPerLine())[:, : image.width() * 3]
+        .reshape(image.height(), image.width(), 3)
+        .copy()
+    )
+    return read_barcode(array)
