@@ -441,6 +441,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_feedback(add, sub)
 
+    from vfa.cli_reliability import register as register_reliability
+
+    register_reliability(add, sub)
+
     ws = sub.add_parser("workspace", help="workspace facts")
     ws_sub = ws.add_subparsers(dest="ws_command", metavar="ACTION", required=True)
     add("info", cmd_workspace_info, "name, location, schema and counts", ws_sub)

@@ -462,3 +462,48 @@ def merge_events(results: Iterable[EventResult]) -> EventResult:
         unmatched_first=sum(r.unmatched_first for r in results),
         unmatched_second=sum(r.unmatched_second for r in results),
     )
+
+
+def pair_events(
+    a: Sequence[Event],
+    b: Sequence[Event],
+    overlap: float = 0.6,
+    tolerance_ms: int | None = None,
+    point_tolerance_ms: int = POINT_TOLERANCE_MS,
+) -> list[tuple[int | None, int | None]]:
+    """The pairing ``event_agreement`` tallies, as index pairs into ``a`` and ``b`` as given.
+
+    A matched pair is ``(i, j)``, an event of ``a`` without a partner ``(i, None)``, one of
+    ``b`` ``(None, j)``. The list is in time order: by the earlier onset of the pair, then
+    its earlier end, so a disagreement view can walk it along the timeline.
+    """
+    if not 0 < overlap <= 1:
+        raise ValueError("the overlap must be above 0 and at most 1")
+    if tolerance_ms is not None and tolerance_ms < 0:
+        raise ValueError("the onset tolerance must be 0 ms or more")
+
+    def onset_order(events: Sequence[Event]) -> list[int]:
+        return sorted(
+            range(len(events)),
+            key=lambda n: (events[n].start_ms, events[n].end_ms or events[n].start_ms),
+        )
+
+    order_a, order_b = onset_order(a), onset_order(b)
+    # already in _Arrays' order, so its positions map back through order_a / order_b
+    arrays_a = _Arrays.of([a[n] for n in order_a])
+    arrays_b = _Arrays.of([b[n] for n in order_b])
+    matched = match_events(arrays_a, arrays_b, overlap, tolerance_ms, point_tolerance_ms)
+    pairs: list[tuple[int | None, int | None]] = [(order_a[p], order_b[q]) for p, q in matched]
+    paired_a = {i for i, _ in pairs}
+    paired_b = {j for _, j in pairs}
+    pairs += [(i, None) for i in range(len(a)) if i not in paired_a]
+    pairs += [(None, j) for j in range(len(b)) if j not in paired_b]
+
+    def when(pair: tuple[int | None, int | None]) -> tuple[int, int, int, int]:
+        i, j = pair
+        events = ([a[i]] if i is not None else []) + ([b[j]] if j is not None else [])
+        start = min(e.start_ms for e in events)
+        end = min(e.end_ms if e.end_ms is not None else e.start_ms for e in events)
+        return (start, end, -1 if i is None else i, -1 if j is None else j)
+
+    return sorted(pairs, key=when)

@@ -252,3 +252,18 @@ class WorkspaceInfo(Base):
     __tablename__ = "workspace_info"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class ReliabilityCriterion(Base):
+    """A scheme's bar for certifying a coder against a reference coder: the statistic,
+    the value it must reach, over how many recent clips, and on which item (None: all
+    the scheme's items pooled)."""
+
+    __tablename__ = "reliability_criterion"
+    scheme_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    statistic: Mapped[str] = mapped_column(String(32))
+    threshold: Mapped[float]
+    window: Mapped[int]
+    item: Mapped[str | None] = mapped_column(String(128))
+    updated_by: Mapped[str | None] = mapped_column(String(128))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

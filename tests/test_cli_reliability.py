@@ -1,0 +1,216 @@
+"""The reliability commands as a user or a script meets them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pypdf import PdfReader
+
+from vfa.cli import main
+from vfa.services import assignments as asg
+from vfa.services import clips as clip_service
+from vfa.services import coding
+from vfa.services.reliability import events_report, ratings_report
+from vfa.services.schemes import get_scheme
+from vfa.storage.workspace import open_workspace
+
+RATINGS = "unit,coder,item,value\n" + "".join(
+    f"u{u},{c},{item},{v}\n"
+    for u, (a, b) in enumerate([(1, 1), (2, 3), (4, 4), (5, 4), (3, 3)])
+    for item in ("i1", "i2")
+    for c, v in (("A", a), ("B", b if item == "i1" else a))
+)
+EVENTS = (
+    "unit,coder,code,start_ms,end_ms,duration_ms\n"
+    "c1,A,look,0,2000,8000\n"
+    "c1,B,look,200,2000,8000\n"
+    "c1,A,smile,3000,,8000\n"
+    "c1,B,smile,4500,,8000\n"
+)
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_reliability_json_is_the_ratings_report(capsys, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text(RATINGS)
+    code, out, _ = run(capsys, "reliability", path, "--reference", "A", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert set(data) == {"coders", "items", "total", "pooled"}
+    assert data == json.loads(json.dumps(ratings_report(path, reference="A")))
+    code, out, _ = run(capsys, "reliability", path)
+    assert code == 0 and "i1" in out and "(pooled)" in out
+
+
+def test_reliability_with_a_scheme_checks_values_and_names_the_row(capsys, tmp_path):
+    path = tmp_path / "k.csv"
+    item = get_scheme("kips").ratings.items[0].id
+    path.write_text(f"unit,coder,item,value\nu1,A,{item},3\nu1,B,{item},9\n")
+    code, out, err = run(capsys, "reliability", path, "--scheme", "kips", "--json")
+    assert code == 2 and out == ""
+    assert "row 3" in err and "9 is not a rating" in err
+
+
+def test_reliability_refuses_an_unknown_reference(capsys, tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text(RATINGS)
+    code, _, err = run(capsys, "reliability", path, "--reference", "Z")
+    assert code == 2 and "'Z'" in err
+
+
+def test_agreement_json_is_the_events_report(capsys, tmp_path):
+    path = tmp_path / "e.csv"
+    path.write_text(EVENTS)
+    code, out, _ = run(
+        capsys, "agreement", path, "--unit-ms", 500, "--tolerance-ms", 2000, "--json"
+    )
+    data = json.loads(out)
+    assert code == 0
+    assert set(data) == {"coders", "time_unit", "event", "units"}
+    assert data == json.loads(json.dumps(events_report(path, unit_ms=500, tolerance_ms=2000)))
+    assert data["event"]["tolerance_ms"] == 2000 and data["event"]["overlap"] is None
+    code, out, _ = run(capsys, "agreement", path, "--overlap", 0.5, "--json")
+    assert code == 0 and json.loads(out)["event"]["overlap"] == 0.5
+
+
+def test_agreement_bad_rows_exit_2_naming_the_row(capsys, tmp_path):
+    path = tmp_path / "e.csv"
+    path.write_text(EVENTS + "c1,A,look,5000,4000,8000\n")
+    code, out, err = run(capsys, "agreement", path, "--json")
+    assert code == 2 and out == ""
+    assert "row 6" in err and "not after start_ms" in err
+
+
+def test_overlap_and_tolerance_exclude_each_other(capsys, tmp_path):
+    path = tmp_path / "e.csv"
+    path.write_text(EVENTS)
+    with pytest.raises(SystemExit) as stop:
+        main(["agreement", str(path), "--overlap", "0.6", "--tolerance-ms", "2000"])
+    assert stop.value.code == 2
+    assert "not allowed with" in capsys.readouterr().err
+
+
+# -- workspace commands ------------------------------------------------------------------
+
+
+@pytest.fixture
+def ws_path(tmp_path, clips):
+    path = tmp_path / "rel.vfa"
+    ws = open_workspace(path)
+    try:
+        for n in range(6):
+            clip_service.add_clip(ws, clips["cfr25"], "FAM-1", f"Visit {n}")
+    finally:
+        ws.close()
+    return path
+
+
+def test_assign_every_nth_and_list_assignments(capsys, ws_path):
+    code, out, _ = run(
+        capsys, "assign", "--scheme", "kips", "--coders", "Ann,Ben", "--every", 3,
+        "--workspace", ws_path, "--json",
+    )  # fmt: skip
+    data = json.loads(out)
+    assert code == 0 and data["blind"] is True
+    ws = open_workspace(ws_path)
+    try:
+        order = asg.catalogue_clips(ws)
+    finally:
+        ws.close()
+    assert data["clips"] == [order[2], order[5]]
+    code, out, _ = run(capsys, "assignments", "--coder", "Ben", "--workspace", ws_path, "--json")
+    rows = json.loads(out)
+    assert [r["clip_id"] for r in rows] == data["clips"]
+    assert {r["status"] for r in rows} == {"assigned"} and all(r["blind"] for r in rows)
+
+
+def test_assign_needs_one_way_of_choosing_clips(capsys, ws_path):
+    with pytest.raises(SystemExit):
+        main(["assign", "--scheme", "kips", "--coders", "A,B", "--workspace", str(ws_path)])
+    capsys.readouterr()
+    code, _, err = run(
+        capsys, "assign", "--scheme", "kips", "--coders", "A,B", "--clips", "1,x",
+        "--workspace", ws_path,
+    )  # fmt: skip
+    assert code == 2 and "clip ids" in err
+
+
+@pytest.fixture
+def coded(ws_path):
+    """Clips 1–3 double-coded (blind) on KIPS by Rita and Tess, all submitted but clip 3's
+    Tess run."""
+    kips = get_scheme("kips")
+    items = [i.id for i in kips.ratings.items]
+    ws = open_workspace(ws_path)
+    try:
+        order = asg.catalogue_clips(ws)[:3]
+        runs = asg.assign(ws, order, kips, ["Rita", "Tess"])
+        for run in runs:
+            for n, item in enumerate(items):
+                value = 1 + (n + run.clip_id) % 5
+                if run.coder == "Tess" and n % 4 == 0:
+                    value = max(1, value - 1)
+                coding.set_rating(ws, run.id, kips, item, value)
+            if not (run.clip_id == order[2] and run.coder == "Tess"):
+                coding.submit_run(ws, run.id)
+    finally:
+        ws.close()
+    return ws_path, order
+
+
+def test_reliability_report_from_the_workspace(capsys, coded, tmp_path):
+    ws_path, order = coded
+    out_pdf = tmp_path / "report.pdf"
+    code, out, _ = run(
+        capsys, "reliability-report", "--scheme", "kips", "--reference", "Rita", "--as", "Sue",
+        "-o", out_pdf, "--workspace", ws_path, "--json",
+    )  # fmt: skip
+    data = json.loads(out)
+    assert code == 0 and data["clips"] == order[:2]
+    assert [p["clip_id"] for p in data["pending"]] == [order[2]]
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(out_pdf).pages).split())
+    assert "Methods" in text and "ICC(2,1)" in text and "2 clip(s)" in text
+    out_csv = tmp_path / "report.csv"
+    code, _, _ = run(
+        capsys, "reliability-report", "--scheme", "kips", "-o", out_csv, "--workspace", ws_path
+    )
+    assert code == 0 and "# method:" in out_csv.read_text()
+    code, _, err = run(
+        capsys, "reliability-report", "--scheme", "kips", "-o", tmp_path / "r.txt",
+        "--workspace", ws_path,
+    )  # fmt: skip
+    assert code == 2 and ".pdf or .csv" in err
+
+
+def test_criterion_and_certification(capsys, coded):
+    ws_path, _ = coded
+    code, out, _ = run(
+        capsys, "criterion", "show", "--scheme", "kips", "--workspace", ws_path, "--json"
+    )
+    assert code == 0 and json.loads(out)["stored"] is False
+    code, out, _ = run(
+        capsys, "criterion", "set", "--scheme", "kips", "--statistic", "within_one_agreement",
+        "--threshold", 0.9, "--window", 2, "--workspace", ws_path, "--json",
+    )  # fmt: skip
+    assert code == 0 and json.loads(out)["window"] == 2
+    code, out, _ = run(
+        capsys, "certification", "--scheme", "kips", "--coder", "Tess", "--reference", "Rita",
+        "--workspace", ws_path, "--json",
+    )  # fmt: skip
+    data = json.loads(out)
+    assert code == 0
+    assert set(data) >= {"status", "points", "criterion", "latest"}
+    assert len(data["points"]) == 2  # clip 3 waits for Tess
+    # Tess is at most one point off everywhere: within-one agreement 1.0 on both clips
+    assert data["points"][1]["rolling"] == 1.0 and data["status"] == "reliable"
+    code, _, err = run(
+        capsys, "criterion", "set", "--scheme", "kips", "--statistic", "fleiss",
+        "--threshold", 0.7, "--workspace", ws_path,
+    )  # fmt: skip
+    assert code == 2 and "unknown statistic" in err

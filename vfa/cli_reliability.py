@@ -1,0 +1,353 @@
+"""``vfa reliability``, ``vfa agreement``, ``vfa assign``, ``vfa assignments``,
+``vfa reliability-report``, ``vfa certification`` and ``vfa criterion``: coder agreement
+from CSV files and from the workspace's blind double coding."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from vfa.cli import _emit, _scheme, _workspace
+from vfa.errors import InvalidInputError
+
+
+def _fmt(value: Any) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _ratings_text(report: dict[str, Any]) -> str:
+    lines = [f"coders: {', '.join(report['coders'])}"]
+    lines.append(f"{'item':<32} {'n':>4} {'exact':>6} {'±1':>6} {'κ quad':>7} {'ICC2,1':>7}")
+    rows = list(report["items"].items())
+    if report.get("total") is not None:
+        rows.append(("(total)", report["total"]))
+    rows.append(("(pooled)", report["pooled"]))
+    for item, s in rows:
+        lines.append(
+            f"{item:<32} {s['n_units']:>4} {_fmt(s['exact_agreement']):>6} "
+            f"{_fmt(s['within_one_agreement']):>6} {_fmt(s['kappa_quadratic']):>7} "
+            f"{_fmt(s['icc_2_1']):>7}"
+        )
+    return "\n".join(lines)
+
+
+def _events_text(report: dict[str, Any]) -> str:
+    t, e = report["time_unit"], report["event"]
+    return "\n".join(
+        [
+            f"time units ({t['unit_ms']} ms): {t['n_units']} units, agreement "
+            f"{_fmt(t['percent_agreement'])}, kappa {_fmt(t['kappa'])} "
+            f"(max {_fmt(t['kappa_max'])})",
+            f"events: {e['n_tallies']} tallies, {e['matched']} matched, agreement "
+            f"{_fmt(e['percent_agreement'])}, kappa {_fmt(e['kappa'])} "
+            f"(max {_fmt(e['kappa_max'])})",
+        ]
+    )
+
+
+def cmd_reliability(args: argparse.Namespace) -> int:
+    from vfa.services.reliability import ratings_report
+
+    scheme = _scheme(args.scheme) if args.scheme else None
+    report = ratings_report(args.ratings, scheme, args.reference)
+    _emit(args, report, _ratings_text)
+    return 0
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from vfa.services.reliability import events_report
+
+    overlap = args.overlap if args.overlap is not None else 0.6
+    report = events_report(args.events, args.unit_ms, overlap, args.tolerance_ms)
+    _emit(args, report, _events_text)
+    return 0
+
+
+def _ids(text: str) -> list[int]:
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise InvalidInputError(f"--clips: {text!r} is not a list of clip ids (1,2,3)") from None
+
+
+def _names(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",")]
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    from vfa.services.assignments import assign, assign_share
+
+    ws = _workspace(args)
+    try:
+        coders = _names(args.coders)
+        blind = not args.not_blind
+        if args.clips is not None:
+            runs = assign(ws, _ids(args.clips), args.scheme, coders, blind=blind, by=args.by)
+            clips = list(dict.fromkeys(r.clip_id for r in runs))
+        else:
+            clips = assign_share(
+                ws,
+                args.scheme,
+                coders,
+                every=args.every,
+                fraction=args.share,
+                seed=args.seed,
+                blind=blind,
+                by=args.by,
+            )
+    finally:
+        ws.close()
+    data = {"scheme": args.scheme, "coders": coders, "blind": blind, "clips": clips}
+    _emit(
+        args,
+        data,
+        lambda d: (
+            f"{len(d['clips'])} clip(s) assigned to {', '.join(d['coders'])}"
+            + (" (blind)" if d["blind"] else "")
+            + (f": {', '.join(map(str, d['clips']))}" if d["clips"] else "")
+        ),
+    )
+    return 0
+
+
+def cmd_assignments(args: argparse.Namespace) -> int:
+    from vfa.services.assignments import assignments
+
+    ws = _workspace(args)
+    try:
+        found = assignments(ws, coder=args.coder, scheme=args.scheme)
+    finally:
+        ws.close()
+    data = [
+        {
+            "run_id": a.run_id,
+            "clip_id": a.clip_id,
+            "clip": a.clip_name,
+            "case": a.case,
+            "session": a.session,
+            "scheme": a.scheme_id,
+            "coder": a.coder,
+            "status": a.status.value,
+            "blind": a.blind,
+            "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
+        }
+        for a in found
+    ]
+    _emit(
+        args,
+        data,
+        lambda d: (
+            "\n".join(
+                f"{r['run_id']:>5}  clip {r['clip_id']:>4}  {r['scheme']:<12} {r['coder']:<16} "
+                f"{r['status']:<12}{' blind' if r['blind'] else ''}"
+                for r in d
+            )
+            or "no assignments"
+        ),
+    )
+    return 0
+
+
+def cmd_reliability_report(args: argparse.Namespace) -> int:
+    from vfa.reports.reliability import write_reliability_csv, write_reliability_pdf
+    from vfa.services.audit import current_actor
+    from vfa.services.reliability_runs import current_scheme, events_agreement, ratings_agreement
+
+    out = args.output
+    if not out.lower().endswith((".pdf", ".csv")):
+        raise InvalidInputError(f"{out}: the report file must end in .pdf or .csv")
+    viewer = args.viewer or current_actor()
+    ws = _workspace(args)
+    try:
+        scheme = current_scheme(ws, args.scheme)
+        report: dict[str, Any] = {}
+        clips: set[int] = set()
+        if scheme.ratings is not None or scheme.grids:
+            ratings = ratings_agreement(ws, args.scheme, viewer, reference=args.reference)
+            report.update(ratings)
+            clips.update(ratings["clips"])
+        if scheme.ethogram is not None:
+            coders = tuple(_names(args.coders)) if args.coders else None
+            if coders is not None and len(coders) != 2:
+                raise InvalidInputError("--coders: name exactly two coders for event agreement")
+            try:
+                events = events_agreement(
+                    ws,
+                    args.scheme,
+                    viewer,
+                    coders=(coders[0], coders[1]) if coders else None,
+                    unit_ms=args.unit_ms,
+                    overlap=args.overlap if args.overlap is not None else 0.6,
+                    tolerance_ms=args.tolerance_ms,
+                )
+            except InvalidInputError:
+                if "items" not in report:
+                    raise
+            else:
+                report["time_unit"], report["event"] = events["time_unit"], events["event"]
+                clips.update(int(u) for u in events["units"])
+                if "coders" not in report:
+                    report["coders"] = sorted(
+                        {c for pair in events["coders"].values() for c in pair}
+                    )
+        methods = {
+            "scheme": f"{scheme.name} ({scheme.id} version {scheme.version})",
+            "source": ws.label,
+            "reference": args.reference,
+            "clips": len(clips),
+        }
+    finally:
+        ws.close()
+    if "items" in report and not report["items"] and "time_unit" not in report:
+        pending = len(report.get("pending", []))
+        raise InvalidInputError(
+            f"scheme {args.scheme}: no double-coded clip with submitted runs"
+            + (f" ({pending} held back by open blind runs)" if pending else "")
+        )
+    title = args.title or f"Coder reliability: {scheme.name}"
+    if out.lower().endswith(".pdf"):
+        written = write_reliability_pdf(out, report, methods, title)
+    else:
+        written = write_reliability_csv(out, report, methods)
+    data = {"path": str(written), "clips": sorted(clips), "pending": report.get("pending", [])}
+    _emit(args, data, lambda d: f"{len(d['clips'])} clip(s) -> {d['path']}")
+    return 0
+
+
+def cmd_certification(args: argparse.Namespace) -> int:
+    from vfa.services.certification import track
+
+    ws = _workspace(args)
+    try:
+        result = track(ws, args.scheme, args.coder, args.reference)
+    finally:
+        ws.close()
+    data = result.as_dict()
+
+    def text(d: dict[str, Any]) -> str:
+        c = d["criterion"]
+        lines = [
+            f"{d['coder']} against {d['reference']} on {d['scheme']}: {d['status']}",
+            f"criterion: {c['statistic']} >= {c['threshold']} over {c['window']} clips"
+            + (f" on {c['item']}" if c["item"] else "")
+            + ("" if c["stored"] else " (default)"),
+        ]
+        lines += [
+            f"  {p['date'] or '-':<26} clip {p['clip_id']:>4}  {_fmt(p['value']):>6}  "
+            f"rolling {_fmt(p['rolling'])}"
+            for p in d["points"]
+        ] or ["  no clip coded by both"]
+        return "\n".join(lines)
+
+    _emit(args, data, text)
+    return 0
+
+
+def cmd_criterion_set(args: argparse.Namespace) -> int:
+    from vfa.services.certification import set_criterion
+
+    ws = _workspace(args)
+    try:
+        found = set_criterion(
+            ws, args.scheme, args.statistic, args.threshold, args.window, args.item, by=args.by
+        )
+    finally:
+        ws.close()
+    _emit(args, found.as_dict(), _criterion_text)
+    return 0
+
+
+def cmd_criterion_show(args: argparse.Namespace) -> int:
+    from vfa.services.certification import criterion
+
+    ws = _workspace(args)
+    try:
+        found = criterion(ws, args.scheme)
+    finally:
+        ws.close()
+    _emit(args, found.as_dict(), _criterion_text)
+    return 0
+
+
+def _criterion_text(d: dict[str, Any]) -> str:
+    text = f"{d['scheme']}: {d['statistic']} >= {d['threshold']} over the last {d['window']} clips"
+    if d["item"]:
+        text += f" on {d['item']}"
+    return text + ("" if d["stored"] else f" (default: {d['note']})")
+
+
+def _event_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--unit-ms", type=int, default=1000, metavar="MS", help="time unit (1000)")
+    pairing = p.add_mutually_exclusive_group()
+    pairing.add_argument(
+        "--overlap", type=float, metavar="SHARE", help="pair events overlapping this much (0.6)"
+    )
+    pairing.add_argument(
+        "--tolerance-ms", type=int, metavar="MS", help="pair events by onset within MS instead"
+    )
+
+
+def register(add: Callable[..., argparse.ArgumentParser], sub: Any) -> None:
+    """Add the reliability subcommands to the ``vfa`` parser."""
+    p = add("reliability", cmd_reliability, "coder agreement on ratings from a CSV file")
+    p.add_argument("ratings", metavar="RATINGS.csv", help="rows unit,coder,item,value")
+    p.add_argument("--scheme", metavar="ID", help="a scheme id or file: checks values, adds total")
+    p.add_argument("--reference", metavar="CODER", help="the coder others are correlated with")
+
+    p = add("agreement", cmd_agreement, "coder agreement on timed events from a CSV file")
+    p.add_argument(
+        "events", metavar="EVENTS.csv", help="rows unit,coder,code,start_ms,end_ms,duration_ms"
+    )
+    _event_options(p)
+
+    p = add("assign", cmd_assign, "assign clips to coders for (blind) double coding")
+    p.add_argument("--scheme", required=True, metavar="ID", help="a scheme id, e.g. kips")
+    p.add_argument("--coders", required=True, metavar="A,B", help="coder names, comma-separated")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--clips", metavar="1,2,3", help="these clip ids")
+    which.add_argument("--every", type=int, metavar="N", help="every N-th clip in the catalogue")
+    which.add_argument("--share", type=float, metavar="FRACTION", help="a random share, e.g. 0.2")
+    p.add_argument("--seed", type=int, metavar="N", help="the random share's seed")
+    p.add_argument("--not-blind", action="store_true", help="coders may see each other's coding")
+    p.add_argument("--by", metavar="NAME", help="who assigns (for the audit trail)")
+
+    p = add("assignments", cmd_assignments, "coding runs with their status and blind flag")
+    p.add_argument("--coder", metavar="NAME")
+    p.add_argument("--scheme", metavar="ID")
+
+    p = add(
+        "reliability-report",
+        cmd_reliability_report,
+        "agreement on the workspace's double-coded clips as a PDF or CSV report",
+    )
+    p.add_argument("--scheme", required=True, metavar="ID")
+    p.add_argument("--reference", metavar="CODER", help="the coder others are correlated with")
+    p.add_argument("--coders", metavar="A,B", help="the two coders compared on timed events")
+    p.add_argument("--as", dest="viewer", metavar="NAME", help="who asks (default: login name)")
+    p.add_argument("--title", help="the report's title")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.pdf|OUT.csv")
+    _event_options(p)
+
+    p = add("certification", cmd_certification, "a coder's agreement with a reference over time")
+    p.add_argument("--scheme", required=True, metavar="ID")
+    p.add_argument("--coder", required=True, metavar="NAME")
+    p.add_argument("--reference", required=True, metavar="NAME")
+
+    crit = sub.add_parser("criterion", help="a scheme's reliability criterion for certification")
+    crit_sub = crit.add_subparsers(dest="criterion_command", metavar="ACTION", required=True)
+    p = add("set", cmd_criterion_set, "store the scheme's criterion", crit_sub)
+    p.add_argument("--scheme", required=True, metavar="ID")
+    p.add_argument(
+        "--statistic",
+        required=True,
+        metavar="S",
+        help="kappa_quadratic, kappa_linear, cohen_kappa, icc_2_1, icc_3_1, pearson_r, "
+        "exact_agreement, within_one_agreement or alpha_ordinal",
+    )
+    p.add_argument("--threshold", required=True, type=float, metavar="X")
+    p.add_argument("--window", type=int, metavar="N", help="clips in the rolling window")
+    p.add_argument("--item", metavar="ITEM", help="one item or grid scale (default: all pooled)")
+    p.add_argument("--by", metavar="NAME", help="who sets it (for the audit trail)")
+    p = add("show", cmd_criterion_show, "the scheme's criterion (stored or default)", crit_sub)
+    p.add_argument("--scheme", required=True, metavar="ID")
