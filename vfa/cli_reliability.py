@@ -150,67 +150,36 @@ def cmd_assignments(args: argparse.Namespace) -> int:
 
 
 def cmd_reliability_report(args: argparse.Namespace) -> int:
-    from vfa.reports.reliability import write_reliability_csv, write_reliability_pdf
     from vfa.services.audit import current_actor
-    from vfa.services.reliability_runs import current_scheme, events_agreement, ratings_agreement
+    from vfa.services.reliability_report import build_report, write_report
 
     out = args.output
     if not out.lower().endswith((".pdf", ".csv")):
         raise InvalidInputError(f"{out}: the report file must end in .pdf or .csv")
-    viewer = args.viewer or current_actor()
+    coders = tuple(_names(args.coders)) if args.coders else None
+    if coders is not None and len(coders) != 2:
+        raise InvalidInputError("--coders: name exactly two coders for event agreement")
     ws = _workspace(args)
     try:
-        scheme = current_scheme(ws, args.scheme)
-        report: dict[str, Any] = {}
-        clips: set[int] = set()
-        if scheme.ratings is not None or scheme.grids:
-            ratings = ratings_agreement(ws, args.scheme, viewer, reference=args.reference)
-            report.update(ratings)
-            clips.update(ratings["clips"])
-        if scheme.ethogram is not None:
-            coders = tuple(_names(args.coders)) if args.coders else None
-            if coders is not None and len(coders) != 2:
-                raise InvalidInputError("--coders: name exactly two coders for event agreement")
-            try:
-                events = events_agreement(
-                    ws,
-                    args.scheme,
-                    viewer,
-                    coders=(coders[0], coders[1]) if coders else None,
-                    unit_ms=args.unit_ms,
-                    overlap=args.overlap if args.overlap is not None else 0.6,
-                    tolerance_ms=args.tolerance_ms,
-                )
-            except InvalidInputError:
-                if "items" not in report:
-                    raise
-            else:
-                report["time_unit"], report["event"] = events["time_unit"], events["event"]
-                clips.update(int(u) for u in events["units"])
-                if "coders" not in report:
-                    report["coders"] = sorted(
-                        {c for pair in events["coders"].values() for c in pair}
-                    )
-        methods = {
-            "scheme": f"{scheme.name} ({scheme.id} version {scheme.version})",
-            "source": ws.label,
-            "reference": args.reference,
-            "clips": len(clips),
-        }
+        result = build_report(
+            ws,
+            args.scheme,
+            args.viewer or current_actor(),
+            reference=args.reference,
+            coders=(coders[0], coders[1]) if coders else None,
+            unit_ms=args.unit_ms,
+            overlap=args.overlap,
+            tolerance_ms=args.tolerance_ms,
+            title=args.title,
+        )
     finally:
         ws.close()
-    if "items" in report and not report["items"] and "time_unit" not in report:
-        pending = len(report.get("pending", []))
-        raise InvalidInputError(
-            f"scheme {args.scheme}: no double-coded clip with submitted runs"
-            + (f" ({pending} held back by open blind runs)" if pending else "")
-        )
-    title = args.title or f"Coder reliability: {scheme.name}"
-    if out.lower().endswith(".pdf"):
-        written = write_reliability_pdf(out, report, methods, title)
-    else:
-        written = write_reliability_csv(out, report, methods)
-    data = {"path": str(written), "clips": sorted(clips), "pending": report.get("pending", [])}
+    written = write_report(result, out)
+    data = {
+        "path": str(written),
+        "clips": list(result.clips),
+        "pending": result.report.get("pending", []),
+    }
     _emit(args, data, lambda d: f"{len(d['clips'])} clip(s) -> {d['path']}")
     return 0
 
