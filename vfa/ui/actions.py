@@ -63,6 +63,7 @@ SPECS = [
     ActionSpec("reel.present", "&Present the reel", "F5", "feedback"),
     ActionSpec("reel.export", "&Export the reel…", "Ctrl+Shift+E", "feedback"),
     ActionSpec("reel.script", "Feedback &script (PDF)…", None, "feedback"),
+    ActionSpec("reliability.open", "&Reliability…", "Ctrl+Shift+R", "reliability"),
     ActionSpec("help.about", "&About VFA", None, "help"),
 ]
 SPEC_BY_ID = {spec.id: spec for spec in SPECS}

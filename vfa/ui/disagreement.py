@@ -5,7 +5,6 @@ of the disagreements beside them. A click on one plays it from two seconds befor
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
@@ -18,6 +17,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from vfa.services.reliability_runs import EventPair
 
 LEAD_MS = 2_000  # a disagreement plays from this long before it
 COLOURS = {
@@ -34,32 +35,12 @@ KIND_TEXT = {
 }
 
 
-@dataclass(frozen=True)
-class Span:
-    code: str
-    start_ms: int
-    end_ms: int | None  # None: a point event
-
-
-@dataclass(frozen=True)
-class PairRow:
-    """One tally of the event comparison: both coders' events, or one and nothing."""
-
-    kind: str  # match | code | missing_first | missing_second
-    first: Span | None
-    second: Span | None
-
-    @property
-    def start_ms(self) -> int:
-        return min(s.start_ms for s in (self.first, self.second) if s is not None)
-
-    @property
-    def end_ms(self) -> int:
-        return max(
-            (s.end_ms if s.end_ms is not None else s.start_ms)
-            for s in (self.first, self.second)
-            if s is not None
-        )
+def pair_end(pair: EventPair) -> int:
+    return max(
+        (e.end_ms if e.end_ms is not None else e.start_ms)
+        for e in (pair.first, pair.second)
+        if e is not None
+    )
 
 
 class Tracks(QWidget):
@@ -69,7 +50,7 @@ class Tracks(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[PairRow] = []
+        self.rows: list[EventPair] = []
         self.names = ("", "")
         self.duration_ms = 1
         self.selected: int | None = None
@@ -79,7 +60,7 @@ class Tracks(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(600, 96)
 
-    def set_rows(self, rows: Sequence[PairRow], names: tuple[str, str], duration_ms: int) -> None:
+    def set_rows(self, rows: Sequence[EventPair], names: tuple[str, str], duration_ms: int) -> None:
         self.rows, self.names, self.duration_ms = list(rows), names, max(duration_ms, 1)
         self.selected = None
         self.update()
@@ -145,11 +126,11 @@ class DisagreementView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(split, 1)
-        self.rows: list[PairRow] = []
+        self.rows: list[EventPair] = []
 
     def set_comparison(
         self,
-        rows: Sequence[PairRow],
+        rows: Sequence[EventPair],
         names: tuple[str, str],
         duration_ms: int,
         summary: str = "",
@@ -168,10 +149,10 @@ class DisagreementView(QWidget):
             item.setForeground(COLOURS.get(row.kind, QColor("black")))
             self.list.addItem(item)
 
-    def disagreements(self) -> list[PairRow]:
+    def disagreements(self) -> list[EventPair]:
         return [r for r in self.rows if r.kind != "match"]
 
-    def play(self, row: PairRow) -> None:
+    def play(self, row: EventPair) -> None:
         self.play_from.emit(max(0, row.start_ms - LEAD_MS))
 
     def _item_clicked(self, item: QListWidgetItem) -> None:
@@ -185,8 +166,8 @@ class DisagreementView(QWidget):
         candidates = [
             (
                 0
-                if r.start_ms <= t_ms <= r.end_ms
-                else min(abs(r.start_ms - t_ms), abs(r.end_ms - t_ms)),
+                if r.start_ms <= t_ms <= pair_end(r)
+                else min(abs(r.start_ms - t_ms), abs(pair_end(r) - t_ms)),
                 n,
             )
             for n, r in enumerate(self.rows)

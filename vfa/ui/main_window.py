@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.ws: Workspace | None = None
         self.current_clip: int | None = None
+        self.reliability: QWidget | None = None
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
         self.resize(1200, 760)
@@ -180,6 +181,7 @@ class MainWindow(QMainWindow):
                 "reel.present": self.feedback.present,
                 "reel.export": self.feedback.export,
                 "reel.script": self.feedback.script,
+                "reliability.open": self.show_reliability,
                 "help.about": self.about,
                 **self._navigation_handlers(),
             },
@@ -194,6 +196,28 @@ class MainWindow(QMainWindow):
         geometry = ctx.settings.get("window/geometry")
         if not geometry.isEmpty():
             self.restoreGeometry(geometry)
+
+    def show_reliability(self) -> None:
+        """The supervisor's window: agreement, disagreements, coders over time, assigning."""
+        from vfa.ui.reliability import ReliabilityWindow
+
+        if self.ws is None:
+            self.show_error(self.tr("Open a workspace first."))
+            return
+        window = ReliabilityWindow(self.ws, self.coder_name, self)
+        window.play_requested.connect(self.play_clip_from)
+        window.show()
+        self.reliability = window
+
+    def play_clip_from(self, clip_id: int, t_ms: int) -> None:
+        """Open the clip (if another is open) and play it from ``t_ms``."""
+        if self.current_clip != clip_id:
+            self.open_clip(clip_id)
+        if self.current_clip != clip_id or self.player_view.info is None:
+            return
+        table = self.player_view.info.frame_table
+        self.player_view.show_frame(table.index_at(t_ms))
+        self.player_view.player.play()
 
     def _show_scheme(self, scheme_id: str) -> None:
         """Code with this scheme (its events in the lanes) unless it is already chosen."""
@@ -256,11 +280,12 @@ class MainWindow(QMainWindow):
         reel_menu = self.menuBar().addMenu(self.tr("&Feedback"))
         for key in ("moment.still", "clip.consent", "reel.present", "reel.export", "reel.script"):
             reel_menu.addAction(a[key])
+        self.menuBar().addMenu(self.tr("&Reliability")).addAction(a["reliability.open"])
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(a["help.about"])
 
     def _set_workspace_actions(self, enabled: bool) -> None:
-        for key in ("clip.add", "clip.relink", "clip.check"):
+        for key in ("clip.add", "clip.relink", "clip.check", "reliability.open"):
             self.actions_by_id[key].setEnabled(enabled)
         self._set_clip_actions(False)
 
