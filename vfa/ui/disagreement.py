@@ -92,7 +92,11 @@ class Tracks(QWidget):
                 x0 = self._x(span.start_ms)
                 x1 = self._x(span.end_ms if span.end_ms is not None else span.start_ms)
                 rect = QRectF(x0, top + 3, max(x1 - x0, 3.0), lane_h - 6)
-                p.fillRect(rect, colour)
+                fill = QColor(colour)
+                fill.setAlpha(170)  # overlapping spans stay apart
+                p.fillRect(rect, fill)
+                p.setPen(QPen(colour.darker(160), 1))
+                p.drawRect(rect)
                 if n == self.selected:
                     p.setPen(QPen(QColor("white"), 2))
                     p.drawRect(rect.adjusted(-1, -1, 1, 1))

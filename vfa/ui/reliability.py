@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from vfa.errors import VfaError
 from vfa.services import assignments, certification, reliability_runs
 from vfa.services.reliability_report import build_report, write_report
-from vfa.services.schemes import available_schemes
+from vfa.services.schemes import available_schemes, get_scheme
 from vfa.storage.workspace import Workspace
 from vfa.ui.disagreement import DisagreementView
 from vfa.ui.tasks import TaskContext, run_task
@@ -62,6 +62,19 @@ def shown(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     return f"{value:.2f}"
+
+
+def item_names(scheme_id: str) -> dict[str, str]:
+    """Item and grid-scale ids → the names the scheme gives them."""
+    try:
+        scheme = get_scheme(scheme_id)
+    except VfaError:
+        return {}
+    names = {i.id: i.name for i in scheme.ratings.items} if scheme.ratings else {}
+    for grid in scheme.grids:
+        for member in grid.members:
+            names.update({s.id: s.name for s in member.scales})
+    return names
 
 
 class RatingsTab(QWidget):
@@ -112,8 +125,9 @@ class RatingsTab(QWidget):
             (self.tr("(pooled)"), result.get("pooled")),
         ]
         self.table.setRowCount(len(rows))
+        names = item_names(self.owner.scheme_id())
         for r, (name, stats) in enumerate(rows):
-            self.table.setItem(r, 0, QTableWidgetItem(name))
+            self.table.setItem(r, 0, QTableWidgetItem(names.get(name, name)))
             for c, (_title, key) in enumerate(COLUMNS, start=1):
                 value = stats.get(key) if stats else None
                 cell = QTableWidgetItem(shown(value))
