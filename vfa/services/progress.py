@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from vfa.domain.schemes import Band, Scheme, parse_scheme
+from vfa.domain.schemes import Band, Scheme
 from vfa.domain.scoring import ScoreResult
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.services import coding
-from vfa.services.schemes import get_scheme
+from vfa.services.schemes import current_scheme, stored_scheme
 from vfa.storage.models import Case, Clip, Coder, CodingRun, RunStatus, Session
 from vfa.storage.models import Scheme as SchemeRow
 from vfa.storage.workspace import Workspace
@@ -152,33 +152,12 @@ def _case(ws: Workspace, case_code: str) -> tuple[int, tuple[ProgressSession, ..
     return case_id, tuple(sessions)
 
 
-def _current_scheme(ws: Workspace, scheme_id: str) -> Scheme:
-    """The scheme from the scheme folders, else its newest content stored in the workspace."""
-    try:
-        return get_scheme(scheme_id)
-    except NotFoundError as missing:
-        with ws.sessions() as db:
-            row = db.scalar(
-                select(SchemeRow)
-                .where(SchemeRow.scheme_key == scheme_id)
-                .order_by(SchemeRow.id.desc())
-            )
-            if row is None:
-                raise missing from None
-            return _stored(ws, row)
-
-
-def _stored(ws: Workspace, row: SchemeRow) -> Scheme:
-    """The scheme as stored in a workspace row (the content a run was coded with)."""
-    return parse_scheme(row.content, f"{ws.label}: scheme {row.scheme_key} version {row.version}")
-
-
 def case_progress(
     ws: Workspace, case_code: str, scheme_id: str, *, submitted_only: bool = False
 ) -> Progress:
     """Every coding run's total on the scheme for the case, in session order."""
     case_id, sessions = _case(ws, case_code)
-    current = _current_scheme(ws, scheme_id)
+    current = current_scheme(ws, scheme_id)
     measure = _measure(current)
     with ws.sessions() as db:
         query = (
@@ -196,7 +175,7 @@ def case_progress(
         for run, session_id, coder_name, row in db.execute(query).all():
             if row.id not in versions:
                 same = row.content_hash == current.content_hash
-                versions[row.id] = current if same else _stored(ws, row)
+                versions[row.id] = current if same else stored_scheme(ws, row)
             submitted = run.status is RunStatus.SUBMITTED
             runs.append((run.id, run.clip_id, session_id, coder_name, row.id, submitted))
     by_session = {s.id: s for s in sessions}

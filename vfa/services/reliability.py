@@ -16,10 +16,8 @@ Bad rows raise InvalidInputError "FILE: row N: REASON".
 
 from __future__ import annotations
 
-import csv
 import os
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,42 +37,12 @@ from vfa.domain.scoring import RatingValue, check_item, score
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.services.schemes import get_scheme
 from vfa.services.scoring import COLUMNS as RATING_COLUMNS
+from vfa.services.scoring import read_rows
 
 EVENT_COLUMNS = ("unit", "coder", "code", "start_ms", "end_ms", "duration_ms")
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _SPECIAL = re.compile(r"^[A-Za-z][A-Za-z_]*$")
-
-
-def _read_rows(
-    path: str | os.PathLike[str], columns: Sequence[str]
-) -> list[tuple[int, dict[str, str]]]:
-    """(row number, column -> stripped cell) of every non-blank row; header checked."""
-    file = Path(path)
-    try:
-        with file.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.reader(handle))
-    except FileNotFoundError:
-        raise InvalidInputError(f"{file}: no such file") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InvalidInputError(f"{file}: cannot be read as CSV ({exc})") from None
-    header = [h.strip().casefold() for h in rows[0]] if rows else []
-    if not set(columns) <= set(header):
-        found = ", ".join(h for h in header if h) or "nothing"
-        raise InvalidInputError(
-            f"{file}: row 1: the header must name the columns {', '.join(columns)} (found: {found})"
-        )
-    where = {name: header.index(name) for name in columns}
-    out = []
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) <= max(where.values()):
-            raise InvalidInputError(
-                f"{file}: row {number}: {len(row)} values, expected {len(header)}"
-            )
-        out.append((number, {name: row[where[name]].strip() for name in columns}))
-    return out
 
 
 # -- ratings -----------------------------------------------------------------------------
@@ -148,7 +116,7 @@ def read_ratings(path: str | os.PathLike[str], scheme: Scheme | None = None) -> 
     values: dict[str, dict[str, dict[str, float | None]]] = {}
     raw: dict[tuple[str, str], dict[str, RatingValue]] = {}
     first_row: dict[tuple[str, str, str], int] = {}
-    for number, row in _read_rows(file, RATING_COLUMNS):
+    for number, row in read_rows(file, RATING_COLUMNS):
         unit, coder, item_id, text = (row[name] for name in RATING_COLUMNS)
         for name, cell in (("unit", unit), ("coder", coder), ("item", item_id)):
             if not cell:
@@ -282,7 +250,7 @@ def read_events(path: str | os.PathLike[str]) -> dict[str, _UnitEvents]:
     """unit -> its duration and each coder's events, every row checked."""
     file = Path(path)
     units: dict[str, _UnitEvents] = {}
-    for number, row in _read_rows(file, EVENT_COLUMNS):
+    for number, row in read_rows(file, EVENT_COLUMNS):
         unit, coder, code = row["unit"], row["coder"], row["code"]
         for name, cell in (("unit", unit), ("coder", coder)):
             if not cell:

@@ -42,7 +42,7 @@ from vfa.domain.event_agreement import (
     pair_events,
     time_unit_agreement,
 )
-from vfa.domain.schemes import Scheme, parse_scheme
+from vfa.domain.schemes import Scheme
 from vfa.domain.scoring import RatingValue, score
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.services import coding
@@ -56,32 +56,12 @@ from vfa.services.assignments import (
 from vfa.services.clips import catalog
 from vfa.services.coding import GRID_SEP, grid_points
 from vfa.services.reliability import RatingsTable
-from vfa.services.schemes import get_scheme
+from vfa.services.schemes import current_scheme, stored_scheme
 from vfa.storage.models import Annotation, Clip, Coder, CodingRun, RunStatus
 from vfa.storage.models import Scheme as SchemeRow
 from vfa.storage.workspace import Workspace
 
 PAIR_KINDS = ("match", "code", "missing_first", "missing_second")
-
-
-def current_scheme(ws: Workspace, scheme_id: str) -> Scheme:
-    """The scheme from the scheme folders, else its newest content stored in the workspace."""
-    try:
-        return get_scheme(scheme_id)
-    except NotFoundError as missing:
-        with ws.sessions() as db:
-            row = db.scalar(
-                select(SchemeRow)
-                .where(SchemeRow.scheme_key == scheme_id)
-                .order_by(SchemeRow.id.desc())
-            )
-            if row is None:
-                raise missing from None
-            return _stored(ws, row)
-
-
-def _stored(ws: Workspace, row: SchemeRow) -> Scheme:
-    return parse_scheme(row.content, f"{ws.label}: scheme {row.scheme_key} version {row.version}")
 
 
 @dataclass(frozen=True)
@@ -247,7 +227,9 @@ def coded_ratings(
                 if run.scheme_row not in versions:
                     row = db.get_one(SchemeRow, run.scheme_row)
                     versions[run.scheme_row] = (
-                        scheme if row.content_hash == scheme.content_hash else _stored(ws, row)
+                        scheme
+                        if row.content_hash == scheme.content_hash
+                        else stored_scheme(ws, row)
                     )
             used.append(clip_id)
     coders = sorted({r.coder for c in used for r in by_clip[c]}, key=lambda n: (n.casefold(), n))

@@ -349,3 +349,24 @@ def scheme_changes(ws: Workspace, scheme: Scheme) -> str | None:
         f"not. The {runs} coding run(s) made with the earlier content keep it unchanged; new "
         "codings use the new content. Raise the version in the file to tell them apart."
     )
+
+
+def stored_scheme(ws: Workspace, row: SchemeRow) -> Scheme:
+    """The scheme as stored in a workspace row (the content a run was coded with)."""
+    return parse_scheme(row.content, f"{ws.label}: scheme {row.scheme_key} version {row.version}")
+
+
+def current_scheme(ws: Workspace, scheme_id: str) -> Scheme:
+    """The scheme from the scheme folders, else its newest content stored in the workspace."""
+    try:
+        return get_scheme(scheme_id)
+    except NotFoundError as missing:
+        with ws.sessions() as db:
+            row = db.scalar(
+                select(SchemeRow)
+                .where(SchemeRow.scheme_key == scheme_id)
+                .order_by(SchemeRow.id.desc())
+            )
+            if row is None:
+                raise missing from None
+            return stored_scheme(ws, row)

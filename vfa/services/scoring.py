@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,37 @@ def _value(item: RatingItem, text: str) -> RatingValue:
     return text  # check_item refuses it, naming the allowed values
 
 
+def read_rows(
+    path: str | os.PathLike[str], columns: Sequence[str]
+) -> list[tuple[int, dict[str, str]]]:
+    """(row number, column -> stripped cell) of every non-blank row; header checked."""
+    file = Path(path)
+    try:
+        with file.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.reader(handle))
+    except FileNotFoundError:
+        raise InvalidInputError(f"{file}: no such file") from None
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InvalidInputError(f"{file}: cannot be read as CSV ({exc})") from None
+    header = [h.strip().casefold() for h in rows[0]] if rows else []
+    if not set(columns) <= set(header):
+        found = ", ".join(h for h in header if h) or "nothing"
+        raise InvalidInputError(
+            f"{file}: row 1: the header must name the columns {', '.join(columns)} (found: {found})"
+        )
+    where = {name: header.index(name) for name in columns}
+    out = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) <= max(where.values()):
+            raise InvalidInputError(
+                f"{file}: row {number}: {len(row)} values, expected {len(header)}"
+            )
+        out.append((number, {name: row[where[name]].strip() for name in columns}))
+    return out
+
+
 def read_ratings_csv(
     path: str | os.PathLike[str], scheme: Scheme
 ) -> dict[tuple[str, str], dict[str, RatingValue]]:
@@ -47,30 +79,10 @@ def read_ratings_csv(
         raise InvalidInputError(
             f"scheme {scheme.id} has no rating items; a ratings file scores item ratings"
         )
-    try:
-        with file.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.reader(handle))
-    except FileNotFoundError:
-        raise InvalidInputError(f"{file}: no such file") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InvalidInputError(f"{file}: cannot be read as CSV ({exc})") from None
-    header = [h.strip().casefold() for h in rows[0]] if rows else []
-    if not set(COLUMNS) <= set(header):
-        found = ", ".join(h for h in header if h) or "nothing"
-        raise InvalidInputError(
-            f"{file}: row 1: the header must name the columns {', '.join(COLUMNS)} (found: {found})"
-        )
-    where = {name: header.index(name) for name in COLUMNS}
     ratings: dict[tuple[str, str], dict[str, RatingValue]] = {}
     first_row: dict[tuple[str, str, str], int] = {}
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) <= max(where.values()):
-            raise InvalidInputError(
-                f"{file}: row {number}: {len(row)} values, expected {len(header)}"
-            )
-        unit, coder, item_id, text = (row[where[name]].strip() for name in COLUMNS)
+    for number, row in read_rows(file, COLUMNS):
+        unit, coder, item_id, text = (row[name] for name in COLUMNS)
         for name, cell in (("unit", unit), ("coder", coder), ("item", item_id)):
             if not cell:
                 raise InvalidInputError(f"{file}: row {number}: the {name} is empty")

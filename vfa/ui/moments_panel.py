@@ -47,13 +47,13 @@ class DeficitHighlighter(QSyntaxHighlighter):
     def __init__(self, document: QTextDocument, words: Wordlist) -> None:
         super().__init__(document)
         self.words = words
-        self.format = QTextCharFormat()
-        self.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-        self.format.setUnderlineColor(QColor("#d08000"))
+        self.deficit = QTextCharFormat()
+        self.deficit.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+        self.deficit.setUnderlineColor(QColor("#d08000"))
 
     def highlightBlock(self, text: str) -> None:
         for f in self.words.check(text):
-            self.setFormat(f.start, f.end - f.start, self.format)
+            self.setFormat(f.start, f.end - f.start, self.deficit)
 
 
 class LineEdit(QPlainTextEdit):

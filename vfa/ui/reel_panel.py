@@ -77,9 +77,11 @@ class ReelPanel(QWidget):
         self.theme.setObjectName("theme")
         self.theme.setEditable(True)
         self.theme.addItems(["", *vipp_themes()])
-        self.theme.lineEdit().setPlaceholderText(self.tr("The visit's theme (VIPP-SD)"))
+        edit = self.theme.lineEdit()
+        assert edit is not None  # an editable combo box has one
+        edit.setPlaceholderText(self.tr("The visit's theme (VIPP-SD)"))
         self.theme.activated.connect(lambda _i: self._theme_entered())
-        self.theme.lineEdit().editingFinished.connect(self._theme_entered)
+        edit.editingFinished.connect(self._theme_entered)
         self.list = ReelList()
         self.list.setObjectName("reelList")
         self.list.reordered.connect(self.reorder)

@@ -85,7 +85,9 @@ class RatingsTab(QWidget):
         self.owner = owner
         self.reference = QComboBox()
         self.reference.setEditable(True)
-        self.reference.lineEdit().setPlaceholderText(self.tr("reference coder (optional)"))
+        edit = self.reference.lineEdit()
+        assert edit is not None  # an editable combo box has one
+        edit.setPlaceholderText(self.tr("reference coder (optional)"))
         self.show_button = QPushButton(self.tr("Compute"))
         self.show_button.clicked.connect(self.compute)
         self.report_button = QPushButton(self.tr("Report…"))
