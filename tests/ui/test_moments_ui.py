@@ -156,6 +156,7 @@ def test_f5_presents_the_reel_and_escape_returns(window, qtbot):
     assert shown is not None
     qtbot.waitUntil(lambda: shown.prefetched(), timeout=10_000)
     assert shown.line_text() == "You waited"
+    qtbot.waitUntil(lambda: not shown.canvas.image().isNull(), timeout=10_000)
     assert read_canvas(shown) == m.start_frame
     with qtbot.waitSignal(shown.closed, timeout=5_000):
         qtbot.keyClick(shown, KEY.Key_Escape)
