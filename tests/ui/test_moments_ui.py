@@ -43,6 +43,7 @@ def show(win, qtbot, frame):
 
 def tag(win, qtbot, frame, key=KEY.Key_W):
     """Press a VIG key on ``frame``; returns the moment it made."""
+    win.side.setCurrentWidget(win.feedback.moments)  # watching the list fill up
     show(win, qtbot, frame)
     before = {m.id for m in win.feedback.moments.moments()}
     qtbot.keyClick(win, key)
@@ -64,6 +65,23 @@ def test_a_key_while_watching_tags_a_moment_listed_beside_the_player(window, qtb
     assert m.key_frame == 100  # the frame on screen at the key press is the still
     assert m.start_frame < 100 < m.end_frame
     assert f"still at frame {m.key_frame}" in panel.span.text()
+
+
+def test_moments_tagged_with_the_list_hidden_are_there_when_it_is_shown(window, qtbot):
+    window.coding.choose("vig")
+    window.side.setCurrentWidget(window.coding)
+    for frame in (30, 90):
+        show(window, qtbot, frame)
+        qtbot.keyClick(window, KEY.Key_W)
+    window.side.setCurrentWidget(window.feedback.moments)
+    panel = window.feedback.moments
+    assert [m.key_frame for m in panel.moments()] == [30, 90]
+    assert panel.list.count() == 2
+    # and the reel, when shown, holds what was flagged meanwhile
+    moments.edit_moment(window.ws, panel.moments()[1].id, feedback=True)
+    window.feedback.events_changed()
+    window.side.setCurrentWidget(window.feedback.reel)
+    assert window.feedback.reel.list.count() == 1
 
 
 def test_caption_is_typed_checked_stored_and_undone(window, qtbot):
@@ -111,6 +129,7 @@ def test_feedback_moments_make_the_reel_which_reorders_and_undoes(window, qtbot)
     for row in (1, 0):  # the later one first
         panel.list.setCurrentRow(row)
         panel.feedback.click()
+    window.side.setCurrentWidget(reel)
     assert reel.order() == [second.id, first.id]
     assert reel.list.count() == 2
     reel.list.setCurrentRow(1)

@@ -13,11 +13,12 @@ frames and their pts.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session as DbSession
 
 from vfa.domain.frames import FrameTable
@@ -239,9 +240,15 @@ def _info(row: Any) -> MomentInfo:
     )
 
 
+@functools.cache
+def _by_id() -> Any:
+    """The query for one moment, built once (it runs on every hotkey moment)."""
+    return _query().where(Annotation.id == bindparam("moment_id"))
+
+
 def get_moment(ws: Workspace, moment_id: int) -> MomentInfo:
     with ws.sessions() as db:
-        row = db.execute(_query().where(Annotation.id == moment_id)).first()
+        row = db.execute(_by_id(), {"moment_id": moment_id}).first()
         if row is None:
             raise NotFoundError(f"moment {moment_id}: no such moment in {ws.label}")
         return _info(row)

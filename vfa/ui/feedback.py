@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow
 from vfa.errors import VfaError
 from vfa.player.factory import create_player
 from vfa.services import clips as clip_service
-from vfa.services import consent, moments
+from vfa.services import coding, consent, moments
 from vfa.services.audit import current_actor
 from vfa.services.clips import ClipInfo
 from vfa.services.reel_export import ReelExport, export_reel, export_script
@@ -48,7 +48,7 @@ class FeedbackSession(QObject):
         self.moments = MomentsPanel(undo, view.current_frame)
         self.reel = ReelPanel(undo)
         self.moments.play_requested.connect(view.play_span)
-        self.moments.changed.connect(self.reel.refresh)
+        self.moments.changed.connect(self.reel.changed)
         self.moments.problem.connect(show_error)
         self.reel.problem.connect(show_error)
         self.reel.present_requested.connect(self.present)
@@ -62,10 +62,17 @@ class FeedbackSession(QObject):
         title = f"{clip.case_code} · {clip.session_label}" if clip else ""
         self.reel.set_session(ws, clip.session_id if clip else None, title)
 
-    def events_changed(self, *_args: object) -> None:
-        """Moments are events too: a hotkey, a drag or a delete changes the lists."""
+    def events_changed(self) -> None:
+        """The coding run was reloaded: reload the lists."""
         self.moments.refresh()
         self.reel.refresh()
+
+    def events_edited(self, gone: list[int], made: list[coding.Event]) -> None:
+        """Moments are events too: a hotkey, a drag or a delete changes the moments list
+        (in place: a hotkey stays quick with hundreds of moments), and the reel when a
+        moment for feedback was touched."""
+        if self.moments.apply_edit(gone, made):
+            self.reel.changed()
 
     # -- consent --------------------------------------------------------------------
     def edit_consent(self) -> None:

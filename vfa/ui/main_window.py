@@ -125,7 +125,7 @@ class MainWindow(QMainWindow):
             self.show_error,
             lambda: str(ctx.settings.get("player/backend")),
         )
-        self.coding.events_edited.connect(self.feedback.events_changed)
+        self.coding.events_edited.connect(self.feedback.events_edited)
         self.feedback.moments.scheme_wanted.connect(self._show_scheme)
         self.coding.events_changed.connect(self.feedback.events_changed)
         self.side = QTabWidget()

@@ -6,12 +6,14 @@ blocks. Every edit is committed at once and undoable."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
+    QShowEvent,
     QSyntaxHighlighter,
     QTextCharFormat,
     QTextDocument,
@@ -32,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from vfa.domain.language import Finding, Wordlist, load_wordlist
 from vfa.errors import VfaError
-from vfa.services import moments
+from vfa.services import coding, moments
 from vfa.services.moments import MomentInfo
 from vfa.services.schemes import get_scheme
 from vfa.storage.workspace import Workspace
@@ -99,7 +101,10 @@ class LineEdit(QPlainTextEdit):
         super().focusOutEvent(event)
 
 
+@functools.lru_cache(maxsize=512)
 def code_name(scheme_id: str, code_id: str) -> str:
+    """A code's name in its scheme (kept: reading the scheme folders on every row is
+    slow; a panel refresh forgets them)."""
     try:
         return get_scheme(scheme_id).code(code_id).name
     except VfaError:
@@ -146,11 +151,14 @@ class MomentsPanel(QWidget):
         self.clip_id: int | None = None
         self._moments: list[MomentInfo] = []
         self._shown: int | None = None  # the moment in the editor (edits go to it)
+        self._stale = False
         words = load_wordlist()
 
         self.list = QListWidget()
         self.list.setObjectName("momentList")
-        self.list.setWordWrap(True)
+        # one line a row, elided: rows never need measuring again as moments come
+        self.list.setUniformItemSizes(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.itemClicked.connect(self._clicked)
         self.list.currentRowChanged.connect(lambda _row: self._show_current())
@@ -220,6 +228,11 @@ class MomentsPanel(QWidget):
         self.ws, self.clip_id = ws, clip_id
         self.refresh()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self.refresh()
+        super().showEvent(event)
+
     def moments(self) -> list[MomentInfo]:
         return list(self._moments)
 
@@ -230,6 +243,8 @@ class MomentsPanel(QWidget):
     def refresh(self, keep: int | None = None) -> None:
         """Reload the clip's moments, keeping the chosen one chosen."""
         chosen = keep if keep is not None else self._shown
+        self._stale = False
+        code_name.cache_clear()  # scheme files may have been edited meanwhile
         self._commit_typing()
         ws, clip_id = self.ws, self.clip_id
         self._moments = (
@@ -248,6 +263,51 @@ class MomentsPanel(QWidget):
                 self.list.setCurrentRow(0)
         self.empty.setVisible(not self._moments)
         self._show_current()
+
+    def apply_edit(self, gone: list[int], made: list[coding.Event]) -> bool:
+        """Take an event edit into the list without reloading it: drop the moments that
+        went, read the moments made or changed. Returns whether a moment for feedback
+        was among them (the reel then needs redrawing)."""
+        ws = self.ws
+        ids = [m.id for m in self._moments]
+        touched = {i for i in gone if i in ids}
+        touched |= {e.id for e in made if e.moment is not None or e.id in ids}
+        if ws is None or not touched:
+            return False
+        if not self.isVisible():
+            self._stale = True  # read again when shown: nothing to do on the key press
+            return True
+        self._commit_typing()
+        flagged = any(m.feedback for m in self._moments if m.id in touched)
+        with QSignalBlocker(self.list):
+            for moment_id in touched:
+                if moment_id in ids:
+                    row = ids.index(moment_id)
+                    self.list.takeItem(row)
+                    del self._moments[row]
+                    ids.pop(row)
+            for event in made:
+                if event.id not in touched or event.moment is None:
+                    continue
+                m = moments.get_moment(ws, event.id)
+                flagged = flagged or m.feedback
+                key = (m.clip_id, m.start_ms, m.id)
+                row = next(
+                    (n for n, x in enumerate(self._moments) if (x.clip_id, x.start_ms, x.id) > key),
+                    len(self._moments),
+                )
+                self._moments.insert(row, m)
+                ids.insert(row, m.id)
+                item = QListWidgetItem(moment_label(m))
+                item.setData(Qt.ItemDataRole.UserRole, m.id)
+                self.list.insertItem(row, item)
+            if self._shown in ids:
+                self.list.setCurrentRow(ids.index(self._shown))
+            elif ids:
+                self.list.setCurrentRow(0)
+        self.empty.setVisible(not self._moments)
+        self._show_current()
+        return flagged
 
     def _show_current(self) -> None:
         self._commit_typing()  # what was typed belongs to the moment shown until now

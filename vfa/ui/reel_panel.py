@@ -5,7 +5,7 @@ the way to present and export it."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -70,6 +70,7 @@ class ReelPanel(QWidget):
         self.ws: Workspace | None = None
         self.session_id: int | None = None
         self.items: list[MomentInfo] = []
+        self._stale = False
 
         self.title = QLabel()
         self.title.setObjectName("reelTitle")
@@ -132,7 +133,20 @@ class ReelPanel(QWidget):
         self.title.setText(self.tr("Reel · {0}").format(title) if title else "")
         self.refresh()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self.refresh()
+        super().showEvent(event)
+
+    def changed(self) -> None:
+        """Something in the reel may have changed: redraw now, or when next shown."""
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
     def refresh(self) -> None:
+        self._stale = False
         ws, session_id = self.ws, self.session_id
         self.items = moments.reel(ws, session_id) if ws and session_id is not None else []
         chosen = self.list.currentRow()
