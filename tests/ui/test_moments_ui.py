@@ -13,6 +13,7 @@ from vfa.media.synth import read_barcode
 from vfa.player.base import PlayerState
 from vfa.services import clips as clip_service
 from vfa.services import moments
+from vfa.services.schemes import get_scheme
 from vfa.storage.workspace import open_workspace
 from vfa.ui.feedback_dialogs import ExportDialog
 
@@ -62,6 +63,9 @@ def test_a_key_while_watching_tags_a_moment_listed_beside_the_player(window, qtb
     panel = window.feedback.moments
     assert panel.list.count() == 1
     assert "Giving time and space" in panel.list.item(0).text()
+    vig = get_scheme("vig")
+    principle = vig.code(vig.code("giving_time_and_space").parent).name
+    assert panel.tags.text() == f"{principle} › Giving time and space"
     assert m.key_frame == 100  # the frame on screen at the key press is the still
     assert m.start_frame < 100 < m.end_frame
     assert f"still at frame {m.key_frame}" in panel.span.text()

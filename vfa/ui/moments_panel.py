@@ -111,6 +111,18 @@ def code_name(scheme_id: str, code_id: str) -> str:
         return code_id
 
 
+@functools.lru_cache(maxsize=512)
+def tag_path(scheme_id: str, code_id: str) -> str:
+    """A tag with the principle or theme it belongs to: "Encouraging initiatives ›
+    Waiting"."""
+    try:
+        scheme = get_scheme(scheme_id)
+        code = scheme.code(code_id)
+        return f"{scheme.code(code.parent).name} › {code.name}" if code.parent else code.name
+    except VfaError:
+        return code_id
+
+
 def clock(t_ms: int) -> str:
     """m:ss.s — short enough for a list row."""
     return f"{t_ms // 60000}:{t_ms % 60000 / 1000:04.1f}"
@@ -245,6 +257,7 @@ class MomentsPanel(QWidget):
         chosen = keep if keep is not None else self._shown
         self._stale = False
         code_name.cache_clear()  # scheme files may have been edited meanwhile
+        tag_path.cache_clear()
         self._commit_typing()
         ws, clip_id = self.ws, self.clip_id
         self._moments = (
@@ -321,7 +334,7 @@ class MomentsPanel(QWidget):
                 field.show_text(None)
             self._show_hints()
             return
-        names = [code_name(m.scheme_id, c) for c in m.tags]
+        names = [tag_path(m.scheme_id, c) for c in m.tags]
         self.tags.setText(", ".join(names))
         self.span.setText(span_text(m))
         self._show_fields(m)
