@@ -63,9 +63,9 @@ class FeedbackSession(QObject):
         self.reel.set_session(ws, clip.session_id if clip else None, title)
 
     def events_changed(self) -> None:
-        """The coding run was reloaded: reload the lists."""
-        self.moments.refresh()
-        self.reel.refresh()
+        """The coding run was reloaded: reload the lists (now, or when next shown)."""
+        self.moments.reload()
+        self.reel.changed()
 
     def events_edited(self, gone: list[int], made: list[coding.Event]) -> None:
         """Moments are events too: a hotkey, a drag or a delete changes the moments list

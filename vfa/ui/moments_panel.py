@@ -245,6 +245,13 @@ class MomentsPanel(QWidget):
             self.refresh()
         super().showEvent(event)
 
+    def reload(self) -> None:
+        """Read the moments again now, or when the list is next shown."""
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
     def moments(self) -> list[MomentInfo]:
         return list(self._moments)
 
@@ -365,6 +372,8 @@ class MomentsPanel(QWidget):
 
     # -- edits -----------------------------------------------------------------------
     def _edit(self, what: str, **change: object) -> None:
+        if self._stale:
+            self.refresh()  # edits go to the moment the list shows, as stored now
         moment_id, ws = self._shown, self.ws
         if moment_id is None or ws is None:
             return
