@@ -111,6 +111,7 @@ def test_relink_needs_a_folder(workspace, tmp_path):
 
 
 def test_the_demo_workspace_has_a_playable_generated_clip(tmp_path):
+    from vfa.services import consent, moments
     from vfa.services.workspaces import open_demo
 
     ws = open_demo(tmp_path / "demo.vfa")
@@ -121,8 +122,14 @@ def test_the_demo_workspace_has_a_playable_generated_clip(tmp_path):
         info = svc.clip_info(ws, clip.id)
         assert info.has_audio and info.frame_table.frame_count > 100
         assert svc.check_clip(ws, clip.id).state is svc.ClipState.OK
+        # moments to look at, one of them in the reel, with consent for feedback
+        tagged = moments.moments(ws, clip_id=clip.id)
+        assert len(tagged) == 2 and all(m.caption or m.key_frame for m in tagged)
+        assert len(moments.reel(ws, tree[0].sessions[0].id)) == 1
+        assert consent.consent_for(ws, clip.id).covers("feedback")
     finally:
         ws.close()
     again = open_demo(tmp_path / "demo.vfa")  # a second run reuses it
     assert len(svc.catalog(again)[0].sessions[0].clips) == 1
+    assert len(moments.moments(again, clip_id=clip.id)) == 2
     again.close()

@@ -12,6 +12,7 @@ from vfa.storage.workspace import Workspace
 
 DEMO_CASE = "DEMO-001"
 DEMO_SESSION = "Visit 1"
+DEMO_THERAPIST = "Demo therapist"
 DEMO_SECONDS = 20
 
 
@@ -42,4 +43,28 @@ def create_demo(ws: Workspace, *, progress: Callable[[float], None] | None = Non
             progress=progress,
         )
         tmp.replace(clip)
-    return add_clip(ws, clip, DEMO_CASE, DEMO_SESSION, context="play", cycle=1)
+    added = add_clip(ws, clip, DEMO_CASE, DEMO_SESSION, context="play", cycle=1)
+    if not added.already_present:
+        _demo_feedback(ws, added.clip_id)
+    return added
+
+
+def _demo_feedback(ws: Workspace, clip_id: int) -> None:
+    """Two strength moments, one in the reel, and consent for feedback: the Moments and
+    Reel tabs and presentation mode have something to show."""
+    from vfa.services.consent import set_consent
+    from vfa.services.moments import add_moment
+
+    add_moment(
+        ws,
+        clip_id,
+        ["vig:returning_eye_contact"],
+        2_000,
+        8_000,
+        caption="You smiled back, and she kept looking at you",
+        child_line="I like it when you smile at me",
+        feedback=True,
+        coder=DEMO_THERAPIST,
+    )
+    add_moment(ws, clip_id, ["vig:waiting"], 11_000, 16_000, key_ms=13_000, coder=DEMO_THERAPIST)
+    set_consent(ws, clip_id, ["feedback"], by=DEMO_THERAPIST)
