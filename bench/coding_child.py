@@ -63,7 +63,7 @@ def main() -> int:
     from sqlalchemy import insert
 
     from vfa.app import build_window
-    from vfa.services import coding
+    from vfa.services import coding, events
     from vfa.services.clips import add_clip
     from vfa.services.schemes import get_scheme
     from vfa.storage.models import Annotation
@@ -174,7 +174,7 @@ def main() -> int:
             timeline.repaint()
             times.append((time.perf_counter() - t0) * 1000)
         repaint[label] = times
-    coded = len(coding.event_spans(ws, run.id)) - count
+    coded = len(events.event_spans(ws, run.id)) - count
     result = {
         "open_ms": open_ms,
         "hotkey_ms": hotkey,

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from vfa.domain.frames import FrameTable
 from vfa.errors import InvalidInputError
 from vfa.services import clips as clip_service
-from vfa.services import coding
+from vfa.services import coding, events
 from vfa.services.schemes import get_scheme
 from vfa.storage.models import AuditEntry, RunStatus
 
@@ -73,7 +73,7 @@ def test_a_submitted_run_is_locked_until_reopened_with_a_reason(kips_run):
     with pytest.raises(coding.RunLockedError, match="reopen"):
         coding.set_rating(ws, run.id, scheme, item, 4)
     with pytest.raises(coding.RunLockedError):
-        coding.code_event(
+        events.code_event(
             ws, run.id, get_scheme("vig"), get_scheme("vig").ethogram.codes[0].id, None, 0, TABLE
         )
     with pytest.raises(InvalidInputError, match="reason"):
@@ -111,7 +111,7 @@ def test_a_moment_tag_marks_a_span_around_the_key_press(workspace, clips):
     run = coding.open_run(workspace, clip_id, scheme, "Ann")
     code = next(c for c in scheme.ethogram.codes if c.moment)
     before, after = scheme.moments.before_ms, scheme.moments.after_ms
-    made = coding.code_event(workspace, run.id, scheme, code.id, None, 2_010, TABLE)
+    made = events.code_event(workspace, run.id, scheme, code.id, None, 2_010, TABLE)
     # pressed on frame 50 (pts 2000); the span runs from the frame shown at
     # 2000 - before to the one shown at 2000 + after, clamped to the 6 s clip
     expected_start = max(0, 2_000 - before) // 40 * 40
@@ -124,16 +124,16 @@ def test_delete_restore_and_move_snap_to_frames(workspace, clips):
     scheme = get_scheme("vig")
     run = coding.open_run(workspace, clip_id, scheme, "Ann")
     code = scheme.ethogram.codes[0]
-    made = coding.code_event(workspace, run.id, scheme, code.id, None, 1_010, TABLE)
-    events = coding.events(workspace, run.id)
-    assert [e.id for e in events] == [made.event.id]
-    gone = coding.delete_event(workspace, run.id, made.event.id)
-    assert coding.events(workspace, run.id) == []
-    coding.restore_event(workspace, run.id, gone)
-    assert [e.id for e in coding.events(workspace, run.id)] == [gone.id]
-    assert coding.get_event(workspace, run.id, gone.id) == gone  # moment details included
-    before = coding.move_event(workspace, run.id, gone.id, 2_030, 2_990, TABLE)
-    moved = coding.events(workspace, run.id)[0]
+    made = events.code_event(workspace, run.id, scheme, code.id, None, 1_010, TABLE)
+    found = events.run_events(workspace, run.id)
+    assert [e.id for e in found] == [made.event.id]
+    gone = events.delete_event(workspace, run.id, made.event.id)
+    assert events.run_events(workspace, run.id) == []
+    events.restore_event(workspace, run.id, gone)
+    assert [e.id for e in events.run_events(workspace, run.id)] == [gone.id]
+    assert events.get_event(workspace, run.id, gone.id) == gone  # moment details included
+    before = events.move_event(workspace, run.id, gone.id, 2_030, 2_990, TABLE)
+    moved = events.run_events(workspace, run.id)[0]
     assert before == gone
     assert (moved.start_ms, moved.end_ms, moved.start_frame, moved.end_frame) == (
         2_000,
@@ -174,32 +174,32 @@ def states_run(workspace, clips, tmp_path):
 
 def test_states_run_until_stopped_and_exclusive_ones_stop_each_other(states_run):
     ws, scheme, run = states_run
-    first = coding.code_event(ws, run.id, scheme, "look_parent", None, 1_000, TABLE)
+    first = events.code_event(ws, run.id, scheme, "look_parent", None, 1_000, TABLE)
     assert first.event.end_ms is None and first.event.subject == "child"
-    second = coding.code_event(ws, run.id, scheme, "look_toy", None, 2_500, TABLE)
+    second = events.code_event(ws, run.id, scheme, "look_toy", None, 2_500, TABLE)
     assert [(e.id, e.end_ms) for e in second.stopped] == [(first.event.id, None)]
     assert [(e.id, e.end_ms) for e in second.closed] == [(first.event.id, 2_480)]
-    coding.code_event(ws, run.id, scheme, "touch", None, 2_600, TABLE)  # other subject
-    again = coding.code_event(ws, run.id, scheme, "look_toy", None, 4_000, TABLE)
+    events.code_event(ws, run.id, scheme, "touch", None, 2_600, TABLE)  # other subject
+    again = events.code_event(ws, run.id, scheme, "look_toy", None, 4_000, TABLE)
     assert not again.created and again.event.end_ms == 4_000  # its own key stops it
-    spans = {(e.code, e.start_ms, e.end_ms) for e in coding.events(ws, run.id)}
+    spans = {(e.code, e.start_ms, e.end_ms) for e in events.run_events(ws, run.id)}
     assert spans == {
         ("look_parent", 1_000, 2_480),
         ("look_toy", 2_480, 4_000),
         ("touch", 2_600, 2_600),
     }
     # undo data: putting the stopped state back as it was reopens it
-    coding.restore_event(ws, run.id, second.stopped[0])
-    assert coding.get_event(ws, run.id, first.event.id).end_ms is None
+    events.restore_event(ws, run.id, second.stopped[0])
+    assert events.get_event(ws, run.id, first.event.id).end_ms is None
 
 
 def test_modifiers_come_from_the_codes_options(states_run):
     ws, scheme, run = states_run
-    made = coding.code_event(ws, run.id, scheme, "look_parent", None, 1_000, TABLE)
-    before = coding.set_modifiers(ws, run.id, scheme, made.event.id, {"affect": "positive"})
+    made = events.code_event(ws, run.id, scheme, "look_parent", None, 1_000, TABLE)
+    before = events.set_modifiers(ws, run.id, scheme, made.event.id, {"affect": "positive"})
     assert before.modifiers == {}
-    assert coding.get_event(ws, run.id, made.event.id).modifiers == {"affect": "positive"}
+    assert events.get_event(ws, run.id, made.event.id).modifiers == {"affect": "positive"}
     with pytest.raises(InvalidInputError, match="affect"):
-        coding.set_modifiers(ws, run.id, scheme, made.event.id, {"affect": "furious"})
+        events.set_modifiers(ws, run.id, scheme, made.event.id, {"affect": "furious"})
     with pytest.raises(InvalidInputError):
-        coding.code_event(ws, run.id, scheme, "look_parent", "parent", 1_000, TABLE)
+        events.code_event(ws, run.id, scheme, "look_parent", "parent", 1_000, TABLE)

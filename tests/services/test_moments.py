@@ -8,7 +8,7 @@ from sqlalchemy import select
 from vfa.domain.language import load_wordlist
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.services import clips as clip_service
-from vfa.services import coding, consent, moments
+from vfa.services import coding, consent, events, moments
 from vfa.services.schemes import get_scheme
 from vfa.storage.models import AuditEntry
 
@@ -57,7 +57,7 @@ def test_a_hotkey_moment_has_its_key_press_frame_as_the_still(clip):
     scheme = get_scheme("vig")
     run = coding.open_run(ws, clip_id, scheme, "Tess")
     table = clip_service.clip_info(ws, clip_id).frame_table
-    made = coding.code_event(ws, run.id, scheme, "waiting", None, 5_520, table)
+    made = events.code_event(ws, run.id, scheme, "waiting", None, 5_520, table)
     (m,) = moments.moments(ws, clip_id=clip_id)
     assert m.id == made.event.id and m.key_frame == 5_520 // FRAME_MS
     assert m.start_ms == 5_520 - scheme.moments.before_ms
@@ -87,7 +87,7 @@ def test_the_key_frame_stays_inside_the_moment(clip):
         moments.edit_moment(ws, m.id, key_ms=4_000)
     # trimming the span past the still moves the still to the span's new edge
     table = clip_service.clip_info(ws, clip_id).frame_table
-    coding.move_event(ws, m.run_id, m.id, 1_000, 2_000, table)
+    events.move_event(ws, m.run_id, m.id, 1_000, 2_000, table)
     assert moments.get_moment(ws, m.id).key_frame == 2_000 // FRAME_MS
 
 
@@ -96,9 +96,9 @@ def test_deleting_and_restoring_a_moment_keeps_its_caption_and_still(clip):
     m = moments.add_moment(
         ws, clip_id, ["vig:waiting"], 1_000, 3_000, caption="You waited", feedback=True
     )
-    gone = coding.delete_event(ws, m.run_id, m.id)
+    gone = events.delete_event(ws, m.run_id, m.id)
     assert moments.moments(ws, clip_id=clip_id) == []
-    coding.restore_event(ws, m.run_id, gone)
+    events.restore_event(ws, m.run_id, gone)
     assert moments.get_moment(ws, m.id) == m
 
 

@@ -12,7 +12,7 @@ from vfa.domain.frames import FrameTable
 from vfa.errors import NotFoundError
 from vfa.services import assignments as asg
 from vfa.services import clips as clip_service
-from vfa.services import coding
+from vfa.services import coding, events
 from vfa.services import reliability_runs as rr
 from vfa.services.reliability import events_report, ratings_report
 from vfa.services.schemes import get_scheme
@@ -166,8 +166,8 @@ def gaze(monkeypatch, tmp_path):
 
 
 def code_state(ws, run_id, scheme, code, start, end):
-    coding.code_event(ws, run_id, scheme, code, None, start, TABLE)
-    coding.code_event(ws, run_id, scheme, code, None, end, TABLE)  # the key again stops it
+    events.code_event(ws, run_id, scheme, code, None, start, TABLE)
+    events.code_event(ws, run_id, scheme, code, None, end, TABLE)  # the key again stops it
 
 
 # (code, start, end) per coder; all on frame boundaries of the 25 fps clip
@@ -209,8 +209,8 @@ def test_event_pairs_for_the_disagreement_view(coded_pair):
     assert kinds == ["match", "code", "missing_second", "missing_first"]
     starts = [p.start_ms for p in result.pairs]
     assert starts == sorted(starts) == [0, 3000, 5000, 5600]
-    ann_events = {(e.code, e.start_ms): e.id for e in coding.events(ws, ann.id)}
-    ben_events = {(e.code, e.start_ms): e.id for e in coding.events(ws, ben.id)}
+    ann_events = {(e.code, e.start_ms): e.id for e in events.run_events(ws, ann.id)}
+    ben_events = {(e.code, e.start_ms): e.id for e in events.run_events(ws, ben.id)}
     match = result.pairs[0]
     assert (match.first.run_id, match.first.annotation_id) == (ann.id, ann_events[("x", 0)])
     assert (match.second.run_id, match.second.annotation_id) == (ben.id, ben_events[("x", 120)])

@@ -8,7 +8,7 @@ from PySide6.QtGui import QKeySequence
 
 from vfa.app import build_window
 from vfa.services import clips as clip_service
-from vfa.services import coding
+from vfa.services import coding, events
 from vfa.storage.models import RunStatus
 from vfa.storage.workspace import open_workspace
 
@@ -103,23 +103,23 @@ def test_hotkeys_code_events_on_the_frame_shown_and_draw_them(window, qtbot):
     view.show_frame(40)
     qtbot.waitUntil(lambda: view.shown_index() == 40, timeout=10_000)
     qtbot.keyClick(window, KEY.Key_W)
-    events = coding.events(window.ws, panel.run.id)
+    found = events.run_events(window.ws, panel.run.id)
     # a moment tag: a span from `before_ms` before frame 40 (1600 ms) to `after_ms` after
     start = max(0, 1600 - panel.scheme.moments.before_ms) // 40 * 40
-    assert [(e.code, e.start_ms) for e in events] == [(code.id, start)]
-    lane = events[0].subject
+    assert [(e.code, e.start_ms) for e in found] == [(code.id, start)]
+    lane = found[0].subject
     drawn = view.timeline._lane_events[lane]
     assert list(drawn.starts) == [start] and drawn.codes == [code.id]
     window.undo_stack.undo()
-    assert coding.events(window.ws, panel.run.id) == []
+    assert events.run_events(window.ws, panel.run.id) == []
     assert view.timeline.event_count(lane) == 0
     window.undo_stack.redo()
-    assert [e.start_ms for e in coding.events(window.ws, panel.run.id)] == [start]
+    assert [e.start_ms for e in events.run_events(window.ws, panel.run.id)] == [start]
     # Ctrl+Backspace deletes the event under the playhead, undoably
     qtbot.keyClick(window, KEY.Key_Backspace, Qt.KeyboardModifier.ControlModifier)
-    assert coding.events(window.ws, panel.run.id) == []
+    assert events.run_events(window.ws, panel.run.id) == []
     window.undo_stack.undo()
-    assert len(coding.events(window.ws, panel.run.id)) == 1
+    assert len(events.run_events(window.ws, panel.run.id)) == 1
 
 
 def test_a_hotkey_without_a_scheme_explains(window, qtbot):
@@ -167,8 +167,8 @@ def test_dragging_a_span_edge_snaps_it_to_a_frame_and_undoes(window, qtbot):
     view = window.player_view
     ws, run = window.ws, panel.run
     code = panel.scheme.ethogram.codes[0]
-    made = coding.code_event(ws, run.id, panel.scheme, code.id, None, 1_000, view.info.frame_table)
-    coding.move_event(ws, run.id, made.event.id, 1_000, 3_000, view.info.frame_table)
+    made = events.code_event(ws, run.id, panel.scheme, code.id, None, 1_000, view.info.frame_table)
+    events.move_event(ws, run.id, made.event.id, 1_000, 3_000, view.info.frame_table)
     window.events.refresh()
     timeline = view.timeline
     lane_row = [lane.key for lane in timeline.lanes].index(made.event.subject)
@@ -179,7 +179,7 @@ def test_dragging_a_span_edge_snaps_it_to_a_frame_and_undoes(window, qtbot):
     qtbot.mousePress(timeline, Qt.MouseButton.LeftButton, pos=grab)
     qtbot.mouseMove(timeline, drop)
     qtbot.mouseRelease(timeline, Qt.MouseButton.LeftButton, pos=drop)
-    moved = coding.get_event(ws, run.id, made.event.id)
+    moved = events.get_event(ws, run.id, made.event.id)
     expected_frame = timeline.ms_at(drop.x()) // 40  # 25 fps: the frame shown then
     assert (moved.start_ms, moved.end_frame, moved.end_ms) == (
         1_000,
@@ -187,7 +187,7 @@ def test_dragging_a_span_edge_snaps_it_to_a_frame_and_undoes(window, qtbot):
         expected_frame * 40,
     )
     window.undo_stack.undo()
-    assert coding.get_event(ws, run.id, made.event.id).end_ms == 3_000
+    assert events.get_event(ws, run.id, made.event.id).end_ms == 3_000
 
 
 def test_notes_and_evidence_links_on_an_item_undo(window, qtbot):
@@ -219,7 +219,7 @@ def test_link_the_moment_at_the_playhead(window, qtbot):
     view.show_frame(30)
     qtbot.waitUntil(lambda: view.shown_index() == 30, timeout=10_000)
     window.events.code(code.id)
-    event = coding.events(window.ws, panel.run.id)[0]
+    event = events.run_events(window.ws, panel.run.id)[0]
     if panel.scheme.ratings is None:
         window.events.link_evidence()  # no rating item to link to: says so
         assert "Select the item" in panel.message.text()

@@ -10,7 +10,7 @@ from vfa.app import build_window
 from vfa.player.base import PlayerState
 from vfa.services import assignments as asg
 from vfa.services import clips as clip_service
-from vfa.services import coding
+from vfa.services import coding, events
 from vfa.services.schemes import get_scheme
 from vfa.storage.workspace import open_workspace
 from vfa.ui.reliability import COLUMNS, ReliabilityWindow
@@ -84,9 +84,9 @@ def test_a_click_on_a_disagreement_plays_it_from_two_seconds_before(window, qtbo
     table = clip_service.clip_info(win.ws, clip_ids[0]).frame_table
     runs = asg.assign(win.ws, clip_ids[:1], vig, ["Ann", "Ben"])
     by = {r.coder: r for r in runs}
-    coding.code_event(win.ws, by["Ann"].id, vig, "waiting", None, 5_000, table)
-    coding.code_event(win.ws, by["Ben"].id, vig, "waiting", None, 5_040, table)  # agree
-    coding.code_event(win.ws, by["Ann"].id, vig, "being_attentive", None, 5_920, table)
+    events.code_event(win.ws, by["Ann"].id, vig, "waiting", None, 5_000, table)
+    events.code_event(win.ws, by["Ben"].id, vig, "waiting", None, 5_040, table)  # agree
+    events.code_event(win.ws, by["Ann"].id, vig, "being_attentive", None, 5_920, table)
     for run in runs:
         coding.submit_run(win.ws, run.id)
     rel = open_reliability(win, qtbot, "vig")

@@ -30,7 +30,8 @@ from sqlalchemy.orm import Session as DbSession
 from vfa.domain.schemes import Scheme
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.services.audit import record
-from vfa.services.coding import Event, RatingState, RunInfo, events, ratings
+from vfa.services.coding import RatingState, RunInfo, ratings
+from vfa.services.events import Event, run_events
 from vfa.services.schemes import get_scheme, register_scheme
 from vfa.storage.models import Case, Clip, Coder, CodingRun, Role, RunStatus, Session
 from vfa.storage.models import Scheme as SchemeRow
@@ -364,4 +365,4 @@ def read_run(ws: Workspace, run_id: int, viewer: str) -> RunView:
         check_may_view(db, run.clip_id, row.scheme_key, owner, viewer.strip())
         info = RunInfo(run.id, run.clip_id, row.id, row.scheme_key, row.version, owner, run.status)
         blind = run.blind
-    return RunView(info, blind, ratings(ws, run_id), events(ws, run_id))
+    return RunView(info, blind, ratings(ws, run_id), run_events(ws, run_id))

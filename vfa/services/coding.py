@@ -9,25 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session as DbSession
 
-from vfa.domain.frames import FrameTable
 from vfa.domain.schemes import Scheme
 from vfa.domain.scoring import RatingValue, ScoreResult, check_grid_row, check_rating, score
 from vfa.errors import InvalidInputError, NotFoundError
-from vfa.services.audit import current_actor, record
+from vfa.services.audit import record
 from vfa.services.schemes import register_scheme
 from vfa.storage.models import (
-    Annotation,
-    AuditEntry,
     Clip,
     Coder,
     CodingRun,
-    Moment,
     Rating,
     Role,
     RunStatus,
@@ -50,35 +46,6 @@ class RunInfo:
     scheme_version: str
     coder: str
     status: RunStatus
-
-
-@dataclass(frozen=True)
-class Event:
-    """A timed code: [start_ms, end_ms); a point when equal; end None while a state runs."""
-
-    id: int
-    code: str
-    subject: str | None
-    start_ms: int
-    end_ms: int | None
-    start_frame: int
-    end_frame: int | None
-    modifiers: dict[str, Any]
-    moment: MomentDetail | None = None  # read where one event is read, not in bulk lists
-
-
-@dataclass(frozen=True)
-class MomentDetail:
-    """A moment tag's feedback details, kept with its event so undo restores them."""
-
-    key_ms: int
-    key_frame: int
-    extra_tags: tuple[str, ...] = ()
-    caption: str | None = None
-    child_line: str | None = None
-    comment: str | None = None
-    feedback: bool = False
-    reel_position: int | None = None
 
 
 @dataclass(frozen=True)
@@ -159,7 +126,7 @@ def _run(db: DbSession, run_id: int) -> CodingRun:
     return run
 
 
-def _editable(db: DbSession, run_id: int) -> CodingRun:
+def editable_run(db: DbSession, run_id: int) -> CodingRun:
     """The run, moved to in-progress on its first edit; refused when submitted."""
     run = _run(db, run_id)
     if run.status is RunStatus.SUBMITTED:
@@ -251,7 +218,7 @@ def set_rating_state(
     if scheme is not None and state.value is not None and GRID_SEP not in item:
         check_rating(scheme, item, state.value)
     with ws.sessions.begin() as db:
-        _editable(db, run_id)
+        editable_run(db, run_id)
         before = _state(_rating_row(db, run_id, item))
         _write_state(db, run_id, item, state)
         record(
@@ -308,7 +275,7 @@ def set_grid_row(
     check_grid_row(grid, row_id, member_id, points)
     member = next(m for m in grid.members if m.id == member_id)
     with ws.sessions.begin() as db:
-        _editable(db, run_id)
+        editable_run(db, run_id)
         before: dict[str, int] = {}
         for scale in member.scales:
             key = grid_key(grid_id, row_id, member_id, scale.id)
@@ -339,7 +306,7 @@ def clear_grid_row(
     grid = next(g for g in scheme.grids if g.id == grid_id)
     member = next(m for m in grid.members if m.id == member_id)
     with ws.sessions.begin() as db:
-        _editable(db, run_id)
+        editable_run(db, run_id)
         keys = [grid_key(grid_id, row_id, member_id, s.id) for s in member.scales]
         db.execute(delete(Rating).where(Rating.run_id == run_id, Rating.item.in_(keys)))
 
@@ -371,359 +338,6 @@ def run_score(ws: Workspace, run_id: int, scheme: Scheme) -> ScoreResult:
 
 
 # -- timed events -------------------------------------------------------------------
-
-
-def _event(row: Annotation) -> Event:
-    return Event(
-        row.id,
-        row.code,
-        row.subject,
-        row.start_ms,
-        row.end_ms,
-        row.start_frame,
-        row.end_frame,
-        dict(row.modifiers),
-    )
-
-
-def _event_full(db: DbSession, row: Annotation) -> Event:
-    """The event with its moment details, when it is a moment."""
-    moment = db.get(Moment, row.id)
-    if moment is None:
-        return _event(row)
-    detail = MomentDetail(
-        moment.key_ms,
-        moment.key_frame,
-        tuple(moment.tags.get("extra", [])),
-        row.caption,
-        moment.child_line,
-        moment.comment,
-        moment.feedback,
-        moment.reel_position,
-    )
-    return replace(_event(row), moment=detail)
-
-
-def _put_moment(db: DbSession, row: Annotation, detail: MomentDetail | None) -> None:
-    """Store (or remove) the moment details of an annotation, exactly as given."""
-    moment = db.get(Moment, row.id)
-    if detail is None:
-        if moment is not None:
-            db.delete(moment)
-        return
-    if moment is None:
-        moment = Moment(annotation_id=row.id)
-        db.add(moment)
-    moment.key_ms, moment.key_frame = detail.key_ms, detail.key_frame
-    moment.tags = {"extra": list(detail.extra_tags)}
-    moment.child_line, moment.comment = detail.child_line, detail.comment
-    moment.feedback, moment.reel_position = detail.feedback, detail.reel_position
-    row.caption = detail.caption
-
-
-def events(ws: Workspace, run_id: int) -> list[Event]:
-    """The run's events in time order (read as plain rows: fast for tens of thousands)."""
-    with ws.sessions() as db:
-        rows = db.execute(
-            select(
-                Annotation.id,
-                Annotation.code,
-                Annotation.subject,
-                Annotation.start_ms,
-                Annotation.end_ms,
-                Annotation.start_frame,
-                Annotation.end_frame,
-                Annotation.modifiers,
-            )
-            .where(Annotation.run_id == run_id)
-            .order_by(Annotation.start_ms, Annotation.id)
-        ).all()
-    return [
-        Event(id_, code, subject, start, end, start_frame, end_frame, dict(mods))
-        for id_, code, subject, start, end, start_frame, end_frame, mods in rows
-    ]
-
-
-def get_event(ws: Workspace, run_id: int, event_id: int) -> Event:
-    """One event of the run."""
-    with ws.sessions() as db:
-        row = db.get(Annotation, event_id)
-        if row is None or row.run_id != run_id:
-            raise NotFoundError(f"event {event_id}: not in coding run {run_id}")
-        return _event_full(db, row)
-
-
-def event_spans(ws: Workspace, run_id: int) -> list[tuple[int, str | None, int, int | None, str]]:
-    """(id, subject, start_ms, end_ms, code) of every event: what a timeline draws, read
-    without the modifiers (50,000 rows in a fraction of a second)."""
-    sql = "SELECT id, subject, start_ms, end_ms, code FROM annotation WHERE run_id = {} "
-    sql += "ORDER BY start_ms, id"
-    with ws.engine.connect() as conn:
-        # the driver's own rows: no ORM objects, no JSON decoding, no row wrappers
-        marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.execute(sql.format(marker), (run_id,))
-            return list(cursor.fetchall())
-        finally:
-            cursor.close()
-
-
-@dataclass(frozen=True)
-class CodedEvent:
-    """What a hotkey did: the event made (or the state it stopped), and the open states
-    it stopped as they were before (``stopped``) and after (``closed``), for undo."""
-
-    event: Event
-    stopped: tuple[Event, ...]
-    closed: tuple[Event, ...] = ()
-    created: bool = True
-
-
-def code_event(
-    ws: Workspace,
-    run_id: int,
-    scheme: Scheme,
-    code_id: str,
-    subject: str | None,
-    at_ms: int,
-    table: FrameTable,
-) -> CodedEvent:
-    """Record a code at the frame shown at ``at_ms``: a point, or the start of a state
-    (which stops open states of its exclusive group, and itself if already running)."""
-    code = scheme.code(code_id)
-    if subject is None and code.subjects:
-        subject = code.subjects[0]
-    if subject is not None and code.subjects and subject not in code.subjects:
-        raise InvalidInputError(
-            f"code {code_id}: subject {subject!r} is not one of {', '.join(code.subjects)}"
-        )
-    frame = table.index_at(at_ms)
-    pts = table.pts_of(frame)
-    ann = Annotation
-    cols = (
-        ann.id,
-        ann.code,
-        ann.subject,
-        ann.start_ms,
-        ann.end_ms,
-        ann.start_frame,
-        ann.end_frame,
-        ann.modifiers,
-    )
-    # Core statements in one transaction: a key press is on the hot path of coding
-    # (tens of thousands of events per clip), and ORM objects cost more than the commit.
-    with ws.engine.begin() as conn:
-        _editable_core(conn, run_id)
-        stopped: list[Event] = []
-        closed: list[Event] = []
-        if code.kind == "state":
-            same_group = (
-                {c.id for c in scheme.ethogram.codes if c.group and c.group == code.group}
-                if scheme.ethogram and code.group
-                else set()
-            )
-            running = conn.execute(
-                select(*cols).where(
-                    ann.run_id == run_id,
-                    ann.end_ms.is_(None),
-                    ann.subject.is_(None) if subject is None else ann.subject == subject,
-                    ann.code.in_({code_id, *same_group}),
-                )
-            ).all()
-            for row in running:
-                id_, code_, subject_, start_, end_, start_f, end_f, mods = row
-                before = Event(id_, code_, subject_, start_, end_, start_f, end_f, dict(mods or {}))
-                after = Event(
-                    before.id,
-                    before.code,
-                    before.subject,
-                    before.start_ms,
-                    max(pts, before.start_ms),
-                    before.start_frame,
-                    max(frame, before.start_frame),
-                    before.modifiers,
-                )
-                conn.execute(
-                    update(ann)
-                    .where(ann.id == before.id)
-                    .values(end_ms=after.end_ms, end_frame=after.end_frame)
-                )
-                stopped.append(before)
-                closed.append(after)
-            own = next((c for c in closed if c.code == code_id), None)
-            if own is not None:
-                # the key toggles its own state off: nothing new starts
-                _record_core(conn, "stop", own.id, {"at_ms": pts})
-                return CodedEvent(own, tuple(stopped), tuple(closed), created=False)
-        start_ms, start_frame = pts, frame
-        end_ms: int | None = pts if code.kind != "state" else None
-        end_frame: int | None = frame if end_ms is not None else None
-        if code.moment and scheme.moments is not None:
-            # a moment tag marks a span around the key press, trimmed later
-            start_frame = table.index_at(max(0, pts - scheme.moments.before_ms))
-            end_frame = table.index_at(pts + scheme.moments.after_ms)
-            start_ms, end_ms = table.pts_of(start_frame), table.pts_of(end_frame)
-        made = conn.execute(
-            _INSERT_EVENT,
-            {
-                "run_id": run_id,
-                "code": code_id,
-                "subject": subject,
-                "start_ms": start_ms,
-                "end_ms": end_ms,
-                "start_frame": start_frame,
-                "end_frame": end_frame,
-                "modifiers": {},
-            },
-        )
-        key = made.inserted_primary_key
-        assert key is not None
-        new_id = int(key[0])
-        detail = None
-        if code.moment:
-            # the frame on screen at the key press is the moment's still until changed
-            detail = MomentDetail(pts, frame)
-            conn.execute(
-                _INSERT_MOMENT,
-                {
-                    "annotation_id": new_id,
-                    "key_ms": pts,
-                    "key_frame": frame,
-                    "tags": {"extra": []},
-                    "feedback": False,
-                },
-            )
-        _record_core(conn, "code", new_id, {"code": code_id, "at_ms": pts})
-        event = Event(
-            new_id, code_id, subject, start_ms, end_ms, start_frame, end_frame, {}, detail
-        )
-        return CodedEvent(event, tuple(stopped), tuple(closed))
-
-
-# built once: a key press only binds its values
-_INSERT_EVENT = insert(Annotation)
-_INSERT_AUDIT = insert(AuditEntry)
-_INSERT_MOMENT = insert(Moment)
-_RUN_STATUS = select(CodingRun.status).where(CodingRun.id == bindparam("run_id"))
-
-
-def _editable_core(conn: Connection, run_id: int) -> None:
-    """``_editable`` for Core callers: refuse a submitted run, start an assigned one."""
-    status = conn.execute(_RUN_STATUS, {"run_id": run_id}).scalar_one_or_none()
-    if status is None:
-        raise NotFoundError(f"coding run {run_id}: no such run")
-    if RunStatus(status) is RunStatus.SUBMITTED:
-        raise RunLockedError(
-            f"coding run {run_id} was submitted and is locked; reopen it (with a reason) "
-            "to change it"
-        )
-    if RunStatus(status) is RunStatus.ASSIGNED:
-        conn.execute(
-            update(CodingRun).where(CodingRun.id == run_id).values(status=RunStatus.IN_PROGRESS)
-        )
-
-
-def _record_core(conn: Connection, action: str, entity_id: int, detail: dict[str, Any]) -> None:
-    conn.execute(
-        _INSERT_AUDIT,
-        {
-            "actor": current_actor(),
-            "action": action,
-            "entity": "annotation",
-            "entity_id": entity_id,
-            "detail": detail,
-        },
-    )
-
-
-def _close(row: Annotation, pts: int, frame: int) -> None:
-    row.end_ms = max(pts, row.start_ms)
-    row.end_frame = max(frame, row.start_frame)
-
-
-def restore_event(ws: Workspace, run_id: int, event: Event) -> None:
-    """Put an event back exactly as it was (undo of a delete, or of a stop)."""
-    with ws.sessions.begin() as db:
-        _editable(db, run_id)
-        row = db.get(Annotation, event.id)
-        if row is None:
-            row = Annotation(id=event.id, run_id=run_id)
-            db.add(row)
-        row.code, row.subject = event.code, event.subject
-        row.start_ms, row.start_frame = event.start_ms, event.start_frame
-        row.end_ms, row.end_frame = event.end_ms, event.end_frame
-        row.modifiers = dict(event.modifiers)
-        db.flush()
-        _put_moment(db, row, event.moment)
-        record(db, "restore", "annotation", event.id, {})
-
-
-def delete_event(ws: Workspace, run_id: int, event_id: int) -> Event:
-    """Delete an event; returns it for undo."""
-    with ws.sessions.begin() as db:
-        _editable(db, run_id)
-        row = db.get(Annotation, event_id)
-        if row is None or row.run_id != run_id:
-            raise NotFoundError(f"event {event_id}: not in coding run {run_id}")
-        before = _event_full(db, row)
-        db.delete(row)
-        record(db, "delete", "annotation", event_id, {"code": before.code})
-        return before
-
-
-def move_event(
-    ws: Workspace, run_id: int, event_id: int, start_ms: int, end_ms: int | None, table: FrameTable
-) -> Event:
-    """Set an event's span, snapped to frames (the frame shown at each time); returns the
-    previous event."""
-    with ws.sessions.begin() as db:
-        _editable(db, run_id)
-        row = db.get(Annotation, event_id)
-        if row is None or row.run_id != run_id:
-            raise NotFoundError(f"event {event_id}: not in coding run {run_id}")
-        before = _event_full(db, row)
-        start_frame = table.index_at(start_ms)
-        row.start_ms, row.start_frame = table.pts_of(start_frame), start_frame
-        if end_ms is not None:
-            end_frame = max(table.index_at(end_ms), start_frame)
-            row.end_ms, row.end_frame = table.pts_of(end_frame), end_frame
-        moment = db.get(Moment, event_id)
-        if moment is not None:
-            # the key frame (the still) stays inside the trimmed span
-            last = row.end_frame if row.end_frame is not None else row.start_frame
-            key = min(max(moment.key_frame, row.start_frame), last)
-            moment.key_frame, moment.key_ms = key, table.pts_of(key)
-        record(
-            db,
-            "move",
-            "annotation",
-            event_id,
-            {"from": [before.start_ms, before.end_ms], "to": [row.start_ms, row.end_ms]},
-        )
-        return before
-
-
-def set_modifiers(
-    ws: Workspace, run_id: int, scheme: Scheme, event_id: int, modifiers: Mapping[str, str]
-) -> Event:
-    """Replace an event's modifiers (each from its code's options); returns the previous."""
-    with ws.sessions.begin() as db:
-        _editable(db, run_id)
-        row = db.get(Annotation, event_id)
-        if row is None or row.run_id != run_id:
-            raise NotFoundError(f"event {event_id}: not in coding run {run_id}")
-        allowed = {m.id: m for m in scheme.code(row.code).modifiers}
-        for key, value in modifiers.items():
-            if key not in allowed or value not in allowed[key].options:
-                raise InvalidInputError(
-                    f"event {event_id} ({row.code}): modifier {key}={value!r} is not one of "
-                    + "; ".join(f"{m.id}: {', '.join(m.options)}" for m in allowed.values())
-                )
-        before = _event_full(db, row)
-        row.modifiers = dict(modifiers)
-        record(db, "modify", "annotation", event_id, {"to": dict(modifiers)})
-        return before
 
 
 def _jsonable(state: RatingState) -> dict[str, Any]:

@@ -155,7 +155,7 @@ def add_moment(
     code = scheme.code(codes[0])
     subject = code.subjects[0] if code.subjects else None
     with ws.sessions.begin() as db:
-        coding._editable(db, run.id)
+        coding.editable_run(db, run.id)
         row = Annotation(
             run_id=run.id,
             code=codes[0],
@@ -294,7 +294,7 @@ def edit_moment(
     moment as it was (for undo). Flagging adds it at the end of its session's reel."""
     before = get_moment(ws, moment_id)
     with ws.sessions.begin() as db:
-        coding._editable(db, before.run_id)
+        coding.editable_run(db, before.run_id)
         ann = db.get_one(Annotation, moment_id)
         moment = db.get_one(Moment, moment_id)
         changed: dict[str, Any] = {}
@@ -334,7 +334,7 @@ def restore_moment(ws: Workspace, before: MomentInfo) -> MomentInfo:
     """Put a moment's details back as they were; returns them as they are now."""
     now = get_moment(ws, before.id)
     with ws.sessions.begin() as db:
-        coding._editable(db, before.run_id)
+        coding.editable_run(db, before.run_id)
         ann = db.get_one(Annotation, before.id)
         moment = db.get_one(Moment, before.id)
         ann.caption = before.caption

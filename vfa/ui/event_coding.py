@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMainWindow
 
 from vfa.errors import VfaError
-from vfa.services import coding
+from vfa.services import events
 from vfa.ui.coding_panel import CodingPanel
 from vfa.ui.dialogs import ModifiersDialog
 from vfa.ui.player_view import PlayerView
@@ -72,14 +72,14 @@ class EventCoding(QObject):
         ws, run_id, scheme = panel.ws, panel.run.id, panel.scheme
         table, at_ms = view.info.frame_table, view.current_frame()[1]
 
-        def action() -> tuple[list[coding.Event], list[coding.Event]]:
-            coded = coding.code_event(ws, run_id, scheme, code_id, subject, at_ms, table)
+        def action() -> tuple[list[events.Event], list[events.Event]]:
+            coded = events.code_event(ws, run_id, scheme, code_id, subject, at_ms, table)
             made = [coded.event] if coded.created else []
             return list(coded.stopped), [*made, *coded.closed]
 
         self._push(EventsCommand(f"code {code_id}", panel, action))
 
-    def at_playhead(self) -> coding.Event | None:
+    def at_playhead(self) -> events.Event | None:
         """The latest-starting event under the playhead, if any (said in the status bar)."""
         panel, view = self.panel, self.view
         if panel.run is None or panel.ws is None or view.info is None:
@@ -87,13 +87,13 @@ class EventCoding(QObject):
         at = view.current_frame()[1]
         hits = [
             (start, id_)
-            for id_, _subject, start, end, _code in coding.event_spans(panel.ws, panel.run.id)
+            for id_, _subject, start, end, _code in events.event_spans(panel.ws, panel.run.id)
             if start <= at <= (end if end is not None else at)
         ]
         if not hits:
             self._status(self.tr("No event at the playhead"))
             return None
-        return coding.get_event(panel.ws, panel.run.id, max(hits)[1])
+        return events.get_event(panel.ws, panel.run.id, max(hits)[1])
 
     def link_evidence(self) -> None:
         """Link the moment under the playhead to the current rating item (undoable)."""
@@ -120,8 +120,8 @@ class EventCoding(QObject):
                 f"modifiers of {target.code}",
                 panel,
                 lambda: (
-                    [coding.set_modifiers(ws, run_id, scheme, target.id, chosen)],
-                    [coding.get_event(ws, run_id, target.id)],
+                    [events.set_modifiers(ws, run_id, scheme, target.id, chosen)],
+                    [events.get_event(ws, run_id, target.id)],
                 ),
             )
         )
@@ -137,7 +137,7 @@ class EventCoding(QObject):
             EventsCommand(
                 f"delete {target.code}",
                 panel,
-                lambda: ([coding.delete_event(ws, run_id, target.id)], []),
+                lambda: ([events.delete_event(ws, run_id, target.id)], []),
             )
         )
 
@@ -148,9 +148,9 @@ class EventCoding(QObject):
             return
         ws, run_id, table = panel.ws, panel.run.id, view.info.frame_table
 
-        def action() -> tuple[list[coding.Event], list[coding.Event]]:
-            before = coding.move_event(ws, run_id, event_id, start_ms, end_ms, table)
-            return [before], [coding.get_event(ws, run_id, event_id)]
+        def action() -> tuple[list[events.Event], list[events.Event]]:
+            before = events.move_event(ws, run_id, event_id, start_ms, end_ms, table)
+            return [before], [events.get_event(ws, run_id, event_id)]
 
         self._push(EventsCommand("move event edge", panel, action))
 
@@ -163,7 +163,7 @@ class EventCoding(QObject):
             return
         self.undo.push(command)
 
-    def _edited(self, gone: list[int], made: list[coding.Event]) -> None:
+    def _edited(self, gone: list[int], made: list[events.Event]) -> None:
         """Redraw only the events an edit touched (fast with tens of thousands)."""
         self.view.timeline.update_events(
             gone, [(e.id, e.subject or "parent", e.start_ms, e.end_ms, e.code) for e in made]
@@ -178,6 +178,6 @@ class EventCoding(QObject):
         self.view.timeline.set_events(
             [
                 (id_, subject or "parent", start, end, code)
-                for id_, subject, start, end, code in coding.event_spans(panel.ws, panel.run.id)
+                for id_, subject, start, end, code in events.event_spans(panel.ws, panel.run.id)
             ]
         )

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow
 from vfa.errors import VfaError
 from vfa.player.factory import create_player
 from vfa.services import clips as clip_service
-from vfa.services import coding, consent, moments
+from vfa.services import consent, events, moments
 from vfa.services.audit import current_actor
 from vfa.services.clips import ClipInfo
 from vfa.services.reel_export import ReelExport, export_reel, export_script
@@ -67,7 +67,7 @@ class FeedbackSession(QObject):
         self.moments.reload()
         self.reel.changed()
 
-    def events_edited(self, gone: list[int], made: list[coding.Event]) -> None:
+    def events_edited(self, gone: list[int], made: list[events.Event]) -> None:
         """Moments are events too: a hotkey, a drag or a delete changes the moments list
         (in place: a hotkey stays quick with hundreds of moments), and the reel when a
         moment for feedback was touched."""

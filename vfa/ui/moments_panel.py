@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from vfa.domain.language import Finding, Wordlist, load_wordlist
 from vfa.errors import VfaError
-from vfa.services import coding, moments
+from vfa.services import events, moments
 from vfa.services.moments import MomentInfo
 from vfa.services.schemes import get_scheme
 from vfa.storage.workspace import Workspace
@@ -284,7 +284,7 @@ class MomentsPanel(QWidget):
         self.empty.setVisible(not self._moments)
         self._show_current()
 
-    def apply_edit(self, gone: list[int], made: list[coding.Event]) -> bool:
+    def apply_edit(self, gone: list[int], made: list[events.Event]) -> bool:
         """Take an event edit into the list without reloading it: drop the moments that
         went, read the moments made or changed. Returns whether a moment for feedback
         was among them (the reel then needs redrawing)."""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QUndoCommand
 
 from vfa.domain.scoring import check_grid_row, check_rating
-from vfa.services import coding, moments
+from vfa.services import coding, events, moments
 
 if TYPE_CHECKING:
     from vfa.storage.workspace import Workspace
@@ -117,7 +117,7 @@ class GridRowCommand(QUndoCommand):
         p.refresh()
 
 
-EventChange = tuple[list[coding.Event], list[coding.Event]]  # (as they were, as they are)
+EventChange = tuple[list[events.Event], list[events.Event]]  # (as they were, as they are)
 
 
 class EventsCommand(QUndoCommand):
@@ -131,8 +131,8 @@ class EventsCommand(QUndoCommand):
     def __init__(self, text: str, panel: CodingPanel, action: Callable[[], EventChange]) -> None:
         super().__init__(text)
         self.panel, self.action = panel, action
-        self.before: dict[int, coding.Event] = {}
-        self.after: dict[int, coding.Event] = {}
+        self.before: dict[int, events.Event] = {}
+        self.after: dict[int, events.Event] = {}
         self._applied = False
         self._skip_redo = False
 
@@ -154,13 +154,13 @@ class EventsCommand(QUndoCommand):
     def undo(self) -> None:
         self._swap(self.after, self.before)
 
-    def _swap(self, old: dict[int, coding.Event], new: dict[int, coding.Event]) -> None:
+    def _swap(self, old: dict[int, events.Event], new: dict[int, events.Event]) -> None:
         p = self.panel
         assert p.ws and p.run
         for event_id in old.keys() - new.keys():
-            coding.delete_event(p.ws, p.run.id, event_id)
+            events.delete_event(p.ws, p.run.id, event_id)
         for event in new.values():
-            coding.restore_event(p.ws, p.run.id, event)
+            events.restore_event(p.ws, p.run.id, event)
         p.events_edited.emit(list(old), list(new.values()))
 
 
