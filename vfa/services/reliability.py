@@ -36,8 +36,7 @@ from vfa.domain.schemes import RatingItem, Scheme
 from vfa.domain.scoring import RatingValue, check_item, score
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.services.schemes import get_scheme
-from vfa.services.scoring import COLUMNS as RATING_COLUMNS
-from vfa.services.scoring import read_rows
+from vfa.services.scoring import rating_rows, read_rows
 
 EVENT_COLUMNS = ("unit", "coder", "code", "start_ms", "end_ms", "duration_ms")
 _INTEGER = re.compile(r"^[+-]?\d+$")
@@ -115,12 +114,7 @@ def read_ratings(path: str | os.PathLike[str], scheme: Scheme | None = None) -> 
     items: list[str] = []
     values: dict[str, dict[str, dict[str, float | None]]] = {}
     raw: dict[tuple[str, str], dict[str, RatingValue]] = {}
-    first_row: dict[tuple[str, str, str], int] = {}
-    for number, row in read_rows(file, RATING_COLUMNS):
-        unit, coder, item_id, text = (row[name] for name in RATING_COLUMNS)
-        for name, cell in (("unit", unit), ("coder", coder), ("item", item_id)):
-            if not cell:
-                raise InvalidInputError(f"{file}: row {number}: the {name} is empty")
+    for number, unit, coder, item_id, text in rating_rows(file):
         if scheme is not None and item_id not in grids:
             try:
                 scheme.item(item_id)
@@ -131,13 +125,6 @@ def read_ratings(path: str | os.PathLike[str], scheme: Scheme | None = None) -> 
                 known.append(name)
         if not text:
             continue
-        key = (unit, coder, item_id)
-        if key in first_row:
-            raise InvalidInputError(
-                f"{file}: row {number}: item {item_id} is rated again for unit {unit} by "
-                f"coder {coder} (first in row {first_row[key]})"
-            )
-        first_row[key] = number
         try:
             value = _rating(scheme, grids, item_id, text)
         except InvalidInputError as exc:
@@ -318,8 +305,19 @@ def events_report(
         coders[unit] = [name_a, name_b]
         per_time[unit] = time_unit_agreement(a, b, entry.duration_ms, unit_ms)
         per_event[unit] = event_agreement(a, b, overlap, tolerance_ms)
+    return {"coders": coders, **pooled_events(per_time, per_event, unit_ms, overlap, tolerance_ms)}
+
+
+def pooled_events(
+    per_time: dict[str, TimeUnitResult],
+    per_event: dict[str, EventResult],
+    unit_ms: int,
+    overlap: float,
+    tolerance_ms: int | None,
+) -> dict[str, Any]:
+    """The ``time_unit`` and ``event`` sections pooled over the units (clips), and each
+    unit's own under ``units``: the report shape of ``vfa agreement``."""
     return {
-        "coders": coders,
         "time_unit": {"unit_ms": unit_ms, **merge_time_units(per_time.values()).as_dict()},
         "event": {
             "overlap": overlap if tolerance_ms is None else None,
@@ -328,6 +326,6 @@ def events_report(
         },
         "units": {
             unit: {"time_unit": per_time[unit].as_dict(), "event": per_event[unit].as_dict()}
-            for unit in units
+            for unit in per_time
         },
     }

@@ -37,8 +37,6 @@ from vfa.domain.event_agreement import (
     EventResult,
     TimeUnitResult,
     event_agreement,
-    merge_events,
-    merge_time_units,
     pair_events,
     time_unit_agreement,
 )
@@ -55,7 +53,7 @@ from vfa.services.assignments import (
 )
 from vfa.services.clips import catalog
 from vfa.services.coding import GRID_SEP, grid_points
-from vfa.services.reliability import RatingsTable
+from vfa.services.reliability import RatingsTable, pooled_events
 from vfa.services.schemes import current_scheme, stored_scheme
 from vfa.storage.models import Annotation, Clip, Coder, CodingRun, RunStatus
 from vfa.storage.models import Scheme as SchemeRow
@@ -660,15 +658,6 @@ def events_agreement(
     return {
         "scheme": scheme_id,
         "coders": names,
-        "time_unit": {"unit_ms": unit_ms, **merge_time_units(per_time.values()).as_dict()},
-        "event": {
-            "overlap": overlap if tolerance_ms is None else None,
-            "tolerance_ms": tolerance_ms,
-            **merge_events(per_event.values()).as_dict(),
-        },
-        "units": {
-            unit: {"time_unit": per_time[unit].as_dict(), "event": per_event[unit].as_dict()}
-            for unit in per_time
-        },
+        **pooled_events(per_time, per_event, unit_ms, overlap, tolerance_ms),
         "skipped": skipped,
     }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +70,28 @@ def read_rows(
     return out
 
 
+def rating_rows(path: str | os.PathLike[str]) -> Iterator[tuple[int, str, str, str, str]]:
+    """(row number, unit, coder, item, value text) of each row of a ratings CSV; a missing
+    column, an empty unit, coder or item, and an item rated twice for a unit by one coder
+    are refused, naming the row."""
+    file = Path(path)
+    first_row: dict[tuple[str, str, str], int] = {}
+    for number, row in read_rows(file, COLUMNS):
+        unit, coder, item_id, text = (row[name] for name in COLUMNS)
+        for name, cell in (("unit", unit), ("coder", coder), ("item", item_id)):
+            if not cell:
+                raise InvalidInputError(f"{file}: row {number}: the {name} is empty")
+        if text:
+            key = (unit, coder, item_id)
+            if key in first_row:
+                raise InvalidInputError(
+                    f"{file}: row {number}: item {item_id} is rated again for unit {unit} by "
+                    f"coder {coder} (first in row {first_row[key]})"
+                )
+            first_row[key] = number
+        yield number, unit, coder, item_id, text
+
+
 def read_ratings_csv(
     path: str | os.PathLike[str], scheme: Scheme
 ) -> dict[tuple[str, str], dict[str, RatingValue]]:
@@ -80,12 +102,7 @@ def read_ratings_csv(
             f"scheme {scheme.id} has no rating items; a ratings file scores item ratings"
         )
     ratings: dict[tuple[str, str], dict[str, RatingValue]] = {}
-    first_row: dict[tuple[str, str, str], int] = {}
-    for number, row in read_rows(file, COLUMNS):
-        unit, coder, item_id, text = (row[name] for name in COLUMNS)
-        for name, cell in (("unit", unit), ("coder", coder), ("item", item_id)):
-            if not cell:
-                raise InvalidInputError(f"{file}: row {number}: the {name} is empty")
+    for number, unit, coder, item_id, text in rating_rows(file):
         try:
             item = scheme.item(item_id)
         except NotFoundError as exc:
@@ -93,13 +110,6 @@ def read_ratings_csv(
         values = ratings.setdefault((unit, coder), {})
         if not text:
             continue
-        key = (unit, coder, item_id)
-        if key in first_row:
-            raise InvalidInputError(
-                f"{file}: row {number}: item {item_id} is rated again for unit {unit} by "
-                f"coder {coder} (first in row {first_row[key]})"
-            )
-        first_row[key] = number
         try:
             checked = check_item(item, _value(item, text))
         except InvalidInputError as exc:
