@@ -13,6 +13,7 @@ from vfa.errors import NotFoundError
 from vfa.services import assignments as asg
 from vfa.services import clips as clip_service
 from vfa.services import coding, events
+from vfa.services import event_reliability as er
 from vfa.services import reliability_runs as rr
 from vfa.services.reliability import events_report, ratings_report
 from vfa.services.schemes import get_scheme
@@ -189,14 +190,14 @@ def test_event_views_wait_for_both_blind_runs(coded_pair):
     ws, clip_id, ann, ben = coded_pair
     coding.submit_run(ws, ann.id)
     with pytest.raises(NotFoundError, match="Ben has no submitted"):
-        rr.event_agreement_for_clip(ws, clip_id, "gaze_test", ("Ann", "Ben"), "Sue")
+        er.event_agreement_for_clip(ws, clip_id, "gaze_test", ("Ann", "Ben"), "Sue")
     for viewer in ("Ann", "Ben", "Sue"):
         with pytest.raises(asg.BlindError, match=f"run {ben.id} \\(Ben"):
-            rr.event_agreement_for_clip(
+            er.event_agreement_for_clip(
                 ws, clip_id, "gaze_test", ("Ann", "Ben"), viewer, submitted_only=False
             )
     coding.submit_run(ws, ben.id)
-    result = rr.event_agreement_for_clip(ws, clip_id, "gaze_test", ("Ann", "Ben"), "Ben")
+    result = er.event_agreement_for_clip(ws, clip_id, "gaze_test", ("Ann", "Ben"), "Ben")
     assert result.run_ids == (ann.id, ben.id)
 
 
@@ -204,7 +205,7 @@ def test_event_pairs_for_the_disagreement_view(coded_pair):
     ws, clip_id, ann, ben = coded_pair
     coding.submit_run(ws, ann.id)
     coding.submit_run(ws, ben.id)
-    result = rr.event_agreement_for_clip(ws, clip_id, "gaze_test", ("Ann", "Ben"), "Sue")
+    result = er.event_agreement_for_clip(ws, clip_id, "gaze_test", ("Ann", "Ben"), "Sue")
     kinds = [p.kind for p in result.pairs]
     assert kinds == ["match", "code", "missing_second", "missing_first"]
     starts = [p.start_ms for p in result.pairs]
@@ -225,7 +226,7 @@ def test_event_statistics_equal_the_domain_and_the_csv_route(coded_pair, tmp_pat
     ws, clip_id, ann, ben = coded_pair
     coding.submit_run(ws, ann.id)
     coding.submit_run(ws, ben.id)
-    result = rr.event_agreement_for_clip(
+    result = er.event_agreement_for_clip(
         ws, clip_id, "gaze_test", ("Ann", "Ben"), "Sue", unit_ms=500, tolerance_ms=300
     )
     a = [Event(c, s, e) for c, s, e in FIRST]
@@ -238,7 +239,7 @@ def test_event_statistics_equal_the_domain_and_the_csv_route(coded_pair, tmp_pat
     expected = events_report(csv, unit_ms=500, tolerance_ms=300)
     assert result.time_unit == expected["time_unit"]
     assert result.event == expected["event"]
-    pooled = rr.events_agreement(ws, "gaze_test", "Sue", unit_ms=500, tolerance_ms=300)
+    pooled = er.events_agreement(ws, "gaze_test", "Sue", unit_ms=500, tolerance_ms=300)
     assert pooled["time_unit"] == expected["time_unit"] and pooled["event"] == expected["event"]
 
 
@@ -249,7 +250,7 @@ def test_double_coded_lists_clips_with_two_submitted_runs(workspace, clips, kips
     for run in runs:
         if run.clip_id != two or run.coder == "Ann":
             coding.submit_run(workspace, run.id)
-    found = rr.double_coded(workspace, "kips")
+    found = er.double_coded(workspace, "kips")
     assert [(d.clip_id, d.coders, d.pending) for d in found] == [(one, ("Ann", "Ben"), ())]
 
 
@@ -271,6 +272,6 @@ def test_pair_events_index_the_sequences_as_given():
 
 
 def test_a_code_for_several_subjects_is_told_apart_by_subject():
-    assert rr.event_label("touch", "parent", several=True) == "parent:touch"
-    assert rr.event_label("touch", "child", several=False) == "touch"
-    assert rr.event_label("touch", None, several=True) == "touch"
+    assert er.event_label("touch", "parent", several=True) == "parent:touch"
+    assert er.event_label("touch", "child", several=False) == "touch"
+    assert er.event_label("touch", None, several=True) == "touch"

@@ -34,7 +34,8 @@ from vfa.domain.agreement import rating_stats
 from vfa.domain.schemes import Scheme
 from vfa.errors import InvalidInputError
 from vfa.services.audit import current_actor, record
-from vfa.services.reliability_runs import CodedRatings, coded_ratings, current_scheme, scale_values
+from vfa.services.reliability_runs import CodedRatings, coded_ratings, scale_values
+from vfa.services.schemes import current_scheme
 from vfa.storage.models import ReliabilityCriterion
 from vfa.storage.workspace import Workspace
 

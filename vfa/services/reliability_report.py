@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from vfa.errors import InvalidInputError
-from vfa.services.reliability_runs import current_scheme, events_agreement, ratings_agreement
+from vfa.services.event_reliability import events_agreement
+from vfa.services.reliability_runs import ratings_agreement
+from vfa.services.schemes import current_scheme
 from vfa.storage.workspace import Workspace
 
 

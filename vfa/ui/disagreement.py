@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vfa.services.reliability_runs import EventPair
+from vfa.services.event_reliability import EventPair
 
 LEAD_MS = 2_000  # a disagreement plays from this long before it
 COLOURS = {

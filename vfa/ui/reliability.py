@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from vfa.errors import VfaError
-from vfa.services import assignments, certification, reliability_runs
+from vfa.services import assignments, certification, event_reliability, reliability_runs
 from vfa.services.reliability_report import build_report, write_report
 from vfa.services.schemes import available_schemes, get_scheme
 from vfa.storage.workspace import Workspace
@@ -212,12 +212,12 @@ class EventsTab(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.compare_button)
         layout.addWidget(self.view, 1)
-        self.result: reliability_runs.ClipEventAgreement | None = None
+        self.result: event_reliability.ClipEventAgreement | None = None
 
     def refresh(self) -> None:
         self.clips.clear()
         try:
-            found = reliability_runs.double_coded(self.owner.ws, self.owner.scheme_id())
+            found = event_reliability.double_coded(self.owner.ws, self.owner.scheme_id())
         except VfaError as exc:
             self.owner.problem(str(exc))
             return
@@ -239,14 +239,14 @@ class EventsTab(QWidget):
         tolerance = self.tolerance.value() or None
         unit = self.unit.value()
 
-        def work(_ctx: TaskContext) -> reliability_runs.ClipEventAgreement:
-            return reliability_runs.event_agreement_for_clip(
+        def work(_ctx: TaskContext) -> event_reliability.ClipEventAgreement:
+            return event_reliability.event_agreement_for_clip(
                 ws, clip_id, scheme_id, coders, viewer, unit_ms=unit, tolerance_ms=tolerance
             )
 
         self.owner.run(self.tr("Comparing events…"), work, self.show_result)
 
-    def show_result(self, result: reliability_runs.ClipEventAgreement) -> None:
+    def show_result(self, result: event_reliability.ClipEventAgreement) -> None:
         self.result = result
         t, e = result.time_unit, result.event
         how = (
