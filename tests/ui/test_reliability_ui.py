@@ -115,3 +115,26 @@ def test_the_window_opens_from_the_menu_with_ctrl_shift_r(window, qtbot):
     )
     assert isinstance(win.reliability, ReliabilityWindow)
     win.reliability.close()
+
+
+def test_a_coder_against_the_reference_over_time(window, qtbot):
+    from vfa.services.certification import track
+
+    win, clip_ids = window
+    kips = get_scheme("kips")
+    items = [i.id for i in kips.ratings.items]
+    for run in asg.assign(win.ws, clip_ids, kips, ["Ann", "Ben"]):
+        for n, item in enumerate(items):
+            value = 1 + (n + run.clip_id) % 5
+            coding.set_rating(win.ws, run.id, kips, item, value if run.coder == "Ann" else 3)
+        coding.submit_run(win.ws, run.id)
+    rel = open_reliability(win, qtbot, "kips")
+    tab = rel.coders
+    rel.tabs.setCurrentWidget(tab)
+    tab.coder.setText("Ben")
+    tab.reference.setText("Ann")
+    tab.compute()
+    qtbot.waitUntil(lambda: tab.chart.track is not None, timeout=20_000)
+    expected = track(win.ws, "kips", "Ben", "Ann")
+    assert tab.status.text().startswith(f"Ben: {expected.status} (")
+    assert len(tab.chart.track.points) == len(clip_ids)

@@ -5,18 +5,15 @@ blind) off the GUI thread."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -34,10 +31,11 @@ from PySide6.QtWidgets import (
 )
 
 from vfa.errors import VfaError
-from vfa.services import assignments, certification, event_reliability, reliability_runs
+from vfa.services import assignments, event_reliability, reliability_runs
 from vfa.services.reliability_report import build_report, write_report
 from vfa.services.schemes import available_schemes, get_scheme
 from vfa.storage.workspace import Workspace
+from vfa.ui.certification import CodersTab, shown
 from vfa.ui.disagreement import DisagreementView
 from vfa.ui.tasks import TaskContext, run_task
 
@@ -54,14 +52,6 @@ COLUMNS = [
     ("ICC(3,1)", "icc_3_1"),
     ("α ordinal", "alpha_ordinal"),
 ]
-
-
-def shown(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, int):
-        return str(value)
-    return f"{value:.2f}"
 
 
 def item_names(scheme_id: str) -> dict[str, str]:
@@ -274,157 +264,6 @@ class EventsTab(QWidget):
     def _play(self, t_ms: int) -> None:
         if self.result is not None:
             self.owner.play_requested.emit(self.result.clip_id, t_ms)
-
-
-class Chart(QWidget):
-    """A coder's value per clip over time, the rolling value and the criterion line."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setMinimumHeight(180)
-        self.track: certification.CoderTrack | None = None
-
-    def set_track(self, track: certification.CoderTrack | None) -> None:
-        self.track = track
-        self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor("white"))
-        track = self.track
-        area = QRectF(40, 10, self.width() - 50, self.height() - 30)
-        p.setPen(QColor("#888888"))
-        p.drawRect(area)
-        lo, hi = -0.2, 1.0
-
-        def y(v: float) -> float:
-            return area.bottom() - (min(max(v, lo), hi) - lo) / (hi - lo) * area.height()
-
-        for v in (0.0, 0.5, 1.0):
-            p.drawText(QRectF(0, y(v) - 8, 36, 16), Qt.AlignmentFlag.AlignRight, f"{v:.1f}")
-        if track is None or not track.points:
-            p.drawText(area, Qt.AlignmentFlag.AlignCenter, self.tr("No clips coded by both yet"))
-            p.end()
-            return
-        n = len(track.points)
-
-        def x(i: int) -> float:
-            return area.left() + (i + 0.5) / n * area.width()
-
-        p.setPen(QPen(QColor("#d0454c"), 1, Qt.PenStyle.DashLine))
-        p.drawLine(QPointF(area.left(), y(track.criterion.threshold)),
-                   QPointF(area.right(), y(track.criterion.threshold)))  # fmt: skip
-        p.setPen(QPen(QColor("#3b6fb6"), 2))
-        rolling = [
-            (x(i), y(pt.rolling)) for i, pt in enumerate(track.points) if pt.rolling is not None
-        ]
-        for a, b in itertools.pairwise(rolling):
-            p.drawLine(QPointF(*a), QPointF(*b))
-        p.setPen(QColor("#333333"))
-        p.setBrush(QColor("#333333"))
-        for i, pt in enumerate(track.points):
-            if pt.value is not None:
-                p.drawEllipse(QPointF(x(i), y(pt.value)), 3, 3)
-        p.end()
-
-
-class CodersTab(QWidget):
-    """Each coder against the reference over time: certification and drift."""
-
-    def __init__(self, owner: ReliabilityWindow) -> None:
-        super().__init__()
-        self.owner = owner
-        self.coder = QLineEdit()
-        self.coder.setPlaceholderText(self.tr("coder"))
-        self.reference = QLineEdit()
-        self.reference.setPlaceholderText(self.tr("reference (master) coder"))
-        self.statistic = QComboBox()
-        self.statistic.addItems(list(certification.STATISTICS))
-        self.threshold = QDoubleSpinBox()
-        self.threshold.setRange(-1.0, 1.0)
-        self.threshold.setSingleStep(0.05)
-        self.window_size = QSpinBox()
-        self.window_size.setRange(1, 100)
-        self.save = QPushButton(self.tr("Save criterion"))
-        self.save.clicked.connect(self.save_criterion)
-        self.criterion_note = QLabel()
-        self.criterion_note.setWordWrap(True)
-        self.show_button = QPushButton(self.tr("Show"))
-        self.show_button.clicked.connect(self.compute)
-        self.status = QLabel()
-        self.status.setObjectName("certificationStatus")
-        self.chart = Chart()
-        form = QFormLayout()
-        form.addRow(self.tr("Coder"), self.coder)
-        form.addRow(self.tr("Against"), self.reference)
-        crit = QHBoxLayout()
-        crit.addWidget(self.statistic)
-        crit.addWidget(QLabel("≥"))
-        crit.addWidget(self.threshold)
-        crit.addWidget(QLabel(self.tr("over")))
-        crit.addWidget(self.window_size)
-        crit.addWidget(QLabel(self.tr("clips")))
-        crit.addWidget(self.save)
-        form.addRow(self.tr("Criterion"), crit)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.criterion_note)
-        layout.addWidget(self.show_button)
-        layout.addWidget(self.status)
-        layout.addWidget(self.chart, 1)
-
-    def refresh(self) -> None:
-        try:
-            c = certification.criterion(self.owner.ws, self.owner.scheme_id())
-        except VfaError as exc:
-            self.owner.problem(str(exc))
-            return
-        self.statistic.setCurrentText(c.statistic)
-        self.threshold.setValue(c.threshold)
-        self.window_size.setValue(c.window)
-        self.criterion_note.setText(c.note or "")
-
-    def save_criterion(self) -> None:
-        try:
-            certification.set_criterion(
-                self.owner.ws,
-                self.owner.scheme_id(),
-                self.statistic.currentText(),
-                self.threshold.value(),
-                window=self.window_size.value(),
-                by=self.owner.viewer(),
-            )
-        except VfaError as exc:
-            self.owner.problem(str(exc))
-            return
-        self.refresh()
-
-    def compute(self) -> None:
-        ws, scheme_id = self.owner.ws, self.owner.scheme_id()
-        coder, reference = self.coder.text().strip(), self.reference.text().strip()
-        if not coder or not reference:
-            self.owner.problem(self.tr("Name the coder and the reference coder."))
-            return
-
-        def work(_ctx: TaskContext) -> certification.CoderTrack:
-            return certification.track(ws, scheme_id, coder, reference)
-
-        self.owner.run(self.tr("Tracking…"), work, self.show_track)
-
-    def show_track(self, track: certification.CoderTrack) -> None:
-        latest = track.latest
-        self.status.setText(
-            self.tr("{0}: {1} ({2} {3} over the last {4} clips; criterion {5})").format(
-                track.coder,
-                track.status,
-                track.criterion.statistic,
-                shown(latest),
-                track.criterion.window,
-                shown(track.criterion.threshold),
-            )
-        )
-        self.chart.set_track(track)
 
 
 class AssignTab(QWidget):
