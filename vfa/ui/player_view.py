@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -26,50 +25,13 @@ from PySide6.QtWidgets import (
 
 from vfa.domain.frames import FrameTable, format_position
 from vfa.domain.navigation import LoopRange, format_rate, next_rate, parse_position
-from vfa.errors import VfaError
 from vfa.media.frames import FrameServer
 from vfa.player.base import Player, PlayerState
 from vfa.player.canvas import VideoCanvas
 from vfa.services.clips import ClipInfo
+from vfa.ui.frame_jobs import FrameJob, FrameSignals, to_qimage
 from vfa.ui.tasks import BackgroundJob, TaskContext
 from vfa.ui.timeline import Timeline
-
-
-def to_qimage(rgb: np.ndarray) -> QImage:
-    """An owning QImage copy of an RGB array."""
-    rgb = np.ascontiguousarray(rgb)
-    h, w = rgb.shape[:2]
-    return QImage(rgb.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()
-
-
-class _FrameSignals(QObject):
-    ready = Signal(int, int, object)  # generation, index, QImage
-    failed = Signal(int, str)
-
-
-class _FrameJob(QRunnable):
-    def __init__(
-        self,
-        server: FrameServer,
-        index: int,
-        backward: bool,
-        generation: int,
-        signals: _FrameSignals,
-    ) -> None:
-        super().__init__()
-        self.server, self.index, self.backward = server, index, backward
-        self.generation, self.signals = generation, signals
-
-    def run(self) -> None:
-        try:
-            image = to_qimage(self.server.frame(self.index, backward=self.backward))
-        except VfaError as exc:
-            self.signals.failed.emit(self.generation, str(exc))
-            return
-        except Exception as exc:  # a decoder bug must not leave a blank picture silently
-            self.signals.failed.emit(self.generation, f"frame {self.index}: {exc}")
-            return
-        self.signals.ready.emit(self.generation, self.index, image)
 
 
 class PlayerView(QWidget):
@@ -98,7 +60,7 @@ class PlayerView(QWidget):
         self._media_job: BackgroundJob | None = None
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
-        self._signals = _FrameSignals()
+        self._signals = FrameSignals()
         self._signals.ready.connect(self._on_frame_ready, Qt.ConnectionType.QueuedConnection)
         self._signals.failed.connect(self._on_frame_failed, Qt.ConnectionType.QueuedConnection)
         self._reverse_timer = QTimer(self)
@@ -499,9 +461,11 @@ class PlayerView(QWidget):
             return
         self._in_flight = True
         self._generation += 1
-        self._pool.start(_FrameJob(self.server, index, backward, self._generation, self._signals))
+        self._pool.start(
+            FrameJob(self.server, index, self._generation, self._signals, backward=backward)
+        )
 
-    @Slot(int, int, object)
+    @Slot(object, int, object)
     def _on_frame_ready(self, generation: int, index: int, image: QImage) -> None:
         self._in_flight = False
         if generation == self._generation and self.player.state() is not PlayerState.PLAYING:
@@ -513,8 +477,8 @@ class PlayerView(QWidget):
             self.frame_shown.emit(index)
         self._next_wanted()
 
-    @Slot(int, str)
-    def _on_frame_failed(self, generation: int, message: str) -> None:
+    @Slot(object, int, str)
+    def _on_frame_failed(self, generation: int, _index: int, message: str) -> None:
         self._in_flight = False
         if generation == self._generation:
             self.problem.emit(message)

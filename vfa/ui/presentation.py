@@ -23,7 +23,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, QRect, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QColor,
@@ -41,11 +41,10 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGridLayout, QLabel, QStackedLayout, QWidget
 
 from vfa.domain.frames import FrameTable
-from vfa.errors import VfaError
 from vfa.media.frames import FrameServer
 from vfa.player.base import Player, PlayerState
 from vfa.player.canvas import VideoCanvas
-from vfa.ui.player_view import to_qimage
+from vfa.ui.frame_jobs import FrameJob, FrameSignals
 
 # a playhead step this far from the backend's own extrapolation is a reading of its clock
 READING_MS = 4
@@ -108,30 +107,6 @@ class _Canvas(VideoCanvas):
         self.painted.emit()
 
 
-class _StillSignals(QObject):
-    ready = Signal(str, int, object)  # path, frame index, QImage
-    failed = Signal(str, int, str)  # path, frame index, message
-
-
-class _StillJob(QRunnable):
-    """Decode one exact frame on a worker thread."""
-
-    def __init__(self, server: FrameServer, index: int, signals: _StillSignals) -> None:
-        super().__init__()
-        self.server, self.index, self.signals = server, index, signals
-
-    def run(self) -> None:
-        try:
-            image = to_qimage(self.server.frame(self.index))
-        except VfaError as exc:
-            self.signals.failed.emit(self.server.path, self.index, str(exc))
-            return
-        except Exception as exc:  # a decoder bug must not leave a blank picture silently
-            self.signals.failed.emit(self.server.path, self.index, f"frame {self.index}: {exc}")
-            return
-        self.signals.ready.emit(self.server.path, self.index, image)
-
-
 class PresentationWindow(QWidget):
     """A full-screen top-level window that presents a reel's moments one at a time.
 
@@ -174,7 +149,7 @@ class PresentationWindow(QWidget):
         self._servers: dict[str, FrameServer] = {}
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(2)
-        self._signals = _StillSignals()
+        self._signals = FrameSignals()
         self._signals.ready.connect(self._on_still_ready, Qt.ConnectionType.QueuedConnection)
         self._signals.failed.connect(self._on_still_failed, Qt.ConnectionType.QueuedConnection)
         self._cursor_timer = QTimer(self)
@@ -517,7 +492,9 @@ class PresentationWindow(QWidget):
                 moment.path, moment.table, moment.rotation, cache_bytes=SERVER_CACHE_BYTES
             )
             self._servers[moment.path] = server
-        self._pool.start(_StillJob(server, index, self._signals), URGENT if urgent else 0)
+        self._pool.start(
+            FrameJob(server, index, server.path, self._signals), URGENT if urgent else 0
+        )
 
     def _on_still_ready(self, path: str, index: int, image: QImage) -> None:
         if self._finished:
