@@ -6,10 +6,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QGuiApplication, QUndoStack
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow
+
+if TYPE_CHECKING:  # loaded when first used: exports and presentation are not start-up work
+    from vfa.services.reel_export import ReelExport
+    from vfa.ui.presentation import PresentationWindow, PresentedMoment
 
 from vfa.errors import VfaError
 from vfa.player.factory import create_player
@@ -17,12 +22,10 @@ from vfa.services import clips as clip_service
 from vfa.services import consent, events, moments
 from vfa.services.audit import current_actor
 from vfa.services.clips import ClipInfo
-from vfa.services.reel_export import ReelExport, export_reel, export_script
 from vfa.storage.workspace import Workspace
 from vfa.ui.feedback_dialogs import ConsentDialog, ExportDialog
 from vfa.ui.moments_panel import MomentsPanel
 from vfa.ui.player_view import PlayerView
-from vfa.ui.presentation import PresentationWindow, PresentedMoment
 from vfa.ui.reel_panel import ReelPanel
 from vfa.ui.tasks import TaskContext, run_task
 
@@ -122,6 +125,8 @@ class FeedbackSession(QObject):
         dialog = ExportDialog(self.covered(), folder, self.window)
         if dialog.exec() != ExportDialog.DialogCode.Accepted:
             return
+        from vfa.services.reel_export import export_reel
+
         purpose, out = dialog.chosen_purpose(), dialog.folder.text().strip()
         burn, handout = dialog.burn.isChecked(), dialog.handout.isChecked()
         session_id = clip.session_id
@@ -159,6 +164,7 @@ class FeedbackSession(QObject):
         if not out:
             return
         session_id = clip.session_id
+        from vfa.services.reel_export import export_script
 
         def work(_ctx: TaskContext) -> Path:
             return export_script(ws, session_id, out)
@@ -173,6 +179,8 @@ class FeedbackSession(QObject):
 
     # -- presentation -----------------------------------------------------------------
     def presented_moments(self) -> list[PresentedMoment]:
+        from vfa.ui.presentation import PresentedMoment
+
         ws, clip = self.ws, self.clip
         if ws is None or clip is None:
             return []
@@ -218,6 +226,8 @@ class FeedbackSession(QObject):
             screen = screens[names.index(chosen)]
         if self.view.player.state().name == "PLAYING":
             self.view.player.pause()
+        from vfa.ui.presentation import PresentationWindow
+
         player, _note = create_player(self._backend())
         self.presentation = PresentationWindow(items, player)
         self.presentation.closed.connect(self._presentation_closed)

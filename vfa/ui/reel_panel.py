@@ -77,7 +77,7 @@ class ReelPanel(QWidget):
         self.theme = QComboBox()
         self.theme.setObjectName("theme")
         self.theme.setEditable(True)
-        self.theme.addItems(["", *vipp_themes()])
+        self.theme.addItem("")  # the themes are read when a session first shows (not at start-up)
         edit = self.theme.lineEdit()
         assert edit is not None  # an editable combo box has one
         edit.setPlaceholderText(self.tr("The visit's theme (VIPP-SD)"))
@@ -130,6 +130,9 @@ class ReelPanel(QWidget):
 
     def set_session(self, ws: Workspace | None, session_id: int | None, title: str = "") -> None:
         self.ws, self.session_id = ws, session_id
+        if session_id is not None and self.theme.count() == 1:
+            with QSignalBlocker(self.theme):
+                self.theme.addItems(vipp_themes())
         self.title.setText(self.tr("Reel · {0}").format(title) if title else "")
         self.refresh()
 
