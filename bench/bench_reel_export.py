@@ -23,7 +23,7 @@ def main(repeats: int = 3) -> None:
     clip = long_clip()
     times = []
     with tempfile.TemporaryDirectory() as tmp:
-        ws = open_workspace(Path(tmp) / "bench.vfa")
+        ws = open_workspace(Path(tmp) / "bench.vfa", create=True)
         added = add_clip(ws, clip, "BENCH-1", "Visit 1")
         for start in (61_000, 412_340, 903_020):  # mid-GOP starts, across the clip
             add_moment(

@@ -86,7 +86,7 @@ def workspace(tmp_path: Path):
     """A fresh SQLite workspace file."""
     from vfa.storage.workspace import open_workspace
 
-    ws = open_workspace(tmp_path / "test.vfa")
+    ws = open_workspace(tmp_path / "test.vfa", create=True)
     yield ws
     ws.close()
 

@@ -39,6 +39,7 @@ def test_probe_json_has_the_documented_keys(capsys, clips):
 
 def test_clip_add_creates_case_and_session_and_prints_ids(capsys, clips, tmp_path):
     ws = tmp_path / "cli.vfa"
+    assert run(capsys, "workspace", "new", str(ws))[0] == 0
     code, out, _ = run(
         capsys,
         "clip",
@@ -63,6 +64,7 @@ def test_clip_add_creates_case_and_session_and_prints_ids(capsys, clips, tmp_pat
 
 
 def test_the_default_workspace_is_the_users(capsys, clips, isolated_user):
+    assert run(capsys, "workspace", "new")[0] == 0
     code, _, _ = run(
         capsys, "clip", "add", str(clips["ntsc"]), "--case", "FAM-1", "--session", "V1"
     )
@@ -78,6 +80,7 @@ def test_bad_files_exit_2_with_the_file_and_reason_on_stderr(capsys, tmp_path, m
     elif make == "folder":
         target.mkdir()
     ws = tmp_path / "w.vfa"
+    assert run(capsys, "workspace", "new", str(ws))[0] == 0
     code, out, err = run(
         capsys,
         "clip",
@@ -98,7 +101,7 @@ def test_bad_files_exit_2_with_the_file_and_reason_on_stderr(capsys, tmp_path, m
 
 def test_a_newer_workspace_exits_2_and_stays_untouched(capsys, tmp_path):
     ws = tmp_path / "w.vfa"
-    run(capsys, "workspace", "info", "--workspace", str(ws))
+    run(capsys, "workspace", "new", str(ws))
     with closing(sqlite3.connect(ws)) as raw, raw:
         raw.execute("UPDATE alembic_version SET version_num = 'ffff'")
     before = ws.read_bytes()
@@ -114,6 +117,7 @@ def test_clip_check_reports_a_missing_file_with_exit_1(capsys, clips, tmp_path):
     video = tmp_path / "v.mp4"
     shutil.copy(clips["noaudio"], video)
     ws = str(tmp_path / "w.vfa")
+    run(capsys, "workspace", "new", ws)
     run(capsys, "clip", "add", str(video), "--case", "C1", "--session", "S", "--workspace", ws)
     assert run(capsys, "clip", "check", "--workspace", ws)[0] == 0
     video.rename(tmp_path / "elsewhere.mp4")

@@ -32,6 +32,8 @@ def run(capsys, *args: str) -> tuple[int, dict | list | None, str]:
 
 
 def add_clip(capsys, ws: Path, file: Path, case: str = "FAM-9") -> tuple[int, int]:
+    if not ws.exists():
+        assert run(capsys, "workspace", "new", str(ws))[0] == 0
     code, data, err = run(
         capsys, "clip", "add", str(file), "--case", case, "--session", "Visit 1",
         "--workspace", str(ws), "--json",

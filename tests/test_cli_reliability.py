@@ -102,7 +102,7 @@ def test_overlap_and_tolerance_exclude_each_other(capsys, tmp_path):
 @pytest.fixture
 def ws_path(tmp_path, clips):
     path = tmp_path / "rel.vfa"
-    ws = open_workspace(path)
+    ws = open_workspace(path, create=True)
     try:
         for n in range(6):
             clip_service.add_clip(ws, clips["cfr25"], "FAM-1", f"Visit {n}")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.exc import DatabaseError
+
+from vfa.cli_types import cycle, frame_index, iso_date, milliseconds
 from vfa.errors import VfaError
 
 if TYPE_CHECKING:
@@ -55,7 +57,6 @@ def cmd_still(args: argparse.Namespace) -> int:
 def cmd_clip_add(args: argparse.Namespace) -> int:
     from vfa.services.clips import add_clip
 
-    date = dt.date.fromisoformat(args.date) if args.date else None
     ws = _workspace(args)
     try:
         added = add_clip(
@@ -64,7 +65,7 @@ def cmd_clip_add(args: argparse.Namespace) -> int:
             args.case,
             args.session,
             context=args.context,
-            date=date,
+            date=args.date,
             cycle=args.cycle,
         )
     finally:
@@ -170,6 +171,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
         {"workspace": location, "clip_id": clip_id},
         lambda d: f"demo workspace ready: {d['workspace']}",
     )
+    return 0
+
+
+def cmd_workspace_new(args: argparse.Namespace) -> int:
+    from vfa.services.workspaces import new_workspace
+
+    ws = new_workspace(args.target or args.workspace, name=args.name)
+    try:
+        data = {"name": ws.name, "location": ws.label}
+    finally:
+        ws.close()
+    _emit(args, data, lambda d: f"new workspace {d['name']}: {d['location']}")
     return 0
 
 
@@ -355,13 +368,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vfa", description="Video Feedback Annotator. Without a subcommand: the desktop app."
     )
+    # Options every command takes, before or after the subcommand. Below the top level their
+    # default is SUPPRESS, so an option given before the subcommand is not reset by the
+    # subcommand's parser.
+    parser.add_argument(
+        "--workspace",
+        metavar="PATH_OR_URL",
+        default=None,
+        help="a workspace file or SQLAlchemy URL (default: your workspace)",
+    )
+    parser.add_argument("--json", action="store_true", default=False, help=argparse.SUPPRESS)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--workspace",
         metavar="PATH_OR_URL",
+        default=argparse.SUPPRESS,
         help="a workspace file or SQLAlchemy URL (default: your workspace)",
     )
-    parser.add_argument("--workspace", metavar="PATH_OR_URL", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(
@@ -373,9 +396,14 @@ def build_parser() -> argparse.ArgumentParser:
     ) -> argparse.ArgumentParser:
         p = parent.add_parser(name, parents=[common], help=help_, description=help_)
         if json_out:
-            p.add_argument("--json", action="store_true", help="print JSON")
+            p.add_argument(
+                "--json", action="store_true", default=argparse.SUPPRESS, help="print JSON"
+            )
         p.set_defaults(func=func)
         return p
+
+    def group(name: str, help_: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], help=help_, description=help_)
 
     p = add("probe", cmd_probe, "show a video file's facts (duration, frames, rate, size)")
     p.add_argument("file")
@@ -384,25 +412,25 @@ def build_parser() -> argparse.ArgumentParser:
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument(
         "--at-ms",
-        type=int,
+        type=milliseconds,
         metavar="MS",
         help="the frame shown at this time (the last frame whose pts <= MS)",
     )
-    which.add_argument("--frame", type=int, metavar="N", help="frame index N (0-based)")
+    which.add_argument("--frame", type=frame_index, metavar="N", help="frame index N (0-based)")
     p.add_argument("-o", "--output", required=True, metavar="OUT.png")
     p = add("demo", cmd_demo, "create the demo workspace (default: the demo workspace file)")
     p.add_argument("--open", action="store_true", help="then open it in the desktop app")
     p = add("gui", lambda a: _gui(a), "open the desktop app", json_out=False)
 
-    clip = sub.add_parser("clip", help="add, list, check and relink clips")
+    clip = group("clip", "add, list, check and relink clips")
     clip_sub = clip.add_subparsers(dest="clip_command", metavar="ACTION", required=True)
     p = add("add", cmd_clip_add, "add a video to a case and session (created when new)", clip_sub)
     p.add_argument("file")
     p.add_argument("--case", required=True, help="pseudonymous case code, e.g. FAM-017")
     p.add_argument("--session", required=True, help="session label, e.g. 'Visit 1'")
     p.add_argument("--context", help="play, mealtime, …")
-    p.add_argument("--date", help="filming date, YYYY-MM-DD")
-    p.add_argument("--cycle", type=int, help="intervention cycle number")
+    p.add_argument("--date", type=iso_date, help="filming date, YYYY-MM-DD")
+    p.add_argument("--cycle", type=cycle, help="intervention cycle number (1 or more)")
     add("list", cmd_clip_list, "list the workspace's clips", clip_sub)
     add("check", cmd_clip_check, "report missing or changed clip files (exit 1 if any)", clip_sub)
     p = add(
@@ -410,7 +438,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("folder")
 
-    schemes = sub.add_parser("schemes", help="list, show and validate coding schemes")
+    schemes = group("schemes", "list, show and validate coding schemes")
     schemes_sub = schemes.add_subparsers(dest="schemes_command", metavar="ACTION", required=True)
     add("list", cmd_schemes_list, "the schemes VFA can use: id, name, version, file", schemes_sub)
     p = add("show", cmd_schemes_show, "a scheme as parsed: every item and code", schemes_sub)
@@ -439,15 +467,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     from vfa.cli_feedback import register as register_feedback
 
-    register_feedback(add, sub)
+    register_feedback(add, group)
 
     from vfa.cli_reliability import register as register_reliability
 
-    register_reliability(add, sub)
+    register_reliability(add, group)
 
-    ws = sub.add_parser("workspace", help="workspace facts")
+    ws = group("workspace", "create a workspace, or show its facts")
     ws_sub = ws.add_subparsers(dest="ws_command", metavar="ACTION", required=True)
     add("info", cmd_workspace_info, "name, location, schema and counts", ws_sub)
+    p = add(
+        "new", cmd_workspace_new, "create a new, empty workspace (a file or a database)", ws_sub
+    )
+    p.add_argument(
+        "target", nargs="?", metavar="PATH_OR_URL", help="where (default: --workspace, else yours)"
+    )
+    p.add_argument("--name", help="the workspace's name (default: the file name)")
     return parser
 
 
@@ -465,11 +500,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except VfaError as exc:
-        print(f"vfa: {exc}", file=sys.stderr)
-        return 2
-    except ValueError as exc:  # e.g. a malformed --date
-        print(f"vfa: {exc}", file=sys.stderr)
-        return 2
+        return _fail(str(exc))
+    except OSError as exc:  # a file given on the command line: a symlink loop, a device …
+        where = exc.filename if exc.filename is not None else "file"
+        return _fail(f"{where}: {exc.strerror or exc}")
+    except ValueError as exc:
+        return _fail(str(exc))
+    except DatabaseError as exc:
+        return _fail(f"the workspace could not be used ({getattr(exc, 'orig', None) or exc})")
+
+
+def _fail(message: str) -> int:
+    print(f"vfa: {message}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from vfa.cli import _emit, _workspace
+from vfa.cli_types import iso_date, milliseconds, record_id
 from vfa.errors import InvalidInputError
 
 
@@ -91,7 +91,7 @@ def cmd_consent_set(args: argparse.Namespace) -> int:
     from vfa.services.consent import set_consent
 
     purposes = [p for p in args.purposes.split(",")] if args.purposes else []
-    given = dt.date.fromisoformat(args.date) if args.date else None
+    given = args.date
     ws = _workspace(args)
     try:
         consent = set_consent(ws, args.clip, purposes, given_on=given, by=args.by)
@@ -230,17 +230,21 @@ def cmd_reel_theme(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(add: Callable[..., argparse.ArgumentParser], sub: Any) -> None:
+def register(add: Callable[..., argparse.ArgumentParser], group: Callable[[str, str], Any]) -> None:
     """Add the moment, consent and reel commands to the ``vfa`` parser."""
     from vfa.services.consent import PURPOSES
 
-    moment = sub.add_parser("moment", help="tag and list strength moments")
+    moment = group("moment", "tag and list strength moments")
     moment_sub = moment.add_subparsers(dest="moment_command", metavar="ACTION", required=True)
     p = add("add", cmd_moment_add, "tag a moment of a clip (a span in ms)", moment_sub)
-    p.add_argument("--clip", type=int, required=True, metavar="ID")
-    p.add_argument("--start-ms", type=int, required=True, metavar="A")
-    p.add_argument("--end-ms", type=int, required=True, metavar="B", help="end (exclusive)")
-    p.add_argument("--key-ms", type=int, metavar="K", help="the still (default: the middle)")
+    p.add_argument("--clip", type=record_id, required=True, metavar="ID")
+    p.add_argument("--start-ms", type=milliseconds, required=True, metavar="A")
+    p.add_argument(
+        "--end-ms", type=milliseconds, required=True, metavar="B", help="end (exclusive)"
+    )
+    p.add_argument(
+        "--key-ms", type=milliseconds, metavar="K", help="the still (default: the middle)"
+    )
     p.add_argument(
         "--tag",
         action="append",
@@ -254,33 +258,33 @@ def register(add: Callable[..., argparse.ArgumentParser], sub: Any) -> None:
     p.add_argument("--feedback", action="store_true", help="for feedback: add it to the reel")
     p.add_argument("--coder", help="who tags it (default: you)")
     p = add("list", cmd_moment_list, "list the moments of a clip or session", moment_sub)
-    p.add_argument("--clip", type=int, metavar="ID")
-    p.add_argument("--session", type=int, metavar="ID")
+    p.add_argument("--clip", type=record_id, metavar="ID")
+    p.add_argument("--session", type=record_id, metavar="ID")
 
-    consent = sub.add_parser("consent", help="record and show a clip's consent")
+    consent = group("consent", "record and show a clip's consent")
     consent_sub = consent.add_subparsers(dest="consent_command", metavar="ACTION", required=True)
     p = add("set", cmd_consent_set, "record the purposes the family agreed to", consent_sub)
-    p.add_argument("--clip", type=int, required=True, metavar="ID")
+    p.add_argument("--clip", type=record_id, required=True, metavar="ID")
     p.add_argument(
         "--purposes",
         required=True,
         metavar="P,P,…",
         help=f"comma-separated: {', '.join(PURPOSES)} (empty to withdraw)",
     )
-    p.add_argument("--date", help="when consent was given, YYYY-MM-DD")
+    p.add_argument("--date", type=iso_date, help="when consent was given, YYYY-MM-DD")
     p.add_argument("--by", metavar="NAME", help="who recorded it (default: you)")
     p = add("show", cmd_consent_show, "the clip's consent as last recorded", consent_sub)
-    p.add_argument("--clip", type=int, required=True, metavar="ID")
+    p.add_argument("--clip", type=record_id, required=True, metavar="ID")
 
-    reel = sub.add_parser("reel", help="a session's reel: show, order, export")
+    reel = group("reel", "a session's reel: show, order, export")
     reel_sub = reel.add_subparsers(dest="reel_command", metavar="ACTION", required=True)
     p = add("show", cmd_reel_show, "the reel's moments in order, and guidance notes", reel_sub)
-    p.add_argument("--session", type=int, required=True, metavar="ID")
+    p.add_argument("--session", type=record_id, required=True, metavar="ID")
     p = add("order", cmd_reel_order, "set the reel's order", reel_sub)
-    p.add_argument("--session", type=int, required=True, metavar="ID")
+    p.add_argument("--session", type=record_id, required=True, metavar="ID")
     p.add_argument("order", metavar="ID,ID,…", help="moment ids in their new order")
     p = add("theme", cmd_reel_theme, "set the session's feedback theme (VIPP-SD)", reel_sub)
-    p.add_argument("--session", type=int, required=True, metavar="ID")
+    p.add_argument("--session", type=record_id, required=True, metavar="ID")
     p.add_argument("theme")
     p = add(
         "export",
@@ -288,12 +292,12 @@ def register(add: Callable[..., argparse.ArgumentParser], sub: Any) -> None:
         "export NN.mp4, NN.png, reel.srt and handout.pdf for a purpose the consent covers",
         reel_sub,
     )
-    p.add_argument("--session", type=int, required=True, metavar="ID")
+    p.add_argument("--session", type=record_id, required=True, metavar="ID")
     p.add_argument("--purpose", required=True, choices=list(PURPOSES))
     p.add_argument("-o", "--output", required=True, metavar="DIR")
     p.add_argument("--burn-captions", action="store_true", help="draw captions into the video")
     p.add_argument("--no-handout", action="store_true", help="leave out handout.pdf")
     p = add("script", cmd_reel_script, "the VIPP-SD feedback script for the visit (PDF)", reel_sub)
-    p.add_argument("--session", type=int, required=True, metavar="ID")
+    p.add_argument("--session", type=record_id, required=True, metavar="ID")
     p.add_argument("--purpose", default="feedback", choices=list(PURPOSES))
     p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")

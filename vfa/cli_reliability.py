@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from vfa.cli import _emit, _scheme, _workspace
+from vfa.cli_types import count, finite, fraction, milliseconds, positive_ms, seed
 from vfa.errors import InvalidInputError
 
 
@@ -247,17 +248,22 @@ def _criterion_text(d: dict[str, Any]) -> str:
 
 
 def _event_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--unit-ms", type=int, default=1000, metavar="MS", help="time unit (1000)")
+    p.add_argument(
+        "--unit-ms", type=positive_ms, default=1000, metavar="MS", help="time unit (1000)"
+    )
     pairing = p.add_mutually_exclusive_group()
     pairing.add_argument(
-        "--overlap", type=float, metavar="SHARE", help="pair events overlapping this much (0.6)"
+        "--overlap", type=fraction, metavar="SHARE", help="pair events overlapping this much (0.6)"
     )
     pairing.add_argument(
-        "--tolerance-ms", type=int, metavar="MS", help="pair events by onset within MS instead"
+        "--tolerance-ms",
+        type=milliseconds,
+        metavar="MS",
+        help="pair events by onset within MS instead",
     )
 
 
-def register(add: Callable[..., argparse.ArgumentParser], sub: Any) -> None:
+def register(add: Callable[..., argparse.ArgumentParser], group: Callable[[str, str], Any]) -> None:
     """Add the reliability subcommands to the ``vfa`` parser."""
     p = add("reliability", cmd_reliability, "coder agreement on ratings from a CSV file")
     p.add_argument("ratings", metavar="RATINGS.csv", help="rows unit,coder,item,value")
@@ -275,9 +281,11 @@ def register(add: Callable[..., argparse.ArgumentParser], sub: Any) -> None:
     p.add_argument("--coders", required=True, metavar="A,B", help="coder names, comma-separated")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--clips", metavar="1,2,3", help="these clip ids")
-    which.add_argument("--every", type=int, metavar="N", help="every N-th clip in the catalogue")
-    which.add_argument("--share", type=float, metavar="FRACTION", help="a random share, e.g. 0.2")
-    p.add_argument("--seed", type=int, metavar="N", help="the random share's seed")
+    which.add_argument("--every", type=count, metavar="N", help="every N-th clip in the catalogue")
+    which.add_argument(
+        "--share", type=fraction, metavar="FRACTION", help="a random share, e.g. 0.2"
+    )
+    p.add_argument("--seed", type=seed, metavar="N", help="the random share's seed")
     p.add_argument("--not-blind", action="store_true", help="coders may see each other's coding")
     p.add_argument("--by", metavar="NAME", help="who assigns (for the audit trail)")
 
@@ -303,7 +311,7 @@ def register(add: Callable[..., argparse.ArgumentParser], sub: Any) -> None:
     p.add_argument("--coder", required=True, metavar="NAME")
     p.add_argument("--reference", required=True, metavar="NAME")
 
-    crit = sub.add_parser("criterion", help="a scheme's reliability criterion for certification")
+    crit = group("criterion", "a scheme's reliability criterion for certification")
     crit_sub = crit.add_subparsers(dest="criterion_command", metavar="ACTION", required=True)
     p = add("set", cmd_criterion_set, "store the scheme's criterion", crit_sub)
     p.add_argument("--scheme", required=True, metavar="ID")
@@ -314,8 +322,8 @@ def register(add: Callable[..., argparse.ArgumentParser], sub: Any) -> None:
         help="kappa_quadratic, kappa_linear, cohen_kappa, icc_2_1, icc_3_1, pearson_r, "
         "exact_agreement, within_one_agreement or alpha_ordinal",
     )
-    p.add_argument("--threshold", required=True, type=float, metavar="X")
-    p.add_argument("--window", type=int, metavar="N", help="clips in the rolling window")
+    p.add_argument("--threshold", required=True, type=finite, metavar="X")
+    p.add_argument("--window", type=count, metavar="N", help="clips in the rolling window")
     p.add_argument("--item", metavar="ITEM", help="one item or grid scale (default: all pooled)")
     p.add_argument("--by", metavar="NAME", help="who sets it (for the audit trail)")
     p = add("show", cmd_criterion_show, "the scheme's criterion (stored or default)", crit_sub)

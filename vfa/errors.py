@@ -18,6 +18,10 @@ class WorkspaceError(VfaError):
     """A workspace cannot be opened, migrated or written."""
 
 
+class ReadOnlyWorkspaceError(WorkspaceError):
+    """A change was asked of a workspace that is open for reading only."""
+
+
 class NewerWorkspaceError(WorkspaceError):
     """The workspace was written by a newer VFA than this one."""
 

@@ -43,7 +43,7 @@ def grab_video(widget, video_w: int, video_h: int) -> np.ndarray:
 def vlc_window(qtbot, tmp_path):
     assert QGuiApplication.platformName() == "xcb"
     clip = make_clip(tmp_path / "barcode.mp4", seconds=8, width=640, height=360, rate=25, gop=50)
-    ws = open_workspace(tmp_path / "e2e.vfa")
+    ws = open_workspace(tmp_path / "e2e.vfa", create=True)
     clip_id = clip_service.add_clip(ws, clip, "E2E-1", "Visit 1").clip_id
     window = build_window("vlc")
     qtbot.addWidget(window)
@@ -168,7 +168,7 @@ def test_vlc_and_the_exact_frame_turn_a_portrait_clip_the_same_way(qtbot, tmp_pa
     clip = make_clip(
         tmp_path / "portrait.mp4", seconds=6, width=640, height=360, rate=30, gop=30, rotation=90
     )
-    ws = open_workspace(tmp_path / "p.vfa")
+    ws = open_workspace(tmp_path / "p.vfa", create=True)
     clip_id = clip_service.add_clip(ws, clip, "E2E-2", "Visit 1").clip_id
     window = build_window("vlc")
     qtbot.addWidget(window)

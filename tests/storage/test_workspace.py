@@ -31,7 +31,7 @@ def _pragma(ws, name: str):
 
 
 def test_a_file_workspace_has_wal_foreign_keys_and_a_busy_timeout(tmp_path):
-    ws = open_workspace(tmp_path / "a.vfa")
+    ws = open_workspace(tmp_path / "a.vfa", create=True)
     try:
         assert _pragma(ws, "journal_mode") == "wal"
         assert _pragma(ws, "foreign_keys") == 1
@@ -79,7 +79,7 @@ def test_a_url_is_passed_through():
 
 def test_reopening_keeps_data_and_makes_no_backup(tmp_path):
     path = tmp_path / "w.vfa"
-    ws = open_workspace(path)
+    ws = open_workspace(path, create=True)
     with ws.sessions.begin() as db:
         db.add(Case(code="FAM-2"))
     ws.close()
@@ -178,7 +178,7 @@ def test_a_migration_that_breaks_references_is_rolled_back(tmp_path):
 
 def test_a_workspace_from_a_newer_vfa_is_refused_untouched(tmp_path):
     path = tmp_path / "new.vfa"
-    open_workspace(path).close()
+    open_workspace(path, create=True).close()
     with closing(sqlite3.connect(path)) as raw, raw:
         raw.execute("UPDATE alembic_version SET version_num = '9999_future'")
     before = _digest(path)
@@ -207,16 +207,23 @@ def test_another_applications_database_is_refused(tmp_path):
         open_workspace(path)
 
 
-def test_a_read_only_workspace_is_refused(tmp_path):
+def test_a_workspace_file_that_cannot_be_written_opens_read_only(tmp_path):
     import os
 
     if os.geteuid() == 0:
         pytest.skip("root can write to read-only files")
     path = tmp_path / "ro.vfa"
-    open_workspace(path).close()
+    open_workspace(path, create=True).close()
     path.chmod(0o444)
-    with pytest.raises(WorkspaceError, match="read-only"):
-        open_workspace(path)
+    ws = open_workspace(path)
+    try:
+        assert ws.read_only is not None and "permission" in ws.read_only
+        with ws.sessions() as db:
+            assert db.scalars(select(Case.code)).all() == []
+        with pytest.raises(WorkspaceError, match="read-only"):
+            ws.writes.begin()
+    finally:
+        ws.close()
 
 
 def test_a_locked_workspace_gives_a_clear_message(tmp_path, monkeypatch):
@@ -253,7 +260,9 @@ def test_the_same_models_and_migrations_run_on_postgresql():
     with eng.begin() as conn:  # start from an empty database
         conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     eng.dispose()
-    ws = open_workspace(url)
+    with pytest.raises(WorkspaceError, match="no VFA workspace"):
+        open_workspace(url)  # an empty database is set up only when asked to
+    ws = open_workspace(url, create=True)
     try:
         assert ws.path is None
         with ws.sessions.begin() as db:
@@ -288,7 +297,7 @@ def test_the_migrations_build_exactly_the_models(tmp_path):
 
     from vfa.storage.models import Base
 
-    ws = open_workspace(tmp_path / "drift.vfa")
+    ws = open_workspace(tmp_path / "drift.vfa", create=True)
     try:
         with ws.engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"compare_type": True})

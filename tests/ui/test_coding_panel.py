@@ -21,7 +21,7 @@ def window(qtbot, tmp_path, clips):
     qtbot.addWidget(win)
     win.resize(1300, 850)
     win.show()
-    ws = open_workspace(tmp_path / "coding.vfa")
+    ws = open_workspace(tmp_path / "coding.vfa", create=True)
     clip_id = clip_service.add_clip(ws, clips["cfr25"], "FAM-1", "Visit 1").clip_id
     win.set_workspace(ws)
     with qtbot.waitSignal(win.player_view.frame_shown, timeout=10_000):

@@ -47,7 +47,7 @@ def window(qtbot):
 
 @pytest.fixture
 def ws_with_clip(tmp_path, clips):
-    ws = open_workspace(tmp_path / "ui.vfa")
+    ws = open_workspace(tmp_path / "ui.vfa", create=True)
     added = clip_service.add_clip(ws, clips["vfr"], "FAM-1", "Visit 1", context="play")
     return ws, added.clip_id
 
@@ -113,7 +113,7 @@ def test_seeking_with_the_slider_shows_the_frame_at_that_time(window, qtbot, ws_
 
 
 def test_adding_files_with_the_dialog(window, qtbot, tmp_path, clips, monkeypatch):
-    window.set_workspace(open_workspace(tmp_path / "add.vfa"))
+    window.set_workspace(open_workspace(tmp_path / "add.vfa", create=True))
 
     def fill_and_accept(dialog):
         dialog.case.setEditText("FAM-20")
@@ -131,7 +131,7 @@ def test_adding_files_with_the_dialog(window, qtbot, tmp_path, clips, monkeypatc
 
 @pytest.mark.filterwarnings("ignore:Function.*QDragEnterEvent:DeprecationWarning")
 def test_dropping_a_video_onto_the_window_adds_it(window, qtbot, tmp_path, clips, monkeypatch):
-    window.set_workspace(open_workspace(tmp_path / "drop.vfa"))
+    window.set_workspace(open_workspace(tmp_path / "drop.vfa", create=True))
     seen = []
 
     def accept(dialog):
@@ -167,7 +167,7 @@ def test_dropping_a_video_onto_the_window_adds_it(window, qtbot, tmp_path, clips
 
 
 def test_a_bad_file_is_named_in_the_window_and_nothing_is_stored(window, qtbot, tmp_path):
-    window.set_workspace(open_workspace(tmp_path / "bad.vfa"))
+    window.set_workspace(open_workspace(tmp_path / "bad.vfa", create=True))
     bogus = tmp_path / "holiday.mp4"
     bogus.write_text("not a video\n" * 100)
     with qtbot.waitSignal(window.clips_added, timeout=20_000):
@@ -190,7 +190,7 @@ def test_the_add_dialog_refuses_a_name_as_case_code(qtbot, tmp_path):
 def test_a_missing_clip_is_reported_when_opened(window, tmp_path, clips):
     video = tmp_path / "v.mp4"
     shutil.copy(clips["noaudio"], video)
-    ws = open_workspace(tmp_path / "m.vfa")
+    ws = open_workspace(tmp_path / "m.vfa", create=True)
     clip_id = clip_service.add_clip(ws, video, "FAM-5", "Visit 1").clip_id
     window.set_workspace(ws)
     video.unlink()
@@ -204,7 +204,7 @@ def test_opening_a_newer_workspace_shows_why(window, qtbot, tmp_path):
     from contextlib import closing
 
     path = tmp_path / "future.vfa"
-    open_workspace(path).close()
+    open_workspace(path, create=True).close()
     with closing(sqlite3.connect(path)) as raw, raw:
         raw.execute("UPDATE alembic_version SET version_num = 'abcdef'")
     window.open_workspace_at(str(path))
@@ -229,7 +229,7 @@ def test_geometry_and_last_workspace_are_remembered(qtbot, tmp_path):
     qtbot.addWidget(first)
     first.show()
     first.setGeometry(first.x(), first.y(), 700, 500)  # fits the offscreen 800x600 screen
-    first.set_workspace(open_workspace(tmp_path / "remember.vfa"))
+    first.set_workspace(open_workspace(tmp_path / "remember.vfa", create=True))
     first.close()
     second = build_window("qt")
     qtbot.addWidget(second)

@@ -28,7 +28,7 @@ def window(qtbot, tmp_path, clips):
     win.resize(1300, 850)
     win.show()
     win.activateWindow()
-    ws = open_workspace(tmp_path / "moments.vfa")
+    ws = open_workspace(tmp_path / "moments.vfa", create=True)
     clip_id = clip_service.add_clip(ws, clips["cfr25"], "FAM-1", "Visit 1").clip_id
     win.set_workspace(ws)
     with qtbot.waitSignal(win.player_view.frame_shown, timeout=10_000):

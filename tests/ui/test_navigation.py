@@ -28,7 +28,7 @@ def opened(qtbot, tmp_path, clips):
     window = build_window("qt")
     qtbot.addWidget(window)
     window.show()
-    ws = open_workspace(tmp_path / "nav.vfa")
+    ws = open_workspace(tmp_path / "nav.vfa", create=True)
     clip_id = clip_service.add_clip(ws, clips["vfr"], "FAM-1", "Visit 1").clip_id
     window.set_workspace(ws)
     with qtbot.waitSignal(window.player_view.frame_shown, timeout=10_000):
@@ -223,7 +223,7 @@ def test_paused_display_is_exact_on_every_kind_of_clip(qtbot, tmp_path, clips, n
     window = build_window("qt")
     qtbot.addWidget(window)
     window.show()
-    ws = open_workspace(tmp_path / f"{name}.vfa")
+    ws = open_workspace(tmp_path / f"{name}.vfa", create=True)
     clip_id = clip_service.add_clip(ws, clips[name], "FAM-1", "Visit 1").clip_id
     window.set_workspace(ws)
     view = window.player_view
@@ -251,7 +251,7 @@ def test_paused_display_is_exact_on_every_kind_of_clip(qtbot, tmp_path, clips, n
 def test_opening_another_clip_shows_its_own_first_frame(opened, qtbot, tmp_path, clips):
     view = opened.player_view
     assert view.shown_index() == 0
-    ws = open_workspace(tmp_path / "nav.vfa")
+    ws = open_workspace(tmp_path / "nav.vfa", create=True)
     other = clip_service.add_clip(ws, clips["noaudio"], "FAM-2", "Visit 1").clip_id
     with qtbot.waitSignal(view.frame_shown, timeout=10_000):
         opened.open_clip(other)  # the same frame index as before, but another picture

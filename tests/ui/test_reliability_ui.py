@@ -21,7 +21,7 @@ def window(qtbot, tmp_path, clips):
     win = build_window("qt")
     qtbot.addWidget(win)
     win.show()
-    ws = open_workspace(tmp_path / "rel.vfa")
+    ws = open_workspace(tmp_path / "rel.vfa", create=True)
     clip_ids = [
         clip_service.add_clip(ws, clips["cfr25"], "FAM-1", f"Visit {n}").clip_id for n in (1, 2)
     ]

@@ -102,7 +102,7 @@ def test_in_the_window_scrubbing_shows_exact_frames_and_the_filmstrip_arrives(
     qtbot.addWidget(window)
     window.resize(1200, 800)
     window.show()
-    ws = open_workspace(tmp_path / "t.vfa")
+    ws = open_workspace(tmp_path / "t.vfa", create=True)
     clip_id = clip_service.add_clip(ws, clips["cfr25"], "FAM-1", "Visit 1").clip_id
     window.set_workspace(ws)
     view = window.player_view
@@ -145,7 +145,7 @@ def test_cancelling_the_filmstrip_keeps_the_clip_usable(qtbot, tmp_path, clips, 
     window = build_window("qt")
     qtbot.addWidget(window)
     window.show()
-    ws = open_workspace(tmp_path / "c.vfa")
+    ws = open_workspace(tmp_path / "c.vfa", create=True)
     clip_id = clip_service.add_clip(ws, clips["ntsc"], "FAM-1", "Visit 1").clip_id
     window.set_workspace(ws)
     window.open_clip(clip_id)

@@ -125,7 +125,7 @@ def assign(
         raise InvalidInputError("assign: no clips given")
     scheme_row = register_scheme(ws, chosen)
     out: list[RunInfo] = []
-    with ws.sessions.begin() as db:
+    with ws.writes.begin() as db:
         known = set(db.scalars(select(Clip.id).where(Clip.id.in_(clips))))
         missing = [str(c) for c in clips if c not in known]
         if missing:

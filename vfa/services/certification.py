@@ -161,7 +161,7 @@ def set_criterion(
     if item is not None:
         _check_item(current_scheme(ws, scheme_id), item)
     actor = by or current_actor()
-    with ws.sessions.begin() as db:
+    with ws.writes.begin() as db:
         row = db.get(ReliabilityCriterion, scheme_id)
         before = (
             {

@@ -148,7 +148,7 @@ def add_clip(
     result = probed or probe(path)
     fp = fingerprint(path)
     stat = path.stat()
-    with ws.sessions.begin() as db:
+    with ws.writes.begin() as db:
         case = _get_or_create_case(db, code)
         session = _get_or_create_session(db, case, session_label, context, date, cycle)
         existing = db.scalar(
@@ -248,7 +248,7 @@ def check_clip(ws: Workspace, clip_id: int) -> ClipCheck:
         expected = clip.fingerprint
         id_ = clip.id
     if fp == expected:
-        with ws.sessions.begin() as db:
+        with ws.writes.begin() as db:
             db.get_one(Clip, id_).file_mtime_ns = stat.st_mtime_ns
         return ClipCheck(id_, str(path), ClipState.OK, f"{path}: unchanged (only touched)")
     return ClipCheck(
@@ -306,7 +306,7 @@ def relink(
         if clip_id is None:
             continue
         stat = candidate.stat()
-        with ws.sessions.begin() as db:
+        with ws.writes.begin() as db:
             clip = db.get_one(Clip, clip_id)
             old = clip.path
             clip.path = str(candidate)

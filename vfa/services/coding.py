@@ -65,7 +65,7 @@ def ensure_coder(ws: Workspace, name: str, role: Role = Role.CODER) -> int:
     name = name.strip()
     if not name:
         raise InvalidInputError("coder: give a name (Settings → Coder)")
-    with ws.sessions.begin() as db:
+    with ws.writes.begin() as db:
         coder = db.scalar(select(Coder).where(Coder.name == name))
         if coder is None:
             coder = Coder(name=name, role=role)
@@ -79,7 +79,7 @@ def open_run(ws: Workspace, clip_id: int, scheme: Scheme, coder_name: str) -> Ru
     """The coder's run of this clip with this scheme (version and content), made if new."""
     coder_id = ensure_coder(ws, coder_name)
     scheme_row = register_scheme(ws, scheme)
-    with ws.sessions.begin() as db:
+    with ws.writes.begin() as db:
         if db.get(Clip, clip_id) is None:
             raise NotFoundError(f"clip {clip_id}: no such clip in {ws.label}")
         run = db.scalar(
@@ -152,7 +152,7 @@ def check_editable(ws: Workspace, run_id: int) -> None:
 
 def submit_run(ws: Workspace, run_id: int, actor: str | None = None) -> None:
     """Lock the run as finished."""
-    with ws.sessions.begin() as db:
+    with ws.writes.begin() as db:
         run = _run(db, run_id)
         if run.status is RunStatus.SUBMITTED:
             return
@@ -165,7 +165,7 @@ def reopen_run(ws: Workspace, run_id: int, reason: str, actor: str | None = None
     """Unlock a submitted run; the reason goes into the audit trail."""
     if not reason.strip():
         raise InvalidInputError("reopening a submitted run needs a reason")
-    with ws.sessions.begin() as db:
+    with ws.writes.begin() as db:
         run = _run(db, run_id)
         if run.status is not RunStatus.SUBMITTED:
             raise InvalidInputError(f"coding run {run_id} is not submitted")
@@ -217,7 +217,7 @@ def set_rating_state(
     returns the previous state."""
     if scheme is not None and state.value is not None and GRID_SEP not in item:
         check_rating(scheme, item, state.value)
-    with ws.sessions.begin() as db:
+    with ws.writes.begin() as db:
         editable_run(db, run_id)
         before = _state(_rating_row(db, run_id, item))
         _write_state(db, run_id, item, state)
@@ -274,7 +274,7 @@ def set_grid_row(
         raise InvalidInputError(f"grid {grid_id!r} is not in scheme {scheme.id}")
     check_grid_row(grid, row_id, member_id, points)
     member = next(m for m in grid.members if m.id == member_id)
-    with ws.sessions.begin() as db:
+    with ws.writes.begin() as db:
         editable_run(db, run_id)
         before: dict[str, int] = {}
         for scale in member.scales:
@@ -305,7 +305,7 @@ def clear_grid_row(
     """Remove a row's points (undo of a first entry)."""
     grid = next(g for g in scheme.grids if g.id == grid_id)
     member = next(m for m in grid.members if m.id == member_id)
-    with ws.sessions.begin() as db:
+    with ws.writes.begin() as db:
         editable_run(db, run_id)
         keys = [grid_key(grid_id, row_id, member_id, s.id) for s in member.scales]
         db.execute(delete(Rating).where(Rating.run_id == run_id, Rating.item.in_(keys)))

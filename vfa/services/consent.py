@@ -66,7 +66,7 @@ def set_consent(
     """Record what the family agreed for this clip (an empty list withdraws all)."""
     chosen = check_purposes(purposes)
     who = (by or "").strip() or current_actor()
-    with ws.sessions.begin() as db:
+    with ws.writes.begin() as db:
         if db.get(Clip, clip_id) is None:
             raise NotFoundError(f"clip {clip_id}: no such clip in {ws.label}")
         row = ConsentRecord(

@@ -190,7 +190,7 @@ def code_event(
     )
     # Core statements in one transaction: a key press is on the hot path of coding
     # (tens of thousands of events per clip), and ORM objects cost more than the commit.
-    with ws.engine.begin() as conn:
+    with ws.write_engine.begin() as conn:
         _editable_core(conn, run_id)
         stopped: list[Event] = []
         closed: list[Event] = []
@@ -321,7 +321,7 @@ def _close(row: Annotation, pts: int, frame: int) -> None:
 
 def restore_event(ws: Workspace, run_id: int, event: Event) -> None:
     """Put an event back exactly as it was (undo of a delete, or of a stop)."""
-    with ws.sessions.begin() as db:
+    with ws.writes.begin() as db:
         editable_run(db, run_id)
         row = db.get(Annotation, event.id)
         if row is None:
@@ -338,7 +338,7 @@ def restore_event(ws: Workspace, run_id: int, event: Event) -> None:
 
 def delete_event(ws: Workspace, run_id: int, event_id: int) -> Event:
     """Delete an event; returns it for undo."""
-    with ws.sessions.begin() as db:
+    with ws.writes.begin() as db:
         editable_run(db, run_id)
         row = db.get(Annotation, event_id)
         if row is None or row.run_id != run_id:
@@ -354,7 +354,7 @@ def move_event(
 ) -> Event:
     """Set an event's span, snapped to frames (the frame shown at each time); returns the
     previous event."""
-    with ws.sessions.begin() as db:
+    with ws.writes.begin() as db:
         editable_run(db, run_id)
         row = db.get(Annotation, event_id)
         if row is None or row.run_id != run_id:
@@ -385,7 +385,7 @@ def set_modifiers(
     ws: Workspace, run_id: int, scheme: Scheme, event_id: int, modifiers: Mapping[str, str]
 ) -> Event:
     """Replace an event's modifiers (each from its code's options); returns the previous."""
-    with ws.sessions.begin() as db:
+    with ws.writes.begin() as db:
         editable_run(db, run_id)
         row = db.get(Annotation, event_id)
         if row is None or row.run_id != run_id:

@@ -154,7 +154,7 @@ def add_moment(
     run = coding.open_run(ws, clip_id, scheme, coder or current_actor())
     code = scheme.code(codes[0])
     subject = code.subjects[0] if code.subjects else None
-    with ws.sessions.begin() as db:
+    with ws.writes.begin() as db:
         coding.editable_run(db, run.id)
         row = Annotation(
             run_id=run.id,
@@ -293,7 +293,7 @@ def edit_moment(
     """Change a moment's caption, child line, comment, flag or key frame; returns the
     moment as it was (for undo). Flagging adds it at the end of its session's reel."""
     before = get_moment(ws, moment_id)
-    with ws.sessions.begin() as db:
+    with ws.writes.begin() as db:
         coding.editable_run(db, before.run_id)
         ann = db.get_one(Annotation, moment_id)
         moment = db.get_one(Moment, moment_id)
@@ -333,7 +333,7 @@ def edit_moment(
 def restore_moment(ws: Workspace, before: MomentInfo) -> MomentInfo:
     """Put a moment's details back as they were; returns them as they are now."""
     now = get_moment(ws, before.id)
-    with ws.sessions.begin() as db:
+    with ws.writes.begin() as db:
         coding.editable_run(db, before.run_id)
         ann = db.get_one(Annotation, before.id)
         moment = db.get_one(Moment, before.id)
@@ -354,7 +354,7 @@ def reorder_reel(ws: Workspace, session_id: int, order: Sequence[int]) -> list[i
             f"session {session_id}: the new reel order must list its moments "
             f"{sorted(current)} once each, not {list(order)}"
         )
-    with ws.sessions.begin() as db:
+    with ws.writes.begin() as db:
         for position, moment_id in enumerate(order, start=1):
             db.get_one(Moment, moment_id).reel_position = position
         record(db, "reorder", "reel", session_id, {"order": list(order)})
@@ -363,7 +363,7 @@ def reorder_reel(ws: Workspace, session_id: int, order: Sequence[int]) -> list[i
 
 def set_theme(ws: Workspace, session_id: int, theme: str | None) -> str | None:
     """The session's feedback theme (VIPP-SD); returns the previous one."""
-    with ws.sessions.begin() as db:
+    with ws.writes.begin() as db:
         session = db.get(SessionRow, session_id)
         if session is None:
             raise NotFoundError(f"session {session_id}: no such session in {ws.label}")

@@ -179,7 +179,7 @@ def export_reel(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    with ws.sessions.begin() as db:
+    with ws.writes.begin() as db:
         record(
             db,
             "export",
@@ -237,7 +237,7 @@ def export_script(
                 for still, i in zip(stills, items, strict=True)
             ],
         )
-    with ws.sessions.begin() as db:
+    with ws.writes.begin() as db:
         record(
             db,
             "export",

@@ -292,7 +292,7 @@ def register_scheme(ws: Workspace, scheme: Scheme) -> int:
     content they were made with. When the same id and version is already stored with
     other content, a new row is still made: ask ``scheme_changes`` for the warning.
     """
-    with ws.sessions.begin() as db:
+    with ws.writes.begin() as db:
         row_id = db.scalar(
             select(SchemeRow.id).where(
                 SchemeRow.scheme_key == scheme.id,

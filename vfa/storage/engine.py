@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
+from urllib.parse import quote
 
 from platformdirs import user_data_path
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.pool import StaticPool
+
+from vfa.errors import WorkspaceError
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -26,6 +31,13 @@ def resolve_target(target: str | os.PathLike[str] | None) -> tuple[str, Path | N
         target = default_workspace_path()
     text = os.fspath(target)
     if "://" in text:
+        scheme = text.split("://", 1)[0].split("+", 1)[0].lower()
+        if scheme not in ("sqlite", "postgresql"):
+            raise WorkspaceError(
+                f"{_hide_password(text)}: not a workspace location VFA can use "
+                "(a workspace is a SQLite file path, or a PostgreSQL URL such as "
+                "postgresql+psycopg://user@host/vfa)"
+            )
         if text.startswith("sqlite:///") and len(text) > len("sqlite:///"):
             return text, Path(text[len("sqlite:///") :])
         return text, None
@@ -33,22 +45,78 @@ def resolve_target(target: str | os.PathLike[str] | None) -> tuple[str, Path | N
     return f"sqlite:///{path}", path
 
 
-def _sqlite_connect(dbapi_connection: object, _record: object) -> None:
+# Execution option of the engine that writes: its transactions begin IMMEDIATE on SQLite,
+# so a writer waits out the busy timeout for the write lock instead of failing at once
+# when another process committed after this transaction's first read.
+WRITE_OPTION = "vfa_write"
+
+
+def _hide_password(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not even a URL: show only its kind
+        return url.split("://", 1)[0] + "://…"
+
+
+def _sqlite_connect(dbapi_connection: object, _record: object, *, read_only: bool) -> None:
     # let SQLAlchemy, not the driver, begin transactions, so that DDL is transactional too
     dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
-    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    if read_only:
+        cursor.execute("PRAGMA query_only=ON")
+    else:
+        cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN")
+    immediate = conn.get_execution_options().get(WRITE_OPTION)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: str) -> Engine:
+def sqlite_url(path: Path, *, read_only: bool = False) -> str:
+    """The SQLAlchemy URL of a SQLite file, opened read-only when asked."""
+    if read_only:
+        return f"sqlite:///file:{quote(str(path))}?mode=ro&uri=true"
+    return f"sqlite:///{path}"
+
+
+DAMAGED_ADVICE = (
+    "VFA will not write to it. Keep a copy of the file as it is, then go back to the newest "
+    "backup beside it (files named like it, ending in .bak) or ask whoever looks after "
+    "your workspaces."
+)
+
+
+def _translate(label: str, context: ExceptionContext) -> Exception | None:
+    """Database errors a user can act on become WorkspaceErrors that say what to do."""
+    original = context.original_exception
+    if not isinstance(original, Exception):
+        return None
+    text = str(original).strip()
+    lowered = text.lower()
+    if "malformed" in lowered or "not a database" in lowered:
+        return WorkspaceError(f"{label}: the workspace file is damaged ({text}). {DAMAGED_ADVICE}")
+    if "database is locked" in lowered or "database table is locked" in lowered:
+        return WorkspaceError(
+            f"{label}: another program kept the workspace busy for more than "
+            f"{BUSY_TIMEOUT_MS // 1000} s; nothing was stored, try again"
+        )
+    if "readonly database" in lowered:
+        return WorkspaceError(
+            f"{label}: the workspace cannot be written ({text}); nothing was stored"
+        )
+    if "disk is full" in lowered or "disk i/o error" in lowered:
+        return WorkspaceError(
+            f"{label}: the workspace could not be written ({text}); nothing was stored"
+        )
+    return None
+
+
+def make_engine(url: str, *, read_only: bool = False, label: str | None = None) -> Engine:
     """An engine whose every SQLite connection has WAL, foreign keys and a busy timeout."""
     if url in ("sqlite://", "sqlite:///:memory:"):
         engine = create_engine(
@@ -61,6 +129,7 @@ def make_engine(url: str) -> Engine:
     else:
         engine = create_engine(url, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "connect", partial(_sqlite_connect, read_only=read_only))
         event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "handle_error", partial(_translate, label or _hide_password(url)))
     return engine

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sqlite3
-from dataclasses import dataclass
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, inspect, make_url, select, text
 from sqlalchemy.exc import DatabaseError, OperationalError
@@ -15,8 +18,14 @@ from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
 
 import vfa
-from vfa.errors import NewerWorkspaceError, WorkspaceError
-from vfa.storage.engine import make_engine, resolve_target
+from vfa.errors import NewerWorkspaceError, ReadOnlyWorkspaceError, WorkspaceError
+from vfa.storage.engine import (
+    DAMAGED_ADVICE,
+    WRITE_OPTION,
+    make_engine,
+    resolve_target,
+    sqlite_url,
+)
 from vfa.storage.models import WorkspaceInfo
 
 if TYPE_CHECKING:
@@ -38,6 +47,14 @@ class Workspace:
     sessions: sessionmaker[DbSession]
     name: str
     backup_path: Path | None = None
+    # why the workspace is open for reading only (damaged, a read-only file), or None
+    read_only: str | None = None
+    _write_engine: Engine = field(init=False, repr=False)
+    _writes: sessionmaker[DbSession] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
+        self._writes = sessionmaker(self._write_engine, expire_on_commit=False)
 
     @property
     def label(self) -> str:
@@ -45,6 +62,25 @@ class Workspace:
         if self.path is not None:
             return str(self.path)
         return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def writes(self) -> sessionmaker[DbSession]:
+        """Sessions that write: ``with ws.writes.begin() as db`` (IMMEDIATE on SQLite)."""
+        self._check_writable()
+        return self._writes
+
+    @property
+    def write_engine(self) -> Engine:
+        """The engine for Core writes: ``with ws.write_engine.begin() as conn``."""
+        self._check_writable()
+        return self._write_engine
+
+    def _check_writable(self) -> None:
+        if self.read_only is not None:
+            raise ReadOnlyWorkspaceError(
+                f"{self.label}: the workspace is open read-only ({self.read_only}); "
+                "nothing was changed"
+            )
 
     def close(self) -> None:
         """Release every connection."""
@@ -70,28 +106,121 @@ def head_revision() -> str:
 
 
 def open_workspace(
-    target: str | os.PathLike[str] | None = None, *, create: bool = True, name: str | None = None
+    target: str | os.PathLike[str] | None = None,
+    *,
+    create: bool = False,
+    read_only: bool = False,
+    name: str | None = None,
 ) -> Workspace:
-    """Open (creating or migrating as needed) the workspace at a path or URL."""
+    """Open the workspace at a path or URL, migrating it as needed.
+
+    Only ``create=True`` (``vfa workspace new``, the demo, the window's New) makes a new
+    one; otherwise a missing workspace is refused and named. A damaged SQLite file or one
+    that cannot be written opens read-only, with the reason in ``Workspace.read_only``.
+    """
     url, path = resolve_target(target)
     where = str(path) if path is not None else make_url(url).render_as_string(hide_password=True)
+    reason = "you asked for read-only" if read_only else None
+    existed = True
     if path is not None:
-        _check_sqlite_file(path, create)
-    engine = make_engine(url)
+        existed = _check_sqlite_file(path, create)
+        if existed and reason is None and not os.access(path, os.W_OK):
+            reason = "the file cannot be written (permission denied)"
+        if existed and reason is None:
+            reason = _damage(path, where)
+    if reason is not None and path is not None:
+        url = sqlite_url(path, read_only=True)
+    engine = make_engine(url, read_only=reason is not None, label=where)
     try:
+        if reason is not None:
+            _check_current(engine, where, reason)
+            ws_name = _read_name(engine) or name or _default_name(url, path)
+            return Workspace(url, path, engine, sessionmaker(engine), ws_name, read_only=reason)
+        if path is None and not create and engine.dialect.name != "sqlite":
+            _check_initialised(engine, where)
         backup = _migrate(engine, path, where)
         factory = sessionmaker(engine, expire_on_commit=False)
         ws_name = _ensure_info(factory, name or _default_name(url, path))
     except OperationalError as exc:
         engine.dispose()
+        _forget_new(path, existed)
         raise WorkspaceError(f"{where}: the workspace cannot be used ({_reason(exc)})") from exc
     except DatabaseError as exc:
         engine.dispose()
+        _forget_new(path, existed)
         raise WorkspaceError(f"{where}: not a VFA workspace ({_reason(exc)})") from exc
     except WorkspaceError:
         engine.dispose()
+        _forget_new(path, existed)
         raise
     return Workspace(url, path, engine, factory, ws_name, backup)
+
+
+def _forget_new(path: Path | None, existed: bool) -> None:
+    """A workspace file this call created and could not set up is removed again."""
+    if path is None or existed:
+        return
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+def _damage(path: Path, where: str) -> str | None:
+    """SQLite's quick check of an existing file: None when sound, else what is wrong."""
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error as exc:
+        raise WorkspaceError(f"{where}: the workspace cannot be opened ({exc})") from exc
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA quick_check(5)").fetchall()]
+    except sqlite3.DatabaseError as exc:
+        text_ = str(exc)
+        if "not a database" in text_ or "malformed" in text_:
+            raise WorkspaceError(
+                f"{where}: the file is not a readable VFA workspace ({text_}). " + DAMAGED_ADVICE
+            ) from exc
+        raise WorkspaceError(f"{where}: the workspace cannot be opened ({text_})") from exc
+    finally:
+        conn.close()
+    if rows == ["ok"]:
+        return None
+    return "it is damaged: " + "; ".join(rows)
+
+
+def _check_current(engine: Engine, where: str, reason: str) -> None:
+    """A read-only workspace is used as it is: its schema must already be this VFA's."""
+    with engine.connect() as conn:
+        current = _current_revision(conn)
+    if current is None:
+        raise WorkspaceError(f"{where}: not a VFA workspace, and it cannot be set up ({reason})")
+    if current != HEAD:
+        raise WorkspaceError(
+            f"{where}: the workspace needs an upgrade (schema {current} to {HEAD}) "
+            f"but is open read-only ({reason}); nothing was changed"
+        )
+
+
+def _check_initialised(engine: Engine, where: str) -> None:
+    """A team database that VFA has not set up is refused unless it is being created."""
+    with engine.connect() as conn:
+        if _current_revision(conn) is None:
+            raise WorkspaceError(
+                f"{where}: no VFA workspace in this database; set one up with "
+                "`vfa workspace new URL`"
+            )
+
+
+def _read_name(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("workspace_info"):
+            return None
+        return conn.execute(text("SELECT value FROM workspace_info WHERE key = 'name'")).scalar()
+
+
+def schema_revision(ws: Workspace) -> str | None:
+    """The schema revision stored in the workspace itself."""
+    with ws.engine.connect() as conn:
+        return _current_revision(conn)
 
 
 def _default_name(url: str, path: Path | None) -> str:
@@ -107,21 +236,36 @@ def _reason(exc: DatabaseError) -> str:
     return str(orig or exc).strip()
 
 
-def _check_sqlite_file(path: Path, create: bool) -> None:
-    if path.is_dir():
-        raise WorkspaceError(f"{path}: is a folder, not a workspace file")
-    if path.exists():
+def _check_sqlite_file(path: Path, create: bool) -> bool:
+    """Whether a workspace file is there; a missing one is refused unless creating."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise WorkspaceError(f"{path}: the workspace cannot be reached ({exc.strerror})") from exc
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
+            raise WorkspaceError(f"{path}: is a folder, not a workspace file")
+        if not stat.S_ISREG(st.st_mode):
+            raise WorkspaceError(f"{path}: is not a regular file, so not a workspace")
         if not os.access(path, os.R_OK):
             raise WorkspaceError(f"{path}: the workspace cannot be read (permission denied)")
-        if not os.access(path, os.W_OK):
-            raise WorkspaceError(f"{path}: the workspace is read-only (permission denied)")
-        return
+        return True
     if not create:
-        raise WorkspaceError(f"{path}: no workspace here")
+        raise WorkspaceError(
+            f"{path}: no workspace here. Check the path, or create one with "
+            f"`vfa workspace new {path}` (File → New workspace… in the window)"
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise WorkspaceError(f"{path}: cannot create the workspace folder ({exc})") from exc
+        raise WorkspaceError(
+            f"{path}: cannot create the workspace folder ({exc.strerror or exc})"
+        ) from exc
+    if not os.access(path.parent, os.W_OK):
+        raise WorkspaceError(f"{path}: the folder cannot be written (permission denied)")
+    return False
 
 
 def _current_revision(conn: Connection) -> str | None:
@@ -157,7 +301,12 @@ def _migrate(engine: Engine, path: Path | None, where: str) -> Path | None:
     if current == head:
         return None
     backup = _backup(path, current) if path is not None and current is not None else None
-    _upgrade(engine, where)
+    try:
+        _upgrade(engine, where)
+    except Exception:
+        if backup is not None:  # rolled back: the file is as the backup, which adds nothing
+            backup.unlink(missing_ok=True)
+        raise
     return backup
 
 

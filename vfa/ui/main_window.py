@@ -337,7 +337,11 @@ class MainWindow(QMainWindow):
         if path:
             if not path.endswith(".vfa"):
                 path += ".vfa"
-            self.open_workspace_at(path)
+            self._run(
+                self.tr("Creating workspace…"),
+                lambda ctx: workspaces.new_workspace(path),
+                self.set_workspace,
+            )
 
     def choose_workspace(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -362,6 +366,11 @@ class MainWindow(QMainWindow):
         self.refresh_browser()
         self.pages.setCurrentIndex(1)
         self._set_workspace_actions(True)
+        if ws.read_only is not None:
+            self.show_error(
+                self.tr("{0}: open read-only ({1}). You can look, but nothing can be changed.")
+                .format(ws.label, ws.read_only)
+            )
         if ws.backup_path is not None:
             self.statusBar().showMessage(
                 self.tr("Workspace upgraded; the previous version was kept as {0}").format(
