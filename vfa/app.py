@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from types import TracebackType
 from typing import TYPE_CHECKING
 
 from vfa.storage.engine import default_workspace_path
@@ -50,6 +51,21 @@ def initial_action(window: MainWindow, target: str | None, demo: bool) -> Callab
     return window.show_welcome
 
 
+def install_error_hook(window: MainWindow) -> None:
+    """A VfaError that escapes a slot is shown in the window, not lost on stderr."""
+    from vfa.errors import VfaError
+
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        if isinstance(value, VfaError):
+            window.show_error(str(value))
+        else:
+            previous(kind, value, tb)
+
+    sys.excepthook = hook
+
+
 def start_gui(target: str | None = None, *, demo: bool = False) -> MainWindow:
     """Create the application and show the window; the first view follows in the loop."""
     from vfa.ui.settings import Settings
@@ -67,6 +83,7 @@ def start_gui(target: str | None = None, *, demo: bool = False) -> MainWindow:
     app.setApplicationName("VFA")
     app.setOrganizationName("VFA")
     window = build_window(os.environ.get("VFA_PLAYER"))
+    install_error_hook(window)
     window.show()
     QTimer.singleShot(0, initial_action(window, target, demo))
     return window

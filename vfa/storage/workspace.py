@@ -175,10 +175,10 @@ def _damage(path: Path, where: str) -> str | None:
         rows = [r[0] for r in conn.execute("PRAGMA quick_check(5)").fetchall()]
     except sqlite3.DatabaseError as exc:
         text_ = str(exc)
-        if "not a database" in text_ or "malformed" in text_:
-            raise WorkspaceError(
-                f"{where}: the file is not a readable VFA workspace ({text_}). " + DAMAGED_ADVICE
-            ) from exc
+        if "malformed" in text_:  # too damaged to list the problems: still try to read it
+            return f"it is damaged: {text_}"
+        if "not a database" in text_:
+            raise WorkspaceError(f"{where}: not a VFA workspace ({text_})") from exc
         raise WorkspaceError(f"{where}: the workspace cannot be opened ({text_})") from exc
     finally:
         conn.close()

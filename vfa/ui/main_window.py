@@ -368,8 +368,9 @@ class MainWindow(QMainWindow):
         self._set_workspace_actions(True)
         if ws.read_only is not None:
             self.show_error(
-                self.tr("{0}: open read-only ({1}). You can look, but nothing can be changed.")
-                .format(ws.label, ws.read_only)
+                self.tr(
+                    "{0}: open read-only ({1}). You can look, but nothing can be changed."
+                ).format(ws.label, ws.read_only)
             )
         if ws.backup_path is not None:
             self.statusBar().showMessage(
@@ -381,7 +382,12 @@ class MainWindow(QMainWindow):
 
     def refresh_browser(self) -> None:
         if self.ws is not None:
-            self.browser.populate(clip_service.catalog(self.ws))
+            try:
+                catalog = clip_service.catalog(self.ws)
+            except VfaError as exc:  # e.g. a damaged workspace: say so, show what there is
+                self.show_error(str(exc))
+                return
+            self.browser.populate(catalog)
             if self.current_clip is not None:
                 self.browser.select_clip(self.current_clip)
 
