@@ -157,7 +157,7 @@ def test_a_damaged_workspace_is_read_only_from_the_command_line(capsys, tmp_path
     path = tmp_path / "damaged.vfa"
     damaged_workspace(path)
     before = _digest(path)
-    code, out, err = run(capsys, "workspace", "info", "--workspace", str(path), "--json")
+    code, _, err = run(capsys, "workspace", "info", "--workspace", str(path), "--json")
     # counting cases reads the damaged page: said in VFA's words, with what to do
     assert code == 2 and "damaged" in err and "backup" in err and "Traceback" not in err
     code, _, err = run(

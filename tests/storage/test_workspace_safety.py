@@ -81,9 +81,11 @@ def test_a_damaged_workspace_opens_read_only_and_refuses_every_write(tmp_path):
         assert ws.read_only is not None and "damaged" in ws.read_only
         with ws.sessions() as db:  # what can still be read is shown
             assert db.scalar(select(Case.code).where(Case.id == 1)) == "FAM-00000"
-        with pytest.raises(ReadOnlyWorkspaceError, match="read-only") as err:
-            with ws.writes.begin() as db:
-                db.add(Case(code="NEW-1"))
+        with (
+            pytest.raises(ReadOnlyWorkspaceError, match="read-only") as err,
+            ws.writes.begin() as db,
+        ):
+            db.add(Case(code="NEW-1"))
         assert str(path) in str(err.value)
         # reading the damaged part says what happened and what to do, in VFA's words
         with pytest.raises(WorkspaceError, match="damaged") as err, ws.sessions() as db:

@@ -20,7 +20,6 @@ from sqlalchemy.orm import sessionmaker
 import vfa
 from vfa.errors import NewerWorkspaceError, ReadOnlyWorkspaceError, WorkspaceError
 from vfa.storage.engine import (
-    DAMAGED_ADVICE,
     WRITE_OPTION,
     make_engine,
     resolve_target,
