@@ -51,3 +51,16 @@ class SchemeError(VfaError):
 
     def __reduce__(self) -> tuple[type[SchemeError], tuple[str, str, str, int | None]]:
         return (type(self), (self.file, self.place, self.reason, self.line))
+
+
+class FormatError(VfaError):
+    """Another tool's file cannot be read or written: the file, the place and the reason."""
+
+    def __init__(self, file: str, place: str, reason: str) -> None:
+        self.file = file
+        self.place = place
+        self.reason = reason
+        super().__init__(f"{file}: {place}: {reason}" if place else f"{file}: {reason}")
+
+    def __reduce__(self) -> tuple[type[FormatError], tuple[str, str, str]]:
+        return (type(self), (self.file, self.place, self.reason))

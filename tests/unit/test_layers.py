@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LOWER = ["domain", "storage", "media", "services", "reports"]
+LOWER = ["domain", "storage", "media", "services", "reports", "io"]
 FORBIDDEN = {"PySide6", "vlc", "shiboken6"}
 
 
@@ -59,3 +59,16 @@ def test_the_checker_sees_a_forbidden_import(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text("from PySide6.QtCore import QObject\nimport vlc\n")
     assert _imports(bad) & FORBIDDEN == {"PySide6", "vlc"}
+
+
+def test_the_formats_layer_touches_no_database_and_no_workspace():
+    """vfa/io reads and writes files only: services map its documents onto workspaces."""
+    offenders = []
+    for path in sorted((ROOT / "vfa" / "io").rglob("*.py")):
+        names = _imports(path)
+        bad = {
+            n for n in names if n == "sqlalchemy" or n.startswith(("vfa.storage", "vfa.services"))
+        }
+        if bad:
+            offenders.append(f"{path.relative_to(ROOT)}: {sorted(bad)}")
+    assert not offenders, "\n".join(offenders)
