@@ -133,3 +133,34 @@ def decode_text(data: bytes, file: str, encodings: tuple[str, ...] = ("utf-8",))
 def suffix(path: str | os.PathLike[str]) -> str:
     """The lower-case suffixes of a path, e.g. '.boris.gz'."""
     return "".join(Path(path).suffixes[-2:]).lower()
+
+
+def read_head(path: str | os.PathLike[str], size: int) -> bytes:
+    """The first ``size`` bytes of a regular file (gzip content decompressed), for sniffing."""
+    import gzip
+
+    name = os.fspath(path)
+    try:
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise FormatError(name, "", f"cannot be read ({exc.strerror or exc})") from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe or a device"
+            raise FormatError(name, "", f"is {kind}, not a regular file")
+        head = os.read(fd, size)
+    except OSError as exc:
+        raise FormatError(name, "", f"cannot be read ({exc.strerror or exc})") from exc
+    finally:
+        os.close(fd)
+    if head.startswith(b"\x1f\x8b"):
+        import io
+        import zlib
+
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(head)) as gz:
+                return gz.read(size)
+        except (OSError, EOFError, zlib.error):
+            return head
+    return head
