@@ -29,9 +29,15 @@ def _emit(args: argparse.Namespace, data: Any, text: Callable[[Any], str]) -> No
 
 
 def _workspace(args: argparse.Namespace) -> Workspace:
+    from vfa.services.backups import DAILY, backup_if_due
     from vfa.services.workspaces import open_workspace
 
-    return open_workspace(args.workspace)
+    ws = open_workspace(args.workspace)
+    try:
+        backup_if_due(ws, "daily", DAILY)  # a command-line user gets the daily backup too
+    except VfaError as exc:  # a backup that cannot be made must not stop the work
+        print(f"vfa: warning: {exc}", file=sys.stderr)
+    return ws
 
 
 def cmd_probe(args: argparse.Namespace) -> int:
@@ -472,6 +478,10 @@ def build_parser() -> argparse.ArgumentParser:
     from vfa.cli_reliability import register as register_reliability
 
     register_reliability(add, group)
+
+    from vfa.cli_data import register as register_data
+
+    register_data(add, group)
 
     ws = group("workspace", "create a workspace, or show its facts")
     ws_sub = ws.add_subparsers(dest="ws_command", metavar="ACTION", required=True)

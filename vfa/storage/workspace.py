@@ -25,6 +25,7 @@ from vfa.storage.engine import (
     resolve_target,
     sqlite_url,
 )
+from vfa.storage.locks import SharedLock
 from vfa.storage.models import WorkspaceInfo
 
 if TYPE_CHECKING:
@@ -50,10 +51,13 @@ class Workspace:
     read_only: str | None = None
     _write_engine: Engine = field(init=False, repr=False)
     _writes: sessionmaker[DbSession] = field(init=False, repr=False)
+    _lock: SharedLock | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
         self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
         self._writes = sessionmaker(self._write_engine, expire_on_commit=False)
+        if self.path is not None:
+            self._lock = SharedLock(self.path)
 
     @property
     def label(self) -> str:
@@ -84,6 +88,8 @@ class Workspace:
     def close(self) -> None:
         """Release every connection."""
         self.engine.dispose()
+        if self._lock is not None:
+            self._lock.release()
 
 
 def alembic_config() -> Config:

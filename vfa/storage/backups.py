@@ -1,0 +1,204 @@
+"""Rotating backups of a SQLite workspace, and restoring one.
+
+Backups are whole copies made with SQLite's backup API (consistent while others write),
+written under a temporary name in ``backups/`` beside the workspace and renamed into
+place, named ``STEM.YYYYMMDD-HHMMSS-ffffff.REASON.vfa`` so that names sort by age.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from vfa.errors import WorkspaceError
+from vfa.storage.locks import exclusive_lock
+
+FOLDER = "backups"
+DEFAULT_KEEP = 10
+REASONS = ("open", "daily", "manual", "before-restore")
+_NAME = re.compile(r"^(?P<stem>.+)\.(?P<stamp>\d{8}-\d{6}-\d{6})\.(?P<reason>[a-z-]+)\.vfa$")
+
+
+@dataclass(frozen=True)
+class Backup:
+    """One backup file of a workspace."""
+
+    path: Path
+    made: dt.datetime
+    reason: str
+    size: int
+
+
+def backup_folder(workspace: Path) -> Path:
+    """Where a workspace's backups live: ``backups/`` beside it."""
+    return workspace.parent / FOLDER
+
+
+def list_backups(workspace: Path) -> list[Backup]:
+    """The workspace's backups, newest first."""
+    folder = backup_folder(workspace)
+    found: list[Backup] = []
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise WorkspaceError(f"{folder}: the backups cannot be listed ({exc.strerror})") from exc
+    for entry in entries:
+        match = _NAME.match(entry.name)
+        if not match or match["stem"] != workspace.stem or not entry.is_file(follow_symlinks=False):
+            continue
+        made = dt.datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S-%f")
+        found.append(Backup(Path(entry.path), made, match["reason"], entry.stat().st_size))
+    found.sort(key=lambda b: b.made, reverse=True)
+    return found
+
+
+def last_change(workspace: Path) -> float:
+    """When the workspace file (or its write-ahead log) was last written, as a timestamp."""
+    times = []
+    for part in (workspace, Path(f"{workspace}-wal")):
+        with contextlib.suppress(OSError):
+            times.append(part.stat().st_mtime)
+    return max(times, default=0.0)
+
+
+def is_due(workspace: Path, max_age: dt.timedelta, now: dt.datetime | None = None) -> bool:
+    """Whether a backup is due: none yet, or the newest is older than ``max_age`` and
+    the workspace changed after it was made."""
+    backups = list_backups(workspace)
+    if not backups:
+        return True
+    newest = backups[0]
+    now = now or dt.datetime.now()
+    if now - newest.made < max_age:
+        return False
+    return last_change(workspace) > newest.made.timestamp()
+
+
+def make_backup(
+    workspace: Path, reason: str, keep: int = DEFAULT_KEEP, target: Path | None = None
+) -> Path:
+    """Copy the workspace into a new backup (or ``target``) and keep only the newest ``keep``."""
+    if reason not in REASONS:
+        raise ValueError(f"unknown backup reason {reason!r}")
+    if target is None:
+        folder = backup_folder(workspace)
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise WorkspaceError(
+                f"{folder}: the backups folder cannot be made ({exc.strerror})"
+            ) from exc
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        target = folder / f"{workspace.stem}.{stamp}.{reason}.vfa"
+    _copy(workspace, target)
+    if target.parent == backup_folder(workspace):
+        prune(workspace, keep, spare=target)
+    return target
+
+
+def prune(workspace: Path, keep: int, spare: Path | None = None) -> list[Path]:
+    """Remove all but the newest ``keep`` backups (never ``spare``); what was removed."""
+    removed = []
+    for backup in list_backups(workspace)[max(keep, 1) :]:
+        if backup.path == spare:
+            continue
+        with contextlib.suppress(OSError):
+            backup.path.unlink()
+            removed.append(backup.path)
+    return removed
+
+
+def _copy(source: Path, target: Path) -> None:
+    """SQLite's backup API into a private temporary file, then renamed to ``target``."""
+    if target.exists() or target.is_symlink():
+        raise WorkspaceError(f"{target}: something is already there; nothing was written")
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=".vfa-backup-", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise WorkspaceError(
+            f"{target.parent}: cannot write a backup there ({exc.strerror})"
+        ) from exc
+    os.close(fd)
+    temp = Path(temp_name)
+    try:
+        src = sqlite3.connect(f"file:{quote(str(source))}?mode=ro", uri=True, timeout=5)
+        try:
+            dst = sqlite3.connect(temp)
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        os.chmod(temp, 0o600)  # a family's coding: readable by its owner only
+        os.link(temp, target)  # fails rather than replaces if the name appeared meanwhile
+    except sqlite3.Error as exc:
+        raise WorkspaceError(f"{source}: the backup failed ({exc}); nothing was written") from exc
+    except OSError as exc:
+        raise WorkspaceError(f"{target}: the backup could not be written ({exc.strerror})") from exc
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def check_backup(path: Path, known_revisions: set[str]) -> str:
+    """A backup's schema revision, once it proves a sound VFA workspace this VFA can open."""
+    if not path.is_file():
+        raise WorkspaceError(f"{path}: no backup file here")
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error as exc:
+        raise WorkspaceError(f"{path}: the backup cannot be opened ({exc})") from exc
+    try:
+        problems = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
+        if problems != ["ok"]:
+            raise WorkspaceError(f"{path}: the backup is damaged ({'; '.join(problems)})")
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise WorkspaceError(f"{path}: not a VFA workspace backup ({exc})") from exc
+    finally:
+        conn.close()
+    if row is None or row[0] not in known_revisions:
+        raise WorkspaceError(
+            f"{path}: the backup is not a workspace this VFA can open "
+            f"(schema {row[0] if row else 'none'})"
+        )
+    return str(row[0])
+
+
+def restore(workspace: Path, backup: Path, known_revisions: set[str], keep: int) -> Path:
+    """Put a backup's content into the workspace; the current state is backed up first.
+
+    Refused while another VFA has the workspace open. Returns the backup of the state
+    that was replaced.
+    """
+    check_backup(backup, known_revisions)
+    if not workspace.is_file():
+        raise WorkspaceError(f"{workspace}: no workspace here to restore into")
+    with exclusive_lock(workspace):
+        before = make_backup(workspace, "before-restore", keep=max(keep, 1) + 1)
+        try:
+            src = sqlite3.connect(f"file:{quote(str(backup))}?mode=ro", uri=True, timeout=5)
+            try:
+                dst = sqlite3.connect(workspace, timeout=5)
+                try:
+                    src.backup(dst)
+                    dst.execute("PRAGMA journal_mode=WAL")
+                finally:
+                    dst.close()
+            finally:
+                src.close()
+        except sqlite3.Error as exc:
+            raise WorkspaceError(
+                f"{workspace}: restoring {backup} failed ({exc}); the state before is in {before}"
+            ) from exc
+    return before
