@@ -19,6 +19,7 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     LargeBinary,
     MetaData,
     String,
@@ -106,7 +107,10 @@ class Clip(Base):
         ForeignKey("session.id", ondelete="CASCADE"), index=True
     )
     path: Mapped[str] = mapped_column(Text)
-    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)  # sampled: finds moves
+    # BLAKE2b-256 of the whole file, hex; None until first computed (in the background
+    # after adding, or at the first full check or export)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
     file_size: Mapped[int] = mapped_column(BigInteger)
     file_mtime_ns: Mapped[int] = mapped_column(BigInteger)
     duration_ms: Mapped[int]
@@ -175,8 +179,10 @@ class Annotation(Base):
     yet while a state event is still running."""
 
     __tablename__ = "annotation"
+    # a run's events in time order (opening a run) come straight from this index
+    __table_args__ = (Index("ix_annotation_run_id_start_ms", "run_id", "start_ms"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("coding_run.id", ondelete="CASCADE"), index=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("coding_run.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(128))
     subject: Mapped[str | None] = mapped_column(String(64))
     start_ms: Mapped[int] = mapped_column(index=True)
