@@ -253,13 +253,18 @@ def check_all(
     ws: Workspace,
     *,
     quick: bool = False,
+    clip_ids: Iterable[int] | None = None,
     progress: ProgressFn | None = None,
     cancelled: CancelledFn | None = None,
 ) -> list[ClipCheck]:
-    """Check every clip of the workspace: every byte, or with ``quick`` the size and
-    samples only. Problems are returned, not raised."""
-    with ws.sessions() as db:
-        ids = db.scalars(select(Clip.id).order_by(Clip.id)).all()
+    """Check every clip of the workspace (or those of ``clip_ids``): every byte, recording
+    a missing content hash, or with ``quick`` the size and samples only. Problems are
+    returned, not raised."""
+    if clip_ids is None:
+        with ws.sessions() as db:
+            ids: Sequence[int] = db.scalars(select(Clip.id).order_by(Clip.id)).all()
+    else:
+        ids = list(dict.fromkeys(clip_ids))
     if quick:
         return [check_clip(ws, i) for i in ids]
     return _each(ws, ids, lambda i, part: _verify(ws, i, part, cancelled), progress)
