@@ -19,7 +19,6 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
-    Index,
     LargeBinary,
     MetaData,
     String,
@@ -179,10 +178,8 @@ class Annotation(Base):
     yet while a state event is still running."""
 
     __tablename__ = "annotation"
-    # a run's events in time order (opening a run) come straight from this index
-    __table_args__ = (Index("ix_annotation_run_id_start_ms", "run_id", "start_ms"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("coding_run.id", ondelete="CASCADE"))
+    run_id: Mapped[int] = mapped_column(ForeignKey("coding_run.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(128))
     subject: Mapped[str | None] = mapped_column(String(64))
     start_ms: Mapped[int] = mapped_column(index=True)

@@ -1,12 +1,14 @@
 """Clips record a hash of their whole content (the sampled fingerprint only finds moved
-files); a run's events are indexed by (run, start).
+files).
 
 Revision ID: 0006
 Revises: 0005
 
 Existing clips get no hash here: reading every video would make opening the workspace
 take minutes. Each clip's hash is computed and stored the first time it is verified.
-The (run_id, start_ms) index replaces the one on run_id alone, which it covers.
+An index on annotation (run_id, start_ms) was measured and left out: reading a run's
+50,000 events in time order through it fetched rows in random order and took 91 ms
+against 72 ms with the index on run_id and a sort.
 """
 
 import sqlalchemy as sa
@@ -21,14 +23,8 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("clip") as batch_op:
         batch_op.add_column(sa.Column("content_hash", sa.String(length=64), nullable=True))
-    with op.batch_alter_table("annotation") as batch_op:
-        batch_op.drop_index("ix_annotation_run_id")
-        batch_op.create_index("ix_annotation_run_id_start_ms", ["run_id", "start_ms"], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("annotation") as batch_op:
-        batch_op.drop_index("ix_annotation_run_id_start_ms")
-        batch_op.create_index("ix_annotation_run_id", ["run_id"], unique=False)
     with op.batch_alter_table("clip") as batch_op:
         batch_op.drop_column("content_hash")
