@@ -150,7 +150,9 @@ def _verify(
     if st.st_mtime_ns != clip.mtime_ns and ws.read_only is None:
         with ws.writes.begin() as db:
             db.get_one(Clip, clip.id).file_mtime_ns = st.st_mtime_ns
-    return ClipCheck(clip.id, clip.path, ClipState.OK, f"{clip.path}: unchanged (every byte)")
+    return ClipCheck(
+        clip.id, clip.path, ClipState.OK, f"{clip.path}: unchanged (every byte checked)"
+    )
 
 
 def _first_hash(
@@ -164,8 +166,7 @@ def _first_hash(
     sampled fingerprint must still match; then the hash is computed and stored."""
     if fingerprint(clip.path) != clip.fingerprint:
         return _changed(clip, "different content")
-    digest = content_hash(clip.path, progress=progress, cancelled=cancelled)
-    if ws.read_only is not None:
+    if ws.read_only is not None:  # a hash that cannot be kept proves nothing later
         return ClipCheck(
             clip.id,
             clip.path,
@@ -173,6 +174,7 @@ def _first_hash(
             f"{clip.path}: size and sampled content unchanged; its content hash cannot be "
             f"recorded while the workspace is read-only ({ws.read_only})",
         )
+    digest = content_hash(clip.path, progress=progress, cancelled=cancelled)
     with ws.writes.begin() as db:
         result = db.execute(
             update(Clip)
