@@ -150,3 +150,119 @@ def test_demo_json(capsys, tmp_path):
     code, out, _ = run(capsys, "demo", "--workspace", str(tmp_path / "d.vfa"), "--json")
     data = json.loads(out)
     assert code == 0 and data["clip_id"] >= 1
+
+
+def _new_workspace(capsys, tmp_path):
+    ws = str(tmp_path / "w.vfa")
+    assert run(capsys, "workspace", "new", ws)[0] == 0
+    return ws
+
+
+def _clip_rows(ws):
+    with closing(sqlite3.connect(ws)) as raw:
+        return raw.execute("SELECT path, content_hash FROM clip ORDER BY id").fetchall()
+
+
+@pytest.mark.parametrize("kind", ["loop", "fifo", "device"])
+@pytest.mark.parametrize("before", [True, False])
+def test_clip_add_refuses_what_is_no_regular_file(capsys, tmp_path, kind, before):
+    import os
+
+    ws = _new_workspace(capsys, tmp_path)
+    target = tmp_path / "in.mp4"
+    if kind == "loop":
+        os.symlink(tmp_path / "other.mp4", target)
+        os.symlink(target, tmp_path / "other.mp4")
+    elif kind == "fifo":
+        os.mkfifo(target)
+    else:
+        os.symlink(os.devnull, target)
+    where = ["--workspace", ws]
+    argv = [*where, "clip", "add"] if before else ["clip", "add", *where]
+    code, out, err = run(capsys, *argv, str(target), "--case", "FAM-1", "--session", "V1")
+    assert code == 2 and out == ""
+    assert err.startswith(f"vfa: {target}: ") and "Traceback" not in err
+    assert {"loop": "loop", "fifo": "pipe", "device": "device"}[kind] in err
+    assert _clip_rows(ws) == []
+
+
+def test_clip_add_records_the_content_hash_before_it_returns(capsys, clips, tmp_path):
+    import hashlib
+
+    ws = _new_workspace(capsys, tmp_path)
+    code, out, _ = run(
+        capsys,
+        "clip",
+        "add",
+        str(clips["noaudio"]),
+        "--case",
+        "fam-3",
+        "--session",
+        "V1",
+        "--workspace",
+        ws,
+    )
+    assert code == 0
+    expected = hashlib.blake2b(clips["noaudio"].read_bytes(), digest_size=32).hexdigest()
+    assert _clip_rows(ws) == [(str(clips["noaudio"].resolve()), expected)]
+    # the same case in other capitals is reused and named as stored
+    code, out, _ = run(
+        capsys,
+        "--workspace",
+        ws,
+        "clip",
+        "add",
+        str(clips["ntsc"]),
+        "--case",
+        "FAM-3",
+        "--session",
+        "v1",
+    )
+    assert code == 0 and out.strip().endswith("in fam-3 / V1")
+    assert len(_clip_rows(ws)) == 2
+
+
+def test_clip_check_reads_every_byte_unless_quick(capsys, clips, tmp_path, monkeypatch):
+    import os
+    import shutil
+
+    from vfa.media import fingerprint as fingerprint_module
+
+    monkeypatch.setattr(fingerprint_module, "CHUNK", 4096)  # samples smaller than the clip
+    video = tmp_path / "v.mp4"
+    shutil.copy(clips["cfr25"], video)
+    ws = _new_workspace(capsys, tmp_path)
+    run(capsys, "clip", "add", str(video), "--case", "C1", "--session", "S", "--workspace", ws)
+    size = video.stat().st_size
+    with video.open("r+b") as fh:  # a quarter in: between the start and middle samples
+        fh.seek(size // 4)
+        fh.write(b"\x00" * 256)
+    st = video.stat()
+    os.utime(video, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+    code, out, _ = run(capsys, "clip", "check", "--workspace", ws, "--json")
+    assert code == 1
+    [row] = json.loads(out)
+    assert row["state"] == "changed" and str(video) in row["message"]
+    code, out, _ = run(capsys, "--workspace", ws, "clip", "check", "--quick")
+    assert code == 0 and "sampled" in out
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "field"),
+    [
+        ("--session", "x" * 129, "session label"),
+        ("--session", "Visit\x1b[2J", "session label"),
+        ("--session", " ", "session label"),
+        ("--context", "c" * 65, "session context"),
+        ("--case", "y" * 100_000, "case code"),
+    ],
+)
+def test_clip_add_names_the_field_it_refuses(capsys, clips, tmp_path, option, value, field):
+    ws = _new_workspace(capsys, tmp_path)
+    argv = {"--case": "FAM-1", "--session": "V1"} | {option: value}
+    flat = [x for pair in argv.items() for x in pair]
+    code, out, err = run(capsys, "clip", "add", str(clips["ntsc"]), *flat, "--workspace", ws)
+    assert code == 2 and out == ""
+    assert err.startswith(f"vfa: {field}") and "Traceback" not in err
+    assert len(err) < 400
+    assert _clip_rows(ws) == []

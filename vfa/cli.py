@@ -61,7 +61,7 @@ def cmd_still(args: argparse.Namespace) -> int:
 
 
 def cmd_clip_add(args: argparse.Namespace) -> int:
-    from vfa.services.clips import add_clip
+    from vfa.services.clips import add_clip, verify_clip
 
     ws = _workspace(args)
     try:
@@ -74,6 +74,8 @@ def cmd_clip_add(args: argparse.Namespace) -> int:
             date=args.date,
             cycle=args.cycle,
         )
+        # a batch command: the clip's content hash is recorded before it returns
+        verify_clip(ws, added.clip_id)
     finally:
         ws.close()
     data = {"case_id": added.case_id, "session_id": added.session_id, "clip_id": added.clip_id}
@@ -81,7 +83,7 @@ def cmd_clip_add(args: argparse.Namespace) -> int:
         args,
         data,
         lambda d: (
-            f"clip {d['clip_id']} in {args.case} / {args.session}"
+            f"clip {d['clip_id']} in {added.case_code} / {added.session}"
             + (" (already present)" if added.already_present else "")
         ),
     )
@@ -125,7 +127,7 @@ def cmd_clip_check(args: argparse.Namespace) -> int:
 
     ws = _workspace(args)
     try:
-        checks = check_all(ws)
+        checks = check_all(ws, quick=args.quick)
     finally:
         ws.close()
     data = [
@@ -438,7 +440,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", type=iso_date, help="filming date, YYYY-MM-DD")
     p.add_argument("--cycle", type=cycle, help="intervention cycle number (1 or more)")
     add("list", cmd_clip_list, "list the workspace's clips", clip_sub)
-    add("check", cmd_clip_check, "report missing or changed clip files (exit 1 if any)", clip_sub)
+    p = add(
+        "check",
+        cmd_clip_check,
+        "report missing or changed clip files, reading every byte (exit 1 if any)",
+        clip_sub,
+    )
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="compare size and sampled content only (instant, but blind to a change "
+        "between the samples)",
+    )
     p = add(
         "relink", cmd_clip_relink, "find moved clips in FOLDER by content fingerprint", clip_sub
     )

@@ -305,3 +305,37 @@ def test_the_migrations_build_exactly_the_models(tmp_path):
     finally:
         ws.close()
     assert diffs == []
+
+
+def test_upgrading_to_content_hashes_keeps_every_clip_and_event(tmp_path):
+    """0006: clips keep every stored fact and get an empty content hash (computed at their
+    first verification)."""
+    path = tmp_path / "old.vfa"
+    _workspace_at_first_revision(path)
+    eng = make_engine(f"sqlite:///{path}")
+    cfg = alembic_config()
+    with eng.connect() as conn:  # as VFA with schema 0005 left it
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0005")
+        conn.commit()
+    eng.dispose()
+    with closing(sqlite3.connect(path)) as raw:
+        clip_before = raw.execute("SELECT * FROM clip").fetchall()
+        annotations_before = raw.execute("SELECT * FROM annotation ORDER BY id").fetchall()
+    ws = open_workspace(path)
+    try:
+        assert ws.backup_path is not None
+        with ws.engine.connect() as conn:
+            clip_after = conn.exec_driver_sql("SELECT * FROM clip").fetchall()
+            names = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(clip)")]
+            annotations_after = conn.exec_driver_sql(
+                "SELECT * FROM annotation ORDER BY id"
+            ).fetchall()
+        hash_at = names.index("content_hash")
+        assert [tuple(r[:hash_at]) + tuple(r[hash_at + 1 :]) for r in clip_after] == [
+            tuple(r) for r in clip_before
+        ]
+        assert [r[hash_at] for r in clip_after] == [None]
+        assert [tuple(r) for r in annotations_after] == [tuple(r) for r in annotations_before]
+    finally:
+        ws.close()

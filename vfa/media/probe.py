@@ -12,6 +12,7 @@ import av
 
 from vfa.domain.frames import FrameTable
 from vfa.errors import MediaError
+from vfa.media.fingerprint import regular_file_problem
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,10 @@ class ProbeResult:
 
 
 def _check_readable(path: Path) -> None:
-    if not path.exists():
-        raise MediaError(f"{path}: file not found")
-    if path.is_dir():
-        raise MediaError(f"{path}: is a folder, not a video file")
+    """Refuse, before anything reads it, what is no readable regular file."""
+    problem = regular_file_problem(path)
+    if problem is not None:
+        raise MediaError(f"{path}: {problem}")
     if not os.access(path, os.R_OK):
         raise MediaError(f"{path}: cannot be read (permission denied)")
     if path.stat().st_size == 0:

@@ -1,34 +1,67 @@
-"""Cases, sessions and clips: add, list, check, relink."""
+"""Cases, sessions and clips as they enter VFA: add (checking every field), list, load.
+
+Whether a clip's file is still the one added (quick checks, full verification, relink)
+is services/clip_files.py; its names are re-exported here.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import os
 import re
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
 from vfa.domain.frames import FrameTable
+from vfa.domain.text_fields import matching_key, shown, single_line
 from vfa.errors import InvalidInputError, MediaError, NotFoundError
-from vfa.media.fingerprint import fingerprint, size_of_fingerprint
+from vfa.media.fingerprint import fingerprint, regular_file_problem
 from vfa.media.probe import ProbeResult, probe
 from vfa.services.audit import record
+from vfa.services.clip_files import (
+    ClipCheck,
+    ClipState,
+    check_all,
+    check_clip,
+    relink,
+    verify_clip,
+    verify_clips,
+)
 from vfa.storage.models import Case, Clip, Session
 from vfa.storage.workspace import Workspace
 
+__all__ = [
+    "AddedClip",
+    "CaseNode",
+    "ClipCheck",
+    "ClipInfo",
+    "ClipNode",
+    "ClipState",
+    "SessionNode",
+    "add_clip",
+    "catalog",
+    "check_all",
+    "check_clip",
+    "clip_info",
+    "find_case",
+    "is_probably_video",
+    "relink",
+    "validate_case_code",
+    "validate_session_fields",
+    "verify_clip",
+    "verify_clips",
+]
+
 CASE_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".avi", ".mts", ".m2ts", ".webm", ".3gp", ".mpg"}
-
-
-class ClipState(enum.StrEnum):
-    OK = "ok"
-    MISSING = "missing"
-    CHANGED = "changed"
+# the model's column lengths
+SESSION_LABEL_MAX = 128
+CONTEXT_MAX = 64
+CYCLE_RANGE = (1, 999)
+EARLIEST_DATE = dt.date(1900, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -37,6 +70,8 @@ class AddedClip:
     session_id: int
     clip_id: int
     already_present: bool = False
+    case_code: str = ""  # as stored (an existing case keeps its spelling)
+    session: str = ""  # the session's label as stored
 
 
 @dataclass(frozen=True)
@@ -82,27 +117,99 @@ class ClipInfo:
     session_id: int = 0
 
 
-@dataclass(frozen=True)
-class ClipCheck:
-    clip_id: int
-    path: str
-    state: ClipState
-    message: str
-
-
 def validate_case_code(code: str) -> str:
     """A pseudonymous code: letters, digits, '.', '_' or '-', no spaces (so no names)."""
+    if not isinstance(code, str):
+        raise InvalidInputError(f"case code: expected text, got {type(code).__name__}")
     code = code.strip()
     if not CASE_CODE.match(code):
         raise InvalidInputError(
-            f"case code {code!r}: use a pseudonymous code of letters, digits, '.', '_' or '-' "
-            "(for example FAM-017), at most 64 characters and no spaces"
+            f"case code {shown(code)}: use a pseudonymous code of letters, digits, '.', '_' "
+            "or '-' (for example FAM-017), at most 64 characters and no spaces"
         )
     return code
 
 
+@dataclass(frozen=True)
+class SessionFields:
+    """A session's label and details, checked."""
+
+    label: str
+    context: str | None
+    date: dt.date | None
+    cycle: int | None
+
+
+def validate_session_fields(
+    label: str,
+    context: str | None = None,
+    date: dt.date | None = None,
+    cycle: int | None = None,
+) -> SessionFields:
+    """Check a session's label, context, filming date and cycle, naming the field."""
+    checked = single_line(label, "session label", SESSION_LABEL_MAX, example="Visit 1")
+    assert checked is not None
+    ctx = single_line(context, "session context", CONTEXT_MAX, required=False)
+    if date is not None:
+        if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
+            raise InvalidInputError(f"session date: expected a date, got {type(date).__name__}")
+        latest = dt.date.today() + dt.timedelta(days=1)  # a time zone ahead still counts
+        if not EARLIEST_DATE <= date <= latest:
+            raise InvalidInputError(
+                f"session date {date.isoformat()}: give the date the session was filmed "
+                f"(from {EARLIEST_DATE.isoformat()} to today)"
+            )
+    if cycle is not None:
+        low, high = CYCLE_RANGE
+        if isinstance(cycle, bool) or not isinstance(cycle, int) or not low <= cycle <= high:
+            raise InvalidInputError(
+                f"session cycle {cycle!r}: the intervention cycle is a whole number from "
+                f"{low} to {high}"
+            )
+    return SessionFields(checked, ctx, date, cycle)
+
+
+def _ambiguous(what: str, given: str, names: list[str]) -> InvalidInputError:
+    listed = " and ".join(repr(n) for n in names)
+    return InvalidInputError(
+        f"{what} {given!r}: this workspace holds {listed}, which differ only in capitals or "
+        "spaces; give one of them exactly as written"
+    )
+
+
+def find_case(db: DbSession, code: str) -> Case | None:
+    """The case with this code in any capitals (FAM-001 is fam-001), under its stored
+    spelling. Where a workspace already holds several spellings, the exact one wins and
+    any other spelling is refused, naming them."""
+    found = db.scalars(
+        select(Case).where(func.lower(Case.code) == code.lower()).order_by(Case.id)
+    ).all()
+    if len(found) <= 1:
+        return found[0] if found else None
+    exact = [c for c in found if c.code == code]
+    if exact:
+        return exact[0]
+    raise _ambiguous("case code", code, [c.code for c in found])
+
+
+def _find_session(db: DbSession, case: Case, label: str) -> Session | None:
+    """The case's session with this label in any capitals and spacing, as for cases."""
+    key = matching_key(label)
+    found = [
+        s
+        for s in db.scalars(select(Session).where(Session.case_id == case.id).order_by(Session.id))
+        if matching_key(s.label) == key
+    ]
+    if len(found) <= 1:
+        return found[0] if found else None
+    exact = [s for s in found if s.label == label]
+    if exact:
+        return exact[0]
+    raise _ambiguous(f"session label (case {case.code})", label, [s.label for s in found])
+
+
 def _get_or_create_case(db: DbSession, code: str) -> Case:
-    case = db.scalar(select(Case).where(Case.code == code))
+    case = find_case(db, code)
     if case is None:
         case = Case(code=code)
         db.add(case)
@@ -111,24 +218,33 @@ def _get_or_create_case(db: DbSession, code: str) -> Case:
     return case
 
 
-def _get_or_create_session(
-    db: DbSession,
-    case: Case,
-    label: str,
-    context: str | None,
-    date: dt.date | None,
-    cycle: int | None,
-) -> Session:
-    label = label.strip()
-    if not label:
-        raise InvalidInputError("session label: give the session a label, such as 'Visit 1'")
-    session = db.scalar(select(Session).where(Session.case_id == case.id, Session.label == label))
+def _get_or_create_session(db: DbSession, case: Case, fields: SessionFields) -> Session:
+    session = _find_session(db, case, fields.label)
     if session is None:
-        session = Session(case_id=case.id, label=label, context=context, date=date, cycle=cycle)
+        session = Session(
+            case_id=case.id,
+            label=fields.label,
+            context=fields.context,
+            date=fields.date,
+            cycle=fields.cycle,
+        )
         db.add(session)
         db.flush()
-        record(db, "create", "session", session.id, {"case": case.code, "label": label})
+        record(db, "create", "session", session.id, {"case": case.code, "label": fields.label})
     return session
+
+
+def _video_path(file: str | os.PathLike[str]) -> Path:
+    """The file as an absolute path, refused before anything reads it unless it is a
+    regular file (a loop of links, a device or a pipe is named with the reason)."""
+    given = Path(file).expanduser()
+    problem = regular_file_problem(given)
+    if problem is not None:
+        raise MediaError(f"{given}: {problem}")
+    try:
+        return given.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a link loop (Python < 3.13)
+        raise MediaError(f"{given}: the path cannot be followed ({exc})") from exc
 
 
 def add_clip(
@@ -142,20 +258,28 @@ def add_clip(
     cycle: int | None = None,
     probed: ProbeResult | None = None,
 ) -> AddedClip:
-    """Probe a video and add it to a case and session, creating both when new."""
+    """Probe a video and add it to a case and session, creating both when new.
+
+    Case codes and session labels are matched whatever their capitals: an existing one
+    is reused under its stored spelling. The clip's content hash is not computed here
+    (see ``verify_clip``).
+    """
     code = validate_case_code(case_code)
-    path = Path(file).expanduser().resolve()
+    fields = validate_session_fields(session_label, context, date, cycle)
+    path = _video_path(file)
     result = probed or probe(path)
     fp = fingerprint(path)
     stat = path.stat()
     with ws.writes.begin() as db:
         case = _get_or_create_case(db, code)
-        session = _get_or_create_session(db, case, session_label, context, date, cycle)
+        session = _get_or_create_session(db, case, fields)
         existing = db.scalar(
             select(Clip).where(Clip.session_id == session.id, Clip.fingerprint == fp)
         )
         if existing is not None:
-            return AddedClip(case.id, session.id, existing.id, already_present=True)
+            return AddedClip(
+                case.id, session.id, existing.id, True, case_code=case.code, session=session.label
+            )
         clip = Clip(
             session_id=session.id,
             path=str(path),
@@ -176,7 +300,7 @@ def add_clip(
         db.add(clip)
         db.flush()
         record(db, "add", "clip", clip.id, {"path": str(path), "fingerprint": fp})
-        return AddedClip(case.id, session.id, clip.id)
+        return AddedClip(case.id, session.id, clip.id, case_code=case.code, session=session.label)
 
 
 def catalog(ws: Workspace) -> list[CaseNode]:
@@ -224,98 +348,6 @@ def clip_info(ws: Workspace, clip_id: int) -> ClipInfo:
             frame_table=FrameTable.from_blob(clip.frame_table, clip.duration_ms),
             session_id=clip.session_id,
         )
-
-
-def check_clip(ws: Workspace, clip_id: int) -> ClipCheck:
-    """Is the clip's file still there and unchanged?"""
-    with ws.sessions() as db:
-        clip = db.get(Clip, clip_id)
-        if clip is None:
-            raise NotFoundError(f"clip {clip_id}: no such clip in {ws.label}")
-        path = Path(clip.path)
-        if not path.is_file():
-            return ClipCheck(
-                clip.id,
-                clip.path,
-                ClipState.MISSING,
-                f"{clip.path}: the file is missing; point VFA at the folder it "
-                "was moved to (Relink)",
-            )
-        stat = path.stat()
-        if stat.st_size == clip.file_size and stat.st_mtime_ns == clip.file_mtime_ns:
-            return ClipCheck(clip.id, clip.path, ClipState.OK, f"{clip.path}: unchanged")
-        fp = fingerprint(path)
-        expected = clip.fingerprint
-        id_ = clip.id
-    if fp == expected:
-        with ws.writes.begin() as db:
-            db.get_one(Clip, id_).file_mtime_ns = stat.st_mtime_ns
-        return ClipCheck(id_, str(path), ClipState.OK, f"{path}: unchanged (only touched)")
-    return ClipCheck(
-        id_,
-        str(path),
-        ClipState.CHANGED,
-        f"{path}: the file has changed since it was added (different content); "
-        "annotations may no longer line up with its frames",
-    )
-
-
-def check_all(ws: Workspace) -> list[ClipCheck]:
-    """Check every clip of the workspace."""
-    with ws.sessions() as db:
-        ids = db.scalars(select(Clip.id).order_by(Clip.id)).all()
-    return [check_clip(ws, i) for i in ids]
-
-
-def _candidates(folder: Path, sizes: set[int]) -> Iterable[Path]:
-    for root, _dirs, files in os.walk(folder):
-        for name in files:
-            p = Path(root, name)
-            try:
-                if p.stat().st_size in sizes:
-                    yield p
-            except OSError:
-                continue
-
-
-def relink(
-    ws: Workspace,
-    folder: str | os.PathLike[str],
-    *,
-    cancelled: Callable[[], bool] = lambda: False,
-) -> list[ClipCheck]:
-    """Find missing clips in a folder (and its subfolders) by content fingerprint."""
-    root = Path(folder).expanduser().resolve()
-    if not root.is_dir():
-        raise MediaError(f"{root}: not a folder")
-    missing = [c for c in check_all(ws) if c.state is ClipState.MISSING]
-    if not missing:
-        return []
-    with ws.sessions() as db:
-        wanted = {
-            c.fingerprint: c.id
-            for c in db.scalars(select(Clip).where(Clip.id.in_([m.clip_id for m in missing])))
-        }
-    sizes = {size_of_fingerprint(fp) for fp in wanted}
-    found: list[ClipCheck] = []
-    for candidate in _candidates(root, sizes):
-        if cancelled():
-            break
-        fp = fingerprint(candidate)
-        clip_id = wanted.pop(fp, None)
-        if clip_id is None:
-            continue
-        stat = candidate.stat()
-        with ws.writes.begin() as db:
-            clip = db.get_one(Clip, clip_id)
-            old = clip.path
-            clip.path = str(candidate)
-            clip.file_mtime_ns = stat.st_mtime_ns
-            record(db, "relink", "clip", clip_id, {"from": old, "to": str(candidate)})
-        found.append(ClipCheck(clip_id, str(candidate), ClipState.OK, f"{old} -> {candidate}"))
-        if not wanted:
-            break
-    return found
 
 
 def is_probably_video(path: Path) -> bool:

@@ -20,8 +20,9 @@ from vfa.domain.schemes import Band, Scheme
 from vfa.domain.scoring import ScoreResult
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.services import coding
+from vfa.services.clips import find_case
 from vfa.services.schemes import current_scheme, stored_scheme
-from vfa.storage.models import Case, Clip, Coder, CodingRun, RunStatus, Session
+from vfa.storage.models import Clip, Coder, CodingRun, RunStatus, Session
 from vfa.storage.models import Scheme as SchemeRow
 from vfa.storage.workspace import Workspace
 
@@ -134,7 +135,7 @@ def _value(scheme: Scheme, result: ScoreResult) -> tuple[float | None, str | Non
 
 def _case(ws: Workspace, case_code: str) -> tuple[int, tuple[ProgressSession, ...]]:
     with ws.sessions() as db:
-        case = db.scalar(select(Case).where(Case.code == case_code))
+        case = find_case(db, case_code)  # FAM-001 is fam-001
         if case is None:
             raise NotFoundError(f"case {case_code!r}: no such case in {ws.label}")
         rows = db.scalars(select(Session).where(Session.case_id == case.id)).all()

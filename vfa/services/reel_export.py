@@ -26,7 +26,7 @@ from vfa.reports.handout import HandoutItem, write_handout
 from vfa.reports.script import ScriptItem, write_feedback_script
 from vfa.services import consent, moments
 from vfa.services.audit import current_actor, record
-from vfa.services.clips import ClipInfo, ClipState, check_clip, clip_info
+from vfa.services.clips import ClipInfo, ClipState, check_clip, clip_info, verify_clips
 from vfa.storage.workspace import Workspace
 
 HANDOUT_TITLE = "Moments to keep"
@@ -79,6 +79,7 @@ def prepare(ws: Workspace, session_id: int, purpose: str) -> list[_Item]:
             )
         consent.require(ws, moment.clip_id, purpose, f"{what} for {purpose}")
         items.append(_Item(moment, clip))
+    verify_clips(ws, [item.clip.id for item in items])  # every byte, before anything is written
     return items
 
 

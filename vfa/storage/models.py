@@ -106,7 +106,10 @@ class Clip(Base):
         ForeignKey("session.id", ondelete="CASCADE"), index=True
     )
     path: Mapped[str] = mapped_column(Text)
-    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)  # sampled: finds moves
+    # BLAKE2b-256 of the whole file, hex; None until first computed (in the background
+    # after adding, or at the first full check or export)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
     file_size: Mapped[int] = mapped_column(BigInteger)
     file_mtime_ns: Mapped[int] = mapped_column(BigInteger)
     duration_ms: Mapped[int]

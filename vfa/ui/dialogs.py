@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from vfa.errors import InvalidInputError
-from vfa.services.clips import CaseNode, validate_case_code
+from vfa.services.clips import CaseNode, validate_case_code, validate_session_fields
 from vfa.ui.actions import SPEC_BY_ID, SPECS, conflicts, default_shortcut, effective_shortcuts
 
 CONTEXTS = ["play", "mealtime", "book sharing", "bath", "nappy change", "other"]
@@ -51,6 +51,7 @@ class AddClipDialog(QDialog):
         self.setWindowTitle(self.tr("Add clips"))
         self.setMinimumWidth(460)
         self._cases = {c.code: c for c in cases}
+        self._by_key = {c.code.lower(): c for c in cases}  # FAM-001 is fam-001
         names = ", ".join(f.name for f in files[:3]) + (" …" if len(files) > 3 else "")
         self.case = QComboBox()
         self.case.setEditable(True)
@@ -89,7 +90,7 @@ class AddClipDialog(QDialog):
     def _refresh_sessions(self, code: str) -> None:
         current = self.session.currentText()
         self.session.clear()
-        node = self._cases.get(code.strip())
+        node = self._by_key.get(code.strip().lower())
         if node is not None:
             self.session.addItems([s.label for s in node.sessions])
         self.session.setEditText(current)
@@ -105,14 +106,12 @@ class AddClipDialog(QDialog):
         )
 
     def _accept(self) -> None:
-        code, session, _context, _cycle = self.values()
-        try:
+        code, session, context, cycle = self.values()
+        try:  # the service's own checks, so the dialog refuses what adding would
             validate_case_code(code)
+            validate_session_fields(session, context, None, cycle)
         except InvalidInputError as exc:
             self.message.setText(str(exc))
-            return
-        if not session:
-            self.message.setText(self.tr("Give the session a label, such as 'Visit 1'."))
             return
         self.accept()
 

@@ -39,6 +39,7 @@ from vfa.services.stills import save_frame
 from vfa.storage.workspace import Workspace
 from vfa.ui.actions import apply_shortcuts, build_actions
 from vfa.ui.browser import ClipBrowser
+from vfa.ui.clip_hashing import ContentHasher
 from vfa.ui.coding_panel import CodingPanel
 from vfa.ui.dialogs import AddClipDialog, GoToDialog, SettingsDialog
 from vfa.ui.event_coding import EventCoding
@@ -191,6 +192,9 @@ class MainWindow(QMainWindow):
         self.player_note = QLabel(ctx.player_note)
         self.player_note.setObjectName("playerNote")
         self.statusBar().addPermanentWidget(self.player_note)
+        self.hasher = ContentHasher(self)  # new clips' content hashes, in the background
+        self.hasher.failed.connect(self.show_error)
+        self.statusBar().addPermanentWidget(self.hasher.indicator)
         self._set_workspace_actions(False)
         self.setWindowTitle("VFA")
         geometry = ctx.settings.get("window/geometry")
@@ -467,6 +471,8 @@ class MainWindow(QMainWindow):
             self.show_error("\n".join(problems))
         if added:
             self.open_clip(added[-1])
+            if self.ws is not None:
+                self.hasher.hash(self.ws, added)
         self.clips_added.emit(added)
 
     def choose_relink_folder(self) -> None:
@@ -488,7 +494,9 @@ class MainWindow(QMainWindow):
             return
         ws = self.ws
         self._run(
-            self.tr("Checking clip files…"), lambda ctx: clip_service.check_all(ws), self._checked
+            self.tr("Checking clip files…"),
+            lambda ctx: clip_service.check_all(ws, progress=ctx.progress, cancelled=ctx.cancelled),
+            self._checked,
         )
 
     def _checked(self, checks: list[clip_service.ClipCheck]) -> None:
@@ -594,6 +602,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.ctx.settings.set("window/geometry", self.saveGeometry())
+        self.hasher.cancel()
         self.player_view.shutdown()
         if self.ws is not None:
             self.ws.close()
