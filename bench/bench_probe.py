@@ -23,7 +23,7 @@ from vfa.storage.workspace import open_workspace
 app = QApplication(sys.argv[:1])
 window = build_window()
 window.show()
-ws = open_workspace(sys.argv[1])
+ws = open_workspace(sys.argv[1], create=True)
 clip_id = add_clip(ws, sys.argv[2], "BENCH-1", "Visit 1").clip_id
 window.set_workspace(ws)
 result = {}

@@ -25,7 +25,7 @@ app = QApplication(sys.argv[:1])
 window = build_window()
 window.resize(1300, 860)
 window.show()
-ws = open_workspace(sys.argv[1])
+ws = open_workspace(sys.argv[1], create=True)
 clip_id = add_clip(ws, sys.argv[2], "BENCH-1", "Visit 1").clip_id
 window.set_workspace(ws)
 view = window.player_view

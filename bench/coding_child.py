@@ -74,7 +74,7 @@ def main() -> int:
     window = build_window()
     window.resize(1400, 880)
     window.show()
-    ws = open_workspace(workspace)
+    ws = open_workspace(workspace, create=True)
     clip_id = add_clip(ws, clip, "BENCH-1", "Visit 1").clip_id
     scheme = get_scheme("vig")
     run = coding.open_run(ws, clip_id, scheme, window.coder_name())

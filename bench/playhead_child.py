@@ -26,7 +26,7 @@ def main() -> int:
     window = build_window()
     window.resize(1300, 860)
     window.show()
-    ws = open_workspace(workspace)
+    ws = open_workspace(workspace, create=True)
     clip_id = add_clip(ws, clip, "BENCH-1", "Visit 1").clip_id
     window.set_workspace(ws)
     window.open_clip(clip_id)

@@ -60,7 +60,7 @@ def test_backups_rotate_keeping_the_newest(capsys, ws):
     assert run(capsys, "backup", "--keep", "3", "--workspace", str(ws))[0] == 0
     made = []
     for _ in range(5):
-        code, out, _ = run(capsys, "backup", "--workspace", str(ws), "--json")
+        _, out, _ = run(capsys, "backup", "--workspace", str(ws), "--json")
         made.append(json.loads(out)["path"])
     left = [str(b.path) for b in store.list_backups(ws)]
     assert left == list(reversed(made[-3:]))
