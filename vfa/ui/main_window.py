@@ -38,6 +38,7 @@ from vfa.services.schemes import available_schemes
 from vfa.services.stills import save_frame
 from vfa.storage.workspace import Workspace
 from vfa.ui.actions import apply_shortcuts, build_actions
+from vfa.ui.backups_dialog import WorkspaceSafety
 from vfa.ui.browser import ClipBrowser
 from vfa.ui.clip_hashing import ContentHasher
 from vfa.ui.coding_panel import CodingPanel
@@ -159,6 +160,7 @@ class MainWindow(QMainWindow):
         central_layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
+        self.safety = WorkspaceSafety(self)  # backups, restore, check
         self.actions_by_id = build_actions(
             self,
             {
@@ -168,6 +170,8 @@ class MainWindow(QMainWindow):
                 "clip.add": self.choose_clips,
                 "clip.relink": self.choose_relink_folder,
                 "clip.check": self.check_clips,
+                "workspace.backups": self.safety.show_backups,
+                "workspace.check": self.safety.check,
                 "app.settings": self.edit_settings,
                 "app.quit": self.close,
                 "still.save": self.save_still,
@@ -262,6 +266,8 @@ class MainWindow(QMainWindow):
         for key in ("clip.add", "clip.relink", "clip.check", "still.save", "case.progress"):
             file_menu.addAction(a[key])
         file_menu.addSeparator()
+        file_menu.addAction(a["workspace.backups"])
+        file_menu.addSeparator()
         file_menu.addAction(a["app.settings"])
         file_menu.addAction(a["app.quit"])
         edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
@@ -286,10 +292,18 @@ class MainWindow(QMainWindow):
             reel_menu.addAction(a[key])
         self.menuBar().addMenu(self.tr("&Reliability")).addAction(a["reliability.open"])
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(a["workspace.check"])
         help_menu.addAction(a["help.about"])
 
     def _set_workspace_actions(self, enabled: bool) -> None:
-        for key in ("clip.add", "clip.relink", "clip.check", "reliability.open"):
+        for key in (
+            "clip.add",
+            "clip.relink",
+            "clip.check",
+            "reliability.open",
+            "workspace.backups",
+            "workspace.check",
+        ):
             self.actions_by_id[key].setEnabled(enabled)
         self._set_clip_actions(False)
 
@@ -356,6 +370,17 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.open_workspace_at(path)
+
+    def close_workspace(self) -> None:
+        """Let go of the open workspace (to restore it from a backup)."""
+        if self.ws is not None:
+            self.player_view.clear()
+            self.feedback.set_clip(None, None)
+            self.hasher.cancel()
+            self.ws.close()
+            self.ws = None
+            self.current_clip = None
+            self._set_workspace_actions(False)
 
     def set_workspace(self, ws: Workspace) -> None:
         """Show an open workspace."""

@@ -1,0 +1,278 @@
+"""File → Backups…: the workspace's backups, a backup now, restoring one; and
+Help → Check workspace."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vfa.services import backups as backup_service
+from vfa.services.backups import Backup
+from vfa.services.check import Finding
+from vfa.storage.workspace import Workspace
+from vfa.ui.tasks import BackgroundJob, TaskContext, run_task
+
+REASONS = {
+    "open": "when the workspace opened",
+    "daily": "daily",
+    "manual": "made by hand",
+    "before-restore": "the state before a restore",
+}
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    return str(n)
+
+
+class BackupsDialog(QDialog):
+    """The workspace's backups, newest first; back up now; restore the chosen one.
+
+    ``restore`` is called with the chosen backup: the window closes the workspace (so
+    that it is no longer held open), restores, and opens it again.
+    """
+
+    def __init__(
+        self, ws: Workspace, restore: Callable[[Backup], None], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Backups of {0}").format(ws.name))
+        self.ws = ws
+        self._restore = restore
+        intro = QLabel(
+            self.tr(
+                "VFA copies the workspace into the backups folder beside it when it opens "
+                "(if it changed) and once a day while it is open. Restoring keeps the "
+                "current state as a backup first."
+            )
+        )
+        intro.setWordWrap(True)
+        self.list = QTreeWidget()
+        self.list.setObjectName("backupList")
+        self.list.setHeaderLabels([self.tr("Made"), self.tr("Why"), self.tr("Size")])
+        self.list.setRootIsDecorated(False)
+        self.list.itemSelectionChanged.connect(self._selection_changed)
+        self.keep = QSpinBox()
+        self.keep.setRange(1, backup_service.MAX_KEEP)
+        self.keep.setValue(backup_service.keep_count(ws))
+        self.keep.valueChanged.connect(lambda n: backup_service.set_keep_count(ws, n))
+        self.now = QPushButton(self.tr("Back up now"))
+        self.now.clicked.connect(self.back_up_now)
+        self.restore_button = QPushButton(self.tr("Restore…"))
+        self.restore_button.setEnabled(False)
+        self.restore_button.clicked.connect(self.restore_chosen)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Keep the newest")))
+        row.addWidget(self.keep)
+        row.addStretch(1)
+        row.addWidget(self.now)
+        row.addWidget(self.restore_button)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(row)
+        layout.addWidget(close)
+        self.resize(620, 380)
+        enabled = ws.path is not None and ws.read_only is None
+        for widget in (self.now, self.keep):
+            widget.setEnabled(enabled)
+        if ws.path is None:
+            intro.setText(self.tr("A team database is backed up by its server, not by VFA."))
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.list.clear()
+        for backup in backup_service.backups_of(self.ws):
+            item = QTreeWidgetItem(
+                [
+                    backup.made.strftime("%Y-%m-%d %H:%M:%S"),
+                    self.tr(REASONS.get(backup.reason, backup.reason)),
+                    _size(backup.size),
+                ]
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, backup)
+            item.setToolTip(0, str(backup.path))
+            self.list.addTopLevelItem(item)
+        for column in range(3):
+            self.list.resizeColumnToContents(column)
+
+    def chosen(self) -> Backup | None:
+        items = self.list.selectedItems()
+        return items[0].data(0, Qt.ItemDataRole.UserRole) if items else None
+
+    def _selection_changed(self) -> None:
+        self.restore_button.setEnabled(self.chosen() is not None and self.ws.path is not None)
+
+    def back_up_now(self) -> None:
+        run_task(
+            self,
+            self.tr("Backing up…"),
+            lambda ctx: backup_service.backup_now(self.ws),
+            lambda _path: self.refresh(),
+            self._failed,
+        )
+
+    def _failed(self, message: str) -> None:
+        QMessageBox.warning(self, self.tr("Backup"), message)
+
+    def restore_chosen(self) -> None:
+        backup = self.chosen()
+        if backup is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Restore a backup"),
+            self.tr(
+                "Put the workspace back as it was on {0}? Its current state is kept as a "
+                "backup first, so nothing is lost."
+            ).format(backup.made.strftime("%Y-%m-%d %H:%M:%S")),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.accept()
+            self._restore(backup)
+
+
+class CheckDialog(QDialog):
+    """What ``vfa check`` found, with what to do about each problem."""
+
+    def __init__(self, label: str, findings: list[Finding], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Check workspace"))
+        summary = QLabel(
+            self.tr("{0}: all is well.").format(label)
+            if not findings
+            else self.tr("{0}: {1} problem(s) found.").format(label, len(findings))
+        )
+        summary.setObjectName("checkSummary")
+        summary.setWordWrap(True)
+        self.list = QTreeWidget()
+        self.list.setHeaderLabels([self.tr("Where"), self.tr("Problem"), self.tr("What to do")])
+        self.list.setRootIsDecorated(False)
+        self.list.setWordWrap(True)
+        for f in findings:
+            item = QTreeWidgetItem([f.place, f.problem, f.advice])
+            for column in range(3):
+                item.setToolTip(column, item.text(column))
+            self.list.addTopLevelItem(item)
+        self.list.setVisible(bool(findings))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(buttons)
+        self.resize(760, 360 if findings else 120)
+
+
+def check_in_background(
+    parent: QWidget,
+    ws: Workspace,
+    done: Callable[[list[Finding]], None],
+    failed: Callable[[str], Any],
+) -> None:
+    """Run the workspace check off the GUI thread."""
+    from vfa.services.check import check_workspace
+    from vfa.storage.workspace import open_workspace
+
+    def work(ctx: TaskContext) -> list[Finding]:
+        if ws.path is None:
+            return check_workspace(ws)
+        reader = open_workspace(ws.path, read_only=True)  # the check changes nothing
+        try:
+            return check_workspace(reader)
+        finally:
+            reader.close()
+
+    run_task(parent, parent.tr("Checking the workspace…"), work, done, failed)
+
+
+class WorkspaceSafety(QObject):
+    """Backups when a workspace opens and daily while it is open; File → Backups… and
+    Help → Check workspace. The window gives it its workspace and takes it back to restore."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.timer = QTimer(self)
+        self.timer.setInterval(60 * 60 * 1000)  # looks hourly; backs up when a day has passed
+        self.timer.timeout.connect(lambda: self._backup("daily", backup_service.DAILY))
+        window.workspace_opened.connect(self._opened)
+        self.job: BackgroundJob | None = None
+
+    def _opened(self, _ws: Workspace) -> None:
+        self._backup("open", dt.timedelta(0))
+        self.timer.start()
+
+    def _backup(self, reason: str, max_age: dt.timedelta) -> None:
+        ws = self.window.ws
+        if ws is None or ws.path is None or ws.read_only is not None:
+            return
+        job = BackgroundJob(lambda ctx: backup_service.backup_if_due(ws, reason, max_age), self)
+        job.failed.connect(self.window.show_error)
+        job.finished.connect(self._backed_up)
+        self.job = job.start()
+
+    def _backed_up(self, path: object) -> None:
+        if path is not None:
+            self.window.statusBar().showMessage(
+                self.tr("Workspace backed up to {0}").format(path), 8000
+            )
+
+    def show_backups(self) -> None:
+        if self.window.ws is not None:
+            BackupsDialog(self.window.ws, self.restore, self.window).exec()
+
+    def restore(self, backup: Backup) -> None:
+        """Close the workspace here, put the backup back, open it again."""
+        ws = self.window.ws
+        if ws is None or ws.path is None:
+            return
+        path = ws.path
+        self.window.close_workspace()
+
+        def reopen(message: str | None) -> None:
+            if message:
+                self.window.show_error(message)
+            self.window.open_workspace_at(str(path))
+
+        run_task(
+            self.window,
+            self.tr("Restoring the backup…"),
+            lambda ctx: backup_service.restore_backup(path, backup.path),
+            lambda _result: reopen(None),
+            reopen,
+        )
+
+    def _show_findings(self, label: str, findings: list[Finding]) -> None:
+        CheckDialog(label, findings, self.window).exec()
+
+    def check(self) -> None:
+        ws = self.window.ws
+        if ws is not None:
+            check_in_background(
+                self.window,
+                ws,
+                lambda findings: self._show_findings(ws.label, findings),
+                self.window.show_error,
+            )
