@@ -15,6 +15,10 @@ from sqlalchemy.pool import StaticPool
 from vfa.errors import WorkspaceError
 
 BUSY_TIMEOUT_MS = 5000
+# FULL syncs the write-ahead log at every commit, so an edit VFA reported stored survives
+# a power cut too (NORMAL survives a crashed or killed VFA, not a power cut); the commit
+# costs are in docs/architecture.md (bench_commit).
+SYNCHRONOUS = "FULL"
 
 
 def default_workspace_path() -> Path:
@@ -67,7 +71,7 @@ def _sqlite_connect(dbapi_connection: object, _record: object, *, read_only: boo
         cursor.execute("PRAGMA query_only=ON")
     else:
         cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
