@@ -105,7 +105,7 @@ def test_grid_scales_are_items_with_their_total_range(tmp_path):
     report = ratings_report(ratings_csv(tmp_path, rows), scheme=care)
     assert report["items"]["sensitivity"]["n_units"] == 1 and report["total"] is None
     bad = ratings_csv(tmp_path, ["u1,A,sensitivity,15"])
-    with pytest.raises(InvalidInputError, match=r"row 2: grid scale sensitivity: '15'"):
+    with pytest.raises(InvalidInputError, match=r"row 2, column value: grid scale sensitivity: '15'"):
         ratings_report(bad, scheme=care)
 
 
@@ -113,11 +113,11 @@ def test_grid_scales_are_items_with_their_total_range(tmp_path):
     ("rows", "scheme", "message"),
     [
         (["u1,A,no_such_item,3"], True, r"row 2: unknown item"),
-        (["u1,A,supports_emotions,6"], True, r"row 2: item supports_emotions .*allowed: 1–5"),
+        (["u1,A,supports_emotions,6"], True, r"row 2, column value: item supports_emotions .*allowed: 1–5"),
         (["u1,A,supports_emotions,3", "u1,A,supports_emotions,4"], True, r"row 3: .*again"),
         (["u1,A,i1,3", "u1,A"], False, r"row 3: 2 values, expected 4"),
         (["u1,A,i1,3", "u1,,i1,3"], False, r"row 3: the coder is empty"),
-        (["u1,A,i1,3-4"], False, r"row 2: '3-4' is neither a number"),
+        (["u1,A,i1,3-4"], False, r"row 2, column value: '3-4' is neither a number"),
     ],
 )
 def test_bad_rating_rows_are_refused_naming_the_row(tmp_path, kips, rows, scheme, message):
@@ -182,7 +182,7 @@ def test_tolerance_mode_pairs_by_onset(tmp_path):
         (["c,A,play,0,1000,5000", "c,B,play,0,1000,5000", "c,C,play,0,1000,5000"], "unit c: 3"),
         (["c,A,play,0,1000,5000"], r"unit c: 1 coder"),
         (["c,A,play,2000,1000,5000", "c,B,play,0,1000,5000"], r"row 2: end_ms 1000 is not after"),
-        (["c,A,play,x,1000,5000", "c,B,play,0,1000,5000"], r"row 2: start_ms 'x'"),
+        (["c,A,play,x,1000,5000", "c,B,play,0,1000,5000"], r"row 2, column start_ms: 'x'"),
         (["c,A,play,0,1000,5000", "c,B,play,0,1000,6000"], r"row 3: unit c has duration_ms"),
         (["c,A,play,0,7000,5000", "c,B,play,0,1000,5000"], r"row 2: the event ends after"),
     ],
