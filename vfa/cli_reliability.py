@@ -51,7 +51,8 @@ def cmd_reliability(args: argparse.Namespace) -> int:
     from vfa.services.reliability import ratings_report
 
     scheme = _scheme(args.scheme) if args.scheme else None
-    report = ratings_report(args.ratings, scheme, args.reference)
+    special = _names(args.special) if args.special is not None else None
+    report = ratings_report(args.ratings, scheme, args.reference, special)
     _emit(args, report, _ratings_text)
     return 0
 
@@ -269,6 +270,12 @@ def register(add: Callable[..., argparse.ArgumentParser], group: Callable[[str, 
     p.add_argument("ratings", metavar="RATINGS.csv", help="rows unit,coder,item,value")
     p.add_argument("--scheme", metavar="ID", help="a scheme id or file: checks values, adds total")
     p.add_argument("--reference", metavar="CODER", help="the coder others are correlated with")
+    p.add_argument(
+        "--special",
+        metavar="NOB,NA",
+        help="without --scheme: the words taken as special codes (missing values); "
+        "default NOB, any other word is refused",
+    )
 
     p = add("agreement", cmd_agreement, "coder agreement on timed events from a CSV file")
     p.add_argument(

@@ -422,3 +422,17 @@ def test_bootstrap_chunks_stay_within_the_budget():
     assert sum(len(c) for c in chunks) == BOOTSTRAP_SAMPLES
     assert all(c.size <= _DRAW_BUDGET for c in chunks)
     assert all(c.sum(axis=1).tolist() == [50_000.0] * len(c) for c in chunks)
+
+
+@pytest.mark.parametrize(
+    "matrix",
+    [[[3, 4]] * 6, [[1, 3], [2, 3], [3, 3], [4, 3]], [[3, 1], [3, 5], [3, 2]]],
+)
+def test_kappa_of_a_coder_who_gave_one_value_only_is_undefined(matrix):
+    # whatever the other coder does, observed = chance agreement: 0 by construction with a
+    # zero-width interval, which would print as "0.00 [0.00, 0.00] poor"
+    result = rating_stats(matrix, categories=[1, 2, 3, 4, 5]).as_dict()
+    for name in ("cohen_kappa", "kappa_linear", "kappa_quadratic"):
+        assert result[name] is None and result[f"{name}_ci"] is None, name
+        assert result["landis_koch"][name] is None
+    assert result["exact_agreement"] is not None

@@ -108,9 +108,9 @@ def test_per_code_time_units_are_presence_tables():
     assert per_code["x"]["both"] == 3 and per_code["x"]["first_only"] == 1
     assert per_code["x"]["second_only"] == 0 and per_code["x"]["neither"] == 4
     assert per_code["x"]["kappa"] == pytest.approx(plain_kappa([[3, 1], [0, 4]]))
-    # y: a units 2-5, b none -> kappa 0 (b never codes y)
+    # y: a units 2-5, b none -> kappa undefined (b never codes y: 0 whatever a does)
     assert per_code["y"]["both"] == 0 and per_code["y"]["first_only"] == 4
-    assert per_code["y"]["kappa"] == pytest.approx(0.0)
+    assert per_code["y"]["kappa"] is None
 
 
 # -- events ------------------------------------------------------------------------------
@@ -210,4 +210,6 @@ def test_no_events_at_all_give_undefined_kappas():
     result = event_agreement([], []).as_dict()
     assert result["kappa"] is None and result["percent_agreement"] is None
     units = time_unit_agreement([], [], 5000, 1000).as_dict()
-    assert units["percent_agreement"] == 1.0 and units["kappa"] is None
+    # nothing coded by either: nothing to agree on, so no agreement of 1.00 either
+    assert units["percent_agreement"] is None and units["kappa"] is None
+    assert units["kappa_max"] is None and units["n_units"] == 5

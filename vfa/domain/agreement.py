@@ -32,6 +32,8 @@ What is computed, and how:
   Memory grows with the ratings, never with units × distinct values.
 - Pearson r of each coder against a reference coder on the units both rated (at least
   three, both varying); 95% CI from Fisher's z.
+- Kappas are None when a coder gave one value only (every kappa is then 0 / 0 or 0 by
+  construction, whatever the agreement: nothing to report, not "poor").
 - A statistic that cannot be computed (no ratable units, no variance: 0 / 0) is None,
   never NaN.
 - Landis & Koch (1977) labels for the kappas: <= 0 poor, .01–.20 slight, .21–.40 fair,
@@ -166,14 +168,18 @@ def weight_matrix(values: FloatArray, kind: str) -> FloatArray:
 def weighted_kappa(table: FloatArray, weights: FloatArray) -> tuple[float | None, float | None]:
     """Kappa of a two-coder contingency table under agreement weights, and its large-sample SE.
 
-    The SE is Fleiss, Cohen & Everitt's (1969) non-null formula. Both are None when the
-    chance agreement is 1 (no variance: kappa is 0 / 0).
+    The SE is Fleiss, Cohen & Everitt's (1969) non-null formula. Both are None when a
+    coder used one category only: kappa is then 0 / 0 (both coders constant and equal)
+    or 0 by construction whatever the agreement (observed = chance agreement, SE 0), and
+    neither says anything about agreement.
     """
     n = float(table.sum())
     if n <= 0:
         return None, None
     p = table / n
     rows, cols = p.sum(axis=1), p.sum(axis=0)
+    if int((rows > 0).sum()) < 2 or int((cols > 0).sum()) < 2:
+        return None, None
     p_o = float((weights * p).sum())
     p_e = float((weights * np.outer(rows, cols)).sum())
     if 1 - p_e <= _EPS:

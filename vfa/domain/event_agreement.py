@@ -24,6 +24,10 @@ construction. Percent agreement and Cohen's kappa come from that confusion matri
 kappa_max is the largest kappa its margins allow (Umesh, Peterson & Sauber 1989).
 ``per_code`` collapses the matrix to the code against everything else (2 × 2).
 
+Undefined values are None: kappa and kappa_max when a coder used one category only (e.g.
+never coded the code), and every agreement of time units when neither coder coded any
+event (there was nothing to agree on; the <none>/<none> units alone would say 1.00).
+
 No confidence intervals: successive time units and events are not independent, so the
 usual SE would be too small.
 """
@@ -79,7 +83,8 @@ class Confusion:
 
     def aligned(self, labels: Sequence[str]) -> IntArray:
         """The counts re-indexed to ``labels`` (a superset of this table's labels)."""
-        where = [labels.index(label) for label in self.labels]
+        at = {label: n for n, label in enumerate(labels)}
+        where = [at[label] for label in self.labels]
         out = np.zeros((len(labels), len(labels)), dtype=np.int64)
         out[np.ix_(where, where)] = self.counts
         return out
@@ -90,9 +95,11 @@ def merge_confusions(tables: Iterable[Confusion], last: str) -> Confusion:
     tables = list(tables)
     codes = sorted({label for t in tables for label in t.labels if label != last})
     labels = (*codes, last)
+    at = {label: n for n, label in enumerate(labels)}
     total = np.zeros((len(labels), len(labels)), dtype=np.int64)
     for table in tables:
-        total += table.aligned(list(labels))
+        where = [at[label] for label in table.labels]
+        total[np.ix_(where, where)] += table.counts
     return Confusion(labels, total)
 
 
@@ -114,6 +121,8 @@ def kappa_max(counts: IntArray) -> float | None:
     if n <= 0:
         return None
     rows, cols = counts.sum(axis=1) / n, counts.sum(axis=0) / n
+    if int((rows > 0).sum()) < 2 or int((cols > 0).sum()) < 2:
+        return None  # a coder used one category only: undefined, as kappa is
     p_e = float(rows @ cols)
     if 1 - p_e <= 1e-12:
         return None
@@ -121,16 +130,11 @@ def kappa_max(counts: IntArray) -> float | None:
 
 
 def _two_by_two(counts: IntArray, index: int) -> IntArray:
-    """A confusion matrix collapsed to one category against all the others."""
-    inside = np.zeros(len(counts), dtype=bool)
-    inside[index] = True
-    return np.array(
-        [
-            [counts[inside][:, inside].sum(), counts[inside][:, ~inside].sum()],
-            [counts[~inside][:, inside].sum(), counts[~inside][:, ~inside].sum()],
-        ],
-        dtype=np.int64,
-    )
+    """A confusion matrix collapsed to one category against all the others (from its
+    margins: no copy of the table)."""
+    both = int(counts[index, index])
+    row, col, total = int(counts[index].sum()), int(counts[:, index].sum()), int(counts.sum())
+    return np.array([[both, row - both], [col - both, total - row - col + both]], dtype=np.int64)
 
 
 # -- time units --------------------------------------------------------------------------
@@ -146,30 +150,78 @@ def _covered_units(event: Event, n_units: int, unit_ms: int) -> tuple[int, int]:
         first = min(max(event.start_ms // unit_ms, 0), n_units - 1)
         return first, first + 1
     half = unit_ms / 2
-    first = max(0, math.ceil((event.start_ms - half) / unit_ms))
+    first = min(n_units, max(0, math.ceil((event.start_ms - half) / unit_ms)))
     stop = min(n_units, math.ceil((event.end_ms - half) / unit_ms))
     return first, max(first, stop)
 
 
+@dataclass(frozen=True)
+class Segments:
+    """A clip's time units grouped into runs in which no event of either coder begins or
+    ends: ``cuts`` are unit indices from 0 to the number of units; every statistic of the
+    units is the same over a run's units, so they are counted by ``lengths``. Memory
+    follows the events, never the clip's length over the unit."""
+
+    cuts: IntArray
+    lengths: IntArray
+
+    @classmethod
+    def of(cls, spans: Sequence[tuple[int, int]], n_units: int) -> Segments:
+        edges = [0, n_units] + [e for span in spans for e in span]
+        cuts = np.unique(np.clip(np.array(edges, dtype=np.int64), 0, n_units))
+        return cls(cuts, np.diff(cuts))
+
+    def where(self, first: int, stop: int) -> tuple[int, int]:
+        """[first, stop) of units as a range of segments."""
+        lo, hi = np.searchsorted(self.cuts, (first, stop))
+        return int(lo), int(hi)
+
+
 def unit_labels(events: Sequence[Event], n_units: int, unit_ms: int, codes: list[str]) -> IntArray:
     """Each time unit's code index (``len(codes)`` for ``<none>``); latest-started wins."""
-    labels = np.full(n_units, len(codes), dtype=np.int64)
+    spans = [_covered_units(e, n_units, unit_ms) for e in events]
+    segments = Segments.of(spans, n_units)
+    labels = _segment_labels(events, spans, segments, codes)
+    return np.repeat(labels, segments.lengths)
+
+
+def _segment_labels(
+    events: Sequence[Event],
+    spans: Sequence[tuple[int, int]],
+    segments: Segments,
+    codes: list[str],
+) -> IntArray:
+    """Each segment's code index (``len(codes)`` for ``<none>``); latest-started wins."""
+    labels = np.full(len(segments.lengths), len(codes), dtype=np.int64)
     index = {code: i for i, code in enumerate(codes)}
-    for event in sorted(events, key=lambda e: e.start_ms):
-        first, stop = _covered_units(event, n_units, unit_ms)
-        labels[first:stop] = index[event.code]
+    for n in sorted(range(len(events)), key=lambda n: events[n].start_ms):
+        lo, hi = segments.where(*spans[n])
+        labels[lo:hi] = index[events[n].code]
     return labels
+
+
+def _segment_presence(
+    events: Sequence[Event],
+    spans: Sequence[tuple[int, int]],
+    segments: Segments,
+    code: str,
+) -> NDArray[np.bool_]:
+    """True in every segment some event of ``code`` occupies."""
+    marks = np.zeros(len(segments.lengths) + 1, dtype=np.int64)
+    for event, span in zip(events, spans, strict=True):
+        if event.code == code:
+            lo, hi = segments.where(*span)
+            marks[lo] += 1
+            marks[hi] -= 1
+    return np.cumsum(marks[:-1]) > 0
 
 
 def presence(events: Sequence[Event], code: str, n_units: int, unit_ms: int) -> IntArray:
     """1 in every time unit some event of ``code`` occupies, else 0."""
-    marks = np.zeros(n_units + 1, dtype=np.int64)
-    for event in events:
-        if event.code == code:
-            first, stop = _covered_units(event, n_units, unit_ms)
-            marks[first] += 1
-            marks[stop] -= 1
-    return (np.cumsum(marks[:-1]) > 0).astype(np.int64)
+    spans = [_covered_units(e, n_units, unit_ms) for e in events]
+    segments = Segments.of(spans, n_units)
+    found = _segment_presence(events, spans, segments, code)
+    return np.repeat(found.astype(np.int64), segments.lengths)
 
 
 @dataclass(frozen=True)
@@ -180,9 +232,12 @@ class TimeUnitResult:
     ]  # code -> 2 × 2 presence table [[both, a only], [b only, neither]]
 
     def as_dict(self) -> dict[str, Any]:
+        """JSON-ready; with no event coded by either coder, agreement is None (undefined:
+        there was nothing to agree on), as kappa is."""
+        coded = len(self.confusion.labels) > 1
         return {
             "n_units": int(self.confusion.counts.sum()),
-            "percent_agreement": percent_agreement(self.confusion.counts),
+            "percent_agreement": percent_agreement(self.confusion.counts) if coded else None,
             "kappa": kappa(self.confusion.counts),
             "kappa_max": kappa_max(self.confusion.counts),
             "confusion": self.confusion.as_dict(),
@@ -204,27 +259,36 @@ def _presence_dict(table: IntArray) -> dict[str, Any]:
 def time_unit_agreement(
     a: Sequence[Event], b: Sequence[Event], duration_ms: int, unit_ms: int = 1000
 ) -> TimeUnitResult:
-    """Time-unit confusion matrix and per-code presence tables of two coders in one clip."""
+    """Time-unit confusion matrix and per-code presence tables of two coders in one clip.
+
+    Counted over runs of units in which no event begins or ends (``Segments``): time and
+    memory follow the events, whatever the clip's length and the unit.
+    """
     if unit_ms <= 0:
         raise ValueError("the time unit must be at least 1 ms")
     codes = sorted({e.code for e in (*a, *b)})
     n_units = unit_count(duration_ms, unit_ms)
     k = len(codes) + 1
-    la = unit_labels(a, n_units, unit_ms, codes)
-    lb = unit_labels(b, n_units, unit_ms, codes)
-    counts = np.bincount(la * k + lb, minlength=k * k).reshape(k, k).astype(np.int64)
+    spans_a = [_covered_units(e, n_units, unit_ms) for e in a]
+    spans_b = [_covered_units(e, n_units, unit_ms) for e in b]
+    segments = Segments.of([*spans_a, *spans_b], n_units)
+    la = _segment_labels(a, spans_a, segments, codes)
+    lb = _segment_labels(b, spans_b, segments, codes)
+    weights = segments.lengths.astype(np.float64)
+    counts = np.bincount(la * k + lb, weights=weights, minlength=k * k)
     per_code = {}
     for code in codes:
-        pa = presence(a, code, n_units, unit_ms)
-        pb = presence(b, code, n_units, unit_ms)
+        pa = _segment_presence(a, spans_a, segments, code)
+        pb = _segment_presence(b, spans_b, segments, code)
         per_code[code] = np.array(
             [
-                [int((pa & pb).sum()), int((pa & (1 - pb)).sum())],
-                [int(((1 - pa) & pb).sum()), int(((1 - pa) & (1 - pb)).sum())],
+                [int(weights[pa & pb].sum()), int(weights[pa & ~pb].sum())],
+                [int(weights[~pa & pb].sum()), int(weights[~pa & ~pb].sum())],
             ],
             dtype=np.int64,
         )
-    return TimeUnitResult(Confusion((*codes, NONE), counts), per_code)
+    table = np.rint(counts).astype(np.int64).reshape(k, k)
+    return TimeUnitResult(Confusion((*codes, NONE), table), per_code)
 
 
 def merge_time_units(results: Iterable[TimeUnitResult]) -> TimeUnitResult:
