@@ -14,7 +14,9 @@ from vfa.errors import InvalidInputError
 
 
 def _fmt(value: Any) -> str:
-    return "-" if value is None else f"{value:.2f}"
+    from vfa.reports.reliability import statistic_text
+
+    return statistic_text(value)
 
 
 def _ratings_text(report: dict[str, Any]) -> str:
@@ -34,15 +36,17 @@ def _ratings_text(report: dict[str, Any]) -> str:
 
 
 def _events_text(report: dict[str, Any]) -> str:
+    from vfa.reports.reliability import event_statistic
+
     t, e = report["time_unit"], report["event"]
     return "\n".join(
         [
             f"time units ({t['unit_ms']} ms): {t['n_units']} units, agreement "
-            f"{_fmt(t['percent_agreement'])}, kappa {_fmt(t['kappa'])} "
-            f"(max {_fmt(t['kappa_max'])})",
+            f"{event_statistic(t, 'percent_agreement')}, kappa {event_statistic(t, 'kappa')} "
+            f"(max {event_statistic(t, 'kappa_max')})",
             f"events: {e['n_tallies']} tallies, {e['matched']} matched, agreement "
-            f"{_fmt(e['percent_agreement'])}, kappa {_fmt(e['kappa'])} "
-            f"(max {_fmt(e['kappa_max'])})",
+            f"{event_statistic(e, 'percent_agreement')}, kappa {event_statistic(e, 'kappa')} "
+            f"(max {event_statistic(e, 'kappa_max')})",
         ]
     )
 

@@ -19,7 +19,13 @@ n_units``. Before the header come the Methods as comment lines starting ``# meth
 (read it with ``comment="#"`` in pandas, or skip lines starting with ``#``). Items are the
 rating items, ``(total)`` and ``(pooled)``; for events ``time_unit``, ``event`` and
 ``time_unit:CODE`` / ``event:CODE``. Pearson r is ``pearson_r:CODER`` (against the
-reference). An empty value is a statistic that cannot be computed.
+reference). A statistic that cannot be computed has the value ``n/a`` (pandas reads it as
+missing) and empty interval and label cells.
+
+Every view of these statistics (the window, the PDF, the CSV and the CLI text) writes
+them through ``statistic_text`` and ``statistic_with_ci``: two decimals, counts whole,
+``n/a`` for an undefined value (never 0.00, never a dash), with the reason where one is
+known ("n/a — no events coded").
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -64,6 +71,9 @@ STATISTIC_NAMES = {
     "kappa_max": "Kappa max",
 }
 TWO_CODER = ("cohen_kappa", "kappa_linear", "kappa_quadratic")
+UNDEFINED = "n/a"
+NO_EVENTS = "no events coded"
+_NO_CODE = ("<none>", "<nothing>")
 RATING_ORDER = (
     "exact_agreement",
     "within_one_agreement",
@@ -168,6 +178,57 @@ def methods_lines(report: Mapping[str, Any], methods: Mapping[str, Any] | None =
         f"Report written {dt.date.today().isoformat()}."
     )
     return lines
+
+
+# -- statistics as text ------------------------------------------------------------------
+
+
+def statistic_text(value: Any, places: int = 2, why: str | None = None) -> str:
+    """A statistic as every view shows it: two decimals, counts whole, ``n/a`` when it is
+    undefined (``n/a — WHY`` when the reason is known)."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return f"{UNDEFINED} — {why}" if why else UNDEFINED
+    if isinstance(value, (bool, int)):
+        return str(value)
+    return f"{value:.{places}f}"
+
+
+def statistic_with_ci(
+    stats: Mapping[str, Any] | None, name: str, label: bool = False, sep: str = " "
+) -> str:
+    """A statistic with its 95% CI (``0.45 [0.20, 0.70]``) and, for a kappa, its Landis &
+    Koch label; only ``n/a`` when the statistic is undefined."""
+    value = stats.get(name) if stats else None
+    text = statistic_text(value)
+    if value is None or stats is None:
+        return text
+    low, high = _interval(stats, name)
+    if low is not None and high is not None:
+        text += f"{sep}[{statistic_text(low)}, {statistic_text(high)}]"
+    found = (stats.get("landis_koch") or {}).get(name) if label else None
+    if found:
+        text += f"{sep}{found}"
+    return text
+
+
+def no_events(section: Mapping[str, Any] | None) -> bool:
+    """Whether neither coder coded any event in a time-unit or event section."""
+    labels = (section or {}).get("confusion", {}).get("labels", [])
+    return not [label for label in labels if label not in _NO_CODE]
+
+
+def event_statistic(section: Mapping[str, Any] | None, name: str) -> str:
+    """An event statistic as text: ``n/a — no events coded`` when there were none."""
+    why = NO_EVENTS if no_events(section) else None
+    return statistic_text((section or {}).get(name), why=why)
+
+
+def csv_cell(column: str, value: Any) -> Any:
+    """A report row's cell as the CSV holds it: an undefined value is ``n/a``; an interval
+    or label that does not exist is empty."""
+    if value is None:
+        return UNDEFINED if column == "value" else ""
+    return value
 
 
 # -- rows --------------------------------------------------------------------------------
@@ -291,7 +352,7 @@ def write_reliability_csv(
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in report_rows(report):
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        writer.writerow({k: csv_cell(k, v) for k, v in row.items()})
     return _atomic_text(out, buffer.getvalue(), "csv")
 
 
@@ -299,35 +360,24 @@ def write_reliability_csv(
 
 
 def _num(value: Any, places: int = 2) -> str:
-    if value is None:
-        return "n/a"
-    return f"{value:.{places}f}"
+    return statistic_text(value, places)
 
 
 def _cell(stats: Mapping[str, Any] | None, name: str, label: bool = False) -> str:
-    if stats is None:
-        return "n/a"
-    value = stats.get(name)
-    text = _num(value)
-    low, high = _interval(stats, name)
-    if low is not None and high is not None:
-        text += f"\n[{low:.2f}, {high:.2f}]"
-    if label and value is not None:
-        text += "\n" + str((stats.get("landis_koch") or {}).get(name) or "")
-    return text
+    return statistic_with_ci(stats, name, label=label, sep="\n")
 
 
 def _pearson(stats: Mapping[str, Any]) -> str:
     found = stats.get("pearson_r") or {}
     if not found:
-        return "n/a"
+        return UNDEFINED
     intervals = stats.get("pearson_r_ci") or {}
     parts = []
     for coder, value in found.items():
         ci = intervals.get(coder)
         text = f"{coder}: {_num(value)}"
-        if ci:
-            text += f"\n[{ci[0]:.2f}, {ci[1]:.2f}]"
+        if ci and value is not None:
+            text += f"\n[{_num(ci[0])}, {_num(ci[1])}]"
         parts.append(text)
     return "\n".join(parts)
 
@@ -435,10 +485,10 @@ def _events(doc: _Doc, report: Mapping[str, Any]) -> None:
         rows.append(
             [
                 str(time_unit.get("n_units")),
-                _num(time_unit.get("percent_agreement")),
-                _num(kappa),
-                _num(time_unit.get("kappa_max")),
-                landis_koch(kappa) or "n/a",
+                event_statistic(time_unit, "percent_agreement"),
+                event_statistic(time_unit, "kappa"),
+                event_statistic(time_unit, "kappa_max"),
+                landis_koch(kappa) or UNDEFINED,
             ]
         )
         doc.table(rows, [40, 40, 40, 40, 40])
@@ -470,9 +520,9 @@ def _events(doc: _Doc, report: Mapping[str, Any]) -> None:
                 str(event.get("n_tallies")),
                 str(event.get("matched")),
                 f"{unmatched.get('first', 0)} / {unmatched.get('second', 0)}",
-                _num(event.get("percent_agreement")),
-                _num(event.get("kappa")),
-                _num(event.get("kappa_max")),
+                event_statistic(event, "percent_agreement"),
+                event_statistic(event, "kappa"),
+                event_statistic(event, "kappa_max"),
             ]
         )
         doc.table(rows, [30, 30, 50, 40, 40, 40])
