@@ -90,14 +90,14 @@ def read_rows(
                     continue
                 yield number, cells
         except UnicodeDecodeError as exc:
-            row = number + 1 if line[0] > 1 else 1
+            at = number + 1 if line[0] > 1 else 1
             raise InvalidInputError(
-                f"{file}: row {row}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} in "
+                f"{file}: row {at}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} in "
                 f"line {line[0]}; save the file as CSV UTF-8)"
             ) from None
         except csv.Error as exc:
-            row = number + 1 if line[0] > 1 else 1
-            raise InvalidInputError(f"{file}: row {row}: not CSV ({exc})") from None
+            at = number + 1 if line[0] > 1 else 1
+            raise InvalidInputError(f"{file}: row {at}: not CSV ({exc})") from None
         except OSError as exc:
             raise InvalidInputError(f"{file}: cannot be read ({exc.strerror or exc})") from None
 
