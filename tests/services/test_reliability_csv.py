@@ -409,3 +409,14 @@ def test_more_codes_than_an_events_file_may_hold_are_refused(tmp_path, monkeypat
     rows = [f"c,A,code{n},{n * 10},,5000" for n in range(5)] + ["c,B,code0,0,,5000"]
     with pytest.raises(InvalidInputError, match=r"row 5, column code: 'code3' is one more"):
         events_report(events_csv(tmp_path, rows))
+
+
+def test_a_tolerance_that_pairs_everything_with_everything_is_refused(tmp_path, monkeypatch):
+    import vfa.domain.event_agreement as ea
+
+    monkeypatch.setattr(ea, "MAX_CANDIDATE_PAIRS", 50)
+    rows = [f"c,{coder},x,{n * 100},,100000" for n in range(10) for coder in "AB"]
+    path = events_csv(tmp_path, rows)
+    assert events_report(path, tolerance_ms=50)["event"]["matched"] == 10
+    with pytest.raises(InvalidInputError, match=r"unit c: 100 possible pairs of events"):
+        events_report(path, tolerance_ms=86_400_000)

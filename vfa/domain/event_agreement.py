@@ -28,6 +28,10 @@ Undefined values are None: kappa and kappa_max when a coder used one category on
 never coded the code), and every agreement of time units when neither coder coded any
 event (there was nothing to agree on; the <none>/<none> units alone would say 1.00).
 
+The candidate pairs are counted before they are listed: more than MAX_CANDIDATE_PAIRS
+(a tolerance or overlap so loose that nearly every event may pair with every other) is
+refused with TooManyPairs rather than filling memory.
+
 No confidence intervals: successive time units and events are not independent, so the
 usual SE would be too small.
 """
@@ -53,6 +57,7 @@ SAME_CODE_WEIGHT = 3.0
 OTHER_CODE_WEIGHT = 1.0
 POINT_TOLERANCE_MS = 1000  # onset tolerance for point events when pairing by overlap
 DENSE_BLOCK_LIMIT = 400  # blocks with more events than this are solved on a sparse graph
+MAX_CANDIDATE_PAIRS = 5_000_000  # pairs that may match, held at once (about 200 MB)
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -330,9 +335,25 @@ class _Arrays:
         return cls(ordered, start, end, point)
 
 
+class TooManyPairs(ValueError):
+    """The pairing window would hold more candidate pairs than MAX_CANDIDATE_PAIRS."""
+
+    def __init__(self, pairs: int) -> None:
+        self.pairs = pairs
+        super().__init__(
+            f"{pairs:,} possible pairs of events, more than {MAX_CANDIDATE_PAIRS:,}: the "
+            "onset tolerance or the overlap lets almost every event pair with every other; "
+            "narrow it"
+        )
+
+
 def _window_pairs(first: IntArray, lo: IntArray, hi: IntArray) -> tuple[IntArray, IntArray]:
-    """Every (i, j) with lo[i] <= j < hi[i], as two index arrays (no Python loop)."""
+    """Every (i, j) with lo[i] <= j < hi[i], as two index arrays (no Python loop); refused
+    (TooManyPairs) before anything is allocated when they are too many."""
     sizes = np.maximum(hi - lo, 0)
+    total = int(sizes.sum())
+    if total > MAX_CANDIDATE_PAIRS:
+        raise TooManyPairs(total)
     i = np.repeat(first, sizes)
     offsets = np.repeat(np.cumsum(sizes) - sizes, sizes)
     j = lo[np.repeat(np.arange(len(first)), sizes)] + (np.arange(int(sizes.sum())) - offsets)

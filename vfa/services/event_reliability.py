@@ -27,6 +27,7 @@ from vfa.domain.event_agreement import (
     Event,
     EventResult,
     TimeUnitResult,
+    TooManyPairs,
     event_agreement,
     pair_events,
     time_unit_agreement,
@@ -220,9 +221,13 @@ def event_agreement_for_clip(
     several = _multi_subject_codes(current_scheme(ws, scheme_id))
     a, b = _domain(first, several), _domain(second, several)
     time_result = time_unit_agreement(a, b, duration, unit_ms)
-    event_result = event_agreement(a, b, overlap, tolerance_ms)
+    try:
+        event_result = event_agreement(a, b, overlap, tolerance_ms)
+        paired = pair_events(a, b, overlap, tolerance_ms)
+    except TooManyPairs as exc:
+        raise InvalidInputError(f"clip {clip_id}: {exc}") from None
     pairs = []
-    for i, j in pair_events(a, b, overlap, tolerance_ms):
+    for i, j in paired:
         if i is None:
             kind = "missing_first"
         elif j is None:

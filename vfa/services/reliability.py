@@ -43,6 +43,7 @@ from vfa.domain.event_agreement import (
     Event,
     EventResult,
     TimeUnitResult,
+    TooManyPairs,
     event_agreement,
     merge_events,
     merge_time_units,
@@ -582,7 +583,10 @@ def events_report(
         (name_a, a), (name_b, b) = entry.coders.items()
         coders[unit] = [name_a, name_b]
         per_time[unit] = time_unit_agreement(a, b, entry.duration_ms, unit_ms)
-        per_event[unit] = event_agreement(a, b, overlap, tolerance_ms)
+        try:
+            per_event[unit] = event_agreement(a, b, overlap, tolerance_ms)
+        except TooManyPairs as exc:
+            raise InvalidInputError(f"{path}: unit {unit}: {exc}") from None
     return {"coders": coders, **pooled_events(per_time, per_event, unit_ms, overlap, tolerance_ms)}
 
 
