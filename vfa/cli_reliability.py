@@ -14,7 +14,7 @@ from vfa.errors import InvalidInputError
 
 
 def _fmt(value: Any) -> str:
-    from vfa.reports.reliability import statistic_text
+    from vfa.reports.statistic_text import statistic_text
 
     return statistic_text(value)
 
@@ -36,7 +36,7 @@ def _ratings_text(report: dict[str, Any]) -> str:
 
 
 def _events_text(report: dict[str, Any]) -> str:
-    from vfa.reports.reliability import event_statistic
+    from vfa.reports.statistic_text import event_statistic
 
     t, e = report["time_unit"], report["event"]
     return "\n".join(

@@ -420,3 +420,13 @@ def test_a_tolerance_that_pairs_everything_with_everything_is_refused(tmp_path, 
     assert events_report(path, tolerance_ms=50)["event"]["matched"] == 10
     with pytest.raises(InvalidInputError, match=r"unit c: 100 possible pairs of events"):
         events_report(path, tolerance_ms=86_400_000)
+
+
+def test_the_scorer_refuses_a_rating_of_thousands_of_digits_naming_the_row(tmp_path, kips):
+    from vfa.services.scoring import score_ratings_csv
+
+    path = ratings_csv(
+        tmp_path, ["u1,A,supports_emotions,3", f"u1,B,supports_emotions,{'9' * 5000}"]
+    )
+    with pytest.raises(InvalidInputError, match=r"row 3: item supports_emotions .*not a rating"):
+        score_ratings_csv(path, kips)

@@ -30,7 +30,7 @@ import os
 import re
 from array import array
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +52,9 @@ from vfa.domain.event_agreement import (
 from vfa.domain.schemes import RatingItem, Scheme
 from vfa.domain.scoring import RatingValue, check_item, score
 from vfa.errors import InvalidInputError, NotFoundError
+from vfa.services.ratings_table import RatingsTable, TableBuilder
 from vfa.services.schemes import get_scheme
-from vfa.services.scoring import COLUMNS, read_rows
+from vfa.services.scoring import COLUMNS, read_rows, scheme_value
 
 EVENT_COLUMNS = ("unit", "coder", "code", "start_ms", "end_ms", "duration_ms")
 DEFAULT_SPECIAL = ("NOB",)
@@ -107,16 +108,6 @@ def _grid_scales(scheme: Scheme) -> dict[str, _GridScale]:
     }
 
 
-def _scheme_value(item: RatingItem, text: str) -> RatingValue:
-    """A rating as the scorer reads it: an integer, or a special code in any case."""
-    if len(text) <= _MAX_DIGITS and _INTEGER.match(text):
-        return int(text)
-    for special in item.special:
-        if special.code.casefold() == text.casefold():
-            return special.code
-    return text
-
-
 def _number(text: str, special: dict[str, str]) -> float:
     """A rating without a scheme: a finite number, or NaN for one of the special codes."""
     if len(text) <= _MAX_DIGITS and _NUMBER.match(text):
@@ -131,113 +122,6 @@ def _number(text: str, special: dict[str, str]) -> float:
         f"{text!r} is neither a number nor one of the special codes ({known}); name "
         "further special codes, or give the scheme, to allow other words"
     )
-
-
-class _Names:
-    """Names given numbers in the order they first appear."""
-
-    def __init__(self) -> None:
-        self.index: dict[str, int] = {}
-
-    def number(self, name: str) -> int:
-        found = self.index.get(name)
-        if found is None:
-            found = self.index[name] = len(self.index)
-        return found
-
-    @property
-    def names(self) -> list[str]:
-        return list(self.index)
-
-
-class TableBuilder:
-    """Collects ratings into a RatingsTable; a value of NaN is a special code."""
-
-    def __init__(self) -> None:
-        self.units, self.coders, self.items = _Names(), _Names(), _Names()
-        self._unit = array("q")
-        self._coder = array("q")
-        self._item = array("q")
-        self._value = array("d")
-        self.raw: dict[tuple[str, str], dict[str, RatingValue]] = {}
-
-    def name(self, unit: str, coder: str, item: str) -> tuple[int, int, int]:
-        """The numbers of a row's unit, coder and item (an empty value still names them)."""
-        return self.units.number(unit), self.coders.number(coder), self.items.number(item)
-
-    def add(self, unit: int, coder: int, item: int, value: float) -> None:
-        self._unit.append(unit)
-        self._coder.append(coder)
-        self._item.append(item)
-        self._value.append(value)
-
-    def table(self, order: Sequence[str] = ()) -> RatingsTable:
-        """The table, items in ``order`` first, the others as they came."""
-        items = self.items.names
-        rank = {item: n for n, item in enumerate(order)}
-        shown = sorted(items, key=lambda i: rank.get(i, len(rank)))
-        return RatingsTable(
-            self.coders.names,
-            self.units.names,
-            shown,
-            self.raw,
-            {item: n for n, item in enumerate(items)},
-            np.frombuffer(self._unit, dtype=np.int64).copy(),
-            np.frombuffer(self._coder, dtype=np.int64).copy(),
-            np.frombuffer(self._item, dtype=np.int64).copy(),
-            np.frombuffer(self._value, dtype=np.float64).copy(),
-        )
-
-
-@dataclass
-class RatingsTable:
-    """Ratings read from a file or the workspace, one entry per rating (NaN: a special
-    code); ``raw`` keeps the scheme items' values per (unit, coder) for the total."""
-
-    coders: list[str]
-    units: list[str]
-    items: list[str]  # in report order
-    raw: dict[tuple[str, str], dict[str, RatingValue]]
-    item_number: dict[str, int] = field(default_factory=dict)
-    unit_of: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    coder_of: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    item_of: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    value: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
-
-    @property
-    def values(self) -> dict[str, dict[str, dict[str, float | None]]]:
-        """item -> unit -> coder -> value (None: a special code), for small tables."""
-        out: dict[str, dict[str, dict[str, float | None]]] = {}
-        items = {n: item for item, n in self.item_number.items()}
-        for i, u, c, v in zip(
-            self.item_of.tolist(),
-            self.unit_of.tolist(),
-            self.coder_of.tolist(),
-            self.value.tolist(),
-            strict=True,
-        ):
-            by_unit = out.setdefault(items[i], {}).setdefault(self.units[u], {})
-            by_unit[self.coders[c]] = None if math.isnan(v) else v
-        return out
-
-    def rated_units(self) -> int:
-        """How many (item, unit) pairs have a rating: the rows of the pooled matrix."""
-        key = self.item_of * max(len(self.units), 1) + self.unit_of
-        return len(np.unique(key))
-
-    def matrices(self) -> dict[str, FloatArray]:
-        """Per item, units × coders (units with a rating of the item, in unit order)."""
-        out: dict[str, FloatArray] = {}
-        order = np.argsort(self.item_of, kind="stable")
-        bounds = np.searchsorted(self.item_of[order], np.arange(len(self.item_number) + 1))
-        for item in self.items:
-            n = self.item_number[item]
-            rows = order[bounds[n] : bounds[n + 1]]
-            units, at = np.unique(self.unit_of[rows], return_inverse=True)
-            matrix = np.full((len(units), len(self.coders)), np.nan)
-            matrix[at, self.coder_of[rows]] = self.value[rows]
-            out[item] = matrix
-        return out
 
 
 def read_ratings(
@@ -335,7 +219,7 @@ def _check(
     if item_id in grids:
         return _grid_total(grids[item_id], text), None
     item = scheme_items[item_id]
-    raw = _scheme_value(item, text)
+    raw = scheme_value(item, text)
     checked = check_item(item, raw)
     return (float(checked.value) if isinstance(checked.value, int) else math.nan), raw
 

@@ -39,8 +39,9 @@ from vfa.services.assignments import (
 )
 from vfa.services.clips import catalog
 from vfa.services.coding import GRID_SEP, grid_points
-from vfa.services.reliability import RatingsTable, TableBuilder, table_report
+from vfa.services.ratings_table import RatingsTable, TableBuilder
 from vfa.services.reliability import scale_values as scale_values  # certification uses it
+from vfa.services.reliability import table_report
 from vfa.services.schemes import current_scheme, stored_scheme
 from vfa.storage.models import Coder, CodingRun, RunStatus
 from vfa.storage.models import Scheme as SchemeRow

@@ -31,8 +31,10 @@ class UnitScore:
     result: ScoreResult
 
 
-def _value(item: RatingItem, text: str) -> RatingValue:
-    if _INTEGER.match(text):
+def scheme_value(item: RatingItem, text: str) -> RatingValue:
+    """A rating as the scorer reads it: an integer, or a special code in any case (a number
+    of more than 20 digits stays text, for check_item to refuse before it is converted)."""
+    if len(text) <= 20 and _INTEGER.match(text):
         return int(text)
     for special in item.special:
         if special.code.casefold() == text.casefold():
@@ -142,7 +144,7 @@ def read_ratings_csv(
         if not text:
             continue
         try:
-            checked = check_item(item, _value(item, text))
+            checked = check_item(item, scheme_value(item, text))
         except InvalidInputError as exc:
             raise InvalidInputError(f"{file}: row {number}: {exc}") from None
         values[item_id] = checked.value

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from vfa.errors import VfaError
-from vfa.reports.reliability import statistic_text
+from vfa.reports.statistic_text import statistic_text
 from vfa.services import certification
 from vfa.ui.tasks import TaskContext
 

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from vfa.errors import VfaError
-from vfa.reports.reliability import UNDEFINED, event_statistic, no_events, statistic_with_ci
+from vfa.reports.statistic_text import UNDEFINED, event_statistic, no_events, statistic_with_ci
 from vfa.services import assignments, event_reliability, reliability_runs
 from vfa.services.reliability_report import build_report, write_report
 from vfa.services.schemes import available_schemes, get_scheme
