@@ -75,12 +75,35 @@ def _segment_labels(
     segments: Segments,
     codes: list[str],
 ) -> IntArray:
-    """Each segment's code index (``len(codes)`` for ``<none>``); latest-started wins."""
-    labels = np.full(len(segments.lengths), len(codes), dtype=np.int64)
+    """Each segment's code index (``len(codes)`` for ``<none>``); latest-started wins.
+
+    The events are painted from the latest-started back, each segment once: ``free[i]``
+    leads to the first segment at or after i not yet painted, so long overlapping events
+    cost their ends, not their lengths.
+    """
+    n_segments = len(segments.lengths)
+    labels = np.full(n_segments, len(codes), dtype=np.int64)
     index = {code: i for i, code in enumerate(codes)}
-    for n in sorted(range(len(events)), key=lambda n: events[n].start_ms):
-        lo, hi = segments.where(*spans[n])
-        labels[lo:hi] = index[events[n].code]
+    firsts = np.searchsorted(segments.cuts, [s[0] for s in spans]).tolist()
+    stops = np.searchsorted(segments.cuts, [s[1] for s in spans]).tolist()
+    free = list(range(n_segments + 1))
+
+    def unpainted(i: int) -> int:
+        root = i
+        while free[root] != root:
+            root = free[root]
+        while free[i] != root:
+            free[i], i = root, free[i]
+        return root
+
+    order = sorted(range(len(events)), key=lambda n: events[n].start_ms)
+    for n in reversed(order):
+        code, stop = index[events[n].code], stops[n]
+        i = unpainted(firsts[n])
+        while i < stop:
+            labels[i] = code
+            free[i] = i + 1
+            i = unpainted(i + 1)
     return labels
 
 
