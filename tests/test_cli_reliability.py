@@ -214,3 +214,99 @@ def test_criterion_and_certification(capsys, coded):
         "--threshold", 0.7, "--workspace", ws_path,
     )  # fmt: skip
     assert code == 2 and "unknown statistic" in err
+
+
+# -- special codes, sizes, strict JSON ---------------------------------------------------
+
+
+def strict_json(text):
+    """JSON as a strict parser reads it: a bare NaN or Infinity fails the test."""
+
+    def refuse(constant):
+        raise AssertionError(f"bare {constant} in the JSON output")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def six(tmp_path, last="3"):
+    path = tmp_path / "six.csv"
+    pairs = [(1, 1), (2, 3), (4, 4), (5, 4), (3, 3), (2, last)]
+    path.write_text(
+        "unit,coder,item,value\n"
+        + "".join(
+            f"u{n},{c},i1,{v}\n" for n, p in enumerate(pairs) for c, v in zip("AB", p, strict=True)
+        )
+    )
+    return path
+
+
+@pytest.mark.parametrize("word", ["banana", "NaN", "inf", "one", "x"])
+def test_reliability_refuses_a_word_that_is_no_special_code(capsys, tmp_path, word):
+    code, out, err = run(capsys, "reliability", six(tmp_path, word), "--json")
+    assert code == 2 and out == ""
+    assert err.startswith("vfa: ") and "row 13, column value" in err and repr(word) in err
+    assert "Traceback" not in err
+
+
+def test_special_codes_are_named_before_or_after_the_file(capsys, tmp_path):
+    path = six(tmp_path, "NA")
+    for argv in (
+        ("reliability", "--special", "NOB,NA", path, "--json"),
+        ("--json", "reliability", path, "--special", "NOB,NA"),
+    ):
+        code, out, _ = run(capsys, *argv)
+        assert code == 0 and strict_json(out)["items"]["i1"]["n_units"] == 5
+    code, _, err = run(capsys, "reliability", path, "--special", "NaN")
+    assert code == 2 and err.startswith("vfa: special code 'NaN'")
+    code, _, err = run(capsys, "reliability", path, "--scheme", "kips", "--special", "NA")
+    assert code == 2 and "names its own special codes" in err
+
+
+def test_agreement_refuses_a_clip_longer_than_a_day_before_allocating(capsys, tmp_path):
+    path = tmp_path / "e.csv"
+    path.write_text(EVENTS + "c2,A,look,0,1000,1000000000000\nc2,B,look,0,1000,1000000000000\n")
+    code, out, err = run(capsys, "agreement", path, "--unit-ms", 1)
+    assert code == 2 and out == ""
+    assert "row 6, column duration_ms: 1000000000000 ms is more than 24 hours" in err
+
+
+def test_reliability_commands_never_print_nan_on_degenerate_inputs(capsys, tmp_path, coded):
+    ws_path, _ = coded
+    ratings = {
+        "all_nob": "unit,coder,item,value\nu1,A,i1,NOB\nu1,B,i1,NOB\n",
+        "one_unit": "unit,coder,item,value\nu1,A,i1,3\nu1,B,i1,4\n",
+        "constant": "unit,coder,item,value\n" + "u1,A,i1,3\nu1,B,i1,3\nu2,A,i1,3\nu2,B,i1,3\n",
+        "one_coder": "unit,coder,item,value\nu1,A,i1,3\nu2,A,i1,4\n",
+        "three_constant": "unit,coder,item,value\n"
+        + "".join(f"u{u},{c},i1,2\n" for u in range(4) for c in "ABC"),
+    }
+    for name, text in ratings.items():
+        path = tmp_path / f"{name}.csv"
+        path.write_text(text)
+        code, out, err = run(capsys, "reliability", path, "--reference", "A", "--json")
+        assert code == 0, (name, err)
+        strict_json(out)
+    events = {
+        "nothing": "unit,coder,code,start_ms,end_ms,duration_ms\nc,A,,,,5000\nc,B,,,,5000\n",
+        "one_side": "unit,coder,code,start_ms,end_ms,duration_ms\nc,A,x,0,1000,5000\nc,B,,,,5000\n",
+        "points": "unit,coder,code,start_ms,end_ms,duration_ms\nc,A,x,0,,5000\nc,B,x,0,,5000\n",
+    }
+    for name, text in events.items():
+        path = tmp_path / f"{name}.csv"
+        path.write_text(text)
+        code, out, err = run(capsys, "agreement", path, "--json")
+        assert code == 0, (name, err)
+        data = strict_json(out)
+        if name == "nothing":
+            assert data["time_unit"]["percent_agreement"] is None
+    workspace_commands = [
+        ("certification", "--scheme", "kips", "--coder", "Tess", "--reference", "Rita"),
+        ("certification", "--scheme", "kips", "--coder", "Nobody", "--reference", "Rita"),
+        ("criterion", "show", "--scheme", "kips"),
+        ("assignments",),
+        ("reliability-report", "--scheme", "kips", "--as", "Sue", "-o", tmp_path / "r.csv"),
+    ]
+    for argv in workspace_commands:
+        code, out, err = run(capsys, *argv, "--workspace", ws_path, "--json")
+        assert code == 0, (argv, err)
+        strict_json(out)

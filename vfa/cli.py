@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 def _emit(args: argparse.Namespace, data: Any, text: Callable[[Any], str]) -> None:
     if getattr(args, "json", False):
-        print(json.dumps(data, indent=1, default=str))
+        # never a bare NaN or Infinity: an undefined value is null
+        print(json.dumps(data, indent=1, default=str, allow_nan=False))
     else:
         print(text(data))
 

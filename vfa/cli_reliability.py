@@ -14,7 +14,9 @@ from vfa.errors import InvalidInputError
 
 
 def _fmt(value: Any) -> str:
-    return "-" if value is None else f"{value:.2f}"
+    from vfa.reports.statistic_text import statistic_text
+
+    return statistic_text(value)
 
 
 def _ratings_text(report: dict[str, Any]) -> str:
@@ -34,15 +36,17 @@ def _ratings_text(report: dict[str, Any]) -> str:
 
 
 def _events_text(report: dict[str, Any]) -> str:
+    from vfa.reports.statistic_text import event_statistic
+
     t, e = report["time_unit"], report["event"]
     return "\n".join(
         [
             f"time units ({t['unit_ms']} ms): {t['n_units']} units, agreement "
-            f"{_fmt(t['percent_agreement'])}, kappa {_fmt(t['kappa'])} "
-            f"(max {_fmt(t['kappa_max'])})",
+            f"{event_statistic(t, 'percent_agreement')}, kappa {event_statistic(t, 'kappa')} "
+            f"(max {event_statistic(t, 'kappa_max')})",
             f"events: {e['n_tallies']} tallies, {e['matched']} matched, agreement "
-            f"{_fmt(e['percent_agreement'])}, kappa {_fmt(e['kappa'])} "
-            f"(max {_fmt(e['kappa_max'])})",
+            f"{event_statistic(e, 'percent_agreement')}, kappa {event_statistic(e, 'kappa')} "
+            f"(max {event_statistic(e, 'kappa_max')})",
         ]
     )
 
@@ -51,7 +55,8 @@ def cmd_reliability(args: argparse.Namespace) -> int:
     from vfa.services.reliability import ratings_report
 
     scheme = _scheme(args.scheme) if args.scheme else None
-    report = ratings_report(args.ratings, scheme, args.reference)
+    special = _names(args.special) if args.special is not None else None
+    report = ratings_report(args.ratings, scheme, args.reference, special)
     _emit(args, report, _ratings_text)
     return 0
 
@@ -269,6 +274,12 @@ def register(add: Callable[..., argparse.ArgumentParser], group: Callable[[str, 
     p.add_argument("ratings", metavar="RATINGS.csv", help="rows unit,coder,item,value")
     p.add_argument("--scheme", metavar="ID", help="a scheme id or file: checks values, adds total")
     p.add_argument("--reference", metavar="CODER", help="the coder others are correlated with")
+    p.add_argument(
+        "--special",
+        metavar="NOB,NA",
+        help="without --scheme: the words taken as special codes (missing values); "
+        "default NOB, any other word is refused",
+    )
 
     p = add("agreement", cmd_agreement, "coder agreement on timed events from a CSV file")
     p.add_argument(

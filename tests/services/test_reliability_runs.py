@@ -275,3 +275,32 @@ def test_a_code_for_several_subjects_is_told_apart_by_subject():
     assert er.event_label("touch", "parent", several=True) == "parent:touch"
     assert er.event_label("touch", "child", several=False) == "touch"
     assert er.event_label("touch", None, several=True) == "touch"
+
+
+def test_an_open_state_runs_to_the_clips_end_and_is_marked_open(workspace, clips, gaze):
+    # Ann starts x at 4000 and never stops it; Ben codes x from 4000 to the clip's end
+    (clip_id,) = add_clips(workspace, clips["cfr25"], 1)
+    ann, ben = asg.assign(workspace, [clip_id], gaze, ["Ann", "Ben"])
+    events.code_event(workspace, ann.id, gaze, "x", None, 4000, TABLE)
+    code_state(workspace, ben.id, gaze, "x", 4000, 6000)
+    coding.submit_run(workspace, ann.id)
+    coding.submit_run(workspace, ben.id)
+    result = er.event_agreement_for_clip(workspace, clip_id, "gaze_test", ("Ann", "Ben"), "Sue")
+    (pair,) = result.pairs
+    assert pair.kind == "match"
+    assert (pair.first.start_ms, pair.first.end_ms, pair.first.open) == (4000, 6000, True)
+    assert pair.second.open is False and result.as_dict()["pairs"][0]["first"]["open"] is True
+    assert result.time_unit["per_code"]["x"]["both"] == 2  # units 4-5 s for both
+    assert er.state_end(4000, None, 6000) == 6000
+    assert er.state_end(6000, None, 6000) is None  # opened at the very end: a point
+    assert er.state_end(1000, 1000, 6000) is None
+
+
+def test_no_events_coded_by_either_coder_is_undefined_agreement(workspace, clips, gaze):
+    (clip_id,) = add_clips(workspace, clips["cfr25"], 1)
+    runs = asg.assign(workspace, [clip_id], gaze, ["Ann", "Ben"])
+    for run in runs:
+        coding.submit_run(workspace, run.id)
+    result = er.event_agreement_for_clip(workspace, clip_id, "gaze_test", ("Ann", "Ben"), "Sue")
+    assert result.time_unit["percent_agreement"] is None and result.time_unit["kappa"] is None
+    assert result.event["percent_agreement"] is None and result.pairs == []

@@ -138,3 +138,108 @@ def test_a_coder_against_the_reference_over_time(window, qtbot):
     expected = track(win.ws, "kips", "Ben", "Ann")
     assert tab.status.text().startswith(f"Ben: {expected.status} (")
     assert len(tab.chart.track.points) == len(clip_ids)
+
+
+GAZE = """
+id: gaze_ui
+name: Gaze UI test
+version: "1"
+description: a test scheme
+source: the test
+ethogram:
+  subjects: [child]
+  codes:
+    - {id: x, name: X, hotkey: "X", kind: state, verified: false}
+    - {id: y, name: Y, hotkey: "Y", kind: state, verified: false}
+"""
+
+
+@pytest.fixture
+def gaze(monkeypatch, tmp_path):
+    folder = tmp_path / "schemes"
+    folder.mkdir()
+    (folder / "gaze_ui.yaml").write_text(GAZE)
+    monkeypatch.setenv("VFA_SCHEMES_DIR", str(folder))
+    return get_scheme("gaze_ui")
+
+
+def compare_events(rel, qtbot):
+    rel.tabs.setCurrentWidget(rel.events)
+    rel.events.refresh()
+    assert rel.events.clips.count() == 1
+    rel.events.compare()
+    qtbot.waitUntil(lambda: rel.events.result is not None, timeout=20_000)
+    return rel.events.view
+
+
+def test_no_events_coded_by_either_coder_shows_n_a_not_agreement_one(window, qtbot, gaze):
+    win, clip_ids = window
+    for run in asg.assign(win.ws, clip_ids[:1], gaze, ["Ann", "Ben"]):
+        coding.submit_run(win.ws, run.id)
+    rel = open_reliability(win, qtbot, "gaze_ui")
+    view = compare_events(rel, qtbot)
+    text = view.summary.text()
+    assert "n/a — no events coded" in text
+    assert "1.00" not in text and view.list.count() == 0
+
+
+def test_an_open_state_is_drawn_to_the_clips_end_and_listed_as_not_stopped(window, qtbot, gaze):
+    win, clip_ids = window
+    table = clip_service.clip_info(win.ws, clip_ids[0]).frame_table
+    by = {r.coder: r for r in asg.assign(win.ws, clip_ids[:1], gaze, ["Ann", "Ben"])}
+    events.code_event(win.ws, by["Ann"].id, gaze, "x", None, 2_000, table)  # never stopped
+    events.code_event(win.ws, by["Ben"].id, gaze, "y", None, 2_000, table)
+    events.code_event(win.ws, by["Ben"].id, gaze, "y", None, 3_000, table)  # stopped
+    for run in by.values():
+        coding.submit_run(win.ws, run.id)
+    rel = open_reliability(win, qtbot, "gaze_ui")
+    view = compare_events(rel, qtbot)
+    duration = rel.events.result.duration_ms
+    row = next(r for r in view.rows if r.first is not None)
+    assert row.first.open and row.first.end_ms == duration  # x: 2 s to the end, unpaired
+    tracks = view.tracks
+    assert tracks.span_rect(row.first).right() == pytest.approx(tracks._x(duration))
+    listed = [view.list.item(n).text() for n in range(view.list.count())]
+    assert sorted(("not stopped" in t, "only Ann" in t) for t in listed) == [
+        (False, False),
+        (True, True),
+    ]
+    tracks.grab()  # paints the open edge without error
+
+
+def test_an_undefined_kappa_reads_n_a_in_the_window_the_pdf_the_csv_and_the_cli(
+    window, qtbot, tmp_path, capsys
+):
+    # Ben gives 3 to every item of both clips: every kappa is undefined (not "0.00 poor")
+    from pypdf import PdfReader
+
+    from vfa.cli import main
+    from vfa.services.reliability_report import build_report, write_report
+
+    win, clip_ids = window
+    kips = get_scheme("kips")
+    items = [i.id for i in kips.ratings.items]
+    for run in asg.assign(win.ws, clip_ids, kips, ["Ann", "Ben"]):
+        for n, item in enumerate(items):
+            coding.set_rating(win.ws, run.id, kips, item, 3 if run.coder == "Ben" else 1 + n % 5)
+        coding.submit_run(win.ws, run.id)
+    rel = open_reliability(win, qtbot, "kips")
+    rel.ratings.compute()
+    qtbot.waitUntil(lambda: rel.ratings.result is not None, timeout=20_000)
+    column = 1 + [key for _title, key in COLUMNS].index("kappa_quadratic")
+    assert rel.ratings.table.item(0, column).text() == "n/a"
+    report = build_report(win.ws, "kips", "Sue")
+    assert report.report["items"][items[0]]["kappa_quadratic"] is None
+    pdf = write_report(report, tmp_path / "r.pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "n/a" in text and "0.00 [0.00, 0.00]" not in " ".join(text.split())
+    csv_text = write_report(report, tmp_path / "r.csv").read_text()
+    assert f"{items[0]},kappa_quadratic,n/a,,,," in csv_text
+    ratings = tmp_path / "ratings.csv"
+    ratings.write_text(
+        "unit,coder,item,value\n"
+        + "".join(f"u{u},{c},i1,{3 if c == 'B' else u % 5 + 1}\n" for u in range(6) for c in "AB")
+    )
+    assert main(["reliability", str(ratings)]) == 0
+    line = next(t for t in capsys.readouterr().out.splitlines() if t.startswith("i1 "))
+    assert line.split()[4] == "n/a"  # the quadratic kappa column

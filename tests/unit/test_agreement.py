@@ -7,6 +7,7 @@ import itertools
 import json
 import math
 
+import krippendorff
 import numpy as np
 import pytest
 from scipy import stats
@@ -23,6 +24,7 @@ from vfa.domain.agreement import (
     weight_matrix,
     weighted_kappa,
 )
+from vfa.domain.rating_patterns import Weighted, patterns_of
 
 # Shrout & Fleiss (1979), Table 2: 6 targets rated by 4 judges.
 SHROUT_FLEISS = [
@@ -352,15 +354,85 @@ def test_landis_koch_labels(value, label):
     assert landis_koch(value) == label
 
 
-def test_the_bootstraps_shortcut_formulas_reproduce_krippendorffs_example():
-    # nominal from disagreeing pairs per unit, interval from per-unit sums: one resample
-    # that takes every unit once must give Krippendorff's (2011) .743 and .849
-    from vfa.domain.agreement import _interval_alpha_bootstrap, _nominal_alpha_bootstrap
-
+def test_the_bootstraps_per_unit_formulas_reproduce_krippendorffs_example():
+    # nominal from disagreeing pairs per unit, interval from per-unit sums, ordinal from
+    # mid-ranks: weights that take every unit once give Krippendorff's (2011) values
     x = np.array(units_by_coders(KRIPPENDORFF), dtype=float)
     x = x[(~np.isnan(x)).sum(axis=1) >= 2]
     values = np.unique(x[~np.isnan(x)])
-    counts = value_counts(x, values)
-    once = [np.ones((1, len(counts)))]
-    assert round(_nominal_alpha_bootstrap(counts, once)[0], 3) == 0.743
-    assert round(_interval_alpha_bootstrap(counts, values, once)[0], 3) == 0.849
+    patterns = patterns_of(x, values)
+    once = patterns.frequency[None, :]
+    found = Weighted(patterns).alphas(once)
+    for level, published in (("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849)):
+        assert round(float(found[level][0]), 3) == published
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_alphas_equal_the_krippendorff_package(seed):
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(5, 80)), int(rng.integers(2, 7))
+    x = rng.integers(1, 8, size=(n, m)).astype(float)
+    x[rng.random((n, m)) < 0.2] = np.nan
+    result = rating_stats(x)
+    for level in ("nominal", "ordinal", "interval"):
+        expected = krippendorff.alpha(
+            reliability_data=x.T,
+            level_of_measurement=level,
+            value_domain=np.unique(x[~np.isnan(x)]),
+        )
+        assert getattr(result, f"alpha_{level}") == pytest.approx(expected, abs=1e-9), level
+
+
+def test_agreement_from_patterns_equals_the_pairwise_definition():
+    rng = np.random.default_rng(3)
+    x = rng.integers(1, 6, size=(200, 4)).astype(float) + rng.choice([0, 0.5], size=(200, 4))
+    x[rng.random(x.shape) < 0.25] = np.nan
+    exact, within, units = 0.0, 0.0, 0
+    for row in x:
+        seen = row[~np.isnan(row)]
+        pairs = list(itertools.combinations(seen, 2))
+        if pairs:
+            exact += sum(a == b for a, b in pairs) / len(pairs)
+            within += sum(abs(a - b) <= 1 for a, b in pairs) / len(pairs)
+            units += 1
+    result = rating_stats(x)
+    assert result.exact_agreement == pytest.approx(exact / units)
+    assert result.within_one_agreement == pytest.approx(within / units)
+
+
+def test_memory_follows_the_ratings_not_units_times_values():
+    # 200,000 units of two coders with continuous values (about 400,000 distinct): a
+    # units × values table would need 640 GB; kappas are None (not categories), the rest
+    # is computed
+    rng = np.random.default_rng(5)
+    truth = rng.normal(size=(200_000, 1))
+    x = truth + rng.normal(scale=0.3, size=(200_000, 2))
+    result = rating_stats(x, bootstrap=False)
+    assert result.cohen_kappa is None and result.kappa_quadratic is None
+    assert result.icc_2_1 == pytest.approx(1 / 1.09, abs=0.01)
+    assert result.alpha_interval == pytest.approx(1 / 1.09, abs=0.01)
+    assert result.alpha_nominal is not None and result.alpha_ordinal is not None
+
+
+def test_bootstrap_chunks_stay_within_the_budget():
+    from vfa.domain.rating_patterns import _DRAW_BUDGET, BOOTSTRAP_SAMPLES, resamples
+
+    frequency = np.ones(50_000)
+    chunks = list(resamples(frequency, width=10))
+    assert sum(len(c) for c in chunks) == BOOTSTRAP_SAMPLES
+    assert all(c.size <= _DRAW_BUDGET for c in chunks)
+    assert all(c.sum(axis=1).tolist() == [50_000.0] * len(c) for c in chunks)
+
+
+@pytest.mark.parametrize(
+    "matrix",
+    [[[3, 4]] * 6, [[1, 3], [2, 3], [3, 3], [4, 3]], [[3, 1], [3, 5], [3, 2]]],
+)
+def test_kappa_of_a_coder_who_gave_one_value_only_is_undefined(matrix):
+    # whatever the other coder does, observed = chance agreement: 0 by construction with a
+    # zero-width interval, which would print as "0.00 [0.00, 0.00] poor"
+    result = rating_stats(matrix, categories=[1, 2, 3, 4, 5]).as_dict()
+    for name in ("cohen_kappa", "kappa_linear", "kappa_quadratic"):
+        assert result[name] is None and result[f"{name}_ci"] is None, name
+        assert result["landis_koch"][name] is None
+    assert result["exact_agreement"] is not None

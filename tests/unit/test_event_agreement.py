@@ -108,9 +108,9 @@ def test_per_code_time_units_are_presence_tables():
     assert per_code["x"]["both"] == 3 and per_code["x"]["first_only"] == 1
     assert per_code["x"]["second_only"] == 0 and per_code["x"]["neither"] == 4
     assert per_code["x"]["kappa"] == pytest.approx(plain_kappa([[3, 1], [0, 4]]))
-    # y: a units 2-5, b none -> kappa 0 (b never codes y)
+    # y: a units 2-5, b none -> kappa undefined (b never codes y: 0 whatever a does)
     assert per_code["y"]["both"] == 0 and per_code["y"]["first_only"] == 4
-    assert per_code["y"]["kappa"] == pytest.approx(0.0)
+    assert per_code["y"]["kappa"] is None
 
 
 # -- events ------------------------------------------------------------------------------
@@ -210,4 +210,44 @@ def test_no_events_at_all_give_undefined_kappas():
     result = event_agreement([], []).as_dict()
     assert result["kappa"] is None and result["percent_agreement"] is None
     units = time_unit_agreement([], [], 5000, 1000).as_dict()
-    assert units["percent_agreement"] == 1.0 and units["kappa"] is None
+    # nothing coded by either: nothing to agree on, so no agreement of 1.00 either
+    assert units["percent_agreement"] is None and units["kappa"] is None
+    assert units["kappa_max"] is None and units["n_units"] == 5
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_long_nested_states_are_counted_as_a_unit_by_unit_scan_counts_them(seed):
+    # states spanning most of the clip, nested and sharing onsets: the latest-started wins
+    rng = np.random.default_rng(seed)
+    duration, unit = 30_000, int(rng.choice([1, 250, 1000, 7000]))
+    if unit == 1:
+        duration = 3_000
+    coders = []
+    for _ in range(2):
+        starts = np.sort(rng.integers(0, duration, 30))
+        starts[5:8] = starts[5]  # shared onsets: the later listed wins
+        coders.append(
+            [
+                Event(str(rng.choice(["a", "b", "c"])), int(s), int(min(duration, s + span)))
+                if rng.random() < 0.85
+                else Event("p", int(s))
+                for s, span in zip(starts, rng.integers(1, duration, 30), strict=True)
+            ]
+        )
+    result = time_unit_agreement(coders[0], coders[1], duration, unit).as_dict()
+    order = result["confusion"]["labels"]
+    expected = table_of(
+        brute_force_units(coders[0], duration, unit),
+        brute_force_units(coders[1], duration, unit),
+        order,
+    )
+    assert result["confusion"]["counts"] == expected
+
+
+def test_a_day_of_one_ms_units_costs_what_its_events_cost():
+    day = 24 * 60 * 60 * 1000
+    a = [Event("x", n * 1000, day) for n in range(2000)]  # 2,000 states to the end
+    b = [Event("x", 0, day // 2)]
+    result = time_unit_agreement(a, b, day, 1).as_dict()
+    assert result["n_units"] == day
+    assert result["per_code"]["x"]["both"] == day // 2

@@ -20,14 +20,20 @@ What is computed, and how:
   absolute agreement (McGraw & Wong's ICC(A,1)); ICC(3,1) two-way mixed, consistency
   (ICC(C,1)). 95% CIs from the F distribution: exact F bounds for ICC(1,1) and ICC(3,1),
   the Satterthwaite approximation of McGraw & Wong (1996) for ICC(2,1).
-- Krippendorff's alpha (nominal, ordinal, interval) from the ``krippendorff`` package.
-  95% CI: percentile bootstrap over units (not Krippendorff's own bootstrap of pairable
-  values), from the units' coincidence matrices; None for nominal and ordinal when the
-  ratings take too many distinct values for those matrices (e.g. continuous totals).
+- Krippendorff's alpha (nominal, ordinal, interval), computed from per-unit sums in
+  ``vfa.domain.rating_patterns`` (the ``krippendorff`` package's values; the tests
+  compare them). 95% CI: percentile bootstrap over units (not Krippendorff's own
+  bootstrap of pairable values).
 - Bootstraps draw BOOTSTRAP_SAMPLES resamples of the units with a fixed seed, so a report
-  is reproducible.
+  is reproducible; units with the same ratings are drawn as one pattern, in chunks of
+  bounded size (``vfa.domain.rating_patterns``).
+- Kappas take the values as categories (values × values tables): with more than
+  MAX_CATEGORIES distinct values (continuous data) they are None; ICCs and alphas remain.
+  Memory grows with the ratings, never with units × distinct values.
 - Pearson r of each coder against a reference coder on the units both rated (at least
   three, both varying); 95% CI from Fisher's z.
+- Kappas are None when a coder gave one value only (every kappa is then 0 / 0 or 0 by
+  construction, whatever the agreement: nothing to report, not "poor").
 - A statistic that cannot be computed (no ratable units, no variance: 0 / 0) is None,
   never NaN.
 - Landis & Koch (1977) labels for the kappas: <= 0 poor, .01–.20 slight, .21–.40 fair,
@@ -41,10 +47,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import krippendorff
 import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
+
+from vfa.domain.rating_patterns import (
+    LEVELS,
+    Weighted,
+    agreement_proportions,
+    patterns_of,
+    percentile_interval,
+    resamples,
+)
 
 Matrix = Sequence[Sequence[float | None]]
 FloatArray = NDArray[np.float64]
@@ -52,10 +66,7 @@ Interval = tuple[float, float]
 Level = Literal["nominal", "ordinal", "interval"]
 
 Z95 = 1.959963984540054  # the standard normal's 97.5th percentile
-BOOTSTRAP_SAMPLES = 1000
-BOOTSTRAP_SEED = 20_090_601
-_CHUNK = 250  # bootstrap resamples drawn at a time (bounds memory on big pooled data)
-_MAX_ORDINAL_VALUES = 40  # distinct values above which the ordinal alpha CI is None
+MAX_CATEGORIES = 1000  # distinct values above which the kappas are None (values² tables)
 _EPS = 1e-12
 
 KAPPA_FIELDS = ("cohen_kappa", "kappa_linear", "kappa_quadratic", "fleiss_kappa")
@@ -140,31 +151,6 @@ def _as_array(matrix: Matrix | FloatArray) -> FloatArray:
     return array
 
 
-# -- agreement proportions ---------------------------------------------------------------
-
-
-def agreement_proportions(x: FloatArray) -> tuple[float | None, float | None]:
-    """Exact and within-one agreement: per unit the share of agreeing coder pairs, averaged."""
-    n, m = x.shape
-    pairs = np.zeros(n)
-    exact = np.zeros(n)
-    within = np.zeros(n)
-    for a in range(m):
-        for b in range(a + 1, m):
-            both = ~np.isnan(x[:, a]) & ~np.isnan(x[:, b])
-            diff = np.abs(np.where(both, x[:, a] - x[:, b], np.inf))
-            pairs += both
-            exact += diff < 0.5e-9
-            within += diff <= 1 + 1e-9
-    ratable = pairs > 0
-    if not ratable.any():
-        return None, None
-    return (
-        float(np.mean(exact[ratable] / pairs[ratable])),
-        float(np.mean(within[ratable] / pairs[ratable])),
-    )
-
-
 # -- Cohen's kappa -----------------------------------------------------------------------
 
 
@@ -182,14 +168,18 @@ def weight_matrix(values: FloatArray, kind: str) -> FloatArray:
 def weighted_kappa(table: FloatArray, weights: FloatArray) -> tuple[float | None, float | None]:
     """Kappa of a two-coder contingency table under agreement weights, and its large-sample SE.
 
-    The SE is Fleiss, Cohen & Everitt's (1969) non-null formula. Both are None when the
-    chance agreement is 1 (no variance: kappa is 0 / 0).
+    The SE is Fleiss, Cohen & Everitt's (1969) non-null formula. Both are None when a
+    coder used one category only: kappa is then 0 / 0 (both coders constant and equal)
+    or 0 by construction whatever the agreement (observed = chance agreement, SE 0), and
+    neither says anything about agreement.
     """
     n = float(table.sum())
     if n <= 0:
         return None, None
     p = table / n
     rows, cols = p.sum(axis=1), p.sum(axis=0)
+    if int((rows > 0).sum()) < 2 or int((cols > 0).sum()) < 2:
+        return None, None
     p_o = float((weights * p).sum())
     p_e = float((weights * np.outer(rows, cols)).sum())
     if 1 - p_e <= _EPS:
@@ -247,48 +237,6 @@ def fleiss_kappa_from_counts(counts: FloatArray, weights: FloatArray | None = No
     return _clean((p_bar - p_e) / (1 - p_e))
 
 
-def _fleiss_bootstrap(counts: FloatArray, draws: list[FloatArray]) -> Interval | None:
-    """Fleiss' kappa of each resample; ``counts`` are the distinct units' value counts."""
-    r = counts.sum(axis=1)
-    agree = ((counts * (counts - 1)).sum(axis=1)) / (r * (r - 1))
-    results = []
-    for w in draws:
-        p_bar = (w @ agree) / w.sum(axis=1)
-        shares = (w @ counts) / (w @ r)[:, None]
-        p_e = (shares**2).sum(axis=1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            results.append((p_bar - p_e) / (1 - p_e))
-    return _percentile_interval(np.concatenate(results))
-
-
-def _percentile_interval(samples: FloatArray) -> Interval | None:
-    """The 2.5th and 97.5th percentiles; None when many resamples have no value."""
-    finite = samples[np.isfinite(samples)]
-    if len(finite) == 0 or len(finite) < 0.9 * len(samples):
-        return None
-    lo, hi = np.percentile(finite, [2.5, 97.5])
-    return (float(lo), float(hi))
-
-
-def bootstrap_draws(frequencies: FloatArray, seed: int = BOOTSTRAP_SEED) -> list[FloatArray]:
-    """Unit resamples as (resamples × distinct units) weights, drawn in chunks.
-
-    Units with the same value counts give every statistic here the same contribution, so
-    resampling n units with replacement is drawing a multinomial over the distinct ones
-    with probabilities frequency / n: the same distribution, far cheaper.
-    """
-    rng = np.random.default_rng(seed)
-    n = int(frequencies.sum())
-    shares = frequencies / n
-    draws = []
-    left = BOOTSTRAP_SAMPLES
-    while left > 0:
-        size = min(_CHUNK, left)
-        draws.append(rng.multinomial(n, shares, size=size).astype(np.float64))
-        left -= size
-    return draws
-
-
 def coincidences(counts: FloatArray) -> FloatArray:
     """Per unit, Krippendorff's coincidence matrix flattened: n_uc (n_uk - [c = k]) / (m_u - 1)."""
     m = counts.sum(axis=1)
@@ -319,79 +267,6 @@ def alpha_from_coincidences(o: FloatArray, values: FloatArray, level: str) -> Fl
     with np.errstate(divide="ignore", invalid="ignore"):
         result: FloatArray = 1 - (n - 1) * observed / expected
     return result
-
-
-def _interval_alpha_bootstrap(
-    counts: FloatArray, values: FloatArray, draws: list[FloatArray]
-) -> Interval | None:
-    """Interval alpha per resample from per-unit sums (no coincidence matrix needed)."""
-    m = counts.sum(axis=1)
-    s = counts @ values
-    q = counts @ (values * values)
-    within = 2 * (m * q - s * s) / (m - 1)
-    results = []
-    for w in draws:
-        n, big_s, big_q = w @ m, w @ s, w @ q
-        expected = 2 * (n * big_q - big_s**2)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            results.append(1 - (n - 1) * (w @ within) / expected)
-    return _percentile_interval(np.concatenate(results))
-
-
-def _alphas(
-    counts: FloatArray, values: FloatArray, resampling: _Resampling | None
-) -> tuple[dict[str, float | None], dict[str, Interval | None]]:
-    """Alpha at the three levels (``krippendorff`` package) and bootstrap CIs.
-
-    ``counts`` are the pairable units' value counts over ``values``.
-    """
-    levels: tuple[Level, ...] = ("nominal", "ordinal", "interval")
-    point: dict[str, float | None] = dict.fromkeys(levels)
-    ci: dict[str, Interval | None] = dict.fromkeys(levels)
-    if len(counts) == 0 or int((counts.sum(axis=0) > 0).sum()) < 2:
-        return point, ci
-    for level in levels:
-        value = krippendorff.alpha(
-            value_counts=counts, value_domain=values, level_of_measurement=level
-        )
-        point[level] = _clean(float(value))
-    if resampling is None:
-        return point, ci
-    patterns, draws = resampling.patterns, resampling.draws
-    ci["interval"] = _interval_alpha_bootstrap(patterns, values, draws)
-    ci["nominal"] = _nominal_alpha_bootstrap(patterns, draws)
-    if len(values) <= _MAX_ORDINAL_VALUES:
-        per_unit = coincidences(patterns)
-        samples = [alpha_from_coincidences(w @ per_unit, values, "ordinal") for w in draws]
-        ci["ordinal"] = _percentile_interval(np.concatenate(samples))
-    return point, ci
-
-
-def _nominal_alpha_bootstrap(counts: FloatArray, draws: list[FloatArray]) -> Interval | None:
-    """Nominal alpha per resample from each unit's disagreeing pairs and the value totals."""
-    m = counts.sum(axis=1)
-    disagreeing = (m * m - (counts * counts).sum(axis=1)) / (m - 1)
-    results = []
-    for w in draws:
-        totals = w @ counts
-        n = totals.sum(axis=1)
-        expected = n * n - (totals * totals).sum(axis=1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            results.append(1 - (n - 1) * (w @ disagreeing) / expected)
-    return _percentile_interval(np.concatenate(results))
-
-
-@dataclass(frozen=True)
-class _Resampling:
-    """The distinct units' value counts and the bootstrap weights drawn over them."""
-
-    patterns: FloatArray
-    draws: list[FloatArray]
-
-    @classmethod
-    def of(cls, counts: FloatArray) -> _Resampling:
-        patterns, frequencies = np.unique(counts, axis=0, return_counts=True)
-        return cls(patterns, bootstrap_draws(frequencies.astype(np.float64)))
 
 
 # -- ICC ---------------------------------------------------------------------------------
@@ -523,12 +398,12 @@ def rating_stats(
         return RatingStats(n_units=0, pearson_r=pearson_r, pearson_r_ci=pearson_ci)
     observed = x[~np.isnan(x)]
     values = np.unique(np.concatenate([observed, np.asarray(categories or [], dtype=float)]))
-    exact, within = agreement_proportions(x[pairable])
+    patterns = patterns_of(x[pairable], values)
+    exact, within = agreement_proportions(patterns)
     ci: dict[str, Interval | None] = {}
     kappas: dict[str, float | None] = dict.fromkeys(KAPPA_FIELDS)
-    counts = value_counts(x[pairable], values)
-    resampling = _Resampling.of(counts) if bootstrap else None
-    if n_coders == 2:
+    categorical = len(values) <= MAX_CATEGORIES
+    if n_coders == 2 and categorical:
         both = x[~np.isnan(x).any(axis=1)]
         table = contingency(both[:, 0], both[:, 1], values)
         for name, kind in (
@@ -539,18 +414,16 @@ def rating_stats(
             kappa, se = weighted_kappa(table, weight_matrix(values, kind))
             kappas[name] = kappa
             ci[name] = _kappa_ci(kappa, se)
-    elif n_coders > 2:
-        kappas["fleiss_kappa"] = fleiss_kappa_from_counts(counts)
-        ci["fleiss_kappa"] = (
-            _fleiss_bootstrap(resampling.patterns, resampling.draws)
-            if resampling is not None and kappas["fleiss_kappa"] is not None
-            else None
-        )
+    weighted = Weighted(patterns)
+    if n_coders > 2 and categorical:
+        kappas["fleiss_kappa"] = _clean(float(weighted.fleiss(patterns.frequency[None, :])[0]))
+    alphas: dict[str, float | None] = dict.fromkeys(LEVELS)
+    if patterns.n_values_used >= 2:
+        point = weighted.alphas(patterns.frequency[None, :])
+        alphas = {level: _clean(float(point[level][0])) for level in LEVELS}
     iccs = icc(x)
     ci.update(iccs.ci)
-    alphas, alpha_ci = _alphas(counts, values, resampling)
-    for level, interval in alpha_ci.items():
-        ci[f"alpha_{level}"] = interval if alphas[level] is not None else None
+    ci.update(_bootstrap_cis(weighted, kappas["fleiss_kappa"], alphas) if bootstrap else {})
     return RatingStats(
         n_units=n_units,
         exact_agreement=exact,
@@ -569,6 +442,28 @@ def rating_stats(
         ci=ci,
         pearson_r_ci=pearson_ci,
     )
+
+
+def _bootstrap_cis(
+    weighted: Weighted, fleiss: float | None, alphas: dict[str, float | None]
+) -> dict[str, Interval | None]:
+    """Percentile bootstrap CIs of Fleiss' kappa and the alphas that have a value."""
+    wanted = [level for level in LEVELS if alphas[level] is not None]
+    if fleiss is None and not wanted:
+        return {}
+    samples: dict[str, list[FloatArray]] = {}
+    p = weighted.p
+    for w in resamples(p.frequency, p.counts.shape[1]):
+        if fleiss is not None:
+            samples.setdefault("fleiss_kappa", []).append(weighted.fleiss(w))
+        if wanted:
+            for level, values in weighted.alphas(w).items():
+                samples.setdefault(f"alpha_{level}", []).append(values)
+    out: dict[str, Interval | None] = {}
+    for name, parts in samples.items():
+        if name == "fleiss_kappa" or alphas[name.removeprefix("alpha_")] is not None:
+            out[name] = percentile_interval(np.concatenate(parts))
+    return out
 
 
 def _pearsons(

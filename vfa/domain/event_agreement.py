@@ -24,13 +24,20 @@ construction. Percent agreement and Cohen's kappa come from that confusion matri
 kappa_max is the largest kappa its margins allow (Umesh, Peterson & Sauber 1989).
 ``per_code`` collapses the matrix to the code against everything else (2 × 2).
 
+Undefined values are None: kappa and kappa_max when a coder used one category only (e.g.
+never coded the code), and every agreement of time units when neither coder coded any
+event (there was nothing to agree on; the <none>/<none> units alone would say 1.00).
+
+The candidate pairs are counted before they are listed: more than MAX_CANDIDATE_PAIRS
+(a tolerance or overlap so loose that nearly every event may pair with every other) is
+refused with TooManyPairs rather than filling memory.
+
 No confidence intervals: successive time units and events are not independent, so the
 usual SE would be too small.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,206 +48,55 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
 
-from vfa.domain.agreement import weighted_kappa
+from vfa.domain.confusion import (
+    NONE,
+    NOTHING,
+    Confusion,
+    Event,
+    _two_by_two,
+    kappa,
+    kappa_max,
+    merge_confusions,
+    percent_agreement,
+)
+from vfa.domain.time_units import (
+    TimeUnitResult,
+    merge_time_units,
+    presence,
+    time_unit_agreement,
+    unit_labels,
+)
 
-NONE = "<none>"  # no code in a time unit
-NOTHING = "<nothing>"  # an event the other coder has no partner for
+__all__ = [
+    "NONE",
+    "NOTHING",
+    "Confusion",
+    "Event",
+    "EventResult",
+    "TimeUnitResult",
+    "TooManyPairs",
+    "event_agreement",
+    "kappa",
+    "kappa_max",
+    "match_events",
+    "merge_confusions",
+    "merge_events",
+    "merge_time_units",
+    "pair_events",
+    "percent_agreement",
+    "presence",
+    "time_unit_agreement",
+    "unit_labels",
+]
+
 SAME_CODE_WEIGHT = 3.0
 OTHER_CODE_WEIGHT = 1.0
 POINT_TOLERANCE_MS = 1000  # onset tolerance for point events when pairing by overlap
 DENSE_BLOCK_LIMIT = 400  # blocks with more events than this are solved on a sparse graph
+MAX_CANDIDATE_PAIRS = 5_000_000  # pairs that may match, held at once (about 200 MB)
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
-
-
-@dataclass(frozen=True)
-class Event:
-    """One coded event; ``end_ms`` None for a point event."""
-
-    code: str
-    start_ms: int
-    end_ms: int | None = None
-
-    @property
-    def is_point(self) -> bool:
-        return self.end_ms is None
-
-
-@dataclass(frozen=True)
-class Confusion:
-    """A square table of tallies: rows the first coder, columns the second."""
-
-    labels: tuple[str, ...]
-    counts: IntArray
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"labels": list(self.labels), "counts": self.counts.tolist()}
-
-    def aligned(self, labels: Sequence[str]) -> IntArray:
-        """The counts re-indexed to ``labels`` (a superset of this table's labels)."""
-        where = [labels.index(label) for label in self.labels]
-        out = np.zeros((len(labels), len(labels)), dtype=np.int64)
-        out[np.ix_(where, where)] = self.counts
-        return out
-
-
-def merge_confusions(tables: Iterable[Confusion], last: str) -> Confusion:
-    """The sum of several tables over the union of their labels (``last`` kept last)."""
-    tables = list(tables)
-    codes = sorted({label for t in tables for label in t.labels if label != last})
-    labels = (*codes, last)
-    total = np.zeros((len(labels), len(labels)), dtype=np.int64)
-    for table in tables:
-        total += table.aligned(list(labels))
-    return Confusion(labels, total)
-
-
-def percent_agreement(counts: IntArray) -> float | None:
-    """The share of tallies on the diagonal; None for an empty table."""
-    n = int(counts.sum())
-    return float(np.trace(counts)) / n if n else None
-
-
-def kappa(counts: IntArray) -> float | None:
-    """Cohen's kappa of a confusion matrix; None when undefined (chance agreement 1)."""
-    value, _ = weighted_kappa(counts.astype(np.float64), np.eye(len(counts)))
-    return value
-
-
-def kappa_max(counts: IntArray) -> float | None:
-    """The largest kappa the table's margins allow: Σ min(p_i., p_.i) as agreement."""
-    n = float(counts.sum())
-    if n <= 0:
-        return None
-    rows, cols = counts.sum(axis=1) / n, counts.sum(axis=0) / n
-    p_e = float(rows @ cols)
-    if 1 - p_e <= 1e-12:
-        return None
-    return (float(np.minimum(rows, cols).sum()) - p_e) / (1 - p_e)
-
-
-def _two_by_two(counts: IntArray, index: int) -> IntArray:
-    """A confusion matrix collapsed to one category against all the others."""
-    inside = np.zeros(len(counts), dtype=bool)
-    inside[index] = True
-    return np.array(
-        [
-            [counts[inside][:, inside].sum(), counts[inside][:, ~inside].sum()],
-            [counts[~inside][:, inside].sum(), counts[~inside][:, ~inside].sum()],
-        ],
-        dtype=np.int64,
-    )
-
-
-# -- time units --------------------------------------------------------------------------
-
-
-def unit_count(duration_ms: int, unit_ms: int) -> int:
-    return max(1, math.ceil(duration_ms / unit_ms))
-
-
-def _covered_units(event: Event, n_units: int, unit_ms: int) -> tuple[int, int]:
-    """[first, stop) of the units an event occupies (midpoint rule; a point's own unit)."""
-    if event.end_ms is None:
-        first = min(max(event.start_ms // unit_ms, 0), n_units - 1)
-        return first, first + 1
-    half = unit_ms / 2
-    first = max(0, math.ceil((event.start_ms - half) / unit_ms))
-    stop = min(n_units, math.ceil((event.end_ms - half) / unit_ms))
-    return first, max(first, stop)
-
-
-def unit_labels(events: Sequence[Event], n_units: int, unit_ms: int, codes: list[str]) -> IntArray:
-    """Each time unit's code index (``len(codes)`` for ``<none>``); latest-started wins."""
-    labels = np.full(n_units, len(codes), dtype=np.int64)
-    index = {code: i for i, code in enumerate(codes)}
-    for event in sorted(events, key=lambda e: e.start_ms):
-        first, stop = _covered_units(event, n_units, unit_ms)
-        labels[first:stop] = index[event.code]
-    return labels
-
-
-def presence(events: Sequence[Event], code: str, n_units: int, unit_ms: int) -> IntArray:
-    """1 in every time unit some event of ``code`` occupies, else 0."""
-    marks = np.zeros(n_units + 1, dtype=np.int64)
-    for event in events:
-        if event.code == code:
-            first, stop = _covered_units(event, n_units, unit_ms)
-            marks[first] += 1
-            marks[stop] -= 1
-    return (np.cumsum(marks[:-1]) > 0).astype(np.int64)
-
-
-@dataclass(frozen=True)
-class TimeUnitResult:
-    confusion: Confusion
-    per_code: dict[
-        str, IntArray
-    ]  # code -> 2 × 2 presence table [[both, a only], [b only, neither]]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "n_units": int(self.confusion.counts.sum()),
-            "percent_agreement": percent_agreement(self.confusion.counts),
-            "kappa": kappa(self.confusion.counts),
-            "kappa_max": kappa_max(self.confusion.counts),
-            "confusion": self.confusion.as_dict(),
-            "per_code": {code: _presence_dict(t) for code, t in self.per_code.items()},
-        }
-
-
-def _presence_dict(table: IntArray) -> dict[str, Any]:
-    return {
-        "percent_agreement": percent_agreement(table),
-        "kappa": kappa(table),
-        "both": int(table[0, 0]),
-        "first_only": int(table[0, 1]),
-        "second_only": int(table[1, 0]),
-        "neither": int(table[1, 1]),
-    }
-
-
-def time_unit_agreement(
-    a: Sequence[Event], b: Sequence[Event], duration_ms: int, unit_ms: int = 1000
-) -> TimeUnitResult:
-    """Time-unit confusion matrix and per-code presence tables of two coders in one clip."""
-    if unit_ms <= 0:
-        raise ValueError("the time unit must be at least 1 ms")
-    codes = sorted({e.code for e in (*a, *b)})
-    n_units = unit_count(duration_ms, unit_ms)
-    k = len(codes) + 1
-    la = unit_labels(a, n_units, unit_ms, codes)
-    lb = unit_labels(b, n_units, unit_ms, codes)
-    counts = np.bincount(la * k + lb, minlength=k * k).reshape(k, k).astype(np.int64)
-    per_code = {}
-    for code in codes:
-        pa = presence(a, code, n_units, unit_ms)
-        pb = presence(b, code, n_units, unit_ms)
-        per_code[code] = np.array(
-            [
-                [int((pa & pb).sum()), int((pa & (1 - pb)).sum())],
-                [int(((1 - pa) & pb).sum()), int(((1 - pa) & (1 - pb)).sum())],
-            ],
-            dtype=np.int64,
-        )
-    return TimeUnitResult(Confusion((*codes, NONE), counts), per_code)
-
-
-def merge_time_units(results: Iterable[TimeUnitResult]) -> TimeUnitResult:
-    """Several clips' time-unit results pooled (tables summed)."""
-    results = list(results)
-    per_code: dict[str, IntArray] = {}
-    for result in results:
-        for code, table in result.per_code.items():
-            per_code[code] = per_code.get(code, np.zeros((2, 2), dtype=np.int64)) + table
-    for result in results:
-        units = int(result.confusion.counts.sum())
-        for code in per_code:
-            if code not in result.per_code:
-                per_code[code] = per_code[code] + np.array([[0, 0], [0, units]])
-    confusion = merge_confusions((r.confusion for r in results), NONE)
-    return TimeUnitResult(confusion, dict(sorted(per_code.items())))
 
 
 # -- events ------------------------------------------------------------------------------
@@ -266,9 +122,25 @@ class _Arrays:
         return cls(ordered, start, end, point)
 
 
+class TooManyPairs(ValueError):
+    """The pairing window would hold more candidate pairs than MAX_CANDIDATE_PAIRS."""
+
+    def __init__(self, pairs: int) -> None:
+        self.pairs = pairs
+        super().__init__(
+            f"{pairs:,} possible pairs of events, more than {MAX_CANDIDATE_PAIRS:,}: the "
+            "onset tolerance or the overlap lets almost every event pair with every other; "
+            "narrow it"
+        )
+
+
 def _window_pairs(first: IntArray, lo: IntArray, hi: IntArray) -> tuple[IntArray, IntArray]:
-    """Every (i, j) with lo[i] <= j < hi[i], as two index arrays (no Python loop)."""
+    """Every (i, j) with lo[i] <= j < hi[i], as two index arrays (no Python loop); refused
+    (TooManyPairs) before anything is allocated when they are too many."""
     sizes = np.maximum(hi - lo, 0)
+    total = int(sizes.sum())
+    if total > MAX_CANDIDATE_PAIRS:
+        raise TooManyPairs(total)
     i = np.repeat(first, sizes)
     offsets = np.repeat(np.cumsum(sizes) - sizes, sizes)
     j = lo[np.repeat(np.arange(len(first)), sizes)] + (np.arange(int(sizes.sum())) - offsets)

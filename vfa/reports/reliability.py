@@ -19,7 +19,11 @@ n_units``. Before the header come the Methods as comment lines starting ``# meth
 (read it with ``comment="#"`` in pandas, or skip lines starting with ``#``). Items are the
 rating items, ``(total)`` and ``(pooled)``; for events ``time_unit``, ``event`` and
 ``time_unit:CODE`` / ``event:CODE``. Pearson r is ``pearson_r:CODER`` (against the
-reference). An empty value is a statistic that cannot be computed.
+reference). A statistic that cannot be computed has the value ``n/a`` (pandas reads it as
+missing) and empty interval and label cells.
+
+Every view of these statistics (the window, the PDF, the CSV and the CLI text) writes
+them through ``vfa.reports.statistic_text``.
 """
 
 from __future__ import annotations
@@ -36,6 +40,13 @@ from typing import TYPE_CHECKING, Any
 import vfa
 from vfa.errors import InvalidInputError
 from vfa.reports import Fonts, ReportError, install_fonts, save_pdf
+from vfa.reports.statistic_text import (
+    UNDEFINED,
+    csv_cell,
+    event_statistic,
+    statistic_text,
+    statistic_with_ci,
+)
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -291,7 +302,7 @@ def write_reliability_csv(
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in report_rows(report):
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        writer.writerow({k: csv_cell(k, v) for k, v in row.items()})
     return _atomic_text(out, buffer.getvalue(), "csv")
 
 
@@ -299,35 +310,24 @@ def write_reliability_csv(
 
 
 def _num(value: Any, places: int = 2) -> str:
-    if value is None:
-        return "n/a"
-    return f"{value:.{places}f}"
+    return statistic_text(value, places)
 
 
 def _cell(stats: Mapping[str, Any] | None, name: str, label: bool = False) -> str:
-    if stats is None:
-        return "n/a"
-    value = stats.get(name)
-    text = _num(value)
-    low, high = _interval(stats, name)
-    if low is not None and high is not None:
-        text += f"\n[{low:.2f}, {high:.2f}]"
-    if label and value is not None:
-        text += "\n" + str((stats.get("landis_koch") or {}).get(name) or "")
-    return text
+    return statistic_with_ci(stats, name, label=label, sep="\n")
 
 
 def _pearson(stats: Mapping[str, Any]) -> str:
     found = stats.get("pearson_r") or {}
     if not found:
-        return "n/a"
+        return UNDEFINED
     intervals = stats.get("pearson_r_ci") or {}
     parts = []
     for coder, value in found.items():
         ci = intervals.get(coder)
         text = f"{coder}: {_num(value)}"
-        if ci:
-            text += f"\n[{ci[0]:.2f}, {ci[1]:.2f}]"
+        if ci and value is not None:
+            text += f"\n[{_num(ci[0])}, {_num(ci[1])}]"
         parts.append(text)
     return "\n".join(parts)
 
@@ -435,10 +435,10 @@ def _events(doc: _Doc, report: Mapping[str, Any]) -> None:
         rows.append(
             [
                 str(time_unit.get("n_units")),
-                _num(time_unit.get("percent_agreement")),
-                _num(kappa),
-                _num(time_unit.get("kappa_max")),
-                landis_koch(kappa) or "n/a",
+                event_statistic(time_unit, "percent_agreement"),
+                event_statistic(time_unit, "kappa"),
+                event_statistic(time_unit, "kappa_max"),
+                landis_koch(kappa) or UNDEFINED,
             ]
         )
         doc.table(rows, [40, 40, 40, 40, 40])
@@ -470,9 +470,9 @@ def _events(doc: _Doc, report: Mapping[str, Any]) -> None:
                 str(event.get("n_tallies")),
                 str(event.get("matched")),
                 f"{unmatched.get('first', 0)} / {unmatched.get('second', 0)}",
-                _num(event.get("percent_agreement")),
-                _num(event.get("kappa")),
-                _num(event.get("kappa_max")),
+                event_statistic(event, "percent_agreement"),
+                event_statistic(event, "kappa"),
+                event_statistic(event, "kappa_max"),
             ]
         )
         doc.table(rows, [30, 30, 50, 40, 40, 40])

@@ -6,7 +6,12 @@ Events: the runs' annotations of two coders on one clip, paired as
 ``vfa.domain.event_agreement`` pairs them. A code the scheme allows for several subjects is
 told apart by the subject it was recorded for (``parent:touch`` is not ``child:touch``);
 a code with a single subject is its code alone. An unpaired event is a disagreement with
-nothing; a state still running in a submitted run is taken to run to the clip's end.
+nothing.
+
+An open state (started, never stopped: no end stored) runs to the end of the clip, as
+an observation's still-running states stop when it ends (``state_end``); it is marked
+``open`` so a view can show that the coder did not stop it. A state opened at the very
+end of the clip covers nothing and counts as a point there.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from vfa.domain.event_agreement import (
     Event,
     EventResult,
     TimeUnitResult,
+    TooManyPairs,
     event_agreement,
     pair_events,
     time_unit_agreement,
@@ -35,7 +41,7 @@ from vfa.services.assignments import (
     pending_blind_runs,
     pending_text,
 )
-from vfa.services.reliability import pooled_events
+from vfa.services.reliability import check_event_settings, pooled_events
 from vfa.services.reliability_runs import RunRow, clip_order, latest_runs, scheme_runs
 from vfa.services.schemes import current_scheme
 from vfa.storage.models import Annotation, Clip
@@ -54,6 +60,7 @@ class PairedEvent:
     subject: str | None
     start_ms: int
     end_ms: int | None  # None: a point event
+    open: bool = False  # a state never stopped, run to the clip's end
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -63,6 +70,7 @@ class PairedEvent:
             "subject": self.subject,
             "start_ms": self.start_ms,
             "end_ms": self.end_ms,
+            "open": self.open,
         }
 
 
@@ -134,13 +142,11 @@ def _multi_subject_codes(scheme: Scheme) -> set[str]:
     return {c.id for c in scheme.ethogram.codes if len(c.subjects) > 1}
 
 
-def _check_settings(unit_ms: int, overlap: float, tolerance_ms: int | None) -> None:
-    if unit_ms <= 0:
-        raise InvalidInputError(f"the time unit must be at least 1 ms, not {unit_ms}")
-    if not 0 < overlap <= 1:
-        raise InvalidInputError(f"the overlap must be above 0 and at most 1, not {overlap}")
-    if tolerance_ms is not None and tolerance_ms < 0:
-        raise InvalidInputError(f"the onset tolerance must be 0 ms or more, not {tolerance_ms}")
+def state_end(start_ms: int, end_ms: int | None, duration_ms: int) -> int | None:
+    """Where a stored event ends for agreement: its end; an open state (no end) at the
+    clip's end; None for a point (end = start, or a state opened at the clip's end)."""
+    end = end_ms if end_ms is not None else max(duration_ms, start_ms)
+    return None if end == start_ms else end
 
 
 def _annotations(db: DbSession, run_id: int, duration_ms: int) -> list[PairedEvent]:
@@ -155,12 +161,12 @@ def _annotations(db: DbSession, run_id: int, duration_ms: int) -> list[PairedEve
         .where(Annotation.run_id == run_id)
         .order_by(Annotation.start_ms, Annotation.id)
     ).all()
-    out = []
-    for id_, code, subject, start, end in rows:
-        if end is None:  # a state still running: to the clip's end
-            end = duration_ms if duration_ms > start else start
-        out.append(PairedEvent(run_id, id_, code, subject, start, None if end == start else end))
-    return out
+    return [
+        PairedEvent(
+            run_id, id_, code, subject, start, state_end(start, end, duration_ms), end is None
+        )
+        for id_, code, subject, start, end in rows
+    ]
 
 
 def _domain(events: Sequence[PairedEvent], several: set[str]) -> list[Event]:
@@ -186,7 +192,7 @@ def event_agreement_for_clip(
     Refused (BlindError) while a blind run on the clip is open; NotFoundError when a
     coder has no (submitted) run of the scheme there.
     """
-    _check_settings(unit_ms, overlap, tolerance_ms)
+    check_event_settings(unit_ms, overlap, tolerance_ms)
     first_name, second_name = coders
     if first_name == second_name:
         raise InvalidInputError(f"event agreement needs two different coders, not {first_name}")
@@ -215,9 +221,13 @@ def event_agreement_for_clip(
     several = _multi_subject_codes(current_scheme(ws, scheme_id))
     a, b = _domain(first, several), _domain(second, several)
     time_result = time_unit_agreement(a, b, duration, unit_ms)
-    event_result = event_agreement(a, b, overlap, tolerance_ms)
+    try:
+        event_result = event_agreement(a, b, overlap, tolerance_ms)
+        paired = pair_events(a, b, overlap, tolerance_ms)
+    except TooManyPairs as exc:
+        raise InvalidInputError(f"clip {clip_id}: {exc}") from None
     pairs = []
-    for i, j in pair_events(a, b, overlap, tolerance_ms):
+    for i, j in paired:
         if i is None:
             kind = "missing_first"
         elif j is None:
@@ -303,7 +313,7 @@ def events_agreement(
     submitted runs. Clips held back by open blind runs, or with more than two coders
     when none were named, are listed under ``skipped`` with the reason.
     """
-    _check_settings(unit_ms, overlap, tolerance_ms)
+    check_event_settings(unit_ms, overlap, tolerance_ms)
     per_time: dict[str, TimeUnitResult] = {}
     per_event: dict[str, EventResult] = {}
     names: dict[str, list[str]] = {}

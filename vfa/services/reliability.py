@@ -4,29 +4,46 @@ Ratings: rows ``unit,coder,item,value`` as for ``vfa score`` (``vfa.services.sco
 header naming the columns, rows numbered as in a spreadsheet (the header is row 1), an
 empty value skipped. With a scheme, an item is one of its rating items (1–5, NOB, ...) or
 one of its grid scales (0 up to points per row × rows); values are checked as the scorer
-checks them. Without a scheme, a value is a number or a special code (letters only, e.g.
-NOB). Special codes are missing values for every statistic.
+checks them, and the scheme's special codes are the only words allowed. Without a
+scheme, a value is a finite number (digits, a sign, a decimal point; at most
+MAX_RATING in size) or one of the special codes the user names (``special``, NOB by
+default, any case); any other word, NaN and infinities are refused. Special codes are
+missing values for every statistic.
+
+The file is read once, row by row, into flat arrays (unit, coder, item, value): reading
+and the statistics take time in proportion to the rows. What the statistics would hold
+in memory is checked before they start: at most MAX_ITEMS items, and at most
+MAX_CELLS cells of units × coders over the items.
 
 Events: rows ``unit,coder,code,start_ms,end_ms,duration_ms``; ``end_ms`` empty for a point
-event; ``duration_ms`` is the clip's length, the same on every row of a unit. A row with
-an empty code and empty times says the coder coded the unit and found nothing.
+event; ``duration_ms`` is the clip's length, the same on every row of a unit, at most 24
+hours (``vfa.cli_types.MAX_MS``), as is every time. A row with an empty code and empty
+times says the coder coded the unit and found nothing. At most MAX_CODES different codes.
 
 Bad rows raise InvalidInputError "FILE: row N: REASON".
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
+from vfa.cli_types import MAX_MS
 from vfa.domain.agreement import rating_stats
 from vfa.domain.event_agreement import (
     Event,
     EventResult,
     TimeUnitResult,
+    TooManyPairs,
     event_agreement,
     merge_events,
     merge_time_units,
@@ -35,16 +52,44 @@ from vfa.domain.event_agreement import (
 from vfa.domain.schemes import RatingItem, Scheme
 from vfa.domain.scoring import RatingValue, check_item, score
 from vfa.errors import InvalidInputError, NotFoundError
+from vfa.services.ratings_table import RatingsTable, TableBuilder
 from vfa.services.schemes import get_scheme
-from vfa.services.scoring import rating_rows, read_rows
+from vfa.services.scoring import COLUMNS, read_rows, scheme_value
 
 EVENT_COLUMNS = ("unit", "coder", "code", "start_ms", "end_ms", "duration_ms")
+DEFAULT_SPECIAL = ("NOB",)
+MAX_RATING = 1e9  # no rating scale reaches this; larger numbers are typing errors
+MAX_ITEMS = 500  # items (and grid scales) in one ratings file
+MAX_CELLS = 20_000_000  # units × coders cells over all items (about 160 MB of floats)
+MAX_CODES = 1000  # different event codes in one events file
+_MAX_DIGITS = 20  # longer numbers are refused before they are converted
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_SPECIAL = re.compile(r"^[A-Za-z][A-Za-z_]*$")
+_SPECIAL = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_NOT_SPECIAL = {"nan", "inf", "infinity", "none", "null"}
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
 
 
 # -- ratings -----------------------------------------------------------------------------
+
+
+def special_codes(codes: Iterable[str]) -> tuple[str, ...]:
+    """Special codes as the user names them (``NOB,NA``), checked: a letter, then letters,
+    digits or ``_``; never NaN or an infinity, which are not codes."""
+    out: list[str] = []
+    for code in (c.strip() for c in codes):
+        if not _SPECIAL.match(code) or code.casefold() in _NOT_SPECIAL:
+            raise InvalidInputError(
+                f"special code {code!r}: a special code is a word such as NOB or NA "
+                "(a letter, then letters, digits or _), and NaN or infinities are not codes"
+            )
+        if code.casefold() not in {c.casefold() for c in out}:
+            out.append(code)
+    if not out:
+        raise InvalidInputError("special codes: name at least one, e.g. NOB")
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -63,147 +108,242 @@ def _grid_scales(scheme: Scheme) -> dict[str, _GridScale]:
     }
 
 
-def _scheme_value(item: RatingItem, text: str) -> RatingValue:
-    """A rating as the scorer reads it: an integer, or a special code in any case."""
-    if _INTEGER.match(text):
-        return int(text)
-    for special in item.special:
-        if special.code.casefold() == text.casefold():
-            return special.code
-    return text
+def _number(text: str, special: dict[str, str]) -> float:
+    """A rating without a scheme: a finite number, or NaN for one of the special codes."""
+    if len(text) <= _MAX_DIGITS and _NUMBER.match(text):
+        value = float(text)
+        if abs(value) <= MAX_RATING:
+            return value
+        raise InvalidInputError(f"{text!r} is larger than any rating (at most {MAX_RATING:g})")
+    if text.casefold() in special:
+        return math.nan
+    known = ", ".join(special.values())
+    raise InvalidInputError(
+        f"{text!r} is neither a number nor one of the special codes ({known}); name "
+        "further special codes, or give the scheme, to allow other words"
+    )
 
 
-def _rating(
-    scheme: Scheme | None, grids: dict[str, _GridScale], item_id: str, text: str
-) -> float | None:
-    """A rating as a number, None for a special code; InvalidInputError says why not."""
-    if scheme is None:
-        if _NUMBER.match(text):
-            return float(text)
-        if _SPECIAL.match(text):
-            return None
-        raise InvalidInputError(f"{text!r} is neither a number nor a special code such as NOB")
-    if item_id in grids:
-        scale = grids[item_id]
-        if _INTEGER.match(text) and 0 <= int(text) <= scale.maximum:
-            return float(int(text))
-        raise InvalidInputError(
-            f"grid scale {item_id}: {text!r} is not a total; allowed: 0–{scale.maximum}"
-        )
-    checked = check_item(scheme.item(item_id), _scheme_value(scheme.item(item_id), text))
-    return float(checked.value) if isinstance(checked.value, int) else None
-
-
-@dataclass
-class RatingsTable:
-    """Ratings read from a file: unit -> coder -> item -> value (None: a special code)."""
-
-    coders: list[str]
-    units: list[str]
-    items: list[str]
-    values: dict[str, dict[str, dict[str, float | None]]]
-    raw: dict[tuple[str, str], dict[str, RatingValue]]  # (unit, coder) -> scheme items only
-
-
-def read_ratings(path: str | os.PathLike[str], scheme: Scheme | None = None) -> RatingsTable:
-    """Every rating of a ratings CSV, checked against the scheme when one is given."""
+def read_ratings(
+    path: str | os.PathLike[str],
+    scheme: Scheme | None = None,
+    special: Sequence[str] | None = None,
+) -> RatingsTable:
+    """Every rating of a ratings CSV, checked against the scheme when one is given, else
+    numbers and the ``special`` codes (NOB by default). One pass over the rows, each
+    distinct value text checked once."""
     file = Path(path)
+    if scheme is not None and special is not None:
+        raise InvalidInputError(
+            f"scheme {scheme.id} names its own special codes; give special codes only "
+            "without a scheme"
+        )
+    allowed = {c.casefold(): c for c in special_codes(special or DEFAULT_SPECIAL)}
     grids = _grid_scales(scheme) if scheme is not None else {}
-    coders: list[str] = []
-    units: list[str] = []
-    items: list[str] = []
-    values: dict[str, dict[str, dict[str, float | None]]] = {}
-    raw: dict[tuple[str, str], dict[str, RatingValue]] = {}
-    for number, unit, coder, item_id, text in rating_rows(file):
-        if scheme is not None and item_id not in grids:
-            try:
-                scheme.item(item_id)
-            except NotFoundError as exc:
-                raise InvalidInputError(f"{file}: row {number}: unknown item: {exc}") from None
-        for known, name in ((coders, coder), (units, unit), (items, item_id)):
-            if name not in known:
-                known.append(name)
+    build = TableBuilder()
+    units, coders, items = build.units.index, build.coders.index, build.items.index
+    scheme_items: dict[str, RatingItem] = {}
+    checked: dict[tuple[str, str], tuple[float, RatingValue | None]] = {}
+    rows = array("q")
+    for number, (unit, coder, item_id, text) in read_rows(file, COLUMNS):
+        if not (unit and coder and item_id):
+            empty = "unit" if not unit else "coder" if not coder else "item"
+            raise InvalidInputError(f"{file}: row {number}: the {empty} is empty")
+        u = units.get(unit)
+        if u is None:
+            u = units[unit] = len(units)
+        c = coders.get(coder)
+        if c is None:
+            c = coders[coder] = len(coders)
+        i = items.get(item_id)
+        if i is None:
+            i = _new_item(file, number, item_id, items, scheme, grids, scheme_items)
         if not text:
             continue
+        found = checked.get((item_id, text))
+        if found is None:
+            try:
+                found = _check(text, item_id, scheme, grids, scheme_items, allowed)
+            except InvalidInputError as exc:
+                raise InvalidInputError(f"{file}: row {number}, column value: {exc}") from None
+            if len(checked) < 100_000:
+                checked[(item_id, text)] = found
+        value, raw = found
+        if raw is not None:
+            build.raw.setdefault((unit, coder), {})[item_id] = raw
+        build.add(u, c, i, value)
+        rows.append(number)
+    table = build.table(
+        ([i.id for i in scheme.ratings.items] if scheme and scheme.ratings else []) + list(grids)
+    )
+    _refuse_repeats(file, table, np.frombuffer(rows, dtype=np.int64))
+    return table
+
+
+def _new_item(
+    file: Path,
+    number: int,
+    item_id: str,
+    items: dict[str, int],
+    scheme: Scheme | None,
+    grids: dict[str, _GridScale],
+    scheme_items: dict[str, RatingItem],
+) -> int:
+    """Number an item met for the first time, checked against the scheme and the limit."""
+    if len(items) >= MAX_ITEMS:
+        raise InvalidInputError(
+            f"{file}: row {number}: item {item_id} is one more than the {MAX_ITEMS} "
+            "items a ratings file may hold"
+        )
+    if scheme is not None and item_id not in grids:
         try:
-            value = _rating(scheme, grids, item_id, text)
-        except InvalidInputError as exc:
-            raise InvalidInputError(f"{file}: row {number}: {exc}") from None
-        values.setdefault(item_id, {}).setdefault(unit, {})[coder] = value
-        if scheme is not None and item_id not in grids:
-            raw.setdefault((unit, coder), {})[item_id] = _scheme_value(scheme.item(item_id), text)
-    if scheme is not None:
-        order = [i.id for i in scheme.ratings.items] if scheme.ratings else []
-        order += list(grids)
-        items.sort(key=lambda i: order.index(i) if i in order else len(order))
-    return RatingsTable(coders, units, items, values, raw)
+            scheme_items[item_id] = scheme.item(item_id)
+        except NotFoundError as exc:
+            raise InvalidInputError(f"{file}: row {number}: unknown item: {exc}") from None
+    items[item_id] = len(items)
+    return items[item_id]
 
 
-def _matrix(
-    by_unit: dict[str, dict[str, float | None]], units: list[str], coders: list[str]
-) -> list[list[float | None]]:
-    return [[by_unit.get(u, {}).get(c) for c in coders] for u in units if u in by_unit]
+def _check(
+    text: str,
+    item_id: str,
+    scheme: Scheme | None,
+    grids: dict[str, _GridScale],
+    scheme_items: dict[str, RatingItem],
+    allowed: dict[str, str],
+) -> tuple[float, RatingValue | None]:
+    """A rating's value (NaN: a special code) and, for a scheme item, the value the
+    scorer takes."""
+    if scheme is None:
+        return _number(text, allowed), None
+    if item_id in grids:
+        return _grid_total(grids[item_id], text), None
+    item = scheme_items[item_id]
+    raw = scheme_value(item, text)
+    checked = check_item(item, raw)
+    return (float(checked.value) if isinstance(checked.value, int) else math.nan), raw
 
 
-def _scale_values(scheme: Scheme | None, item_id: str) -> list[float] | None:
+def _refuse_repeats(file: Path, table: RatingsTable, rows: IntArray) -> None:
+    """Refuse an item rated twice for a unit by one coder, naming the first such row."""
+    key = (table.item_of * max(len(table.units), 1) + table.unit_of) * max(
+        len(table.coders), 1
+    ) + table.coder_of
+    order = np.lexsort((rows, key))
+    repeated = np.flatnonzero(key[order][1:] == key[order][:-1]) + 1
+    if len(repeated) == 0:
+        return
+    at = repeated[np.argmin(rows[order][repeated])]
+    first = at
+    while first > 0 and key[order][first - 1] == key[order][at]:
+        first -= 1
+    n = order[at]
+    item = {v: k for k, v in table.item_number.items()}[int(table.item_of[n])]
+    raise InvalidInputError(
+        f"{file}: row {rows[n]}: item {item} is rated again for unit "
+        f"{table.units[table.unit_of[n]]} by coder {table.coders[table.coder_of[n]]} "
+        f"(first in row {rows[order[first]]})"
+    )
+
+
+def _grid_total(scale: _GridScale, text: str) -> float:
+    if len(text) <= _MAX_DIGITS and _INTEGER.match(text) and 0 <= int(text) <= scale.maximum:
+        return float(int(text))
+    raise InvalidInputError(
+        f"grid scale {scale.id}: {text!r} is not a total; allowed: 0–{scale.maximum}"
+    )
+
+
+def scale_values(scheme: Scheme | None, item_id: str) -> list[float] | None:
+    """The values an item or grid scale can take (None without a scheme, or for an item
+    the scheme lacks)."""
     if scheme is None:
         return None
     grids = _grid_scales(scheme)
     if item_id in grids:
         return [float(v) for v in range(grids[item_id].maximum + 1)]
-    item = scheme.item(item_id)
-    return [float(v) for v in range(item.scale_min, item.scale_max + 1)]
+    for item in scheme.ratings.items if scheme.ratings else ():
+        if item.id == item_id:
+            return [float(v) for v in range(item.scale_min, item.scale_max + 1)]
+    return None
 
 
-def ratings_report(
-    path: str | os.PathLike[str], scheme: str | Scheme | None = None, reference: str | None = None
+def check_size(table: RatingsTable, source: str) -> None:
+    """Refuse a table whose statistics would not fit in memory, before building them."""
+    cells = table.rated_units() * len(table.coders)
+    if cells > MAX_CELLS:
+        raise InvalidInputError(
+            f"{source}: {table.rated_units():,} rated units × {len(table.coders):,} coders "
+            f"is more than VFA compares at once ({MAX_CELLS:,} cells); split the file, "
+            "e.g. by item or by pair of coders"
+        )
+
+
+def table_report(
+    table: RatingsTable,
+    scheme: Scheme | None,
+    reference: str | None = None,
+    source: str = "ratings",
 ) -> dict[str, Any]:
-    """``{"coders", "items": {ITEM: STATS}, "total": STATS | None, "pooled": STATS}``.
-
-    STATS is ``vfa.domain.agreement.RatingStats.as_dict()``. ``total`` is the scheme's
-    total per unit and coder (``vfa.domain.scoring.score``: e.g. the KIPS mean without NOB),
-    None without a scheme or when the scheme has no rating items. ``pooled`` takes every
-    (unit, item) as a unit. ``reference`` names the coder for Pearson r.
-    """
-    chosen = _scheme(scheme)
-    table = read_ratings(path, chosen)
+    """``{"coders", "items": {ITEM: STATS}, "total": STATS | None, "pooled": STATS}`` of a
+    ratings table (see ``ratings_report``); the CSV and the workspace share it."""
     if reference is not None and reference not in table.coders:
         known = ", ".join(table.coders) or "none"
         raise InvalidInputError(
-            f"{path}: reference coder {reference!r} not found (coders: {known})"
+            f"{source}: reference coder {reference!r} not found (coders: {known})"
         )
+    check_size(table, source)
     coders = table.coders
     ref = coders.index(reference) if reference is not None else None
 
-    def stats(matrix: list[list[float | None]], scale: list[float] | None) -> dict[str, Any]:
+    def stats(matrix: FloatArray, scale: list[float] | None) -> dict[str, Any]:
         return rating_stats(matrix, scale, ref, coders).as_dict()
 
-    items = {
-        item: stats(
-            _matrix(table.values.get(item, {}), table.units, coders),
-            _scale_values(chosen, item),
-        )
-        for item in table.items
-    }
-    pooled_rows = [
-        row
-        for item in table.items
-        for row in _matrix(table.values.get(item, {}), table.units, coders)
-    ]
+    matrices = table.matrices()
+    items = {item: stats(matrices[item], scale_values(scheme, item)) for item in table.items}
+    pooled_rows = (
+        np.vstack([matrices[item] for item in table.items])
+        if table.items
+        else np.zeros((0, len(coders)))
+    )
     pooled_scale = None
-    if chosen is not None and chosen.ratings is not None and not _grid_scales(chosen):
-        pooled_scale = sorted({v for i in table.items for v in _scale_values(chosen, i) or []})
+    if scheme is not None and scheme.ratings is not None and not _grid_scales(scheme):
+        pooled_scale = sorted({v for i in table.items for v in scale_values(scheme, i) or []})
     total = None
-    if chosen is not None and chosen.ratings is not None:
-        totals = {key: score(chosen, ratings).total for key, ratings in table.raw.items()}
-        matrix = [[totals.get((u, c)) for c in coders] for u in table.units]
-        total = stats(matrix, None)
+    if scheme is not None and scheme.ratings is not None:
+        unit_at = {u: n for n, u in enumerate(table.units)}
+        coder_at = {c: n for n, c in enumerate(coders)}
+        totals = np.full((len(table.units), len(coders)), np.nan)
+        for (unit, coder), ratings in table.raw.items():
+            value = score(scheme, ratings).total
+            if value is not None:
+                totals[unit_at[unit], coder_at[coder]] = value
+        total = stats(totals, None)
     return {
         "coders": coders,
         "items": items,
         "total": total,
         "pooled": stats(pooled_rows, pooled_scale),
     }
+
+
+def ratings_report(
+    path: str | os.PathLike[str],
+    scheme: str | Scheme | None = None,
+    reference: str | None = None,
+    special: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """``{"coders", "items": {ITEM: STATS}, "total": STATS | None, "pooled": STATS}``.
+
+    STATS is ``vfa.domain.agreement.RatingStats.as_dict()``. ``total`` is the scheme's
+    total per unit and coder (``vfa.domain.scoring.score``: e.g. the KIPS mean without NOB),
+    None without a scheme or when the scheme has no rating items. ``pooled`` takes every
+    (unit, item) as a unit. ``reference`` names the coder for Pearson r; ``special`` the
+    special codes allowed without a scheme (NOB by default).
+    """
+    chosen = _scheme(scheme)
+    table = read_ratings(path, chosen, special)
+    return table_report(table, chosen, reference, str(path))
 
 
 def _scheme(scheme: str | Scheme | None) -> Scheme | None:
@@ -226,18 +366,27 @@ class _UnitEvents:
 
 
 def _whole(file: Path, number: int, name: str, text: str) -> int:
-    if not _INTEGER.match(text) or int(text) < 0:
+    """A time in ms: a whole number from 0 to 24 hours, refused before it is converted."""
+    if len(text) > _MAX_DIGITS or not _INTEGER.match(text) or int(text) < 0:
         raise InvalidInputError(
-            f"{file}: row {number}: {name} {text!r} is not a whole number of ms (0 or more)"
+            f"{file}: row {number}, column {name}: {text!r} is not a whole number of ms (0 or more)"
         )
-    return int(text)
+    value = int(text)
+    if value > MAX_MS:
+        raise InvalidInputError(
+            f"{file}: row {number}, column {name}: {value} ms is more than 24 hours "
+            f"({MAX_MS} ms), longer than any recording"
+        )
+    return value
 
 
 def read_events(path: str | os.PathLike[str]) -> dict[str, _UnitEvents]:
     """unit -> its duration and each coder's events, every row checked."""
     file = Path(path)
     units: dict[str, _UnitEvents] = {}
-    for number, row in read_rows(file, EVENT_COLUMNS):
+    codes: set[str] = set()
+    for number, cells in read_rows(file, EVENT_COLUMNS):
+        row = dict(zip(EVENT_COLUMNS, cells, strict=True))
         unit, coder, code = row["unit"], row["coder"], row["code"]
         for name, cell in (("unit", unit), ("coder", coder)):
             if not cell:
@@ -267,6 +416,13 @@ def read_events(path: str | os.PathLike[str]) -> dict[str, _UnitEvents]:
             raise InvalidInputError(
                 f"{file}: row {number}: the event ends after the clip (duration_ms {duration})"
             )
+        if code not in codes:
+            if len(codes) >= MAX_CODES:
+                raise InvalidInputError(
+                    f"{file}: row {number}, column code: {code!r} is one more than the "
+                    f"{MAX_CODES} different codes an events file may hold"
+                )
+            codes.add(code)
         events.append(Event(code, start, end))
     for unit, entry in units.items():
         if len(entry.coders) != 2:
@@ -276,6 +432,18 @@ def read_events(path: str | os.PathLike[str]) -> dict[str, _UnitEvents]:
                 "event agreement needs exactly two coders per unit"
             )
     return units
+
+
+def check_event_settings(unit_ms: int, overlap: float, tolerance_ms: int | None) -> None:
+    """Refuse a time unit, overlap or onset tolerance that cannot be right."""
+    if not 1 <= unit_ms <= MAX_MS:
+        raise InvalidInputError(f"the time unit must be 1 ms to 24 hours, not {unit_ms} ms")
+    if not 0 < overlap <= 1:
+        raise InvalidInputError(f"the overlap must be above 0 and at most 1, not {overlap}")
+    if tolerance_ms is not None and not 0 <= tolerance_ms <= MAX_MS:
+        raise InvalidInputError(
+            f"the onset tolerance must be 0 ms to 24 hours, not {tolerance_ms} ms"
+        )
 
 
 def events_report(
@@ -290,12 +458,7 @@ def events_report(
     ones in the order each unit's rows name them. Pairing is by ``overlap`` unless
     ``tolerance_ms`` is given (see ``vfa.domain.event_agreement``).
     """
-    if unit_ms <= 0:
-        raise InvalidInputError(f"the time unit must be at least 1 ms, not {unit_ms}")
-    if not 0 < overlap <= 1:
-        raise InvalidInputError(f"the overlap must be above 0 and at most 1, not {overlap}")
-    if tolerance_ms is not None and tolerance_ms < 0:
-        raise InvalidInputError(f"the onset tolerance must be 0 ms or more, not {tolerance_ms}")
+    check_event_settings(unit_ms, overlap, tolerance_ms)
     units = read_events(path)
     per_time: dict[str, TimeUnitResult] = {}
     per_event: dict[str, EventResult] = {}
@@ -304,7 +467,10 @@ def events_report(
         (name_a, a), (name_b, b) = entry.coders.items()
         coders[unit] = [name_a, name_b]
         per_time[unit] = time_unit_agreement(a, b, entry.duration_ms, unit_ms)
-        per_event[unit] = event_agreement(a, b, overlap, tolerance_ms)
+        try:
+            per_event[unit] = event_agreement(a, b, overlap, tolerance_ms)
+        except TooManyPairs as exc:
+            raise InvalidInputError(f"{path}: unit {unit}: {exc}") from None
     return {"coders": coders, **pooled_events(per_time, per_event, unit_ms, overlap, tolerance_ms)}
 
 

@@ -20,6 +20,7 @@ Events: ``vfa.services.event_reliability`` (it chooses runs the same way).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,7 +28,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from vfa.domain.agreement import rating_stats
 from vfa.domain.schemes import Scheme
 from vfa.domain.scoring import RatingValue, score
 from vfa.errors import InvalidInputError, NotFoundError
@@ -39,7 +39,9 @@ from vfa.services.assignments import (
 )
 from vfa.services.clips import catalog
 from vfa.services.coding import GRID_SEP, grid_points
-from vfa.services.reliability import RatingsTable
+from vfa.services.ratings_table import RatingsTable, TableBuilder
+from vfa.services.reliability import scale_values as scale_values  # certification uses it
+from vfa.services.reliability import table_report
 from vfa.services.schemes import current_scheme, stored_scheme
 from vfa.storage.models import Coder, CodingRun, RunStatus
 from vfa.storage.models import Scheme as SchemeRow
@@ -215,90 +217,27 @@ def coded_ratings(
                     )
             used.append(clip_id)
     coders = sorted({r.coder for c in used for r in by_clip[c]}, key=lambda n: (n.casefold(), n))
-    values: dict[str, dict[str, dict[str, float | None]]] = {}
-    raw: dict[tuple[str, str], dict[str, RatingValue]] = {}
+    build = TableBuilder()
+    for coder in coders:
+        build.coders.number(coder)
     runs: dict[tuple[int, str], int] = {}
     submitted: dict[tuple[int, str], dt.datetime | None] = {}
-    seen_items: set[str] = set()
-    for clip_id in used:
-        unit = str(clip_id)
-        for run in by_clip[clip_id]:
-            run_values, run_raw = _run_values(versions[run.scheme_row], coding.ratings(ws, run.id))
-            for item, value in run_values.items():
-                values.setdefault(item, {}).setdefault(unit, {})[run.coder] = value
-                seen_items.add(item)
-            if run_raw:
-                raw[(unit, run.coder)] = run_raw
-            runs[(clip_id, run.coder)] = run.id
-            submitted[(clip_id, run.coder)] = run.submitted_at
     item_order = [i.id for i in scheme.ratings.items] if scheme.ratings else []
     item_order += list(grid_scale_maxima(scheme))
-    items = sorted(
-        seen_items,
-        key=lambda i: (item_order.index(i) if i in item_order else len(item_order), i),
-    )
-    table = RatingsTable(coders, [str(c) for c in used], items, values, raw)
+    for clip_id in used:
+        unit = str(clip_id)
+        build.units.number(unit)
+        for run in by_clip[clip_id]:
+            run_values, run_raw = _run_values(versions[run.scheme_row], coding.ratings(ws, run.id))
+            for item, value in sorted(run_values.items()):
+                numbers = build.name(unit, run.coder, item)
+                build.add(*numbers, math.nan if value is None else value)
+            if run_raw:
+                build.raw[(unit, run.coder)] = run_raw
+            runs[(clip_id, run.coder)] = run.id
+            submitted[(clip_id, run.coder)] = run.submitted_at
+    table = build.table(item_order)
     return CodedRatings(scheme, table, used, runs, submitted, pending)
-
-
-def scale_values(scheme: Scheme, item_id: str) -> list[float] | None:
-    """The values an item or grid scale can take (None for an item the scheme lacks)."""
-    maxima = grid_scale_maxima(scheme)
-    if item_id in maxima:
-        return [float(v) for v in range(maxima[item_id] + 1)]
-    if scheme.ratings is None:
-        return None
-    for item in scheme.ratings.items:
-        if item.id == item_id:
-            return [float(v) for v in range(item.scale_min, item.scale_max + 1)]
-    return None
-
-
-def _matrix(
-    by_unit: dict[str, dict[str, float | None]], units: list[str], coders: list[str]
-) -> list[list[float | None]]:
-    return [[by_unit.get(u, {}).get(c) for c in coders] for u in units if u in by_unit]
-
-
-def table_report(
-    table: RatingsTable, scheme: Scheme, reference: str | None = None
-) -> dict[str, Any]:
-    """``{"coders", "items", "total", "pooled"}`` of a ratings table, computed exactly as
-    ``vfa.services.reliability.ratings_report`` computes it for a ratings file."""
-    if reference is not None and reference not in table.coders:
-        known = ", ".join(table.coders) or "none"
-        raise InvalidInputError(f"reference coder {reference!r} not found (coders: {known})")
-    coders = table.coders
-    ref = coders.index(reference) if reference is not None else None
-
-    def stats(matrix: list[list[float | None]], scale: list[float] | None) -> dict[str, Any]:
-        return rating_stats(matrix, scale, ref, coders).as_dict()
-
-    items = {
-        item: stats(
-            _matrix(table.values.get(item, {}), table.units, coders), scale_values(scheme, item)
-        )
-        for item in table.items
-    }
-    pooled_rows = [
-        row
-        for item in table.items
-        for row in _matrix(table.values.get(item, {}), table.units, coders)
-    ]
-    pooled_scale = None
-    if scheme.ratings is not None and not grid_scale_maxima(scheme):
-        pooled_scale = sorted({v for i in table.items for v in scale_values(scheme, i) or []})
-    total = None
-    if scheme.ratings is not None:
-        totals = {key: score(scheme, ratings).total for key, ratings in table.raw.items()}
-        matrix = [[totals.get((u, c)) for c in coders] for u in table.units]
-        total = stats(matrix, None)
-    return {
-        "coders": coders,
-        "items": items,
-        "total": total,
-        "pooled": stats(pooled_rows, pooled_scale),
-    }
 
 
 def ratings_agreement(
@@ -323,7 +262,7 @@ def ratings_agreement(
             f"scheme {scheme_id}: reference coder {reference!r} has no double-coded clip "
             f"(coders: {known})"
         )
-    report = table_report(coded.table, coded.scheme, reference)
+    report = table_report(coded.table, coded.scheme, reference, f"scheme {scheme_id}")
     return {
         "scheme": scheme_id,
         **report,

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from vfa.domain.schemes import RatingItem, Scheme
 from vfa.domain.scoring import RatingValue, ScoreResult, check_item, score
@@ -30,8 +31,10 @@ class UnitScore:
     result: ScoreResult
 
 
-def _value(item: RatingItem, text: str) -> RatingValue:
-    if _INTEGER.match(text):
+def scheme_value(item: RatingItem, text: str) -> RatingValue:
+    """A rating as the scorer reads it: an integer, or a special code in any case (a number
+    of more than 20 digits stays text, for check_item to refuse before it is converted)."""
+    if len(text) <= 20 and _INTEGER.match(text):
         return int(text)
     for special in item.special:
         if special.code.casefold() == text.casefold():
@@ -39,35 +42,66 @@ def _value(item: RatingItem, text: str) -> RatingValue:
     return text  # check_item refuses it, naming the allowed values
 
 
+def _decoded(handle: BinaryIO, where: list[int]) -> Iterator[str]:
+    """The lines of a binary file as UTF-8 text (a leading byte order mark dropped);
+    ``where[0]`` is the line being decoded, for the message when one is not UTF-8."""
+    for number, raw in enumerate(handle, start=1):
+        where[0] = number
+        yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+
+
 def read_rows(
     path: str | os.PathLike[str], columns: Sequence[str]
-) -> list[tuple[int, dict[str, str]]]:
-    """(row number, column -> stripped cell) of every non-blank row; header checked."""
+) -> Iterator[tuple[int, list[str]]]:
+    """(row number, the stripped cells of ``columns`` in that order) of every non-blank
+    row, read as it goes (the file is never held whole); the header is checked first. A
+    file that is not UTF-8 CSV is refused naming the row."""
     file = Path(path)
     try:
-        with file.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.reader(handle))
+        handle = file.open("rb")
     except FileNotFoundError:
         raise InvalidInputError(f"{file}: no such file") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InvalidInputError(f"{file}: cannot be read as CSV ({exc})") from None
-    header = [h.strip().casefold() for h in rows[0]] if rows else []
-    if not set(columns) <= set(header):
-        found = ", ".join(h for h in header if h) or "nothing"
-        raise InvalidInputError(
-            f"{file}: row 1: the header must name the columns {', '.join(columns)} (found: {found})"
-        )
-    where = {name: header.index(name) for name in columns}
-    out = []
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) <= max(where.values()):
+    except OSError as exc:
+        raise InvalidInputError(f"{file}: cannot be read ({exc.strerror or exc})") from None
+    line = [0]
+    number = 1
+    with handle:
+        rows = csv.reader(_decoded(handle, line))
+        try:
+            first = next(rows, [])
+            header = [h.strip().casefold() for h in first]
+            if not set(columns) <= set(header):
+                found = ", ".join(h for h in header if h) or "nothing"
+                raise InvalidInputError(
+                    f"{file}: row 1: the header must name the columns {', '.join(columns)} "
+                    f"(found: {found})"
+                )
+            where = [header.index(name) for name in columns]
+            last = max(where)
+            in_order = where == list(range(len(columns)))
+            strip = str.strip
+            for number, row in enumerate(rows, start=2):
+                if len(row) <= last:
+                    if not any(map(strip, row)):
+                        continue
+                    raise InvalidInputError(
+                        f"{file}: row {number}: {len(row)} values, expected {len(header)}"
+                    )
+                cells = list(map(strip, row[: last + 1] if in_order else (row[i] for i in where)))
+                if not any(cells) and not any(map(strip, row)):
+                    continue
+                yield number, cells
+        except UnicodeDecodeError as exc:
+            at = number + 1 if line[0] > 1 else 1
             raise InvalidInputError(
-                f"{file}: row {number}: {len(row)} values, expected {len(header)}"
-            )
-        out.append((number, {name: row[where[name]].strip() for name in columns}))
-    return out
+                f"{file}: row {at}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} in "
+                f"line {line[0]}; save the file as CSV UTF-8)"
+            ) from None
+        except csv.Error as exc:
+            at = number + 1 if line[0] > 1 else 1
+            raise InvalidInputError(f"{file}: row {at}: not CSV ({exc})") from None
+        except OSError as exc:
+            raise InvalidInputError(f"{file}: cannot be read ({exc.strerror or exc})") from None
 
 
 def rating_rows(path: str | os.PathLike[str]) -> Iterator[tuple[int, str, str, str, str]]:
@@ -76,8 +110,7 @@ def rating_rows(path: str | os.PathLike[str]) -> Iterator[tuple[int, str, str, s
     are refused, naming the row."""
     file = Path(path)
     first_row: dict[tuple[str, str, str], int] = {}
-    for number, row in read_rows(file, COLUMNS):
-        unit, coder, item_id, text = (row[name] for name in COLUMNS)
+    for number, (unit, coder, item_id, text) in read_rows(file, COLUMNS):
         for name, cell in (("unit", unit), ("coder", coder), ("item", item_id)):
             if not cell:
                 raise InvalidInputError(f"{file}: row {number}: the {name} is empty")
@@ -111,7 +144,7 @@ def read_ratings_csv(
         if not text:
             continue
         try:
-            checked = check_item(item, _value(item, text))
+            checked = check_item(item, scheme_value(item, text))
         except InvalidInputError as exc:
             raise InvalidInputError(f"{file}: row {number}: {exc}") from None
         values[item_id] = checked.value

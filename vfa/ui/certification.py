@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from vfa.errors import VfaError
+from vfa.reports.statistic_text import statistic_text
 from vfa.services import certification
 from vfa.ui.tasks import TaskContext
 
@@ -31,13 +32,9 @@ if TYPE_CHECKING:
 
 
 def shown(value: object) -> str:
-    """A statistic as the reliability tables show it: two decimals, counts whole, — for
-    none."""
-    if value is None:
-        return "—"
-    if isinstance(value, int):
-        return str(value)
-    return f"{value:.2f}"
+    """A statistic as the reliability tables show it (``statistic_text``: two decimals,
+    counts whole, n/a when undefined)."""
+    return statistic_text(value)
 
 
 class Chart(QWidget):

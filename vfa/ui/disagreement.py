@@ -1,6 +1,10 @@
 """Disagreement review: two coders' events on one clip as parallel tracks, pairs that
 agree in green, a different code in amber, an event the other coder lacks in red; a list
-of the disagreements beside them. A click on one plays it from two seconds before."""
+of the disagreements beside them. A click on one plays it from two seconds before.
+
+An open state (never stopped) is drawn, and counted, to the clip's end, as the
+statistics take it (``services.event_reliability.state_end``), with an open right edge
+(a chevron instead of a border) and "not stopped" in the list."""
 
 from __future__ import annotations
 
@@ -18,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vfa.services.event_reliability import EventPair
+from vfa.services.event_reliability import EventPair, PairedEvent
 
 LEAD_MS = 2_000  # a disagreement plays from this long before it
 COLOURS = {
@@ -74,11 +78,20 @@ class Tracks(QWidget):
         span = max(self.width() - label - 8, 1)
         return int(max(0.0, min(1.0, (x - label) / span)) * self.duration_ms)
 
+    LANE_H = 30
+    TOPS = (16, 16 + 30 + 12)
+
+    def span_rect(self, span: PairedEvent) -> QRectF:
+        """Where a coder's event is drawn in its lane (x and width; the lane gives y)."""
+        x0 = self._x(span.start_ms)
+        x1 = self._x(span.end_ms if span.end_ms is not None else span.start_ms)
+        return QRectF(x0, 3, max(x1 - x0, 3.0), self.LANE_H - 6)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         p.fillRect(self.rect(), QColor("#202327"))
-        lane_h = 30
-        tops = (16, 16 + lane_h + 12)
+        lane_h = self.LANE_H
+        tops = self.TOPS
         p.setPen(QColor("#d8d8d8"))
         for top, name in zip(tops, self.names, strict=True):
             p.drawText(QRectF(6, top, 82, lane_h), Qt.AlignmentFlag.AlignVCenter, name)
@@ -89,14 +102,21 @@ class Tracks(QWidget):
             for top, span in zip(tops, (row.first, row.second), strict=True):
                 if span is None:
                     continue
-                x0 = self._x(span.start_ms)
-                x1 = self._x(span.end_ms if span.end_ms is not None else span.start_ms)
-                rect = QRectF(x0, top + 3, max(x1 - x0, 3.0), lane_h - 6)
+                rect = self.span_rect(span).translated(0, top)
                 fill = QColor(colour)
                 fill.setAlpha(170)  # overlapping spans stay apart
                 p.fillRect(rect, fill)
                 p.setPen(QPen(colour.darker(160), 1))
-                p.drawRect(rect)
+                if span.open:  # no right border: a chevron says it was never stopped
+                    p.drawLine(rect.topLeft(), rect.topRight())
+                    p.drawLine(rect.bottomLeft(), rect.bottomRight())
+                    p.drawLine(rect.topLeft(), rect.bottomLeft())
+                    tip, mid = rect.right(), rect.center().y()
+                    p.setPen(QPen(QColor("white"), 2))
+                    p.drawLine(QPointF(tip - 6, mid - 5), QPointF(tip - 1, mid))
+                    p.drawLine(QPointF(tip - 1, mid), QPointF(tip - 6, mid + 5))
+                else:
+                    p.drawRect(rect)
                 if n == self.selected:
                     p.setPen(QPen(QColor("white"), 2))
                     p.drawRect(rect.adjusted(-1, -1, 1, 1))
@@ -148,7 +168,10 @@ class DisagreementView(QWidget):
                 continue
             what = KIND_TEXT.get(row.kind, row.kind).format(first=names[0], second=names[1])
             codes = " / ".join(s.code if s else "—" for s in (row.first, row.second))
-            item = QListWidgetItem(f"{clock(row.start_ms)}  {what}: {codes}")
+            text = f"{clock(row.start_ms)}  {what}: {codes}"
+            if any(s is not None and s.open for s in (row.first, row.second)):
+                text += self.tr(" (not stopped: runs to the clip's end)")
+            item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, n)
             item.setForeground(COLOURS.get(row.kind, QColor("black")))
             self.list.addItem(item)

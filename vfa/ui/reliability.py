@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from vfa.errors import VfaError
+from vfa.reports.statistic_text import UNDEFINED, event_statistic, no_events, statistic_with_ci
 from vfa.services import assignments, event_reliability, reliability_runs
 from vfa.services.reliability_report import build_report, write_report
 from vfa.services.schemes import available_schemes, get_scheme
@@ -123,17 +124,13 @@ class RatingsTab(QWidget):
             for c, (_title, key) in enumerate(COLUMNS, start=1):
                 value = stats.get(key) if stats else None
                 cell = QTableWidgetItem(shown(value))
-                ci = stats.get(f"{key}_ci") if stats else None
-                label = (stats or {}).get("landis_koch", {}).get(key) if stats else None
-                tip = []
-                if ci:
-                    tip.append(f"95% CI {shown(ci[0])} – {shown(ci[1])}")
-                if label:
-                    tip.append(label)
-                cell.setToolTip("; ".join(tip))
+                if value is not None and key != "n_units":
+                    cell.setToolTip(statistic_with_ci(stats, key, label=True))
                 self.table.setItem(r, c, cell)
             pearson = (stats or {}).get("pearson_r") or {}
-            text = ", ".join(f"{k} {shown(v)}" for k, v in pearson.items()) if pearson else "—"
+            text = (
+                ", ".join(f"{k} {shown(v)}" for k, v in pearson.items()) if pearson else UNDEFINED
+            )
             self.table.setItem(r, len(COLUMNS) + 1, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         coders = ", ".join(result.get("coders", []))
@@ -239,6 +236,12 @@ class EventsTab(QWidget):
     def show_result(self, result: event_reliability.ClipEventAgreement) -> None:
         self.result = result
         t, e = result.time_unit, result.event
+        if no_events(t):
+            empty = self.tr("Time units of {0} ms and events: agreement {1}.").format(
+                result.unit_ms, event_statistic(t, "percent_agreement")
+            )
+            self.view.set_comparison(result.pairs, result.coders, result.duration_ms, empty)
+            return
         how = (
             self.tr("onsets within {0} ms").format(result.tolerance_ms)
             if result.tolerance_ms is not None
@@ -249,12 +252,12 @@ class EventsTab(QWidget):
             "{4}, κ {5} (κmax {6}); {7} matched, {8} + {9} unmatched."
         ).format(
             result.unit_ms,
-            shown(t.get("percent_agreement")),
-            shown(t.get("kappa")),
+            event_statistic(t, "percent_agreement"),
+            event_statistic(t, "kappa"),
             how,
-            shown(e.get("percent_agreement")),
-            shown(e.get("kappa")),
-            shown(e.get("kappa_max")),
+            event_statistic(e, "percent_agreement"),
+            event_statistic(e, "kappa"),
+            event_statistic(e, "kappa_max"),
             e.get("matched"),
             e.get("unmatched", {}).get("first"),
             e.get("unmatched", {}).get("second"),

@@ -1,0 +1,127 @@
+"""Property tests of the ratings and events CSV readers: any mutated file is either read
+or refused with InvalidInputError naming the file and a row; never another exception, and
+never a NaN in what is read."""
+
+from __future__ import annotations
+
+import json
+import math
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vfa.errors import InvalidInputError
+from vfa.services.reliability import events_report, ratings_report, read_ratings
+
+WORDS = ["NOB", "nob", "NA", "NaN", "nan", "inf", "-inf", "Infinity", "banana", "one", "x"]
+NUMBERS = ["3", "-2", "4.5", ".5", "1e3", "1e400", "9" * 30, "9" * 5000, "0x10", "1_000"]
+TIMES = ["0", "500", "1000", "86400000", "86400001", "1000000000000", "-5", "1.5", "9" * 5000]
+
+
+def cell(extra: list[str]) -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.sampled_from(extra + WORDS + ["", " ", '"q,uoted"', "é", "a\nb"]),
+        st.integers(-(10**30), 10**30).map(str),
+        st.floats(allow_nan=True, allow_infinity=True).map(repr),
+        st.text(max_size=6),
+    )
+
+
+def to_csv(rows: list[list[str]]) -> str:
+    def quoted(value: str) -> str:
+        if any(ch in value for ch in ',"\n\r'):
+            return '"' + value.replace('"', '""') + '"'
+        return value
+
+    return "".join(",".join(quoted(v) for v in row) + "\n" for row in rows)
+
+
+ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "latin-1", "utf-16", "cp1252"])
+SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def check_refusal(path, error: InvalidInputError) -> None:
+    message = str(error)
+    assert message.startswith(str(path)), message
+    assert " row " in message or "special code" in message, message
+
+
+@SETTINGS
+@given(
+    header=st.permutations(["unit", "coder", "item", "value", "note"]).map(list),
+    drop=st.sampled_from([None, "unit", "coder", "item", "value"]),
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["u1", "u2", "u3", ""]),
+            st.sampled_from(["A", "B", "C", ""]),
+            st.sampled_from(["i1", "i2", "supports_emotions", ""]),
+            cell(NUMBERS),
+            st.just("n"),
+        ).map(list),
+        max_size=25,
+    ),
+    short=st.integers(0, 30),
+    encoding=ENCODINGS,
+    scheme=st.sampled_from([None, "kips"]),
+)
+def test_any_ratings_file_is_read_or_refused_naming_the_row(
+    tmp_path_factory, header, drop, rows, short, encoding, scheme
+):
+    columns = ["unit", "coder", "item", "value", "note"]
+    keep = [c for c in header if c != drop]
+    table = [keep] + [[row[columns.index(c)] for c in keep] for row in rows]
+    if short < len(table) and short > 0:
+        table[short] = table[short][:2]
+    path = tmp_path_factory.mktemp("r") / "ratings.csv"
+    try:
+        path.write_bytes(to_csv(table).encode(encoding))
+    except UnicodeEncodeError:
+        path.write_bytes(to_csv(table).encode("utf-8"))
+    try:
+        read = read_ratings(path)
+        report = ratings_report(path, scheme=scheme)
+    except InvalidInputError as error:
+        check_refusal(path, error)
+        return
+    assert all(math.isfinite(v) or math.isnan(v) for v in read.value.tolist())
+    json.dumps(report, allow_nan=False)
+
+
+@SETTINGS
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["c1", "c2", ""]),
+            st.sampled_from(["A", "B", ""]),
+            st.sampled_from(["look", "cry", ""]),
+            st.one_of(st.sampled_from(TIMES), cell([])),
+            st.one_of(st.sampled_from([*TIMES, ""]), cell([])),
+            st.one_of(st.sampled_from(["5000", "86400000"]), st.sampled_from(TIMES)),
+        ).map(list),
+        max_size=20,
+    ),
+    drop=st.sampled_from([None, "code", "duration_ms"]),
+    encoding=ENCODINGS,
+    unit_ms=st.sampled_from([1, 7, 1000, 86_400_000]),
+)
+def test_any_events_file_is_read_or_refused_naming_the_row(
+    tmp_path_factory, rows, drop, encoding, unit_ms
+):
+    columns = ["unit", "coder", "code", "start_ms", "end_ms", "duration_ms"]
+    keep = [c for c in columns if c != drop]
+    table = [keep] + [[row[columns.index(c)] for c in keep] for row in rows]
+    path = tmp_path_factory.mktemp("e") / "events.csv"
+    try:
+        path.write_bytes(to_csv(table).encode(encoding))
+    except UnicodeEncodeError:
+        path.write_bytes(to_csv(table).encode("utf-8"))
+    try:
+        report = events_report(path, unit_ms=unit_ms)
+    except InvalidInputError as error:
+        message = str(error)
+        assert message.startswith(str(path)), message
+        assert " row " in message or ": unit " in message, message
+        return
+    json.dumps(report, allow_nan=False)
