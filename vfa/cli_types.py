@@ -9,10 +9,9 @@ import argparse
 import datetime as dt
 import math
 
-# SQLite and PostgreSQL store ids as signed 64-bit integers
-MAX_ID = 2**63 - 1
-# the longest recording any time or span may describe
-MAX_MS = 24 * 60 * 60 * 1000
+from vfa.domain.limits import MAX_ID, MAX_MS
+
+__all__ = ["MAX_ID", "MAX_MS"]
 
 
 def _int(text: str, what: str) -> int:

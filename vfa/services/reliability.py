@@ -17,7 +17,7 @@ MAX_CELLS cells of units × coders over the items.
 
 Events: rows ``unit,coder,code,start_ms,end_ms,duration_ms``; ``end_ms`` empty for a point
 event; ``duration_ms`` is the clip's length, the same on every row of a unit, at most 24
-hours (``vfa.cli_types.MAX_MS``), as is every time. A row with an empty code and empty
+hours (``vfa.domain.limits.MAX_MS``), as is every time. A row with an empty code and empty
 times says the coder coded the unit and found nothing. At most MAX_CODES different codes.
 
 Bad rows raise InvalidInputError "FILE: row N: REASON".
@@ -37,7 +37,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vfa.cli_types import MAX_MS
 from vfa.domain.agreement import rating_stats
 from vfa.domain.event_agreement import (
     Event,
@@ -49,6 +48,7 @@ from vfa.domain.event_agreement import (
     merge_time_units,
     time_unit_agreement,
 )
+from vfa.domain.limits import MAX_MS
 from vfa.domain.schemes import RatingItem, Scheme
 from vfa.domain.scoring import RatingValue, check_item, score
 from vfa.errors import InvalidInputError, NotFoundError
