@@ -36,7 +36,7 @@ def test_a_file_workspace_has_wal_foreign_keys_and_a_busy_timeout(tmp_path):
         assert _pragma(ws, "journal_mode") == "wal"
         assert _pragma(ws, "foreign_keys") == 1
         assert _pragma(ws, "busy_timeout") == engine_module.BUSY_TIMEOUT_MS
-        assert _pragma(ws, "synchronous") == 1  # NORMAL
+        assert _pragma(ws, "synchronous") == 2  # FULL: an acknowledged edit survives a power cut
         assert ws.name == "a"
         assert ws.backup_path is None
     finally:
