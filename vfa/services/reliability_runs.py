@@ -223,7 +223,8 @@ def coded_ratings(
     for clip_id in used:
         unit = str(clip_id)
         for run in by_clip[clip_id]:
-            run_values, run_raw = _run_values(versions[run.scheme_row], coding.ratings(ws, run.id))
+            states = coding.ratings(ws, run.id, viewer)
+            run_values, run_raw = _run_values(versions[run.scheme_row], states)
             for item, value in run_values.items():
                 values.setdefault(item, {}).setdefault(unit, {})[run.coder] = value
                 seen_items.add(item)
