@@ -105,8 +105,8 @@ def blind_view(
     if clip_ids is not None:
         query = query.where(CodingRun.clip_id.in_(list(clip_ids)))
     codings: dict[tuple[int, str], list[tuple[int, str, RunStatus]]] = {}
-    for run_id, clip_id, key, coder, status in db.execute(query).all():
-        codings.setdefault((clip_id, key), []).append((run_id, coder, RunStatus(status)))
+    for run_id, clip_id, scheme_key, coder, status in db.execute(query).all():
+        codings.setdefault((clip_id, scheme_key), []).append((run_id, coder, RunStatus(status)))
     sealed: dict[int, tuple[int, str]] = {}
     blinded: dict[int, list[PendingRun]] = {}
     pending: dict[tuple[int, str], tuple[PendingRun, ...]] = {}
