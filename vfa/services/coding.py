@@ -208,9 +208,7 @@ def _write_state(db: DbSession, run_id: int, item: str, state: RatingState) -> N
     row.evidence = {"annotations": list(state.evidence)}
 
 
-def rating_state(
-    ws: Workspace, run_id: int, item: str, viewer: str | None = None
-) -> RatingState:
+def rating_state(ws: Workspace, run_id: int, item: str, viewer: str | None = None) -> RatingState:
     """One item's stored state, if the blind rule lets ``viewer`` (None: you) see it."""
     with ws.sessions() as db:
         check_run(db, run_id, viewer)
@@ -345,9 +343,7 @@ def grid_points(
     return out
 
 
-def run_score(
-    ws: Workspace, run_id: int, scheme: Scheme, viewer: str | None = None
-) -> ScoreResult:
+def run_score(ws: Workspace, run_id: int, scheme: Scheme, viewer: str | None = None) -> ScoreResult:
     """The scheme's total, band and missing items for the run as it stands, if the blind
     rule lets ``viewer`` (None: you) see it."""
     states = ratings(ws, run_id, viewer)

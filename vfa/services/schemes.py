@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from platformdirs import user_config_path
 from sqlalchemy import func, select
 
 import vfa
@@ -25,6 +24,7 @@ from vfa.domain.schemes import PathPart, Scheme, parse_scheme, place_text
 from vfa.errors import NotFoundError, SchemeError
 from vfa.services.audit import record
 from vfa.services.scheme_yaml import read_scheme_bytes, read_yaml
+from vfa.services.viewer import config_dir
 from vfa.storage.models import CodingRun
 from vfa.storage.models import Scheme as SchemeRow
 from vfa.storage.workspace import Workspace
@@ -42,9 +42,7 @@ def shipped_dir() -> Path:
 
 def user_schemes_dir() -> Path:
     """``schemes/`` in the user's config folder (``$VFA_CONFIG_DIR`` or the platform's)."""
-    env = os.environ.get("VFA_CONFIG_DIR")
-    base = Path(env) if env else user_config_path("vfa", appauthor=False)
-    return base / "schemes"
+    return config_dir() / "schemes"
 
 
 def scheme_dirs() -> list[Path]:

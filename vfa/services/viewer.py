@@ -75,7 +75,7 @@ def resolve(viewer: str | None) -> str:
 def viewing_as(name: str | None) -> Iterator[None]:
     """Within the block, ``current_viewer()`` is ``name`` in every thread of the process
     (nothing changes for None or a blank name). For one command at a time, as ``vfa``."""
-    _override.append((name or "").strip())
+    _override.append((name or "").strip() or (_override[-1] if _override else ""))
     try:
         yield
     finally:
