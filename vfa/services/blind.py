@@ -92,18 +92,20 @@ def blind_view(
     """What is hidden from ``viewer`` (None: the current viewer), on the given clips or on
     every clip. Reads only the blind runs of clips where a blind run is open."""
     name = resolve(viewer)
-    open_clips = select(CodingRun.clip_id).where(
-        CodingRun.blind.is_(True), CodingRun.status != RunStatus.SUBMITTED
-    )
     query = (
         select(CodingRun.id, CodingRun.clip_id, SchemeRow.scheme_key, Coder.name, CodingRun.status)
         .join(Coder, Coder.id == CodingRun.coder_id)
         .join(SchemeRow, SchemeRow.id == CodingRun.scheme_id)
-        .where(CodingRun.blind.is_(True), CodingRun.clip_id.in_(open_clips))
+        .where(CodingRun.blind.is_(True))
         .order_by(CodingRun.id)
     )
-    if clip_ids is not None:
+    if clip_ids is not None:  # by the clip index: the blind runs of these clips
         query = query.where(CodingRun.clip_id.in_(list(clip_ids)))
+    else:
+        open_clips = select(CodingRun.clip_id).where(
+            CodingRun.blind.is_(True), CodingRun.status != RunStatus.SUBMITTED
+        )
+        query = query.where(CodingRun.clip_id.in_(open_clips))
     codings: dict[tuple[int, str], list[tuple[int, str, RunStatus]]] = {}
     for run_id, clip_id, scheme_key, coder, status in db.execute(query).all():
         codings.setdefault((clip_id, scheme_key), []).append((run_id, coder, RunStatus(status)))

@@ -223,7 +223,7 @@ def coded_ratings(
     for clip_id in used:
         unit = str(clip_id)
         for run in by_clip[clip_id]:
-            states = coding.ratings(ws, run.id, viewer)
+            states = coding.ratings(ws, run.id, run.coder)  # check_may_view passed above
             run_values, run_raw = _run_values(versions[run.scheme_row], states)
             for item, value in run_values.items():
                 values.setdefault(item, {}).setdefault(unit, {})[run.coder] = value
