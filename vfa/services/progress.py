@@ -5,7 +5,8 @@ grids, the total of the banded scale (CARE-Index: the adult's Sensitivity). Each
 scored with the scheme content it was coded with, so a later edit of the scheme file
 never changes an earlier point. A partial sum (a ``sum`` with items missing, a grid whose
 banded member has rows not filled in) is not comparable with a complete one and is left
-out (``total`` None), as the scoring leaves it without a band.
+out (``total`` None), as the scoring leaves it without a band. Runs the blind rule hides
+from the viewer (``vfa.services.blind``) are left out entirely.
 """
 
 from __future__ import annotations
