@@ -65,18 +65,23 @@ COMMANDS: dict[tuple[str, ...], list[str]] = {
     ("criterion", "show"): ["--scheme", "kips"],
     ("workspace", "info"): [],
     ("workspace", "new"): ["{out}/new-{viewer}-{format}.vfa"],
+    ("check",): [],
+    ("backup",): ["--list"],
 }
 # run on their own in tests below, or not at all, and why
 NOT_RUN = {
     ("gui",): "opens the window; --as is refused for it (the window's coder is Settings "
     "→ Coder) and its reads are the services walked in tests/services/test_blind_everywhere.py",
     ("demo",): "makes the demo case and its generated clip; reads no coding",
+    ("restore",): "puts a backup in the workspace's place; shows no coding",
 }
 ALSO = {
     ("moment", "list"): [["--clip", "{x}"]],
     ("progress",): [["--case", "FAM-1", "--scheme", "kips", "--submitted-only"]],
     ("assignments",): [["--coder", "Ann"]],
     ("reel", "show"): [["--session", "{s2}"]],
+    # a copy of the whole workspace file, as the person already holds it: no view of it
+    ("backup",): [["-o", "{out}/backup-{viewer}-{format}.vfa"]],
 }
 
 
@@ -140,7 +145,8 @@ def walk(world: World, place: Path, clips: dict[str, Path]) -> dict[str, str]:
     return {k: WHEN.sub("<time>", v) for k, v in seen.items()}
 
 
-WHEN = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(\+00:00)?")
+# times of day, and the stamps in backup file names
+WHEN = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(\+00:00)?|\d{8}-\d{6}-\d+")
 
 
 @pytest.fixture(scope="module")

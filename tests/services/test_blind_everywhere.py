@@ -103,10 +103,11 @@ WRITES = {
     "moments.edit_moment", "moments.ensure_therapist", "moments.reorder_reel",
     "moments.restore_moment", "moments.set_theme", "assignments.assign",
     "assignments.assign_share", "certification.set_criterion", "consent.set_consent",
-    "clips.add_clip", "clips.relink", "demo.create_demo", "schemes.register_scheme",
+    "clips.add_clip", "demo.create_demo", "schemes.register_scheme",
     "audit.record", "reliability_report.write_report", "stills.save_frame",
     "stills.still_from_file", "workspaces.new_workspace", "workspaces.open_demo",
-    "viewer.viewing_as",
+    "viewer.viewing_as", "backups.backup_if_due", "backups.backup_now",
+    "backups.restore_backup", "backups.set_keep_count", "clip_files.relink",
 }  # fmt: skip
 
 # no coding content: files, clips, consent, schemes, statistics of given tables, run
@@ -124,7 +125,7 @@ OTHER = {
     "event_reliability.event_label", "certification.criterion",
     "certification.default_criterion", "certification.statistic_value",
     "certification.status_of", "consent.check_purposes", "consent.consent_for",
-    "consent.require", "clips.catalog", "clips.check_all", "clips.check_clip",
+    "consent.require", "clips.catalog",
     "clips.clip_info", "clips.is_probably_video", "clips.validate_case_code",
     "workspaces.demo_workspace_path", "workspaces.workspace_summary", "scoring.rating_rows",
     "scoring.read_ratings_csv", "scoring.read_rows", "scoring.score_ratings_csv",
@@ -136,7 +137,12 @@ OTHER = {
     "schemes.get_scheme", "schemes.load_scheme_file", "schemes.scan_schemes",
     "schemes.scheme_changes", "schemes.scheme_dirs", "schemes.scheme_problems",
     "schemes.shipped_dir", "schemes.stored_scheme", "schemes.user_schemes_dir",
-    "scheme_yaml.read_scheme_bytes", "scheme_yaml.read_yaml",
+    "scheme_yaml.read_scheme_bytes", "scheme_yaml.read_yaml", "backups.backups_of",
+    "backups.keep_count", "clip_files.check_all", "clip_files.check_clip",
+    "clip_files.verify_clip", "clip_files.verify_clips", "clips.find_case",
+    "clips.validate_session_fields",
+    # the database's integrity: names broken rows and references, not coding values
+    "check.check_workspace",
 }  # fmt: skip
 
 
