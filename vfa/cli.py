@@ -373,6 +373,12 @@ def _progress_chart(progress: Progress, output: str) -> Path:
     return chart.export(output)
 
 
+AS_HELP = (
+    "who you are: the coder name your coding is stored under and what you may see of "
+    "blind coding is decided for (default: Settings → Coder, else your login name)"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vfa", description="Video Feedback Annotator. Without a subcommand: the desktop app."
@@ -387,12 +393,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="a workspace file or SQLAlchemy URL (default: your workspace)",
     )
     parser.add_argument("--json", action="store_true", default=False, help=argparse.SUPPRESS)
+    parser.add_argument("--as", dest="viewer", metavar="NAME", default=None, help=AS_HELP)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--workspace",
         metavar="PATH_OR_URL",
         default=argparse.SUPPRESS,
         help="a workspace file or SQLAlchemy URL (default: your workspace)",
+    )
+    common.add_argument(
+        "--as", dest="viewer", metavar="NAME", default=argparse.SUPPRESS, help=AS_HELP
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -429,7 +439,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="OUT.png")
     p = add("demo", cmd_demo, "create the demo workspace (default: the demo workspace file)")
     p.add_argument("--open", action="store_true", help="then open it in the desktop app")
-    p = add("gui", lambda a: _gui(a), "open the desktop app", json_out=False)
+    p = add("gui", _gui, "open the desktop app", json_out=False)
 
     clip = group("clip", "add, list, check and relink clips")
     clip_sub = clip.add_subparsers(dest="clip_command", metavar="ACTION", required=True)
@@ -519,10 +529,18 @@ def _gui(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    opens_window = (
+        args.command is None or args.func is _gui or (args.func is cmd_demo and args.open)
+    )
+    if opens_window and args.viewer:
+        return _fail("--as is for the batch commands; the window's coder is Settings → Coder")
     if args.command is None:
         return _gui(args)
+    from vfa.services.viewer import viewing_as
+
     try:
-        return int(args.func(args))
+        with viewing_as(args.viewer):
+            return int(args.func(args))
     except VfaError as exc:
         return _fail(str(exc))
     except OSError as exc:  # a file given on the command line: a symlink loop, a device …

@@ -156,8 +156,8 @@ def cmd_assignments(args: argparse.Namespace) -> int:
 
 
 def cmd_reliability_report(args: argparse.Namespace) -> int:
-    from vfa.services.audit import current_actor
     from vfa.services.reliability_report import build_report, write_report
+    from vfa.services.viewer import current_viewer
 
     out = args.output
     if not out.lower().endswith((".pdf", ".csv")):
@@ -170,7 +170,7 @@ def cmd_reliability_report(args: argparse.Namespace) -> int:
         result = build_report(
             ws,
             args.scheme,
-            args.viewer or current_actor(),
+            current_viewer(),
             reference=args.reference,
             coders=(coders[0], coders[1]) if coders else None,
             unit_ms=args.unit_ms,
@@ -312,7 +312,6 @@ def register(add: Callable[..., argparse.ArgumentParser], group: Callable[[str, 
     p.add_argument("--scheme", required=True, metavar="ID")
     p.add_argument("--reference", metavar="CODER", help="the coder others are correlated with")
     p.add_argument("--coders", metavar="A,B", help="the two coders compared on timed events")
-    p.add_argument("--as", dest="viewer", metavar="NAME", help="who asks (default: login name)")
     p.add_argument("--title", help="the report's title")
     p.add_argument("-o", "--output", required=True, metavar="OUT.pdf|OUT.csv")
     _event_options(p)

@@ -136,9 +136,17 @@ def test_a_blind_coder_cannot_read_the_other_run_until_both_submitted(blind_pair
     assert asg.read_run(ws, ben.id, "Ann").run.coder == "Ben"
 
 
-def test_a_coder_always_sees_their_own_run_and_a_supervisor_any(blind_pair):
+def test_a_coder_always_sees_their_own_run_and_a_supervisor_once_all_are_submitted(blind_pair):
     ws, ann, ben = blind_pair
     assert asg.read_run(ws, ann.id, "Ann").run.id == ann.id
+    # while the blind coding is open, nobody but its coder sees a run: not a supervisor
+    coding.submit_run(ws, ben.id)
+    with pytest.raises(asg.BlindError, match=f"run {ann.id} \\(Ann, in_progress\\)"):
+        asg.read_run(ws, ben.id, "Sue")
+    # ... while everyone sees that the runs exist and how far they are
+    listed = {a.run_id: a.status for a in asg.assignments(ws)}
+    assert listed == {ann.id: RunStatus.IN_PROGRESS, ben.id: RunStatus.SUBMITTED}
+    coding.submit_run(ws, ann.id)
     view = asg.read_run(ws, ben.id, "Sue")
     assert view.blind and view.run.coder == "Ben"
     assert {s.value for s in view.ratings.values()} == {3}

@@ -9,12 +9,10 @@ coder included: when the first coder is the primary coder who codes all clips, t
 runs on the chosen clips are made blind too, and their other clips are theirs to open as
 usual (``vfa.services.coding.open_run``); nothing else is assigned.
 
-The blind rule (enforced here and in ``vfa.services.reliability_runs``): a coder always
-sees their own run. Another coder's ratings and events on a clip are refused
-(``BlindError``) to a viewer who has their own blind run on the same clip and scheme
-while any blind run on that clip and scheme is not submitted. Anyone else (a supervisor,
-a coder not involved) may read a run. Agreement and disagreement views of a clip need
-every blind run on it submitted, whoever asks.
+Who may see which run's content is the blind rule of ``vfa.services.blind``; the
+assignment list itself (runs, coders, status, blind flag) is open to everyone, so a
+supervisor sees that runs exist and how far they are. Agreement and disagreement views
+of a clip need every blind run on it submitted, whoever asks.
 """
 
 from __future__ import annotations
@@ -30,18 +28,41 @@ from sqlalchemy.orm import Session as DbSession
 from vfa.domain.schemes import Scheme
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.services.audit import record
+from vfa.services.blind import (
+    BlindError,
+    PendingRun,
+    check_clip_complete,
+    check_may_view,
+    check_run,
+    pending_blind_runs,
+    pending_text,
+)
 from vfa.services.coding import RatingState, RunInfo, ratings
 from vfa.services.events import Event, run_events
 from vfa.services.schemes import get_scheme, register_scheme
+from vfa.services.viewer import resolve
 from vfa.storage.models import Case, Clip, Coder, CodingRun, Role, RunStatus, Session
 from vfa.storage.models import Scheme as SchemeRow
 from vfa.storage.workspace import Workspace
 
+__all__ = [
+    "Assignment",
+    "BlindError",
+    "PendingRun",
+    "RunView",
+    "assign",
+    "assign_share",
+    "assignments",
+    "catalogue_clips",
+    "check_clip_complete",
+    "check_may_view",
+    "choose_share",
+    "pending_blind_runs",
+    "pending_text",
+    "read_run",
+]
+
 DEFAULT_EVERY = 5
-
-
-class BlindError(InvalidInputError):
-    """Another coder's coding is hidden until every blind run on the clip is submitted."""
 
 
 @dataclass(frozen=True)
@@ -69,15 +90,6 @@ class RunView:
     blind: bool
     ratings: dict[str, RatingState]
     events: list[Event]
-
-
-@dataclass(frozen=True)
-class PendingRun:
-    """A blind run that is not submitted yet."""
-
-    run_id: int
-    coder: str
-    status: RunStatus
 
 
 def _scheme(scheme: Scheme | str) -> Scheme:
@@ -288,81 +300,18 @@ def assignments(
         ]
 
 
-# -- the blind rule --------------------------------------------------------------------
+# -- reading a run under the blind rule -------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _ClipRun:
-    run_id: int
-    coder: str
-    status: RunStatus
-    blind: bool
-
-
-def _clip_runs(db: DbSession, clip_id: int, scheme_key: str) -> list[_ClipRun]:
-    rows = db.execute(
-        select(CodingRun.id, Coder.name, CodingRun.status, CodingRun.blind)
-        .join(Coder, Coder.id == CodingRun.coder_id)
-        .join(SchemeRow, SchemeRow.id == CodingRun.scheme_id)
-        .where(CodingRun.clip_id == clip_id, SchemeRow.scheme_key == scheme_key)
-        .order_by(CodingRun.id)
-    ).all()
-    return [_ClipRun(id_, name, RunStatus(status), blind) for id_, name, status, blind in rows]
-
-
-def pending_blind_runs(db: DbSession, clip_id: int, scheme_key: str) -> list[PendingRun]:
-    """The blind runs on the clip with the scheme that are not submitted."""
-    return [
-        PendingRun(r.run_id, r.coder, r.status)
-        for r in _clip_runs(db, clip_id, scheme_key)
-        if r.blind and r.status is not RunStatus.SUBMITTED
-    ]
-
-
-def pending_text(pending: Sequence[PendingRun]) -> str:
-    """``run 7 (Ben, in_progress)``, ... for messages."""
-    return ", ".join(f"run {p.run_id} ({p.coder}, {p.status.value})" for p in pending)
-
-
-def check_may_view(db: DbSession, clip_id: int, scheme_key: str, owner: str, viewer: str) -> None:
-    """Raise BlindError when ``viewer`` may not see ``owner``'s coding of the clip."""
-    if owner == viewer:
-        return
-    runs = _clip_runs(db, clip_id, scheme_key)
-    if not any(r.blind and r.coder == viewer for r in runs):
-        return
-    pending = [
-        PendingRun(r.run_id, r.coder, r.status)
-        for r in runs
-        if r.blind and r.status is not RunStatus.SUBMITTED
-    ]
-    if pending:
-        raise BlindError(
-            f"clip {clip_id}, scheme {scheme_key}: {viewer} codes this clip blind, so "
-            f"{owner}'s coding stays hidden until every blind run is submitted "
-            f"(pending: {pending_text(pending)})"
-        )
-
-
-def check_clip_complete(db: DbSession, clip_id: int, scheme_key: str) -> None:
-    """Raise BlindError when an agreement view of the clip would show blind codings early."""
-    pending = pending_blind_runs(db, clip_id, scheme_key)
-    if pending:
-        raise BlindError(
-            f"clip {clip_id}, scheme {scheme_key}: agreement is shown only once every blind "
-            f"run is submitted (pending: {pending_text(pending)})"
-        )
-
-
-def read_run(ws: Workspace, run_id: int, viewer: str) -> RunView:
-    """A run's ratings and events, if the blind rule lets ``viewer`` see them."""
+def read_run(ws: Workspace, run_id: int, viewer: str | None = None) -> RunView:
+    """A run's ratings and events, if the blind rule lets ``viewer`` (None: the current
+    viewer) see them; BlindError names the open blind runs otherwise."""
+    name = resolve(viewer)
     with ws.sessions() as db:
-        run = db.get(CodingRun, run_id)
-        if run is None:
-            raise NotFoundError(f"coding run {run_id}: no such run")
+        check_run(db, run_id, name)
+        run = db.get_one(CodingRun, run_id)
         row = db.get_one(SchemeRow, run.scheme_id)
         owner = db.get_one(Coder, run.coder_id).name
-        check_may_view(db, run.clip_id, row.scheme_key, owner, viewer.strip())
         info = RunInfo(run.id, run.clip_id, row.id, row.scheme_key, row.version, owner, run.status)
         blind = run.blind
-    return RunView(info, blind, ratings(ws, run_id), run_events(ws, run_id))
+    return RunView(info, blind, ratings(ws, run_id, name), run_events(ws, run_id, name))

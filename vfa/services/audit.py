@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import getpass
 from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
 
+from vfa.services.viewer import current_viewer
 from vfa.storage.models import AuditEntry
 
 
 def current_actor() -> str:
-    """The person at the keyboard, as the operating system knows them."""
-    try:
-        return getpass.getuser()
-    except Exception:  # pragma: no cover - no login name on some systems
-        return "unknown"
+    """The person at the keyboard: the coder name VFA knows them by (``current_viewer``)."""
+    return current_viewer()
 
 
 def record(

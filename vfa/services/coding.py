@@ -19,6 +19,7 @@ from vfa.domain.schemes import Scheme
 from vfa.domain.scoring import RatingValue, ScoreResult, check_grid_row, check_rating, score
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.services.audit import record
+from vfa.services.blind import check_run
 from vfa.services.schemes import register_scheme
 from vfa.storage.models import (
     Clip,
@@ -105,6 +106,8 @@ def open_run(ws: Workspace, clip_id: int, scheme: Scheme, coder_name: str) -> Ru
 
 
 def run_info(ws: Workspace, run_id: int) -> RunInfo:
+    """Whose run it is, of which clip and scheme, and its status (open to everyone, as
+    the assignment list; its content goes through the blind rule)."""
     with ws.sessions() as db:
         return _info(db, _run(db, run_id))
 
@@ -205,7 +208,15 @@ def _write_state(db: DbSession, run_id: int, item: str, state: RatingState) -> N
     row.evidence = {"annotations": list(state.evidence)}
 
 
-def rating_state(ws: Workspace, run_id: int, item: str) -> RatingState:
+def rating_state(ws: Workspace, run_id: int, item: str, viewer: str | None = None) -> RatingState:
+    """One item's stored state, if the blind rule lets ``viewer`` (None: you) see it."""
+    with ws.sessions() as db:
+        check_run(db, run_id, viewer)
+        return _state(_rating_row(db, run_id, item))
+
+
+def _stored_state(ws: Workspace, run_id: int, item: str) -> RatingState:
+    """The item's state before an edit (for undo), read as the edit's own part."""
     with ws.sessions() as db:
         return _state(_rating_row(db, run_id, item))
 
@@ -235,14 +246,14 @@ def set_rating(
     ws: Workspace, run_id: int, scheme: Scheme, item: str, value: RatingValue | None
 ) -> RatingState:
     """Rate an item (a scale point or a special code; None clears); returns the previous."""
-    before = rating_state(ws, run_id, item)
+    before = _stored_state(ws, run_id, item)
     return set_rating_state(
         ws, run_id, item, RatingState(value, before.note, before.evidence), scheme
     )
 
 
 def set_note(ws: Workspace, run_id: int, item: str, note: str | None) -> RatingState:
-    before = rating_state(ws, run_id, item)
+    before = _stored_state(ws, run_id, item)
     return set_rating_state(
         ws, run_id, item, RatingState(before.value, note or None, before.evidence)
     )
@@ -250,7 +261,7 @@ def set_note(ws: Workspace, run_id: int, item: str, note: str | None) -> RatingS
 
 def link_evidence(ws: Workspace, run_id: int, item: str, annotation_id: int) -> RatingState:
     """Link a moment on the timeline to the rating as its evidence."""
-    before = rating_state(ws, run_id, item)
+    before = _stored_state(ws, run_id, item)
     evidence = tuple(dict.fromkeys((*before.evidence, annotation_id)))
     return set_rating_state(ws, run_id, item, RatingState(before.value, before.note, evidence))
 
@@ -311,9 +322,11 @@ def clear_grid_row(
         db.execute(delete(Rating).where(Rating.run_id == run_id, Rating.item.in_(keys)))
 
 
-def ratings(ws: Workspace, run_id: int) -> dict[str, RatingState]:
-    """Every stored item and grid cell of the run."""
+def ratings(ws: Workspace, run_id: int, viewer: str | None = None) -> dict[str, RatingState]:
+    """Every stored item and grid cell of the run, if the blind rule lets ``viewer``
+    (None: you) see it (``vfa.services.blind``; BlindError otherwise)."""
     with ws.sessions() as db:
+        check_run(db, run_id, viewer)
         rows = db.scalars(select(Rating).where(Rating.run_id == run_id)).all()
         return {row.item: _state(row) for row in rows}
 
@@ -330,9 +343,10 @@ def grid_points(
     return out
 
 
-def run_score(ws: Workspace, run_id: int, scheme: Scheme) -> ScoreResult:
-    """The scheme's total, band and missing items for the run as it stands."""
-    states = ratings(ws, run_id)
+def run_score(ws: Workspace, run_id: int, scheme: Scheme, viewer: str | None = None) -> ScoreResult:
+    """The scheme's total, band and missing items for the run as it stands, if the blind
+    rule lets ``viewer`` (None: you) see it."""
+    states = ratings(ws, run_id, viewer)
     values = {k: s.value for k, s in states.items() if GRID_SEP not in k and s.value is not None}
     return score(scheme, values, grid_points(states))
 

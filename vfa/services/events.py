@@ -16,6 +16,7 @@ from vfa.domain.frames import FrameTable
 from vfa.domain.schemes import Scheme
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.services.audit import current_actor, record
+from vfa.services.blind import check_run
 from vfa.services.coding import RunLockedError, editable_run
 from vfa.storage.models import Annotation, AuditEntry, CodingRun, Moment, RunStatus
 from vfa.storage.workspace import Workspace
@@ -98,9 +99,11 @@ def _put_moment(db: DbSession, row: Annotation, detail: MomentDetail | None) -> 
     row.caption = detail.caption
 
 
-def run_events(ws: Workspace, run_id: int) -> list[Event]:
-    """The run's events in time order (read as plain rows: fast for tens of thousands)."""
+def run_events(ws: Workspace, run_id: int, viewer: str | None = None) -> list[Event]:
+    """The run's events in time order (read as plain rows: fast for tens of thousands),
+    if the blind rule lets ``viewer`` (None: you) see them (BlindError otherwise)."""
     with ws.sessions() as db:
+        check_run(db, run_id, viewer)
         rows = db.execute(
             select(
                 Annotation.id,
@@ -121,18 +124,24 @@ def run_events(ws: Workspace, run_id: int) -> list[Event]:
     ]
 
 
-def get_event(ws: Workspace, run_id: int, event_id: int) -> Event:
-    """One event of the run."""
+def get_event(ws: Workspace, run_id: int, event_id: int, viewer: str | None = None) -> Event:
+    """One event of the run, if the blind rule lets ``viewer`` (None: you) see it."""
     with ws.sessions() as db:
+        check_run(db, run_id, viewer)
         row = db.get(Annotation, event_id)
         if row is None or row.run_id != run_id:
             raise NotFoundError(f"event {event_id}: not in coding run {run_id}")
         return _event_full(db, row)
 
 
-def event_spans(ws: Workspace, run_id: int) -> list[tuple[int, str | None, int, int | None, str]]:
+def event_spans(
+    ws: Workspace, run_id: int, viewer: str | None = None
+) -> list[tuple[int, str | None, int, int | None, str]]:
     """(id, subject, start_ms, end_ms, code) of every event: what a timeline draws, read
-    without the modifiers (50,000 rows in a fraction of a second)."""
+    without the modifiers (50,000 rows in a fraction of a second), if the blind rule lets
+    ``viewer`` (None: you) see them."""
+    with ws.sessions() as db:
+        check_run(db, run_id, viewer)
     sql = "SELECT id, subject, start_ms, end_ms, code FROM annotation WHERE run_id = {} "
     sql += "ORDER BY start_ms, id"
     with ws.engine.connect() as conn:

@@ -26,7 +26,9 @@ from vfa.domain.scheme_types import Scheme
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.services import coding
 from vfa.services.audit import current_actor, record
+from vfa.services.blind import BlindError, blind_view, pending_text
 from vfa.services.schemes import get_scheme
+from vfa.services.viewer import resolve
 from vfa.storage.models import (
     Annotation,
     Clip,
@@ -151,7 +153,7 @@ def add_moment(
     if not start_ms <= key_ms < end_ms:
         raise InvalidInputError(f"{where}: the key frame at {key_ms} ms is outside the span")
     key = min(max(table.index_at(key_ms), first), last)
-    run = coding.open_run(ws, clip_id, scheme, coder or current_actor())
+    run = coding.open_run(ws, clip_id, scheme, (coder or "").strip() or current_actor())
     code = scheme.code(codes[0])
     subject = code.subjects[0] if code.subjects else None
     with ws.writes.begin() as db:
@@ -183,7 +185,7 @@ def add_moment(
         )
         record(db, "moment", "annotation", row.id, {"tags": list(tags), "feedback": feedback})
         moment_id = row.id
-    return get_moment(ws, moment_id)
+    return get_moment(ws, moment_id, viewer=run.coder)
 
 
 def info_session(db: DbSession, clip_id: int) -> int:
@@ -246,18 +248,28 @@ def _by_id() -> Any:
     return _query().where(Annotation.id == bindparam("moment_id"))
 
 
-def get_moment(ws: Workspace, moment_id: int) -> MomentInfo:
+def get_moment(ws: Workspace, moment_id: int, viewer: str | None = None) -> MomentInfo:
+    """One moment, if the blind rule lets ``viewer`` (None: you) see it (BlindError
+    otherwise; a coder's own moment costs no more than the one query)."""
     with ws.sessions() as db:
         row = db.execute(_by_id(), {"moment_id": moment_id}).first()
         if row is None:
             raise NotFoundError(f"moment {moment_id}: no such moment in {ws.label}")
-        return _info(row)
+        info = _info(row)
+        if info.coder != resolve(viewer):
+            blind_view(db, viewer, [info.clip_id]).check(info.run_id, info.clip_id, info.coder)
+        return info
 
 
 def moments(
-    ws: Workspace, *, clip_id: int | None = None, session_id: int | None = None
+    ws: Workspace,
+    *,
+    clip_id: int | None = None,
+    session_id: int | None = None,
+    viewer: str | None = None,
 ) -> list[MomentInfo]:
-    """The moments of a clip or a session, in time order."""
+    """The moments of a clip or a session that the blind rule lets ``viewer`` (None:
+    you) see, in time order."""
     query = _query()
     if clip_id is not None:
         query = query.where(CodingRun.clip_id == clip_id)
@@ -265,16 +277,51 @@ def moments(
         query = query.where(Clip.session_id == session_id)
     with ws.sessions() as db:
         rows = db.execute(query.order_by(CodingRun.clip_id, Annotation.start_ms, Annotation.id))
-        return [_info(r) for r in rows]
+        found = [_info(r) for r in rows]
+        view = blind_view(db, viewer, {m.clip_id for m in found})
+    return [m for m in found if not view.hides(m.run_id, m.clip_id, m.coder)]
 
 
-def reel(ws: Workspace, session_id: int) -> list[MomentInfo]:
-    """The session's reel: its moments flagged for feedback, in reel order."""
+def reel(
+    ws: Workspace, session_id: int, viewer: str | None = None, *, complete: bool = False
+) -> list[MomentInfo]:
+    """The session's reel as ``viewer`` (None: you) may see it: its moments flagged for
+    feedback, in reel order. ``complete`` (for exports and scripts): BlindError when the
+    blind rule hides any coding of the session's clips from the viewer, so a reel never
+    leaves VFA with moments missing."""
     with ws.sessions() as db:
         if db.get(SessionRow, session_id) is None:
             raise NotFoundError(f"session {session_id}: no such session in {ws.label}")
-    flagged = [m for m in moments(ws, session_id=session_id) if m.feedback]
+        if complete:
+            _check_whole_session(db, session_id, viewer)
+    flagged = [m for m in moments(ws, session_id=session_id, viewer=viewer) if m.feedback]
     return sorted(flagged, key=lambda m: (m.reel_position or 0, m.id))
+
+
+def _check_whole_session(db: DbSession, session_id: int, viewer: str | None) -> None:
+    """BlindError when the blind rule hides from the viewer a run on the session's clips
+    whose scheme has moment tags (it could hold reel moments). Decided on who codes what
+    with which scheme, never on what the hidden runs hold."""
+    runs = db.execute(
+        select(CodingRun.id, CodingRun.clip_id, Coder.name, SchemeRow.scheme_key, SchemeRow.content)
+        .join(Clip, Clip.id == CodingRun.clip_id)
+        .join(Coder, Coder.id == CodingRun.coder_id)
+        .join(SchemeRow, SchemeRow.id == CodingRun.scheme_id)
+        .where(Clip.session_id == session_id)
+        .order_by(CodingRun.id)
+    ).all()
+    view = blind_view(db, viewer, {clip_id for _, clip_id, *_ in runs})
+    for run_id, clip_id, coder, key, content in runs:
+        if "moments" not in content or not view.hides(run_id, clip_id, coder):
+            continue
+        sealed = view.sealed.get(run_id)
+        pending = view.pending[sealed] if sealed is not None else view.blinded[clip_id]
+        raise BlindError(
+            f"session {session_id}: {coder}'s {key} coding of clip {clip_id} is hidden from "
+            f"{view.viewer} while blind coding is open, so the reel cannot leave VFA "
+            f"complete; export or print it when every blind run is submitted "
+            f"(pending: {pending_text(pending)})"
+        )
 
 
 _UNSET: Any = object()
@@ -345,20 +392,41 @@ def restore_moment(ws: Workspace, before: MomentInfo) -> MomentInfo:
     return now
 
 
-def reorder_reel(ws: Workspace, session_id: int, order: Sequence[int]) -> list[int]:
-    """Put the session's reel in this order (every reel moment once); returns the
-    previous order."""
-    current = [m.id for m in reel(ws, session_id)]
+def reorder_reel(
+    ws: Workspace, session_id: int, order: Sequence[int], viewer: str | None = None
+) -> list[int]:
+    """Put the session's reel, as ``viewer`` (None: you) sees it, in this order (every
+    moment of it once); returns the previous order. Moments the blind rule hides keep
+    their places: the ones shown trade the places they held."""
+    shown = reel(ws, session_id, viewer)
+    current = [m.id for m in shown]
     if sorted(order) != sorted(current):
         raise InvalidInputError(
             f"session {session_id}: the new reel order must list its moments "
             f"{sorted(current)} once each, not {list(order)}"
         )
     with ws.writes.begin() as db:
-        for position, moment_id in enumerate(order, start=1):
+        everything = sum(1 for m in _flagged(db, session_id))
+        if everything == len(current):
+            places = list(range(1, len(current) + 1))
+        else:
+            places = sorted(m.reel_position or 0 for m in shown)
+        for position, moment_id in zip(places, order, strict=True):
             db.get_one(Moment, moment_id).reel_position = position
         record(db, "reorder", "reel", session_id, {"order": list(order)})
     return current
+
+
+def _flagged(db: DbSession, session_id: int) -> list[Moment]:
+    return list(
+        db.scalars(
+            select(Moment)
+            .join(Annotation, Annotation.id == Moment.annotation_id)
+            .join(CodingRun, CodingRun.id == Annotation.run_id)
+            .join(Clip, Clip.id == CodingRun.clip_id)
+            .where(Clip.session_id == session_id, Moment.feedback.is_(True))
+        )
+    )
 
 
 def set_theme(ws: Workspace, session_id: int, theme: str | None) -> str | None:
@@ -381,10 +449,11 @@ def session_theme(ws: Workspace, session_id: int) -> str | None:
         return session.theme
 
 
-def reel_guidance(ws: Workspace, session_id: int) -> list[str]:
-    """Gentle warnings where a reel goes beyond its schemes' practice guidance (VIG: up
-    to 3 clips of about 10 seconds at most); never a refusal."""
-    items = reel(ws, session_id)
+def reel_guidance(ws: Workspace, session_id: int, viewer: str | None = None) -> list[str]:
+    """Gentle warnings where a reel (as ``viewer``, None: you, sees it) goes beyond its
+    schemes' practice guidance (VIG: up to 3 clips of about 10 seconds at most); never a
+    refusal."""
+    items = reel(ws, session_id, viewer)
     notes: list[str] = []
     for scheme_id in sorted({m.scheme_id for m in items}):
         try:

@@ -5,7 +5,8 @@ grids, the total of the banded scale (CARE-Index: the adult's Sensitivity). Each
 scored with the scheme content it was coded with, so a later edit of the scheme file
 never changes an earlier point. A partial sum (a ``sum`` with items missing, a grid whose
 banded member has rows not filled in) is not comparable with a complete one and is left
-out (``total`` None), as the scoring leaves it without a band.
+out (``total`` None), as the scoring leaves it without a band. Runs the blind rule hides
+from the viewer (``vfa.services.blind``) are left out entirely.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from vfa.domain.schemes import Band, Scheme
 from vfa.domain.scoring import ScoreResult
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.services import coding
+from vfa.services.blind import blind_view
 from vfa.services.clips import find_case
 from vfa.services.schemes import current_scheme, stored_scheme
+from vfa.services.viewer import resolve
 from vfa.storage.models import Clip, Coder, CodingRun, RunStatus, Session
 from vfa.storage.models import Scheme as SchemeRow
 from vfa.storage.workspace import Workspace
@@ -154,12 +157,19 @@ def _case(ws: Workspace, case_code: str) -> tuple[int, tuple[ProgressSession, ..
 
 
 def case_progress(
-    ws: Workspace, case_code: str, scheme_id: str, *, submitted_only: bool = False
+    ws: Workspace,
+    case_code: str,
+    scheme_id: str,
+    *,
+    submitted_only: bool = False,
+    viewer: str | None = None,
 ) -> Progress:
-    """Every coding run's total on the scheme for the case, in session order."""
+    """Every coding run's total on the scheme for the case that the blind rule lets
+    ``viewer`` (None: you) see, in session order. A hidden run is left out entirely."""
     case_id, sessions = _case(ws, case_code)
     current = current_scheme(ws, scheme_id)
     measure = _measure(current)
+    name = resolve(viewer)
     with ws.sessions() as db:
         query = (
             select(CodingRun, Clip.session_id, Coder.name, SchemeRow)
@@ -173,7 +183,11 @@ def case_progress(
             query = query.where(CodingRun.status == RunStatus.SUBMITTED)
         runs = []
         versions: dict[int, Scheme] = {}
-        for run, session_id, coder_name, row in db.execute(query).all():
+        found = db.execute(query).all()
+        view = blind_view(db, name, {run.clip_id for run, *_ in found})
+        for run, session_id, coder_name, row in found:
+            if view.hides(run.id, run.clip_id, coder_name):
+                continue
             if row.id not in versions:
                 same = row.content_hash == current.content_hash
                 versions[row.id] = current if same else stored_scheme(ws, row)
@@ -185,7 +199,7 @@ def case_progress(
     points = []
     for run_id, clip_id, session_id, coder_name, row_id, submitted in runs:
         scheme = versions[row_id]
-        total, band = _value(scheme, coding.run_score(ws, run_id, scheme))
+        total, band = _value(scheme, coding.run_score(ws, run_id, scheme, name))
         session = by_session[session_id]
         points.append(
             ProgressPoint(
@@ -214,16 +228,18 @@ def case_progress(
     )
 
 
-def coded_schemes(ws: Workspace, case_code: str) -> list[str]:
-    """The ids of the schemes that have coding runs on the case's clips, sorted."""
+def coded_schemes(ws: Workspace, case_code: str, viewer: str | None = None) -> list[str]:
+    """The ids of the schemes with coding runs on the case's clips that the blind rule
+    lets ``viewer`` (None: you) see, sorted."""
     case_id, _ = _case(ws, case_code)
     with ws.sessions() as db:
-        keys = db.scalars(
-            select(SchemeRow.scheme_key)
-            .distinct()
-            .join(CodingRun, CodingRun.scheme_id == SchemeRow.id)
+        rows = db.execute(
+            select(CodingRun.id, CodingRun.clip_id, Coder.name, SchemeRow.scheme_key)
+            .join(SchemeRow, SchemeRow.id == CodingRun.scheme_id)
+            .join(Coder, Coder.id == CodingRun.coder_id)
             .join(Clip, Clip.id == CodingRun.clip_id)
             .join(Session, Session.id == Clip.session_id)
             .where(Session.case_id == case_id)
         ).all()
-    return sorted(keys)
+        view = blind_view(db, viewer, {clip_id for _, clip_id, _, _ in rows})
+    return sorted({key for run, clip, coder, key in rows if not view.hides(run, clip, coder)})

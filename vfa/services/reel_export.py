@@ -60,7 +60,7 @@ class _Item:
 def prepare(ws: Workspace, session_id: int, purpose: str) -> list[_Item]:
     """The reel's moments with their clips, each checked: the file is there and unchanged,
     the span lies in the clip, and the consent covers the purpose."""
-    reel = moments.reel(ws, session_id)
+    reel = moments.reel(ws, session_id, complete=True)
     if not reel:
         raise InvalidInputError(
             f"session {session_id}: the reel is empty; mark moments 'for feedback' first"

@@ -228,7 +228,9 @@ def coded_ratings(
         unit = str(clip_id)
         build.units.number(unit)
         for run in by_clip[clip_id]:
-            run_values, run_raw = _run_values(versions[run.scheme_row], coding.ratings(ws, run.id))
+            run_values, run_raw = _run_values(
+                versions[run.scheme_row], coding.ratings(ws, run.id, run.coder)
+            )  # check_may_view passed above
             for item, value in sorted(run_values.items()):
                 numbers = build.name(unit, run.coder, item)
                 build.add(*numbers, math.nan if value is None else value)

@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-from platformdirs import user_config_path
 from sqlalchemy import func, select
 
 import vfa
 from vfa.domain.schemes import PathPart, Scheme, parse_scheme, place_text
 from vfa.errors import NotFoundError, SchemeError
 from vfa.services.audit import record
+from vfa.services.scheme_yaml import read_scheme_bytes, read_yaml
+from vfa.services.viewer import config_dir
 from vfa.storage.models import CodingRun
 from vfa.storage.models import Scheme as SchemeRow
 from vfa.storage.workspace import Workspace
@@ -42,9 +42,7 @@ def shipped_dir() -> Path:
 
 def user_schemes_dir() -> Path:
     """``schemes/`` in the user's config folder (``$VFA_CONFIG_DIR`` or the platform's)."""
-    env = os.environ.get("VFA_CONFIG_DIR")
-    base = Path(env) if env else user_config_path("vfa", appauthor=False)
-    return base / "schemes"
+    return config_dir() / "schemes"
 
 
 def scheme_dirs() -> list[Path]:
@@ -64,76 +62,6 @@ def _validator() -> jsonschema.protocols.Validator:
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
     return cls(schema)
-
-
-# -- YAML with line numbers ----------------------------------------------------------------
-
-
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Safe YAML (libyaml when present) without implicit dates: values stay JSON-ready."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _read_yaml(text: str, file: str) -> tuple[Any, dict[tuple[PathPart, ...], int]]:
-    """The data and a map of each value's path to its line (1-based)."""
-    try:
-        loader = _Loader(text)
-        try:
-            node = loader.get_single_node()
-            if node is None:
-                raise SchemeError(file, "", "the file is empty")
-            lines: dict[tuple[PathPart, ...], int] = {}
-            _map_lines(node, (), lines, file)
-            data = loader.construct_document(node)
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        reason = exc.problem or "malformed YAML"
-        if exc.context:
-            started = exc.context_mark
-            since = f" started on line {started.line + 1}" if started and started != mark else ""
-            reason += f" ({exc.context}{since})"
-        line = mark.line + 1 if mark else None
-        column = f" at column {mark.column + 1}" if mark else ""
-        raise SchemeError(file, "", f"YAML syntax error{column}: {reason}", line) from None
-    except yaml.YAMLError as exc:
-        raise SchemeError(file, "", f"YAML: {exc}") from None
-    return data, lines
-
-
-def _map_lines(
-    node: yaml.Node, path: tuple[PathPart, ...], lines: dict[tuple[PathPart, ...], int], file: str
-) -> None:
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: set[Any] = set()
-        for key, value in node.value:
-            if not isinstance(key, yaml.ScalarNode) or key.tag != "tag:yaml.org,2002:str":
-                raise SchemeError(
-                    file,
-                    place_text(path),
-                    f"keys must be words, not {key.value!r}",
-                    key.start_mark.line + 1,
-                )
-            if key.value in seen:
-                here = (*path, key.value)
-                raise SchemeError(
-                    file,
-                    place_text(here),
-                    f"{key.value!r} is given twice in the same block",
-                    key.start_mark.line + 1,
-                )
-            seen.add(key.value)
-            _map_lines(value, (*path, key.value), lines, file)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, value in enumerate(node.value):
-            _map_lines(value, (*path, i), lines, file)
 
 
 # -- JSON Schema -------------------------------------------------------------------------
@@ -194,16 +122,13 @@ def check_structure(data: Any, file: str, lines: dict[tuple[PathPart, ...], int]
 
 
 def load_scheme_file(path: str | os.PathLike[str]) -> Scheme:
-    """Read, check and parse one scheme file; SchemeError names file, place and reason."""
-    file = Path(path)
-    name = str(file)
-    try:
-        content = file.read_bytes()
-    except FileNotFoundError:
-        raise SchemeError(name, "", "no such file") from None
-    except OSError as exc:
-        raise SchemeError(name, "", exc.strerror or str(exc)) from None
-    return _load(name, content)
+    """Read, check and parse one scheme file; SchemeError names file, place and reason.
+
+    Only a regular file of at most 1 MiB is read, and its YAML may hold no anchors,
+    aliases, deep nesting or non-JSON values (``vfa.services.scheme_yaml``).
+    """
+    name = str(Path(path))
+    return _load(name, read_scheme_bytes(name))
 
 
 @functools.lru_cache(maxsize=64)
@@ -213,7 +138,7 @@ def _load(name: str, content: bytes) -> Scheme:
         text = content.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SchemeError(name, "", f"not UTF-8 text ({exc.reason})") from None
-    data, lines = _read_yaml(text, name)
+    data, lines = read_yaml(text, name)
     if not isinstance(data, dict):
         raise SchemeError(name, "", "a scheme file is a mapping (id:, name:, …) at the top")
     check_structure(data, name, lines)
@@ -246,6 +171,9 @@ def scan_schemes() -> SchemeScan:
             scheme = load_scheme_file(file)
         except SchemeError as exc:
             problems.append(exc)
+            continue
+        except Exception as exc:
+            problems.append(SchemeError(str(file), "", f"could not be read ({exc!r:.200})"))
             continue
         earlier = found.get(scheme.id)
         if earlier is not None and Path(earlier.source_file).parent == file.parent:

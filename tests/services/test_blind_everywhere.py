@@ -1,0 +1,325 @@
+"""The blind rule through every service that returns coding data: a coder with an open
+blind run (and a supervisor) sees nothing of another coder's blind coding, and what they
+see does not depend on it at all. Every public service function is classified here, so a
+new one fails ``test_every_service_function_is_classified`` until it is."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import vfa.services
+from tests.services.blind_world import BEN_OWN, SECRET, TESS_ON_X, World, build_world
+from vfa.services import (
+    assignments,
+    certification,
+    coding,
+    event_reliability,
+    events,
+    moments,
+    progress,
+    reel_export,
+    reliability_report,
+    reliability_runs,
+)
+from vfa.services.blind import BlindError
+from vfa.services.schemes import get_scheme
+from vfa.services.viewer import current_viewer, viewing_as
+from vfa.storage.workspace import open_workspace
+
+Read = Callable[[World, str, Path], Any]
+
+# every service function that returns coding data (runs' ratings, events, moments, totals,
+# agreement), and how the walk calls it
+READS: dict[str, Read] = {
+    "coding.ratings": lambda w, v, _: coding.ratings(w.ws, w.ann_kips, v),
+    "coding.ratings/own": lambda w, v, _: coding.ratings(w.ws, w.ben_kips, v),
+    "coding.rating_state": lambda w, v, _: coding.rating_state(
+        w.ws, w.ann_kips, get_scheme("kips").ratings.items[1].id, v
+    ),
+    "coding.run_score": lambda w, v, _: coding.run_score(w.ws, w.ann_kips, get_scheme("kips"), v),
+    "events.run_events": lambda w, v, _: events.run_events(w.ws, w.ann_vig, v),
+    "events.run_events/own": lambda w, v, _: events.run_events(w.ws, w.ben_vig, v),
+    "events.get_event": lambda w, v, _: events.get_event(w.ws, w.ann_vig, w.ann_events[-1], v),
+    "events.event_spans": lambda w, v, _: events.event_spans(w.ws, w.ann_vig, v),
+    "moments.get_moment": lambda w, v, _: moments.get_moment(w.ws, w.ann_moments[-1], v),
+    "moments.get_moment/therapist": lambda w, v, _: moments.get_moment(w.ws, w.tess_x_moment, v),
+    "moments.moments": lambda w, v, _: moments.moments(w.ws, clip_id=w.x, viewer=v),
+    "moments.moments/session": lambda w, v, _: moments.moments(w.ws, session_id=w.s1, viewer=v),
+    "moments.reel": lambda w, v, _: moments.reel(w.ws, w.s1, v),
+    "moments.reel/complete": lambda w, v, _: moments.reel(w.ws, w.s1, v, complete=True),
+    "moments.reel_guidance": lambda w, v, _: moments.reel_guidance(w.ws, w.s1, v),
+    "progress.case_progress": lambda w, v, _: progress.case_progress(
+        w.ws, "FAM-1", "kips", viewer=v
+    ),
+    "progress.coded_schemes": lambda w, v, _: progress.coded_schemes(w.ws, "FAM-1", v),
+    "assignments.read_run": lambda w, v, _: assignments.read_run(w.ws, w.ann_kips, v),
+    "assignments.assignments": lambda w, v, _: assignments.assignments(w.ws),
+    "reliability_runs.coded_ratings": lambda w, v, _: (
+        reliability_runs.coded_ratings(w.ws, "kips", v).table
+    ),
+    "reliability_runs.coded_ratings/clip": lambda w, v, _: reliability_runs.coded_ratings(
+        w.ws, "kips", v, clip_ids=[w.x]
+    ),
+    "reliability_runs.ratings_agreement": lambda w, v, _: reliability_runs.ratings_agreement(
+        w.ws, "kips", v, submitted_only=False
+    ),
+    "event_reliability.double_coded": lambda w, v, _: event_reliability.double_coded(w.ws, "vig"),
+    "event_reliability.event_agreement_for_clip": lambda w, v, _: (
+        event_reliability.event_agreement_for_clip(
+            w.ws, w.x, "vig", ("Ann", "Ben"), v, submitted_only=False
+        ).as_dict()
+    ),
+    "event_reliability.events_agreement": lambda w, v, _: event_reliability.events_agreement(
+        w.ws, "vig", v
+    ),
+    "certification.track": lambda w, v, _: certification.track(w.ws, "kips", "Ben", "Ann"),
+    "reliability_report.build_report": lambda w, v, _: reliability_report.build_report(
+        w.ws, "kips", v
+    ),
+    "reel_export.prepare": lambda w, v, _: reel_export.prepare(w.ws, w.s1, "feedback"),
+    "reel_export.export_reel": lambda w, v, out: reel_export.export_reel(
+        w.ws, w.s1, "feedback", out / "reel"
+    ),
+    "reel_export.export_script": lambda w, v, out: reel_export.export_script(
+        w.ws, w.s1, out / "script.pdf", "feedback"
+    ),
+}
+
+# edits (each returns what it replaced, for its own coder's undo) and helpers on runs
+WRITES = {
+    "coding.check_editable", "coding.clear_grid_row", "coding.editable_run",
+    "coding.ensure_coder", "coding.link_evidence", "coding.open_run", "coding.reopen_run",
+    "coding.set_grid_row", "coding.set_note", "coding.set_rating", "coding.set_rating_state",
+    "coding.submit_run", "events.code_event", "events.delete_event", "events.move_event",
+    "events.restore_event", "events.set_modifiers", "moments.add_moment",
+    "moments.edit_moment", "moments.ensure_therapist", "moments.reorder_reel",
+    "moments.restore_moment", "moments.set_theme", "assignments.assign",
+    "assignments.assign_share", "certification.set_criterion", "consent.set_consent",
+    "clips.add_clip", "demo.create_demo", "schemes.register_scheme",
+    "audit.record", "reliability_report.write_report", "stills.save_frame",
+    "stills.still_from_file", "workspaces.new_workspace", "workspaces.open_demo",
+    "viewer.viewing_as", "backups.backup_if_due", "backups.backup_now",
+    "backups.restore_backup", "backups.set_keep_count", "clip_files.relink",
+}  # fmt: skip
+
+# no coding content: files, clips, consent, schemes, statistics of given tables, run
+# metadata (whose, which clip and scheme, status: open to everyone, as the assignment list)
+# and the blind rule itself
+OTHER = {
+    "coding.grid_key", "coding.grid_points", "coding.run_info", "events.code_event",
+    "moments.info_session", "moments.parse_tag", "moments.session_theme",
+    "moments.span_frames", "progress.has_progress", "assignments.catalogue_clips",
+    "assignments.choose_share", "blind.blind_view", "blind.check_clip_complete",
+    "blind.check_may_view", "blind.check_run", "blind.pending_blind_runs",
+    "blind.pending_text", "reliability_runs.clip_order", "reliability_runs.grid_scale_maxima",
+    "reliability_runs.latest_runs", "reliability_runs.scale_values",
+    "reliability_runs.scheme_runs", "reliability_runs.table_report",
+    "event_reliability.event_label", "certification.criterion",
+    "certification.default_criterion", "certification.statistic_value",
+    "certification.status_of", "consent.check_purposes", "consent.consent_for",
+    "consent.require", "clips.catalog",
+    "clips.clip_info", "clips.is_probably_video", "clips.validate_case_code",
+    "workspaces.demo_workspace_path", "workspaces.workspace_summary", "scoring.rating_rows",
+    "scoring.read_ratings_csv", "scoring.read_rows", "scoring.score_ratings_csv",
+    "reliability.events_report", "reliability.pooled_events", "reliability.ratings_report",
+    "reliability.read_events", "reliability.read_ratings", "audit.current_actor",
+    "viewer.config_dir", "viewer.current_viewer", "viewer.login_name", "viewer.resolve",
+    "viewer.settings_coder", "demo.demo_media_dir", "timeline_media.build_timeline_media",
+    "schemes.available_schemes", "schemes.check_structure", "schemes.current_scheme",
+    "schemes.get_scheme", "schemes.load_scheme_file", "schemes.scan_schemes",
+    "schemes.scheme_changes", "schemes.scheme_dirs", "schemes.scheme_problems",
+    "schemes.shipped_dir", "schemes.stored_scheme", "schemes.user_schemes_dir",
+    "scheme_yaml.read_scheme_bytes", "scheme_yaml.read_yaml", "backups.backups_of",
+    "backups.keep_count", "clip_files.check_all", "clip_files.check_clip",
+    "clip_files.verify_clip", "clip_files.verify_clips", "clips.find_case",
+    "clips.validate_session_fields",
+    # the database's integrity: names broken rows and references, not coding values
+    "check.check_workspace",
+}  # fmt: skip
+
+
+def public_service_functions() -> set[str]:
+    names = set()
+    for info in pkgutil.iter_modules(vfa.services.__path__):
+        module = importlib.import_module(f"vfa.services.{info.name}")
+        for name, func in inspect.getmembers(module, inspect.isfunction):
+            if func.__module__ == module.__name__ and not name.startswith("_"):
+                names.add(f"{info.name}.{name}")
+    return names
+
+
+def test_every_service_function_is_classified():
+    reads = {name.split("/")[0] for name in READS}
+    unclassified = public_service_functions() - reads - WRITES - OTHER
+    assert not unclassified, f"classify these as READS, WRITES or OTHER: {sorted(unclassified)}"
+    assert not (reads & (WRITES | OTHER))
+
+
+def observe(world: World, viewer: str, out: Path) -> dict[str, str]:
+    """What the viewer gets from every read (given as the argument, and as the current
+    viewer): the result, or the refusal."""
+    seen = {}
+    for name, read in READS.items():
+        try:
+            with viewing_as(viewer):  # for the functions that take no viewer
+                seen[name] = repr(read(world, viewer, out))
+        except Exception as exc:  # a refusal is an observation too
+            seen[name] = f"{type(exc).__name__}: {exc}"
+    # when things were written differs from one world to the next, whoever wrote them
+    return {k: WHEN.sub("<time>", v) for k, v in seen.items()}
+
+
+WHEN = re.compile(r"datetime\.datetime\([^)]*\)")
+
+
+@pytest.fixture
+def worlds(tmp_path, clips):
+    """As each viewer: what they observe with Ann's first and with her second variant."""
+    seen: dict[int, dict[str, dict[str, str]]] = {}
+    for variant in (1, 2):
+        place = tmp_path / "w"  # the same place each time: paths in messages agree
+        ws = open_workspace(place / "test.vfa", create=True)
+        try:
+            world = build_world(ws, clips, variant)
+            seen[variant] = {v: observe(world, v, place) for v in ("Ben", "Sue", "Ann")}
+        finally:
+            ws.close()
+        import shutil
+
+        shutil.rmtree(place)
+    return seen
+
+
+def test_what_a_blind_coder_or_a_supervisor_sees_never_depends_on_the_hidden_run(worlds):
+    for viewer in ("Ben", "Sue"):
+        first, second = worlds[1][viewer], worlds[2][viewer]
+        differ = {k: (first[k], second[k]) for k in first if first[k] != second[k]}
+        assert not differ, f"{viewer} sees Ann's blind coding through: {differ}"
+    # and Ann herself does see her own coding: the variants are really different
+    assert worlds[1]["Ann"]["coding.ratings"] != worlds[2]["Ann"]["coding.ratings"]
+
+
+def test_no_text_of_a_hidden_run_reaches_anyone_else(worlds):
+    for name, text in worlds[1]["Ben"].items():
+        assert SECRET not in text and TESS_ON_X not in text, name
+    for name, text in worlds[1]["Sue"].items():
+        assert SECRET not in text and BEN_OWN not in text, name
+    for name, text in worlds[1]["Ann"].items():
+        assert BEN_OWN not in text and TESS_ON_X not in text, name
+    # Ann sees her own, the supervisor the therapist's open moment on X
+    assert SECRET in worlds[1]["Ann"]["moments.moments"]
+    assert TESS_ON_X in worlds[1]["Sue"]["moments.moments"]
+    assert BEN_OWN in worlds[1]["Ben"]["moments.moments"]
+
+
+def test_reads_of_a_hidden_run_are_refused_and_name_the_open_runs(worlds):
+    seen = worlds[1]["Ben"]
+    for name in (
+        "coding.ratings",
+        "coding.rating_state",
+        "coding.run_score",
+        "events.run_events",
+        "events.get_event",
+        "events.event_spans",
+        "moments.get_moment",
+        "moments.get_moment/therapist",
+        "assignments.read_run",
+        "moments.reel/complete",
+        "reel_export.export_reel",
+        "reel_export.export_script",
+    ):
+        assert seen[name].startswith("BlindError: "), (name, seen[name])
+        assert "Ann, in_progress" in seen[name] and "Ben, in_progress" in seen[name]
+    assert worlds[1]["Sue"]["coding.ratings"].startswith("BlindError: ")
+
+
+def test_a_blind_coder_sees_their_own_and_other_clips(tmp_path, clips, workspace):
+    world = build_world(workspace, clips, 1)
+    mine = moments.moments(workspace, session_id=world.s1, viewer="Ben")
+    assert [m.coder for m in mine] == ["Ben", "Tess"] and mine[1].clip_id == world.z
+    assert [m.id for m in moments.reel(workspace, world.s1, "Ben")] == [
+        world.ben_moment,
+        mine[1].id,
+    ]
+    points = progress.case_progress(workspace, "FAM-1", "kips", viewer="Ben").points
+    assert [(p.coder, p.clip_id, p.total) for p in points] == [
+        ("Ben", world.x, 2.0),
+        ("Tess", world.y, 4.0),
+    ]
+    # Sue sees Tess's open coding on X but neither blind run
+    sue = moments.moments(workspace, clip_id=world.x, viewer="Sue")
+    assert [m.id for m in sue] == [world.tess_x_moment]
+
+
+def test_when_every_blind_run_is_submitted_all_is_open_and_reopening_hides_it(
+    tmp_path, clips, workspace
+):
+    world = build_world(workspace, clips, 1)
+    for run in (world.ann_kips, world.ben_kips, world.ann_vig):
+        coding.submit_run(workspace, run)
+    with pytest.raises(BlindError, match=f"run {world.ben_vig} \\(Ben, in_progress\\)"):
+        coding.ratings(workspace, world.ann_kips, "Ben")
+    coding.submit_run(workspace, world.ben_vig)
+    assert coding.ratings(workspace, world.ann_kips, "Ben")
+    assert {m.coder for m in moments.moments(workspace, clip_id=world.x, viewer="Ben")} == {
+        "Ann",
+        "Ben",
+        "Tess",
+    }
+    coding.reopen_run(workspace, world.ann_vig, "a moment was missed", actor="Ann")
+    with pytest.raises(BlindError, match="Ann, in_progress"):
+        events.run_events(workspace, world.ann_vig, "Sue")
+    # the KIPS coding stays complete, open to Sue; Ben codes the clip blind again
+    assert coding.ratings(workspace, world.ann_kips, "Sue")
+    with pytest.raises(BlindError, match="Ann, in_progress"):
+        coding.ratings(workspace, world.ann_kips, "Ben")
+    assert [m.coder for m in moments.moments(workspace, clip_id=world.x, viewer="Ben")] == ["Ben"]
+
+
+def test_the_current_viewer_is_used_when_none_is_given(tmp_path, clips, workspace):
+    world = build_world(workspace, clips, 1)
+    with viewing_as("Ben"):
+        assert current_viewer() == "Ben"
+        with pytest.raises(BlindError):
+            coding.ratings(workspace, world.ann_kips)
+        assert [m.coder for m in moments.moments(workspace, clip_id=world.x)] == ["Ben"]
+    with viewing_as("Ann"):
+        assert len(coding.ratings(workspace, world.ann_kips)) == 12
+
+
+def positions(ws, session_id: int) -> dict[int, int | None]:
+    from sqlalchemy import select
+
+    from vfa.storage.models import Annotation, Clip, CodingRun, Moment
+
+    with ws.sessions() as db:
+        rows = db.execute(
+            select(Moment.annotation_id, Moment.reel_position)
+            .join(Annotation, Annotation.id == Moment.annotation_id)
+            .join(CodingRun, CodingRun.id == Annotation.run_id)
+            .join(Clip, Clip.id == CodingRun.clip_id)
+            .where(Clip.session_id == session_id, Moment.feedback.is_(True))
+        ).all()
+    return dict(rows)
+
+
+def test_a_reel_with_hidden_moments_keeps_their_places_when_reordered(clips, workspace):
+    world = build_world(workspace, clips, 1)
+    before = positions(workspace, world.s1)
+    shown = [m.id for m in moments.reel(workspace, world.s1, "Ben")]
+    assert len(shown) == 2 and len(before) > 2
+    assert moments.reorder_reel(workspace, world.s1, shown[::-1], "Ben") == shown
+    assert [m.id for m in moments.reel(workspace, world.s1, "Ben")] == shown[::-1]
+    after = positions(workspace, world.s1)
+    assert {i: p for i, p in after.items() if i not in shown} == {
+        i: p for i, p in before.items() if i not in shown
+    }
+    assert (after[shown[0]], after[shown[1]]) == (before[shown[1]], before[shown[0]])
