@@ -12,12 +12,21 @@ observation's "time offset", and the other players' offsets relative to it.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from vfa.errors import FormatError
-from vfa.io.document import CodeDef, CodeKind, Document, Event, ModifierSet, Observation
+from vfa.io.document import (
+    CodeDef,
+    CodeKind,
+    Document,
+    Event,
+    MediaRef,
+    ModifierSet,
+    Observation,
+)
 
 # what BORIS 8 writes (boris/config.py project_format_version)
 PROJECT_FORMAT_VERSION = "7.0"
@@ -147,15 +156,14 @@ class _Writer:
         return out
 
     def observation(self, obs: Observation, place: str) -> dict[str, Any]:
-        players: dict[int, list[Any]] = {}
-        for media in obs.media:
-            if not 1 <= media.player <= 8:
-                raise self.fail(place, f"player {media.player} of {media.path!r} is not 1 to 8")
-            players.setdefault(media.player, []).append(media)
+        players: dict[int, list[MediaRef]] = {}
+        for ref in obs.media:
+            if not 1 <= ref.player <= 8:
+                raise self.fail(place, f"player {ref.player} of {ref.path!r} is not 1 to 8")
+            players.setdefault(ref.player, []).append(ref)
         # BORIS: event time = player 1 media time + time offset; player n plays
         # (player 1's time - its offset); media time = document time + offset_ms
-        first = players.get(1, [None])[0]
-        time_offset = -first.offset_ms if first is not None else 0
+        time_offset = -players[1][0].offset_ms if 1 in players else 0
         kind = "MEDIA" if obs.media else "LIVE"
         info: dict[str, dict[str, Any]] = {
             "length": {},
@@ -228,7 +236,7 @@ class _Writer:
             rows.append((event.end_ms, len(rows), stop))
         for (subject, code_id, _), items in spans.items():
             items.sort()
-            for (_, end, _), (start, _, index) in zip(items, items[1:], strict=False):
+            for (_, end, _), (start, _, index) in itertools.pairwise(items):
                 if start < end:
                     who = f" of {subject!r}" if subject else ""
                     raise self.fail(
@@ -238,7 +246,7 @@ class _Writer:
                     )
         rows.sort(key=lambda item: (item[0], item[1]))
         if kind == "MEDIA":  # BORIS 8 adds the frame index; "NA" where it is not known
-            return [row + ["NA"] for _, _, row in rows]
+            return [[*row, "NA"] for _, _, row in rows]
         return [row for _, _, row in rows]
 
     def subject_name(self, event: Event, where: str) -> str:
