@@ -591,3 +591,14 @@ def test_reading_through_the_format_spec(tmp_path):
     path = write_json(tmp_path / "p.boris", project({"o": live([[1, "", "p", "", ""]])}))
     assert boris.FORMAT.read is not None
     assert spans(boris.FORMAT.read(str(path))) == [("p", 1000, 1000, None, ())]
+
+
+def test_keys_that_only_look_like_numbers_are_refused_or_sorted(tmp_path):
+    data = project({"o": {"type": "MEDIA", "file": {"²": ["a.mp4"]}, "events": []}})
+    data["behaviors_conf"] = {
+        "²": data["behaviors_conf"]["0"],
+        "1" * 5000: data["behaviors_conf"]["1"],
+    }
+    with pytest.raises(FormatError) as caught:
+        read(tmp_path, data)
+    assert caught.value.place == "observation 'o' file '²'"

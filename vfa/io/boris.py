@@ -116,7 +116,12 @@ def _kind(value: Any) -> str:
 
 def _sorted_keys(mapping: dict[str, Any]) -> list[str]:
     """BORIS's order: numeric keys by number, then the rest by text."""
-    return sorted(mapping, key=lambda k: (0, int(k), "") if k.isdigit() else (1, 0, k))
+    return sorted(mapping, key=lambda k: (0, int(k), "") if _number(k) else (1, 0, k))
+
+
+def _number(key: str) -> bool:
+    """Is the key a plain number (ASCII digits, short enough to be an index)?"""
+    return key.isascii() and key.isdigit() and len(key) < 10
 
 
 def _version(text: str) -> tuple[int, ...] | None:
@@ -426,7 +431,7 @@ class _Reader:
         out = []
         for key in _sorted_keys(files):
             where = f"{place} file {key!r}"
-            if not key.isdigit() or not 1 <= int(key) <= 99:
+            if not _number(key) or not 1 <= int(key) <= 99:
                 raise self.fail(where, f"{key!r} is not a player number")
             player = int(key)
             paths = files[key]

@@ -39,8 +39,10 @@ from vfa.io.safety import read_zip_members
 
 FORMAT_ID = "datavyu"
 MAX_PROJECT_BYTES = 1024 * 1024  # a project file names a few media; nothing near this
-TIME = re.compile(r"(\d{1,4}):(\d{2}):(\d{2}):(\d{3})")
-CELL = re.compile(r"(\d{1,4}:\d{2}:\d{2}:\d{3}),(\d{1,4}:\d{2}:\d{2}:\d{3})(?:,(.*))?", re.S)
+TIME = re.compile(r"(\d{1,4}):(\d{2}):(\d{2}):(\d{3})", re.ASCII)
+CELL = re.compile(
+    r"(\d{1,4}:\d{2}:\d{2}:\d{3}),(\d{1,4}:\d{2}:\d{2}:\d{3})(?:,(.*))?", re.S | re.ASCII
+)
 # an anchor (&a) or alias (*a) where a YAML value or list item starts
 ANCHOR = re.compile(r"(?:^|[\s:\-\[{,])[&*][^\s,\]}]")
 KINDS = ("TEXT", "NOMINAL", "MATRIX")
@@ -184,7 +186,7 @@ class _Reader:
             index += 1
             if not line.strip():
                 continue
-            if not line[0].isdigit():
+            if line[0] not in "0123456789":
                 column = self.header(line, number, names)
                 if column is not None:
                     columns.append(column)
@@ -334,8 +336,14 @@ class _Reader:
             codes=tuple(codes),
             modifier_sets=tuple(sets),
             observations=(Observation(name=name, media=tuple(media), events=tuple(events)),),
-            problems=tuple(self.problems),
+            problems=tuple(sorted(self.problems, key=_line_order)),
         )
+
+
+def _line_order(problem: Problem) -> tuple[int, int]:
+    """Problems in the order of the file: the project's first, then the cells' by line."""
+    match = re.fullmatch(r"db line (\d+)", problem.place)
+    return (1, int(match.group(1))) if match else (0, 0)
 
 
 def _continues(line: str) -> bool:
