@@ -14,10 +14,8 @@ The writer is in :mod:`vfa.io.boris_writer`.
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import zlib
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -36,7 +34,8 @@ from vfa.io.document import (
     Subject,
 )
 from vfa.io.registry import FormatSpec
-from vfa.io.safety import MAX_MEMBER_BYTES, MAX_RATIO, read_bytes
+from vfa.io.safety import read_bytes
+from vfa.io.unpack import decode_lenient, gunzip, parse_json
 
 FORMAT_ID = "boris"
 POINT_TYPES = ("point event", "point event with coding map")
@@ -46,8 +45,6 @@ SINGLE, MULTIPLE, NUMERIC, EXTERNAL = 0, 1, 2, 3
 NO_VALUE = ("", "None")
 # BORIS shows a modifier's key after its value, "happy (h)", and strips it when coding
 KEY_SUFFIX = re.compile(r" \(.*\)")
-# below this a gzip file is not judged by its ratio (small files compress oddly)
-RATIO_FLOOR = 8 * 1024 * 1024
 SNIFF_KEYS = (
     b'"behaviors_conf"',
     b'"subjects_conf"',
@@ -56,48 +53,6 @@ SNIFF_KEYS = (
     b'"time_format"',
 )
 MAX_SECONDS = Decimal(MAX_MS) / 1000
-
-
-def gunzip(data: bytes, file: str) -> bytes:
-    """A gzip file's content, refused when it expands past the safety limits (a bomb)."""
-    out = bytearray()
-    pending = data
-    while pending:
-        stream = zlib.decompressobj(wbits=31)
-        chunk = pending
-        while not stream.eof:
-            try:
-                piece = stream.decompress(chunk, 1 << 20)
-            except zlib.error as exc:
-                raise FormatError(file, "", f"not a readable gzip file ({exc})") from exc
-            out += piece
-            if len(out) > MAX_MEMBER_BYTES or (
-                len(out) > RATIO_FLOOR and len(out) > MAX_RATIO * len(data)
-            ):
-                raise FormatError(
-                    file, "", "expands too far when decompressed; refused as a gzip bomb"
-                )
-            chunk = stream.unconsumed_tail
-            if not chunk and not piece:
-                raise FormatError(file, "", "the gzip data is cut short")
-        pending = stream.unused_data.lstrip(b"\0")
-    return bytes(out)
-
-
-def _parse_json(text: str, file: str) -> Any:
-    def refuse_constant(name: str) -> Any:
-        raise FormatError(file, "", f"holds {name}, which is not a number; refused")
-
-    try:
-        return json.loads(text, parse_float=Decimal, parse_constant=refuse_constant)
-    except RecursionError:
-        raise FormatError(file, "", "is nested too deeply to be a BORIS project; refused") from None
-    except json.JSONDecodeError as exc:
-        raise FormatError(
-            file, f"line {exc.lineno}, column {exc.colno}", f"not valid JSON ({exc.msg})"
-        ) from None
-    except ValueError as exc:  # an integer of thousands of digits
-        raise FormatError(file, "", f"not readable JSON ({exc})") from None
 
 
 def _kind(value: Any) -> str:
@@ -576,19 +531,6 @@ def _event(
     )
 
 
-def _decode(data: bytes, reader: _Reader) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        reader.note(f"byte {exc.start}", "not UTF-8 text; read as Windows-1252")
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise reader.fail(f"byte {exc.start}", "neither UTF-8 nor Windows-1252 text") from None
-
-
 def read(path: str | os.PathLike[str]) -> Document:
     """Read a BORIS project (.boris, or gzip-compressed .boris.gz)."""
     file = os.fspath(path)
@@ -596,7 +538,9 @@ def read(path: str | os.PathLike[str]) -> Document:
     if data.startswith(b"\x1f\x8b"):
         data = gunzip(data, file)
     reader = _Reader(file)
-    return reader.document(_parse_json(_decode(data, reader), file))
+    text, problem = decode_lenient(data, file, "")
+    reader.problems.extend([problem] if problem else [])
+    return reader.document(parse_json(text, file))
 
 
 def sniff(head: bytes, name: str) -> bool:

@@ -36,6 +36,7 @@ from vfa.io.document import (
 )
 from vfa.io.registry import FormatSpec
 from vfa.io.safety import read_zip_members
+from vfa.io.unpack import decode_lenient
 
 FORMAT_ID = "datavyu"
 MAX_PROJECT_BYTES = 1024 * 1024  # a project file names a few media; nothing near this
@@ -83,15 +84,9 @@ class _Reader:
         self.problems.append(Problem(place, reason))
 
     def decode(self, data: bytes, member: str) -> str:
-        data = data.removeprefix(b"\xef\xbb\xbf")
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            self.note(f"{member} byte {exc.start}", "not UTF-8 text; read as Windows-1252")
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise self.fail(f"{member} byte {exc.start}", "not UTF-8 or Windows-1252") from None
+        text, problem = decode_lenient(data, self.file, member)
+        self.problems.extend([problem] if problem else [])
+        return text
 
     # -- the project file ---------------------------------------------------------------------
     def project(self, text: str) -> tuple[dict[str, str], list[dict[str, str]]]:
