@@ -22,6 +22,7 @@ from typing import Any
 
 from vfa.cli_types import MAX_MS
 from vfa.errors import FormatError
+from vfa.io.boris_writer import write
 from vfa.io.document import (
     CodeDef,
     CodeKind,
@@ -551,17 +552,11 @@ def sniff(head: bytes, name: str) -> bool:
     return any(key in text for key in SNIFF_KEYS) or name.lower().endswith((".boris", ".boris.gz"))
 
 
-def _write(document: Document, stream: Any, target: Any) -> None:
-    from vfa.io.boris_writer import write
-
-    write(document, stream, target)
-
-
 FORMAT = FormatSpec(
     id=FORMAT_ID,
     name="BORIS project",
     suffixes=(".boris", ".boris.gz"),
     sniff=sniff,
     read=read,
-    write=_write,
+    write=write,
 )
