@@ -34,6 +34,8 @@ class MediaRef:
     offset_ms: int = 0  # media time = document time + offset_ms
     player: int = 1  # BORIS player number; 1 elsewhere
     mime_type: str | None = None
+    duration_ms: int | None = None  # the file's length, where the file states it (BORIS)
+    fps: float | None = None  # the file's frame rate, where the file states it (BORIS)
 
     @property
     def name(self) -> str:

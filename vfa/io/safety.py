@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import stat
 import zipfile
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -81,7 +82,7 @@ def read_zip_members(
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError) as exc:
+    except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, ValueError) as exc:
         raise FormatError(name, "", f"not a readable zip archive ({exc})") from exc
     with archive:
         infos = archive.infolist()
@@ -101,7 +102,15 @@ def read_zip_members(
             try:
                 with archive.open(info) as member:
                     blob = member.read(MAX_MEMBER_BYTES + 1)
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            except (
+                zipfile.BadZipFile,
+                zlib.error,
+                NotImplementedError,  # a compression method zipfile lacks
+                RuntimeError,  # an encrypted member
+                OSError,
+                EOFError,
+                ValueError,
+            ) as exc:
                 raise FormatError(
                     name, f"member {info.filename!r}", f"cannot be read ({exc})"
                 ) from exc
