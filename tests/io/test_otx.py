@@ -713,3 +713,13 @@ def test_fuzzed_otb_member_is_read_or_refused_naming_the_file(data):
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("study.otx", data)
     _read_mutated(buffer.getvalue(), "fuzzed.otb")
+
+
+def test_a_behaviour_the_log_adds_never_takes_an_id_already_given(tmp_path):
+    text = observer_xml(
+        behaviours=behaviour("1", "Cries", key="c") + behaviour("2", "Cries", key="x"),
+        observations=observation("V", (None, [event(at("1"), "Cries (2)", 3)])),
+    )
+    doc = read_text(tmp_path, text)
+    assert [c.id for c in doc.codes] == ["Cries", "Cries (2)", "Cries (2) (2)"]
+    assert doc.observations[0].events[0].code == "Cries (2) (2)"

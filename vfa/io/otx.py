@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from vfa.errors import FormatError
 from vfa.io.document import CodeDef, CodeKind, Document, ModifierSet, Problem, Subject
-from vfa.io.otx_log import Codes, child_text, descendants, local, read_observation
+from vfa.io.otx_log import Codes, child_text, local, read_observation
 from vfa.io.registry import FormatSpec
 from vfa.io.safety import decode_text, parse_xml, read_bytes, read_zip_members
 
@@ -62,25 +62,30 @@ def read(path: str | os.PathLike[str]) -> Document:
 def parse(data: bytes, file: str) -> Document:
     """The document in Observer XT XML bytes (UTF-16 with a BOM, or UTF-8)."""
     root = parse_xml(_utf8(data, file), file)
-    if not any(descendants(root, marker) for marker in _MARKERS):
+    index: dict[str, list[Element]] = {}
+    for element in root.iter():
+        index.setdefault(local(element.tag), []).append(element)
+    if not any(index.get(marker) for marker in _MARKERS):
         raise FormatError(
             file, f"element <{local(root.tag)}>", "is not an Observer XT project or observation"
         )
     scheme = _Scheme(file)
-    scheme.read(root)
+    scheme.read(index)
     codes = Codes(
         codes={c.name: c for c in reversed(scheme.codes)},  # the first of a name wins
         subjects={s.name: s for s in reversed(scheme.subjects)},
         problems=scheme.problems,
+        code_ids={c.id for c in scheme.codes},
+        subject_ids={s.id for s in scheme.subjects},
     )
     observations = tuple(
         read_observation(element, number, codes, file)
-        for number, element in enumerate(descendants(root, "OBS_OBSERVATION"), 1)
+        for number, element in enumerate(index.get("OBS_OBSERVATION", []), 1)
     )
     code_list = [*scheme.codes, *codes.added_codes]
-    for index, code in enumerate(code_list):
+    for position, code in enumerate(code_list):
         if code.id in codes.state_codes and code.kind is CodeKind.POINT:
-            code_list[index] = replace(code, kind=CodeKind.STATE)
+            code_list[position] = replace(code, kind=CodeKind.STATE)
             scheme.problems.append(
                 Problem(
                     f"behaviour {code.name!r}",
@@ -89,8 +94,8 @@ def parse(data: bytes, file: str) -> Document:
             )
     if not code_list and not scheme.subjects and not observations:
         raise FormatError(file, "", "holds neither a coding scheme nor observations")
-    metadata = next(iter(descendants(root, "MET_METADATA")), None)
-    template = next(iter(descendants(root, "MET_TEMPLATE_METADATA")), None)
+    metadata = next(iter(index.get("MET_METADATA", [])), None)
+    template = next(iter(index.get("MET_TEMPLATE_METADATA", [])), None)
     author = None
     if metadata is not None:
         author = child_text(metadata, "MET_CREATED_BY")
@@ -140,13 +145,13 @@ class _Element:
     description: str | None
 
 
-def _elements(root: Element, tag: str, what: str) -> list[_Element]:
+def _elements(index: dict[str, list[Element]], tag: str, what: str) -> list[_Element]:
     out = []
-    for index, element in enumerate(descendants(root, tag), 1):
+    for number, element in enumerate(index.get(tag, []), 1):
         name = child_text(element, "CDS_ELE_NAME")
         out.append(
             _Element(
-                place=f"{what} {name!r}" if name else f"{what} {index} (<{tag}>)",
+                place=f"{what} {name!r}" if name else f"{what} {number} (<{tag}>)",
                 id=child_text(element, "CDS_ELE_ID"),
                 name=name,
                 parent_id=child_text(element, "CDS_ELE_PARENT_ID"),
@@ -171,13 +176,13 @@ class _Scheme:
         self.modifier_sets: list[ModifierSet] = []
         self.problems: list[Problem] = []
 
-    def read(self, root: Element) -> None:
-        """Read every part of the scheme the file holds."""
-        behaviours = [e for e in _elements(root, "CDS_BEHAVIOR", "behaviour") if self._named(e)]
-        subjects = [e for e in _elements(root, "CDS_SUBJECT", "subject") if self._named(e)]
-        modifiers = [e for e in _elements(root, "CDS_MODIFIER", "modifier") if self._named(e)]
+    def read(self, index: dict[str, list[Element]]) -> None:
+        """Read every part of the scheme the file holds (elements by local name)."""
+        behaviours = [e for e in _elements(index, "CDS_BEHAVIOR", "behaviour") if self._named(e)]
+        subjects = [e for e in _elements(index, "CDS_SUBJECT", "subject") if self._named(e)]
+        modifiers = [e for e in _elements(index, "CDS_MODIFIER", "modifier") if self._named(e)]
         sets_by_element = self._modifier_sets(modifiers)
-        links = self._links(root, behaviours, subjects, sets_by_element)
+        links = self._links(index.get("CDS_CONNECTION", []), behaviours, subjects, sets_by_element)
         self._behaviours(behaviours, links)
         self._subjects(subjects)
 
@@ -232,7 +237,7 @@ class _Scheme:
 
     def _links(
         self,
-        root: Element,
+        connections: list[Element],
         behaviours: list[_Element],
         subjects: list[_Element],
         sets_by_element: dict[str, str],
@@ -241,7 +246,7 @@ class _Scheme:
         behaviour_ids = {b.id for b in behaviours if b.id is not None}
         subject_ids = {s.id for s in subjects if s.id is not None}
         links: dict[str, list[str]] = {}
-        for index, element in enumerate(descendants(root, "CDS_CONNECTION"), 1):
+        for index, element in enumerate(connections, 1):
             place = f"modifier link {index} (<CDS_CONNECTION>)"
             target = element.get("CDS_ELEMENT_ID") or child_text(element, "CDS_ELEMENT_ID")
             modifier = element.get("CDS_MODIFIER_ID") or child_text(element, "CDS_MODIFIER_ID")

@@ -127,6 +127,8 @@ class Codes:
     codes: dict[str, CodeDef]  # behaviour name -> code
     subjects: dict[str, Subject]  # subject name -> subject
     problems: list[Problem] = field(default_factory=list)
+    code_ids: set[str] = field(default_factory=set)  # every code id taken so far
+    subject_ids: set[str] = field(default_factory=set)
     added_codes: list[CodeDef] = field(default_factory=list)
     added_subjects: list[Subject] = field(default_factory=list)
     state_codes: set[str] = field(default_factory=set)  # ids of codes the log starts/stops
@@ -237,7 +239,7 @@ def _code_for(raw: _Raw, codes: Codes) -> CodeDef:
     code = codes.codes.get(raw.behaviour)
     if code is None:
         kind = CodeKind.POINT if raw.state == "point" else CodeKind.STATE
-        code = CodeDef(id=_free_id(raw.behaviour, codes), name=raw.behaviour, kind=kind)
+        code = CodeDef(id=_free_id(raw.behaviour, codes.code_ids), name=raw.behaviour, kind=kind)
         codes.codes[raw.behaviour] = code
         codes.added_codes.append(code)
         codes.problems.append(
@@ -246,11 +248,12 @@ def _code_for(raw: _Raw, codes: Codes) -> CodeDef:
     return code
 
 
-def _free_id(name: str, codes: Codes) -> str:
-    taken = {c.id for c in codes.codes.values()}
+def _free_id(name: str, taken: set[str]) -> str:
+    """``name``, or ``name (2)``, ``name (3)``…: the first not in ``taken`` (then added)."""
     candidate, n = name, 2
     while candidate in taken:
         candidate, n = f"{name} ({n})", n + 1
+    taken.add(candidate)
     return candidate
 
 
@@ -259,11 +262,7 @@ def _subject_for(raw: _Raw, codes: Codes) -> str | None:
         return None
     subject = codes.subjects.get(raw.subject)
     if subject is None:
-        taken = {s.id for s in codes.subjects.values()}
-        candidate, n = raw.subject, 2
-        while candidate in taken:
-            candidate, n = f"{raw.subject} ({n})", n + 1
-        subject = Subject(id=candidate, name=raw.subject)
+        subject = Subject(id=_free_id(raw.subject, codes.subject_ids), name=raw.subject)
         codes.subjects[raw.subject] = subject
         codes.added_subjects.append(subject)
         codes.problems.append(
