@@ -43,9 +43,20 @@ _STATE_WORDS = {"1": "start", "2": "stop", "3": "point"}
 _STATE_WORDS.update({w: w for w in ("start", "stop", "point")})
 
 
+_LOCAL_NAMES: dict[str, str] = {}  # a file has few distinct tags; a hostile one is not cached
+
+
 def local(tag: object) -> str:
     """An element's name without its namespace."""
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+    try:
+        return _LOCAL_NAMES[tag]  # type: ignore[index]
+    except (KeyError, TypeError):
+        if not isinstance(tag, str):
+            return ""
+        name = tag.rsplit("}", 1)[-1]
+        if len(_LOCAL_NAMES) < 4096:
+            _LOCAL_NAMES[tag] = name
+        return name
 
 
 def child(element: Element, name: str) -> Element | None:
@@ -148,17 +159,26 @@ def _modifiers(element: Element | None) -> list[tuple[str, str]]:
 
 
 def _read_event(element: Element, place: str, file: str) -> _Raw:
-    stamp_text = child_text(element, "OBS_EVENT_TIMESTAMP")
+    parts: dict[str, Element] = {}
+    for part in element:
+        parts.setdefault(local(part.tag), part)
+
+    def text(name: str) -> str | None:
+        found = parts.get(name)
+        value = (found.text or "").strip() if found is not None else ""
+        return value or None
+
+    stamp_text = text("OBS_EVENT_TIMESTAMP")
     if stamp_text is None:
         raise FormatError(file, place, "has no OBS_EVENT_TIMESTAMP")
     stamp = parse_stamp(stamp_text)
     if stamp is None:
         raise FormatError(file, place, f"time {stamp_text[:40]!r} is not a timestamp")
-    behaviour_el = child(element, "OBS_EVENT_BEHAVIOR")
+    behaviour_el = parts.get("OBS_EVENT_BEHAVIOR")
     behaviour = (behaviour_el.get("NAME") or "").strip() if behaviour_el is not None else ""
-    subject_el = child(element, "OBS_EVENT_SUBJECT")
+    subject_el = parts.get("OBS_EVENT_SUBJECT")
     subject = (subject_el.get("NAME") or "").strip() if subject_el is not None else ""
-    state_text = (child_text(element, "OBS_EVENT_STATE") or "").lower()
+    state_text = (text("OBS_EVENT_STATE") or "").lower()
     return _Raw(
         place=place,
         stamp=stamp,
@@ -166,7 +186,7 @@ def _read_event(element: Element, place: str, file: str) -> _Raw:
         subject=subject or None,
         state=_STATE_WORDS.get(state_text) if state_text else None,
         modifiers=tuple(_modifiers(subject_el) + _modifiers(behaviour_el)),
-        comment=child_text(element, "OBS_EVENT_COMMENT"),
+        comment=text("OBS_EVENT_COMMENT"),
         bad_state=state_text[:20] if state_text and state_text not in _STATE_WORDS else None,
     )
 
