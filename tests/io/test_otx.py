@@ -723,3 +723,13 @@ def test_a_behaviour_the_log_adds_never_takes_an_id_already_given(tmp_path):
     doc = read_text(tmp_path, text)
     assert [c.id for c in doc.codes] == ["Cries", "Cries (2)", "Cries (2) (2)"]
     assert doc.observations[0].events[0].code == "Cries (2) (2)"
+
+
+def test_a_log_begun_days_before_its_events_counts_from_the_first_event(tmp_path):
+    doc = log_doc(
+        tmp_path,
+        [event("2022-05-18 10:00:05.0", "Laughs", 3), event("2022-05-18 10:00:07.5", "Laughs", 3)],
+        created="2022-05-16 09:00:00.0",
+    )
+    assert [e.start_ms for e in doc.observations[0].events] == [0, 2500]
+    assert any("more than 24 hours before its last event" in p.reason for p in doc.problems)

@@ -5,14 +5,19 @@ Each ``OBS_EVENT`` has an ``OBS_EVENT_TIMESTAMP`` (``YYYY-MM-DD HH:MM:SS.ffffff`
 (modifiers as ``*_MODIFIER`` children with the modifier group in ``CLASS``), an
 ``OBS_EVENT_STATE`` (1 a state starts, 2 it stops, 3 a point event) and an optional
 ``OBS_EVENT_COMMENT``. Where the state is missing, a point behaviour gives a point and a
-state behaviour toggles.
+state behaviour toggles. Each event log of an observation is paired on its own, per
+subject and behaviour; starting a behaviour ends a running one of its exclusive group
+(as Observer does). A stop without a start, a start while running, a state never stopped
+(ended with the log), and a behaviour or subject missing from the scheme (added) are
+reported as problems with the event's place.
 
 Times: a timestamp dated before 1970 counts from 1899-12-30 (the zero day of the OLE
 dates Observer's media observations are kept in); one without a date (``HH:MM:SS.fff``
-or seconds) is a media time too. A wall-clock timestamp
-is counted from the observation's start: the earliest ``CREATION_DATETIME`` of its event
-logs, or its first event when no log says when it began (reported). Times become integer
-ms (half up); a time before the start or more than 24 h after it refuses the file.
+or seconds) is a media time too. A wall-clock timestamp is counted from the
+observation's start: the earliest ``CREATION_DATETIME`` of its event logs, or its first
+event (reported) when no log says when it began or that start is more than 24 h before
+its last event. Times become integer ms (half up); a time before the start or more than
+24 h after it refuses the file.
 """
 
 from __future__ import annotations
@@ -230,18 +235,20 @@ def _place_times(
     origin = 0
     if clock:
         first = min(r.stamp.ns for r in everything)
+        last = max(r.stamp.ns for r in everything)
         starts = [s.ns for c in created if c and (s := parse_stamp(c)) and s.clock]
         starts = [s for s in starts if s <= first]
-        if starts:
+        if starts and last - min(starts) <= MAX_MS * 1_000_000:
             origin = min(starts)
         else:
             origin = first
+            why = (
+                "its event log began more than 24 hours before its last event"
+                if starts
+                else "no event log says when the observation began"
+            )
             codes.problems.append(
-                Problem(
-                    f"observation {name!r}",
-                    "no event log says when the observation began; "
-                    "times are counted from its first event",
-                )
+                Problem(f"observation {name!r}", f"{why}; times are counted from its first event")
             )
     for raw in everything:
         ns = raw.stamp.ns - origin
