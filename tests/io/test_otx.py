@@ -3,7 +3,9 @@ hostile input."""
 
 from __future__ import annotations
 
+import atexit
 import io
+import shutil
 import tempfile
 import zipfile
 from pathlib import Path
@@ -675,7 +677,8 @@ OWN_SAMPLE = utf16(
         ),
     )
 )
-_FUZZ_DIR = Path(tempfile.mkdtemp(prefix="vfa-otx-fuzz-"))
+_FUZZ_DIR = Path(tempfile.mkdtemp(prefix="vfa-otx-fuzz-"))  # hypothesis reruns: one folder
+atexit.register(shutil.rmtree, _FUZZ_DIR, ignore_errors=True)
 
 
 def _read_mutated(data: bytes, name: str) -> None:
