@@ -79,6 +79,7 @@ class Subject:
     name: str
     key: str | None = None
     description: str | None = None
+    group: str | None = None  # a subject group (Observer), when the file has them
 
 
 @dataclass(frozen=True)
