@@ -13,7 +13,13 @@ from vfa.errors import FormatError
 from vfa.io.document import Document
 
 # One module a format; each defines FORMAT = FormatSpec(...).
-FORMAT_MODULES: tuple[str, ...] = ()
+FORMAT_MODULES: tuple[str, ...] = (
+    "vfa.io.boris",
+    "vfa.io.datavyu",
+    "vfa.io.otx",
+    "vfa.io.sdis",
+    "vfa.io.srt_lane",
+)
 
 SNIFF_BYTES = 4096
 
