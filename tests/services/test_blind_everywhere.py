@@ -143,6 +143,10 @@ OTHER = {
     "clips.validate_session_fields",
     # the database's integrity: names broken rows and references, not coding values
     "check.check_workspace",
+    # files and values given by the user, no workspace
+    "reliability.check_event_settings", "reliability.check_size", "reliability.scale_values",
+    "reliability.special_codes", "reliability.table_report", "scoring.scheme_value",
+    "event_reliability.state_end",
 }  # fmt: skip
 
 
