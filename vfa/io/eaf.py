@@ -1,0 +1,590 @@
+"""ELAN .eaf files (EAF 2.7, 2.8 and 3.0) in, and EAF 3.0 out (vfa/io/eaf_write.py).
+
+Reading: each time-aligned tier is a lane (its subject the tier's PARTICIPANT, else a
+parent tier's, else the tier's name). A lane whose linguistic type has a controlled
+vocabulary gives codes from its entries (id from CVE_ID, else from the value; name the
+value; the entry's description kept); a lane without one is one code named after the tier
+whose annotation values are kept as captions. Reference annotations (symbolic association
+and subdivision tiers, at any depth) attach their values to the time-aligned annotation
+they hang from, as modifiers named after their tier (less the parent tier's name and ' · ',
+so VFA's own 'Ann · Mother · intensity' comes back as 'intensity'); a child tier named
+'… · caption' or '… · comment' (as VFA writes them) gives the event's caption or comment.
+Empty values on reference tiers are kept so that the i-th values of sibling tiers still
+belong together. Unaligned time slots get the times ELAN proposes (eaf_time.py) and are
+reported once per tier. An annotation that ends before it starts, or names a time slot the
+file lacks, is reported and skipped; a TIME_VALUE that is negative, not a number or past
+24 hours refuses the file. External vocabularies are read only from a local file beside the
+.eaf (never fetched); when they cannot be read their values become codes as they stand.
+The whole file is one observation named after the file; one annotator named by the tiers
+is its coder (several are reported), AUTHOR the document's author.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
+
+from vfa.errors import FormatError
+from vfa.io.document import (
+    CodeDef,
+    CodeKind,
+    Document,
+    Event,
+    MediaRef,
+    ModifierSet,
+    Observation,
+    Problem,
+    Subject,
+)
+from vfa.io.eaf_time import UNITS, propose_times, to_ms
+from vfa.io.eaf_vocab import Ids, Vocabulary, read_vocabularies
+from vfa.io.eaf_write import write_eaf
+from vfa.io.registry import FormatSpec
+from vfa.io.safety import parse_xml, read_bytes
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
+SEPARATOR = " · "  # between the parts of a tier name VFA writes: coder · subject · child
+KNOWN_VERSIONS = ("2.", "3.0")
+# the same oddity on one tier is listed this many times, then counted
+SAME_PROBLEM_LIMIT = 10
+
+
+class _Problems:
+    """Problems in the order met; one kind on one tier is listed a few times, then counted."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+        self._counts: dict[tuple[str, str], int] = defaultdict(int)
+        self._summaries: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def add(self, place: str, reason: str, group: tuple[str, str] | None = None) -> None:
+        if group is not None:
+            self._counts[group] += 1
+            if self._counts[group] > SAME_PROBLEM_LIMIT:
+                return
+        self.items.append(Problem(place, reason))
+
+    def count_as(self, group: tuple[str, str], place: str, what: str) -> None:
+        """How to word the count of ``group`` past the limit."""
+        self._summaries[group] = (place, what)
+
+    def done(self) -> tuple[Problem, ...]:
+        for group, count in self._counts.items():
+            if count > SAME_PROBLEM_LIMIT and group in self._summaries:
+                place, what = self._summaries[group]
+                self.items.append(Problem(place, f"{count - SAME_PROBLEM_LIMIT:,} more {what}"))
+        return tuple(self.items)
+
+
+@dataclass
+class _Tier:
+    id: str
+    index: int
+    element: Element
+    parent: str | None
+    participant: str | None
+    annotator: str | None
+    type_id: str | None
+    constraint: str | None = None
+    vocabulary: Vocabulary | None = None
+    depth: int = 0
+
+
+@dataclass
+class _Draft:
+    """An event being built: modifiers arrive from child tiers after it is made."""
+
+    code: str
+    start: int
+    end: int
+    subject: str
+    caption: str | None
+    modifiers: list[tuple[str, str]] = field(default_factory=list)
+    comment: str | None = None
+
+
+def read_eaf(path: str | os.PathLike[str]) -> Document:
+    """Read an ELAN .eaf file; a bad file raises FormatError naming the place."""
+    name = os.fspath(path)
+    root = parse_xml(read_bytes(name), name)
+    if root.tag != "ANNOTATION_DOCUMENT":
+        raise FormatError(
+            name, f"root element <{root.tag}>", "not an ELAN file (ANNOTATION_DOCUMENT expected)"
+        )
+    return _Reader(name, root).read()
+
+
+class _Reader:
+    def __init__(self, file: str, root: Element) -> None:
+        self.file = file
+        self.root = root
+        self.problems = _Problems()
+        self.codes: dict[tuple[str, str], CodeDef] = {}
+        self.code_ids = Ids()
+        self.tier_sets: dict[str, list[tuple[str, str]]] = defaultdict(list)  # code -> sets
+
+    # -- header -------------------------------------------------------------------------
+
+    def _units(self, header: Element | None) -> Decimal:
+        units = header.get("TIME_UNITS", "milliseconds") if header is not None else ""
+        if units not in UNITS:
+            if units:
+                self.problems.add("HEADER", f"TIME_UNITS {units!r} is unknown; read as ms")
+            return UNITS["milliseconds"]
+        return UNITS[units]
+
+    def _media(self, header: Element | None) -> tuple[MediaRef, ...]:
+        if header is None:
+            return ()
+        media: list[MediaRef] = []
+        for n, item in enumerate(header.iter("MEDIA_DESCRIPTOR"), start=1):
+            url = item.get("RELATIVE_MEDIA_URL") or item.get("MEDIA_URL") or ""
+            if not url:
+                self.problems.add(f"MEDIA_DESCRIPTOR {n}", "names no media file; left out")
+                continue
+            offset = 0
+            origin = item.get("TIME_ORIGIN")
+            if origin:
+                try:
+                    offset = to_ms(origin, signed=True)
+                except ValueError as exc:
+                    raise FormatError(
+                        self.file, f"MEDIA_DESCRIPTOR {n} TIME_ORIGIN", str(exc)
+                    ) from None
+            media.append(MediaRef(unquote(url), offset, mime_type=item.get("MIME_TYPE") or None))
+        old = header.get("MEDIA_FILE") or ""
+        if old and not any(m.name == MediaRef(old).name for m in media):
+            media.append(MediaRef(old))
+        return tuple(media)
+
+    def _slots(self, unit: Decimal) -> tuple[dict[str, int], dict[str, int]]:
+        order: dict[str, int] = {}
+        times: dict[str, int] = {}
+        time_order = self.root.find("TIME_ORDER")
+        if time_order is None:
+            return order, times
+        for n, slot in enumerate(time_order.iter("TIME_SLOT")):
+            slot_id = slot.get("TIME_SLOT_ID")
+            if not slot_id:
+                self.problems.add(f"TIME_SLOT {n + 1}", "has no TIME_SLOT_ID; left out")
+                continue
+            if slot_id in order:
+                self.problems.add(f"TIME_SLOT {slot_id!r}", "appears twice; the first is used")
+                continue
+            order[slot_id] = n
+            value = slot.get("TIME_VALUE")
+            if value is not None:
+                try:
+                    times[slot_id] = to_ms(value, unit)
+                except ValueError as exc:
+                    raise FormatError(
+                        self.file, f"TIME_SLOT {slot_id!r}", f"TIME_VALUE {exc}"
+                    ) from None
+        return order, times
+
+    # -- tiers --------------------------------------------------------------------------
+
+    def _tiers(self, vocabularies: dict[str, Vocabulary]) -> list[_Tier]:
+        types: dict[str, Element] = {}
+        for element in self.root.iter("LINGUISTIC_TYPE"):
+            types.setdefault(element.get("LINGUISTIC_TYPE_ID") or "", element)
+        tiers: list[_Tier] = []
+        seen: set[str] = set()
+        for n, element in enumerate(self.root.findall("TIER")):
+            tier_id = element.get("TIER_ID") or f"tier {n + 1}"
+            if tier_id in seen:
+                renamed = f"{tier_id} ({n + 1})"
+                self.problems.add(f"tier {tier_id!r}", f"appears twice; read as {renamed!r}")
+                tier_id = renamed
+            seen.add(tier_id)
+            tier = _Tier(
+                tier_id,
+                n,
+                element,
+                element.get("PARENT_REF") or None,
+                element.get("PARTICIPANT") or None,
+                element.get("ANNOTATOR") or None,
+                element.get("LINGUISTIC_TYPE_REF"),
+            )
+            lt = types.get(tier.type_id or "")
+            if lt is None:
+                self.problems.add(
+                    f"tier {tier_id!r}",
+                    f"its linguistic type {tier.type_id!r} is not in the file; "
+                    "read without a vocabulary",
+                )
+            else:
+                tier.constraint = lt.get("CONSTRAINTS") or None
+                cv_ref = lt.get("CONTROLLED_VOCABULARY_REF")
+                if cv_ref:
+                    tier.vocabulary = vocabularies.get(cv_ref)
+                    if tier.vocabulary is None:
+                        self.problems.add(
+                            f"tier {tier_id!r}",
+                            f"its vocabulary {cv_ref!r} is not in the file; "
+                            "values read as they stand",
+                        )
+            tiers.append(tier)
+        by_id = {t.id: t for t in tiers}
+        for tier in tiers:  # depth, with a guard against PARENT_REF loops
+            seen_here, parent = {tier.id}, tier.parent
+            while parent in by_id and parent not in seen_here:
+                seen_here.add(parent)
+                tier.depth += 1
+                parent = by_id[parent].parent
+        return tiers
+
+    def _subject(self, tier: _Tier, by_id: dict[str, _Tier]) -> str:
+        seen: set[str] = set()
+        current: _Tier | None = tier
+        while current is not None and current.id not in seen:
+            if current.participant:
+                return current.participant
+            seen.add(current.id)
+            current = by_id.get(current.parent or "")
+        return tier.id
+
+    # -- codes --------------------------------------------------------------------------
+
+    def _vocabulary_codes(self, vocabulary: Vocabulary) -> None:
+        for n, entry in enumerate(vocabulary.entries):
+            key = (vocabulary.id, f"#{n}")
+            if key not in self.codes:
+                self.codes[key] = CodeDef(
+                    id=self.code_ids.take(entry.id or entry.name),
+                    name=entry.name or entry.id or vocabulary.id,
+                    category=vocabulary.id,
+                    description=entry.description,
+                )
+
+    def _code_for(self, tier: _Tier, subject: str, value: str, cve_ref: str | None) -> str | None:
+        """The code id an annotation's value is, or None when it is no code at all."""
+        vocabulary = tier.vocabulary
+        if vocabulary is None:
+            key = ("", tier.id)
+            if key not in self.codes:
+                self.codes[key] = CodeDef(
+                    id=self.code_ids.take(tier.id), name=tier.id, subject=subject
+                )
+            return self.codes[key].id
+        entry = vocabulary.find(cve_ref, value)
+        if entry is not None:
+            return self.codes[(vocabulary.id, f"#{vocabulary.entries.index(entry)}")].id
+        if not value and not cve_ref:
+            return None
+        key = (vocabulary.id, f"={cve_ref or value}")
+        if key not in self.codes:
+            self.codes[key] = CodeDef(
+                id=self.code_ids.take(cve_ref or value),
+                name=value or cve_ref or "",
+                category=vocabulary.id,
+            )
+            if vocabulary.readable:
+                self.problems.add(
+                    f"tier {tier.id!r}",
+                    f"value {value!r} is not in the vocabulary {vocabulary.id!r}; "
+                    "kept as a code of its own",
+                )
+        return self.codes[key].id
+
+    # -- annotations --------------------------------------------------------------------
+
+    def read(self) -> Document:
+        root = self.root
+        version = root.get("VERSION") or root.get("FORMAT") or ""
+        if version and not version.startswith(KNOWN_VERSIONS):
+            self.problems.add(
+                "ANNOTATION_DOCUMENT", f"EAF version {version} is not one VFA knows; read as 3.0"
+            )
+        header = root.find("HEADER")
+        unit = self._units(header)
+        media = self._media(header)
+        order, times = self._slots(unit)
+        refs = {
+            e.get("EXT_REF_ID") or "": (e.get("TYPE") or "", e.get("VALUE") or "")
+            for e in root.iter("EXTERNAL_REF")
+        }
+        vocabularies, cv_problems = read_vocabularies(root, refs, self.file)
+        tiers = self._tiers(vocabularies)
+        by_id = {t.id: t for t in tiers}
+        reported_cvs: set[str] = set()
+        for tier in tiers:
+            cv = tier.vocabulary
+            if cv is not None and cv.id in cv_problems and cv.id not in reported_cvs:
+                reported_cvs.add(cv.id)
+                self.problems.items.append(cv_problems[cv.id])
+
+        # time-aligned annotations, tiers taken parents first so that a child's unaligned
+        # slots lie between times its parent already has
+        aligned: dict[str, list[tuple[str, str, str, str, str | None]]] = {}
+        references: dict[str, list[Element]] = {}
+        for tier in tiers:
+            aligned[tier.id], references[tier.id] = [], []
+            for n, annotation in enumerate(tier.element.findall("ANNOTATION")):
+                for item in annotation:
+                    if item.tag == "ALIGNABLE_ANNOTATION":
+                        aligned[tier.id].append(
+                            (
+                                item.get("ANNOTATION_ID") or f"#{n + 1}",
+                                item.get("TIME_SLOT_REF1") or "",
+                                item.get("TIME_SLOT_REF2") or "",
+                                _value(item),
+                                item.get("CVE_REF") or None,
+                            )
+                        )
+                    elif item.tag == "REF_ANNOTATION":
+                        references[tier.id].append(item)
+        known = dict(times)
+        for tier in sorted(tiers, key=lambda t: (t.depth, t.index)):
+            slots = [s for a in aligned[tier.id] for s in a[1:3] if s in order]
+            if not any(s not in known for s in slots):
+                continue
+            proposed, unplaced = propose_times(slots, order, known)
+            known.update(proposed)
+            if proposed:
+                self.problems.add(
+                    f"tier {tier.id!r}",
+                    f"{len(proposed):,} time slots have no time; placed evenly between the "
+                    "aligned slots either side, as ELAN does",
+                )
+            if unplaced:
+                self.problems.add(
+                    f"tier {tier.id!r}",
+                    f"{len(unplaced):,} time slots have no time and no aligned slot on one "
+                    "side; their annotations are skipped",
+                )
+
+        drafts: list[_Draft] = []
+        lanes: list[tuple[_Tier, list[_Draft]]] = []
+        anchors: dict[str, tuple[str, int]] = {}  # annotation id -> (tier, draft index)
+        for tier in tiers:
+            if not aligned[tier.id]:
+                continue
+            subject = self._subject(tier, by_id)
+            if tier.vocabulary is not None:
+                self._vocabulary_codes(tier.vocabulary)
+            lane: list[_Draft] = []
+            for ann_id, ref1, ref2, value, cve_ref in aligned[tier.id]:
+                place = f"tier {tier.id!r} annotation {ann_id!r}"
+                start, end = known.get(ref1), known.get(ref2)
+                if start is None or end is None:
+                    if ref1 not in order or ref2 not in order:
+                        missing = ref1 if ref1 not in order else ref2
+                        self._skip(
+                            tier, place, f"names time slot {missing!r}, which the file lacks"
+                        )
+                    continue  # unplaced slots were reported for the tier
+                if end < start:
+                    self._skip(tier, place, f"ends ({end} ms) before it starts ({start} ms)")
+                    continue
+                code = self._code_for(tier, subject, value, cve_ref)
+                if code is None:
+                    self._skip(tier, place, "is empty on a tier with a vocabulary")
+                    continue
+                caption = (value or None) if tier.vocabulary is None else None
+                draft = _Draft(code, start, end, subject, caption)
+                if ann_id not in anchors:
+                    anchors[ann_id] = (tier.id, len(drafts))
+                drafts.append(draft)
+                lane.append(draft)
+            lanes.append((tier, lane))
+
+        modifier_sets = self._attach(tiers, by_id, references, anchors, drafts)
+        events: list[Event] = []
+        for _tier, lane in lanes:
+            for d in sorted(lane, key=lambda d: (d.start, d.end)):
+                events.append(
+                    Event(
+                        d.code, d.start, d.end, d.subject, tuple(d.modifiers), d.comment, d.caption
+                    )
+                )
+        return self._document(tiers, events, media, modifier_sets)
+
+    def _skip(self, tier: _Tier, place: str, reason: str) -> None:
+        group = (tier.id, reason.split(" ", 1)[0])
+        self.problems.add(place, f"{reason}; skipped", group)
+        self.problems.count_as(group, f"tier {tier.id!r}", "annotations like this; skipped")
+
+    def _attach(
+        self,
+        tiers: list[_Tier],
+        by_id: dict[str, _Tier],
+        references: dict[str, list[Element]],
+        anchors: dict[str, tuple[str, int]],
+        drafts: list[_Draft],
+    ) -> list[ModifierSet]:
+        """Reference annotations onto the events they hang from, as modifiers."""
+        parent_of: dict[str, str] = {}  # reference annotation id -> the annotation it refers to
+        for tier in tiers:
+            for item in references[tier.id]:
+                ann_id, target = item.get("ANNOTATION_ID"), item.get("ANNOTATION_REF")
+                if ann_id and target and ann_id not in parent_of and ann_id not in anchors:
+                    parent_of[ann_id] = target
+        sets: dict[str, ModifierSet] = {}
+        for tier in tiers:
+            items = _chain_order(references[tier.id])
+            if not items:
+                continue
+            parent = by_id.get(tier.parent or "")
+            name = tier.id
+            if parent is not None and name.startswith(parent.id + SEPARATOR):
+                name = name[len(parent.id) + len(SEPARATOR) :]
+            special = name in ("caption", "comment") and tier.constraint in (
+                None,
+                "Symbolic_Association",
+            )
+            counts: dict[int, int] = defaultdict(int)
+            lost = 0
+            for item in items:
+                target = item.get("ANNOTATION_REF") or ""
+                anchor, hops = None, 0
+                while anchor is None and hops <= len(parent_of) + 1:
+                    anchor = anchors.get(target)
+                    if anchor is None:
+                        if target not in parent_of:
+                            break
+                        target, hops = parent_of[target], hops + 1
+                if anchor is None:
+                    lost += 1
+                    continue
+                draft, value = drafts[anchor[1]], _value(item)
+                counts[anchor[1]] += 1
+                if special and hops == 0 and name == "caption" and draft.caption is None:
+                    draft.caption = value
+                elif special and hops == 0 and name == "comment" and draft.comment is None:
+                    draft.comment = value
+                else:
+                    draft.modifiers.append((name, value))
+                    if name not in sets:
+                        cv = tier.vocabulary
+                        values = tuple(e.name for e in cv.entries) if cv is not None else ()
+                        sets[name] = ModifierSet(name, name, values)
+                    key = (tier.id, name)
+                    if key not in self.tier_sets[draft.code]:
+                        self.tier_sets[draft.code].append(key)
+            if name in sets and (
+                tier.constraint == "Symbolic_Subdivision" or any(c > 1 for c in counts.values())
+            ):
+                s = sets[name]
+                sets[name] = ModifierSet(s.id, s.name, s.values, multiple=True)
+            if lost:
+                self.problems.add(
+                    f"tier {tier.id!r}",
+                    f"{lost:,} annotations refer to annotations that were not read; left out",
+                )
+        return list(sets.values())
+
+    def _document(
+        self,
+        tiers: list[_Tier],
+        events: list[Event],
+        media: tuple[MediaRef, ...],
+        modifier_sets: list[ModifierSet],
+    ) -> Document:
+        kinds: dict[str, set[bool]] = defaultdict(set)
+        for event in events:
+            kinds[event.code].add(event.is_point)
+        codes = []
+        for code in self.codes.values():
+            sets = tuple(dict.fromkeys(n for _t, n in self.tier_sets.get(code.id, [])))
+            kind = CodeKind.POINT if kinds.get(code.id) == {True} else CodeKind.STATE
+            codes.append(
+                CodeDef(
+                    code.id,
+                    code.name,
+                    kind,
+                    category=code.category,
+                    description=code.description,
+                    modifier_sets=sets,
+                    subject=code.subject,
+                )
+            )
+        subjects = tuple(
+            Subject(s, s) for s in dict.fromkeys(e.subject for e in events if e.subject)
+        )
+        annotators = list(
+            dict.fromkeys(
+                t.annotator
+                for t in tiers
+                if t.annotator and t.element.find("ANNOTATION") is not None
+            )
+        )
+        if len(annotators) > 1:
+            self.problems.add(
+                "tiers",
+                f"name several annotators ({', '.join(annotators)}); "
+                "their events are read as one coding",
+            )
+        stem = Path(self.file).name.rsplit(".", 1)[0]
+        observation = Observation(
+            name=stem,
+            coder=annotators[0] if len(annotators) == 1 else None,
+            media=media,
+            events=tuple(events),
+        )
+        return Document(
+            format="eaf",
+            source=self.file,
+            name=stem,
+            codes=tuple(codes),
+            subjects=subjects,
+            modifier_sets=tuple(modifier_sets),
+            observations=(observation,),
+            problems=self.problems.done(),
+            author=self.root.get("AUTHOR") or None,
+        )
+
+
+def _value(item: Element) -> str:
+    value = item.find("ANNOTATION_VALUE")
+    return (value.text or "") if value is not None else ""
+
+
+def _chain_order(items: list[Element]) -> list[Element]:
+    """Reference annotations with those of one parent in their PREVIOUS_ANNOTATION chain
+    (a symbolic subdivision's order); anything off a chain keeps its place in the file."""
+    if not any(item.get("PREVIOUS_ANNOTATION") for item in items):
+        return items
+    ids = {item.get("ANNOTATION_ID") for item in items}
+    following: dict[str, Element] = {}
+    followers: set[int] = set()
+    for item in items:
+        previous = item.get("PREVIOUS_ANNOTATION")
+        if previous and previous in ids and previous not in following:
+            following[previous] = item
+            followers.add(id(item))
+    placed: set[int] = set()
+    ordered: list[Element] = []
+    for item in items:
+        if id(item) in followers or id(item) in placed:
+            continue
+        current: Element | None = item
+        while current is not None and id(current) not in placed:
+            placed.add(id(current))
+            ordered.append(current)
+            current = following.get(current.get("ANNOTATION_ID") or "")
+    ordered.extend(item for item in items if id(item) not in placed)  # a loop of references
+    return ordered
+
+
+def sniff(head: bytes, name: str) -> bool:
+    """Does this start of a file look like an ELAN annotation document?"""
+    marker = "<ANNOTATION_DOCUMENT"
+    return any(marker.encode(encoding) in head for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
+
+
+FORMAT = FormatSpec(
+    id="eaf",
+    name="ELAN",
+    suffixes=(".eaf",),
+    sniff=sniff,
+    read=read_eaf,
+    write=write_eaf,
+)
