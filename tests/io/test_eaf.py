@@ -78,7 +78,7 @@ def test_sample_reference_tiers_are_modifiers_of_the_annotation_they_hang_from(s
 
 
 def test_sample_vocabulary_codes_subjects_and_media(sample):
-    doc, eaf = sample
+    doc, _eaf = sample
     gesture = {c.name: c for c in doc.codes if c.category == "Gesture"}
     assert {n: c.description for n, c in gesture.items()} == {
         "prep": "preparation",
