@@ -247,3 +247,17 @@ def test_mutated_small_files_are_read_or_refused_naming_the_file(tmp_path_factor
 def test_the_mutated_shared_sample_is_read_or_refused_naming_the_file(tmp_path_factory, data):
     base = shared(SAMPLE).read_bytes()
     check(tmp_path_factory.mktemp("fuzz") / "sample.eaf", data.draw(mutated(base)))
+
+
+def test_a_day_exactly_is_read_and_a_slot_with_no_time_on_one_side_is_skipped(tmp_path):
+    slots = slot("ts0", None) + slot("ts1", "0") + slot("ts2", str(MAX_MS))
+    text = minimal(slots, aligned("a1", "ts1", "ts2") + aligned("a2", "ts0", "ts1"))
+    doc = read_eaf(write(tmp_path, text))
+    assert [(e.start_ms, e.end_ms) for e in doc.observations[0].events] == [(0, MAX_MS)]
+    assert [(p.place, p.reason) for p in doc.problems] == [
+        (
+            "tier 'Lane'",
+            "1 time slot has no time and no aligned slot on one side; "
+            "their annotations are skipped",
+        )
+    ]

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,9 +37,9 @@ from vfa.io.document import (
     MediaRef,
     ModifierSet,
     Observation,
-    Problem,
     Subject,
 )
+from vfa.io.eaf_refs import Draft, Problems, Tier, attach_references, value_of
 from vfa.io.eaf_time import UNITS, propose_times, to_ms
 from vfa.io.eaf_vocab import Ids, Vocabulary, read_vocabularies
 from vfa.io.eaf_write import write_eaf
@@ -50,64 +49,7 @@ from vfa.io.safety import parse_xml, read_bytes
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
-SEPARATOR = " · "  # between the parts of a tier name VFA writes: coder · subject · child
 KNOWN_VERSIONS = ("2.", "3.0")
-# the same oddity on one tier is listed this many times, then counted
-SAME_PROBLEM_LIMIT = 10
-
-
-class _Problems:
-    """Problems in the order met; one kind on one tier is listed a few times, then counted."""
-
-    def __init__(self) -> None:
-        self.items: list[Problem] = []
-        self._counts: dict[tuple[str, str], int] = defaultdict(int)
-        self._summaries: dict[tuple[str, str], tuple[str, str]] = {}
-
-    def add(self, place: str, reason: str, group: tuple[str, str] | None = None) -> None:
-        if group is not None:
-            self._counts[group] += 1
-            if self._counts[group] > SAME_PROBLEM_LIMIT:
-                return
-        self.items.append(Problem(place, reason))
-
-    def count_as(self, group: tuple[str, str], place: str, what: str) -> None:
-        """How to word the count of ``group`` past the limit."""
-        self._summaries[group] = (place, what)
-
-    def done(self) -> tuple[Problem, ...]:
-        for group, count in self._counts.items():
-            if count > SAME_PROBLEM_LIMIT and group in self._summaries:
-                place, what = self._summaries[group]
-                self.items.append(Problem(place, f"{count - SAME_PROBLEM_LIMIT:,} more {what}"))
-        return tuple(self.items)
-
-
-@dataclass
-class _Tier:
-    id: str
-    index: int
-    element: Element
-    parent: str | None
-    participant: str | None
-    annotator: str | None
-    type_id: str | None
-    constraint: str | None = None
-    vocabulary: Vocabulary | None = None
-    depth: int = 0
-
-
-@dataclass
-class _Draft:
-    """An event being built: modifiers arrive from child tiers after it is made."""
-
-    code: str
-    start: int
-    end: int
-    subject: str
-    caption: str | None
-    modifiers: list[tuple[str, str]] = field(default_factory=list)
-    comment: str | None = None
 
 
 def read_eaf(path: str | os.PathLike[str]) -> Document:
@@ -125,10 +67,9 @@ class _Reader:
     def __init__(self, file: str, root: Element) -> None:
         self.file = file
         self.root = root
-        self.problems = _Problems()
+        self.problems = Problems()
         self.codes: dict[tuple[str, str], CodeDef] = {}
         self.code_ids = Ids()
-        self.tier_sets: dict[str, list[tuple[str, str]]] = defaultdict(list)  # code -> sets
 
     # -- header -------------------------------------------------------------------------
 
@@ -191,11 +132,11 @@ class _Reader:
 
     # -- tiers --------------------------------------------------------------------------
 
-    def _tiers(self, vocabularies: dict[str, Vocabulary]) -> list[_Tier]:
+    def _tiers(self, vocabularies: dict[str, Vocabulary]) -> list[Tier]:
         types: dict[str, Element] = {}
         for element in self.root.iter("LINGUISTIC_TYPE"):
             types.setdefault(element.get("LINGUISTIC_TYPE_ID") or "", element)
-        tiers: list[_Tier] = []
+        tiers: list[Tier] = []
         seen: set[str] = set()
         for n, element in enumerate(self.root.findall("TIER")):
             tier_id = element.get("TIER_ID") or f"tier {n + 1}"
@@ -204,7 +145,7 @@ class _Reader:
                 self.problems.add(f"tier {tier_id!r}", f"appears twice; read as {renamed!r}")
                 tier_id = renamed
             seen.add(tier_id)
-            tier = _Tier(
+            tier = Tier(
                 tier_id,
                 n,
                 element,
@@ -241,9 +182,9 @@ class _Reader:
                 parent = by_id[parent].parent
         return tiers
 
-    def _subject(self, tier: _Tier, by_id: dict[str, _Tier]) -> str:
+    def _subject(self, tier: Tier, by_id: dict[str, Tier]) -> str:
         seen: set[str] = set()
-        current: _Tier | None = tier
+        current: Tier | None = tier
         while current is not None and current.id not in seen:
             if current.participant:
                 return current.participant
@@ -264,7 +205,7 @@ class _Reader:
                     description=entry.description,
                 )
 
-    def _code_for(self, tier: _Tier, subject: str, value: str, cve_ref: str | None) -> str | None:
+    def _code_for(self, tier: Tier, subject: str, value: str, cve_ref: str | None) -> str | None:
         """The code id an annotation's value is, or None when it is no code at all."""
         vocabulary = tier.vocabulary
         if vocabulary is None:
@@ -335,7 +276,7 @@ class _Reader:
                                 item.get("ANNOTATION_ID") or f"#{n + 1}",
                                 item.get("TIME_SLOT_REF1") or "",
                                 item.get("TIME_SLOT_REF2") or "",
-                                _value(item),
+                                value_of(item),
                                 item.get("CVE_REF") or None,
                             )
                         )
@@ -351,18 +292,18 @@ class _Reader:
             if proposed:
                 self.problems.add(
                     f"tier {tier.id!r}",
-                    f"{len(proposed):,} time slots have no time; placed evenly between the "
+                    f"{_slots_have(len(proposed))} no time; placed evenly between the "
                     "aligned slots either side, as ELAN does",
                 )
             if unplaced:
                 self.problems.add(
                     f"tier {tier.id!r}",
-                    f"{len(unplaced):,} time slots have no time and no aligned slot on one "
+                    f"{_slots_have(len(unplaced))} no time and no aligned slot on one "
                     "side; their annotations are skipped",
                 )
 
-        drafts: list[_Draft] = []
-        lanes: list[tuple[_Tier, list[_Draft]]] = []
+        drafts: list[Draft] = []
+        lanes: list[tuple[Tier, list[Draft]]] = []
         anchors: dict[str, tuple[str, int]] = {}  # annotation id -> (tier, draft index)
         for tier in tiers:
             if not aligned[tier.id]:
@@ -370,7 +311,7 @@ class _Reader:
             subject = self._subject(tier, by_id)
             if tier.vocabulary is not None:
                 self._vocabulary_codes(tier.vocabulary)
-            lane: list[_Draft] = []
+            lane: list[Draft] = []
             for ann_id, ref1, ref2, value, cve_ref in aligned[tier.id]:
                 place = f"tier {tier.id!r} annotation {ann_id!r}"
                 start, end = known.get(ref1), known.get(ref2)
@@ -389,14 +330,16 @@ class _Reader:
                     self._skip(tier, place, "is empty on a tier with a vocabulary")
                     continue
                 caption = (value or None) if tier.vocabulary is None else None
-                draft = _Draft(code, start, end, subject, caption)
+                draft = Draft(code, start, end, subject, caption)
                 if ann_id not in anchors:
                     anchors[ann_id] = (tier.id, len(drafts))
                 drafts.append(draft)
                 lane.append(draft)
             lanes.append((tier, lane))
 
-        modifier_sets = self._attach(tiers, by_id, references, anchors, drafts)
+        modifier_sets, code_sets = attach_references(
+            tiers, by_id, references, anchors, drafts, self.problems
+        )
         events: list[Event] = []
         for _tier, lane in lanes:
             for d in sorted(lane, key=lambda d: (d.start, d.end)):
@@ -405,95 +348,26 @@ class _Reader:
                         d.code, d.start, d.end, d.subject, tuple(d.modifiers), d.comment, d.caption
                     )
                 )
-        return self._document(tiers, events, media, modifier_sets)
+        return self._document(tiers, events, media, modifier_sets, code_sets)
 
-    def _skip(self, tier: _Tier, place: str, reason: str) -> None:
+    def _skip(self, tier: Tier, place: str, reason: str) -> None:
         group = (tier.id, reason.split(" ", 1)[0])
         self.problems.add(place, f"{reason}; skipped", group)
         self.problems.count_as(group, f"tier {tier.id!r}", "annotations like this; skipped")
 
-    def _attach(
-        self,
-        tiers: list[_Tier],
-        by_id: dict[str, _Tier],
-        references: dict[str, list[Element]],
-        anchors: dict[str, tuple[str, int]],
-        drafts: list[_Draft],
-    ) -> list[ModifierSet]:
-        """Reference annotations onto the events they hang from, as modifiers."""
-        parent_of: dict[str, str] = {}  # reference annotation id -> the annotation it refers to
-        for tier in tiers:
-            for item in references[tier.id]:
-                ann_id, target = item.get("ANNOTATION_ID"), item.get("ANNOTATION_REF")
-                if ann_id and target and ann_id not in parent_of and ann_id not in anchors:
-                    parent_of[ann_id] = target
-        sets: dict[str, ModifierSet] = {}
-        for tier in tiers:
-            items = _chain_order(references[tier.id])
-            if not items:
-                continue
-            parent = by_id.get(tier.parent or "")
-            name = tier.id
-            if parent is not None and name.startswith(parent.id + SEPARATOR):
-                name = name[len(parent.id) + len(SEPARATOR) :]
-            special = name in ("caption", "comment") and tier.constraint in (
-                None,
-                "Symbolic_Association",
-            )
-            counts: dict[int, int] = defaultdict(int)
-            lost = 0
-            for item in items:
-                target = item.get("ANNOTATION_REF") or ""
-                anchor, hops = None, 0
-                while anchor is None and hops <= len(parent_of) + 1:
-                    anchor = anchors.get(target)
-                    if anchor is None:
-                        if target not in parent_of:
-                            break
-                        target, hops = parent_of[target], hops + 1
-                if anchor is None:
-                    lost += 1
-                    continue
-                draft, value = drafts[anchor[1]], _value(item)
-                counts[anchor[1]] += 1
-                if special and hops == 0 and name == "caption" and draft.caption is None:
-                    draft.caption = value
-                elif special and hops == 0 and name == "comment" and draft.comment is None:
-                    draft.comment = value
-                else:
-                    draft.modifiers.append((name, value))
-                    if name not in sets:
-                        cv = tier.vocabulary
-                        values = tuple(e.name for e in cv.entries) if cv is not None else ()
-                        sets[name] = ModifierSet(name, name, values)
-                    key = (tier.id, name)
-                    if key not in self.tier_sets[draft.code]:
-                        self.tier_sets[draft.code].append(key)
-            if name in sets and (
-                tier.constraint == "Symbolic_Subdivision" or any(c > 1 for c in counts.values())
-            ):
-                s = sets[name]
-                sets[name] = ModifierSet(s.id, s.name, s.values, multiple=True)
-            if lost:
-                self.problems.add(
-                    f"tier {tier.id!r}",
-                    f"{lost:,} annotations refer to annotations that were not read; left out",
-                )
-        return list(sets.values())
-
     def _document(
         self,
-        tiers: list[_Tier],
+        tiers: list[Tier],
         events: list[Event],
         media: tuple[MediaRef, ...],
         modifier_sets: list[ModifierSet],
+        code_sets: dict[str, list[str]],
     ) -> Document:
         kinds: dict[str, set[bool]] = defaultdict(set)
         for event in events:
             kinds[event.code].add(event.is_point)
         codes = []
         for code in self.codes.values():
-            sets = tuple(dict.fromkeys(n for _t, n in self.tier_sets.get(code.id, [])))
             kind = CodeKind.POINT if kinds.get(code.id) == {True} else CodeKind.STATE
             codes.append(
                 CodeDef(
@@ -502,7 +376,7 @@ class _Reader:
                     kind,
                     category=code.category,
                     description=code.description,
-                    modifier_sets=sets,
+                    modifier_sets=tuple(code_sets.get(code.id, ())),
                     subject=code.subject,
                 )
             )
@@ -522,7 +396,7 @@ class _Reader:
                 f"name several annotators ({', '.join(annotators)}); "
                 "their events are read as one coding",
             )
-        stem = Path(self.file).name.rsplit(".", 1)[0]
+        stem = Path(self.file).stem
         observation = Observation(
             name=stem,
             coder=annotators[0] if len(annotators) == 1 else None,
@@ -542,36 +416,8 @@ class _Reader:
         )
 
 
-def _value(item: Element) -> str:
-    value = item.find("ANNOTATION_VALUE")
-    return (value.text or "") if value is not None else ""
-
-
-def _chain_order(items: list[Element]) -> list[Element]:
-    """Reference annotations with those of one parent in their PREVIOUS_ANNOTATION chain
-    (a symbolic subdivision's order); anything off a chain keeps its place in the file."""
-    if not any(item.get("PREVIOUS_ANNOTATION") for item in items):
-        return items
-    ids = {item.get("ANNOTATION_ID") for item in items}
-    following: dict[str, Element] = {}
-    followers: set[int] = set()
-    for item in items:
-        previous = item.get("PREVIOUS_ANNOTATION")
-        if previous and previous in ids and previous not in following:
-            following[previous] = item
-            followers.add(id(item))
-    placed: set[int] = set()
-    ordered: list[Element] = []
-    for item in items:
-        if id(item) in followers or id(item) in placed:
-            continue
-        current: Element | None = item
-        while current is not None and id(current) not in placed:
-            placed.add(id(current))
-            ordered.append(current)
-            current = following.get(current.get("ANNOTATION_ID") or "")
-    ordered.extend(item for item in items if id(item) not in placed)  # a loop of references
-    return ordered
+def _slots_have(count: int) -> str:
+    return "1 time slot has" if count == 1 else f"{count:,} time slots have"
 
 
 def sniff(head: bytes, name: str) -> bool:

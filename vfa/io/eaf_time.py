@@ -19,6 +19,9 @@ UNITS: dict[str, Decimal] = {
 
 def to_ms(text: str, unit: Decimal = Decimal(1), *, signed: bool = False) -> int:
     """A time in the file's units as whole milliseconds (half up); ValueError says why not."""
+    # what ELAN writes: whole ms, within a day
+    if unit == 1 and len(text) <= 8 and text.isascii() and text.isdigit() and int(text) <= MAX_MS:
+        return int(text)
     try:
         value = Decimal(text.strip())
     except InvalidOperation:

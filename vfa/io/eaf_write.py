@@ -34,10 +34,10 @@ from urllib.parse import quote, unquote, urlsplit
 
 from vfa.errors import FormatError
 from vfa.io.document import CodeDef, Document, Event
+from vfa.io.eaf_refs import SEPARATOR
 from vfa.io.eaf_time import MAX_MS
 from vfa.io.eaf_vocab import Ids
 
-SEPARATOR = " · "
 LANG = "und"
 MIME_TYPES = {
     ".mp4": "video/mp4",
