@@ -269,3 +269,33 @@ def test_the_shared_sample_goes_round(tmp_path):
     assert sum(a for a, _r in counts.values()) == 4788
     assert sum(r for n, (_a, r) in counts.items() if not n.endswith("caption")) == 3990
     assert sum(r for n, (_a, r) in counts.items() if n.endswith("caption")) == 399 + 1995 + 1197
+
+
+def test_names_with_markup_and_control_characters_are_escaped(tmp_path, schema):
+    odd = 'A&B "q" <x>\x01'
+    doc = Document(
+        "eaf",
+        "",
+        name=odd,
+        codes=(CodeDef('c"1', odd, description=odd),),
+        subjects=(Subject("s", odd),),
+        modifier_sets=(ModifierSet("m", odd, (odd,)),),
+        observations=(
+            Observation(
+                "v",
+                coder=odd,
+                media=(MediaRef(f"{tmp_path}/a&b <c>.mp4"),),
+                events=(Event('c"1', 0, 10, "s", ((("m", odd)),), caption=odd),),
+            ),
+        ),
+        author=odd,
+    )
+    path = written(tmp_path, doc)
+    schema.validate(str(path))
+    back = read_eaf(path)
+    clean = odd.replace("\x01", "\ufffd")
+    (event,) = back.observations[0].events
+    assert (event.subject, event.modifiers, event.caption) == (clean, ((clean, clean),), clean)
+    assert (back.author, back.observations[0].coder) == (clean, clean)
+    assert back.observations[0].media[0].name == "a&b <c>.mp4"
+    assert back.codes[0].name == clean and back.codes[0].category == clean

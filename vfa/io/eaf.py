@@ -50,6 +50,8 @@ if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
 KNOWN_VERSIONS = ("2.", "3.0")
+# an ALIGNABLE_ANNOTATION: id, TIME_SLOT_REF1, TIME_SLOT_REF2, value, CVE_REF
+_Aligned = tuple[str, str, str, str, str | None]
 
 
 def read_eaf(path: str | os.PathLike[str]) -> Document:
@@ -238,6 +240,7 @@ class _Reader:
     # -- annotations --------------------------------------------------------------------
 
     def read(self) -> Document:
+        """The document: header, slots, vocabularies, tiers, events, then their children."""
         root = self.root
         version = root.get("VERSION") or root.get("FORMAT") or ""
         if version and not version.startswith(KNOWN_VERSIONS):
@@ -260,28 +263,33 @@ class _Reader:
             cv = tier.vocabulary
             if cv is not None and cv.id in cv_problems and cv.id not in reported_cvs:
                 reported_cvs.add(cv.id)
-                self.problems.items.append(cv_problems[cv.id])
+                self.problems.add(cv_problems[cv.id].place, cv_problems[cv.id].reason)
 
-        # time-aligned annotations, tiers taken parents first so that a child's unaligned
-        # slots lie between times its parent already has
-        aligned: dict[str, list[tuple[str, str, str, str, str | None]]] = {}
-        references: dict[str, list[Element]] = {}
-        for tier in tiers:
-            aligned[tier.id], references[tier.id] = [], []
-            for n, annotation in enumerate(tier.element.findall("ANNOTATION")):
-                for item in annotation:
-                    if item.tag == "ALIGNABLE_ANNOTATION":
-                        aligned[tier.id].append(
-                            (
-                                item.get("ANNOTATION_ID") or f"#{n + 1}",
-                                item.get("TIME_SLOT_REF1") or "",
-                                item.get("TIME_SLOT_REF2") or "",
-                                value_of(item),
-                                item.get("CVE_REF") or None,
-                            )
-                        )
-                    elif item.tag == "REF_ANNOTATION":
-                        references[tier.id].append(item)
+        aligned, references = _annotations(tiers)
+        known = self._place_slots(tiers, aligned, order, times)
+        lanes, drafts, anchors = self._lanes(tiers, by_id, aligned, order, known)
+        modifier_sets, code_sets = attach_references(
+            tiers, by_id, references, anchors, drafts, self.problems
+        )
+        events: list[Event] = []
+        for lane in lanes:
+            for d in sorted(lane, key=lambda d: (d.start, d.end)):
+                events.append(
+                    Event(
+                        d.code, d.start, d.end, d.subject, tuple(d.modifiers), d.comment, d.caption
+                    )
+                )
+        return self._document(tiers, events, media, modifier_sets, code_sets)
+
+    def _place_slots(
+        self,
+        tiers: list[Tier],
+        aligned: dict[str, list[_Aligned]],
+        order: dict[str, int],
+        times: dict[str, int],
+    ) -> dict[str, int]:
+        """Every slot's time: aligned ones as written, unaligned ones as ELAN proposes them,
+        tiers taken parents first so that a child's run lies between its parent's times."""
         known = dict(times)
         for tier in sorted(tiers, key=lambda t: (t.depth, t.index)):
             slots = [s for a in aligned[tier.id] for s in a[1:3] if s in order]
@@ -301,10 +309,21 @@ class _Reader:
                     f"{_slots_have(len(unplaced))} no time and no aligned slot on one "
                     "side; their annotations are skipped",
                 )
+        return known
 
+    def _lanes(
+        self,
+        tiers: list[Tier],
+        by_id: dict[str, Tier],
+        aligned: dict[str, list[_Aligned]],
+        order: dict[str, int],
+        known: dict[str, int],
+    ) -> tuple[list[list[Draft]], list[Draft], dict[str, int]]:
+        """The events of each time-aligned tier, all of them, and each one's index by its
+        annotation id (for the reference annotations that hang from it)."""
         drafts: list[Draft] = []
-        lanes: list[tuple[Tier, list[Draft]]] = []
-        anchors: dict[str, tuple[str, int]] = {}  # annotation id -> (tier, draft index)
+        lanes: list[list[Draft]] = []
+        anchors: dict[str, int] = {}
         for tier in tiers:
             if not aligned[tier.id]:
                 continue
@@ -321,7 +340,7 @@ class _Reader:
                         self._skip(
                             tier, place, f"names time slot {missing!r}, which the file lacks"
                         )
-                    continue  # unplaced slots were reported for the tier
+                    continue  # an unplaced slot was reported for the tier
                 if end < start:
                     self._skip(tier, place, f"ends ({end} ms) before it starts ({start} ms)")
                     continue
@@ -330,25 +349,11 @@ class _Reader:
                     self._skip(tier, place, "is empty on a tier with a vocabulary")
                     continue
                 caption = (value or None) if tier.vocabulary is None else None
-                draft = Draft(code, start, end, subject, caption)
-                if ann_id not in anchors:
-                    anchors[ann_id] = (tier.id, len(drafts))
-                drafts.append(draft)
-                lane.append(draft)
-            lanes.append((tier, lane))
-
-        modifier_sets, code_sets = attach_references(
-            tiers, by_id, references, anchors, drafts, self.problems
-        )
-        events: list[Event] = []
-        for _tier, lane in lanes:
-            for d in sorted(lane, key=lambda d: (d.start, d.end)):
-                events.append(
-                    Event(
-                        d.code, d.start, d.end, d.subject, tuple(d.modifiers), d.comment, d.caption
-                    )
-                )
-        return self._document(tiers, events, media, modifier_sets, code_sets)
+                anchors.setdefault(ann_id, len(drafts))
+                drafts.append(Draft(code, start, end, subject, caption))
+                lane.append(drafts[-1])
+            lanes.append(lane)
+        return lanes, drafts, anchors
 
     def _skip(self, tier: Tier, place: str, reason: str) -> None:
         group = (tier.id, reason.split(" ", 1)[0])
@@ -414,6 +419,29 @@ class _Reader:
             problems=self.problems.done(),
             author=self.root.get("AUTHOR") or None,
         )
+
+
+def _annotations(tiers: list[Tier]) -> tuple[dict[str, list[_Aligned]], dict[str, list[Element]]]:
+    """Each tier's time-aligned annotations, and its reference annotations."""
+    aligned: dict[str, list[_Aligned]] = {}
+    references: dict[str, list[Element]] = {}
+    for tier in tiers:
+        aligned[tier.id], references[tier.id] = [], []
+        for n, annotation in enumerate(tier.element.findall("ANNOTATION")):
+            for item in annotation:
+                if item.tag == "ALIGNABLE_ANNOTATION":
+                    aligned[tier.id].append(
+                        (
+                            item.get("ANNOTATION_ID") or f"#{n + 1}",
+                            item.get("TIME_SLOT_REF1") or "",
+                            item.get("TIME_SLOT_REF2") or "",
+                            value_of(item),
+                            item.get("CVE_REF") or None,
+                        )
+                    )
+                elif item.tag == "REF_ANNOTATION":
+                    references[tier.id].append(item)
+    return aligned, references
 
 
 def _slots_have(count: int) -> str:

@@ -80,7 +80,7 @@ def attach_references(
     tiers: list[Tier],
     by_id: dict[str, Tier],
     references: dict[str, list[Element]],
-    anchors: dict[str, tuple[str, int]],
+    anchors: dict[str, int],
     drafts: list[Draft],
     problems: Problems,
 ) -> tuple[list[ModifierSet], dict[str, list[str]]]:
@@ -111,7 +111,8 @@ def attach_references(
         lost = 0
         for item in items:
             target = item.get("ANNOTATION_REF") or ""
-            anchor, hops = None, 0
+            anchor: int | None = None
+            hops = 0
             while anchor is None and hops <= len(parent_of) + 1:
                 anchor = anchors.get(target)
                 if anchor is None:
@@ -121,8 +122,8 @@ def attach_references(
             if anchor is None:
                 lost += 1
                 continue
-            draft, value = drafts[anchor[1]], value_of(item)
-            counts[anchor[1]] += 1
+            draft, value = drafts[anchor], value_of(item)
+            counts[anchor] += 1
             if special and hops == 0 and name == "caption" and draft.caption is None:
                 draft.caption = value
             elif special and hops == 0 and name == "comment" and draft.comment is None:
