@@ -277,3 +277,19 @@ def test_the_format_is_recognised_by_content():
     assert sniff(EAF_28.encode("utf-16"), "x.eaf")
     assert not sniff(b'{"project": 1}', "x.eaf")
     assert FORMAT.id == "eaf" and FORMAT.read is read_eaf and FORMAT.write is not None
+
+
+def test_an_external_vocabulary_no_tier_uses_is_not_opened(tmp_path, monkeypatch):
+    import vfa.io.eaf_vocab as vocab
+
+    opened: list[str] = []
+    real = vocab.read_bytes
+    monkeypatch.setattr(vocab, "read_bytes", lambda p, *a: opened.append(str(p)) or real(p, *a))
+    text = EAF_30.replace(
+        "</ANNOTATION_DOCUMENT>",
+        '<CONTROLLED_VOCABULARY CV_ID="Unused CV" EXT_REF="er9"/>'
+        '<EXTERNAL_REF EXT_REF_ID="er9" TYPE="ecv" VALUE="unused.ecv"/></ANNOTATION_DOCUMENT>',
+    )
+    doc = read_eaf(write(tmp_path, text))
+    assert [Path(p).name for p in opened] == ["vocal.ecv", "gone.ecv"]
+    assert not any("Unused" in p.place for p in doc.problems)

@@ -255,16 +255,17 @@ class _Reader:
             e.get("EXT_REF_ID") or "": (e.get("TYPE") or "", e.get("VALUE") or "")
             for e in root.iter("EXTERNAL_REF")
         }
-        vocabularies, cv_problems = read_vocabularies(root, refs, self.file)
+        type_refs = {t.get("LINGUISTIC_TYPE_REF") for t in root.findall("TIER")}
+        used = {
+            lt.get("CONTROLLED_VOCABULARY_REF") or ""
+            for lt in root.iter("LINGUISTIC_TYPE")
+            if lt.get("LINGUISTIC_TYPE_ID") in type_refs
+        }
+        vocabularies, cv_problems = read_vocabularies(root, refs, self.file, used)
+        for problem in cv_problems:
+            self.problems.add(problem.place, problem.reason)
         tiers = self._tiers(vocabularies)
         by_id = {t.id: t for t in tiers}
-        reported_cvs: set[str] = set()
-        for tier in tiers:
-            cv = tier.vocabulary
-            if cv is not None and cv.id in cv_problems and cv.id not in reported_cvs:
-                reported_cvs.add(cv.id)
-                self.problems.add(cv_problems[cv.id].place, cv_problems[cv.id].reason)
-
         aligned, references = _annotations(tiers)
         known = self._place_slots(tiers, aligned, order, times)
         lanes, drafts, anchors = self._lanes(tiers, by_id, aligned, order, known)

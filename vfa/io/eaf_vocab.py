@@ -108,12 +108,12 @@ def parse_entries(cv: Element) -> list[Entry]:
 
 
 def read_vocabularies(
-    root: Element, external_refs: dict[str, tuple[str, str]], eaf_path: str
-) -> tuple[dict[str, Vocabulary], dict[str, Problem]]:
-    """Every CONTROLLED_VOCABULARY by id, and a problem for each external one not read
-    (reported by the reader only when a tier uses that vocabulary)."""
+    root: Element, external_refs: dict[str, tuple[str, str]], eaf_path: str, used: set[str]
+) -> tuple[dict[str, Vocabulary], list[Problem]]:
+    """Every CONTROLLED_VOCABULARY by id, the external ones that a tier ``used`` read from
+    beside the file where they can be, and a problem for each of those that cannot."""
     vocabularies: dict[str, Vocabulary] = {}
-    problems: dict[str, Problem] = {}
+    problems: list[Problem] = []
     cache: dict[str, Element | str] = {}
     for cv in root.iter("CONTROLLED_VOCABULARY"):
         cv_id = cv.get("CV_ID")
@@ -121,21 +121,21 @@ def read_vocabularies(
             continue
         vocabulary = Vocabulary(cv_id, parse_entries(cv))
         ext = cv.get("EXT_REF")
-        if ext and not vocabulary.entries:
+        if ext and not vocabulary.entries and cv_id in used:
             _kind, url = external_refs.get(ext, ("", ""))
             place = f"CONTROLLED_VOCABULARY {cv_id!r}"
             vocabulary.external = url or ext
             if not url:
                 vocabulary.readable = False
-                problems[cv_id] = Problem(
-                    place, f"refers to EXTERNAL_REF {ext!r}, which the file does not hold"
+                problems.append(
+                    Problem(place, f"refers to EXTERNAL_REF {ext!r}, which the file does not hold")
                 )
             else:
                 found = _external(url, cv_id, eaf_path, cache)
                 if isinstance(found, str):
                     vocabulary.readable = False
-                    problems[cv_id] = Problem(
-                        place, f"is an external vocabulary at {url!r} that {found}"
+                    problems.append(
+                        Problem(place, f"is an external vocabulary at {url!r} that {found}")
                     )
                 else:
                     vocabulary.entries = found
