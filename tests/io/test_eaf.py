@@ -293,3 +293,27 @@ def test_an_external_vocabulary_no_tier_uses_is_not_opened(tmp_path, monkeypatch
     doc = read_eaf(write(tmp_path, text))
     assert [Path(p).name for p in opened] == ["vocal.ecv", "gone.ecv"]
     assert not any("Unused" in p.place for p in doc.problems)
+
+
+def test_27_vocabulary_entries_are_codes_named_by_their_values(tmp_path):
+    text = minimal(
+        slot("ts1", "0") + slot("ts2", "400") + slot("ts3", "900"),
+        aligned("a1", "ts1", "ts2", "prep") + aligned("a2", "ts2", "ts3", "retr"),
+        '<CONTROLLED_VOCABULARY CV_ID="Gesture" DESCRIPTION="Gesture phases">'
+        '<CV_ENTRY DESCRIPTION="preparation">prep</CV_ENTRY>'
+        '<CV_ENTRY DESCRIPTION="retraction">retr</CV_ENTRY>'
+        "<CV_ENTRY>Hold it!</CV_ENTRY></CONTROLLED_VOCABULARY>",
+        version="2.7",
+    ).replace(
+        'TIME_ALIGNABLE="true"/>', 'TIME_ALIGNABLE="true" CONTROLLED_VOCABULARY_REF="Gesture"/>'
+    )
+    doc = read_eaf(write(tmp_path, text))
+    assert [(c.id, c.name, c.description, c.category) for c in doc.codes] == [
+        ("prep", "prep", "preparation", "Gesture"),
+        ("retr", "retr", "retraction", "Gesture"),
+        ("Hold-it", "Hold it!", None, "Gesture"),
+    ]
+    assert [(e.code, e.subject, e.caption) for e in doc.observations[0].events] == [
+        ("prep", "Lane", None),
+        ("retr", "Lane", None),
+    ]

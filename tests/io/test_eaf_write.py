@@ -299,3 +299,134 @@ def test_names_with_markup_and_control_characters_are_escaped(tmp_path, schema):
     assert (back.author, back.observations[0].coder) == (clean, clean)
     assert back.observations[0].media[0].name == "a&b <c>.mp4"
     assert back.codes[0].name == clean and back.codes[0].category == clean
+
+
+# -- any coding goes round ----------------------------------------------------------------
+
+import itertools  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+NAMES = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=10)
+TEXTS = st.text(max_size=20)  # control characters and all
+
+
+def _clean(text: str) -> str:
+    return "".join(
+        c
+        if c in "\t\n\r" or (" " <= c <= "\ud7ff") or ("\ue000" <= c <= "\ufffd") or c > "\uffff"
+        else "\ufffd"
+        for c in text
+    )
+
+
+@st.composite
+def codings(draw) -> Document:
+    ids = draw(
+        st.lists(
+            st.from_regex(r"[a-z][a-z0-9]{0,5}", fullmatch=True),
+            min_size=1,
+            max_size=5,
+            unique=True,
+        )
+    )
+    families = st.one_of(st.none(), st.sampled_from(["Affect", "Touch & go", "Gaze <x>"]))
+    codes = tuple(
+        CodeDef(i, draw(NAMES), category=draw(families), description=draw(st.none() | NAMES))
+        for i in ids
+    )
+    subjects = draw(st.lists(NAMES, min_size=1, max_size=3, unique=True))
+    set_names = draw(
+        st.lists(NAMES.filter(lambda n: n not in ("caption", "comment")), max_size=2, unique=True)
+    )
+    sets = tuple(
+        ModifierSet(n, n, tuple(draw(st.lists(NAMES, max_size=3, unique=True)))) for n in set_names
+    )
+    events = []
+    for _ in range(draw(st.integers(0, 12))):
+        start = draw(st.integers(0, 10_000))
+        end = start + draw(st.sampled_from([0, 0, 1, 40, 500, 3000]))
+        modifiers = tuple(
+            (s.id, draw(st.sampled_from(s.values) if s.values and draw(st.booleans()) else TEXTS))
+            for s in sets
+            for _ in range(draw(st.integers(0, 2)))
+        )
+        events.append(
+            Event(
+                draw(st.sampled_from(ids)),
+                start,
+                end,
+                draw(st.sampled_from(subjects)),
+                modifiers,
+                draw(st.none() | TEXTS),
+                draw(st.none() | TEXTS),
+            )
+        )
+    return Document(
+        "eaf",
+        "",
+        name=draw(NAMES),
+        codes=codes,
+        subjects=tuple(Subject(s, s) for s in subjects),
+        modifier_sets=sets,
+        observations=(
+            Observation(
+                "v",
+                draw(NAMES),
+                media=(MediaRef("clip.mp4", draw(st.integers(0, 10**6))),),
+                events=tuple(events),
+            ),
+        ),
+        author=draw(st.none() | NAMES),
+    )
+
+
+def _as_read(event: Event) -> tuple:
+    grouped: dict[str, list[str]] = {}
+    for name, value in event.modifiers:
+        grouped.setdefault(name, []).append(_clean(value))
+    return (
+        event.code,
+        event.start_ms,
+        event.end_ms,
+        event.subject,
+        sorted(grouped.items()),
+        None if event.comment is None else _clean(event.comment),
+        None if event.caption is None else _clean(event.caption),
+    )
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=codings())
+def test_any_coding_is_read_back_as_it_was_written(tmp_path_factory, doc):
+    path = written(tmp_path_factory.mktemp("rt"), doc)
+    back = read_eaf(path)
+    events = doc.observations[0].events
+    assert sorted(map(_as_read, back.observations[0].events), key=repr) == sorted(
+        map(_as_read, events), key=repr
+    )
+    points = {e.code for e in events if e.is_point} - {e.code for e in events if not e.is_point}
+    assert {(c.id, c.name, c.description, c.category, c.kind) for c in back.codes} == {
+        (
+            c.id,
+            c.name,
+            c.description,
+            c.category or doc.name,
+            CodeKind.POINT if c.id in points else CodeKind.STATE,
+        )
+        for c in doc.codes
+    }
+    # codes and subjects without events are kept on empty tiers
+    assert {s.name for s in back.subjects} == {s.name for s in doc.subjects}
+    assert back.observations[0].coder == doc.observations[0].coder
+    assert back.observations[0].media[0].offset_ms == doc.observations[0].media[0].offset_ms
+    assert back.author == doc.author and back.problems == ()
+    # no tier holds overlapping annotations
+    import pympi
+
+    eaf = pympi.Elan.Eaf(str(path))
+    for tier in eaf.get_tier_names():
+        spans = sorted(eaf.get_annotation_data_for_tier(tier))
+        if eaf.tiers[tier][0]:
+            assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), tier

@@ -4,8 +4,9 @@ Reading: each time-aligned tier is a lane (its subject the tier's PARTICIPANT, e
 parent tier's, else the tier's name). A lane whose linguistic type has a controlled
 vocabulary gives codes from its entries (id from CVE_ID, else from the value; name the
 value; the entry's description kept); a lane without one is one code named after the tier
-whose annotation values are kept as captions. Reference annotations (symbolic association
-and subdivision tiers, at any depth) attach their values to the time-aligned annotation
+whose annotation values are kept as captions. An empty time-alignable tier still gives
+its vocabulary's codes, and its PARTICIPANT as a subject. Reference annotations (symbolic
+association and subdivision tiers, at any depth) attach their values to the time-aligned annotation
 they hang from, as modifiers named after their tier (less the parent tier's name and ' · ',
 so VFA's own 'Ann · Mother · intensity' comes back as 'intensity'); a child tier named
 '… · caption' or '… · comment' (as VFA writes them) gives the event's caption or comment.
@@ -72,6 +73,7 @@ class _Reader:
         self.problems = Problems()
         self.codes: dict[tuple[str, str], CodeDef] = {}
         self.code_ids = Ids()
+        self.subjects: list[str] = []  # in the order of the tiers
 
     # -- header -------------------------------------------------------------------------
 
@@ -165,6 +167,9 @@ class _Reader:
                 )
             else:
                 tier.constraint = lt.get("CONSTRAINTS") or None
+                tier.alignable = lt.get("TIME_ALIGNABLE") != "false" and not (
+                    tier.constraint or ""
+                ).startswith("Symbolic")
                 cv_ref = lt.get("CONTROLLED_VOCABULARY_REF")
                 if cv_ref:
                     tier.vocabulary = vocabularies.get(cv_ref)
@@ -326,11 +331,14 @@ class _Reader:
         lanes: list[list[Draft]] = []
         anchors: dict[str, int] = {}
         for tier in tiers:
-            if not aligned[tier.id]:
+            empty = not tier.element.findall("ANNOTATION") and tier.alignable
+            if not aligned[tier.id] and not empty:
                 continue
             subject = self._subject(tier, by_id)
             if tier.vocabulary is not None:
                 self._vocabulary_codes(tier.vocabulary)
+            if empty and subject != tier.id:  # a tier made ready for a participant
+                self.subjects.append(subject)
             lane: list[Draft] = []
             for ann_id, ref1, ref2, value, cve_ref in aligned[tier.id]:
                 place = f"tier {tier.id!r} annotation {ann_id!r}"
@@ -353,6 +361,8 @@ class _Reader:
                 anchors.setdefault(ann_id, len(drafts))
                 drafts.append(Draft(code, start, end, subject, caption))
                 lane.append(drafts[-1])
+                if len(lane) == 1:
+                    self.subjects.append(subject)
             lanes.append(lane)
         return lanes, drafts, anchors
 
@@ -386,14 +396,12 @@ class _Reader:
                     subject=code.subject,
                 )
             )
-        subjects = tuple(
-            Subject(s, s) for s in dict.fromkeys(e.subject for e in events if e.subject)
-        )
+        subjects = tuple(Subject(s, s) for s in dict.fromkeys(self.subjects))
         annotators = list(
             dict.fromkeys(
                 t.annotator
                 for t in tiers
-                if t.annotator and t.element.find("ANNOTATION") is not None
+                if t.annotator and (t.alignable or t.element.find("ANNOTATION") is not None)
             )
         )
         if len(annotators) > 1:

@@ -61,6 +61,7 @@ class Tier:
     constraint: str | None = None
     vocabulary: Vocabulary | None = None
     depth: int = 0
+    alignable: bool = True  # its type is time-alignable: a lane even while empty
 
 
 @dataclass

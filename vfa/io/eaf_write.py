@@ -9,8 +9,10 @@ the annotations of a tier apart, so events that overlap go to a second tier of t
 coder and subject ('Ann · Mother (2)'). Captions, comments and each modifier set are
 dependent tiers ('Ann · Mother · caption'): symbolic association, or symbolic subdivision
 when an event holds several values of one set; a modifier set with values has its own
-vocabulary. The media descriptor gives MEDIA_URL as a file:// URL, RELATIVE_MEDIA_URL from
-the target's folder, and TIME_ORIGIN the offset.
+vocabulary. A code family or a subject without events gets an empty tier, so that its
+codes and the subject come back. The media descriptor gives MEDIA_URL as a file:// URL,
+RELATIVE_MEDIA_URL from the target's folder (a relative media path is taken as relative
+to that folder), and TIME_ORIGIN the offset.
 
 Point events are written as they are, beginning and ending at the same time: ELAN opens
 them (drawn as a line, and hard to pick out with the mouse), and they come back as points.
@@ -23,6 +25,7 @@ cannot hold (control characters, lone surrogates) become U+FFFD.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import os
 import re
 from collections import defaultdict
@@ -207,7 +210,7 @@ class _Plan:
         families: dict[str, list[tuple[str, str, str | None]]] = defaultdict(list)
         for code in self.codes.values():
             families[self.family(code.id)].append((code.id, code.name, code.description))
-        for family, entries in families.items():
+        for family, entries in (families or {self.default_family: []}).items():
             cv = self.cv_names.take(family)
             self.family_cv[family] = cv
             self.cvs[cv] = entries
@@ -230,7 +233,7 @@ class _Plan:
             parts.append(family)
         base = SEPARATOR.join(parts)
         lane_type = self.type_for(f"codes{SEPARATOR}{family}", True, None, self.family_cv[family])
-        for level, group in enumerate(_apart(events), start=1):
+        for level, group in enumerate(_apart(events) or [[]], start=1):
             tier = _Tier(
                 self.tier_names.take(base if level == 1 else f"{base} ({level})"),
                 lane_type,
@@ -297,18 +300,21 @@ class _Plan:
 
 
 def _apart(events: list[Event]) -> list[list[Event]]:
-    """Events in time order, split over as few tiers as keep each tier's apart."""
+    """Events in time order over as few tiers as keep each tier's apart, each event on the
+    first tier free at its start."""
     groups: list[list[Event]] = []
-    ends: list[int] = []
+    busy: list[tuple[int, int]] = []  # (end, tier) of tiers still running
+    free: list[int] = []  # tiers whose last event has ended
     for event in sorted(events, key=lambda e: (e.start_ms, e.end_ms)):
-        for n, end in enumerate(ends):
-            if end <= event.start_ms:
-                groups[n].append(event)
-                ends[n] = event.end_ms
-                break
+        while busy and busy[0][0] <= event.start_ms:
+            heapq.heappush(free, heapq.heappop(busy)[1])
+        if free:
+            tier = heapq.heappop(free)
         else:
-            groups.append([event])
-            ends.append(event.end_ms)
+            tier = len(groups)
+            groups.append([])
+        groups[tier].append(event)
+        heapq.heappush(busy, (event.end_ms, tier))
     return groups
 
 
@@ -355,9 +361,18 @@ def render(document: Document, target: Path) -> str:
     plan = _Plan(document, target)
     lanes = plan.lanes(document)
     plan.vocabularies()
-    several = len({family for _c, _s, family in lanes}) > 1
+    families = list(plan.family_cv)
+    several = len(families) > 1
     for (coder, subject, family), events in lanes.items():
         plan.add_lane(coder, subject, family, events, several)
+    # empty tiers keep the codes of a family nobody used and the subjects without events
+    coder = next((o.coder for o in document.observations if o.coder), None)
+    for family in families:
+        if family not in {f for _c, _s, f in lanes}:
+            plan.add_lane(coder, None, family, [], several)
+    for subject in document.subjects:
+        if subject.name not in {s for _c, s, _f in lanes}:
+            plan.add_lane(coder, subject.name, families[0], [], several)
 
     # time slots in time order, two for each time-aligned annotation
     ends = sorted(
