@@ -370,9 +370,9 @@ def render(document: Document, target: Path) -> str:
     for family in families:
         if family not in {f for _c, _s, f in lanes}:
             plan.add_lane(coder, None, family, [], several)
-    for subject in document.subjects:
-        if subject.name not in {s for _c, s, _f in lanes}:
-            plan.add_lane(coder, subject.name, families[0], [], several)
+    for person in document.subjects:
+        if person.name not in {s for _c, s, _f in lanes}:
+            plan.add_lane(coder, person.name, families[0], [], several)
 
     # time slots in time order, two for each time-aligned annotation
     ends = sorted(
