@@ -235,11 +235,18 @@ def test_30_external_vocabularies_are_read_from_beside_the_file_and_never_fetche
     assert not any("not in the vocabulary" in p.reason for p in doc.problems)
 
 
-def test_an_external_vocabulary_given_as_a_path_elsewhere_is_read_from_beside_the_file(tmp_path):
+@pytest.mark.parametrize(
+    "where",
+    ["file:/Users/someone/gone.ecv", "C:\\Users\\someone\\gone.ecv", "/srv/cv/gone.ecv"],
+)
+def test_an_external_vocabulary_given_as_a_path_elsewhere_is_read_from_beside_the_file(
+    tmp_path, where
+):
     (tmp_path / "gone.ecv").write_text(
         VOCAL_ECV.replace("Vocal CV", "Gesture CV"), encoding="utf-8"
     )
-    doc = read_eaf(write(tmp_path, EAF_30))
+    text = EAF_30.replace('VALUE="file:/Users/someone/gone.ecv"', f'VALUE="{where}"')
+    doc = read_eaf(write(tmp_path, text))
     assert "CONTROLLED_VOCABULARY 'Gesture CV'" not in {p.place for p in doc.problems}
     assert [c.name for c in doc.codes if c.category == "Gesture CV"] == ["coo", "cry", "point"]
     # 'point' is not among the entries read: kept, and said

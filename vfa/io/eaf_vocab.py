@@ -7,7 +7,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
@@ -150,16 +150,15 @@ def _external(
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     folder = Path(eaf_path).resolve().parent
-    if scheme in ("", "file") or (len(scheme) == 1 and os.name == "nt"):  # 'C:' is a drive
-        local = unquote(parts.path) if scheme == "file" else url
-        if os.path.isabs(local) or scheme == "file":
-            # an absolute path is another machine's; a file of that name beside the .eaf
-            # is taken as the same vocabulary (as ELAN finds moved media)
-            candidate = folder / Path(local.replace("\\", "/")).name
-        else:
-            candidate = folder / local
-    else:
+    if scheme not in ("", "file") and len(scheme) != 1:  # one letter: a drive, 'C:'
         return "is not read: VFA makes no network connections, so its entries are unknown"
+    local = (unquote(parts.path) if scheme == "file" else url).replace("\\", "/")
+    if scheme or local.startswith("/") or os.path.isabs(local):
+        # an absolute path is another machine's; a file of that name beside the .eaf is
+        # taken as the same vocabulary (as ELAN finds moved media)
+        candidate = folder / PurePosixPath(local).name
+    else:
+        candidate = folder / local
     key = str(candidate)
     if key not in cache:
         try:
