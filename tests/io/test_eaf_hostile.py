@@ -261,3 +261,57 @@ def test_a_day_exactly_is_read_and_a_slot_with_no_time_on_one_side_is_skipped(tm
             "their annotations are skipped",
         )
     ]
+
+
+def test_a_long_chain_of_references_is_walked_once(tmp_path):
+    import time
+
+    n = 30_000
+    chain = "".join(
+        f'<ANNOTATION><REF_ANNOTATION ANNOTATION_ID="r{i}" '
+        f'ANNOTATION_REF="{"a1" if i == 0 else f"r{i - 1}"}">'
+        f"<ANNOTATION_VALUE>{i}</ANNOTATION_VALUE></REF_ANNOTATION></ANNOTATION>"
+        for i in range(n)
+    )
+    tier = f'<TIER LINGUISTIC_TYPE_REF="r" PARENT_REF="Lane" TIER_ID="Chain">{chain}</TIER>'
+    text = minimal(slot("ts1", "0") + slot("ts2", "10"), aligned("a1", "ts1", "ts2"))
+    text = text.replace(
+        "<LINGUISTIC_TYPE ",
+        tier + '<LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="r" CONSTRAINTS="Symbolic_Association"/>'
+        "<LINGUISTIC_TYPE ",
+        1,
+    )
+    path = write(tmp_path, text)
+    started = time.process_time()
+    (event,) = read_eaf(path).observations[0].events
+    # walked once per reference (well under a second); step by step from each it would
+    # be 450 million steps
+    assert time.process_time() - started < 5
+    assert len(event.modifiers) == n and event.modifiers[-1] == ("Chain", str(n - 1))
+
+
+def test_deep_tiers_and_many_alike_entries_are_read_in_one_pass(tmp_path):
+    import time
+
+    n = 20_000
+    tiers = "".join(
+        f'<TIER LINGUISTIC_TYPE_REF="t" PARENT_REF="T{i - 1}" TIER_ID="T{i}"/>' for i in range(1, n)
+    )
+    entries = "".join(f"<CV_ENTRY>+{'*' * (i % 3)}</CV_ENTRY>" for i in range(n))
+    text = minimal(
+        slot("ts1", "0") + slot("ts2", "10"),
+        aligned("a1", "ts1", "ts2", "+"),
+        f'<CONTROLLED_VOCABULARY CV_ID="V">{entries}</CONTROLLED_VOCABULARY>',
+    )
+    text = (
+        text.replace('TIER_ID="Lane"', 'TIER_ID="T0" PARTICIPANT="Baby"')
+        .replace('TIME_ALIGNABLE="true"/>', 'TIME_ALIGNABLE="true" CONTROLLED_VOCABULARY_REF="V"/>')
+        .replace("<LINGUISTIC_TYPE ", tiers + "<LINGUISTIC_TYPE ", 1)
+    )
+    path = write(tmp_path, text)
+    started = time.process_time()
+    doc = read_eaf(path)
+    assert time.process_time() - started < 5  # each tier and id once, not once per tier
+    assert [s.name for s in doc.subjects] == ["Baby"]  # every empty tier inherits it
+    assert len(doc.codes) == n and doc.codes[-1].id == f"code-{n}"
+    assert len({c.id for c in doc.codes}) == n

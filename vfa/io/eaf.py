@@ -73,6 +73,7 @@ class _Reader:
         self.problems = Problems()
         self.codes: dict[tuple[str, str], CodeDef] = {}
         self.code_ids = Ids()
+        self.code_vocabularies: set[str] = set()
         self.subjects: list[str] = []  # in the order of the tiers
 
     # -- header -------------------------------------------------------------------------
@@ -180,28 +181,16 @@ class _Reader:
                             "values read as they stand",
                         )
             tiers.append(tier)
-        by_id = {t.id: t for t in tiers}
-        for tier in tiers:  # depth, with a guard against PARENT_REF loops
-            seen_here, parent = {tier.id}, tier.parent
-            while parent in by_id and parent not in seen_here:
-                seen_here.add(parent)
-                tier.depth += 1
-                parent = by_id[parent].parent
+        _lineage(tiers, {t.id: t for t in tiers})
         return tiers
-
-    def _subject(self, tier: Tier, by_id: dict[str, Tier]) -> str:
-        seen: set[str] = set()
-        current: Tier | None = tier
-        while current is not None and current.id not in seen:
-            if current.participant:
-                return current.participant
-            seen.add(current.id)
-            current = by_id.get(current.parent or "")
-        return tier.id
 
     # -- codes --------------------------------------------------------------------------
 
     def _vocabulary_codes(self, vocabulary: Vocabulary) -> None:
+        """A code for each entry of a vocabulary a lane uses (once, however many use it)."""
+        if vocabulary.id in self.code_vocabularies:
+            return
+        self.code_vocabularies.add(vocabulary.id)
         for n, entry in enumerate(vocabulary.entries):
             key = (vocabulary.id, f"#{n}")
             if key not in self.codes:
@@ -222,9 +211,9 @@ class _Reader:
                     id=self.code_ids.take(tier.id), name=tier.id, subject=subject
                 )
             return self.codes[key].id
-        entry = vocabulary.find(cve_ref, value)
-        if entry is not None:
-            return self.codes[(vocabulary.id, f"#{vocabulary.entries.index(entry)}")].id
+        position = vocabulary.find(cve_ref, value)
+        if position is not None:
+            return self.codes[(vocabulary.id, f"#{position}")].id
         if not value and not cve_ref:
             return None
         key = (vocabulary.id, f"={cve_ref or value}")
@@ -235,10 +224,15 @@ class _Reader:
                 category=vocabulary.id,
             )
             if vocabulary.readable:
+                group = (tier.id, "not in the vocabulary")
                 self.problems.add(
                     f"tier {tier.id!r}",
                     f"value {value!r} is not in the vocabulary {vocabulary.id!r}; "
                     "kept as a code of its own",
+                    group,
+                )
+                self.problems.count_as(
+                    group, f"tier {tier.id!r}", "values not in the vocabulary, each kept as a code"
                 )
         return self.codes[key].id
 
@@ -273,7 +267,7 @@ class _Reader:
         by_id = {t.id: t for t in tiers}
         aligned, references = _annotations(tiers)
         known = self._place_slots(tiers, aligned, order, times)
-        lanes, drafts, anchors = self._lanes(tiers, by_id, aligned, order, known)
+        lanes, drafts, anchors = self._lanes(tiers, aligned, order, known)
         modifier_sets, code_sets = attach_references(
             tiers, by_id, references, anchors, drafts, self.problems
         )
@@ -320,7 +314,6 @@ class _Reader:
     def _lanes(
         self,
         tiers: list[Tier],
-        by_id: dict[str, Tier],
         aligned: dict[str, list[_Aligned]],
         order: dict[str, int],
         known: dict[str, int],
@@ -334,7 +327,7 @@ class _Reader:
             empty = not tier.element.findall("ANNOTATION") and tier.alignable
             if not aligned[tier.id] and not empty:
                 continue
-            subject = self._subject(tier, by_id)
+            subject = tier.inherited or tier.id
             if tier.vocabulary is not None:
                 self._vocabulary_codes(tier.vocabulary)
             if empty and subject != tier.id:  # a tier made ready for a participant
@@ -377,7 +370,7 @@ class _Reader:
         events: list[Event],
         media: tuple[MediaRef, ...],
         modifier_sets: list[ModifierSet],
-        code_sets: dict[str, list[str]],
+        code_sets: dict[str, dict[str, None]],
     ) -> Document:
         kinds: dict[str, set[bool]] = defaultdict(set)
         for event in events:
@@ -428,6 +421,29 @@ class _Reader:
             problems=self.problems.done(),
             author=self.root.get("AUTHOR") or None,
         )
+
+
+def _lineage(tiers: list[Tier], by_id: dict[str, Tier]) -> None:
+    """Each tier's depth below its root and the participant it has or inherits, every tier
+    walked once (a PARENT_REF loop is cut where it closes)."""
+    done: dict[str, tuple[int, str | None]] = {}
+    for tier in tiers:
+        path: list[Tier] = []
+        on_path: set[str] = set()
+        current: Tier | None = tier
+        depth, participant = -1, None
+        while current is not None and current.id not in on_path:
+            if current.id in done:
+                depth, participant = done[current.id]
+                break
+            path.append(current)
+            on_path.add(current.id)
+            current = by_id.get(current.parent or "")
+        for step in reversed(path):
+            depth += 1
+            participant = step.participant or participant
+            done[step.id] = (depth, participant)
+            step.depth, step.inherited = depth, participant
 
 
 def _annotations(tiers: list[Tier]) -> tuple[dict[str, list[_Aligned]], dict[str, list[Element]]]:

@@ -60,7 +60,8 @@ class Tier:
     type_id: str | None
     constraint: str | None = None
     vocabulary: Vocabulary | None = None
-    depth: int = 0
+    depth: int = 0  # tiers above it
+    inherited: str | None = None  # its PARTICIPANT, else its nearest ancestor's
     alignable: bool = True  # its type is time-alignable: a lane even while empty
 
 
@@ -84,17 +85,43 @@ def attach_references(
     anchors: dict[str, int],
     drafts: list[Draft],
     problems: Problems,
-) -> tuple[list[ModifierSet], dict[str, list[str]]]:
+) -> tuple[list[ModifierSet], dict[str, dict[str, None]]]:
     """Reference annotations onto the events they hang from, as modifiers (a caption or
     comment for VFA's own '… · caption' and '… · comment' tiers); returns the modifier
     sets, and the sets each code's events carry."""
-    code_sets: dict[str, list[str]] = defaultdict(list)
+    code_sets: dict[str, dict[str, None]] = defaultdict(dict)  # code -> set names, in order
     parent_of: dict[str, str] = {}  # reference annotation id -> the annotation it refers to
     for tier in tiers:
         for item in references[tier.id]:
             ann_id, target = item.get("ANNOTATION_ID"), item.get("ANNOTATION_REF")
             if ann_id and target and ann_id not in parent_of and ann_id not in anchors:
                 parent_of[ann_id] = target
+    resolved: dict[str, tuple[int | None, int]] = {}
+
+    def resolve(target: str) -> tuple[int | None, int]:
+        """The event an annotation hangs from, and how many references lie between; each
+        step remembered, so a long chain is walked once (a loop ends as nothing)."""
+        path: list[str] = []
+        on_path: set[str] = set()
+        found: tuple[int | None, int] = (None, 0)
+        while True:
+            if target in anchors:
+                found = (anchors[target], 0)
+                break
+            if target in resolved:
+                found = resolved[target]
+                break
+            if target not in parent_of or target in on_path:
+                break
+            path.append(target)
+            on_path.add(target)
+            target = parent_of[target]
+        anchor, hops = found
+        for step in reversed(path):
+            hops += 1
+            resolved[step] = (anchor, hops if anchor is not None else 0)
+        return resolved[path[0]] if path else found
+
     sets: dict[str, ModifierSet] = {}
     for tier in tiers:
         items = chain_order(references[tier.id])
@@ -111,15 +138,7 @@ def attach_references(
         counts: dict[int, int] = defaultdict(int)
         lost = 0
         for item in items:
-            target = item.get("ANNOTATION_REF") or ""
-            anchor: int | None = None
-            hops = 0
-            while anchor is None and hops <= len(parent_of) + 1:
-                anchor = anchors.get(target)
-                if anchor is None:
-                    if target not in parent_of:
-                        break
-                    target, hops = parent_of[target], hops + 1
+            anchor, hops = resolve(item.get("ANNOTATION_REF") or "")
             if anchor is None:
                 lost += 1
                 continue
@@ -135,8 +154,7 @@ def attach_references(
                     cv = tier.vocabulary
                     values = tuple(e.name for e in cv.entries) if cv is not None else ()
                     sets[name] = ModifierSet(name, name, values)
-                if name not in code_sets[draft.code]:
-                    code_sets[draft.code].append(name)
+                code_sets[draft.code][name] = None
         if name in sets and (
             tier.constraint == "Symbolic_Subdivision" or any(c > 1 for c in counts.values())
         ):

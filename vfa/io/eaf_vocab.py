@@ -35,15 +35,17 @@ class Ids:
 
     def __init__(self) -> None:
         self._taken: set[str] = set()
+        self._next: dict[str, int] = {}  # base -> the number to try next
 
     def take(self, wanted: str, fallback: str = "code") -> str:
         """``slug(wanted)``, or it with '-2', '-3'… when that is taken already."""
         base = slug(wanted, fallback)
-        candidate, n = base, 1
+        candidate, n = base, self._next.get(base.lower(), 1)
         while candidate.lower() in self._taken:
             n += 1
             tail = f"-{n}"
             candidate = base[: ID_MAX - len(tail)] + tail
+        self._next[base.lower()] = n
         self._taken.add(candidate.lower())
         return candidate
 
@@ -69,17 +71,22 @@ class Vocabulary:
     entries: list[Entry] = field(default_factory=list)
     external: str | None = None  # the ECV's URL or path as the file names it
     readable: bool = True
+    _by_id: dict[str, int] | None = field(default=None, repr=False)
+    _by_value: dict[str, int] = field(default_factory=dict, repr=False)
 
-    def find(self, cve_ref: str | None, value: str) -> Entry | None:
-        """The entry an annotation names, by CVE_REF first, then by any of its values."""
-        if cve_ref:
-            for entry in self.entries:
-                if entry.id == cve_ref:
-                    return entry
-        for entry in self.entries:
-            if value in entry.values:
-                return entry
-        return None
+    def find(self, cve_ref: str | None, value: str) -> int | None:
+        """The position of the entry an annotation names: by CVE_REF first, then by any of
+        its values (the first entry that has it)."""
+        if self._by_id is None:
+            self._by_id = {}
+            for n, entry in enumerate(self.entries):
+                if entry.id is not None:
+                    self._by_id.setdefault(entry.id, n)
+                for text in entry.values:
+                    self._by_value.setdefault(text, n)
+        if cve_ref and cve_ref in self._by_id:
+            return self._by_id[cve_ref]
+        return self._by_value.get(value)
 
 
 def _text(element: Element) -> str:

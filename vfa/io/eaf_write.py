@@ -113,12 +113,15 @@ class _Names:
 
     def __init__(self) -> None:
         self._taken: set[str] = set()
+        self._next: dict[str, int] = {}
 
     def take(self, wanted: str) -> str:
-        name, n = wanted, 1
+        """``wanted``, or it with ' #2', ' #3'… when that is taken already."""
+        name, n = wanted, self._next.get(wanted, 1)
         while name in self._taken:
             n += 1
             name = f"{wanted} #{n}"
+        self._next[wanted] = n
         self._taken.add(name)
         return name
 
@@ -367,11 +370,14 @@ def render(document: Document, target: Path) -> str:
         plan.add_lane(coder, subject, family, events, several)
     # empty tiers keep the codes of a family nobody used and the subjects without events
     coder = next((o.coder for o in document.observations if o.coder), None)
+    used_families = {f for _c, _s, f in lanes}
+    used_subjects = {s for _c, s, _f in lanes}
     for family in families:
-        if family not in {f for _c, _s, f in lanes}:
+        if family not in used_families:
             plan.add_lane(coder, None, family, [], several)
     for person in document.subjects:
-        if person.name not in {s for _c, s, _f in lanes}:
+        if person.name not in used_subjects:
+            used_subjects.add(person.name)
             plan.add_lane(coder, person.name, families[0], [], several)
 
     # time slots in time order, two for each time-aligned annotation
