@@ -16,6 +16,7 @@ from vfa.io.document import Document
 FORMAT_MODULES: tuple[str, ...] = (
     "vfa.io.boris",
     "vfa.io.datavyu",
+    "vfa.io.eaf",
     "vfa.io.otx",
     "vfa.io.sdis",
     "vfa.io.srt_lane",

@@ -70,6 +70,8 @@ def parse_xml(data: bytes, file: str) -> Element:
         raise FormatError(
             file, f"line {line}, column {column}", f"not well-formed XML ({exc.msg})"
         ) from exc
+    except (LookupError, ValueError) as exc:  # an encoding expat does not know or cannot read
+        raise FormatError(file, "XML declaration", f"encoding cannot be read ({exc})") from exc
 
 
 def read_zip_members(
