@@ -110,8 +110,12 @@ def _check_folder(target: Path, folder: Path) -> None:
         raise OutputError(f"{target}: the folder {folder} does not exist")
     if not folder.is_dir():
         raise OutputError(f"{target}: {folder} is not a folder")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(f"{target}: cannot write into the folder {folder} (permission denied)")
+    try:  # the one sure test of "can a file be made here" (permissions, /proc, read-only)
+        os.rmdir(tempfile.mkdtemp(prefix=".vfa-", suffix=".check", dir=folder))
+    except OSError as exc:
+        raise OutputError(
+            f"{target}: cannot write into the folder {folder} ({exc.strerror or exc})"
+        ) from None
 
 
 def file_mode() -> int:
