@@ -336,7 +336,8 @@ def csv_text(
     readers that skip comment lines skip them), the header, then the rows; every cell
     through :func:`safe_cell` and quoted as needed."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # CRLF ends a row (RFC 4180), so a cell holding either line break is quoted
+    writer = csv.writer(buffer, lineterminator="\r\n")
     for label, text in comments:
         if not label.startswith("#") or "," in label or '"' in label:
             raise ValueError(f"a CSV comment label must start with # and hold no comma: {label!r}")

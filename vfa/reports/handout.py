@@ -27,8 +27,8 @@ MARGIN = 18.0  # mm
 FOOTER_H = 12.0  # mm kept free at the foot of each page for the case code
 GAP = 4.0  # mm between a still and its caption, and between slots
 CAPTION_PT = 13
-MIN_CAPTION_PT = 9  # a long caption is set down to this size, then shortened
-MIN_IMAGE_H = 30.0  # mm: a still never shrinks below this to make room for text
+MIN_CAPTION_PT = 8  # a long caption is set down to this size, then shortened
+MIN_IMAGE_H = 25.0  # mm: a still never shrinks below this to make room for text
 TITLE_PT = 20
 
 
