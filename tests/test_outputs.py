@@ -265,3 +265,47 @@ def test_force_comes_before_or_after_the_other_options(capsys, feedback, tmp_pat
             "--purpose", "notes", "-o", str(target)]  # fmt: skip
     assert main(argv) == 0
     assert target.read_bytes()[:4] == b"\x89PNG"
+
+
+# -- the module itself: what appears at the target while a file is being written --------
+
+
+def test_a_file_that_appears_meanwhile_is_not_replaced_without_force(tmp_path):
+    from vfa.outputs import OutputError, staged
+
+    target = tmp_path / "a.txt"
+    with pytest.raises(OutputError, match="already exists"), staged(target) as tmp:
+        tmp.write_text("mine")
+        target.write_text("theirs")  # another program was quicker
+    assert target.read_text() == "theirs" and leftovers(tmp_path) == []
+
+
+def test_a_link_that_appears_meanwhile_is_refused_even_with_force(tmp_path):
+    from vfa.outputs import OutputError, staged
+
+    target = tmp_path / "a.txt"
+    target.write_text("old")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep")
+    with pytest.raises(OutputError, match="symbolic link"), staged(target, force=True) as tmp:
+        tmp.write_text("mine")
+        target.unlink()
+        target.symlink_to(victim)
+    assert victim.read_text() == "keep" and target.is_symlink() and leftovers(tmp_path) == []
+
+
+def test_without_hard_links_the_same_rules_hold(tmp_path, monkeypatch):
+    import errno
+
+    from vfa.outputs import OutputError, write_text
+
+    def no_links(*args, **kwargs):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    target = tmp_path / "a.txt"
+    write_text(target, "one")
+    with pytest.raises(OutputError, match="already exists"):
+        write_text(target, "two")
+    write_text(target, "three", force=True)
+    assert target.read_text() == "three" and leftovers(tmp_path) == []
