@@ -309,3 +309,19 @@ def test_without_hard_links_the_same_rules_hold(tmp_path, monkeypatch):
         write_text(target, "two")
     write_text(target, "three", force=True)
     assert target.read_text() == "three" and leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("place", ["proc", "missing folder", "a file"])
+def test_a_reel_export_into_an_impossible_place_exits_2_and_leaves_nothing(
+    capsys, feedback, tmp_path, place
+):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    out = {
+        "proc": Path("/proc") / "vfa-reel",
+        "missing folder": tmp_path / "nowhere" / "reel",
+        "a file": blocker,
+    }[place]
+    code, err = export(capsys, feedback, out)
+    assert code == 2 and err.startswith(f"vfa: {out}: ") and "Traceback" not in err
+    assert leftovers(tmp_path) == [] and blocker.read_text() == "not a folder"
