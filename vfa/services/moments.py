@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from vfa.domain.frames import FrameTable
 from vfa.domain.scheme_types import Scheme
+from vfa.domain.text_fields import single_line
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.services import coding
 from vfa.services.audit import current_actor, record
@@ -458,7 +459,9 @@ def _flagged(db: DbSession, session_id: int) -> list[Moment]:
 
 def set_theme(ws: Workspace, session_id: int, theme: str | None) -> str | None:
     """The session's feedback theme (VIPP-SD); returns the previous one."""
-    theme = checked_text(theme, "theme", f"session {session_id}")
+    theme = single_line(
+        theme or None, f"session {session_id}: the theme", MAX_CHARS["theme"], required=False
+    )
     with ws.writes.begin() as db:
         session = db.get(SessionRow, session_id)
         if session is None:
