@@ -48,6 +48,8 @@ def test_the_dialog_offers_only_what_the_consent_covers_and_says_why(qtbot, tmp_
     dialog = StillDialog(covered, str(tmp_path / "s.png"), None)
     qtbot.addWidget(dialog)
     assert dialog.chosen_purpose() == "feedback" and ok_button(dialog).isEnabled()
+    label = dialog.purpose.itemText(dialog.purpose.findData("notes"))
+    assert label == "the practitioner's own notes (not covered by the consent)"
     dialog.purpose.setCurrentIndex(dialog.purpose.findData("notes"))
     assert dialog.reason.text() == reason and not ok_button(dialog).isEnabled()
     dialog.purpose.setCurrentIndex(dialog.purpose.findData("feedback"))

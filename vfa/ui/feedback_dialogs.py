@@ -95,8 +95,9 @@ class PurposeField(QWidget):
         self.combo = QComboBox()
         self.combo.setObjectName("purpose")
         for key, label in PURPOSES.items():
-            self.combo.addItem(label, key)
             reason = covered.get(key)
+            shown = self.tr("{0} (not covered by the consent)").format(label) if reason else label
+            self.combo.addItem(shown, key)
             if reason:
                 index = self.combo.count() - 1
                 self.combo.setItemData(index, reason, Qt.ItemDataRole.ToolTipRole)
