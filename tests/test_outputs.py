@@ -325,3 +325,10 @@ def test_a_reel_export_into_an_impossible_place_exits_2_and_leaves_nothing(
     code, err = export(capsys, feedback, out)
     assert code == 2 and err.startswith(f"vfa: {out}: ") and "Traceback" not in err
     assert leftovers(tmp_path) == [] and blocker.read_text() == "not a folder"
+
+
+def test_the_systems_null_device_is_refused_before_anything_is_written():
+    from vfa.outputs import OutputError, check_target
+
+    with pytest.raises(OutputError, match="/dev/null: is a device"):
+        check_target("/dev/null", force=True)  # only the check: nothing is written here
