@@ -36,7 +36,7 @@ def reel(clip: Path, folder: Path, *, burn: bool) -> dict[str, float]:
     from vfa.media.export import export_clip
     from vfa.media.frames import FrameServer
     from vfa.media.probe import probe
-    from vfa.media.stills import write_png
+    from vfa.media.stills import write_still
     from vfa.reports.handout import HandoutItem, write_handout
 
     result = probe(clip)
@@ -67,7 +67,7 @@ def reel(clip: Path, folder: Path, *, burn: bool) -> dict[str, float]:
     server = FrameServer(clip, table, result.rotation)
     try:
         for n, (first, last) in enumerate(spans, start=1):
-            write_png(server.frame((first + last) // 2), folder / f"{n:02d}.png")
+            write_still(server.frame((first + last) // 2), folder / f"{n:02d}.png")
     finally:
         server.close()
     times["stills"] = time.perf_counter() - t0

@@ -173,7 +173,7 @@ def test_a_missing_clip_or_an_unwritable_folder_writes_nothing(capsys, prepared,
         locked.mkdir()
         locked.chmod(stat.S_IRUSR | stat.S_IXUSR)
         code, _, err = export(capsys, ws, session_id, locked / "out")
-        assert code == 2 and "cannot write there" in err
+        assert code == 2 and "cannot write" in err
     clip.rename(tmp_path / "moved.mp4")
     code, _, err = export(capsys, ws, session_id, tmp_path / "out")
     assert code == 2 and "reel moment 01" in err and "missing" in err

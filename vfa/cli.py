@@ -13,6 +13,9 @@ from sqlalchemy.exc import DatabaseError
 from vfa.cli_types import cycle, frame_index, iso_date, milliseconds
 from vfa.errors import VfaError
 
+# the progress chart's formats (ui/progress_chart.py draws them)
+CHART_SUFFIXES = (".png", ".svg")
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -50,13 +53,40 @@ def cmd_probe(args: argparse.Namespace) -> int:
     return 0
 
 
+def _existing_workspace(args: argparse.Namespace) -> Workspace | None:
+    """The workspace named with --workspace, else the user's own when there is one."""
+    if args.workspace is None:
+        from vfa.storage.engine import default_workspace_path
+
+        if not default_workspace_path().exists():
+            return None
+    return _workspace(args)
+
+
 def cmd_still(args: argparse.Namespace) -> int:
     from vfa.services.stills import still_from_file
 
-    index, pts, written = still_from_file(
-        args.file, args.output, at_ms=args.at_ms, frame=args.frame
-    )
-    data = {"frame": index, "pts_ms": pts, "path": str(written)}
+    ws = _existing_workspace(args)
+    try:
+        still = still_from_file(
+            args.file,
+            args.output,
+            at_ms=args.at_ms,
+            frame=args.frame,
+            force=args.force,
+            ws=ws,
+            purpose=args.purpose,
+        )
+    finally:
+        if ws is not None:
+            ws.close()
+    data = {
+        "frame": still.frame,
+        "pts_ms": still.pts_ms,
+        "path": str(still.path),
+        "clip_id": still.clip_id,
+        "purpose": still.purpose,
+    }
     _emit(args, data, lambda d: f"frame {d['frame']} ({d['pts_ms']} ms) -> {d['path']}")
     return 0
 
@@ -317,14 +347,17 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
+    from vfa.outputs import check_target
     from vfa.services.progress import case_progress
 
+    if args.output:  # refused before any work: a link, a device, an existing file
+        check_target(args.output, force=args.force, suffixes=CHART_SUFFIXES)
     ws = _workspace(args)
     try:
         progress = case_progress(ws, args.case, args.scheme, submitted_only=args.submitted_only)
     finally:
         ws.close()
-    written = _progress_chart(progress, args.output) if args.output else None
+    written = _progress_chart(progress, args.output, args.force) if args.output else None
     data = [
         {
             "session": p.session_label,
@@ -352,7 +385,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
     return 0
 
 
-def _progress_chart(progress: Progress, output: str) -> Path:
+def _progress_chart(progress: Progress, output: str, force: bool) -> Path:
     """Draw the progress chart into a PNG or SVG file, without showing a window."""
     import os
 
@@ -370,7 +403,14 @@ def _progress_chart(progress: Progress, output: str) -> Path:
         QApplication(["vfa"])  # Qt keeps it as the application instance
     chart = ProgressChart()
     chart.set_progress(progress)
-    return chart.export(output)
+    return chart.export(output, force=force)
+
+
+def _force(p: argparse.ArgumentParser) -> None:
+    """``--force``: the one way to let a writer replace an existing file."""
+    p.add_argument(
+        "--force", action="store_true", help="replace an existing file (never a link or device)"
+    )
 
 
 AS_HELP = (
@@ -380,6 +420,8 @@ AS_HELP = (
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from vfa.services.consent import PURPOSES
+
     parser = argparse.ArgumentParser(
         prog="vfa", description="Video Feedback Annotator. Without a subcommand: the desktop app."
     )
@@ -426,7 +468,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("probe", cmd_probe, "show a video file's facts (duration, frames, rate, size)")
     p.add_argument("file")
-    p = add("still", cmd_still, "save one exact frame of a video as a full-resolution PNG")
+    p = add(
+        "still",
+        cmd_still,
+        "save one exact frame of a video at full resolution (PNG, or JPEG for .jpg)",
+    )
     p.add_argument("file")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument(
@@ -436,7 +482,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="the frame shown at this time (the last frame whose pts <= MS)",
     )
     which.add_argument("--frame", type=frame_index, metavar="N", help="frame index N (0-based)")
-    p.add_argument("-o", "--output", required=True, metavar="OUT.png")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.png|OUT.jpg")
+    p.add_argument(
+        "--purpose",
+        choices=list(PURPOSES),
+        help="what the still is for; needed when FILE is a clip of the workspace, whose "
+        "consent must cover it ('notes': your own case notes)",
+    )
+    _force(p)
     p = add("demo", cmd_demo, "create the demo workspace (default: the demo workspace file)")
     p.add_argument("--open", action="store_true", help="then open it in the desktop app")
     p = add("gui", _gui, "open the desktop app", json_out=False)
@@ -494,6 +547,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-o", "--output", metavar="FILE.svg|FILE.png", help="also draw the chart into this file"
     )
+    _force(p)
 
     from vfa.cli_feedback import register as register_feedback
 

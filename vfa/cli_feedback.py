@@ -8,7 +8,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from vfa.cli import _emit, _workspace
+from vfa.cli import _emit, _force, _workspace
 from vfa.cli_types import iso_date, milliseconds, record_id
 from vfa.errors import InvalidInputError
 
@@ -193,6 +193,7 @@ def cmd_reel_export(args: argparse.Namespace) -> int:
             args.output,
             burn_captions=args.burn_captions,
             handout=not args.no_handout,
+            force=args.force,
         )
     finally:
         ws.close()
@@ -207,11 +208,13 @@ def cmd_reel_export(args: argparse.Namespace) -> int:
 
 
 def cmd_reel_script(args: argparse.Namespace) -> int:
+    from vfa.outputs import check_target
     from vfa.services.reel_export import export_script
 
+    check_target(args.output, force=args.force, suffixes=(".pdf",))  # before any work
     ws = _workspace(args)
     try:
-        written = export_script(ws, args.session, args.output, args.purpose)
+        written = export_script(ws, args.session, args.output, args.purpose, force=args.force)
     finally:
         ws.close()
     _emit(args, {"file": str(written)}, lambda d: d["file"])
@@ -297,7 +300,9 @@ def register(add: Callable[..., argparse.ArgumentParser], group: Callable[[str, 
     p.add_argument("-o", "--output", required=True, metavar="DIR")
     p.add_argument("--burn-captions", action="store_true", help="draw captions into the video")
     p.add_argument("--no-handout", action="store_true", help="leave out handout.pdf")
+    p.add_argument("--force", action="store_true", help="replace files of the same names in DIR")
     p = add("script", cmd_reel_script, "the VIPP-SD feedback script for the visit (PDF)", reel_sub)
     p.add_argument("--session", type=record_id, required=True, metavar="ID")
     p.add_argument("--purpose", default="feedback", choices=list(PURPOSES))
     p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    _force(p)

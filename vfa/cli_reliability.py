@@ -8,7 +8,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from vfa.cli import _emit, _scheme, _workspace
+from vfa.cli import _emit, _force, _scheme, _workspace
 from vfa.cli_types import count, finite, fraction, milliseconds, positive_ms, seed
 from vfa.errors import InvalidInputError
 
@@ -156,12 +156,12 @@ def cmd_assignments(args: argparse.Namespace) -> int:
 
 
 def cmd_reliability_report(args: argparse.Namespace) -> int:
-    from vfa.services.reliability_report import build_report, write_report
+    from vfa.outputs import check_target
+    from vfa.services.reliability_report import REPORT_SUFFIXES, build_report, write_report
     from vfa.services.viewer import current_viewer
 
-    out = args.output
-    if not out.lower().endswith((".pdf", ".csv")):
-        raise InvalidInputError(f"{out}: the report file must end in .pdf or .csv")
+    out = args.output  # refused before any work: a link, a device, an existing file
+    check_target(out, force=args.force, suffixes=REPORT_SUFFIXES)
     coders = tuple(_names(args.coders)) if args.coders else None
     if coders is not None and len(coders) != 2:
         raise InvalidInputError("--coders: name exactly two coders for event agreement")
@@ -180,7 +180,7 @@ def cmd_reliability_report(args: argparse.Namespace) -> int:
         )
     finally:
         ws.close()
-    written = write_report(result, out)
+    written = write_report(result, out, force=args.force)
     data = {
         "path": str(written),
         "clips": list(result.clips),
@@ -314,6 +314,7 @@ def register(add: Callable[..., argparse.ArgumentParser], group: Callable[[str, 
     p.add_argument("--coders", metavar="A,B", help="the two coders compared on timed events")
     p.add_argument("--title", help="the report's title")
     p.add_argument("-o", "--output", required=True, metavar="OUT.pdf|OUT.csv")
+    _force(p)
     _event_options(p)
 
     p = add("certification", cmd_certification, "a coder's agreement with a reference over time")

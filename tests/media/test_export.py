@@ -311,7 +311,9 @@ def test_cancelling_leaves_nothing_behind(clips, tmp_path):
         return calls > 10
 
     with pytest.raises(Cancelled):
-        export_clip(clips["cfr25"], result.frame_table, 20, 70, out, cancelled=cancelled)
+        export_clip(
+            clips["cfr25"], result.frame_table, 20, 70, out, cancelled=cancelled, force=True
+        )
     assert calls > 10
     assert out.read_bytes() == b"an earlier export"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["clip.mp4"]

@@ -29,7 +29,8 @@ def test_stills_at_random_times_are_the_frame_shown_then(clips, tmp_path, name):
         at_ms = rng.randrange(table.duration_ms)
         # the frame shown at a time: the last frame whose pts <= it, counted independently
         expected = max(i for i, pts in enumerate(table.pts_ms) if pts <= at_ms)
-        index, pts, path = still_from_file(clips[name], tmp_path / f"{n}.png", at_ms=at_ms)
+        still = still_from_file(clips[name], tmp_path / f"{n}.png", at_ms=at_ms)
+        index, pts, path = still.frame, still.pts_ms, still.path
         assert (index, pts) == (expected, table.pts_ms[expected])
         image = cv2.imread(str(path))
         assert read_barcode(_upright(image, result.rotation)) == kept[expected]
@@ -37,7 +38,8 @@ def test_stills_at_random_times_are_the_frame_shown_then(clips, tmp_path, name):
 
 
 def test_a_still_by_frame_index(clips, tmp_path):
-    index, _pts, path = still_from_file(clips["vfr"], tmp_path / "f.png", frame=17)
+    still = still_from_file(clips["vfr"], tmp_path / "f.png", frame=17)
+    index, path = still.frame, still.path
     assert index == 17
     assert read_barcode(cv2.imread(str(path))) == source_indices("vfr")[17]
 
@@ -52,7 +54,7 @@ def test_stills_of_shared_clips_are_exact(shared_media, tmp_path, name):
     rng = random.Random(name)
     for n in range(5):
         frame = rng.randrange(result.frame_count)
-        _, _, path = still_from_file(shared_media / name, tmp_path / f"{n}.png", frame=frame)
+        path = still_from_file(shared_media / name, tmp_path / f"{n}.png", frame=frame).path
         image = cv2.imread(str(path))
         assert read_barcode(_upright(image, result.rotation)) == truth[frame]
 
@@ -75,7 +77,7 @@ def test_impossible_positions_are_refused(clips, tmp_path, kwargs, reason):
 
 
 def test_an_unwritable_destination_is_named(clips, tmp_path):
-    with pytest.raises(InvalidInputError, match="no such folder"):
+    with pytest.raises(InvalidInputError, match="missing does not exist"):
         still_from_file(clips["cfr25"], tmp_path / "missing" / "x.png", frame=0)
 
 

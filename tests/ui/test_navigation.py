@@ -14,6 +14,7 @@ from vfa.app import build_window
 from vfa.media.synth import read_barcode
 from vfa.player.base import PlayerState
 from vfa.services import clips as clip_service
+from vfa.services.consent import set_consent
 from vfa.storage.workspace import open_workspace
 from vfa.ui.dialogs import GoToDialog, SettingsDialog
 from vfa.ui.settings import Settings
@@ -179,8 +180,9 @@ def test_save_still_writes_the_frame_the_readout_names(opened, qtbot, tmp_path):
     view = opened.player_view
     view.show_frame(33)
     qtbot.waitUntil(lambda: view.shown_index() == 33, timeout=10_000)
+    set_consent(opened.ws, view.info.id, ["notes"])
     out = tmp_path / "still.png"
-    opened.save_still(str(out))
+    opened.save_still(str(out), purpose="notes")
     qtbot.waitUntil(out.exists, timeout=10_000)
     assert read_barcode(cv2.imread(str(out))) == source_indices("vfr")[33]
 

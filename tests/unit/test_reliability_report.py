@@ -117,7 +117,8 @@ def test_the_csv_reads_back_to_the_report(tmp_path):
     report = ratings_report(ratings_file(tmp_path), reference="A")
     out = rel.write_reliability_csv(tmp_path / "r.csv", report, {"scheme": "test scale"})
     comments, rows = read_back(out)
-    assert comments and all(line.startswith("# method: ") for line in comments)
+    # each method is one row: the label, then the sentence as one (quoted) cell
+    assert comments and all(line.startswith("# method:,") for line in comments)
     assert any("ICC(2,1) two-way random effects" in line for line in comments)
     assert list(rows[0]) == list(rel.CSV_COLUMNS)
     by_key = {(r["item"], r["statistic"]): r for r in rows}

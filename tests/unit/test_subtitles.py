@@ -39,7 +39,7 @@ def test_multi_line_text_is_kept_and_empty_entries_are_skipped():
 
 def test_a_blank_line_inside_a_caption_does_not_end_the_cue():
     text = srt([(0, 1000, "one\n\n two")])
-    assert text == "1\n00:00:00,000 --> 00:00:01,000\none\n two\n"
+    assert text == "1\n00:00:00,000 --> 00:00:01,000\none\ntwo\n"  # spaces tidied too
 
 
 def test_an_entry_ending_before_it_starts_is_refused():

@@ -15,7 +15,6 @@ no display matrix.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path
@@ -28,11 +27,12 @@ from av.subtitles.subtitle import SubtitleSet
 from av.video.frame import PictureType
 
 from vfa.domain.frames import FrameTable
-from vfa.domain.subtitles import srt
+from vfa.domain.subtitles import ass_text, caption_text, srt
 from vfa.errors import InvalidInputError, MediaError
 from vfa.media.cache import Cancelled, Progress
 from vfa.media.frames import rotate_for_display
 from vfa.media.probe import _check_readable
+from vfa.outputs import check_target, staged, write_text
 
 if TYPE_CHECKING:
     from PIL.ImageFont import FreeTypeFont, ImageFont
@@ -47,6 +47,7 @@ AUDIO_BIT_RATE = 128_000
 AAC_RATES = frozenset(
     (96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350)
 )
+CLIP_SUFFIXES = (".mp4", ".m4v")
 CAPTION_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 # the burned caption's band never covers more than this share of the picture's height
 CAPTION_MAX_SHARE = 0.4
@@ -83,6 +84,7 @@ def export_clip(
     soft_caption: bool = False,
     progress: Callable[[float], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    force: bool = False,
 ) -> Path:
     """Write source frames ``first``..``last`` (inclusive, 0-based indices into ``table``)
     of ``src`` as an MP4 at ``out``; return ``out``.
@@ -101,41 +103,36 @@ def export_clip(
     (:func:`soft_subtitles_supported`), the caption goes to a sidecar SRT file
     ``out.with_suffix(".srt")`` instead. An empty caption adds nothing.
 
-    The file is written under a temporary name in the same folder and renamed at the
-    end, so ``out`` is either the finished clip or untouched. ``progress`` gets fractions
+    The caption is normalised as for subtitles (:func:`vfa.domain.subtitles.caption_text`:
+    no blank lines, cue timings or markup). The file is written through
+    :mod:`vfa.outputs`, so ``out`` is either the finished clip or untouched, never a link
+    or a device, and an existing file is replaced only with ``force``. ``progress`` gets fractions
     0..1; when ``cancelled`` returns True the partial file is removed and
     :class:`vfa.media.cache.Cancelled` is raised. Raises :class:`InvalidInputError` for
     frames outside the table or ``first > last`` and :class:`MediaError` when the
     source cannot be read or the clip cannot be written.
     """
     source = Path(src)
-    target = Path(out)
     _check_readable(source)
     _check_span(source, table, first, last)
-    if target.is_dir():
-        raise InvalidInputError(f"{target}: is a folder; give a file name ending in .mp4")
-    if not target.parent.is_dir():
-        raise InvalidInputError(f"{target.parent}: no such folder")
-    text = (caption or "").strip()
+    target = check_target(out, force=force, suffixes=CLIP_SUFFIXES)
+    text = caption_text(caption or "")
     soft_track = soft_caption and bool(text) and soft_subtitles_supported()
-    sidecar = soft_caption and bool(text) and not soft_track
-    fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".part.mp4", dir=target.parent
+    sidecar = target.with_suffix(".srt") if soft_caption and text and not soft_track else None
+    if sidecar is not None:
+        check_target(sidecar, force=force, suffixes=(".srt",))
+    writer = _ClipWriter(
+        source,
+        target,
+        table,
+        first,
+        last,
+        rotation % 360,
+        text if burn_caption else "",
+        text if soft_track else "",
+        cancelled or (lambda: False),
     )
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        writer = _ClipWriter(
-            source,
-            target,
-            table,
-            first,
-            last,
-            rotation % 360,
-            text if burn_caption else "",
-            text if soft_track else "",
-            cancelled or (lambda: False),
-        )
+    with staged(target, force=force, suffixes=CLIP_SUFFIXES) as tmp:
         try:
             writer.write(tmp, Progress(progress, last - first + 1))
         except av.FFmpegError as exc:
@@ -144,11 +141,8 @@ def export_clip(
             ) from exc
         except OSError as exc:
             raise MediaError(f"{target}: the clip could not be written ({exc})") from exc
-        if sidecar:
-            _write_text(target.with_suffix(".srt"), srt([(0, writer.duration_ms, text)]))
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+        if sidecar is not None:
+            write_text(sidecar, srt([(0, writer.duration_ms, text)]), force=force)
     if progress is not None:
         progress(1.0)
     return target
@@ -164,16 +158,6 @@ def _check_span(source: Path, table: FrameTable, first: int, last: int) -> None:
         raise InvalidInputError(
             f"{source}: the span starts at frame {first}, after its last frame {last}"
         )
-
-
-def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.part")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise MediaError(f"{path}: the subtitles could not be written ({exc.strerror})") from exc
 
 
 class _ClipWriter:
@@ -408,7 +392,7 @@ class _ClipWriter:
     def _mux_caption(self, output: av.container.OutputContainer, stream: av.stream.Stream) -> None:
         context = stream.codec_context
         assert isinstance(context, SubtitleCodecContext)
-        dialogue = self.soft_text.replace("\r\n", "\n").replace("\n", "\\N")
+        dialogue = ass_text(self.soft_text)
         cue = SubtitleSet.create(
             f"0,0,Default,,0,0,0,,{dialogue}".encode(), 0, self.duration_ms, pts=0
         )

@@ -1,4 +1,4 @@
-"""Stills: the exact frame as a full-resolution PNG, rotation applied."""
+"""Stills: the exact frame at full resolution (PNG, or JPEG by name), rotation applied."""
 
 from __future__ import annotations
 
@@ -9,6 +9,10 @@ import numpy as np
 
 from vfa.domain.frames import FrameTable
 from vfa.errors import InvalidInputError, MediaError
+from vfa.outputs import check_target, write_bytes
+
+# a still's format follows its file name
+STILL_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 
 def frame_for(table: FrameTable, *, at_ms: int | None = None, frame: int | None = None) -> int:
@@ -27,23 +31,22 @@ def frame_for(table: FrameTable, *, at_ms: int | None = None, frame: int | None 
     return table.index_at(at_ms)
 
 
-def write_png(image: np.ndarray, out: str | os.PathLike[str]) -> Path:
-    """Write an RGB array as PNG, atomically (a partial file never appears)."""
+def write_still(image: np.ndarray, out: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Write an RGB array as PNG (or JPEG, quality 95, for a ``.jpg``/``.jpeg`` name)
+    through :mod:`vfa.outputs`: whole or not at all, never over a link or a device, and
+    over an existing file only with ``force``."""
+    target = check_target(out, force=force, suffixes=STILL_SUFFIXES)
+    data = encode_still(image, target.suffix)
+    return write_bytes(target, data, force=force, suffixes=STILL_SUFFIXES)
+
+
+def encode_still(image: np.ndarray, suffix: str) -> bytes:
+    """An RGB array as the bytes of a PNG or JPEG file (by ``suffix``)."""
     import cv2  # loaded only when a still is written
 
-    target = Path(out)
-    if target.is_dir():
-        raise InvalidInputError(f"{target}: is a folder; give a file name ending in .png")
-    if not target.parent.is_dir():
-        raise InvalidInputError(f"{target.parent}: no such folder")
-    tmp = target.with_name(f".{target.name}.part.png")
-    ok = cv2.imwrite(str(tmp), np.ascontiguousarray(image[:, :, ::-1]))
+    ext = ".png" if suffix.lower() == ".png" else ".jpg"
+    params = [] if ext == ".png" else [cv2.IMWRITE_JPEG_QUALITY, 95]
+    ok, encoded = cv2.imencode(ext, np.ascontiguousarray(image[:, :, ::-1]), params)
     if not ok:
-        tmp.unlink(missing_ok=True)
-        raise MediaError(f"{target}: the still could not be written")
-    try:
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise MediaError(f"{target}: the still could not be written ({exc.strerror})") from exc
-    return target
+        raise MediaError(f"the still could not be encoded as {ext[1:].upper()}")
+    return encoded.tobytes()

@@ -9,12 +9,12 @@ ones, dashes hyphens, anything else a question mark) rather than failing.
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vfa.errors import InvalidInputError, VfaError
+from vfa.outputs import check_target, write_bytes
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -99,21 +99,12 @@ def fit(width: int, height: int, max_w: float, max_h: float) -> tuple[float, flo
     return width * scale, height * scale
 
 
-def save_pdf(pdf: FPDF, out: str | os.PathLike[str]) -> Path:
-    """Write ``pdf`` to ``out`` through a temporary file in the same folder."""
-    target = Path(out)
-    if target.is_dir():
-        raise InvalidInputError(f"{target}: is a folder; give a file name ending in .pdf")
-    if not target.parent.is_dir():
-        raise InvalidInputError(f"{target.parent}: no such folder")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    tmp = Path(tmp_name)
+def save_pdf(pdf: FPDF, out: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Write ``pdf`` to ``out`` (a ``.pdf`` name) through :mod:`vfa.outputs`: whole or not
+    at all, never over a link or a device, over an existing file only with ``force``."""
+    check_target(out, force=force, suffixes=(".pdf",))
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(bytes(pdf.output()))
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise ReportError(f"{target}: the PDF could not be written ({exc.strerror})") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
-    return target
+        data = bytes(pdf.output())
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise ReportError(f"{out}: the PDF could not be made ({exc})") from exc
+    return write_bytes(out, data, force=force, suffixes=(".pdf",))

@@ -15,8 +15,10 @@ statistic, its weights, model and CI method, the pairing rule, the unit length a
 software.
 
 The CSV has one row per item × statistic: ``item,statistic,value,ci_low,ci_high,label,
-n_units``. Before the header come the Methods as comment lines starting ``# method:``
-(read it with ``comment="#"`` in pandas, or skip lines starting with ``#``). Items are the
+n_units``. Before the header come the Methods as rows ``# method:,TEXT`` (the text one
+quoted cell; read the file with ``comment="#"`` in pandas, or skip lines starting with
+``#``). Every cell goes through ``vfa.outputs.csv_text``: a cell a spreadsheet would run
+as a formula starts with an apostrophe. Items are the
 rating items, ``(total)`` and ``(pooled)``; for events ``time_unit``, ``event`` and
 ``time_unit:CODE`` / ``event:CODE``. Pearson r is ``pearson_r:CODER`` (against the
 reference). A statistic that cannot be computed has the value ``n/a`` (pandas reads it as
@@ -28,18 +30,16 @@ them through ``vfa.reports.statistic_text``.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import vfa
 from vfa.errors import InvalidInputError
-from vfa.reports import Fonts, ReportError, install_fonts, save_pdf
+from vfa.outputs import check_target, csv_text, write_text
+from vfa.reports import Fonts, install_fonts, save_pdf
 from vfa.reports.statistic_text import (
     UNDEFINED,
     csv_cell,
@@ -271,39 +271,22 @@ def report_rows(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _atomic_text(out: str | os.PathLike[str], text: str, kind: str) -> Path:
-    target = Path(out)
-    if target.is_dir():
-        raise InvalidInputError(f"{target}: is a folder; give a file name ending in .{kind}")
-    if not target.parent.is_dir():
-        raise InvalidInputError(f"{target.parent}: no such folder")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise ReportError(f"{target}: the {kind.upper()} could not be written ({exc})") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
-    return target
-
-
 def write_reliability_csv(
     out: str | os.PathLike[str],
     report: Mapping[str, Any],
     methods: Mapping[str, Any] | None = None,
+    *,
+    force: bool = False,
 ) -> Path:
-    """Write the report's statistics as CSV (``# method:`` lines, then the table)."""
-    buffer = io.StringIO()
-    for line in methods_lines(report, methods):
-        buffer.write(f"# method: {' '.join(line.split())}\n")
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in report_rows(report):
-        writer.writerow({k: csv_cell(k, v) for k, v in row.items()})
-    return _atomic_text(out, buffer.getvalue(), "csv")
+    """Write the report's statistics as CSV (``# method:`` rows, then the table) through
+    the one CSV writer (quoted cells, no formulas) and :mod:`vfa.outputs`."""
+    check_target(out, force=force, suffixes=(".csv",))
+    text = csv_text(
+        CSV_COLUMNS,
+        ([csv_cell(k, row.get(k)) for k in CSV_COLUMNS] for row in report_rows(report)),
+        comments=[("# method:", line) for line in methods_lines(report, methods)],
+    )
+    return write_text(out, text, force=force, suffixes=(".csv",))
 
 
 # -- PDF ---------------------------------------------------------------------------------
@@ -499,6 +482,8 @@ def write_reliability_pdf(
     report: Mapping[str, Any],
     methods: Mapping[str, Any] | None,
     title: str,
+    *,
+    force: bool = False,
 ) -> Path:
     """Write the reliability report PDF to ``out`` (atomically) and return its path."""
     if "items" not in report and "time_unit" not in report and "event" not in report:
@@ -536,4 +521,4 @@ def write_reliability_pdf(
     doc.heading("Methods")
     for line in methods_lines(report, methods):
         doc.paragraph(line)
-    return save_pdf(pdf, out)
+    return save_pdf(pdf, out, force=force)

@@ -53,6 +53,7 @@ def write_feedback_script(
     session_label: str,
     theme: str | None,
     items: Sequence[ScriptItem],
+    force: bool = False,
 ) -> Path:
     """Write the feedback script PDF to ``out`` (atomically) and return its path.
 
@@ -96,7 +97,7 @@ def write_feedback_script(
     if not items:
         pdf.set_font(fonts.family, "I", BODY_PT)
         pdf.multi_cell(width, LINE_H, fonts.text("No moments chosen yet."))
-    return save_pdf(pdf, out)
+    return save_pdf(pdf, out, force=force)
 
 
 def _moment(

@@ -1,8 +1,9 @@
 """Consent per clip: which purposes the family agreed to, when, and who recorded it.
 
 Consent is recorded, never edited: each change adds a record and the latest one holds,
-so the history stays in the workspace (and in the audit trail). Every export names its
-purpose and is checked here first.
+so the history stays in the workspace (and in the audit trail). Every export of a
+workspace clip (a reel, a feedback script, a still) names its purpose and is checked here
+first.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ PURPOSES: dict[str, str] = {
     "supervision": "supervision",
     "training": "training",
     "research": "research",
+    # a still kept in the practitioner's own case notes
+    "notes": "the practitioner's own notes",
 }
 
 
@@ -131,3 +134,19 @@ def require(ws: Workspace, clip_id: int, purpose: str, what: str) -> Consent:
             f"{consent.recorded_by}) covers {agreed}, not {PURPOSES[purpose]}"
         )
     return consent
+
+
+def coverage(ws: Workspace, clip_ids: Iterable[int], what: str) -> dict[str, str | None]:
+    """Per purpose: None when the consent of every clip covers it, else the reason why not
+    (for dialogs that offer only the purposes an export may have)."""
+    ids = sorted(set(clip_ids))
+    result: dict[str, str | None] = {}
+    for purpose in PURPOSES:
+        result[purpose] = None
+        for clip_id in ids:
+            try:
+                require(ws, clip_id, purpose, what)
+            except ConsentError as exc:
+                result[purpose] = str(exc)
+                break
+    return result

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from vfa.domain.frames import FrameTable
 from vfa.domain.scheme_types import Scheme
+from vfa.domain.text_fields import single_line
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.services import coding
 from vfa.services.audit import current_actor, record
@@ -40,6 +41,23 @@ from vfa.storage.models import (
 from vfa.storage.models import Scheme as SchemeRow
 from vfa.storage.models import Session as SessionRow
 from vfa.storage.workspace import Workspace
+
+# the most a text of a moment may hold: a caption is shown under a still and as a
+# subtitle, a child line read aloud; a prepared comment is the practitioner's note
+MAX_CHARS = {"caption": 500, "child line": 500, "comment": 2000, "theme": 200}
+
+
+def checked_text(value: str | None, field: str, where: str) -> str | None:
+    """``value`` stripped (None when empty), or InvalidInputError naming the field when
+    it is longer than ``MAX_CHARS[field]``."""
+    text = (value or "").strip()
+    limit = MAX_CHARS[field]
+    if len(text) > limit:
+        raise InvalidInputError(
+            f"{where}: the {field} is {len(text):,} characters long; at most {limit:,} fit "
+            "under a still and in a subtitle"
+        )
+    return text or None
 
 
 @dataclass(frozen=True)
@@ -131,6 +149,9 @@ def add_moment(
     coder: str | None = None,
 ) -> MomentInfo:
     """Tag a moment of a clip with one or more moment codes of one scheme."""
+    caption = checked_text(caption, "caption", "moment")
+    child_line = checked_text(child_line, "child line", "moment")
+    comment = checked_text(comment, "comment", "moment")
     if not tags:
         raise InvalidInputError("moment: give at least one tag (SCHEME:CODE)")
     parsed = [parse_tag(t) for t in tags]
@@ -339,6 +360,13 @@ def edit_moment(
 ) -> MomentInfo:
     """Change a moment's caption, child line, comment, flag or key frame; returns the
     moment as it was (for undo). Flagging adds it at the end of its session's reel."""
+    where = f"moment {moment_id}"
+    if caption is not _UNSET:
+        caption = checked_text(caption, "caption", where)
+    if child_line is not _UNSET:
+        child_line = checked_text(child_line, "child line", where)
+    if comment is not _UNSET:
+        comment = checked_text(comment, "comment", where)
     before = get_moment(ws, moment_id)
     with ws.writes.begin() as db:
         coding.editable_run(db, before.run_id)
@@ -346,13 +374,13 @@ def edit_moment(
         moment = db.get_one(Moment, moment_id)
         changed: dict[str, Any] = {}
         if caption is not _UNSET:
-            ann.caption = (caption or "").strip() or None
+            ann.caption = caption
             changed["caption"] = ann.caption
         if child_line is not _UNSET:
-            moment.child_line = (child_line or "").strip() or None
+            moment.child_line = child_line
             changed["child_line"] = moment.child_line
         if comment is not _UNSET:
-            moment.comment = (comment or "").strip() or None
+            moment.comment = comment
             changed["comment"] = moment.comment
         if feedback is not _UNSET and bool(feedback) != moment.feedback:
             moment.feedback = bool(feedback)
@@ -431,12 +459,15 @@ def _flagged(db: DbSession, session_id: int) -> list[Moment]:
 
 def set_theme(ws: Workspace, session_id: int, theme: str | None) -> str | None:
     """The session's feedback theme (VIPP-SD); returns the previous one."""
+    theme = single_line(
+        theme or None, f"session {session_id}: the theme", MAX_CHARS["theme"], required=False
+    )
     with ws.writes.begin() as db:
         session = db.get(SessionRow, session_id)
         if session is None:
             raise NotFoundError(f"session {session_id}: no such session in {ws.label}")
         before = session.theme
-        session.theme = (theme or "").strip() or None
+        session.theme = theme
         record(db, "theme", "session", session_id, {"theme": session.theme})
         return before
 

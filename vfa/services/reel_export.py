@@ -2,15 +2,16 @@
 (``NN.png``), the captions as ``reel.srt``, and the family's handout (``handout.pdf``).
 
 Nothing leaves VFA without a purpose the family's consent covers. The files are written
-into a temporary folder beside the destination and moved there only when all of them
-are complete, so a failed or cancelled export leaves nothing half written. Each export is
-recorded in the audit trail with its purpose, folder and moments.
+into a private folder beside the destination and moved there only when all of them are
+complete (``vfa.outputs.staged_folder``), so a failed or cancelled export leaves nothing
+half written; a destination that is a link is refused, and files already there are
+replaced only with ``force``. Each export is recorded in the audit trail with its
+purpose, folder and moments.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,10 +20,11 @@ from pathlib import Path
 from vfa.domain.subtitles import reel_srt
 from vfa.errors import InvalidInputError, MediaError
 from vfa.media.cache import Cancelled
-from vfa.media.export import export_clip
+from vfa.media.export import export_clip, soft_subtitles_supported
 from vfa.media.frames import FrameServer
-from vfa.media.stills import write_png
-from vfa.reports.handout import HandoutItem, write_handout
+from vfa.media.stills import write_still
+from vfa.outputs import check_target, staged_folder, write_text
+from vfa.reports.handout import MAX_STILLS, HandoutItem, write_handout
 from vfa.reports.script import ScriptItem, write_feedback_script
 from vfa.services import consent, moments
 from vfa.services.audit import current_actor, record
@@ -83,35 +85,22 @@ def prepare(ws: Workspace, session_id: int, purpose: str) -> list[_Item]:
     return items
 
 
-def _staging(out: Path) -> Path:
-    """A temporary folder on the destination's file system (so the final move is a
-    rename), refused with the reason when the destination cannot be written."""
-    if out.exists() and not out.is_dir():
-        raise InvalidInputError(f"{out}: exists and is not a folder")
-    base = out if out.is_dir() else out.parent
-    if not base.is_dir():
-        raise InvalidInputError(f"{out}: the folder {base} does not exist")
-    try:
-        return Path(tempfile.mkdtemp(prefix=".vfa-export-", dir=base))
-    except OSError as exc:
-        raise InvalidInputError(f"{out}: cannot write there ({exc.strerror})") from exc
+def file_names(count: int, *, handout: bool = True, sidecars: bool = False) -> list[str]:
+    """The files an export of ``count`` moments writes (each clip's ``NN.srt`` too when
+    captions must go beside the clips)."""
+    names = []
+    for n in range(1, count + 1):
+        names += [f"{n:02d}.mp4", f"{n:02d}.png"] + ([f"{n:02d}.srt"] if sidecars else [])
+    return names + ["reel.srt"] + (["handout.pdf"] if handout else [])
 
 
-def _publish(staging: Path, out: Path) -> list[Path]:
-    """Move the finished files into ``out`` (refusing to overwrite any)."""
-    names = sorted(p.name for p in staging.iterdir())
-    if not out.exists():
-        staging.rename(out)
-        return [out / n for n in names]
-    clashes = [n for n in names if (out / n).exists()]
-    if clashes:
+def check_handout(count: int) -> None:
+    """Refuse, before any encoding, a handout of more stills than it holds."""
+    if count > MAX_STILLS:
         raise InvalidInputError(
-            f"{out}: already holds {', '.join(clashes)}; choose an empty folder"
+            f"a handout holds at most {MAX_STILLS} stills and the reel has {count}; "
+            "take moments out of the reel, or export without the handout (--no-handout)"
         )
-    for name in names:
-        os.replace(staging / name, out / name)
-    staging.rmdir()
-    return [out / n for n in names]
 
 
 def export_reel(
@@ -125,21 +114,26 @@ def export_reel(
     handout: bool = True,
     progress: Callable[[float], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    force: bool = False,
 ) -> ReelExport:
-    """Export the session's reel for ``purpose`` into ``out_dir``."""
+    """Export the session's reel for ``purpose`` into ``out_dir`` (a new folder, or an
+    existing one whose files of the same names are replaced only with ``force``)."""
     items = prepare(ws, session_id, purpose)
-    out = Path(out_dir)
-    staging = _staging(out)
+    if handout:
+        check_handout(len(items))
+    ws.writes  # noqa: B018 - a read-only workspace cannot record the export: refuse now
+    sidecars = soft_captions and not soft_subtitles_supported()
+    names = file_names(len(items), handout=handout, sidecars=sidecars)
     total = sum(item.moment.frames for item in items) or 1
     done = 0
-    try:
+    with staged_folder(out_dir, names, force=force) as (staging, files):
         for n, item in enumerate(items, start=1):
             m, clip = item.moment, item.clip
             if cancelled is not None and cancelled():
                 raise Cancelled()
             server = FrameServer(clip.path, clip.frame_table, clip.rotation)
             try:
-                write_png(server.frame(m.key_frame), staging / f"{n:02d}.png")
+                write_still(server.frame(m.key_frame), staging / f"{n:02d}.png")
             finally:
                 server.close()
 
@@ -161,8 +155,8 @@ def export_reel(
                 cancelled=cancelled,
             )
             done += m.frames
-        (staging / "reel.srt").write_text(
-            reel_srt([(item.duration_ms, item.text) for item in items]), encoding="utf-8"
+        write_text(
+            staging / "reel.srt", reel_srt([(item.duration_ms, item.text) for item in items])
         )
         if handout:
             write_handout(
@@ -176,10 +170,7 @@ def export_reel(
                     for n, i in enumerate(items, start=1)
                 ],
             )
-        files = _publish(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    out = Path(out_dir).expanduser()
     with ws.writes.begin() as db:
         record(
             db,
@@ -201,28 +192,32 @@ def export_reel(
 
 
 def export_script(
-    ws: Workspace, session_id: int, out_pdf: str | os.PathLike[str], purpose: str = "feedback"
+    ws: Workspace,
+    session_id: int,
+    out_pdf: str | os.PathLike[str],
+    purpose: str = "feedback",
+    *,
+    force: bool = False,
 ) -> Path:
     """The practitioner's feedback script for the visit (VIPP-SD): the session's theme,
     then each reel moment with its still, span, caption, child line and prepared
     comment. Its stills leave VFA too, so the consent must cover ``purpose``."""
+    check_target(out_pdf, force=force, suffixes=(".pdf",))
     items = prepare(ws, session_id, purpose)
-    out = Path(out_pdf)
-    if not out.parent.is_dir():
-        raise InvalidInputError(f"{out}: the folder {out.parent} does not exist")
-    with tempfile.TemporaryDirectory(prefix=".vfa-script-", dir=out.parent) as tmp:
+    ws.writes  # noqa: B018 - a read-only workspace cannot record the export: refuse now
+    with tempfile.TemporaryDirectory(prefix=".vfa-script-") as tmp:
         stills = []
         for n, item in enumerate(items, start=1):
             clip = item.clip
             server = FrameServer(clip.path, clip.frame_table, clip.rotation)
             try:
                 stills.append(
-                    write_png(server.frame(item.moment.key_frame), Path(tmp) / f"{n}.png")
+                    write_still(server.frame(item.moment.key_frame), Path(tmp) / f"{n}.png")
                 )
             finally:
                 server.close()
         written = write_feedback_script(
-            out,
+            out_pdf,
             case_code=items[0].clip.case_code,
             session_label=items[0].clip.session_label,
             theme=moments.session_theme(ws, session_id),
@@ -237,6 +232,7 @@ def export_script(
                 )
                 for still, i in zip(stills, items, strict=True)
             ],
+            force=force,
         )
     with ws.writes.begin() as db:
         record(

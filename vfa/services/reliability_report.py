@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from vfa.errors import InvalidInputError
+from vfa.outputs import check_target
 from vfa.services.event_reliability import events_agreement
 from vfa.services.reliability_runs import ratings_agreement
 from vfa.services.schemes import current_scheme
 from vfa.storage.workspace import Workspace
+
+REPORT_SUFFIXES = (".pdf", ".csv")
 
 
 @dataclass(frozen=True)
@@ -81,13 +84,14 @@ def build_report(
     )
 
 
-def write_report(result: Report, out: str | os.PathLike[str]) -> Path:
-    """The report as PDF or CSV, by the file's extension."""
+def write_report(result: Report, out: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """The report as PDF or CSV, by the file's extension (an existing file is replaced
+    only with ``force``)."""
     from vfa.reports.reliability import write_reliability_csv, write_reliability_pdf
 
-    name = os.fspath(out)
-    if name.lower().endswith(".pdf"):
-        return write_reliability_pdf(out, result.report, result.methods, result.title)
-    if name.lower().endswith(".csv"):
-        return write_reliability_csv(out, result.report, result.methods)
-    raise InvalidInputError(f"{name}: the report file must end in .pdf or .csv")
+    target = check_target(out, force=force, suffixes=REPORT_SUFFIXES)
+    if target.suffix.lower() == ".pdf":
+        return write_reliability_pdf(
+            target, result.report, result.methods, result.title, force=force
+        )
+    return write_reliability_csv(target, result.report, result.methods, force=force)

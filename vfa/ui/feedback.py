@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QGuiApplication, QUndoStack
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow
+from PySide6.QtWidgets import QInputDialog, QMainWindow
 
 if TYPE_CHECKING:  # loaded when first used: exports and presentation are not start-up work
     from vfa.services.reel_export import ReelExport
@@ -27,6 +27,7 @@ from vfa.ui.feedback_dialogs import ConsentDialog, ExportDialog
 from vfa.ui.moments_panel import MomentsPanel
 from vfa.ui.player_view import PlayerView
 from vfa.ui.reel_panel import ReelPanel
+from vfa.ui.save_dialogs import ask_save_file, confirm_replace_in
 from vfa.ui.tasks import TaskContext, run_task
 
 
@@ -104,17 +105,8 @@ class FeedbackSession(QObject):
         ws, clip = self.ws, self.clip
         if ws is None or clip is None:
             return {}
-        clip_ids = sorted({m.clip_id for m in moments.reel(ws, clip.session_id)})
-        result: dict[str, str | None] = {}
-        for purpose in consent.PURPOSES:
-            result[purpose] = None
-            for clip_id in clip_ids:
-                try:
-                    consent.require(ws, clip_id, purpose, "the export")
-                except VfaError as exc:
-                    result[purpose] = str(exc)
-                    break
-        return result
+        clip_ids = [m.clip_id for m in moments.reel(ws, clip.session_id)]
+        return consent.coverage(ws, clip_ids, "the export")
 
     # -- exports --------------------------------------------------------------------
     def export(self) -> None:
@@ -125,11 +117,15 @@ class FeedbackSession(QObject):
         dialog = ExportDialog(self.covered(), folder, self.window)
         if dialog.exec() != ExportDialog.DialogCode.Accepted:
             return
-        from vfa.services.reel_export import export_reel
+        from vfa.services.reel_export import export_reel, file_names
 
         purpose, out = dialog.chosen_purpose(), dialog.folder.text().strip()
         burn, handout = dialog.burn.isChecked(), dialog.handout.isChecked()
         session_id = clip.session_id
+        count = len(moments.reel(ws, session_id))
+        replace = confirm_replace_in(self.window, out, file_names(count, sidecars=True))
+        if replace is None:
+            return
 
         def work(ctx: TaskContext) -> ReelExport:
             return export_reel(
@@ -141,6 +137,7 @@ class FeedbackSession(QObject):
                 handout=handout,
                 progress=ctx.progress,
                 cancelled=ctx.cancelled,
+                force=replace,
             )
 
         run_task(self.window, self.tr("Exporting the reel…"), work, self._exported, self._error)
@@ -157,17 +154,18 @@ class FeedbackSession(QObject):
         ws, clip = self.ws, self.clip
         if ws is None or clip is None:
             return
-        suggested = str(Path.home() / f"{clip.case_code} {clip.session_label} script.pdf")
-        out, _ = QFileDialog.getSaveFileName(
-            self.window, self.tr("Feedback script"), suggested, "PDF (*.pdf)"
+        suggested = Path.home() / f"{clip.case_code} {clip.session_label} script.pdf"
+        chosen = ask_save_file(
+            self.window, self.tr("Feedback script"), suggested, "PDF (*.pdf)", [".pdf"]
         )
-        if not out:
+        if chosen is None:
             return
+        out, replace = chosen
         session_id = clip.session_id
         from vfa.services.reel_export import export_script
 
         def work(_ctx: TaskContext) -> Path:
-            return export_script(ws, session_id, out)
+            return export_script(ws, session_id, out, force=replace)
 
         run_task(
             self.window,

@@ -1,11 +1,11 @@
-"""Dialogs of the feedback session: a clip's consent, and a reel export's purpose and
-folder."""
+"""Dialogs of the feedback session: a clip's consent, a reel export's purpose and folder,
+and a still's purpose and file."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,7 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vfa.services.consent import PURPOSES, Consent
+from vfa.media.stills import STILL_SUFFIXES
+from vfa.services.consent import PURPOSES, Consent, coverage
+from vfa.storage.workspace import Workspace
+from vfa.ui.save_dialogs import confirm_replace, with_suffix
 
 
 def _buttons(dialog: QDialog) -> QDialogButtonBox:
@@ -80,6 +83,52 @@ class ConsentDialog(QDialog):
         return dt.date(d.year(), d.month(), d.day())
 
 
+class PurposeField(QWidget):
+    """The purpose of an export: every purpose is listed; one the consent does not cover
+    shows why below the list and cannot be confirmed (``allowed`` is False)."""
+
+    def __init__(
+        self, covered: dict[str, str | None], preferred: str | None, parent: QWidget | None
+    ) -> None:
+        super().__init__(parent)
+        self.covered = covered
+        self.combo = QComboBox()
+        self.combo.setObjectName("purpose")
+        for key, label in PURPOSES.items():
+            reason = covered.get(key)
+            shown = self.tr("{0} (not covered by the consent)").format(label) if reason else label
+            self.combo.addItem(shown, key)
+            if reason:
+                index = self.combo.count() - 1
+                self.combo.setItemData(index, reason, Qt.ItemDataRole.ToolTipRole)
+        keys = list(PURPOSES)
+        ok = [i for i, k in enumerate(keys) if covered.get(k) is None]
+        wanted = keys.index(preferred) if preferred in keys else None
+        self.combo.setCurrentIndex(wanted if wanted in ok else (ok[0] if ok else 0))
+        self.reason = QLabel()
+        self.reason.setObjectName("consentReason")
+        self.reason.setWordWrap(True)
+        self.reason.setStyleSheet("color: #b00020;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.combo)
+        layout.addWidget(self.reason)
+        self.combo.currentIndexChanged.connect(lambda _i: self._show_reason())
+        self._show_reason()
+
+    def chosen(self) -> str:
+        return str(self.combo.currentData())
+
+    def allowed(self) -> bool:
+        """Whether the consent covers the chosen purpose."""
+        return self.covered.get(self.chosen()) is None
+
+    def _show_reason(self) -> None:
+        reason = self.covered.get(self.chosen())
+        self.reason.setText(reason or "")
+        self.reason.setVisible(bool(reason))
+
+
 class ExportDialog(QDialog):
     """Choose the purpose of a reel export, the folder, and what it holds."""
 
@@ -89,16 +138,9 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Export the reel"))
         self.covered = covered
-        self.purpose = QComboBox()
-        self.purpose.setObjectName("purpose")
-        for key, label in PURPOSES.items():
-            self.purpose.addItem(label, key)
-        first_ok = next((i for i, k in enumerate(PURPOSES) if covered.get(k) is None), 0)
-        self.purpose.setCurrentIndex(first_ok)
-        self.reason = QLabel()
-        self.reason.setObjectName("consentReason")
-        self.reason.setWordWrap(True)
-        self.reason.setStyleSheet("color: #b00020;")
+        self.purpose_field = PurposeField(covered, None, self)
+        self.purpose = self.purpose_field.combo
+        self.reason = self.purpose_field.reason
         self.folder = QLineEdit(folder)
         self.folder.setObjectName("folder")
         browse = QPushButton(self.tr("Choose…"))
@@ -110,8 +152,7 @@ class ExportDialog(QDialog):
         self.handout = QCheckBox(self.tr("A handout of the stills and captions (PDF)"))
         self.handout.setChecked(True)
         form = QFormLayout()
-        form.addRow(self.tr("Purpose"), self.purpose)
-        form.addRow("", self.reason)
+        form.addRow(self.tr("Purpose"), self.purpose_field)
         form.addRow(self.tr("Folder"), row)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -127,21 +168,102 @@ class ExportDialog(QDialog):
         layout.addWidget(explain)
         self.box = _buttons(self)
         layout.addWidget(self.box)
-        self.purpose.currentIndexChanged.connect(lambda _i: self._show_reason())
-        self.folder.textChanged.connect(lambda _t: self._show_reason())
-        self._show_reason()
+        self.purpose.currentIndexChanged.connect(lambda _i: self._update())
+        self.folder.textChanged.connect(lambda _t: self._update())
+        self._update()
 
     def chosen_purpose(self) -> str:
-        return str(self.purpose.currentData())
+        return self.purpose_field.chosen()
 
-    def _show_reason(self) -> None:
-        reason = self.covered.get(self.chosen_purpose())
-        self.reason.setText(reason or "")
-        self.reason.setVisible(bool(reason))
+    def _update(self) -> None:
         ok = self.box.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setEnabled(reason is None and bool(self.folder.text().strip()))
+        ok.setEnabled(self.purpose_field.allowed() and bool(self.folder.text().strip()))
 
     def _browse(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self, self.tr("Export into"), self.folder.text())
         if chosen:
             self.folder.setText(chosen)
+
+
+class StillDialog(QDialog):
+    """Save the frame on screen: what the still is for (the clip's consent must cover
+    it) and the file (PNG, or JPEG for a .jpg name)."""
+
+    def __init__(self, covered: dict[str, str | None], path: str, parent: QWidget | None) -> None:
+        """``covered`` maps each purpose to None when the clip's consent covers it, else
+        to the reason it does not."""
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Save still"))
+        self.purpose_field = PurposeField(covered, "notes", self)
+        self.purpose = self.purpose_field.combo
+        self.reason = self.purpose_field.reason
+        self.file = QLineEdit(path)
+        self.file.setObjectName("file")
+        browse = QPushButton(self.tr("Choose…"))
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.file, 1)
+        row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow(self.tr("Purpose"), self.purpose_field)
+        form.addRow(self.tr("File"), row)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        explain = QLabel(
+            self.tr(
+                "A still of a family's video leaves VFA like a reel: for a purpose their "
+                "consent covers, recorded in the audit trail."
+            )
+        )
+        explain.setWordWrap(True)
+        layout.addWidget(explain)
+        self.box = _buttons(self)
+        layout.addWidget(self.box)
+        self.purpose.currentIndexChanged.connect(lambda _i: self._update())
+        self.file.textChanged.connect(lambda _t: self._update())
+        self._update()
+
+    def chosen_purpose(self) -> str:
+        return self.purpose_field.chosen()
+
+    def chosen_path(self) -> str:
+        """The file name given, with ``.png`` added when it names no image format."""
+        return with_suffix(self.file.text().strip(), STILL_SUFFIXES)
+
+    def _update(self) -> None:
+        ok = self.box.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(self.purpose_field.allowed() and bool(self.file.text().strip()))
+
+    def _browse(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Save still"),
+            self.file.text(),
+            self.tr("PNG image (*.png);;JPEG image (*.jpg *.jpeg)"),
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        if chosen:
+            self.file.setText(chosen)
+
+
+def ask_still(
+    parent: QWidget | None,
+    ws: Workspace,
+    clip_id: int,
+    suggested: str,
+    path: str | None = None,
+    purpose: str | None = None,
+) -> tuple[str, str, bool] | None:
+    """Ask for a still's purpose and file (unless both are given), then whether to
+    replace a file already there: (file, purpose, replace) or None when cancelled."""
+    if path is None or purpose is None:
+        covered = coverage(ws, [clip_id], f"a still of clip {clip_id}")
+        dialog = StillDialog(covered, path or suggested, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        path, purpose = dialog.chosen_path(), dialog.chosen_purpose()
+    target = with_suffix(path, STILL_SUFFIXES)
+    replace = confirm_replace(parent, target)
+    if replace is None:
+        return None
+    return target, purpose, replace

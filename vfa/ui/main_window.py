@@ -35,7 +35,7 @@ from vfa.services import clips as clip_service
 from vfa.services import workspaces
 from vfa.services.audit import current_actor
 from vfa.services.schemes import available_schemes
-from vfa.services.stills import save_frame
+from vfa.services.stills import save_still
 from vfa.storage.workspace import Workspace
 from vfa.ui.actions import apply_shortcuts, build_actions
 from vfa.ui.backups_dialog import WorkspaceSafety
@@ -45,6 +45,7 @@ from vfa.ui.coding_panel import CodingPanel
 from vfa.ui.dialogs import AddClipDialog, GoToDialog, SettingsDialog
 from vfa.ui.event_coding import EventCoding
 from vfa.ui.feedback import FeedbackSession
+from vfa.ui.feedback_dialogs import ask_still
 from vfa.ui.player_view import PlayerView
 from vfa.ui.settings import Settings
 from vfa.ui.tasks import TaskContext, run_task
@@ -583,24 +584,22 @@ class MainWindow(QMainWindow):
         if self.player_view.info is not None:
             GoToDialog(self.player_view.go_to, self).exec()
 
-    def save_still(self, path: str | None = None) -> None:
-        """Save the frame the readout names as a full-resolution PNG."""
+    def save_still(self, path: str | None = None, purpose: str | None = None) -> None:
+        """Save the frame the readout names at full resolution, for a purpose the clip's
+        consent covers (asked, with the file, unless given)."""
         view = self.player_view
-        info, server = view.info, view.server
-        if info is None or server is None:
+        info, server, ws = view.info, view.server, self.ws
+        if info is None or server is None or ws is None:
             return
         index, _pts = view.current_frame()
-        if path is None:
-            suggested = Path(info.path).with_name(f"{Path(info.path).stem}_f{index:06d}.png")
-            path, _ = QFileDialog.getSaveFileName(
-                self, self.tr("Save still"), str(suggested), self.tr("PNG image (*.png)")
-            )
-            if not path:
-                return
-        target = path if path.lower().endswith(".png") else path + ".png"
+        suggested = Path(info.path).with_name(f"{Path(info.path).stem}_f{index:06d}.png")
+        chosen = ask_still(self, ws, info.id, str(suggested), path, purpose)
+        if chosen is None:
+            return
+        target, why, replace = chosen
         self._run(
             self.tr("Saving still…"),
-            lambda ctx: save_frame(server, index, target),
+            lambda ctx: save_still(ws, info.id, server, index, target, why, force=replace),
             lambda saved: self.statusBar().showMessage(
                 self.tr("Saved frame {0} as {1}").format(index, saved)
             ),

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -42,9 +41,11 @@ from PySide6.QtWidgets import (
 
 from vfa.domain.schemes import Band, Scheme
 from vfa.errors import InvalidInputError, VfaError
+from vfa.outputs import check_target, write_bytes
 from vfa.services import progress as progress_service
 from vfa.services.progress import Progress, ProgressPoint, ProgressSession
 from vfa.storage.workspace import Workspace
+from vfa.ui.save_dialogs import ask_save_file
 
 # Okabe–Ito: told apart with the common colour-vision deficiencies, readable on white
 CODER_COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
@@ -128,31 +129,26 @@ class ProgressChart(QWidget):
 
     # -- export ---------------------------------------------------------------------------
 
-    def export(self, path: str | Path, size: QSize | None = None) -> Path:
-        """Write the chart as PNG (twice the size, for print) or SVG, chosen by the suffix."""
-        target = Path(path).expanduser()
-        suffix = target.suffix.lower()
-        if suffix not in (".png", ".svg"):
-            given = f"{suffix!r}" if suffix else "no suffix"
-            raise InvalidInputError(f"{target}: a chart is exported as .png or .svg, not {given}")
-        if not target.parent.is_dir():
-            raise InvalidInputError(f"{target}: the folder {target.parent} does not exist")
+    def export(self, path: str | Path, size: QSize | None = None, *, force: bool = False) -> Path:
+        """Write the chart as PNG (twice the size, for print) or SVG, chosen by the suffix,
+        through :mod:`vfa.outputs` (an existing file is replaced only with ``force``)."""
+        target = check_target(path, force=force, suffixes=(".png", ".svg"))
         if size is None:
             resized = self.testAttribute(Qt.WidgetAttribute.WA_Resized) or self.isVisible()
             size = self.size() if resized else self.sizeHint()
         bounds = QRectF(0, 0, size.width(), size.height())
-        if suffix == ".png":
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        if target.suffix.lower() == ".png":
             image = QImage(size * EXPORT_SCALE, QImage.Format.Format_ARGB32_Premultiplied)
             image.setDevicePixelRatio(EXPORT_SCALE)
             image.fill(Qt.GlobalColor.white)
             painter = QPainter(image)
             self._paint(painter, bounds)
             painter.end()
-            if not image.save(str(target)):  # the .png suffix names the format
-                raise InvalidInputError(f"{target}: the image could not be written")
-            return target
-        buffer = QBuffer()
-        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+            if not image.save(buffer, "PNG"):  # type: ignore[call-overload]
+                raise InvalidInputError(f"{target}: the image could not be encoded")
+            return write_bytes(target, bytes(buffer.data().data()), force=force)
         generator = QSvgGenerator()
         generator.setOutputDevice(buffer)
         generator.setSize(size)
@@ -167,13 +163,9 @@ class ProgressChart(QWidget):
         # Qt names the font it drew with ("Sans Serif", ".AppleSystemUIFont"), which a
         # browser may not have: let it fall back to its own sans-serif rather than a serif
         svg = re.sub(
-            rb'font-family="([^"]*)"', rb'font-family="\1, sans-serif"', buffer.data().data()
+            rb'font-family="([^"]*)"', rb'font-family="\1, sans-serif"', bytes(buffer.data().data())
         )
-        try:
-            target.write_bytes(svg)
-        except OSError as exc:
-            raise InvalidInputError(f"{target}: {exc.strerror or exc}") from None
-        return target
+        return write_bytes(target, svg, force=force)
 
     def description(self) -> str:
         """The chart in words (the SVG's description): each session's totals by coder."""
@@ -519,18 +511,18 @@ class ProgressDialog(QDialog):
         """Ask where to save the chart, then write it; None when cancelled or refused."""
         kind = suffix.lstrip(".").upper()
         suggested = Path.home() / f"{self.case_code}-{self.scheme_id() or 'progress'}{suffix}"
-        path, _ = QFileDialog.getSaveFileName(
+        chosen = ask_save_file(
             self,
             self.tr("Export chart as {0}").format(kind),
-            str(suggested),
+            suggested,
             self.tr("{0} image (*{1})").format(kind, suffix),
+            [suffix],
         )
-        if not path:
+        if chosen is None:
             return None
-        if not path.lower().endswith(suffix):
-            path += suffix
+        path, replace = chosen
         try:
-            written = self.chart.export(path)
+            written = self.chart.export(path, force=replace)
         except VfaError as exc:
             self.show_problem(str(exc))
             return None

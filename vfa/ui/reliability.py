@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -38,6 +37,7 @@ from vfa.services.schemes import available_schemes, get_scheme
 from vfa.storage.workspace import Workspace
 from vfa.ui.certification import CodersTab, shown
 from vfa.ui.disagreement import DisagreementView
+from vfa.ui.save_dialogs import ask_save_file
 from vfa.ui.tasks import TaskContext, run_task
 
 # (column title, key in a statistics dict)
@@ -149,19 +149,22 @@ class RatingsTab(QWidget):
         )
 
     def save_report(self) -> None:
-        out, _ = QFileDialog.getSaveFileName(
+        chosen = ask_save_file(
             self,
             self.tr("Reliability report"),
-            str(Path.home() / f"reliability-{self.owner.scheme_id()}.pdf"),
+            Path.home() / f"reliability-{self.owner.scheme_id()}.pdf",
             "PDF (*.pdf);;CSV (*.csv)",
+            [".pdf", ".csv"],
         )
-        if not out:
+        if chosen is None:
             return
+        out, replace = chosen
         ws, scheme_id, viewer = self.owner.ws, self.owner.scheme_id(), self.owner.viewer()
         reference = self.reference.currentText().strip() or None
 
         def work(_ctx: TaskContext) -> Path:
-            return write_report(build_report(ws, scheme_id, viewer, reference=reference), out)
+            report = build_report(ws, scheme_id, viewer, reference=reference)
+            return write_report(report, out, force=replace)
 
         self.owner.run(
             self.tr("Writing the report…"),
