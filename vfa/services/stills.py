@@ -22,6 +22,7 @@ from vfa.media.stills import STILL_SUFFIXES, frame_for, write_still
 from vfa.outputs import check_target
 from vfa.services import consent
 from vfa.services.audit import current_actor, record
+from vfa.services.clip_files import verify_clip
 from vfa.storage.models import Clip
 from vfa.storage.workspace import Workspace
 
@@ -72,6 +73,7 @@ def _allowed(ws: Workspace, clip_id: int, purpose: str | None, what: str) -> str
     chosen = _purpose(purpose, what)
     consent.require(ws, clip_id, chosen, f"{what} for {chosen}")
     ws.writes  # noqa: B018 - a read-only workspace cannot record the export: refuse now
+    verify_clip(ws, clip_id)  # the file is still, to the byte, the one that was coded
     return chosen
 
 
