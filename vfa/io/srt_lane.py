@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
-from vfa.domain.subtitles import srt
+from vfa.domain.subtitles import caption_text, srt
 from vfa.errors import FormatError
 from vfa.io.document import Document, Event, Observation
 from vfa.io.registry import FormatSpec
@@ -104,7 +104,8 @@ def _label(
     name = codes.get(event.code, event.code)
     if with_subject and event.subject:
         name = f"{subjects.get(event.subject, event.subject)}: {name}"
-    lines = [" ".join(name.split()) or " ".join(event.code.split()) or "(no name)"]
+    # a name that is nothing as subtitle text (spaces, control characters) still gets a cue
+    lines = [caption_text(name) or caption_text(event.code) or "(no name)"]
     if event.caption:
         lines.append(event.caption)
     if event.modifiers:
