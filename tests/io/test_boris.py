@@ -444,7 +444,7 @@ def test_json_that_is_no_project_is_refused(tmp_path, text):
 def test_a_folder_or_missing_file_is_refused(tmp_path):
     with pytest.raises(FormatError, match="folder"):
         boris.read(tmp_path)
-    with pytest.raises(FormatError, match="cannot be read"):
+    with pytest.raises(FormatError, match="not found"):
         boris.read(tmp_path / "none.boris")
 
 

@@ -144,7 +144,7 @@ def test_a_fifo_in_a_scheme_folder_never_hangs_the_scan(tmp_path, monkeypatch):
         pytest.fail("reading a FIFO in a scheme folder blocked the scan")
     (scan,) = result
     assert [p.file for p in scan.problems] == [str(fifo)]
-    assert "a FIFO" in scan.problems[0].reason
+    assert "FIFO" in scan.problems[0].reason
     assert "kips" in [s.id for s in scan.schemes]
 
 

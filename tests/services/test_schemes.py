@@ -312,7 +312,7 @@ def test_keys_must_be_words(tmp_path):
 
 
 def test_a_missing_file(tmp_path):
-    assert load_error(tmp_path / "nope.yaml").reason == "no such file"
+    assert load_error(tmp_path / "nope.yaml").reason == "file not found"
 
 
 def test_dates_stay_text(tmp_path):

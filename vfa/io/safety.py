@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vfa.errors import FormatError
+from vfa.files import NotReadable, kind_of, read_regular
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -27,31 +28,9 @@ def read_bytes(path: str | os.PathLike[str], limit: int = MAX_FILE_BYTES) -> byt
     """The whole file, refused unless it is a regular file no larger than ``limit``."""
     name = os.fspath(path)
     try:
-        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        raise FormatError(name, "", f"cannot be read ({exc.strerror or exc})") from exc
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise FormatError(name, "", "is a folder, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            raise FormatError(name, "", "is not a regular file (a pipe or a device)")
-        if info.st_size > limit:
-            raise FormatError(
-                name, "", f"is {info.st_size:,} bytes; files over {limit:,} bytes are refused"
-            )
-        chunks = []
-        total = 0
-        while chunk := os.read(fd, 1 << 20):
-            total += len(chunk)
-            if total > limit:  # it grew while being read
-                raise FormatError(name, "", f"is over {limit:,} bytes; refused")
-            chunks.append(chunk)
-        return b"".join(chunks)
-    except OSError as exc:
-        raise FormatError(name, "", f"cannot be read ({exc.strerror or exc})") from exc
-    finally:
-        os.close(fd)
+        return read_regular(name, limit)
+    except NotReadable as exc:
+        raise FormatError(name, "", exc.reason) from None
 
 
 def parse_xml(data: bytes, file: str) -> Element:
@@ -158,8 +137,7 @@ def read_head(path: str | os.PathLike[str], size: int) -> bytes:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe or a device"
-            raise FormatError(name, "", f"is {kind}, not a regular file")
+            raise FormatError(name, "", f"is {kind_of(info.st_mode)}, not a regular file")
         head = os.read(fd, size)
     except OSError as exc:
         raise FormatError(name, "", f"cannot be read ({exc.strerror or exc})") from exc

@@ -9,7 +9,9 @@ import os
 import stat
 from collections.abc import Callable, Iterator
 
+from vfa import files
 from vfa.errors import MediaError
+from vfa.files import kind_of, os_reason
 from vfa.media.cache import Cancelled, Progress
 
 CHUNK = 1 << 20  # 1 MiB
@@ -27,64 +29,26 @@ def regular_file_problem(path: str | os.PathLike[str]) -> str | None:
     """
     try:
         st = os.stat(path)
-    except FileNotFoundError:
-        return "file not found"
     except OSError as exc:
-        return _os_reason(exc)
+        return os_reason(exc)
     if stat.S_ISDIR(st.st_mode):
         return "is a folder, not a video file"
     if not stat.S_ISREG(st.st_mode):
-        return f"is {_kind(st.st_mode)}, not a regular file"
+        return f"is {kind_of(st.st_mode)}, not a regular file"
     return None
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "a pipe (FIFO)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "a special file"
-
-
-def _os_reason(exc: OSError) -> str:
-    import errno
-
-    if exc.errno == errno.ELOOP:
-        return "a loop of symbolic links (it points back to itself)"
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return "cannot be read (permission denied)"
-    return f"cannot be read ({exc.strerror or exc})"
 
 
 @contextlib.contextmanager
 def open_regular(path: str | os.PathLike[str]) -> Iterator[io.FileIO]:
-    """Open a regular file for reading, refusing anything else with a MediaError.
-
-    Opened without blocking and checked on the open descriptor, so a file swapped for
-    a pipe after an earlier check is still refused rather than waited on.
-    """
+    """Open a regular file for reading, refusing anything else with a MediaError."""
     problem = regular_file_problem(path)
     if problem is not None:
         raise MediaError(f"{path}: {problem}")
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        fd = os.open(path, flags)
-    except OSError as exc:
-        raise MediaError(f"{path}: {_os_reason(exc)}") from exc
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise MediaError(f"{path}: is {_kind(mode)}, not a regular file")
-        if flags & getattr(os, "O_NONBLOCK", 0):
-            os.set_blocking(fd, True)  # a regular file after all: plain reads from here
-        fh = os.fdopen(fd, "rb", buffering=0)
-    except BaseException:
-        os.close(fd)
-        raise
-    with fh:
-        yield fh
+        with files.open_regular(path) as fh:
+            yield fh
+    except files.NotReadable as exc:
+        raise MediaError(f"{path}: {exc.reason}") from exc
 
 
 def fingerprint(path: str | os.PathLike[str]) -> str:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import os
-import stat
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,6 +38,7 @@ from yaml.resolver import Resolver
 
 from vfa.domain.schemes import PathPart, place_text
 from vfa.errors import SchemeError
+from vfa.files import NotReadable, read_regular
 
 MAX_BYTES = 1024 * 1024  # the shipped schemes are under 10 KB
 MAX_DEPTH = 40  # the deepest shipped value is 6 levels down
@@ -57,62 +57,13 @@ _JSON_TAGS = {
 def read_scheme_bytes(path: str | os.PathLike[str]) -> bytes:
     """A scheme file's bytes: a regular file of at most MAX_BYTES, else SchemeError.
 
-    The file is opened without blocking and checked on the open descriptor, so a FIFO
-    (or a file swapped for one) never hangs the caller.
+    A FIFO or device in a scheme folder is refused before it can block the caller.
     """
     name = os.fspath(path)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        before = os.stat(name)
-        if not stat.S_ISREG(before.st_mode):
-            raise SchemeError(name, "", f"not a regular file ({_kind(before.st_mode)})")
-        _check_size(name, before.st_size)
-        fd = os.open(name, flags)
-    except FileNotFoundError:
-        raise SchemeError(name, "", "no such file") from None
-    except OSError as exc:
-        raise SchemeError(name, "", exc.strerror or str(exc)) from None
-    try:
-        opened = os.fstat(fd)
-        if not stat.S_ISREG(opened.st_mode):
-            raise SchemeError(name, "", f"not a regular file ({_kind(opened.st_mode)})")
-        _check_size(name, opened.st_size)
-        chunks: list[bytes] = []
-        size = 0
-        while size <= MAX_BYTES:
-            chunk = os.read(fd, MAX_BYTES + 1 - size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        _check_size(name, size)  # it grew while being read
-        return b"".join(chunks)
-    except OSError as exc:
-        raise SchemeError(name, "", exc.strerror or str(exc)) from None
-    finally:
-        os.close(fd)
-
-
-def _check_size(name: str, size: int) -> None:
-    if size > MAX_BYTES:
-        raise SchemeError(
-            name,
-            "",
-            f"the file is {size:,} bytes; a scheme file is at most {MAX_BYTES:,} bytes "
-            "(is this the right file?)",
-        )
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a file"
+        return read_regular(name, MAX_BYTES)
+    except NotReadable as exc:
+        raise SchemeError(name, "", exc.reason) from None
 
 
 # -- YAML --------------------------------------------------------------------------------
