@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSpinBox,
+    QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -166,15 +168,17 @@ class CheckDialog(QDialog):
         )
         summary.setObjectName("checkSummary")
         summary.setWordWrap(True)
-        self.list = QTreeWidget()
-        self.list.setHeaderLabels([self.tr("Where"), self.tr("Problem"), self.tr("What to do")])
-        self.list.setRootIsDecorated(False)
-        self.list.setWordWrap(True)
-        for f in findings:
-            item = QTreeWidgetItem([f.place, f.problem, f.advice])
-            for column in range(3):
-                item.setToolTip(column, item.text(column))
-            self.list.addTopLevelItem(item)
+        # every finding in full, wrapped: a path or a reason is never cut off
+        self.list = QTextBrowser()
+        self.list.setObjectName("checkFindings")
+        self.list.setOpenLinks(False)
+        self.list.setHtml(
+            "".join(
+                f"<p><b>{escape(f.place)}</b>: {escape(f.problem)}<br>"
+                f"<i>{escape(self.tr('What to do'))}:</i> {escape(f.advice)}</p>"
+                for f in findings
+            )
+        )
         self.list.setVisible(bool(findings))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
