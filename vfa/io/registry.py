@@ -13,7 +13,7 @@ from vfa.errors import FormatError
 from vfa.io.document import Document
 
 # One module a format; each defines FORMAT = FormatSpec(...).
-FORMAT_MODULES: tuple[str, ...] = ()
+FORMAT_MODULES: tuple[str, ...] = ("vfa.io.vfa_csv", "vfa.io.vfa_json")
 
 SNIFF_BYTES = 4096
 
