@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import Connection, delete, func, insert, or_, select
 from sqlalchemy.orm import Session as DbSession
 
 from vfa.errors import InvalidInputError, NotFoundError
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from vfa.services.imports import ImportPlan, PlannedRun
 
 BATCH_ACTION = "import"
+INSERT_BATCH = 10_000
 UNDO_ACTION = "undo_import"
 
 
@@ -148,6 +149,21 @@ def _coder_id(db: DbSession, name: str, created: list[int]) -> int:
     return coder.id
 
 
+def insert_run_events(conn: Connection, run_id: int, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert the events of a new run (plain executemany, a batch at a time); their ids
+    in the order given. Ids ascend in insertion order (SQLite's rowid, a sequence), so
+    the run's ids sorted are the rows in order."""
+    for first in range(0, len(rows), INSERT_BATCH):
+        conn.execute(insert(Annotation), rows[first : first + INSERT_BATCH])
+    found = conn.execute(
+        select(Annotation.id).where(Annotation.run_id == run_id).order_by(Annotation.id)
+    )
+    ids = [int(i) for i in found.scalars()]
+    if len(ids) != len(rows):
+        raise InvalidInputError(f"coding run {run_id}: {len(ids)} events stored, {len(rows)} given")
+    return ids
+
+
 def _write_run(db: DbSession, run: PlannedRun, scheme_row: int, coder_id: int) -> int:
     conn = db.connection()
     run_id = int(
@@ -177,10 +193,7 @@ def _write_run(db: DbSession, run: PlannedRun, scheme_row: int, coder_id: int) -
         for e in run.events
     ]
     if rows:
-        made = conn.execute(
-            insert(Annotation).returning(Annotation.id, sort_by_parameter_order=True), rows
-        )
-        ids = [int(i) for i in made.scalars()]
+        ids = insert_run_events(conn, run_id, rows)
         moments = [
             {
                 "annotation_id": ann_id,

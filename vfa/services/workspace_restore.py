@@ -24,8 +24,8 @@ from vfa.domain.text_fields import matching_key
 from vfa.errors import FormatError, InvalidInputError
 from vfa.io import vfa_json
 from vfa.services.audit import record
+from vfa.services.import_writes import insert_run_events
 from vfa.storage.models import (
-    Annotation,
     Case,
     Clip,
     Coder,
@@ -39,7 +39,6 @@ from vfa.storage.models import (
 )
 from vfa.storage.workspace import Workspace
 
-BATCH = 2000
 CLIP_FIELDS = (
     "path", "fingerprint", "content_hash", "file_size", "file_mtime_ns", "duration_ms",
     "frame_count", "fps", "vfr", "width", "height", "rotation", "has_audio", "codec",
@@ -267,37 +266,30 @@ class _Restorer:
 
     def events(self, run_id: int, events: list[Obj]) -> list[int]:
         """Insert a run's events in file order; their new ids in the same order."""
-        ids: list[int] = []
         now = dt.datetime.now(dt.UTC)
-        for first in range(0, len(events), BATCH):
-            chunk = events[first : first + BATCH]
-            rows = [
-                {
-                    "run_id": run_id,
-                    "code": e["code"],
-                    "subject": e.get("subject"),
-                    "start_ms": _ms(e["start_ms"]),
-                    "end_ms": _ms(e.get("end_ms")),
-                    "start_frame": e["start_frame"],
-                    "end_frame": e.get("end_frame"),
-                    "modifiers": e.get("modifiers") or {},
-                    "caption": e.get("caption"),
-                    "created_at": parse_stamp(e.get("created_at")) or now,
-                }
-                for e in chunk
-            ]
-            made = self.conn.execute(
-                insert(Annotation).returning(Annotation.id, sort_by_parameter_order=True), rows
-            )
-            chunk_ids = [int(i) for i in made.scalars()]
-            ids += chunk_ids
-            moments = [
-                _moment_row(i, e["moment"])
-                for i, e in zip(chunk_ids, chunk, strict=True)
-                if e.get("moment") is not None
-            ]
-            if moments:
-                self.conn.execute(insert(Moment), moments)
+        rows = [
+            {
+                "run_id": run_id,
+                "code": e["code"],
+                "subject": e.get("subject"),
+                "start_ms": _ms(e["start_ms"]),
+                "end_ms": _ms(e.get("end_ms")),
+                "start_frame": e["start_frame"],
+                "end_frame": e.get("end_frame"),
+                "modifiers": e.get("modifiers") or {},
+                "caption": e.get("caption"),
+                "created_at": parse_stamp(e.get("created_at")) or now,
+            }
+            for e in events
+        ]
+        ids = insert_run_events(self.conn, run_id, rows) if rows else []
+        moments = [
+            _moment_row(i, e["moment"])
+            for i, e in zip(ids, events, strict=True)
+            if e.get("moment") is not None
+        ]
+        if moments:
+            self.conn.execute(insert(Moment), moments)
         return ids
 
     def finish_ratings(self) -> None:
