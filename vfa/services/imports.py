@@ -131,6 +131,7 @@ class ImportPlan:
     problems: list[Problem]
     refusals: list[Problem]
     options: ImportOptions
+    observations: list[str] = field(default_factory=list)  # every observation in the file
 
     @property
     def events(self) -> int:
@@ -375,7 +376,18 @@ def plan_import(
     doc = registry.read(file)
     if cancelled is not None and cancelled():
         raise InvalidInputError(f"{file}: reading was cancelled")
-    digest = _sha256(file)
+    return plan_document(ws, doc, options, file, _sha256(file), cancelled)
+
+
+def plan_document(
+    ws: Workspace,
+    doc: Document,
+    options: ImportOptions,
+    file: str,
+    digest: str,
+    cancelled: Callable[[], bool] | None = None,
+) -> ImportPlan:
+    """Plan the import of a Document read from ``file`` (whose SHA-256 is ``digest``)."""
     chosen = _observations(doc, options.observation)
     try:
         smap, draft_path = _scheme_map(ws, doc, chosen, options, file)
@@ -444,6 +456,7 @@ def plan_import(
         planner.problems,
         planner.refusals,
         options,
+        [o.name for o in doc.observations],
     )
 
 

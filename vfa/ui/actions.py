@@ -29,6 +29,8 @@ SPECS = [
     ActionSpec("clip.add", "&Add clips…", "Ctrl+I"),
     ActionSpec("clip.relink", "&Relink missing clips…"),
     ActionSpec("clip.check", "&Check clip files"),
+    ActionSpec("coding.import", "&Import coding…"),
+    ActionSpec("coding.export", "E&xport coding…"),
     ActionSpec("still.save", "Save &still…", "Ctrl+Shift+S"),
     ActionSpec("case.progress", "&Progress over time for this case…"),
     ActionSpec("app.settings", "&Settings…", QKeySequence.StandardKey.Preferences),

@@ -168,6 +168,8 @@ class MainWindow(QMainWindow):
                 "clip.add": self.choose_clips,
                 "clip.relink": self.choose_relink_folder,
                 "clip.check": self.check_clips,
+                "coding.import": self.import_coding,
+                "coding.export": self.export_coding,
                 "app.settings": self.edit_settings,
                 "app.quit": self.close,
                 "still.save": self.save_still,
@@ -223,6 +225,18 @@ class MainWindow(QMainWindow):
         self.player_view.show_frame(table.index_at(t_ms))
         self.player_view.player.play()
 
+    def import_coding(self) -> None:
+        """File → Import…: another tool's coding into a clip, undoable as a whole."""
+        from vfa.ui.import_dialog import import_into
+
+        import_into(self)
+
+    def export_coding(self) -> None:
+        """File → Export…: coding out as CSV, JSON, ELAN, BORIS, SDIS or SRT."""
+        from vfa.ui.export_dialog import export_from
+
+        export_from(self)
+
     def _show_scheme(self, scheme_id: str) -> None:
         """Code with this scheme (its events in the lanes) unless it is already chosen."""
         if self.coding.scheme is None or self.coding.scheme.id != scheme_id:
@@ -262,6 +276,9 @@ class MainWindow(QMainWindow):
         for key in ("clip.add", "clip.relink", "clip.check", "still.save", "case.progress"):
             file_menu.addAction(a[key])
         file_menu.addSeparator()
+        file_menu.addAction(a["coding.import"])
+        file_menu.addAction(a["coding.export"])
+        file_menu.addSeparator()
         file_menu.addAction(a["app.settings"])
         file_menu.addAction(a["app.quit"])
         edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
@@ -289,7 +306,10 @@ class MainWindow(QMainWindow):
         help_menu.addAction(a["help.about"])
 
     def _set_workspace_actions(self, enabled: bool) -> None:
-        for key in ("clip.add", "clip.relink", "clip.check", "reliability.open"):
+        for key in (
+            "clip.add", "clip.relink", "clip.check", "reliability.open", "coding.import",
+            "coding.export",
+        ):  # fmt: skip
             self.actions_by_id[key].setEnabled(enabled)
         self._set_clip_actions(False)
 
