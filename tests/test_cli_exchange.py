@@ -116,11 +116,11 @@ def test_unknown_codes_are_refused_place_by_place_and_change_nothing(capsys, ws,
     code, out, err = run(capsys, "import", str(file), "--scheme", "kips", "--workspace", str(ws))
     assert code == 2 and out == ""
     assert err.splitlines() == [
-        f"vfa: {file}: code 'look': not in scheme kips (1 in the file) (--skip-unknown leaves it "
-        "out)",
-        f"vfa: {file}: code 'touch': not in scheme kips (1 in the file) (--skip-unknown leaves it "
-        "out)",
-        f"vfa: {file}: not imported; nothing was changed",
+        f"vfa: {file}: code 'look': not in scheme kips (1 in the file); leave it out, or choose "
+        "another scheme",
+        f"vfa: {file}: code 'touch': not in scheme kips (1 in the file); leave it out, or choose "
+        "another scheme",
+        f"vfa: {file}: not imported; nothing was changed (--skip-unknown leaves unknown codes out)",
     ]
     assert dump(ws) == before
 

@@ -71,7 +71,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         if plan.refusals:
             for p in plan.refusals:
                 print(f"vfa: {args.file}: {p.place}: {p.reason}", file=sys.stderr)
-            print(f"vfa: {args.file}: not imported; nothing was changed", file=sys.stderr)
+            hint = " (--skip-unknown leaves unknown codes out)" if not args.skip_unknown else ""
+            print(f"vfa: {args.file}: not imported; nothing was changed{hint}", file=sys.stderr)
             return 2
         data = {
             "batch": None,

@@ -183,7 +183,7 @@ def test_unknown_codes_are_refused_and_listed_and_change_nothing(ws):
     assert made.refusals == [
         Problem(
             "code 'kiss'",
-            "not in scheme gaze (2 in the file) (--skip-unknown leaves it out)",
+            "not in scheme gaze (2 in the file); leave it out, or choose another scheme",
         )
     ]
     with pytest.raises(InvalidInputError, match="not imported: code 'kiss'"):
@@ -191,7 +191,7 @@ def test_unknown_codes_are_refused_and_listed_and_change_nothing(ws):
     assert dump(db_path(ws)) == before
     skipped = plan(ws, doc, scheme_id="gaze", skip_unknown=True)
     assert not skipped.refusals and skipped.events == 1
-    assert "left out (--skip-unknown)" in skipped.problems[0].reason
+    assert skipped.problems[0].reason.endswith("; left out as asked")
 
 
 def test_events_past_the_clip_end_are_listed_and_never_trimmed(ws):
@@ -224,7 +224,9 @@ def test_the_clip_is_found_by_name_else_by_fingerprint_in_the_media_folder(ws, c
     shutil.copy(clips["cfr25"], folder / "decoy.mp4")
     found = plan(ws, document(*EVENTS[:1], media="visit_a.mp4"), media_dir=str(folder))
     assert not found.refusals
-    assert found.runs[0].clip_name == "noaudio.mp4" and found.runs[0].how.startswith("by fing")
+    assert found.runs[0].clip_name == "noaudio.mp4" and found.runs[0].how.startswith(
+        "found by fingerprint"
+    )
     nothing = plan(ws, document(*EVENTS, media=""))
     assert "names no media file" in nothing.refusals[0].reason
     chosen = plan(ws, document(*EVENTS[:1], media=""), clip_id=2)

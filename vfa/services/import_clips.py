@@ -45,7 +45,7 @@ class ClipChoice:
 
     clip: KnownClip | None
     media: MediaRef | None
-    how: str  # "chosen", "by name", "by fingerprint in DIR"
+    how: str  # "chosen", "found by name", "found by fingerprint in DIR"
     problem: str | None = None
 
 
@@ -119,7 +119,7 @@ def find_clip(
     for ref in observation.media:
         named = _by_name(ref, clips)
         if len(named) == 1:
-            return ClipChoice(named[0], ref, "by name")
+            return ClipChoice(named[0], ref, "found by name")
         if len(named) > 1:
             ids = ", ".join(str(c.id) for c in named)
             return ClipChoice(
@@ -129,7 +129,7 @@ def find_clip(
         for ref in observation.media:
             clip, _file = _by_fingerprint(ref, clips, media_dir)
             if clip is not None:
-                return ClipChoice(clip, ref, f"by fingerprint in {media_dir}")
+                return ClipChoice(clip, ref, f"found by fingerprint in {media_dir}")
     names = ", ".join(repr(r.name) for r in observation.media)
     where = f" nor a file of that name under {media_dir} that is one" if media_dir else ""
     return ClipChoice(

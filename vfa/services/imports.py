@@ -349,11 +349,14 @@ class _Planner:
         return (vfa_item, number, special, note)
 
     def unfit(self, place: str, reason: str) -> None:
-        """Something the scheme cannot take: refused, or left out with --skip-unknown."""
+        """Something the scheme cannot take: refused, or left out when asked
+        (``skip_unknown``: ``--skip-unknown``, the dialog's "Leave out codes…")."""
         if self.options.skip_unknown:
-            self.problems.append(Problem(place, f"{reason}; left out (--skip-unknown)"))
+            self.problems.append(Problem(place, f"{reason}; left out as asked"))
         else:
-            self.refusals.append(Problem(place, f"{reason} (--skip-unknown leaves it out)"))
+            self.refusals.append(
+                Problem(place, f"{reason}; leave it out, or choose another scheme")
+            )
 
     def finish(self) -> None:
         scheme = self.smap.scheme.id

@@ -135,7 +135,7 @@ class ImportDialog(QDialog):
                 self.tr("Subject in the file"),
                 self.tr("Subject"),
                 self.tr("Code"),
-                self.tr("Events"),
+                self.tr("Events in the file"),
             ]
         )
         self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -267,12 +267,14 @@ class ImportDialog(QDialog):
         if not self.coder.text() and plan.runs:
             self.coder.setPlaceholderText(plan.runs[0].coder)
         scheme = plan.scheme.id + (self.tr(" (new)") if plan.scheme_created else "")
-        where = "; ".join(
-            self.tr("{0} into {1} ({2}) as {3}").format(r.observation, r.clip_name, r.how, r.coder)
+        where = "\n".join(
+            self.tr("“{0}” → clip {1} ({2}), coder {3}").format(
+                r.observation, r.clip_name, r.how, r.coder
+            )
             for r in plan.runs
         )
         self.summary.setText(
-            self.tr("{0} events ({1} points, {2} states), scheme {3}. {4}").format(
+            self.tr("{0} events to import ({1} points, {2} states) with scheme {3}\n{4}").format(
                 plan.events, plan.points, plan.states, scheme, where
             )
         )
