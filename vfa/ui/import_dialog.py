@@ -70,6 +70,7 @@ class ImportDialog(QDialog):
         self.plan: ImportPlan | None = None
         self.outcome: ImportResult | None = None
         self._job: BackgroundJob | None = None
+        self._asked: tuple[str, ImportOptions] | None = None
         self.setWindowTitle(self.tr("Import coding"))
         self.resize(760, 560)
 
@@ -205,8 +206,11 @@ class ImportDialog(QDialog):
         path = self.file.text().strip()
         if not path:
             return
-        self.cancel_reading()
         ws, options = self.ws, self.options()
+        if (path, options) == self._asked and (self._job is not None or self.plan is not None):
+            return  # the same file and choices (a field that only lost the focus)
+        self.cancel_reading()
+        self._asked = (path, options)
 
         def work(ctx: TaskContext) -> ImportPlan:
             return plan_import(ws, path, options, cancelled=ctx.cancelled)
@@ -226,6 +230,7 @@ class ImportDialog(QDialog):
         if self._job is not None:
             self._job.cancel()
             self._job = None
+            self._asked = None
             self.summary.setText(self.tr("Reading was cancelled."))
         self.progress.hide()
         self.stop.hide()
@@ -236,6 +241,7 @@ class ImportDialog(QDialog):
 
     def _failed(self, message: str) -> None:
         self._job = None
+        self._asked = None
         self.progress.hide()
         self.stop.hide()
         self.plan = None
