@@ -9,6 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.services.exchange_world import dump, gaze_scheme
 from vfa.errors import InvalidInputError, NotFoundError
@@ -360,3 +362,58 @@ def test_a_failure_half_way_leaves_the_workspace_and_the_scheme_folder_as_they_w
     assert dump(db_path(ws)) == before
     folder = user_schemes_dir()
     assert not folder.exists() or list(folder.iterdir()) == []
+
+
+# -- fuzzed files through the whole import ------------------------------------------------------
+
+FUZZ_HEADER = (
+    "case,session,session_date,clip,clip_file,coder,scheme,scheme_version,code,code_name,"
+    "subject,start_ms,end_ms,start_frame,end_frame,duration_ms,modifiers,caption\n"
+)
+FUZZ_SAMPLE = (
+    FUZZ_HEADER
+    + "F,V,,1,cfr25.mp4,Ann,lab,1,look,Looks,child,1000,2000,,,,affect=high,a caption\n"
+    + "F,V,,1,cfr25.mp4,Ann,lab,1,touch,Touches,parent,2500,2500,,,,,\n"
+    + "F,V,,1,cfr25.mp4,Ann,lab,1,look,Looks,child,5000,7000,,,,,past the end\n"
+).encode()
+
+
+@st.composite
+def fuzzed(draw: st.DrawFn) -> bytes:
+    data = FUZZ_SAMPLE
+    kind = draw(st.sampled_from(["cut", "flip", "value"]))
+    if kind == "cut":
+        return data[: draw(st.integers(0, len(data)))]
+    if kind == "flip":
+        at = draw(st.integers(0, len(data) - 1))
+        return data[:at] + bytes([draw(st.integers(0, 255))]) + data[at + 1 :]
+    value = draw(st.sampled_from(["-1", "1e9", "NaN", "", "x", "99999999", "=1", "9" * 40]))
+    return data.replace(b"2500", value.encode(), 1)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=fuzzed())
+def test_a_fuzzed_file_is_imported_whole_or_refused_changing_nothing(ws, tmp_path, data):
+    from vfa.errors import VfaError
+    from vfa.services.imports import plan_import
+
+    path = tmp_path / "fuzz.csv"
+    path.write_bytes(data)
+    before = dump(db_path(ws))
+    try:
+        made = plan_import(ws, path, ImportOptions(coder="Fuzz"))
+        result = run_import(ws, made)
+    except VfaError as exc:
+        assert str(exc).startswith(str(path))
+        assert dump(db_path(ws)) == before
+        return
+    assert sum(len(r.events) for r in made.runs) == result.events
+    undo_import(ws, result.batch)
+    after = dump(db_path(ws))
+    assert {t: r for t, r in after.items() if t != "audit_entry"} == {
+        t: r for t, r in before.items() if t != "audit_entry"
+    }

@@ -181,4 +181,3 @@ def test_the_export_dialog_writes_the_chosen_coding(qtbot, ws, coding_file, tmp_
     qtbot.mouseClick(again.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not again.busy(), timeout=20_000)
     assert "already exists" in again.message.text()
-
