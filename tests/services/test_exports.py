@@ -220,3 +220,36 @@ def test_other_formats_go_through_the_registrys_writer(world, tmp_path, monkeypa
     with pytest.raises(FormatError, match="not a format VFA knows"):
         export_file(world.ws, "boris", tmp_path / "x.boris", Selection())
     assert not os.path.exists(tmp_path / "x.boris")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_vfas_own_export_imports_into_another_workspaces_clip(world, clips, tmp_path, fmt):
+    from vfa.services import clips as clip_service
+    from vfa.services.events import run_events
+    from vfa.services.imports import ImportOptions, plan_import, run_import
+    from vfa.storage.workspace import open_workspace
+
+    exported = tmp_path / f"vig.{fmt}"
+    export_file(world.ws, fmt, exported, Selection(scheme="vig"))
+    other = open_workspace(tmp_path / "other.vfa", create=True)
+    try:
+        clip_service.add_clip(other, clips["cfr25"], "X-1", "Visit 9")  # the same file name
+        plan = plan_import(other, exported, ImportOptions(scheme_id="vig"))
+        assert not plan.refusals and plan.format == f"vfa-{fmt}"
+        result = run_import(other, plan)
+        (run,) = result.runs
+        assert run.coder == "Ann" and run.scheme == "vig"
+
+        def spans(ws, run_id):
+            return [
+                (e.code, e.subject, e.start_ms, e.end_ms, e.start_frame, e.end_frame, e.modifiers)
+                for e in run_events(ws, run_id)
+            ]
+
+        assert spans(other, run.run_id) == spans(world.ws, world.vig_run)
+        from vfa.services.moments import moments
+
+        theirs = [(m.code, m.caption) for m in moments(world.ws) if m.run_id == world.vig_run]
+        assert [(m.code, m.caption) for m in moments(other)] == theirs
+    finally:
+        other.close()
