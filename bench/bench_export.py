@@ -76,10 +76,14 @@ def build(tmp: Path) -> Path:
 
 
 def timed(label: str, fn: object) -> float:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = fn()  # type: ignore[operator]
     took = time.perf_counter() - started
-    print(f"{label}: {took:.2f} s ({getattr(result, 'rows', '?')} rows)")
+    rows = getattr(result, "rows", None) or getattr(result, "events", "?")
+    print(
+        f"{label}: {took:.2f} s ({time.process_time() - cpu:.2f} s of CPU; {rows} rows; "
+        f"load average {os.getloadavg()[0]:.1f})"
+    )
     return took
 
 

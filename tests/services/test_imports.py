@@ -417,3 +417,17 @@ def test_a_fuzzed_file_is_imported_whole_or_refused_changing_nothing(ws, tmp_pat
     assert {t: r for t, r in after.items() if t != "audit_entry"} == {
         t: r for t, r in before.items() if t != "audit_entry"
     }
+
+
+def test_a_coding_scheme_without_observations_becomes_a_scheme_only_when_new(ws):
+    scheme_only = Document("otx", FILE, name="Observer template", codes=(CodeDef("cry", "Cries"),))
+    made = plan(ws, scheme_only)
+    assert made.scheme_created and made.runs == [] and not made.refusals
+    result = run_import(ws, made)
+    assert result.runs == [] and get_scheme("import-Observer_template").ethogram is not None
+    mapped = plan(ws, scheme_only, scheme_id="gaze" if gaze_scheme() else "")
+    assert [(p.place, p.reason) for p in mapped.refusals] == [
+        ("the file", "it holds no observations to import")
+    ]
+    undo_import(ws, result.batch)
+    assert not (user_schemes_dir() / "import-Observer_template.yaml").exists()

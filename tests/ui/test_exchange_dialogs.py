@@ -53,7 +53,7 @@ def runs_of(ws) -> list:
 def test_the_preview_shows_codes_counts_and_problems_before_anything_is_written(
     qtbot, ws, coding_file
 ):
-    dialog = ImportDialog(ws, "Ann")
+    dialog = ImportDialog(ws)
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.planned, timeout=20_000):
         dialog.set_file(str(coding_file))
@@ -85,7 +85,7 @@ def test_the_preview_shows_codes_counts_and_problems_before_anything_is_written(
 def test_a_file_that_cannot_be_read_says_why_in_the_dialog(qtbot, ws, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text(",".join(EVENT_COLUMNS) + "\n" + "x," * 11 + "NaN," + "," * 5 + "\n")
-    dialog = ImportDialog(ws, "Ann")
+    dialog = ImportDialog(ws)
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.planned, timeout=20_000):
         dialog.set_file(str(bad))
@@ -103,7 +103,7 @@ def test_reading_can_be_cancelled(qtbot, ws, coding_file, monkeypatch):
         raise AssertionError("not cancelled")
 
     monkeypatch.setattr(import_dialog, "plan_import", slow)
-    dialog = ImportDialog(ws, "Ann")
+    dialog = ImportDialog(ws)
     qtbot.addWidget(dialog)
     dialog.set_file(str(coding_file))
     assert dialog.busy() and dialog.progress.isVisibleTo(dialog)

@@ -190,6 +190,7 @@ def selected_runs(ws: Workspace, sel: Selection) -> tuple[list[RunRow], list[str
         viewer = sel.who()
         shown: list[RunRow] = []
         left_out: list[str] = []
+        hidden: dict[tuple[int, str, str], str | None] = {}  # (clip, scheme, coder)
         for row in db.execute(query).all():
             run = RunRow(
                 row[0],
@@ -206,7 +207,10 @@ def selected_runs(ws: Workspace, sel: Selection) -> tuple[list[RunRow], list[str
                 str(row[11].value if hasattr(row[11], "value") else row[11]),
                 bool(row[12]),
             )
-            reason = _hidden(db, run, viewer)
+            key = (run.clip_id, run.scheme, run.coder)
+            if key not in hidden:
+                hidden[key] = _hidden(db, run, viewer)
+            reason = hidden[key]
             if reason is None:
                 shown.append(run)
             else:

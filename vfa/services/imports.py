@@ -426,6 +426,8 @@ def plan_document(
         runs.append(run)
     planner.finish()
     _check_runs(ws, smap.scheme.id, runs, planner.refusals)
+    if not chosen and not smap.created and not planner.refusals:
+        planner.refusals.append(Problem("the file", "it holds no observations to import"))
     if (
         had_events
         and runs

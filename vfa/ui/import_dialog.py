@@ -64,7 +64,7 @@ class ImportDialog(QDialog):
     planned = Signal(object)  # the ImportPlan shown, or None
     imported = Signal(object)  # the ImportResult
 
-    def __init__(self, ws: Workspace, coder: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ws = ws
         self.plan: ImportPlan | None = None
@@ -103,7 +103,6 @@ class ImportDialog(QDialog):
         self.coder.setObjectName("importCoder")
         self.coder.setPlaceholderText(self.tr("the coder the file names, else “imported”"))
         self.coder.editingFinished.connect(self.replan)
-        self.default_coder = coder
         self.observation = QComboBox()
         self.observation.setObjectName("importObservation")
         self.observation.addItem(self.tr("All observations"), None)
@@ -384,7 +383,7 @@ def import_into(window: MainWindow) -> None:
     if ws is None:
         window.show_error(window.tr("Open a workspace first."))
         return
-    dialog = ImportDialog(ws, window.coder_name(), window)
+    dialog = ImportDialog(ws, window)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.outcome is None:
         return
     assert dialog.plan is not None
