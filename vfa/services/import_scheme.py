@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -357,8 +356,3 @@ def draft_scheme(
     out.none_subject = draft.none_subject
     out.modifiers = dict(draft.modifier_ids)
     return out
-
-
-def counts_by_code(observations: Sequence[Observation]) -> Counter[tuple[str, str | None]]:
-    """How many events each (file code, file subject) has."""
-    return Counter((e.code, e.subject) for e in _events(observations))

@@ -215,6 +215,8 @@ def _coder(options: ImportOptions, observation: Observation, doc: Document) -> s
 class _Planner:
     def __init__(self, doc: Document, smap: SchemeMap, options: ImportOptions) -> None:
         self.doc, self.smap, self.options = doc, smap, options
+        ethogram = smap.scheme.ethogram
+        self.codes = {c.id: c for c in ethogram.codes} if ethogram else {}
         self.problems: list[Problem] = list(doc.problems) + list(smap.problems)
         self.refusals: list[Problem] = []
         self.unknown_codes: Counter[str] = Counter()
@@ -233,12 +235,12 @@ class _Planner:
             return found is not None, found
         if smap.none_subject is not None:
             return True, smap.none_subject
-        code = smap.scheme.code(vfa_code)
+        code = self.codes[vfa_code]
         return True, code.subjects[0] if code.subjects else None
 
     def modifiers(self, event: Event, vfa_code: str, place: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        code = self.smap.scheme.code(vfa_code)
+        code = self.codes[vfa_code]
         options = {m.id: m.options for m in code.modifiers}
         for key, value in event.modifiers:
             vfa_key = self.smap.modifiers.get((vfa_code, key))
@@ -293,7 +295,7 @@ class _Planner:
         first = table.index_at(start)
         point = event.end_ms == event.start_ms
         last = first if point else max(table.index_at(end), first)
-        code = self.smap.scheme.code(vfa_code)
+        code = self.codes[vfa_code]
         key = (first + last) // 2
         return PlannedEvent(
             vfa_code,
