@@ -561,6 +561,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_data(add, group)
 
+    from vfa.cli_exchange import register as register_exchange
+
+    register_exchange(add, group)
+
     ws = group("workspace", "create a workspace, or show its facts")
     ws_sub = ws.add_subparsers(dest="ws_command", metavar="ACTION", required=True)
     add("info", cmd_workspace_info, "name, location, schema and counts", ws_sub)

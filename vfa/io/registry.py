@@ -20,6 +20,8 @@ FORMAT_MODULES: tuple[str, ...] = (
     "vfa.io.otx",
     "vfa.io.sdis",
     "vfa.io.srt_lane",
+    "vfa.io.vfa_csv",
+    "vfa.io.vfa_json",
 )
 
 SNIFF_BYTES = 4096

@@ -131,6 +131,12 @@ def load_scheme_file(path: str | os.PathLike[str]) -> Scheme:
     return _load(name, read_scheme_bytes(name))
 
 
+def load_scheme_text(name: str, content: bytes) -> Scheme:
+    """Check and parse a scheme file's content as if read from ``name`` (a draft not yet
+    written); SchemeError names the place and the reason."""
+    return _load(name, content)
+
+
 @functools.lru_cache(maxsize=64)
 def _load(name: str, content: bytes) -> Scheme:
     """Parse once per file name and content (the scheme list is read often)."""

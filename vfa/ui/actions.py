@@ -31,6 +31,8 @@ SPECS = [
     ActionSpec("clip.check", "&Check clip files"),
     ActionSpec("workspace.backups", "&Backups…"),
     ActionSpec("workspace.check", "Check &workspace"),
+    ActionSpec("coding.import", "&Import coding…"),
+    ActionSpec("coding.export", "E&xport coding…"),
     ActionSpec("still.save", "Save &still…", "Ctrl+Shift+S"),
     ActionSpec("case.progress", "&Progress over time for this case…"),
     ActionSpec("app.settings", "&Settings…", QKeySequence.StandardKey.Preferences),

@@ -173,6 +173,8 @@ class MainWindow(QMainWindow):
                 "clip.check": self.check_clips,
                 "workspace.backups": self.safety.show_backups,
                 "workspace.check": self.safety.check,
+                "coding.import": self.import_coding,
+                "coding.export": self.export_coding,
                 "app.settings": self.edit_settings,
                 "app.quit": self.close,
                 "still.save": self.save_still,
@@ -228,6 +230,18 @@ class MainWindow(QMainWindow):
         self.player_view.show_frame(table.index_at(t_ms))
         self.player_view.player.play()
 
+    def import_coding(self) -> None:
+        """File → Import…: another tool's coding into a clip, undoable as a whole."""
+        from vfa.ui.import_dialog import import_into
+
+        import_into(self)
+
+    def export_coding(self) -> None:
+        """File → Export…: coding out as CSV, JSON, ELAN, BORIS, SDIS or SRT."""
+        from vfa.ui.export_dialog import export_from
+
+        export_from(self)
+
     def _show_scheme(self, scheme_id: str) -> None:
         """Code with this scheme (its events in the lanes) unless it is already chosen."""
         if self.coding.scheme is None or self.coding.scheme.id != scheme_id:
@@ -267,6 +281,9 @@ class MainWindow(QMainWindow):
         for key in ("clip.add", "clip.relink", "clip.check", "still.save", "case.progress"):
             file_menu.addAction(a[key])
         file_menu.addSeparator()
+        file_menu.addAction(a["coding.import"])
+        file_menu.addAction(a["coding.export"])
+        file_menu.addSeparator()
         file_menu.addAction(a["workspace.backups"])
         file_menu.addSeparator()
         file_menu.addAction(a["app.settings"])
@@ -304,6 +321,8 @@ class MainWindow(QMainWindow):
             "reliability.open",
             "workspace.backups",
             "workspace.check",
+            "coding.import",
+            "coding.export",
         ):
             self.actions_by_id[key].setEnabled(enabled)
         self._set_clip_actions(False)

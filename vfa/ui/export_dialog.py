@@ -1,0 +1,269 @@
+"""File → Export…: coding out as tidy CSV, VFA JSON, ELAN, BORIS, SDIS or SRT.
+
+The export runs off the GUI thread with a bar and Cancel; it writes through a temporary
+file beside the target, so a cancelled or failed export leaves nothing behind. Runs the
+blind rule hides from the person exporting are left out, and the dialog says which.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from vfa.errors import FormatError
+from vfa.io import registry
+from vfa.services import clips as clip_service
+from vfa.services.exports import (
+    FORMATS,
+    SUFFIXES,
+    WRITER_FORMATS,
+    ExportResult,
+    Selection,
+    export_file,
+)
+from vfa.storage.models import Coder
+from vfa.storage.models import Scheme as SchemeRow
+from vfa.storage.workspace import Workspace
+from vfa.ui.tasks import BackgroundJob, TaskContext
+
+if TYPE_CHECKING:
+    from vfa.ui.main_window import MainWindow
+
+FORMAT_NAMES = {
+    "csv": "Tidy CSV (R, SPSS, Excel)",
+    "json": "VFA JSON (the workspace, restorable)",
+    "eaf": "ELAN (.eaf)",
+    "boris": "BORIS project (.boris)",
+    "sdis": "SDIS for GSEQ",
+    "srt": "SRT subtitles",
+}
+
+
+def _writable(fmt: str) -> bool:
+    """Whether this VFA has the writer behind a format."""
+    if fmt not in WRITER_FORMATS:
+        return True
+    try:
+        return registry.by_id(WRITER_FORMATS[fmt]).write is not None
+    except FormatError:
+        return False
+
+
+class ExportDialog(QDialog):
+    """Format, what, which coding, where; Export or Cancel."""
+
+    def __init__(
+        self,
+        ws: Workspace,
+        viewer: str,
+        clip_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ws, self.viewer = ws, viewer
+        self.outcome: ExportResult | None = None
+        self._job: BackgroundJob | None = None
+        self.setWindowTitle(self.tr("Export coding"))
+        self.setMinimumWidth(560)
+
+        self.format = QComboBox()
+        self.format.setObjectName("exportFormat")
+        for fmt in FORMATS:
+            self.format.addItem(self.tr(FORMAT_NAMES[fmt]), fmt)
+            if not _writable(fmt):
+                index = self.format.count() - 1
+                self.format.model().item(index).setEnabled(False)  # type: ignore[attr-defined]
+                self.format.setItemData(
+                    index,
+                    self.tr("this VFA has no writer for it"),
+                    3,  # ToolTipRole
+                )
+        self.what = QComboBox()
+        self.what.setObjectName("exportWhat")
+        self.what.addItem(self.tr("Events"), "events")
+        self.what.addItem(self.tr("Ratings"), "ratings")
+        self.scope = QComboBox()
+        self.scope.setObjectName("exportScope")
+        self.scope.addItem(self.tr("The whole workspace"), ("all", None))
+        for case in clip_service.catalog(ws):
+            self.scope.addItem(self.tr("Case {0}").format(case.code), ("case", case.code))
+            for session in case.sessions:
+                self.scope.addItem(f"    {session.label}", ("session", session.id))
+                for clip in session.clips:
+                    self.scope.addItem(f"        {clip.name}", ("clip", clip.id))
+                    if clip.id == clip_id:
+                        self.scope.setCurrentIndex(self.scope.count() - 1)
+        self.coder = QComboBox()
+        self.coder.setObjectName("exportCoder")
+        self.scheme = QComboBox()
+        self.scheme.setObjectName("exportScheme")
+        self.coder.addItem(self.tr("Every coder"), None)
+        self.scheme.addItem(self.tr("Every scheme"), None)
+        with ws.sessions() as db:
+            for name in db.scalars(select(Coder.name).order_by(Coder.name)):
+                self.coder.addItem(name, name)
+            for key in db.scalars(
+                select(SchemeRow.scheme_key).distinct().order_by(SchemeRow.scheme_key)
+            ):
+                self.scheme.addItem(key, key)
+        self.path = QLineEdit()
+        self.path.setObjectName("exportPath")
+        browse = QPushButton(self.tr("Choose…"))
+        browse.clicked.connect(self.choose_file)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path, 1)
+        path_row.addWidget(browse)
+        self.force = QCheckBox(self.tr("Replace the file if it exists"))
+        self.force.setObjectName("exportForce")
+        self.progress = QProgressBar()
+        self.progress.setObjectName("exportProgress")
+        self.progress.setRange(0, 1000)
+        self.progress.hide()
+        self.message = QLabel()
+        self.message.setObjectName("exportMessage")
+        self.message.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.export_button = self.buttons.addButton(
+            self.tr("Export"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.export_button.setObjectName("exportButton")
+        self.buttons.accepted.connect(self.do_export)
+        self.buttons.rejected.connect(self.cancel)
+        self.format.currentIndexChanged.connect(self._format_changed)
+
+        form = QFormLayout()
+        form.addRow(self.tr("Format"), self.format)
+        form.addRow(self.tr("What"), self.what)
+        form.addRow(self.tr("Coding of"), self.scope)
+        form.addRow(self.tr("Coder"), self.coder)
+        form.addRow(self.tr("Scheme"), self.scheme)
+        form.addRow(self.tr("File"), path_row)
+        form.addRow("", self.force)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self._format_changed()
+
+    def _format_changed(self) -> None:
+        fmt = self.format.currentData()
+        self.what.setEnabled(fmt == "csv")
+        if fmt != "csv":
+            self.what.setCurrentIndex(0)
+        text = self.path.text().strip()
+        if text:
+            self.path.setText(str(Path(text).with_suffix(SUFFIXES[fmt])))
+
+    def choose_file(self) -> None:
+        fmt = self.format.currentData()
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export coding"), f"coding{SUFFIXES[fmt]}", f"*{SUFFIXES[fmt]}"
+        )
+        if path:
+            self.path.setText(path)
+
+    def selection(self) -> Selection:
+        """The coding chosen, as the export service takes it."""
+        kind, value = self.scope.currentData()
+        return Selection(
+            clip_id=value if kind == "clip" else None,
+            session_id=value if kind == "session" else None,
+            case=value if kind == "case" else None,
+            coder=self.coder.currentData(),
+            scheme=self.scheme.currentData(),
+            viewer=self.viewer,
+        )
+
+    def do_export(self) -> None:
+        """Write the file off the GUI thread; the dialog closes when it is written."""
+        if self._job is not None:
+            return
+        path = self.path.text().strip()
+        if not path:
+            self.message.setText(self.tr("Choose the file to write."))
+            return
+        ws, fmt, what = self.ws, self.format.currentData(), self.what.currentData()
+        sel, force = self.selection(), self.force.isChecked()
+
+        def work(ctx: TaskContext) -> ExportResult:
+            return export_file(
+                ws, fmt, path, sel, what, force, progress=ctx.progress, cancelled=ctx.cancelled
+            )
+
+        job = BackgroundJob(work, self)
+        job.progress.connect(lambda f: self.progress.setValue(int(f * 1000)))
+        job.finished.connect(self._done)
+        job.failed.connect(self._failed)
+        self._job = job
+        self.export_button.setEnabled(False)
+        self.progress.setValue(0)
+        self.progress.show()
+        self.message.setText(self.tr("Exporting…"))
+        job.start()
+
+    def busy(self) -> bool:
+        """Whether an export is being written."""
+        return self._job is not None
+
+    def cancel(self) -> None:
+        """Stop a running export (nothing is written), else close."""
+        if self._job is not None:
+            self._job.cancel()
+            self._job = None
+            self.progress.hide()
+            self.export_button.setEnabled(True)
+            self.message.setText(self.tr("The export was cancelled; nothing was written."))
+            return
+        self.reject()
+
+    def _failed(self, message: str) -> None:
+        self._job = None
+        self.progress.hide()
+        self.export_button.setEnabled(True)
+        self.message.setText(message)
+
+    def _done(self, result: ExportResult) -> None:
+        self._job = None
+        self.outcome = result
+        self.accept()
+
+
+def export_from(window: MainWindow) -> None:
+    """File → Export…: the dialog; the result in the status bar, anything left out in the
+    message bar."""
+    if window.ws is None:
+        window.show_error(window.tr("Open a workspace first."))
+        return
+    dialog = ExportDialog(window.ws, window.coder_name(), window.current_clip, window)
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.outcome is None:
+        return
+    result = dialog.outcome
+    window.statusBar().showMessage(
+        window.tr("Exported {0} rows of {1} run(s) to {2}").format(
+            result.rows, result.runs, result.path
+        )
+    )
+    if result.left_out:
+        window.show_error(
+            window.tr("Left out of the export (blind coding):\n{0}").format(
+                "\n".join(result.left_out)
+            )
+        )
