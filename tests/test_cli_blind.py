@@ -67,6 +67,8 @@ COMMANDS: dict[tuple[str, ...], list[str]] = {
     ("workspace", "new"): ["{out}/new-{viewer}-{format}.vfa"],
     ("check",): [],
     ("backup",): ["--list"],
+    ("export",): ["--format", "csv", "--all", "-o", "{out}/events-{viewer}-{format}.csv"],
+    ("import",): ["{out}/events-{viewer}-{format}.csv", "--clip", "{z}", "--dry-run"],
 }
 # run on their own in tests below, or not at all, and why
 NOT_RUN = {
@@ -82,6 +84,21 @@ ALSO = {
     ("reel", "show"): [["--session", "{s2}"]],
     # a copy of the whole workspace file, as the person already holds it: no view of it
     ("backup",): [["-o", "{out}/backup-{viewer}-{format}.vfa"]],
+    ("export",): [
+        [
+            "--format",
+            "csv",
+            "--what",
+            "ratings",
+            "--all",
+            "-o",
+            "{out}/ratings-{viewer}-{format}.csv",
+        ],
+        ["--format", "json", "--all", "-o", "{out}/all-{viewer}-{format}.json"],
+        ["--format", "eaf", "--clip", "{x}", "-o", "{out}/x-{viewer}-{format}.eaf"],
+        ["--format", "boris", "--clip", "{x}", "-o", "{out}/x-{viewer}-{format}.boris"],
+        ["--format", "sdis", "--clip", "{x}", "-o", "{out}/x-{viewer}-{format}.sds"],
+    ],
 }
 
 
@@ -138,7 +155,7 @@ def walk(world: World, place: Path, clips: dict[str, Path]) -> dict[str, str]:
                     key = f"{' '.join(path)} {' '.join(shown)} [{viewer}, {form}]"
                     seen[key] = f"exit {code}\n{printed.getvalue()}\n{errors.getvalue()}"
     for file in sorted(out.rglob("*")):
-        if file.suffix in {".csv", ".srt", ".svg", ".txt"}:
+        if file.suffix in {".csv", ".srt", ".svg", ".txt", ".json", ".eaf", ".boris", ".sds"}:
             seen[f"file {file.relative_to(out)}"] = file.read_text(errors="replace")
         elif file.is_file():
             seen[f"file {file.relative_to(out)}"] = "present"

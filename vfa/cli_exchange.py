@@ -205,6 +205,5 @@ def register(add: Callable[..., argparse.ArgumentParser], group: Callable[[str, 
     which.add_argument("--all", action="store_true", help="the whole workspace (the default)")
     p.add_argument("--coder", metavar="NAME", help="only this coder's runs")
     p.add_argument("--scheme", metavar="ID", help="only runs with this scheme")
-    p.add_argument("--as", dest="viewer", metavar="NAME", help="who exports (default: login name)")
     p.add_argument("-o", "--output", required=True, metavar="FILE")
     p.add_argument("--force", action="store_true", help="replace an existing file")

@@ -23,13 +23,16 @@ from vfa.services import (
     coding,
     event_reliability,
     events,
+    exports,
     moments,
     progress,
     reel_export,
     reliability_report,
     reliability_runs,
+    workspace_json,
 )
 from vfa.services.blind import BlindError
+from vfa.services.export_selection import Selection
 from vfa.services.schemes import get_scheme
 from vfa.services.viewer import current_viewer, viewing_as
 from vfa.storage.workspace import open_workspace
@@ -91,7 +94,36 @@ READS: dict[str, Read] = {
     "reel_export.export_script": lambda w, v, out: reel_export.export_script(
         w.ws, w.s1, out / "script.pdf", "feedback"
     ),
+    "exports.write_events_csv": lambda w, v, _: _written(
+        lambda s: exports.write_events_csv(w.ws, Selection(viewer=v), s)
+    ),
+    "exports.write_ratings_csv": lambda w, v, _: _written(
+        lambda s: exports.write_ratings_csv(w.ws, Selection(viewer=v), s)
+    ),
+    "exports.workspace_document": lambda w, v, _: exports.workspace_document(
+        w.ws, Selection(viewer=v)
+    ),
+    "workspace_json.write_workspace_json": lambda w, v, _: _written(
+        lambda s: workspace_json.write_workspace_json(w.ws, Selection(viewer=v), s), binary=True
+    ),
+    "exports.export_file": lambda w, v, out: (
+        exports.export_file(
+            w.ws, "eaf", out / "x.eaf", Selection(clip_id=w.x, viewer=v), force=True
+        ),
+        (out / "x.eaf").read_text(),
+    ),
 }
+
+
+def _written(write: Callable[[Any], Any], binary: bool = False) -> tuple[Any, str]:
+    """What an export function returned, and the text it wrote."""
+    import io
+
+    stream: Any = io.BytesIO() if binary else io.StringIO()
+    result = write(stream)
+    text = stream.getvalue()
+    return result, text.decode("utf-8") if binary else text
+
 
 # edits (each returns what it replaced, for its own coder's undo) and helpers on runs
 WRITES = {
@@ -108,6 +140,8 @@ WRITES = {
     "stills.still_from_file", "workspaces.new_workspace", "workspaces.open_demo",
     "viewer.viewing_as", "backups.backup_if_due", "backups.backup_now",
     "backups.restore_backup", "backups.set_keep_count", "clip_files.relink",
+    "import_writes.run_import", "import_writes.undo_import", "import_writes.insert_run_events",
+    "workspace_restore.import_workspace_json",
 }  # fmt: skip
 
 # no coding content: files, clips, consent, schemes, statistics of given tables, run
@@ -148,6 +182,19 @@ OTHER = {
     "reliability.check_event_settings", "reliability.check_size", "reliability.scale_values",
     "reliability.special_codes", "reliability.table_report", "scoring.scheme_value",
     "event_reliability.state_end",
+    # exports' plumbing: files, selections of run metadata (the blind rule is applied by
+    # selected_runs, walked through the exports above), streams of runs already selected
+    "export_files.check_target", "export_files.staged_file", "export_selection.batches",
+    "export_selection.event_counts", "export_selection.event_query",
+    "export_selection.modifiers_of", "export_selection.names_in",
+    "export_selection.scheme_contents", "export_selection.selected_clips",
+    "export_selection.selected_runs", "export_selection.stream_events",
+    "workspace_json.stamp", "workspace_restore.check_restorable",
+    "workspace_restore.parse_stamp", "schemes.load_scheme_text",
+    # imports read another tool's file and the workspace's clips, schemes and run metadata
+    "import_clips.find_clip", "import_clips.workspace_clips", "import_scheme.draft_id",
+    "import_scheme.draft_scheme", "import_scheme.make_id", "import_scheme.map_onto",
+    "import_writes.existing_run", "imports.plan_document", "imports.plan_import",
 }  # fmt: skip
 
 
@@ -182,7 +229,7 @@ def observe(world: World, viewer: str, out: Path) -> dict[str, str]:
     return {k: WHEN.sub("<time>", v) for k, v in seen.items()}
 
 
-WHEN = re.compile(r"datetime\.datetime\([^)]*\)")
+WHEN = re.compile(r"datetime\.datetime\([^)]*\)|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?")
 
 
 @pytest.fixture
