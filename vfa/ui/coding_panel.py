@@ -71,6 +71,7 @@ class RatingTable(QTableWidget):
         self.scheme = scheme
         items = scheme.ratings.items if scheme and scheme.ratings else ()
         self._rows = [item.id for item in items]
+        self._loading = True  # filling the cells is no note being typed
         self.setRowCount(len(items))
         for row, item in enumerate(items):
             name = QTableWidgetItem(item.name)
@@ -88,6 +89,7 @@ class RatingTable(QTableWidget):
             evidence = QTableWidgetItem("")
             evidence.setFlags(fixed)
             self.setItem(row, 3, evidence)
+        self._loading = False
         if items:
             self.setCurrentCell(0, 1)
 
@@ -251,6 +253,7 @@ class CodingPanel(QWidget):
         self.chooser = QComboBox()
         self.chooser.setObjectName("scheme")
         self.chooser.currentIndexChanged.connect(self._scheme_chosen)
+        self.chooser.activated.connect(lambda _i: self._focus_form())
         self.status = QLabel()
         self.status.setObjectName("runStatus")
         self.submit = QPushButton(self.tr("Submit"))
@@ -347,7 +350,19 @@ class CodingPanel(QWidget):
                 self.hotkeys.addItem(f"{code.hotkey:>8}   {code.name}  {kind}".rstrip())
         self.hotkeys.setVisible(self.hotkeys.count() > 0)
 
+    def _focus_form(self) -> None:
+        """A scheme chosen by the user: the keys go to the form, not the chooser (digits
+        rate the first item; the ethogram keys are window shortcuts)."""
+        if self.table.isVisible() and self.table.rowCount():
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif self.grid_tables:
+            self.grid_tables[0].setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _open_run(self) -> None:
+        """Show the coder's run of this clip and scheme if there is one; choosing a
+        scheme to look at it makes none (see ``begin_run``)."""
         self.run = None
         self.undo.clear()
         if self.ws is None or self.clip_id is None or self.scheme is None:
@@ -355,7 +370,7 @@ class CodingPanel(QWidget):
             self.events_changed.emit()
             return
         try:
-            self.run = coding.open_run(self.ws, self.clip_id, self.scheme, self._coder())
+            self.run = coding.find_run(self.ws, self.clip_id, self.scheme, self._coder())
         except VfaError as exc:
             self.problem.emit(str(exc))
         self.refresh()
@@ -365,13 +380,28 @@ class CodingPanel(QWidget):
         self.events_changed.emit()
 
     # -- edits ------------------------------------------------------------------------
+    def begin_run(self) -> bool:
+        """The run the next edit goes to, made now when this is the first edit; False
+        (with the reason shown) when there is nothing to code or it cannot be made."""
+        if self.run is not None:
+            return True
+        if self.ws is None or self.clip_id is None or self.scheme is None:
+            return False
+        try:
+            self.run = coding.open_run(self.ws, self.clip_id, self.scheme, self._coder())
+        except VfaError as exc:
+            self.problem.emit(str(exc))
+            return False
+        self.refresh(keep_message=True)
+        return True
+
     def rate(self, item_id: str, value: object) -> None:
-        if self.run is None or self.ws is None or self.scheme is None:
+        if self.ws is None or self.scheme is None:
             return
         self._push(RateCommand(self, item_id, value))
 
     def set_note(self, item_id: str, text: str) -> None:
-        if self.run is None or self.ws is None:
+        if self.ws is None or self.scheme is None:
             return
         note = text.strip() or None
         self._push(
@@ -386,7 +416,7 @@ class CodingPanel(QWidget):
     def link_evidence(self, event_id: int) -> None:
         """Link an event (a moment on the timeline) to the current rating item."""
         item_id = self.table.current_item_id()
-        if self.run is None or self.ws is None or item_id is None:
+        if self.ws is None or item_id is None:
             self.message.setText(self.tr("Select the item to link the moment to."))
             return
         self._push(
@@ -403,12 +433,13 @@ class CodingPanel(QWidget):
     def enter_grid_row(
         self, grid_id: str, row_id: str, member_id: str, points: dict[str, int]
     ) -> None:
-        if self.run is None or self.ws is None or self.scheme is None:
+        if self.ws is None or self.scheme is None:
             return
         self._push(GridRowCommand(self, grid_id, row_id, member_id, points))
 
     def _push(self, command: RateCommand | GridRowCommand | RatingStateCommand) -> None:
-        """Check the edit first: a refused one shows why and changes nothing."""
+        """Check the edit first: a refused one shows why and changes nothing (not even a
+        run is begun for it)."""
         try:
             command.check()
         except VfaError as exc:
@@ -419,6 +450,8 @@ class CodingPanel(QWidget):
                 for table in self.grid_tables:
                     if (table.grid.id, table.member.id) == (command.grid_id, command.member_id):
                         table.mark_refused(command.row_id)
+            return
+        if not self.begin_run():
             return
         self.message.clear()
         self.undo.push(command)
@@ -461,11 +494,22 @@ class CodingPanel(QWidget):
         if not keep_message:
             self.message.clear()
         if self.run is None or self.ws is None or self.scheme is None:
-            self.status.setText(self.tr("Choose a scheme to code this clip."))
+            if self.scheme is None or self.clip_id is None:
+                self.status.setText(self.tr("Choose a scheme to code this clip."))
+            else:
+                self.status.setText(
+                    self.tr("Not started · the first rating or event begins the coding")
+                )
             self.table.show_states({})
+            for table in self.grid_tables:
+                table.show_points({})
             self.total.clear()
+            self.submit.setVisible(True)
             self.submit.setEnabled(False)
             self.reopen_button.hide()
+            self.table.setEnabled(True)
+            for table in self.grid_tables:
+                table.setEnabled(True)
             return
         self.submit.setEnabled(True)
         self.run = coding.run_info(self.ws, self.run.id)

@@ -66,9 +66,12 @@ class EventCoding(QObject):
         if view.info is None:
             self._error(self.tr("Open a clip before coding events."))
             return
-        if panel.run is None or panel.ws is None or panel.scheme is None:
+        if panel.ws is None or panel.scheme is None:
             self._error(self.tr("Choose a scheme in the coding panel first."))
             return
+        if not panel.begin_run():  # the first event begins the coder's run
+            return
+        assert panel.run is not None
         ws, run_id, scheme = panel.ws, panel.run.id, panel.scheme
         table, at_ms = view.info.frame_table, view.current_frame()[1]
 
