@@ -50,6 +50,8 @@ class EventCoding(QObject):
         scheme = self.panel.scheme
         subjects = list(scheme.ethogram.subjects) if scheme and scheme.ethogram else []
         self.view.timeline.set_lanes([Lane(s, s.capitalize()) for s in subjects] or DEFAULT_LANES)
+        codes = scheme.ethogram.codes if scheme and scheme.ethogram else ()
+        self.view.timeline.set_code_names({c.id: c.name for c in codes})
         if scheme is None or scheme.ethogram is None:
             return
         for code in scheme.ethogram.codes:

@@ -52,6 +52,10 @@ class FeedbackSession(QObject):
         self.moments = MomentsPanel(undo, view.current_frame)
         self.reel = ReelPanel(undo)
         self.moments.play_requested.connect(view.play_span)
+        # the moment chosen in the list is the one its lane outlines (and a drag of an
+        # edge it shares with another moment moves it), and a click in a lane chooses
+        self.moments.chosen.connect(view.timeline.set_selected)
+        view.timeline.event_selected.connect(self.moments.select_moment)
         self.moments.changed.connect(self.reel.changed)
         self.moments.problem.connect(show_error)
         self.reel.problem.connect(show_error)

@@ -147,6 +147,7 @@ class MomentsPanel(QWidget):
     play_requested = Signal(int, int)  # first frame, last frame: play the moment looped
     scheme_wanted = Signal(str)  # a moment of this scheme was chosen: show its lane
     changed = Signal()  # a moment changed (the reel may need redrawing)
+    chosen = Signal(object)  # the moment in the editor: its id, or None
     problem = Signal(str)
 
     def __init__(
@@ -332,7 +333,10 @@ class MomentsPanel(QWidget):
     def _show_current(self) -> None:
         self._commit_typing()  # what was typed belongs to the moment shown until now
         m = self.current()
-        self._shown = m.id if m is not None else None
+        shown = m.id if m is not None else None
+        if shown != self._shown:
+            self._shown = shown
+            self.chosen.emit(shown)
         self.editor.setEnabled(m is not None)
         if m is None:
             self.tags.setText("")
@@ -406,6 +410,14 @@ class MomentsPanel(QWidget):
                 self._show_fields(m)
                 self.span.setText(span_text(m))
         self.changed.emit()
+
+    def select_moment(self, moment_id: int) -> None:
+        """Choose this moment in the list (when it is one of the clip's)."""
+        if self._stale:
+            self.refresh()
+        ids = [m.id for m in self._moments]
+        if moment_id in ids:
+            self.list.setCurrentRow(ids.index(moment_id))
 
     def set_still_here(self) -> None:
         """The frame on screen becomes the chosen moment's still."""
