@@ -33,6 +33,7 @@ from vfa.services import coding
 from vfa.services.schemes import scheme_changes
 from vfa.storage.models import RunStatus
 from vfa.storage.workspace import Workspace
+from vfa.ui.messages import MessageBar
 from vfa.ui.undo import GridRowCommand, RateCommand, RatingStateCommand
 
 UNRATED = QColor("#fff4ce")
@@ -270,10 +271,8 @@ class CodingPanel(QWidget):
         self.grids_layout = QVBoxLayout(self.grids)
         self.grids_layout.setContentsMargins(0, 0, 0, 0)
         self.grid_tables: list[GridTable] = []
-        self.message = QLabel()
+        self.message = MessageBar()  # refused edits ("edit"), a changed scheme ("scheme")
         self.message.setObjectName("gridMessage")
-        self.message.setStyleSheet("color: #b00020")
-        self.message.setWordWrap(True)
         self.total = QLabel()
         self.total.setObjectName("total")
         self.total.setWordWrap(True)
@@ -374,9 +373,10 @@ class CodingPanel(QWidget):
         except VfaError as exc:
             self.problem.emit(str(exc))
         self.refresh()
+        self.message.clear("scheme")
         changed = scheme_changes(self.ws, self.scheme)
         if changed:
-            self.message.setText(changed)
+            self.message.warning(changed, "scheme")
         self.events_changed.emit()
 
     # -- edits ------------------------------------------------------------------------
@@ -417,7 +417,7 @@ class CodingPanel(QWidget):
         """Link an event (a moment on the timeline) to the current rating item."""
         item_id = self.table.current_item_id()
         if self.ws is None or item_id is None:
-            self.message.setText(self.tr("Select the item to link the moment to."))
+            self.message.warning(self.tr("Select the item to link the moment to."), "edit")
             return
         self._push(
             RatingStateCommand(
@@ -443,7 +443,7 @@ class CodingPanel(QWidget):
         try:
             command.check()
         except VfaError as exc:
-            self.message.setText(str(exc))
+            self.message.error(str(exc), "edit")
             if isinstance(command, RateCommand):
                 self.refresh(keep_message=True)
             if isinstance(command, GridRowCommand):
@@ -453,7 +453,7 @@ class CodingPanel(QWidget):
             return
         if not self.begin_run():
             return
-        self.message.clear()
+        self.message.clear("edit")
         self.undo.push(command)
 
     def submit_run(self) -> None:
@@ -480,7 +480,7 @@ class CodingPanel(QWidget):
         try:
             coding.reopen_run(self.ws, self.run.id, reason, actor=self._coder())
         except VfaError as exc:
-            self.message.setText(str(exc))
+            self.message.error(str(exc), "edit")
             return
         self.refresh()
 
@@ -492,7 +492,7 @@ class CodingPanel(QWidget):
     def refresh(self, keep_message: bool = False) -> None:
         """Show the run as stored: ratings, grid points, status, total and band."""
         if not keep_message:
-            self.message.clear()
+            self.message.clear("edit")
         if self.run is None or self.ws is None or self.scheme is None:
             if self.scheme is None or self.clip_id is None:
                 self.status.setText(self.tr("Choose a scheme to code this clip."))

@@ -34,7 +34,7 @@ RULER_H = 20
 FILM_H = 44
 WAVE_H = 36
 LANE_H = 22  # a lane without overlapping events
-SUBROW_H = 16  # each sub-row of a lane whose events overlap
+SUBROW_H = 18  # each sub-row of a lane whose events overlap
 LABEL_W = 84
 NICE_STEPS_MS = (
     40, 100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000,
