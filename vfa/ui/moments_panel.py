@@ -124,8 +124,9 @@ def tag_path(scheme_id: str, code_id: str) -> str:
 
 
 def clock(t_ms: int) -> str:
-    """m:ss.s — short enough for a list row."""
-    return f"{t_ms // 60000}:{t_ms % 60000 / 1000:04.1f}"
+    """m:ss.s — short enough for a list row (59.96 s is 1:00.0, never 0:60.0)."""
+    minutes, tenths = divmod((max(0, t_ms) + 50) // 100, 600)
+    return f"{minutes}:{tenths // 10:02d}.{tenths % 10}"
 
 
 def span_text(m: MomentInfo) -> str:
