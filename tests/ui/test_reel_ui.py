@@ -80,7 +80,10 @@ def test_three_moments_for_feedback_show_in_reel_order(window, qtbot, visits, ta
     # reel order is the order they were flagged in, not their time order
     assert ["late" in rows[0], "early" in rows[1], "middle" in rows[2]] == [True] * 3
     assert rows[0].startswith("1.") and rows[2].startswith("3.")
-    assert window.feedback.reel.up.isEnabled() and window.feedback.reel.down.isEnabled()
+    reel = window.feedback.reel
+    # the first moment is chosen: it can go later, not earlier
+    assert reel.list.currentRow() == 0
+    assert reel.down.isEnabled() and not reel.up.isEnabled()
 
 
 def test_switching_to_another_visit_with_the_tab_open_shows_its_reel(window, qtbot, visits):
@@ -114,6 +117,7 @@ def test_earlier_and_later_move_the_chosen_moment_and_are_stored(window, qtbot, 
     rows = on_screen(reel)
     assert "middle" in rows[0] and "late" in rows[1] and "early" in rows[2]
     assert reel.list.currentRow() == 0  # the moved moment stays chosen
+    assert not reel.up.isEnabled() and reel.down.isEnabled()
     qtbot.mouseClick(reel.down, Qt.MouseButton.LeftButton)
     assert [m.id for m in moments.reel(ws, first.session_id)] == [
         made["late"],

@@ -90,6 +90,7 @@ class ReelPanel(QWidget):
         self.list = ReelList()
         self.list.setObjectName("reelList")
         self.list.reordered.connect(self.reorder)
+        self.list.currentRowChanged.connect(lambda _row: self._update_moves())
         self.empty = QLabel(
             self.tr("Mark moments 'For feedback' in Moments to build this session's reel.")
         )
@@ -171,17 +172,26 @@ class ReelPanel(QWidget):
             ids = [m.id for m in self.items]
             if chosen in ids:  # the same moment stays chosen (after a move, an undo)
                 self.list.setCurrentRow(ids.index(chosen))
+            elif ids:
+                self.list.setCurrentRow(0)  # Earlier/Later always have a moment to move
         notes = moments.reel_guidance(ws, session_id) if ws and session_id is not None else []
         self.guidance.setText("\n".join(notes))
         self.guidance.setVisible(bool(notes))
         self.empty.setVisible(not self.items)
-        for button in (self.present, self.export, self.script, self.up, self.down):
+        for button in (self.present, self.export, self.script):
             button.setEnabled(bool(self.items))
+        self._update_moves()
         self.consent.setEnabled(session_id is not None)
         theme = moments.session_theme(ws, session_id) if ws and session_id is not None else None
         with QSignalBlocker(self.theme):
             self.theme.setCurrentText(theme or "")
         self.theme.setEnabled(session_id is not None)
+
+    def _update_moves(self) -> None:
+        """Earlier and Later only where the chosen moment can go."""
+        row = self.list.currentRow()
+        self.up.setEnabled(0 < row < len(self.items))
+        self.down.setEnabled(0 <= row < len(self.items) - 1)
 
     def order(self) -> list[int]:
         return [m.id for m in self.items]

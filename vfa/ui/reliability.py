@@ -328,7 +328,7 @@ class AssignTab(QWidget):
         except VfaError as exc:
             self.owner.problem(str(exc), "assign")
             return
-        self.owner.message.info(self.tr("{0} clips assigned.").format(len(chosen)), "assign")
+        self.owner.message.info(self.tr("{0} clip(s) assigned.").format(len(chosen)), "assign")
         self.refresh()
 
 
