@@ -175,3 +175,13 @@ def test_a_supervisors_assignment_success_replaces_its_error(qtbot, tmp_path, cl
         "assigned" in rel.message.text()
         and entry_colour(rel.message, "assign") == COLOURS[Level.INFO][0]
     )
+
+
+def test_a_message_is_plain_text_never_markup(window):
+    window.show_error("/home/t/<b>clips</b>/a.mp4: missing", "clip")
+    assert window.messages.text() == "/home/t/<b>clips</b>/a.mp4: missing"
+    from vfa.ui.messages import MessageText
+
+    text = MessageText()
+    text.setText("<i>a</i> & b")
+    assert text.text() == "<i>a</i> & b"

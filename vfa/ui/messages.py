@@ -63,6 +63,10 @@ class MessageText(QTextEdit):
     def text(self) -> str:
         return self.toPlainText()
 
+    def setText(self, text: str) -> None:  # (as QLabel's: a drop-in)
+        """Plain text always (a message naming a file with ``<`` in it is no markup)."""
+        self.setPlainText(text)
+
     def minimumSizeHint(self) -> QSize:
         return QSize(60, self.height())
 
