@@ -147,6 +147,7 @@ def test_sub_rows_never_put_overlapping_events_together(first, later):
         for n, (start, length) in enumerate(first + later)
     ]
     lane = LaneEvents.build(made[: len(first)])
+    assert lane.depth == (int(lane.rows.max()) + 1 if len(lane) else 1)  # found before rows
     for span in made[len(first) :]:
         lane.insert(span)
     rows = {int(i): int(r) for i, r in zip(lane.ids, lane.rows, strict=True)}

@@ -41,7 +41,7 @@ class LaneEvents:
         self.ids = np.zeros(0, dtype=np.int64)
         self.starts = np.zeros(0, dtype=np.int64)
         self.ends = np.zeros(0, dtype=np.int64)  # -1: a state still running
-        self.rows = np.zeros(0, dtype=np.int8)  # sub-row, 0 at the top
+        self._rows: np.ndarray | None = np.zeros(0, dtype=np.int8)  # None: not found yet
         self.codes: list[str] = []
         self.max_length = 0
         self.depth = 1  # sub-rows in use
@@ -61,9 +61,22 @@ class LaneEvents:
             order = np.lexsort((ids, starts))
             lane.ids, lane.starts, lane.ends = ids[order], starts[order], ends[order]
             lane.codes = [spans[i][4] for i in order.tolist()]
-            lane.rows = _first_fit(lane.starts, lane.ends)
+            lane.depth = _depth(lane.starts, lane.ends)
+            # the sub-rows themselves are found when first needed (a run opens quickly)
+            lane._rows = np.zeros(len(ids), dtype=np.int8) if lane.depth == 1 else None
         lane._update_max()
         return lane
+
+    @property
+    def rows(self) -> np.ndarray:
+        """Each event's sub-row, 0 at the top."""
+        return self.place()
+
+    def place(self) -> np.ndarray:
+        """Find the sub-rows (once; edits keep them up to date)."""
+        if self._rows is None:
+            self._rows = _first_fit(self.starts, self.ends)
+        return self._rows
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -85,7 +98,6 @@ class LaneEvents:
     def _update_max(self) -> None:
         lengths = np.where(self.ends >= 0, self.ends - self.starts, 0)
         self.max_length = int(lengths.max()) if len(lengths) else 0
-        self.depth = int(self.rows.max()) + 1 if len(self.rows) else 1
 
     def row_of(self, event_id: int) -> int | None:
         where = np.flatnonzero(self.ids == event_id)
@@ -107,11 +119,11 @@ class LaneEvents:
         self.ids = np.delete(self.ids, i)
         self.starts = np.delete(self.starts, i)
         self.ends = np.delete(self.ends, i)
-        self.rows = np.delete(self.rows, i)
+        rows = self._rows = np.delete(self.rows, i)
         del self.codes[i]
         self._numbers = None
         self.version += 1
-        self.depth = int(self.rows.max()) + 1 if len(self.rows) else 1
+        self.depth = int(rows.max()) + 1 if len(rows) else 1
         return span
 
     def insert(self, span: EventSpan, prefer_row: int | None = None) -> None:
@@ -123,7 +135,7 @@ class LaneEvents:
         self.ids = np.insert(self.ids, i, event_id)
         self.starts = np.insert(self.starts, i, start)
         self.ends = np.insert(self.ends, i, -1 if end is None else end)
-        self.rows = np.insert(self.rows, i, row)
+        self._rows = np.insert(self.rows, i, row)
         self.codes.insert(i, code)
         self._numbers = None
         self.version += 1
@@ -147,6 +159,19 @@ class LaneEvents:
 def _effective_ends(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """Where each event stops taking room: a point one ms on, a running state never."""
     return np.where(ends < 0, RUNNING, np.maximum(ends, starts + 1))
+
+
+def _depth(starts: np.ndarray, ends: np.ndarray) -> int:
+    """The sub-rows first-fit will use: the most events running at once (a greedy
+    assignment in start order is optimal for intervals), at most MAX_SUBROWS."""
+    effective = _effective_ends(starts, ends)
+    reach = np.maximum.accumulate(effective)
+    if not len(starts) or not (starts[1:] < reach[:-1]).any():
+        return 1
+    times = np.concatenate((starts, effective))
+    steps = np.concatenate((np.ones(len(starts), np.int32), -np.ones(len(starts), np.int32)))
+    order = np.lexsort((steps, times))  # at one time, an end before a start: [start, end)
+    return min(int(np.cumsum(steps[order]).max()), MAX_SUBROWS)
 
 
 def _first_fit(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

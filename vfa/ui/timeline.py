@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -146,6 +146,12 @@ class Timeline(QWidget):
         self._lane_of = {span[0]: span[1] for span in spans}
         self._update_height()
         self.update()
+        QTimer.singleShot(0, self._find_rows)
+
+    def _find_rows(self) -> None:
+        """Place the events in their sub-rows once idle (the first edit need not)."""
+        for events in self._lane_events.values():
+            events.place()
 
     def update_events(self, gone: list[int], made: list[EventSpan]) -> None:
         """Remove and (re)insert just these events, then repaint only where they are."""
