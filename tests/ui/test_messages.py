@@ -185,3 +185,19 @@ def test_a_message_is_plain_text_never_markup(window):
     text = MessageText()
     text.setText("<i>a</i> & b")
     assert text.text() == "<i>a</i> & b"
+
+
+def test_the_export_refusal_is_shown_in_full_in_its_dialog(qtbot, tmp_path):
+    from vfa.ui.feedback_dialogs import ExportDialog
+
+    dialog = ExportDialog({"feedback": None, "training": LONG}, str(tmp_path), None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.purpose.setCurrentIndex(dialog.purpose.findData("training"))
+    assert dialog.reason.text() == LONG
+    text = dialog.reason._entries["consent"].text
+    qtbot.waitUntil(lambda: shown_in_full(text), timeout=2_000)
+    assert entry_colour(dialog.reason, "consent") == COLOURS[Level.ERROR][0]
+    dialog.purpose.setCurrentIndex(dialog.purpose.findData("feedback"))
+    assert not dialog.reason.isVisible()
