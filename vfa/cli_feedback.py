@@ -301,7 +301,7 @@ def register(add: Callable[..., argparse.ArgumentParser], group: Callable[[str, 
     p.add_argument("--burn-captions", action="store_true", help="draw captions into the video")
     p.add_argument("--no-handout", action="store_true", help="leave out handout.pdf")
     p.add_argument("--force", action="store_true", help="replace files of the same names in DIR")
-    p = add("script", cmd_reel_script, "the VIPP-SD feedback script for the visit (PDF)", reel_sub)
+    p = add("script", cmd_reel_script, "the feedback script for the visit (PDF)", reel_sub)
     p.add_argument("--session", type=record_id, required=True, metavar="ID")
     p.add_argument("--purpose", default="feedback", choices=list(PURPOSES))
     p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")

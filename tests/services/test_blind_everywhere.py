@@ -148,7 +148,8 @@ WRITES = {
 # metadata (whose, which clip and scheme, status: open to everyone, as the assignment list)
 # and the blind rule itself
 OTHER = {
-    "coding.grid_key", "coding.grid_points", "coding.run_info", "events.code_event",
+    "coding.find_run", "coding.grid_key", "coding.grid_points", "coding.run_info",
+    "events.code_event",
     "moments.info_session", "moments.parse_tag", "moments.session_theme",
     "moments.span_frames", "progress.has_progress", "assignments.catalogue_clips",
     "assignments.choose_share", "blind.blind_view", "blind.check_clip_complete",

@@ -31,7 +31,18 @@ def window(qtbot, tmp_path, clips):
 
 
 def stored(win):
-    return {k: s.value for k, s in coding.ratings(win.ws, win.coding.run.id).items()}
+    run = win.coding.run
+    return {k: s.value for k, s in coding.ratings(win.ws, run.id).items()} if run else {}
+
+
+def runs_of(win):
+    """Every coding run stored in the window's workspace."""
+    from sqlalchemy import select
+
+    from vfa.storage.models import CodingRun
+
+    with win.ws.sessions() as db:
+        return db.scalars(select(CodingRun)).all()
 
 
 def test_kips_is_rated_entirely_from_the_keyboard(window, qtbot):
@@ -84,7 +95,7 @@ def test_a_care_grid_row_that_does_not_add_up_is_refused_inline(window):
     for col, value in enumerate(["2", "1", "0"]):  # 3 points where each aspect gives 2
         adult.item(0, col).setText(value)
     assert "add up" in panel.message.text()
-    assert stored(window) == {}
+    assert stored(window) == {} and runs_of(window) == []  # a refused edit begins nothing
     assert adult.item(0, 0).background().color().name() == "#fde2e1"
     adult.item(0, 0).setText("1")  # 1 + 1 + 0 = 2
     assert panel.message.text() == ""
@@ -165,6 +176,7 @@ def test_dragging_a_span_edge_snaps_it_to_a_frame_and_undoes(window, qtbot):
     panel = window.coding
     panel.choose("vig")
     view = window.player_view
+    assert panel.begin_run()
     ws, run = window.ws, panel.run
     code = panel.scheme.ethogram.codes[0]
     made = events.code_event(ws, run.id, panel.scheme, code.id, None, 1_000, view.info.frame_table)
@@ -236,3 +248,52 @@ def test_a_hotkey_with_no_clip_open_says_so(qtbot):
     win.show()
     win.events.code("anything")
     assert "Open a clip" in win.messages.label.text()
+
+
+def choose_by_keyboard(panel, qtbot, scheme_id):
+    """Choose a scheme as a person does with the keyboard: focus the chooser, type."""
+    panel.chooser.setFocus()
+    index = next(
+        i
+        for i in range(panel.chooser.count())
+        if panel.chooser.itemData(i) is not None and panel.chooser.itemData(i).id == scheme_id
+    )
+    panel.chooser.setCurrentIndex(index - 1)
+    qtbot.keyClick(panel.chooser, KEY.Key_Down)
+    assert panel.scheme is not None and panel.scheme.id == scheme_id
+
+
+def test_choosing_a_scheme_to_look_begins_no_run(window, qtbot):
+    panel = window.coding
+    for scheme_id in ("kips", "vig", "care_index_infant", "vipp_sd"):
+        choose_by_keyboard(panel, qtbot, scheme_id)
+        assert panel.run is None
+        assert "Not started" in panel.status.text() and not panel.submit.isEnabled()
+    assert runs_of(window) == []
+
+
+def test_after_choosing_a_scheme_the_first_digit_rates_and_begins_the_run(window, qtbot):
+    panel = window.coding
+    choose_by_keyboard(panel, qtbot, "kips")
+    assert window.focusWidget() is panel.table
+    qtbot.keyClick(window.focusWidget(), KEY.Key_3)
+    first = panel.scheme.ratings.items[0].id
+    assert stored(window) == {first: 3}
+    (run,) = runs_of(window)
+    assert run.status is RunStatus.IN_PROGRESS
+    assert "In progress" in panel.status.text() and panel.submit.isEnabled()
+    # choosing another scheme and back finds the same run
+    choose_by_keyboard(panel, qtbot, "vig")
+    choose_by_keyboard(panel, qtbot, "kips")
+    assert panel.run is not None and panel.run.id == run.id and stored(window) == {first: 3}
+
+
+def test_after_choosing_an_ethogram_the_first_key_codes_and_begins_the_run(window, qtbot):
+    panel = window.coding
+    choose_by_keyboard(panel, qtbot, "vig")
+    assert window.focusWidget() is not panel.chooser
+    qtbot.keyClick(window.focusWidget() or window, KEY.Key_W)
+    (run,) = runs_of(window)
+    assert run.status is RunStatus.IN_PROGRESS
+    assert [e.code for e in events.run_events(window.ws, run.id)] == ["giving_time_and_space"]
+    assert "In progress" in panel.status.text()

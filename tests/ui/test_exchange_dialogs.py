@@ -130,6 +130,11 @@ def test_import_then_edit_undo_removes_the_batch(qtbot, ws, coding_file, monkeyp
     (run,) = runs_of(ws)
     assert (run.coder, run.scheme_id) == ("Ann", "import-lab")
     assert window.undo_stack.undoText() == "import lab.csv"
+    # the success is said in the message bar, not in red, and goes by itself
+    from vfa.ui.messages import Level
+
+    assert window.messages.level("import") is Level.INFO
+    assert "Imported" in window.messages.text("import")
     window.actions_by_id["edit.undo"].trigger()
     assert runs_of(ws) == []
     window.actions_by_id["edit.redo"].trigger()

@@ -146,8 +146,8 @@ def test_the_feedback_script_lists_every_moment_in_order(tmp_path):
     assert everything.index("Exploration and attachment") < everything.index("Moment 1 ")
     numbers = [int(n) for n in re.findall(r"Moment (\d+) ", everything)]
     assert numbers == list(range(1, 13))
-    # moment 4 (i = 3) runs 01:03:03 to 01:03:12
-    assert "01:03:03\u201301:03:12" in everything
+    # moment 4 (i = 3) runs 1:03:03.0 to 1:03:12.5
+    assert "1:03:03.0\u20131:03:12.5" in everything
     assert "Caption 12 \u2014 you waited" in everything
     assert "\u201cI like it\u201d" in everything
     assert "Comment 12" in everything

@@ -1,8 +1,10 @@
-"""The practitioner's VIPP-SD feedback script, printed to take into the feedback session.
+"""The practitioner's feedback script, printed to take into the feedback session.
 
-The session's theme at the top, then each moment in reel order: its number and time span
-in the session video, a small still, the caption, the line spoken for the child and the
-comment the practitioner prepared. A moment is never split across pages.
+Titled by the visit's approach (the schemes its moments were tagged with: VIG, VIPP-SD…);
+the session's theme at the top, then each moment in the order given (the reel's): its
+number and span in the session video (to a tenth of a second, and its frames), a small
+still, the caption, the line spoken for the child and the comment the practitioner
+prepared. A moment is never split across pages.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ BODY_PT = 11
 
 @dataclass(frozen=True)
 class ScriptItem:
-    """One moment of the script; times are ms in the session video."""
+    """One moment of the script; times are ms in the session video, ``end_ms`` where its
+    last frame ends; frames (first and last, both shown) when known."""
 
     still: str | os.PathLike[str] | None
     start_ms: int
@@ -36,14 +39,34 @@ class ScriptItem:
     caption: str | None
     child_line: str | None = None
     comment: str | None = None
+    first_frame: int | None = None
+    last_frame: int | None = None
 
 
 def clock(t_ms: int) -> str:
-    """``hh:mm:ss`` (whole seconds, rounded down) for a time in ms."""
-    seconds = max(0, int(t_ms)) // 1000
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}"
+    """``m:ss.s`` (``h:mm:ss.s`` from an hour on), to the nearest tenth of a second."""
+    tenths = (max(0, int(t_ms)) + 50) // 100
+    seconds, tenth = divmod(tenths, 10)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{seconds:02d}.{tenth}"
+    return f"{minutes}:{seconds:02d}.{tenth}"
+
+
+def span_text(item: ScriptItem) -> str:
+    """``0:02.5–0:03.4 · frames 63–83``: where to find the moment again."""
+    span = f"{clock(item.start_ms)}\u2013{clock(item.end_ms)}"
+    if item.first_frame is not None and item.last_frame is not None:
+        span += f" \u00b7 frames {item.first_frame}\u2013{item.last_frame}"
+    return span
+
+
+def script_title(approach: str | None) -> str:
+    """The script's title: the visit's approach, when known."""
+    if approach and approach.strip():
+        return f"Feedback script \u00b7 {approach.strip()}"
+    return "Feedback script"
 
 
 def write_feedback_script(
@@ -53,6 +76,7 @@ def write_feedback_script(
     session_label: str,
     theme: str | None,
     items: Sequence[ScriptItem],
+    approach: str | None = None,
     force: bool = False,
 ) -> Path:
     """Write the feedback script PDF to ``out`` (atomically) and return its path.
@@ -82,7 +106,8 @@ def write_feedback_script(
     width = pdf.w - 2 * MARGIN
     pdf.set_font(fonts.family, "B", 17)
     pdf.set_text_color(30)
-    pdf.multi_cell(width, 8, fonts.text("VIPP-SD feedback script"), new_x="LMARGIN", new_y="NEXT")
+    title = fonts.text(script_title(approach))
+    pdf.multi_cell(width, 8, title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(fonts.family, "", BODY_PT)
     heading = f"Case {case_code} \u00b7 {session_label}"
     pdf.multi_cell(width, LINE_H, fonts.text(heading), new_x="LMARGIN", new_y="NEXT")
@@ -133,7 +158,7 @@ def _moment(
     pdf.ln(1.5)
     pdf.set_font(fonts.family, "B", 12)
     pdf.set_text_color(30)
-    span = f"Moment {number} \u00b7 {clock(item.start_ms)}\u2013{clock(item.end_ms)}"
+    span = f"Moment {number} \u00b7 {span_text(item)}"
     pdf.cell(width, 6.5, fonts.text(span), new_x="LMARGIN", new_y="NEXT")
     top = pdf.get_y() + 1
     bottom = top

@@ -77,7 +77,8 @@ def ensure_coder(ws: Workspace, name: str, role: Role = Role.CODER) -> int:
 
 
 def open_run(ws: Workspace, clip_id: int, scheme: Scheme, coder_name: str) -> RunInfo:
-    """The coder's run of this clip with this scheme (version and content), made if new."""
+    """The coder's run of this clip with this scheme (version and content), made if new:
+    called for an edit (the first rating, event or note begins a run)."""
     coder_id = ensure_coder(ws, coder_name)
     scheme_row = register_scheme(ws, scheme)
     with ws.writes.begin() as db:
@@ -103,6 +104,27 @@ def open_run(ws: Workspace, clip_id: int, scheme: Scheme, coder_name: str) -> Ru
                 actor=coder_name,
             )
         return _info(db, run)
+
+
+def find_run(ws: Workspace, clip_id: int, scheme: Scheme, coder_name: str) -> RunInfo | None:
+    """The coder's run of this clip with this scheme's content, or None: looking at a
+    scheme writes nothing (``open_run`` makes the run on the first edit)."""
+    from vfa.storage.models import Scheme as SchemeRow
+
+    with ws.sessions() as db:
+        run = db.scalar(
+            select(CodingRun)
+            .join(SchemeRow, SchemeRow.id == CodingRun.scheme_id)
+            .join(Coder, Coder.id == CodingRun.coder_id)
+            .where(
+                CodingRun.clip_id == clip_id,
+                SchemeRow.scheme_key == scheme.id,
+                SchemeRow.version == scheme.version,
+                SchemeRow.content_hash == scheme.content_hash,
+                Coder.name == coder_name.strip(),
+            )
+        )
+        return _info(db, run) if run is not None else None
 
 
 def run_info(ws: Workspace, run_id: int) -> RunInfo:

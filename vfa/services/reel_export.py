@@ -191,6 +191,20 @@ def export_reel(
     return ReelExport(out, tuple(files), tuple(i.moment.id for i in items), purpose)
 
 
+def _approach(items: list[_Item]) -> str:
+    """The names of the schemes the moments were tagged with (VIG, VIPP-SD…)."""
+    from vfa.errors import VfaError
+    from vfa.services.schemes import get_scheme
+
+    names = []
+    for scheme_id in dict.fromkeys(i.moment.scheme_id for i in items):
+        try:
+            names.append(get_scheme(scheme_id).name)
+        except VfaError:  # no longer installed: its id still says which
+            names.append(scheme_id)
+    return " / ".join(names)
+
+
 def export_script(
     ws: Workspace,
     session_id: int,
@@ -199,9 +213,10 @@ def export_script(
     *,
     force: bool = False,
 ) -> Path:
-    """The practitioner's feedback script for the visit (VIPP-SD): the session's theme,
-    then each reel moment with its still, span, caption, child line and prepared
-    comment. Its stills leave VFA too, so the consent must cover ``purpose``."""
+    """The practitioner's feedback script for the visit, titled by its approach (the
+    schemes of its moments): the session's theme, then each reel moment in reel order
+    with its still, span, caption, child line and prepared comment. Its stills leave VFA
+    too, so the consent must cover ``purpose``."""
     check_target(out_pdf, force=force, suffixes=(".pdf",))
     items = prepare(ws, session_id, purpose)
     ws.writes  # noqa: B018 - a read-only workspace cannot record the export: refuse now
@@ -225,13 +240,16 @@ def export_script(
                 ScriptItem(
                     still,
                     i.moment.start_ms,
-                    i.moment.end_ms,
+                    i.moment.start_ms + i.duration_ms,  # where its last frame ends
                     i.moment.caption,
                     i.moment.child_line,
                     i.moment.comment,
+                    i.moment.start_frame,
+                    i.moment.end_frame,
                 )
                 for still, i in zip(stills, items, strict=True)
             ],
+            approach=_approach(items),
             force=force,
         )
     with ws.writes.begin() as db:

@@ -239,9 +239,7 @@ class WorkspaceSafety(QObject):
 
     def _backed_up(self, path: object) -> None:
         if path is not None:
-            self.window.statusBar().showMessage(
-                self.tr("Workspace backed up to {0}").format(path), 8000
-            )
+            self.window.note(self.tr("Workspace backed up to {0}").format(path))
 
     def show_backups(self) -> None:
         if self.window.ws is not None:

@@ -10,218 +10,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeyEvent, QUndoStack
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QListWidget,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from vfa.domain.schemes import Grid, Scheme
+from vfa.domain.schemes import Scheme
 from vfa.errors import VfaError
 from vfa.services import coding
 from vfa.services.schemes import scheme_changes
 from vfa.storage.models import RunStatus
 from vfa.storage.workspace import Workspace
+from vfa.ui.messages import MessageBar
+from vfa.ui.rating_tables import GridTable, RatingTable
 from vfa.ui.undo import GridRowCommand, RateCommand, RatingStateCommand
-
-UNRATED = QColor("#fff4ce")
-REFUSED = QColor("#fde2e1")
-
-
-class RatingTable(QTableWidget):
-    """Items down, their rating and note across; driven from the keyboard."""
-
-    rate = Signal(str, object)  # item id, value (int, special code or None)
-    note = Signal(str, str)  # item id, note text
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(0, 4, parent)
-        self.setObjectName("ratings")
-        self.setHorizontalHeaderLabels(
-            [self.tr("Item"), self.tr("Rating"), self.tr("Note"), self.tr("Evidence")]
-        )
-        self.verticalHeader().setVisible(False)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        # only the note is typed into; ratings come from single keys
-        self.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-        )
-        self._loading = False
-        self.itemChanged.connect(self._note_edited)
-        self.scheme: Scheme | None = None
-        self._rows: list[str] = []
-
-    def set_scheme(self, scheme: Scheme | None) -> None:
-        self.scheme = scheme
-        items = scheme.ratings.items if scheme and scheme.ratings else ()
-        self._rows = [item.id for item in items]
-        self.setRowCount(len(items))
-        for row, item in enumerate(items):
-            name = QTableWidgetItem(item.name)
-            tip = f"{item.scale_min}–{item.scale_max}"
-            if item.special:
-                tip += " or " + ", ".join(s.code for s in item.special)
-            name.setToolTip(tip)
-            fixed = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-            name.setFlags(fixed)
-            self.setItem(row, 0, name)
-            rating = QTableWidgetItem("")
-            rating.setFlags(fixed)
-            self.setItem(row, 1, rating)
-            self.setItem(row, 2, QTableWidgetItem(""))
-            evidence = QTableWidgetItem("")
-            evidence.setFlags(fixed)
-            self.setItem(row, 3, evidence)
-        if items:
-            self.setCurrentCell(0, 1)
-
-    def show_states(self, states: dict[str, coding.RatingState]) -> None:
-        self._loading = True
-        for row, item_id in enumerate(self._rows):
-            state = states.get(item_id, coding.RatingState(None, None, ()))
-            text = "" if state.value is None else str(state.value)
-            cell(self, row, 1).setText(text)
-            brush = QBrush(UNRATED) if state.value is None else QBrush()
-            for col in range(4):
-                cell(self, row, col).setBackground(brush)
-            cell(self, row, 2).setText(state.note or "")
-            links = len(state.evidence)
-            cell(self, row, 3).setText(self.tr("{0} linked").format(links) if links else "")
-        self._loading = False
-
-    def _note_edited(self, cell: QTableWidgetItem) -> None:
-        if self._loading or cell.column() != 2:
-            return
-        self.note.emit(self._rows[cell.row()], cell.text())
-
-    def current_item_id(self) -> str | None:
-        row = self.currentRow()
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def event(self, event: QEvent) -> bool:
-        """Keep digits, N and Delete for rating instead of the window's event hotkeys."""
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
-            and self._value_for(event) is not _NO_KEY
-        ):
-            event.accept()
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        value = self._value_for(event)
-        item_id = self.current_item_id()
-        if value is not _NO_KEY and item_id is not None:
-            self.rate.emit(item_id, value)
-            if value is not None and self.currentRow() < self.rowCount() - 1:
-                self.setCurrentCell(self.currentRow() + 1, 1)
-            return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.setCurrentCell(min(self.currentRow() + 1, self.rowCount() - 1), 1)
-            return
-        super().keyPressEvent(event)
-
-    def _value_for(self, event: QKeyEvent) -> object:
-        if self.scheme is None or self.scheme.ratings is None:
-            return _NO_KEY
-        item_id = self.current_item_id()
-        if item_id is None or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            return _NO_KEY
-        item = self.scheme.item(item_id)
-        text = event.text()
-        if text.isdigit() and item.scale_min <= int(text) <= item.scale_max:
-            return int(text)
-        if text and item.special:
-            for special in item.special:
-                if special.code[0].lower() == text.lower():
-                    return special.code
-        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            return None
-        return _NO_KEY
-
-
-_NO_KEY = object()
-
-
-def cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
-    """A cell the table was filled with (never None once built)."""
-    item = table.item(row, column)
-    assert item is not None
-    return item
-
-
-class GridTable(QTableWidget):
-    """One member's part of a point-distribution grid: aspects down, scales across."""
-
-    row_entered = Signal(str, str, str, dict)  # grid, row, member, points
-
-    def __init__(self, grid: Grid, member_index: int, parent: QWidget | None = None) -> None:
-        member = grid.members[member_index]
-        super().__init__(len(grid.rows), len(member.scales), parent)
-        self.grid, self.member = grid, member
-        self.setObjectName(f"grid-{grid.id}-{member.id}")
-        # short headers, full names on hover: seven aspects by up to four scales fit the panel
-        self.setHorizontalHeaderLabels([s.name[:6] for s in member.scales])
-        for c, scale in enumerate(member.scales):
-            header = self.horizontalHeaderItem(c)
-            if header is not None:
-                header.setToolTip(scale.name)
-        self.setVerticalHeaderLabels([r.name for r in grid.rows])
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        for r in range(len(grid.rows)):
-            for c in range(len(member.scales)):
-                self.setItem(r, c, QTableWidgetItem(""))
-        self._loading = False
-        self.itemChanged.connect(self._changed)
-
-    def show_points(self, points: dict[str, dict[str, dict[str, int]]]) -> None:
-        self._loading = True
-        for r, row in enumerate(self.grid.rows):
-            cells = points.get(row.id, {}).get(self.member.id, {})
-            for c, scale in enumerate(self.member.scales):
-                item = cell(self, r, c)
-                item.setText(str(cells[scale.id]) if scale.id in cells else "")
-                item.setBackground(QBrush(UNRATED) if not cells else QBrush())
-        self._loading = False
-
-    def mark_refused(self, row_id: str) -> None:
-        """Keep what was typed, in red, until the row adds up."""
-        r = next(i for i, row in enumerate(self.grid.rows) if row.id == row_id)
-        self._loading = True
-        for c in range(self.columnCount()):
-            cell(self, r, c).setBackground(QBrush(REFUSED))
-        self._loading = False
-
-    def _changed(self, item: QTableWidgetItem) -> None:
-        if self._loading:
-            return
-        r = item.row()
-        texts = [cell(self, r, c).text().strip() for c in range(self.columnCount())]
-        if any(not t for t in texts):
-            return  # the row is not complete yet
-        try:
-            points = {s.id: int(t) for s, t in zip(self.member.scales, texts, strict=True)}
-        except ValueError:
-            self.mark_refused(self.grid.rows[r].id)
-            return
-        self.row_entered.emit(self.grid.id, self.grid.rows[r].id, self.member.id, points)
 
 
 class CodingPanel(QWidget):
@@ -251,6 +61,7 @@ class CodingPanel(QWidget):
         self.chooser = QComboBox()
         self.chooser.setObjectName("scheme")
         self.chooser.currentIndexChanged.connect(self._scheme_chosen)
+        self.chooser.activated.connect(lambda _i: self._focus_form())
         self.status = QLabel()
         self.status.setObjectName("runStatus")
         self.submit = QPushButton(self.tr("Submit"))
@@ -267,10 +78,8 @@ class CodingPanel(QWidget):
         self.grids_layout = QVBoxLayout(self.grids)
         self.grids_layout.setContentsMargins(0, 0, 0, 0)
         self.grid_tables: list[GridTable] = []
-        self.message = QLabel()
+        self.message = MessageBar()  # refused edits ("edit"), a changed scheme ("scheme")
         self.message.setObjectName("gridMessage")
-        self.message.setStyleSheet("color: #b00020")
-        self.message.setWordWrap(True)
         self.total = QLabel()
         self.total.setObjectName("total")
         self.total.setWordWrap(True)
@@ -347,7 +156,19 @@ class CodingPanel(QWidget):
                 self.hotkeys.addItem(f"{code.hotkey:>8}   {code.name}  {kind}".rstrip())
         self.hotkeys.setVisible(self.hotkeys.count() > 0)
 
+    def _focus_form(self) -> None:
+        """A scheme chosen by the user: the keys go to the form, not the chooser (digits
+        rate the first item; the ethogram keys are window shortcuts)."""
+        if self.table.isVisible() and self.table.rowCount():
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif self.grid_tables:
+            self.grid_tables[0].setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def _open_run(self) -> None:
+        """Show the coder's run of this clip and scheme if there is one; choosing a
+        scheme to look at it makes none (see ``begin_run``)."""
         self.run = None
         self.undo.clear()
         if self.ws is None or self.clip_id is None or self.scheme is None:
@@ -355,23 +176,39 @@ class CodingPanel(QWidget):
             self.events_changed.emit()
             return
         try:
-            self.run = coding.open_run(self.ws, self.clip_id, self.scheme, self._coder())
+            self.run = coding.find_run(self.ws, self.clip_id, self.scheme, self._coder())
         except VfaError as exc:
             self.problem.emit(str(exc))
         self.refresh()
+        self.message.clear("scheme")
         changed = scheme_changes(self.ws, self.scheme)
         if changed:
-            self.message.setText(changed)
+            self.message.warning(changed, "scheme")
         self.events_changed.emit()
 
     # -- edits ------------------------------------------------------------------------
+    def begin_run(self) -> bool:
+        """The run the next edit goes to, made now when this is the first edit; False
+        (with the reason shown) when there is nothing to code or it cannot be made."""
+        if self.run is not None:
+            return True
+        if self.ws is None or self.clip_id is None or self.scheme is None:
+            return False
+        try:
+            self.run = coding.open_run(self.ws, self.clip_id, self.scheme, self._coder())
+        except VfaError as exc:
+            self.problem.emit(str(exc))
+            return False
+        self.refresh(keep_message=True)
+        return True
+
     def rate(self, item_id: str, value: object) -> None:
-        if self.run is None or self.ws is None or self.scheme is None:
+        if self.ws is None or self.scheme is None:
             return
         self._push(RateCommand(self, item_id, value))
 
     def set_note(self, item_id: str, text: str) -> None:
-        if self.run is None or self.ws is None:
+        if self.ws is None or self.scheme is None:
             return
         note = text.strip() or None
         self._push(
@@ -386,8 +223,8 @@ class CodingPanel(QWidget):
     def link_evidence(self, event_id: int) -> None:
         """Link an event (a moment on the timeline) to the current rating item."""
         item_id = self.table.current_item_id()
-        if self.run is None or self.ws is None or item_id is None:
-            self.message.setText(self.tr("Select the item to link the moment to."))
+        if self.ws is None or item_id is None:
+            self.message.warning(self.tr("Select the item to link the moment to."), "edit")
             return
         self._push(
             RatingStateCommand(
@@ -403,16 +240,17 @@ class CodingPanel(QWidget):
     def enter_grid_row(
         self, grid_id: str, row_id: str, member_id: str, points: dict[str, int]
     ) -> None:
-        if self.run is None or self.ws is None or self.scheme is None:
+        if self.ws is None or self.scheme is None:
             return
         self._push(GridRowCommand(self, grid_id, row_id, member_id, points))
 
     def _push(self, command: RateCommand | GridRowCommand | RatingStateCommand) -> None:
-        """Check the edit first: a refused one shows why and changes nothing."""
+        """Check the edit first: a refused one shows why and changes nothing (not even a
+        run is begun for it)."""
         try:
             command.check()
         except VfaError as exc:
-            self.message.setText(str(exc))
+            self.message.error(str(exc), "edit")
             if isinstance(command, RateCommand):
                 self.refresh(keep_message=True)
             if isinstance(command, GridRowCommand):
@@ -420,7 +258,9 @@ class CodingPanel(QWidget):
                     if (table.grid.id, table.member.id) == (command.grid_id, command.member_id):
                         table.mark_refused(command.row_id)
             return
-        self.message.clear()
+        if not self.begin_run():
+            return
+        self.message.clear("edit")
         self.undo.push(command)
 
     def submit_run(self) -> None:
@@ -447,7 +287,7 @@ class CodingPanel(QWidget):
         try:
             coding.reopen_run(self.ws, self.run.id, reason, actor=self._coder())
         except VfaError as exc:
-            self.message.setText(str(exc))
+            self.message.error(str(exc), "edit")
             return
         self.refresh()
 
@@ -459,13 +299,24 @@ class CodingPanel(QWidget):
     def refresh(self, keep_message: bool = False) -> None:
         """Show the run as stored: ratings, grid points, status, total and band."""
         if not keep_message:
-            self.message.clear()
+            self.message.clear("edit")
         if self.run is None or self.ws is None or self.scheme is None:
-            self.status.setText(self.tr("Choose a scheme to code this clip."))
+            if self.scheme is None or self.clip_id is None:
+                self.status.setText(self.tr("Choose a scheme to code this clip."))
+            else:
+                self.status.setText(
+                    self.tr("Not started · the first rating or event begins the coding")
+                )
             self.table.show_states({})
+            for table in self.grid_tables:
+                table.show_points({})
             self.total.clear()
+            self.submit.setVisible(True)
             self.submit.setEnabled(False)
             self.reopen_button.hide()
+            self.table.setEnabled(True)
+            for table in self.grid_tables:
+                table.setEnabled(True)
             return
         self.submit.setEnabled(True)
         self.run = coding.run_info(self.ws, self.run.id)

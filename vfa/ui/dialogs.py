@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from vfa.errors import InvalidInputError
 from vfa.services.clips import CaseNode, validate_case_code, validate_session_fields
 from vfa.ui.actions import SPEC_BY_ID, SPECS, conflicts, default_shortcut, effective_shortcuts
+from vfa.ui.messages import MessageBar
 
 CONTEXTS = ["play", "mealtime", "book sharing", "bath", "nappy change", "other"]
 
@@ -66,11 +67,11 @@ class AddClipDialog(QDialog):
         self.cycle = QSpinBox()
         self.cycle.setRange(0, 99)
         self.cycle.setSpecialValueText(self.tr("—"))
-        self.message = QLabel()
+        self.message = MessageBar()
         self.message.setObjectName("message")
-        self.message.setStyleSheet("color: #b00020")
-        self.message.setWordWrap(True)
         self.case.currentTextChanged.connect(self._refresh_sessions)
+        self.case.currentTextChanged.connect(lambda _t: self._recheck())
+        self.session.currentTextChanged.connect(lambda _t: self._recheck())
         self._refresh_sessions(case)
         self.session.setEditText(session)
         buttons = QDialogButtonBox(
@@ -105,15 +106,34 @@ class AddClipDialog(QDialog):
             cycle,
         )
 
-    def _accept(self) -> None:
+    def _problems(self) -> dict[str, str]:
+        """What is wrong with the fields, by field (the service's own checks, so the
+        dialog refuses what adding would)."""
         code, session, context, cycle = self.values()
-        try:  # the service's own checks, so the dialog refuses what adding would
+        problems = {}
+        try:
             validate_case_code(code)
+        except InvalidInputError as exc:
+            problems["case"] = str(exc)
+        try:
             validate_session_fields(session, context, None, cycle)
         except InvalidInputError as exc:
-            self.message.setText(str(exc))
-            return
-        self.accept()
+            problems["session"] = str(exc)
+        return problems
+
+    def _recheck(self) -> None:
+        """A field was edited: a message about it goes once it is right."""
+        problems = self._problems()
+        for topic in self.message.topics():
+            if topic not in problems:
+                self.message.clear(topic)
+
+    def _accept(self) -> None:
+        problems = self._problems()
+        for topic, text in problems.items():
+            self.message.error(text, topic)
+        if not problems:
+            self.accept()
 
 
 class SettingsDialog(QDialog):
@@ -160,10 +180,10 @@ class SettingsDialog(QDialog):
         self.keys.resizeColumnToContents(0)
         reset = QPushButton(self.tr("Reset shortcuts to defaults"))
         reset.clicked.connect(self.reset_shortcuts)
-        self.message = QLabel()
+        self.message = MessageBar()
         self.message.setObjectName("message")
-        self.message.setStyleSheet("color: #b00020")
-        self.message.setWordWrap(True)
+        for editor in self.editors.values():
+            editor.keySequenceChanged.connect(lambda _k: self._recheck())
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -202,16 +222,21 @@ class SettingsDialog(QDialog):
         for action_id, editor in self.editors.items():
             editor.setKeySequence(QKeySequence.fromString(default_shortcut(action_id)))
 
+    def _recheck(self) -> None:
+        if self.message.topics() and not conflicts(self.shortcut_texts()):
+            self.message.clear("shortcuts")  # the clash was resolved
+
     def _accept(self) -> None:
         clashes = conflicts(self.shortcut_texts())
         if clashes:
             key, first, second = clashes[0]
-            self.message.setText(
+            self.message.error(
                 self.tr("{0} is given to both “{1}” and “{2}”; change one of them.").format(
                     key,
                     SPEC_BY_ID[first].text.replace("&", ""),
                     SPEC_BY_ID[second].text.replace("&", ""),
-                )
+                ),
+                "shortcuts",
             )
             return
         self.accept()
@@ -227,9 +252,9 @@ class GoToDialog(QDialog):
         self.field = QLineEdit()
         self.field.setObjectName("position")
         self.field.setPlaceholderText(self.tr("1:02.5 · 62.5 s · 62500 ms · f1500"))
-        self.message = QLabel()
-        self.message.setStyleSheet("color: #b00020")
-        self.message.setWordWrap(True)
+        self.message = MessageBar()
+        self.message.setObjectName("message")
+        self.field.textChanged.connect(lambda _t: self.message.clear("position"))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -244,7 +269,7 @@ class GoToDialog(QDialog):
         try:
             self._go(self.field.text())
         except ValueError as exc:
-            self.message.setText(str(exc))
+            self.message.error(str(exc), "position")
             return
         self.accept()
 

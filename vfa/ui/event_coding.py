@@ -3,8 +3,6 @@ the edits of the event under the playhead, each an undoable command."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMainWindow
@@ -13,6 +11,7 @@ from vfa.errors import VfaError
 from vfa.services import events
 from vfa.ui.coding_panel import CodingPanel
 from vfa.ui.dialogs import ModifiersDialog
+from vfa.ui.messages import MessageBar, note
 from vfa.ui.player_view import PlayerView
 from vfa.ui.timeline import DEFAULT_LANES, Lane
 from vfa.ui.undo import EventsCommand
@@ -27,11 +26,11 @@ class EventCoding(QObject):
         panel: CodingPanel,
         view: PlayerView,
         undo: QUndoStack,
-        show_error: Callable[[str], None],
+        messages: MessageBar,
     ) -> None:
         super().__init__(window)
         self.window, self.panel, self.view, self.undo = window, panel, view, undo
-        self._error = show_error
+        self.messages = messages
         self._hotkeys: list[QAction] = []
         panel.events_changed.connect(self.refresh)
         panel.events_edited.connect(self._edited)
@@ -39,7 +38,10 @@ class EventCoding(QObject):
         view.timeline.edge_moved.connect(self.move_edge)
 
     def _status(self, message: str) -> None:
-        self.window.statusBar().showMessage(message)
+        note(self.window.statusBar(), message)
+
+    def _error(self, message: str) -> None:
+        self.messages.error(message, "events")
 
     def install_hotkeys(self) -> None:
         """One window shortcut per ethogram code of the chosen scheme; lanes per subject."""
@@ -50,6 +52,8 @@ class EventCoding(QObject):
         scheme = self.panel.scheme
         subjects = list(scheme.ethogram.subjects) if scheme and scheme.ethogram else []
         self.view.timeline.set_lanes([Lane(s, s.capitalize()) for s in subjects] or DEFAULT_LANES)
+        codes = scheme.ethogram.codes if scheme and scheme.ethogram else ()
+        self.view.timeline.set_code_names({c.id: c.name for c in codes})
         if scheme is None or scheme.ethogram is None:
             return
         for code in scheme.ethogram.codes:
@@ -66,9 +70,12 @@ class EventCoding(QObject):
         if view.info is None:
             self._error(self.tr("Open a clip before coding events."))
             return
-        if panel.run is None or panel.ws is None or panel.scheme is None:
+        if panel.ws is None or panel.scheme is None:
             self._error(self.tr("Choose a scheme in the coding panel first."))
             return
+        if not panel.begin_run():  # the first event begins the coder's run
+            return
+        assert panel.run is not None
         ws, run_id, scheme = panel.ws, panel.run.id, panel.scheme
         table, at_ms = view.info.frame_table, view.current_frame()[1]
 
@@ -82,7 +89,10 @@ class EventCoding(QObject):
     def at_playhead(self) -> events.Event | None:
         """The latest-starting event under the playhead, if any (said in the status bar)."""
         panel, view = self.panel, self.view
-        if panel.run is None or panel.ws is None or view.info is None:
+        if panel.ws is None or view.info is None:
+            return None
+        if panel.run is None:  # not begun: no events yet
+            self._status(self.tr("No event at the playhead"))
             return None
         at = view.current_frame()[1]
         hits = [
@@ -161,6 +171,8 @@ class EventCoding(QObject):
         except VfaError as exc:
             self._error(str(exc))
             return
+        if self.messages.level("events") is not None:
+            self.messages.clear("events")  # this edit went through: the refusal is past
         self.undo.push(command)
 
     def _edited(self, gone: list[int], made: list[events.Event]) -> None:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -41,6 +40,7 @@ from vfa.services.exports import (
 from vfa.storage.models import Coder
 from vfa.storage.models import Scheme as SchemeRow
 from vfa.storage.workspace import Workspace
+from vfa.ui.messages import MessageBar
 from vfa.ui.tasks import BackgroundJob, TaskContext
 
 if TYPE_CHECKING:
@@ -136,9 +136,8 @@ class ExportDialog(QDialog):
         self.progress.setObjectName("exportProgress")
         self.progress.setRange(0, 1000)
         self.progress.hide()
-        self.message = QLabel()
+        self.message = MessageBar()
         self.message.setObjectName("exportMessage")
-        self.message.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.export_button = self.buttons.addButton(
             self.tr("Export"), QDialogButtonBox.ButtonRole.AcceptRole
@@ -198,7 +197,7 @@ class ExportDialog(QDialog):
             return
         path = self.path.text().strip()
         if not path:
-            self.message.setText(self.tr("Choose the file to write."))
+            self.message.error(self.tr("Choose the file to write."), "export")
             return
         ws, fmt, what = self.ws, self.format.currentData(), self.what.currentData()
         sel, force = self.selection(), self.force.isChecked()
@@ -216,7 +215,7 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(False)
         self.progress.setValue(0)
         self.progress.show()
-        self.message.setText(self.tr("Exporting…"))
+        self.message.info(self.tr("Exporting…"), "export")
         job.start()
 
     def busy(self) -> bool:
@@ -230,7 +229,7 @@ class ExportDialog(QDialog):
             self._job = None
             self.progress.hide()
             self.export_button.setEnabled(True)
-            self.message.setText(self.tr("The export was cancelled; nothing was written."))
+            self.message.info(self.tr("The export was cancelled; nothing was written."), "export")
             return
         self.reject()
 
@@ -238,7 +237,7 @@ class ExportDialog(QDialog):
         self._job = None
         self.progress.hide()
         self.export_button.setEnabled(True)
-        self.message.setText(message)
+        self.message.error(message, "export")
 
     def _done(self, result: ExportResult) -> None:
         self._job = None
@@ -250,20 +249,24 @@ def export_from(window: MainWindow) -> None:
     """File → Export…: the dialog; the result in the status bar, anything left out in the
     message bar."""
     if window.ws is None:
-        window.show_error(window.tr("Open a workspace first."))
+        window.show_error(window.tr("Open a workspace first."), "workspace")
         return
     dialog = ExportDialog(window.ws, window.coder_name(), window.current_clip, window)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.outcome is None:
         return
     result = dialog.outcome
-    window.statusBar().showMessage(
+    window.show_info(
         window.tr("Exported {0} rows of {1} run(s) to {2}").format(
             result.rows, result.runs, result.path
-        )
+        ),
+        "export",
     )
     if result.left_out:
-        window.show_error(
+        window.show_warning(
             window.tr("Left out of the export (blind coding):\n{0}").format(
                 "\n".join(result.left_out)
-            )
+            ),
+            "export.left_out",
         )
+    else:
+        window.messages.clear("export.left_out")

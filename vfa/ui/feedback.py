@@ -24,6 +24,7 @@ from vfa.services.audit import current_actor
 from vfa.services.clips import ClipInfo
 from vfa.storage.workspace import Workspace
 from vfa.ui.feedback_dialogs import ConsentDialog, ExportDialog
+from vfa.ui.messages import MessageBar
 from vfa.ui.moments_panel import MomentsPanel
 from vfa.ui.player_view import PlayerView
 from vfa.ui.reel_panel import ReelPanel
@@ -39,11 +40,11 @@ class FeedbackSession(QObject):
         window: QMainWindow,
         view: PlayerView,
         undo: QUndoStack,
-        show_error: Callable[[str], None],
+        messages: MessageBar,
         player_backend: Callable[[], str],
     ) -> None:
         super().__init__(window)
-        self.window, self.view, self._error = window, view, show_error
+        self.window, self.view, self.messages = window, view, messages
         self._backend = player_backend
         self.ws: Workspace | None = None
         self.clip: ClipInfo | None = None
@@ -52,9 +53,13 @@ class FeedbackSession(QObject):
         self.moments = MomentsPanel(undo, view.current_frame)
         self.reel = ReelPanel(undo)
         self.moments.play_requested.connect(view.play_span)
+        # the moment chosen in the list is the one its lane outlines (and a drag of an
+        # edge it shares with another moment moves it), and a click in a lane chooses
+        self.moments.chosen.connect(view.timeline.set_selected)
+        view.timeline.event_selected.connect(self.moments.select_moment)
         self.moments.changed.connect(self.reel.changed)
-        self.moments.problem.connect(show_error)
-        self.reel.problem.connect(show_error)
+        self.moments.problem.connect(lambda text: messages.error(text, "moments"))
+        self.reel.problem.connect(lambda text: messages.error(text, "reel"))
         self.reel.present_requested.connect(self.present)
         self.reel.export_requested.connect(self.export)
         self.reel.script_requested.connect(self.script)
@@ -82,7 +87,7 @@ class FeedbackSession(QObject):
     def edit_consent(self) -> None:
         ws, clip = self.ws, self.clip
         if ws is None or clip is None:
-            self._error(self.tr("Open a clip first."))
+            self.messages.error(self.tr("Open a clip first."), "consent")
             return
         dialog = ConsentDialog(
             clip.name, consent.consent_for(ws, clip.id), current_actor(), self.window
@@ -94,10 +99,11 @@ class FeedbackSession(QObject):
                 ws, clip.id, dialog.purposes(), given_on=dialog.given_on(), by=dialog.by.text()
             )
         except VfaError as exc:
-            self._error(str(exc))
+            self.messages.error(str(exc), "consent")
             return
-        self.window.statusBar().showMessage(
-            self.tr("Consent recorded: {0}").format(", ".join(dialog.purposes()) or "none")
+        self.messages.info(
+            self.tr("Consent recorded: {0}").format(", ".join(dialog.purposes()) or "none"),
+            "consent",
         )
 
     def covered(self) -> dict[str, str | None]:
@@ -140,14 +146,21 @@ class FeedbackSession(QObject):
                 force=replace,
             )
 
-        run_task(self.window, self.tr("Exporting the reel…"), work, self._exported, self._error)
+        run_task(
+            self.window,
+            self.tr("Exporting the reel…"),
+            work,
+            self._exported,
+            lambda text: self.messages.error(text, "reel.export"),
+        )
 
     def _exported(self, result: ReelExport) -> None:
         self.last_export = result
-        self.window.statusBar().showMessage(
+        self.messages.info(  # (in place of an earlier refusal)
             self.tr("Reel exported for {0}: {1} files in {2}").format(
                 result.purpose, len(result.files), os.fspath(result.folder)
-            )
+            ),
+            "reel.export",
         )
 
     def script(self) -> None:
@@ -171,8 +184,10 @@ class FeedbackSession(QObject):
             self.window,
             self.tr("Writing the feedback script…"),
             work,
-            lambda path: self.window.statusBar().showMessage(str(path)),
-            self._error,
+            lambda path: self.messages.info(
+                self.tr("Feedback script written: {0}").format(os.fspath(path)), "reel.script"
+            ),
+            lambda text: self.messages.error(text, "reel.script"),
         )
 
     # -- presentation -----------------------------------------------------------------
@@ -209,8 +224,9 @@ class FeedbackSession(QObject):
         try:
             items = self.presented_moments()
         except VfaError as exc:
-            self._error(str(exc))
+            self.messages.error(str(exc), "present")
             return
+        self.messages.clear("present")
         screens = QGuiApplication.screens()
         screen = self.window.screen()
         if len(screens) > 1:

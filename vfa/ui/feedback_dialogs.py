@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from vfa.media.stills import STILL_SUFFIXES
 from vfa.services.consent import PURPOSES, Consent, coverage
 from vfa.storage.workspace import Workspace
+from vfa.ui.messages import MessageBar
 from vfa.ui.save_dialogs import confirm_replace, with_suffix
 
 
@@ -105,10 +106,8 @@ class PurposeField(QWidget):
         ok = [i for i, k in enumerate(keys) if covered.get(k) is None]
         wanted = keys.index(preferred) if preferred in keys else None
         self.combo.setCurrentIndex(wanted if wanted in ok else (ok[0] if ok else 0))
-        self.reason = QLabel()
+        self.reason = MessageBar()  # the refusal in full, however long the path in it
         self.reason.setObjectName("consentReason")
-        self.reason.setWordWrap(True)
-        self.reason.setStyleSheet("color: #b00020;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.combo)
@@ -125,8 +124,10 @@ class PurposeField(QWidget):
 
     def _show_reason(self) -> None:
         reason = self.covered.get(self.chosen())
-        self.reason.setText(reason or "")
-        self.reason.setVisible(bool(reason))
+        if reason:
+            self.reason.error(reason, "consent")
+        else:
+            self.reason.clear("consent")
 
 
 class ExportDialog(QDialog):

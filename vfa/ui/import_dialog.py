@@ -381,7 +381,7 @@ def import_into(window: MainWindow) -> None:
     """File → Import…: the dialog, then the import on the window's undo stack."""
     ws = window.ws
     if ws is None:
-        window.show_error(window.tr("Open a workspace first."))
+        window.show_error(window.tr("Open a workspace first."), "workspace")
         return
     dialog = ImportDialog(ws, window)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.outcome is None:
@@ -395,11 +395,14 @@ def import_into(window: MainWindow) -> None:
             window.coding.set_clip(window.ws, window.current_clip)
 
     window.undo_stack.push(
-        ImportCommand(ws, dialog.plan, dialog.outcome, changed, window.show_error)
+        ImportCommand(
+            ws, dialog.plan, dialog.outcome, changed, lambda text: window.show_error(text, "import")
+        )
     )
     changed()
-    window.statusBar().showMessage(
+    window.show_info(
         window.tr("Imported {0} events (batch {1}); Edit → Undo removes them").format(
             dialog.outcome.events, dialog.outcome.batch
-        )
+        ),
+        "import",
     )

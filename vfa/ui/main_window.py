@@ -16,14 +16,12 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
     QStackedWidget,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -46,11 +44,15 @@ from vfa.ui.dialogs import AddClipDialog, GoToDialog, SettingsDialog
 from vfa.ui.event_coding import EventCoding
 from vfa.ui.feedback import FeedbackSession
 from vfa.ui.feedback_dialogs import ask_still
+from vfa.ui.messages import Level, MessageBar, note
 from vfa.ui.player_view import PlayerView
 from vfa.ui.settings import Settings
 from vfa.ui.tasks import TaskContext, run_task
 from vfa.ui.welcome import WelcomeView
 
+# the topics of messages about the open clip: they go when another clip opens
+CLIP_TOPICS = ("clip", "player", "coding", "events", "moments", "reel", "reel.export",
+               "reel.script", "present", "consent", "still", "progress")  # fmt: skip
 VIDEO_FILTER = "Video files (*.mp4 *.mov *.m4v *.mkv *.avi *.mts *.m2ts *.webm *.3gp *.mpg)"
 
 
@@ -61,32 +63,6 @@ class AppContext:
     settings: Settings
     player: Player
     player_note: str
-
-
-class MessageBar(QWidget):
-    """A dismissable line at the top of the window for errors and warnings."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("messageBar")
-        self.label = QLabel()
-        self.label.setObjectName("messageText")
-        self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        close = QToolButton()
-        close.setText("×")
-        close.setAutoRaise(True)
-        close.clicked.connect(self.hide)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(close)
-        self.setStyleSheet("#messageBar { background: #fdecea; } #messageText { color: #611a15; }")
-        self.hide()
-
-    def show_message(self, text: str) -> None:
-        self.label.setText(text)
-        self.show()
 
 
 class MainWindow(QMainWindow):
@@ -113,19 +89,20 @@ class MainWindow(QMainWindow):
 
         self.browser = ClipBrowser()
         self.browser.clip_activated.connect(self.open_clip)
+        self.messages = MessageBar()
         self.player_view = PlayerView(ctx.player)
-        self.player_view.problem.connect(self.show_error)
+        self.player_view.problem.connect(lambda text: self.show_error(text, "player"))
         self.undo_stack = QUndoStack(self)
         self.coding = CodingPanel(self.undo_stack, available_schemes, self.coder_name)
-        self.coding.problem.connect(self.show_error)
+        self.coding.problem.connect(lambda text: self.show_error(text, "coding"))
         self.events = EventCoding(
-            self, self.coding, self.player_view, self.undo_stack, self.show_error
+            self, self.coding, self.player_view, self.undo_stack, self.messages
         )
         self.feedback = FeedbackSession(
             self,
             self.player_view,
             self.undo_stack,
-            self.show_error,
+            self.messages,
             lambda: str(ctx.settings.get("player/backend")),
         )
         self.coding.events_edited.connect(self.feedback.events_edited)
@@ -145,7 +122,6 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([240, 700, 340])
 
-        self.messages = MessageBar()
         page = QWidget()
         page_layout = QVBoxLayout(page)
         page_layout.setContentsMargins(0, 0, 0, 0)
@@ -200,7 +176,7 @@ class MainWindow(QMainWindow):
         self.player_note.setObjectName("playerNote")
         self.statusBar().addPermanentWidget(self.player_note)
         self.hasher = ContentHasher(self)  # new clips' content hashes, in the background
-        self.hasher.failed.connect(self.show_error)
+        self.hasher.failed.connect(lambda text: self.show_error(text, "clips.hash"))
         self.statusBar().addPermanentWidget(self.hasher.indicator)
         self._set_workspace_actions(False)
         self.setWindowTitle("VFA")
@@ -213,7 +189,7 @@ class MainWindow(QMainWindow):
         from vfa.ui.reliability import ReliabilityWindow
 
         if self.ws is None:
-            self.show_error(self.tr("Open a workspace first."))
+            self.show_error(self.tr("Open a workspace first."), "workspace")
             return
         window = ReliabilityWindow(self.ws, self.coder_name, self)
         window.play_requested.connect(self.play_clip_from)
@@ -347,6 +323,7 @@ class MainWindow(QMainWindow):
             self.tr("Opening workspace…"),
             lambda ctx: workspaces.open_workspace(target),
             self.set_workspace,
+            "workspace",
         )
 
     def open_demo(self, target: str | None = None) -> None:
@@ -355,7 +332,7 @@ class MainWindow(QMainWindow):
         def work(ctx: TaskContext) -> Workspace:
             return workspaces.open_demo(target, progress=ctx.progress)
 
-        self._run(self.tr("Preparing the demo workspace…"), work, self._demo_ready)
+        self._run(self.tr("Preparing the demo workspace…"), work, self._demo_ready, "workspace")
 
     def _demo_ready(self, ws: Workspace) -> None:
         self.set_workspace(ws)
@@ -379,6 +356,7 @@ class MainWindow(QMainWindow):
                 self.tr("Creating workspace…"),
                 lambda ctx: workspaces.new_workspace(path),
                 self.set_workspace,
+                "workspace",
             )
 
     def choose_workspace(self) -> None:
@@ -412,20 +390,24 @@ class MainWindow(QMainWindow):
         self.current_clip = None
         self.setWindowTitle(f"VFA — {ws.name}")
         self.ctx.settings.set("workspace/last", ws.url if ws.path is None else str(ws.path))
+        self.messages.clear_all()  # what was said was about the workspace closed
+        self.statusBar().clearMessage()
         self.refresh_browser()
         self.pages.setCurrentIndex(1)
         self._set_workspace_actions(True)
         if ws.read_only is not None:
-            self.show_error(
+            self.show_warning(
                 self.tr(
                     "{0}: open read-only ({1}). You can look, but nothing can be changed."
-                ).format(ws.label, ws.read_only)
+                ).format(ws.label, ws.read_only),
+                "workspace",
             )
         if ws.backup_path is not None:
-            self.statusBar().showMessage(
+            self.show_info(
                 self.tr("Workspace upgraded; the previous version was kept as {0}").format(
                     ws.backup_path
-                )
+                ),
+                "workspace.upgrade",
             )
         self.workspace_opened.emit(ws)
 
@@ -434,8 +416,9 @@ class MainWindow(QMainWindow):
             try:
                 catalog = clip_service.catalog(self.ws)
             except VfaError as exc:  # e.g. a damaged workspace: say so, show what there is
-                self.show_error(str(exc))
+                self.show_error(str(exc), "workspace.catalog")
                 return
+            self.messages.clear("workspace.catalog")
             self.browser.populate(catalog)
             if self.current_clip is not None:
                 self.browser.select_clip(self.current_clip)
@@ -448,20 +431,21 @@ class MainWindow(QMainWindow):
         try:
             check = clip_service.check_clip(self.ws, clip_id)
             if check.state is not clip_service.ClipState.OK:
-                self.show_error(check.message)
+                self.show_error(check.message, "clip")
                 return
             info = clip_service.clip_info(self.ws, clip_id)
         except VfaError as exc:
-            self.show_error(str(exc))
+            self.show_error(str(exc), "clip")
             return
-        self.messages.hide()
+        for topic in CLIP_TOPICS:  # said about the clip shown before (or this one's failing)
+            self.messages.clear(topic)
         self.player_view.set_clip(info)
         self.current_clip = clip_id
         self._set_clip_actions(True)
         self.coding.set_clip(self.ws, clip_id)
         self.feedback.set_clip(self.ws, info)
         self.browser.select_clip(clip_id)
-        self.statusBar().showMessage(
+        self.note(
             f"{info.case_code} · {info.session_label} · {info.name} — {info.width}×{info.height}"
             f"{' VFR' if info.vfr else ''}, {info.fps:g} fps"
         )
@@ -479,7 +463,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         """Ask for case and session (unless given), then probe and add in the background."""
         if self.ws is None:
-            self.show_error(self.tr("Open or create a workspace before adding clips."))
+            self.show_error(self.tr("Open or create a workspace before adding clips."), "clips.add")
             return
         ws = self.ws
         if case is None or session is None:
@@ -507,13 +491,15 @@ class MainWindow(QMainWindow):
                 ctx.progress((n + 1) / len(files))
             return added, problems
 
-        self._run(self.tr("Adding clips…"), work, self._clips_added)
+        self._run(self.tr("Adding clips…"), work, self._clips_added, "clips.add")
 
     def _clips_added(self, result: tuple[list[int], list[str]]) -> None:
         added, problems = result
         self.refresh_browser()
         if problems:
-            self.show_error("\n".join(problems))
+            self.show_error("\n".join(problems), "clips.add")
+        elif added:
+            self.show_info(self.tr("{0} clip(s) added.").format(len(added)), "clips.add")
         if added:
             self.open_clip(added[-1])
             if self.ws is not None:
@@ -528,11 +514,12 @@ class MainWindow(QMainWindow):
                 self.tr("Looking for moved clips…"),
                 lambda ctx: clip_service.relink(ws, folder, cancelled=ctx.cancelled),
                 self._relinked,
+                "clips.relink",
             )
 
     def _relinked(self, found: list[clip_service.ClipCheck]) -> None:
         self.refresh_browser()
-        self.statusBar().showMessage(self.tr("Relinked {0} clip(s)").format(len(found)))
+        self.show_info(self.tr("Relinked {0} clip(s).").format(len(found)), "clips.relink")
 
     def check_clips(self) -> None:
         if self.ws is None:
@@ -542,15 +529,17 @@ class MainWindow(QMainWindow):
             self.tr("Checking clip files…"),
             lambda ctx: clip_service.check_all(ws, progress=ctx.progress, cancelled=ctx.cancelled),
             self._checked,
+            "clips.check",
         )
 
     def _checked(self, checks: list[clip_service.ClipCheck]) -> None:
         bad = [c.message for c in checks if c.state is not clip_service.ClipState.OK]
         if bad:
-            self.show_error("\n".join(bad))
+            self.show_error("\n".join(bad), "clips.check")
         else:
-            self.statusBar().showMessage(
-                self.tr("All {0} clip files are in place and unchanged").format(len(checks))
+            self.show_info(
+                self.tr("All {0} clip files are in place and unchanged.").format(len(checks)),
+                "clips.check",
             )
 
     # -- drag and drop ------------------------------------------------------
@@ -594,8 +583,9 @@ class MainWindow(QMainWindow):
         try:
             dialog = ProgressDialog(self.ws, info.case_code, available_schemes(), self)
         except VfaError as exc:
-            self.show_error(str(exc))
+            self.show_error(str(exc), "progress")
             return
+        self.messages.clear("progress")
         dialog.exec()
 
     def go_to(self) -> None:
@@ -619,9 +609,10 @@ class MainWindow(QMainWindow):
         self._run(
             self.tr("Saving still…"),
             lambda ctx: save_still(ws, info.id, server, index, target, why, force=replace),
-            lambda saved: self.statusBar().showMessage(
-                self.tr("Saved frame {0} as {1}").format(index, saved)
+            lambda saved: self.show_info(
+                self.tr("Saved frame {0} as {1}").format(index, saved), "still"
             ),
+            "still",
         )
 
     def about(self) -> None:
@@ -634,14 +625,39 @@ class MainWindow(QMainWindow):
             ).format(vfa.__version__),
         )
 
-    def show_error(self, message: str) -> None:
-        """Show a problem in the window (never a crash)."""
-        self.messages.show_message(message)
+    # -- messages -------------------------------------------------------------------
+    def show_error(self, message: str, topic: str = "") -> None:
+        """Show a problem in the window's message bar (never a crash); it stays until the
+        topic's next message (its success) replaces it, or it is dismissed."""
+        self.messages.error(message, topic)
+
+    def show_warning(self, message: str, topic: str = "") -> None:
+        self.messages.warning(message, topic)
+
+    def show_info(self, message: str, topic: str = "") -> None:
+        """A success: shown (not in red) in place of the topic's problem; goes by itself."""
+        self.messages.info(message, topic)
+
+    def note(self, text: str) -> None:
+        """A passing note in the status bar (it times out)."""
+        note(self.statusBar(), text)
 
     def _run(
-        self, label: str, fn: Callable[[TaskContext], Any], on_done: Callable[[Any], None]
+        self,
+        label: str,
+        fn: Callable[[TaskContext], Any],
+        on_done: Callable[[Any], None],
+        topic: str,
     ) -> None:
-        run_task(self, label, fn, on_done, self.show_error)
+        """Run ``fn`` in the background; its failure is shown under ``topic`` and its
+        success (``on_done``) clears that."""
+
+        def done(result: Any) -> None:
+            if self.messages.level(topic) in (Level.ERROR, Level.WARNING):
+                self.messages.clear(topic)  # it worked this time
+            on_done(result)
+
+        run_task(self, label, fn, done, lambda text: self.show_error(text, topic))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.ctx.settings.set("window/geometry", self.saveGeometry())

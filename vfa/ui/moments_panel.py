@@ -124,8 +124,9 @@ def tag_path(scheme_id: str, code_id: str) -> str:
 
 
 def clock(t_ms: int) -> str:
-    """m:ss.s — short enough for a list row."""
-    return f"{t_ms // 60000}:{t_ms % 60000 / 1000:04.1f}"
+    """m:ss.s — short enough for a list row (59.96 s is 1:00.0, never 0:60.0)."""
+    minutes, tenths = divmod((max(0, t_ms) + 50) // 100, 600)
+    return f"{minutes}:{tenths // 10:02d}.{tenths % 10}"
 
 
 def span_text(m: MomentInfo) -> str:
@@ -147,6 +148,7 @@ class MomentsPanel(QWidget):
     play_requested = Signal(int, int)  # first frame, last frame: play the moment looped
     scheme_wanted = Signal(str)  # a moment of this scheme was chosen: show its lane
     changed = Signal()  # a moment changed (the reel may need redrawing)
+    chosen = Signal(object)  # the moment in the editor: its id, or None
     problem = Signal(str)
 
     def __init__(
@@ -332,7 +334,10 @@ class MomentsPanel(QWidget):
     def _show_current(self) -> None:
         self._commit_typing()  # what was typed belongs to the moment shown until now
         m = self.current()
-        self._shown = m.id if m is not None else None
+        shown = m.id if m is not None else None
+        if shown != self._shown:
+            self._shown = shown
+            self.chosen.emit(shown)
         self.editor.setEnabled(m is not None)
         if m is None:
             self.tags.setText("")
@@ -406,6 +411,14 @@ class MomentsPanel(QWidget):
                 self._show_fields(m)
                 self.span.setText(span_text(m))
         self.changed.emit()
+
+    def select_moment(self, moment_id: int) -> None:
+        """Choose this moment in the list (when it is one of the clip's)."""
+        if self._stale:
+            self.refresh()
+        ids = [m.id for m in self._moments]
+        if moment_id in ids:
+            self.list.setCurrentRow(ids.index(moment_id))
 
     def set_still_here(self) -> None:
         """The frame on screen becomes the chosen moment's still."""

@@ -45,6 +45,7 @@ from vfa.outputs import check_target, write_bytes
 from vfa.services import progress as progress_service
 from vfa.services.progress import Progress, ProgressPoint, ProgressSession
 from vfa.storage.workspace import Workspace
+from vfa.ui.messages import MessageBar
 from vfa.ui.save_dialogs import ask_save_file
 
 # Okabe–Ito: told apart with the common colour-vision deficiencies, readable on white
@@ -429,11 +430,8 @@ class ProgressDialog(QDialog):
         self.ws = ws
         self.case_code = case_code
         self.chart = ProgressChart()
-        self.message = QLabel()
+        self.message = MessageBar()
         self.message.setObjectName("progressMessage")
-        self.message.setStyleSheet("color: #b00020")
-        self.message.setWordWrap(True)
-        self.message.hide()
         self.chooser = QComboBox()
         self.chooser.setObjectName("scheme")
         self.submitted_only = QCheckBox(self.tr("Submitted codings only"))
@@ -454,7 +452,7 @@ class ProgressDialog(QDialog):
         for scheme in self.schemes:
             self.chooser.addItem(scheme.name, scheme.id)
         if not self.schemes and not self.message.text():
-            self.show_problem(
+            self.message.warning(
                 self.tr("{0} has no codings with a score to follow yet").format(case_code)
             )
 
@@ -504,8 +502,11 @@ class ProgressDialog(QDialog):
         self.export_svg.setEnabled(progress is not None)
 
     def show_problem(self, text: str | None) -> None:
-        self.message.setText(text or "")
-        self.message.setVisible(bool(text))
+        """Show a problem in full (None: it is resolved, the message goes)."""
+        if text:
+            self.message.error(text)
+        else:
+            self.message.clear()
 
     def export_as(self, suffix: str) -> Path | None:
         """Ask where to save the chart, then write it; None when cancelled or refused."""

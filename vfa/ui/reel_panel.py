@@ -48,6 +48,10 @@ class ReelList(QListWidget):
         super().__init__()
         self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        # a caption is read in full: rows wrap instead of scrolling sideways
+        self.setWordWrap(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.model().rowsMoved.connect(lambda *_args: self.reordered.emit(self.order()))
 
     def order(self) -> list[int]:
@@ -86,6 +90,7 @@ class ReelPanel(QWidget):
         self.list = ReelList()
         self.list.setObjectName("reelList")
         self.list.reordered.connect(self.reorder)
+        self.list.currentRowChanged.connect(lambda _row: self._update_moves())
         self.empty = QLabel(
             self.tr("Mark moments 'For feedback' in Moments to build this session's reel.")
         )
@@ -152,8 +157,11 @@ class ReelPanel(QWidget):
         self._stale = False
         ws, session_id = self.ws, self.session_id
         self.items = moments.reel(ws, session_id) if ws and session_id is not None else []
-        chosen = self.list.currentRow()
-        with QSignalBlocker(self.list), QSignalBlocker(self.list.model()):
+        current = self.list.currentItem()
+        chosen = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
+        # only the list's own signals are held back: its model must still tell the view
+        # (a view whose model was silenced keeps the old rows on screen, or none)
+        with QSignalBlocker(self.list):
             self.list.clear()
             for n, m in enumerate(self.items, start=1):
                 seconds = m.span_ms / 1000
@@ -161,19 +169,29 @@ class ReelPanel(QWidget):
                 item = QListWidgetItem(f"{n}. {text}  ({seconds:.1f} s)")
                 item.setData(Qt.ItemDataRole.UserRole, m.id)
                 self.list.addItem(item)
-            if 0 <= chosen < len(self.items):
-                self.list.setCurrentRow(chosen)
+            ids = [m.id for m in self.items]
+            if chosen in ids:  # the same moment stays chosen (after a move, an undo)
+                self.list.setCurrentRow(ids.index(chosen))
+            elif ids:
+                self.list.setCurrentRow(0)  # Earlier/Later always have a moment to move
         notes = moments.reel_guidance(ws, session_id) if ws and session_id is not None else []
         self.guidance.setText("\n".join(notes))
         self.guidance.setVisible(bool(notes))
         self.empty.setVisible(not self.items)
-        for button in (self.present, self.export, self.script, self.up, self.down):
+        for button in (self.present, self.export, self.script):
             button.setEnabled(bool(self.items))
+        self._update_moves()
         self.consent.setEnabled(session_id is not None)
         theme = moments.session_theme(ws, session_id) if ws and session_id is not None else None
         with QSignalBlocker(self.theme):
             self.theme.setCurrentText(theme or "")
         self.theme.setEnabled(session_id is not None)
+
+    def _update_moves(self) -> None:
+        """Earlier and Later only where the chosen moment can go."""
+        row = self.list.currentRow()
+        self.up.setEnabled(0 < row < len(self.items))
+        self.down.setEnabled(0 <= row < len(self.items) - 1)
 
     def order(self) -> list[int]:
         return [m.id for m in self.items]
@@ -196,8 +214,7 @@ class ReelPanel(QWidget):
             return
         order = self.order()
         order.insert(target, order.pop(row))
-        self.reorder(order)
-        self.list.setCurrentRow(target)
+        self.reorder(order)  # the moved moment stays chosen
 
     def _theme_entered(self) -> None:
         ws, session_id = self.ws, self.session_id

@@ -37,6 +37,7 @@ from vfa.services.schemes import available_schemes, get_scheme
 from vfa.storage.workspace import Workspace
 from vfa.ui.certification import CodersTab, shown
 from vfa.ui.disagreement import DisagreementView
+from vfa.ui.messages import MessageBar
 from vfa.ui.save_dialogs import ask_save_file
 from vfa.ui.tasks import TaskContext, run_task
 
@@ -325,9 +326,9 @@ class AssignTab(QWidget):
                 by=self.owner.viewer(),
             )
         except VfaError as exc:
-            self.owner.problem(str(exc))
+            self.owner.problem(str(exc), "assign")
             return
-        self.owner.message.setText(self.tr("{0} clips assigned.").format(len(chosen)))
+        self.owner.message.info(self.tr("{0} clip(s) assigned.").format(len(chosen)), "assign")
         self.refresh()
 
 
@@ -346,10 +347,8 @@ class ReliabilityWindow(QDialog):
         self.scheme.setObjectName("reliabilityScheme")
         for s in available_schemes():
             self.scheme.addItem(f"{s.name} {s.version}", s.id)
-        self.message = QLabel()
+        self.message = MessageBar()
         self.message.setObjectName("reliabilityMessage")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020;")
         self.ratings = RatingsTab(self)
         self.events = EventsTab(self)
         self.coders = CodersTab(self)
@@ -373,16 +372,16 @@ class ReliabilityWindow(QDialog):
         return str(self.scheme.currentData())
 
     def refresh(self) -> None:
-        self.message.clear()
+        self.message.clear_all()
         self.events.refresh()
         self.coders.refresh()
         self.assign.refresh()
 
-    def problem(self, message: str) -> None:
-        self.message.setText(message)
+    def problem(self, message: str, topic: str = "") -> None:
+        self.message.error(message, topic)
 
     def run(
         self, label: str, work: Callable[[TaskContext], Any], done: Callable[[Any], None]
     ) -> None:
-        self.message.clear()
+        self.message.clear_all()
         run_task(self, label, work, done, self.problem)

@@ -7,13 +7,12 @@ whole clip down to two seconds.
 
 from __future__ import annotations
 
-import functools
 import math
-import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -28,13 +27,14 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from vfa.domain.frames import FrameTable, format_timestamp
 from vfa.domain.navigation import LoopRange
-from vfa.ui.lanes import EventSpan, LaneEvents
+from vfa.ui.lanes import EventSpan, LaneEvents, LaneView, paint_events
 
 MIN_SPAN_MS = 2000
 RULER_H = 20
 FILM_H = 44
 WAVE_H = 36
-LANE_H = 22
+LANE_H = 22  # a lane without overlapping events
+SUBROW_H = 18  # each sub-row of a lane whose events overlap
 LABEL_W = 84
 NICE_STEPS_MS = (
     40, 100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000,
@@ -51,18 +51,6 @@ class Lane:
 
 
 DEFAULT_LANES = [Lane("parent", "Parent"), Lane("infant", "Infant")]
-PALETTE = ["#e9a86b", "#7cc4a4", "#8fb3ea", "#d98fd1", "#e6d36b", "#ef8a8a", "#9fd36a",
-           "#6bd0e6", "#c7a4f0", "#f0b3a4"]  # fmt: skip
-
-
-@functools.lru_cache(maxsize=1024)
-def code_color(code: str) -> QColor:
-    """A stable colour per code."""
-    return QColor(PALETTE[zlib.crc32(code.encode()) % len(PALETTE)])
-
-
-# above this many events in view, a lane is drawn as coverage (where any event is)
-DETAIL_LIMIT = 1500
 
 
 class Timeline(QWidget):
@@ -72,6 +60,7 @@ class Timeline(QWidget):
     scrub_finished = Signal()
     loop_selected = Signal(int, int)  # ms at the two ends of a drag selection
     edge_moved = Signal(int, int, object)  # event id, new start ms, new end ms (None: running)
+    event_selected = Signal(int)  # an event clicked in its lane
     view_changed = Signal(int, int)  # start ms, span ms
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -97,6 +86,8 @@ class Timeline(QWidget):
         self._peak_ms = 10
         self._lane_events: dict[str, LaneEvents] = {}
         self._lane_of: dict[int, str] = {}
+        self._code_names: dict[str, str] = {}
+        self.selected: int | None = None  # its edges win a drag where events overlap
         self._static = QPixmap()
         self._static_key: tuple[object, ...] | None = None
         self._drag: str | None = None
@@ -135,6 +126,17 @@ class Timeline(QWidget):
         self._update_height()
         self.update()
 
+    def set_code_names(self, names: Mapping[str, str]) -> None:
+        """The names events are labelled with (by code id)."""
+        self._code_names = dict(names)
+        self.update()
+
+    def set_selected(self, event_id: int | None) -> None:
+        """Outline this event; dragging an edge it shares with others moves it."""
+        if event_id != self.selected:
+            self.selected = event_id
+            self.update()
+
     def set_events(self, spans: list[EventSpan]) -> None:
         """Replace the events drawn in the lanes."""
         by_lane: dict[str, list[EventSpan]] = {}
@@ -142,21 +144,36 @@ class Timeline(QWidget):
             by_lane.setdefault(span[1], []).append(span)
         self._lane_events = {key: LaneEvents.build(items) for key, items in by_lane.items()}
         self._lane_of = {span[0]: span[1] for span in spans}
+        self._update_height()
         self.update()
+        QTimer.singleShot(0, self._find_rows)
+
+    def _find_rows(self) -> None:
+        """Place the events in their sub-rows once idle (the first edit need not)."""
+        for events in self._lane_events.values():
+            events.place()
 
     def update_events(self, gone: list[int], made: list[EventSpan]) -> None:
         """Remove and (re)insert just these events, then repaint only where they are."""
         touched: list[tuple[int, int]] = []
+        rows: dict[int, int | None] = {}  # an edited event keeps its sub-row
         for event_id in [*gone, *(span[0] for span in made)]:
             lane = self._lane_of.pop(event_id, None)
             if lane is not None:
-                was = self._lane_events[lane].remove(event_id)
+                events = self._lane_events[lane]
+                rows[event_id] = events.row_of(event_id)
+                was = events.remove(event_id)
                 if was is not None:
                     touched.append(was)
         for span in made:
-            self._lane_events.setdefault(span[1], LaneEvents()).insert(span)
+            events = self._lane_events.setdefault(span[1], LaneEvents())
+            events.insert(span, rows.get(span[0]))
             self._lane_of[span[0]] = span[1]
             touched.append((span[2], span[3] if span[3] is not None else self.playhead_ms))
+        if self._heights() != self._shown_heights:
+            self._update_height()  # a lane gained or lost a sub-row
+            self.update()
+            return
         for start, end in touched:
             x0, x1 = self.x_of(start), self.x_of(max(start, end))
             self.update(QRect(int(x0) - 3, 0, int(x1 - x0) + 7, self.height()))
@@ -220,8 +237,27 @@ class Timeline(QWidget):
         t = self.view_start + (x - LABEL_W) * self.view_span / self._track_width()
         return int(min(max(t, 0), max(0, self.duration_ms - 1)))
 
+    def lane_height(self, key: str) -> int:
+        """A lane's height: one row, or a sub-row per level of overlapping events."""
+        events = self._lane_events.get(key)
+        depth = events.depth if events is not None and len(events) else 1
+        return LANE_H if depth <= 1 else 4 + depth * SUBROW_H
+
+    def lane_top(self, key: str) -> int:
+        """The y where a lane begins."""
+        y = RULER_H + FILM_H + WAVE_H
+        for lane in self.lanes:
+            if lane.key == key:
+                return y
+            y += self.lane_height(lane.key)
+        raise KeyError(key)
+
+    def _heights(self) -> tuple[int, ...]:
+        return tuple(self.lane_height(lane.key) for lane in self.lanes)
+
     def _update_height(self) -> None:
-        self.setFixedHeight(RULER_H + FILM_H + WAVE_H + LANE_H * len(self.lanes) + 2)
+        self._shown_heights = self._heights()
+        self.setFixedHeight(RULER_H + FILM_H + WAVE_H + sum(self._shown_heights) + 2)
 
     def sizeHint(self) -> QSize:
         return QSize(800, self.height())
@@ -246,6 +282,7 @@ class Timeline(QWidget):
             id(self._thumbs),
             id(self._peaks),
             tuple(lane.key for lane in self.lanes),
+            self._shown_heights,
         )
         if self._static_key != key:
             self._static = self._render_static()
@@ -269,10 +306,10 @@ class Timeline(QWidget):
         self._paint_filmstrip(p, self.rect())
         self._paint_waveform(p, self.rect())
         y = RULER_H + FILM_H + WAVE_H
-        for n in range(len(self.lanes)):
+        for n, height in enumerate(self._shown_heights):
             shade = QColor("#202226") if n % 2 else QColor("#1b1d20")
-            p.fillRect(QRect(LABEL_W, y, self._track_width(), LANE_H), shade)
-            y += LANE_H
+            p.fillRect(QRect(LABEL_W, y, self._track_width(), height), shade)
+            y += height
         p.end()
         return pixmap
 
@@ -281,9 +318,9 @@ class Timeline(QWidget):
         p.setPen(QColor("#b9bcc1"))
         rows = [(RULER_H, FILM_H, self.tr("Frames")), (RULER_H + FILM_H, WAVE_H, self.tr("Sound"))]
         y = RULER_H + FILM_H + WAVE_H
-        for lane in self.lanes:
-            rows.append((y, LANE_H, self.tr(lane.title)))
-            y += LANE_H
+        for lane, lane_h in zip(self.lanes, self._shown_heights, strict=True):
+            rows.append((y, min(lane_h, LANE_H), self.tr(lane.title)))
+            y += lane_h
         for top, height, title in rows:
             p.drawText(QRect(6, top, LABEL_W - 8, height), Qt.AlignmentFlag.AlignVCenter, title)
 
@@ -352,97 +389,19 @@ class Timeline(QWidget):
 
     def _paint_lanes(self, p: QPainter, area: QRect) -> None:
         y = RULER_H + FILM_H + WAVE_H
-        for lane in self.lanes:
-            events = self._lane_events.get(lane.key)
-            if events is not None and len(events.starts):
-                self._paint_events(p, events, y + 2, LANE_H - 4, area)
-            y += LANE_H
-
-    def _paint_events(
-        self, p: QPainter, ev: LaneEvents, top: int, height: int, area: QRect
-    ) -> None:
-        t0, t1 = self.view_start, self.view_start + self.view_span
-        running = bool((ev.ends < 0).any())
-        key = (
-            t0,
-            self.view_span,
-            self._track_width(),
-            ev.version,
-            self.playhead_ms if running else -1,
+        view = LaneView(
+            self.view_start, self.view_span, LABEL_W, self._track_width(), self.playhead_ms
         )
-        if ev.coverage_key == key:  # the same dense view as last time: reuse its shading
-            self._paint_coverage(p, ev, top, height, area)
-            return
-        lo = int(np.searchsorted(ev.starts, t0 - ev.max_length, side="left"))
-        hi = int(np.searchsorted(ev.starts, t1, side="right"))
-        if hi <= lo:
-            return
-        if hi - lo <= DETAIL_LIMIT and area.width() < self._track_width():
-            # drawing each event: only those under the area being repainted
-            a0, a1 = self.ms_at(area.left() - 1), self.ms_at(area.right() + 2)
-            lo = max(lo, int(np.searchsorted(ev.starts, a0 - ev.max_length, side="left")))
-            hi = min(hi, int(np.searchsorted(ev.starts, a1, side="right")))
-            if hi <= lo:
-                return
-        starts = ev.starts[lo:hi]
-        ends = np.where(ev.ends[lo:hi] < 0, max(self.playhead_ms, 0), ev.ends[lo:hi])
-        visible = ends >= t0
-        scale = self._track_width() / max(1, self.view_span)
-        x0 = LABEL_W + (starts - t0) * scale
-        x1 = LABEL_W + (ends - t0) * scale
-        if int(visible.sum()) > DETAIL_LIMIT:
-            # too many to tell apart: shade every pixel column that any event covers
-            width = self._track_width()
-            a = np.clip((x0[visible] - LABEL_W).astype(np.int64), 0, width)
-            b = np.clip((x1[visible] - LABEL_W).astype(np.int64) + 1, 0, width + 1)
-            cover = np.bincount(a, minlength=width + 2) - np.bincount(b, minlength=width + 2)
-            on = np.cumsum(cover)[:width] > 0
-            edges = np.flatnonzero(np.diff(np.concatenate(([0], on.astype(np.int8), [0]))))
-            ev.coverage = list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
-            ev.coverage_key = key
-            self._paint_coverage(p, ev, top, height, area)
-            return
-        # one drawRects call per code; labels only where there is room and not too many
-        idx = np.flatnonzero(visible)
-        spans = x1[idx] - x0[idx]
-        left = np.where(spans < 3, x0[idx] - 1, x0[idx])
-        widths = np.maximum(spans, 3)
-        codes = ev.code_index(lo, hi)[idx]
-        p.setPen(Qt.PenStyle.NoPen)
-        for code_number in np.unique(codes).tolist():
-            mask = codes == code_number
-            p.setBrush(code_color(ev.code_names[code_number]))
-            p.drawRects(
-                [
-                    QRectF(x, top, w, height)
-                    for x, w in zip(left[mask].tolist(), widths[mask].tolist(), strict=True)
-                ]
-            )
-        wide = np.flatnonzero(widths > 48)
-        if len(wide) <= 120:
-            p.setPen(QColor("#101114"))
-            free_from = -1.0  # overlapping spans: label only where the last label ended
-            for k in wide.tolist():
-                x = float(left[k]) + 3
-                if x < free_from:
-                    continue
-                label = ev.code_names[int(codes[k])]
-                p.drawText(
-                    QRectF(x, top, float(widths[k]) - 4, height),
-                    Qt.AlignmentFlag.AlignVCenter,
-                    label,
-                )
-                free_from = x + min(float(widths[k]), p.fontMetrics().horizontalAdvance(label) + 6)
-        p.setBrush(Qt.BrushStyle.NoBrush)
-
-    def _paint_coverage(
-        self, p: QPainter, ev: LaneEvents, top: int, height: int, area: QRect
-    ) -> None:
-        color = QColor("#7aa7d9")
-        left_edge, right_edge = area.left() - LABEL_W, area.right() - LABEL_W
-        for start, stop in ev.coverage:
-            if stop >= left_edge and start <= right_edge:
-                p.fillRect(QRectF(LABEL_W + start, top, stop - start, height), color)
+        for lane, height in zip(self.lanes, self._shown_heights, strict=True):
+            events = self._lane_events.get(lane.key)
+            if (
+                events is not None
+                and len(events.starts)
+                and area.intersects(QRect(LABEL_W, y, self._track_width(), height))
+            ):
+                box = QRect(LABEL_W, y + 2, self._track_width(), height - 4)
+                paint_events(p, events, view, box, area, self._code_names, self.selected)
+            y += height
 
     def _paint_loop(self, p: QPainter) -> None:
         if self.loop is None:
@@ -466,7 +425,11 @@ class Timeline(QWidget):
         if edge is not None:
             self._drag = "edge"
             self._edge = edge
+            self._select(edge[0])
             return
+        hit = self.event_at(x, y)
+        if hit is not None:
+            self._select(hit)  # and scrub as usual
         select = y < RULER_H or event.modifiers() & Qt.KeyboardModifier.ShiftModifier
         self._drag = "select" if select else "scrub"
         self._drag_origin_ms = t
@@ -500,29 +463,73 @@ class Timeline(QWidget):
             self.scrub_finished.emit()
         self._drag = None
 
-    def edge_at(self, x: float, y: float) -> tuple[int, str, int, int | None] | None:
-        """(event id, "start" or "end", start, end) of a span edge within 4 px of (x, y)."""
+    def _select(self, event_id: int) -> None:
+        self.set_selected(event_id)
+        self.event_selected.emit(event_id)
+
+    def _lane_at(self, y: float) -> tuple[LaneEvents, int] | None:
+        """The events of the lane under y and the sub-row there."""
         top = RULER_H + FILM_H + WAVE_H
-        row = int((y - top) // LANE_H)
-        if y < top or not 0 <= row < len(self.lanes):
+        for lane, height in zip(self.lanes, self._shown_heights, strict=True):
+            if top <= y < top + height:
+                ev = self._lane_events.get(lane.key)
+                if ev is None or not len(ev):
+                    return None
+                depth = max(1, ev.depth)
+                row = int((y - top - 2) * depth // max(1, height - 4))
+                return ev, min(max(row, 0), depth - 1)
+            top += height
+        return None
+
+    def _near(self, x: float, y: float) -> tuple[LaneEvents, int, int, float, range] | None:
+        """The lane and sub-row under (x, y), the time there, 4 px of slack in ms and
+        the events that may reach that far."""
+        found = self._lane_at(y)
+        if found is None:
             return None
-        ev = self._lane_events.get(self.lanes[row].key)
-        if ev is None or not len(ev):
-            return None
+        ev, row = found
         t = self.ms_at(x)
         slack = 4 * self.view_span / self._track_width()
         lo = int(np.searchsorted(ev.starts, t - slack - ev.max_length, side="left"))
         hi = int(np.searchsorted(ev.starts, t + slack, side="right"))
-        best: tuple[float, tuple[int, str, int, int | None]] | None = None
-        for i in range(lo, hi):
+        return ev, row, t, slack, range(lo, hi)
+
+    def edge_at(self, x: float, y: float) -> tuple[int, str, int, int | None] | None:
+        """(event id, "start" or "end", start, end) of a span edge within 4 px of (x, y).
+        Where several events have an edge there, the selected event's wins, then the
+        one in the sub-row under the pointer, then the nearest."""
+        near = self._near(x, y)
+        if near is None:
+            return None
+        ev, row, t, slack, candidates = near
+        best: tuple[tuple[bool, bool, float], tuple[int, str, int, int | None]] | None = None
+        for i in candidates:
             start, end = int(ev.starts[i]), int(ev.ends[i])
             if end < 0 or end == start:
                 continue  # points and running states have no edge to drag
+            event_id = int(ev.ids[i])
             for side, edge_t in (("start", start), ("end", end)):
                 distance = abs(edge_t - t)
-                if distance <= slack and (best is None or distance < best[0]):
-                    best = (distance, (int(ev.ids[i]), side, start, end))
+                if distance > slack:
+                    continue
+                rank = (event_id != self.selected, int(ev.rows[i]) != row, distance)
+                if best is None or rank < best[0]:
+                    best = (rank, (event_id, side, start, end))
         return best[1] if best else None
+
+    def event_at(self, x: float, y: float) -> int | None:
+        """The id of the event drawn under (x, y): in the sub-row there, the latest
+        starting one that covers the time (points within 4 px)."""
+        near = self._near(x, y)
+        if near is None:
+            return None
+        ev, row, t, slack, candidates = near
+        for i in reversed(candidates):
+            start, end = int(ev.starts[i]), int(ev.ends[i])
+            end = max(self.playhead_ms, start) if end < 0 else end
+            if int(ev.rows[i]) == row and start - slack <= t <= max(end, start + slack):
+                return int(ev.ids[i])
+        return None
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if self.duration_ms <= 0:

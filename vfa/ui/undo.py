@@ -37,8 +37,9 @@ class RatingStateCommand(QUndoCommand):
 
     def check(self) -> None:
         p = self.panel
-        assert p.ws and p.run
-        coding.check_editable(p.ws, p.run.id)
+        assert p.ws
+        if p.run is not None:  # (none yet: this edit begins it, unlocked)
+            coding.check_editable(p.ws, p.run.id)
 
     def redo(self) -> None:
         p = self.panel
@@ -88,8 +89,9 @@ class GridRowCommand(QUndoCommand):
 
     def check(self) -> None:
         p = self.panel
-        assert p.ws and p.run and p.scheme
-        coding.check_editable(p.ws, p.run.id)
+        assert p.ws and p.scheme
+        if p.run is not None:
+            coding.check_editable(p.ws, p.run.id)
         grid = next(g for g in p.scheme.grids if g.id == self.grid_id)
         check_grid_row(grid, self.row_id, self.member_id, self.points)
 
