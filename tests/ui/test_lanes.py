@@ -198,3 +198,15 @@ def test_in_the_window_trimming_where_two_moments_overlap_moves_the_chosen_one(
     assert moments.get_moment(ws, first.id).end_frame == first.end_frame  # untouched
     assert moments.get_moment(ws, second.id).end_frame > second.end_frame
     window.close()
+
+
+def test_a_state_never_stopped_runs_to_the_clips_end_wherever_the_playhead_is(timeline):
+    """As in the agreement statistics and the exports: an open state counts until the end
+    of the clip; it is not a tick because the playhead is before it (a reopened run)."""
+    timeline.set_events([(1, "parent", 20_000, None, "smile")])
+    timeline.set_playhead(0)
+    y = middle_of(timeline, "parent", 0)
+    colour = code_color("smile").name()
+    for t in (21_000, 40_000, 59_500):
+        assert colour_at(timeline, round(timeline.x_of(t)), y) == colour, t
+    assert colour_at(timeline, round(timeline.x_of(19_000)), y) != colour

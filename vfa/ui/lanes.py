@@ -198,13 +198,14 @@ def _first_fit(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class LaneView:
-    """What a lane is drawn in: the time in view, the track's pixels, the playhead."""
+    """What a lane is drawn in: the time in view, the track's pixels, the clip's end."""
 
     t0: int
     span: int
     left: int  # x of t0
     width: int  # pixels of track
-    playhead_ms: int
+    # a state never stopped runs to the end of the clip, here as in agreement and exports
+    clip_end_ms: int
 
     @property
     def scale(self) -> float:
@@ -224,8 +225,7 @@ def paint_events(
     its code's name where there is room; the selected event outlined."""
     t0, t1 = view.t0, view.t0 + view.span
     top, height = box.top(), box.height()
-    running = bool((ev.ends < 0).any())
-    key = (t0, view.span, view.width, ev.version, view.playhead_ms if running else -1, height)
+    key = (t0, view.span, view.width, ev.version, view.clip_end_ms, height)
     if ev.coverage_key == key:  # the same dense view as last time: reuse its shading
         _paint_coverage(p, ev, view, top, height, area)
         return
@@ -242,7 +242,9 @@ def paint_events(
         if hi <= lo:
             return
     starts = ev.starts[lo:hi]
-    ends = np.where(ev.ends[lo:hi] < 0, max(view.playhead_ms, 0), ev.ends[lo:hi])
+    ends = np.where(
+        ev.ends[lo:hi] < 0, np.maximum(view.clip_end_ms, ev.starts[lo:hi]), ev.ends[lo:hi]
+    )
     visible = ends >= t0
     x0 = view.left + (starts - t0) * view.scale
     x1 = view.left + (ends - t0) * view.scale

@@ -390,7 +390,7 @@ class Timeline(QWidget):
     def _paint_lanes(self, p: QPainter, area: QRect) -> None:
         y = RULER_H + FILM_H + WAVE_H
         view = LaneView(
-            self.view_start, self.view_span, LABEL_W, self._track_width(), self.playhead_ms
+            self.view_start, self.view_span, LABEL_W, self._track_width(), self.duration_ms
         )
         for lane, height in zip(self.lanes, self._shown_heights, strict=True):
             events = self._lane_events.get(lane.key)
