@@ -431,3 +431,16 @@ def test_a_coding_scheme_without_observations_becomes_a_scheme_only_when_new(ws)
     ]
     undo_import(ws, result.batch)
     assert not (user_schemes_dir() / "import-Observer_template.yaml").exists()
+
+
+def test_the_preview_shows_what_the_file_holds_even_before_a_clip_is_found(ws, tmp_path):
+    from vfa.services.imports import plan_document
+
+    doc = document(
+        Event("smile", 1000, 1000, subject="s1"),
+        Event("smile", 2000, 2000, subject="s1"),
+        media="not-in-this-workspace.mp4",
+    )
+    plan = plan_document(ws, doc, ImportOptions(), FILE, "0" * 64)
+    assert plan.refusals and "not-in-this-workspace.mp4" in plan.refusals[0].reason
+    assert sum(row.count for row in plan.mappings if row.source == "smile") == 2

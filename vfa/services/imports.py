@@ -266,6 +266,12 @@ class _Planner:
             out.setdefault("comment", event.comment)
         return out
 
+    def map_only(self, event: Event) -> None:
+        """Count an event for the preview's mapping, with no clip to place it in."""
+        vfa_code = self.smap.codes.get(event.code)
+        subject = self.subject(event, vfa_code)[1] if vfa_code is not None else None
+        self.rows[(event.code, event.subject, vfa_code, subject)] += 1
+
     def event(
         self, n: int, event: Event, obs: Observation, clip: KnownClip, offset: int
     ) -> PlannedEvent | None:
@@ -412,6 +418,8 @@ def plan_document(
         choice = find_clip(obs, clips, options.clip_id, media_dir)
         if choice.clip is None:
             planner.refusals.append(Problem(f"observation {obs.name!r}", choice.problem or ""))
+            for event in obs.events:  # the preview still shows what the file holds
+                planner.map_only(event)
             continue
         offset = choice.media.offset_ms if choice.media is not None else 0
         run = PlannedRun(
