@@ -89,18 +89,18 @@ def check_target(
     target = Path(text).expanduser()
     if not text.strip() or text.endswith(("/", os.sep)) or target.name in ("", ".", ".."):
         raise OutputError(f"{text or '(empty)'}: give a file name, not a folder")
+    st = _lstat(target)
+    if st is not None:  # what is there first: a device is refused as a device
+        reason = _describe(st.st_mode)
+        if reason is not None:
+            raise OutputError(f"{target}: {reason}")
     if suffixes and target.suffix.lower() not in suffixes:
         given = f"'{target.suffix}'" if target.suffix else "no suffix"
         raise OutputError(
             f"{target}: the file name must end in {' or '.join(suffixes)} (it has {given})"
         )
-    st = _lstat(target)
-    if st is not None:
-        reason = _describe(st.st_mode)
-        if reason is not None:
-            raise OutputError(f"{target}: {reason}")
-        if not force:
-            raise _exists(target)
+    if st is not None and not force:
+        raise _exists(target)
     _check_folder(target, target.parent)
     return target
 

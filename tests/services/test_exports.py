@@ -135,8 +135,8 @@ def test_blind_runs_the_exporter_may_not_see_are_left_out_and_named(world):
     assert "Cat" in coders and "Dan" not in coders  # Cat codes blind: Dan's stays hidden
     (why,) = result.left_out
     assert f"run {runs[1].id}" in why and "Dan" in why and "blind" in why
-    coding.submit_run(ws, runs[0].id)
-    coding.submit_run(ws, runs[1].id)
+    coding.submit_run(ws, runs[0].id, actor="Cat")  # each coder submits her own
+    coding.submit_run(ws, runs[1].id, actor="Dan")
     text, result = events_csv(ws, Selection(viewer="Cat"))
     assert "Dan" in {r["coder"] for r in read_rows(text)} and not result.left_out
 
@@ -166,6 +166,17 @@ def test_a_file_is_written_whole_and_refused_where_it_should_not_be(world, tmp_p
     with pytest.raises(ExportError, match="ratings go out as CSV"):
         export_file(ws, "json", tmp_path / "r.json", Selection(), what="ratings")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["events.csv", "link.csv"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name"), [("csv", "out.eaf"), ("eaf", "out.csv"), ("json", "out"), ("sdis", "x.srt")]
+)
+def test_a_file_name_that_says_another_format_is_refused(world, tmp_path, fmt, name):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    with pytest.raises(VfaError, match="must end in"):
+        export_file(world.ws, fmt, folder / name, Selection())
+    assert list(folder.iterdir()) == []
 
 
 def test_a_cancelled_export_leaves_nothing(world, tmp_path):

@@ -48,6 +48,10 @@ def test_opening_a_workspace_backs_it_up_in_the_background(window, qtbot, path):
 def test_restoring_from_the_backups_dialog(window, qtbot, path, clips, monkeypatch):
     window.open_workspace_at(str(path))
     qtbot.waitUntil(lambda: len(store.list_backups(path)) == 1, timeout=10_000)
+    window.open_clip(1)
+    window.coding.choose("kips")
+    qtbot.keyClick(window.coding.table, "3")  # a run that the backup does not have
+    assert window.coding.run is not None and window.undo_stack.canUndo()
     clip_service.add_clip(window.ws, clips["cfr25"], "FAM-2", "Visit 1")
     assert case_codes(path) == ["FAM-1", "FAM-2"]
     shown = []
@@ -62,6 +66,8 @@ def test_restoring_from_the_backups_dialog(window, qtbot, path, clips, monkeypat
     )
     dialog.restore_chosen()
     qtbot.waitUntil(lambda: window.ws is not None and case_codes(path) == ["FAM-1"], timeout=15_000)
+    # nothing of the state before is left in the window: no run, nothing to undo
+    assert window.coding.run is None and not window.undo_stack.canUndo()
     reasons = sorted(b.reason for b in store.list_backups(path))
     assert "before-restore" in reasons  # the state before is kept
     before = next(b for b in store.list_backups(path) if b.reason == "before-restore")

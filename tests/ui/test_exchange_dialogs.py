@@ -186,3 +186,50 @@ def test_the_export_dialog_writes_the_chosen_coding(qtbot, ws, coding_file, tmp_
     qtbot.mouseClick(again.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not again.busy(), timeout=20_000)
     assert "already exists" in again.message.text()
+
+
+def test_the_scheme_an_import_made_can_be_chosen_for_coding_at_once(
+    qtbot, ws, coding_file, monkeypatch
+):
+    window = build_window("qt")
+    qtbot.addWidget(window)
+    window.set_workspace(ws)
+    chooser = window.coding.chooser
+    assert "import-lab" not in [
+        chooser.itemData(i).id for i in range(chooser.count()) if chooser.itemData(i)
+    ]
+
+    def run_dialog(dialog: ImportDialog) -> int:
+        with qtbot.waitSignal(dialog.planned, timeout=20_000):
+            dialog.set_file(str(coding_file))
+        with qtbot.waitSignal(dialog.imported, timeout=20_000):
+            qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+        return dialog.result()
+
+    monkeypatch.setattr(ImportDialog, "exec", run_dialog)
+    window.actions_by_id["coding.import"].trigger()
+    assert "import-lab" in [
+        chooser.itemData(i).id for i in range(chooser.count()) if chooser.itemData(i)
+    ]
+
+
+def test_a_file_typed_in_starts_with_its_own_observations(qtbot, ws, coding_file, tmp_path):
+    text = coding_file.read_text()
+    header, *rows = text.splitlines(keepends=True)
+    coding_file.write_text(text + "".join(r.replace("Ann", "Bob") for r in rows))
+    other = tmp_path / "other.csv"
+    other.write_text(header + "".join(r.replace("Ann", "Bea") for r in rows))
+    dialog = ImportDialog(ws)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.planned, timeout=20_000):
+        dialog.set_file(str(coding_file))
+    first = [dialog.observation.itemText(i) for i in range(dialog.observation.count())]
+    dialog.observation.setCurrentIndex(dialog.observation.count() - 1)
+    with qtbot.waitSignal(dialog.planned, timeout=20_000):
+        dialog.file.setText(str(other))
+        dialog.file.editingFinished.emit()
+    now = [dialog.observation.itemText(i) for i in range(dialog.observation.count())]
+    assert dialog.observation.currentIndex() == 0
+    assert now != first and not any("Bob" in t for t in now)
+    problems = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
+    assert not any("no observation" in p for p in problems)

@@ -176,8 +176,9 @@ def check_editable(ws: Workspace, run_id: int) -> None:
 
 
 def submit_run(ws: Workspace, run_id: int, actor: str | None = None) -> None:
-    """Lock the run as finished."""
+    """Lock the run as finished (only a run the person may see: never a hidden blind run)."""
     with ws.writes.begin() as db:
+        check_run(db, run_id, actor)
         run = _run(db, run_id)
         if run.status is RunStatus.SUBMITTED:
             return
@@ -191,6 +192,7 @@ def reopen_run(ws: Workspace, run_id: int, reason: str, actor: str | None = None
     if not reason.strip():
         raise InvalidInputError("reopening a submitted run needs a reason")
     with ws.writes.begin() as db:
+        check_run(db, run_id, actor)  # another coder's hidden blind run is not theirs to open
         run = _run(db, run_id)
         if run.status is not RunStatus.SUBMITTED:
             raise InvalidInputError(f"coding run {run_id} is not submitted")

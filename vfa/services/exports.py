@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 from sqlalchemy import select
 
+from vfa import outputs
 from vfa.io import registry
 from vfa.io import vfa_csv as tidy
 from vfa.io.document import Document, Event, MediaRef, Observation, Problem, Rating
@@ -281,7 +282,8 @@ def export_file(
     spec = registry.by_id(WRITER_FORMATS[fmt]) if fmt in WRITER_FORMATS else None
     if spec is not None and spec.write is None:
         raise ExportError(f"export: VFA reads {spec.name} files but does not write them")
-    check_target(path, force)
+    # the name says what is in the file: CSV is not written into a .eaf
+    outputs.check_target(path, force=force, suffixes=(SUFFIXES[fmt],))
     with staged_file(path, force) as raw:
         if fmt == "csv":
             text = io.TextIOWrapper(raw, encoding="utf-8", newline="")

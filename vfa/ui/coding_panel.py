@@ -116,6 +116,19 @@ class CodingPanel(QWidget):
             self.chooser.addItem(f"{scheme.name} {scheme.version}", scheme)
         self.chooser.blockSignals(False)
 
+    def refresh_schemes(self) -> None:
+        """Read the scheme folders again (after an import made a scheme), keeping the
+        scheme chosen."""
+        chosen = self.scheme.id if self.scheme is not None else None
+        self._refresh_chooser()
+        if chosen is not None:
+            self.chooser.blockSignals(True)
+            for i in range(self.chooser.count()):
+                data = self.chooser.itemData(i)
+                if data is not None and data.id == chosen:
+                    self.chooser.setCurrentIndex(i)
+            self.chooser.blockSignals(False)
+
     def set_clip(self, ws: Workspace | None, clip_id: int | None) -> None:
         self.ws, self.clip_id = ws, clip_id
         self._open_run()

@@ -77,7 +77,7 @@ class ImportDialog(QDialog):
         self.file = QLineEdit()
         self.file.setObjectName("importFile")
         self.file.setPlaceholderText(self.tr("ELAN, BORIS, Datavyu, Observer XT, VFA CSV or JSON"))
-        self.file.editingFinished.connect(self.replan)
+        self.file.editingFinished.connect(self._file_edited)
         browse = QPushButton(self.tr("Choose…"))
         browse.clicked.connect(self.choose_file)
         file_row = QHBoxLayout()
@@ -178,6 +178,11 @@ class ImportDialog(QDialog):
         )
         if path:
             self.set_file(path)
+
+    def _file_edited(self) -> None:
+        """A file typed in: a new file starts with its own observations, not the last one's."""
+        if self._asked is None or self.file.text().strip() != self._asked[0]:
+            self.set_file(self.file.text().strip())
 
     def set_file(self, path: str) -> None:
         """Read this file and show its preview (off the GUI thread)."""
@@ -391,6 +396,7 @@ def import_into(window: MainWindow) -> None:
 
     def changed() -> None:
         window.refresh_browser()
+        window.coding.refresh_schemes()  # a scheme the import made can be chosen at once
         if window.current_clip in clips and window.ws is not None:
             window.coding.set_clip(window.ws, window.current_clip)
 

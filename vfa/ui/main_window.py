@@ -375,6 +375,8 @@ class MainWindow(QMainWindow):
             self.player_view.clear()
             self.feedback.set_clip(None, None)
             self.hasher.cancel()
+            self.coding.set_clip(None, None)
+            self.undo_stack.clear()
             self.ws.close()
             self.ws = None
             self.current_clip = None
@@ -564,7 +566,13 @@ class MainWindow(QMainWindow):
         )
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.ctx.settings.set("player/backend", dialog.chosen_backend())
+            coder_before = self.coder_name()
             self.ctx.settings.set("coder/name", dialog.coder.text().strip())
+            if self.coder_name() != coder_before and self.ws is not None:
+                # another person codes now: their own run, never the last person's
+                self.undo_stack.clear()
+                self.coding.set_clip(self.ws, self.current_clip)
+                self.feedback.set_clip(self.ws, self.player_view.info)
             overrides = dialog.chosen_overrides()
             self.ctx.settings.set_shortcuts(overrides)
             apply_shortcuts(self.actions_by_id, overrides)
