@@ -54,3 +54,33 @@ def test_a_damaged_workspace_opens_read_only_and_says_so(window, qtbot, tmp_path
     text = window.messages.label.text()
     assert "read-only" in text and "damaged" in text
     assert _digest(path) == before
+
+
+def test_a_change_of_coder_shows_that_coders_own_run_never_the_last_ones(
+    window, qtbot, tmp_path, clips, monkeypatch
+):
+    from vfa.services import assignments
+    from vfa.services import clips as clip_service
+    from vfa.storage.workspace import open_workspace
+    from vfa.ui.dialogs import SettingsDialog
+    from vfa.ui.settings import Settings
+
+    ws = open_workspace(tmp_path / "blind.vfa", create=True)
+    clip_id = clip_service.add_clip(ws, clips["noaudio"], "FAM-1", "Visit 1").clip_id
+    ann, ben = assignments.assign(ws, [clip_id], "kips", ["Ann", "Ben"])
+    Settings().set("coder/name", "Ann")
+    window.set_workspace(ws)
+    window.open_clip(clip_id)
+    window.coding.choose("kips")
+    qtbot.keyClick(window.coding.table, "3")
+    assert window.coding.run is not None and window.coding.run.id == ann.id
+
+    def become_ben(dialog):
+        dialog.coder.setText("Ben")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(SettingsDialog, "exec", become_ben)
+    window.edit_settings()
+    assert window.coding.run is None or window.coding.run.id == ben.id
+    assert not window.undo_stack.canUndo()  # Ann's rating is not Ben's to undo
