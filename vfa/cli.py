@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import DatabaseError
 
 from vfa.cli_types import cycle, frame_index, iso_date, milliseconds
-from vfa.errors import VfaError
+from vfa.errors import InvalidInputError, VfaError
+from vfa.storage.engine import is_memory_url
 
 # the progress chart's formats (ui/progress_chart.py draws them)
 CHART_SUFFIXES = (".png", ".svg")
@@ -597,10 +598,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from vfa.services.viewer import viewing_as
 
     try:
+        _check_options(args)
         with viewing_as(args.viewer):
             return int(args.func(args))
     except VfaError as exc:
         return _fail(str(exc))
+    except BrokenPipeError:  # `vfa … | head` stopped reading: not an error of VFA's
+        sys.stderr.close()
+        return 0
     except OSError as exc:  # a file given on the command line: a symlink loop, a device …
         where = exc.filename if exc.filename is not None else "file"
         return _fail(f"{where}: {exc.strerror or exc}")
@@ -608,6 +613,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
     except DatabaseError as exc:
         return _fail(f"the workspace could not be used ({getattr(exc, 'orig', None) or exc})")
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """Options every command takes: a person's name, a workspace that keeps what it is given."""
+    from vfa.domain.text_fields import single_line
+
+    if args.viewer is not None:
+        args.viewer = single_line(args.viewer, "--as", 128, example="Ann")
+    target = getattr(args, "workspace", None) or getattr(args, "target", None)
+    if isinstance(target, str) and is_memory_url(target):
+        raise InvalidInputError(
+            f"--workspace {target}: an in-memory database keeps nothing after the command; "
+            "give a workspace file or a PostgreSQL URL"
+        )
 
 
 def _fail(message: str) -> int:

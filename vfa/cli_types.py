@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
+import re
 
 from vfa.domain.limits import MAX_ID, MAX_MS
 
@@ -101,7 +102,14 @@ def finite(text: str) -> float:
 
 def iso_date(text: str) -> dt.date:
     """A calendar date written YYYY-MM-DD."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD")
     try:
-        return dt.date.fromisoformat(text)
+        value = dt.date.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD ({exc})") from None
+    if not dt.date(1900, 1, 1) <= value <= dt.date.today():
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date that has been (1900-01-01 to today)"
+        )
+    return value

@@ -6,8 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from platformdirs import user_data_path
+from sqlalchemy import select
 
+from vfa.errors import WorkspaceError
 from vfa.services.clips import AddedClip, add_clip
+from vfa.storage.models import Case
 from vfa.storage.workspace import Workspace
 
 DEMO_CASE = "DEMO-001"
@@ -25,6 +28,13 @@ def demo_media_dir(ws: Workspace) -> Path:
 
 def create_demo(ws: Workspace, *, progress: Callable[[float], None] | None = None) -> AddedClip:
     """Generate the demo clip (moving shapes and a tone) and add it to the demo case."""
+    with ws.sessions() as db:
+        others = db.scalars(select(Case.code).where(Case.code != DEMO_CASE).limit(3)).all()
+    if others:  # the demo never puts a made-up case into real work
+        raise WorkspaceError(
+            f"{ws.label}: holds real cases ({', '.join(others)}); the demo goes into a "
+            "workspace of its own (leave out --workspace, or name a new file)"
+        )
     clip = demo_media_dir(ws) / "demo-play.mp4"
     if not clip.exists():
         from vfa.media.synth import make_clip  # OpenCV loads only when a clip is generated

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -19,7 +20,15 @@ from sqlalchemy import select
 from vfa import outputs
 from vfa.io import registry
 from vfa.io import vfa_csv as tidy
-from vfa.io.document import Document, Event, MediaRef, Observation, Problem, Rating
+from vfa.io.document import (
+    CodeKind,
+    Document,
+    Event,
+    MediaRef,
+    Observation,
+    Problem,
+    Rating,
+)
 from vfa.io.vfa_json import scheme_codes
 from vfa.services.export_files import check_target as check_target
 from vfa.services.export_files import staged_file
@@ -39,6 +48,7 @@ from vfa.services.export_selection import (
     selected_runs,
     stream_events,
 )
+from vfa.storage.models import Clip as ClipRow
 from vfa.storage.models import Rating as RatingRow
 from vfa.storage.workspace import Workspace
 
@@ -198,28 +208,36 @@ def workspace_document(ws: Workspace, sel: Selection) -> Document:
     )
     problems = [Problem("selection", why) for why in left_out] + problems
     observations = []
+    spans: set[str] = set()  # codes with events that last (a moment tag is such a code)
     with ws.engine.connect() as conn:
+        durations = dict(
+            conn.execute(
+                select(ClipRow.id, ClipRow.duration_ms).where(
+                    ClipRow.id.in_({r.clip_id for r in runs})
+                )
+            ).all()
+        )
         for run in runs:
             events = []
             for code, subject, start, end, _sf, _ef, mods, caption in stream_events(
                 conn, run.run_id
             ):
-                if end is None:
+                if end is None:  # never stopped: it runs to the clip's end, as everywhere
+                    end = max(durations.get(run.clip_id, start), start)
                     problems.append(
                         Problem(
                             f"run {run.run_id}, event at {start} ms",
-                            "a state still running; written as ending where it starts",
+                            "a state never stopped; written as running to the clip's end",
                         )
                     )
+                if end != start:
+                    spans.add(code)
                 modifiers = tuple(
                     (str(k), str(v))
                     for k, value in modifiers_of(mods).items()
                     for v in (value if isinstance(value, list) else [value])
                 )
-                events.append(
-                    Event(code, start, start if end is None else end, subject, modifiers,
-                          caption=caption)
-                )  # fmt: skip
+                events.append(Event(code, start, end, subject, modifiers, caption=caption))
             ratings = tuple(
                 Rating(item, special or str(_value_text(value)), note=note)
                 for item, value, special, note in conn.execute(
@@ -246,6 +264,12 @@ def workspace_document(ws: Workspace, sel: Selection) -> Document:
                 )
             )
     keys = sorted({r.scheme for r in runs})
+    # a point code whose events last (VIG's and VIPP-SD's moment tags mark spans) goes out
+    # as a state, so formats that tell the two apart (BORIS) can hold its spans
+    codes = tuple(
+        replace(c, kind=CodeKind.STATE) if c.kind is CodeKind.POINT and c.id in spans else c
+        for c in codes
+    )
     return Document(
         "vfa",
         ws.label,

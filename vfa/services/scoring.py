@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from vfa import files
 from vfa.domain.schemes import RatingItem, Scheme
 from vfa.domain.scoring import RatingValue, ScoreResult, check_item, score
 from vfa.errors import InvalidInputError, NotFoundError
@@ -57,15 +58,14 @@ def read_rows(
     row, read as it goes (the file is never held whole); the header is checked first. A
     file that is not UTF-8 CSV is refused naming the row."""
     file = Path(path)
+    opened = files.open_regular(file)  # a pipe or a device is refused before it can block
     try:
-        handle = file.open("rb")
-    except FileNotFoundError:
-        raise InvalidInputError(f"{file}: no such file") from None
-    except OSError as exc:
-        raise InvalidInputError(f"{file}: cannot be read ({exc.strerror or exc})") from None
+        handle = opened.__enter__()
+    except files.NotReadable as exc:
+        raise InvalidInputError(f"{file}: {exc.reason}") from None
     line = [0]
     number = 1
-    with handle:
+    with opened:
         rows = csv.reader(_decoded(handle, line))
         try:
             first = next(rows, [])

@@ -34,7 +34,11 @@ def open_demo(
 ) -> Workspace:
     """Open (creating when needed) a workspace holding the demo case and its clip."""
     ws = open_workspace(target or demo_workspace_path(), create=True, name=None)
-    create_demo(ws, progress=progress)
+    try:
+        create_demo(ws, progress=progress)
+    except BaseException:
+        ws.close()
+        raise
     return ws
 
 

@@ -42,8 +42,10 @@ def resolve_target(target: str | os.PathLike[str] | None) -> tuple[str, Path | N
                 "(a workspace is a SQLite file path, or a PostgreSQL URL such as "
                 "postgresql+psycopg://user@host/vfa)"
             )
+        if is_memory_url(text):
+            return text, None
         if text.startswith("sqlite:///") and len(text) > len("sqlite:///"):
-            return text, Path(text[len("sqlite:///") :])
+            return text, Path(text[len("sqlite:///") :].split("?", 1)[0])
         return text, None
     path = Path(text).expanduser().resolve()
     return f"sqlite:///{path}", path
@@ -53,6 +55,14 @@ def resolve_target(target: str | os.PathLike[str] | None) -> tuple[str, Path | N
 # so a writer waits out the busy timeout for the write lock instead of failing at once
 # when another process committed after this transaction's first read.
 WRITE_OPTION = "vfa_write"
+
+
+def is_memory_url(url: str) -> bool:
+    """Whether a URL names an in-memory SQLite database (it keeps nothing once closed)."""
+    text = url.strip()
+    return text.startswith("sqlite:") and (
+        text.split("?", 1)[0] in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in text
+    )
 
 
 def _hide_password(url: str) -> str:
