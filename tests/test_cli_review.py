@@ -90,3 +90,32 @@ def test_the_demos_moments_go_out_to_boris_and_come_back_as_spans(capsys, tmp_pa
     doc = boris.read(str(out))
     spans = [e for o in doc.observations for e in o.events if e.end_ms > e.start_ms]
     assert len(spans) == 2  # the demo's two moments, each a span
+
+
+@pytest.mark.parametrize("caption", ["esc\x1b[31mRED", "bell\x07", "a\u202eb", "nul\x00"])
+def test_a_caption_with_control_characters_is_refused_naming_the_field(capsys, tmp_path, caption):
+    demo = tmp_path / "demo.vfa"
+    assert run(capsys, "demo", "--workspace", str(demo))[0] == 0
+    code, _, err = run(
+        capsys, "moment", "add", "--clip", "1", "--start-ms", "1000", "--end-ms", "2000",
+        "--tag", "vig:waiting", "--caption", caption, "--workspace", str(demo),
+    )  # fmt: skip
+    assert code == 2 and "caption" in err and "control character" in err
+
+
+def test_restoring_a_workspace_onto_itself_is_refused(capsys, tmp_path):
+    ws = tmp_path / "w.vfa"
+    run(capsys, "workspace", "new", str(ws))
+    code, _, err = run(capsys, "restore", str(ws), "--workspace", str(ws))
+    assert code == 2 and "itself" in err
+
+
+def test_an_external_vocabulary_outside_the_eafs_folder_is_not_read(tmp_path):
+    from vfa.io import eaf_vocab
+
+    secret = tmp_path / "secret.ecv"
+    secret.write_text("<CV_RESOURCE/>")
+    folder = tmp_path / "project"
+    folder.mkdir()
+    why = eaf_vocab._external("../secret.ecv", "cv", str(folder / "a.eaf"), {})
+    assert isinstance(why, str) and "outside the folder" in why

@@ -172,7 +172,7 @@ def test_score_needs_a_scheme_with_rating_items_and_an_existing_file(capsys, tmp
     code, _, err = run(capsys, "score", "--scheme", "vig", str(path))
     assert code == 2 and "no rating items" in err
     code, _, err = run(capsys, "score", "--scheme", "kips", str(tmp_path / "none.csv"))
-    assert code == 2 and "no such file" in err
+    assert code == 2 and "not found" in err
     code, _, err = run(capsys, "score", "--scheme", "nope", str(path))
     assert code == 2 and "known schemes" in err
 

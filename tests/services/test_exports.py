@@ -206,7 +206,7 @@ def test_the_document_for_the_writers_has_schemes_runs_and_captions(world):
     assert vig.events[0].caption == "=SUM(A1) she waits, “smiling”"
     assert gaze.events[0].modifiers == (("affect", "neutral; calm"),)
     assert {r.value for r in kips.ratings} == {"4", "NOB"}
-    assert [p.place for p in doc.problems if "still running" in p.reason] == [
+    assert [p.place for p in doc.problems if "never stopped" in p.reason] == [
         f"run {world.gaze_run}, event at {gaze.events[-1].start_ms} ms"
     ]
 

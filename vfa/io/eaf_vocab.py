@@ -166,6 +166,8 @@ def _external(
         candidate = folder / PurePosixPath(local).name
     else:
         candidate = folder / local
+    if not candidate.resolve().is_relative_to(folder):
+        return "is not read: it lies outside the folder of the .eaf file"
     key = str(candidate)
     if key not in cache:
         try:

@@ -43,7 +43,14 @@ def parse_xml(data: bytes, file: str) -> Element:
     try:
         return fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
-        raise FormatError(file, "", f"refused: {exc} (entities and DTDs are not read)") from exc
+        what = {
+            "DTDForbidden": "a document type declaration (DTD)",
+            "EntitiesForbidden": "an entity declaration",
+            "ExternalReferenceForbidden": "a reference to an external file or address",
+        }.get(type(exc).__name__, "a construct that can expand without bound")
+        raise FormatError(
+            file, "", f"holds {what}; such files are refused (they can exhaust memory or reach out)"
+        ) from exc
     except ParseError as exc:
         line, column = getattr(exc, "position", (0, 0))
         raise FormatError(

@@ -40,8 +40,8 @@ def _database(ws: Workspace) -> list[Finding]:
     with ws.engine.connect() as conn:
         try:
             rows = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check(20)")]
-        except VfaError as exc:
-            rows = [str(exc)]
+        except VfaError as exc:  # the message names the workspace, which is the place
+            rows = [str(exc).removeprefix(f"{ws.label}: ")]
         if rows != ["ok"]:
             out += [
                 Finding(

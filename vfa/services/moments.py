@@ -14,6 +14,7 @@ frames and their pts.
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from vfa.domain.frames import FrameTable
 from vfa.domain.scheme_types import Scheme
-from vfa.domain.text_fields import single_line
+from vfa.domain.text_fields import refused_character, single_line
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.services import coding
 from vfa.services.audit import current_actor, record
@@ -50,7 +51,16 @@ MAX_CHARS = {"caption": 500, "child line": 500, "comment": 2000, "theme": 200}
 def checked_text(value: str | None, field: str, where: str) -> str | None:
     """``value`` stripped (None when empty), or InvalidInputError naming the field when
     it is longer than ``MAX_CHARS[field]``."""
-    text = (value or "").strip()
+    text = unicodedata.normalize("NFC", value or "").strip()
+    for i, ch in enumerate(text):  # line breaks are the text's own; other controls are not
+        if ch in "\n\t":
+            continue
+        bad = refused_character(ch)
+        if bad is not None or 0xD800 <= ord(ch) <= 0xDFFF:
+            raise InvalidInputError(
+                f"{where}: the {field} holds a control character (U+{ord(ch):04X}) at "
+                f"character {i + 1}; write plain text"
+            )
     limit = MAX_CHARS[field]
     if len(text) > limit:
         raise InvalidInputError(

@@ -8,6 +8,7 @@ spreadsheet: the header is row 1.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import re
@@ -58,9 +59,9 @@ def read_rows(
     row, read as it goes (the file is never held whole); the header is checked first. A
     file that is not UTF-8 CSV is refused naming the row."""
     file = Path(path)
-    opened = files.open_regular(file)  # a pipe or a device is refused before it can block
-    try:
-        handle = opened.__enter__()
+    opened = contextlib.ExitStack()
+    try:  # a pipe or a device is refused before it can block
+        handle = opened.enter_context(files.open_regular(file))
     except files.NotReadable as exc:
         raise InvalidInputError(f"{file}: {exc.reason}") from None
     line = [0]

@@ -181,6 +181,8 @@ def restore(workspace: Path, backup: Path, known_revisions: set[str], keep: int)
     Refused while another VFA has the workspace open. Returns the backup of the state
     that was replaced.
     """
+    if backup.resolve() == workspace.resolve():
+        raise WorkspaceError(f"{backup}: is the workspace itself, not a backup of it")
     check_backup(backup, known_revisions)
     if not workspace.is_file():
         raise WorkspaceError(f"{workspace}: no workspace here to restore into")

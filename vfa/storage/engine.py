@@ -100,8 +100,8 @@ def sqlite_url(path: Path, *, read_only: bool = False) -> str:
 
 DAMAGED_ADVICE = (
     "VFA will not write to it. Keep a copy of the file as it is, then go back to the newest "
-    "backup beside it (files named like it, ending in .bak) or ask whoever looks after "
-    "your workspaces."
+    "backup (File → Backups…, or vfa backup --list and vfa restore BACKUP; the backups are "
+    "in the backups folder beside the workspace) or ask whoever looks after your workspaces."
 )
 
 
