@@ -119,3 +119,12 @@ def test_an_external_vocabulary_outside_the_eafs_folder_is_not_read(tmp_path):
     folder.mkdir()
     why = eaf_vocab._external("../secret.ecv", "cv", str(folder / "a.eaf"), {})
     assert isinstance(why, str) and "outside the folder" in why
+
+
+def test_a_url_that_is_no_url_is_a_path_in_elan_files(tmp_path):
+    """A damaged file named its vocabulary ``http://[bad``: no ValueError escapes."""
+    from vfa.io import eaf_vocab, eaf_write
+
+    why = eaf_vocab._external("http://[bad/x.ecv", "cv", str(tmp_path / "a.eaf"), {})
+    assert isinstance(why, str)
+    assert "%5Bx" in eaf_write._media(str(tmp_path / "[x" / "y.mp4"), 0, None, tmp_path / "o.eaf")

@@ -9,6 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from urllib.parse import SplitResult, urlsplit
+
+
+def split_url(text: str) -> SplitResult:
+    """A URL's parts; text that is no valid URL (``[`` in a path) is a plain path."""
+    try:
+        return urlsplit(text)
+    except ValueError:
+        return SplitResult("", "", text, "", "")
 
 
 class CodeKind(StrEnum):

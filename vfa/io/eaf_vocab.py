@@ -9,10 +9,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from vfa.errors import FormatError
-from vfa.io.document import Problem
+from vfa.io.document import Problem, split_url
 from vfa.io.safety import read_bytes
 
 if TYPE_CHECKING:
@@ -154,7 +154,7 @@ def _external(
     url: str, cv_id: str, eaf_path: str, cache: dict[str, Element | str]
 ) -> list[Entry] | str:
     """The entries of an external CV from a local .ecv file, or why it was not read."""
-    parts = urlsplit(url)
+    parts = split_url(url)
     scheme = parts.scheme.lower()
     folder = Path(eaf_path).resolve().parent
     if scheme not in ("", "file") and len(scheme) != 1:  # one letter: a drive, 'C:'

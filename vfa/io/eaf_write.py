@@ -33,10 +33,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote
 
 from vfa.errors import FormatError
-from vfa.io.document import CodeDef, Document, Event
+from vfa.io.document import CodeDef, Document, Event, split_url
 from vfa.io.eaf_refs import SEPARATOR
 from vfa.io.eaf_time import MAX_MS
 from vfa.io.eaf_vocab import Ids
@@ -324,7 +324,7 @@ def _apart(events: list[Event]) -> list[list[Event]]:
 def _media(path: str, offset: int, mime: str | None, target: Path) -> str:
     """A MEDIA_DESCRIPTOR: MEDIA_URL a file:// URL, RELATIVE_MEDIA_URL from the target's
     folder, MIME_TYPE, and TIME_ORIGIN the offset."""
-    parts = urlsplit(path)
+    parts = split_url(path)
     relative: str | None = None
     if len(parts.scheme) > 1 and parts.scheme.lower() != "file":
         url = path  # another kind of URL is kept as it is
