@@ -197,7 +197,7 @@ def check_in_background(
 ) -> None:
     """Run the workspace check off the GUI thread."""
     from vfa.services.check import check_workspace
-    from vfa.storage.workspace import open_workspace
+    from vfa.services.workspaces import open_workspace
 
     def work(ctx: TaskContext) -> list[Finding]:
         if ws.path is None:
