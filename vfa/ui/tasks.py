@@ -121,12 +121,15 @@ class BackgroundJob(QObject):
         super().__init__(parent)
         self._task = Task(self)
         self.context = self._task.context
-        self._task.signals.progress.connect(
-            lambda value: self.progress.emit(value / 1000), Qt.ConnectionType.QueuedConnection
-        )
+        # a method of this object, not a lambda: Qt drops the connection when the job is
+        # deleted (its window closed) while the work still reports progress
+        self._task.signals.progress.connect(self._progress, Qt.ConnectionType.QueuedConnection)
         self._task.finished.connect(self.finished)
         self._task.failed.connect(self.failed)
         self._fn = fn
+
+    def _progress(self, value: int) -> None:
+        self.progress.emit(value / 1000)
 
     def start(self) -> BackgroundJob:
         QThreadPool.globalInstance().start(_Runnable(self._fn, self._task.signals, self.context))
