@@ -44,6 +44,19 @@ def coding_file(tmp_path) -> Path:
     return path
 
 
+def import_on_exec(qtbot, monkeypatch, file: Path) -> None:
+    """File → Import… as a user answers it: choose ``file``, wait for the preview, Import."""
+
+    def run_dialog(dialog: ImportDialog) -> int:
+        with qtbot.waitSignal(dialog.planned, timeout=20_000):
+            dialog.set_file(str(file))
+        with qtbot.waitSignal(dialog.imported, timeout=20_000):
+            qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+        return dialog.result()
+
+    monkeypatch.setattr(ImportDialog, "exec", run_dialog)
+
+
 def runs_of(ws) -> list:
     from vfa.services.assignments import assignments
 
@@ -118,14 +131,7 @@ def test_import_then_edit_undo_removes_the_batch(qtbot, ws, coding_file, monkeyp
     qtbot.addWidget(window)
     window.set_workspace(ws)
 
-    def run_dialog(dialog: ImportDialog) -> int:
-        with qtbot.waitSignal(dialog.planned, timeout=20_000):
-            dialog.set_file(str(coding_file))
-        with qtbot.waitSignal(dialog.imported, timeout=20_000):
-            qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-        return dialog.result()
-
-    monkeypatch.setattr(ImportDialog, "exec", run_dialog)
+    import_on_exec(qtbot, monkeypatch, coding_file)
     window.actions_by_id["coding.import"].trigger()
     (run,) = runs_of(ws)
     assert (run.coder, run.scheme_id) == ("Ann", "import-lab")
@@ -146,14 +152,7 @@ def test_undo_of_an_edited_import_says_why_and_keeps_it(qtbot, ws, coding_file, 
     qtbot.addWidget(window)
     window.set_workspace(ws)
 
-    def run_dialog(dialog: ImportDialog) -> int:
-        with qtbot.waitSignal(dialog.planned, timeout=20_000):
-            dialog.set_file(str(coding_file))
-        with qtbot.waitSignal(dialog.imported, timeout=20_000):
-            qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-        return dialog.result()
-
-    monkeypatch.setattr(ImportDialog, "exec", run_dialog)
+    import_on_exec(qtbot, monkeypatch, coding_file)
     window.actions_by_id["coding.import"].trigger()
     (run,) = runs_of(ws)
     coding.submit_run(ws, run.run_id)
@@ -199,14 +198,7 @@ def test_the_scheme_an_import_made_can_be_chosen_for_coding_at_once(
         chooser.itemData(i).id for i in range(chooser.count()) if chooser.itemData(i)
     ]
 
-    def run_dialog(dialog: ImportDialog) -> int:
-        with qtbot.waitSignal(dialog.planned, timeout=20_000):
-            dialog.set_file(str(coding_file))
-        with qtbot.waitSignal(dialog.imported, timeout=20_000):
-            qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-        return dialog.result()
-
-    monkeypatch.setattr(ImportDialog, "exec", run_dialog)
+    import_on_exec(qtbot, monkeypatch, coding_file)
     window.actions_by_id["coding.import"].trigger()
     assert "import-lab" in [
         chooser.itemData(i).id for i in range(chooser.count()) if chooser.itemData(i)
