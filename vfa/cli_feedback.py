@@ -171,7 +171,12 @@ def cmd_reel_show(args: argparse.Namespace) -> int:
 def cmd_reel_order(args: argparse.Namespace) -> int:
     from vfa.services.moments import reorder_reel
 
-    order = [int(x) for x in args.order.split(",") if x.strip()]
+    try:
+        order = [int(x) for x in args.order.split(",") if x.strip()]
+    except ValueError:
+        raise InvalidInputError(
+            f"reel order: {args.order!r} is not a list of moment ids (3,1,2)"
+        ) from None
     ws = _workspace(args)
     try:
         reorder_reel(ws, args.session, order)
@@ -222,14 +227,19 @@ def cmd_reel_script(args: argparse.Namespace) -> int:
 
 
 def cmd_reel_theme(args: argparse.Namespace) -> int:
-    from vfa.services.moments import set_theme
+    from vfa.services.moments import session_theme, set_theme
 
     ws = _workspace(args)
     try:
-        set_theme(ws, args.session, args.theme)
+        before = set_theme(ws, args.session, args.theme)
+        theme = session_theme(ws, args.session)  # as stored: trimmed, or none when empty
     finally:
         ws.close()
-    _emit(args, {"session_id": args.session, "theme": args.theme}, lambda d: "theme set")
+    _emit(
+        args,
+        {"session_id": args.session, "theme": theme, "previous": before},
+        lambda d: f"theme set: {d['theme']}" if d["theme"] else "theme cleared",
+    )
     return 0
 
 

@@ -113,7 +113,10 @@ def still_from_file(
     elif purpose is not None:
         purpose = _purpose(purpose, f"a still of {source}")
     result = probe(source)
-    index = frame_for(result.frame_table, at_ms=at_ms, frame=frame)
+    try:
+        index = frame_for(result.frame_table, at_ms=at_ms, frame=frame)
+    except InvalidInputError as exc:  # the frame or time asked for: name the file asked of
+        raise InvalidInputError(f"{source}: {exc}") from None
     server = FrameServer(source, result.frame_table, result.rotation)
     try:
         written = write_still(server.frame(index), out, force=force)
