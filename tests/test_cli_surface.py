@@ -46,8 +46,13 @@ SCENARIOS: dict[tuple[str, ...], str] = {
     ("reel", "theme"): "test_cli_surface_feedback.py::test_reel_theme_is_stored_and_shown",
     ("reel", "export"): "test_cli_reel.py::test_reel_export_is_frame_exact_on_shared_clips",
     ("reel", "script"): "test_cli_surface_feedback.py::test_reel_script_writes_the_visits_pdf",
-    ("reliability",): "test_cli_reliability.py::test_reliability_json_is_the_ratings_report",
-    ("agreement",): "test_cli_reliability.py::test_agreement_json_is_the_events_report",
+    ("reliability",): (
+        "test_cli_surface_workspace.py::test_reliability_of_two_coders_one_point_apart_on_one_unit"
+    ),
+    ("agreement",): (
+        "test_cli_surface_workspace.py::"
+        "test_agreement_pairs_events_and_counts_time_units_by_their_midpoint"
+    ),
     ("assign",): "test_cli_reliability.py::test_assign_every_nth_and_list_assignments",
     ("assignments",): "test_cli_reliability.py::test_assign_every_nth_and_list_assignments",
     ("reliability-report",): "test_cli_reliability.py::test_reliability_report_from_the_workspace",
@@ -59,10 +64,11 @@ SCENARIOS: dict[tuple[str, ...], str] = {
     ("check",): "test_cli_data.py::test_check_reports_a_missing_clip_with_what_to_do_and_exits_1",
     ("import",): "test_cli_exchange.py::test_import_prints_what_it_did_as_json",
     ("export",): "test_cli_exchange.py::test_export_csv_and_ratings_options_before_and_after",
-    ("workspace", "info"): "test_cli_workspace.py::test_workspace_info_reports_the_files_schema",
+    ("workspace", "info"): (
+        "test_cli_surface_workspace.py::test_workspace_new_and_info_name_and_count_what_is_in_it"
+    ),
     ("workspace", "new"): (
-        "test_cli_workspace.py::"
-        "test_workspace_new_refuses_an_existing_file_and_the_demo_creates_its_own"
+        "test_cli_surface_workspace.py::test_workspace_new_and_info_name_and_count_what_is_in_it"
     ),
 }
 
