@@ -105,7 +105,7 @@ def consent_for(ws: Workspace, clip_id: int) -> Consent | None:
     """The clip's consent as last recorded (None when none was)."""
     with ws.sessions() as db:
         if db.get(Clip, clip_id) is None:
-            raise NotFoundError(f"clip {clip_id}: no such clip in this workspace")
+            raise NotFoundError(f"clip {clip_id}: no such clip in {ws.label}")
         row = db.scalars(
             select(ConsentRecord)
             .where(ConsentRecord.clip_id == clip_id)
