@@ -205,6 +205,9 @@ def test_a_care_aspect_gives_exactly_two_points(care, points, ok):
 # -- a sum: banded only when complete -----------------------------------------------------
 
 
+NOB = {"code": "NOB", "label": "Not observed", "counts_as": "excluded", "verified": False}
+
+
 def summed_scheme():
     return parse_scheme(
         {
@@ -217,10 +220,7 @@ def summed_scheme():
                 "verified": False,
                 "aggregate": "sum",
                 "scale": {"min": 0, "max": 3},
-                "special": [
-                    {"code": "NOB", "label": "Not observed", "counts_as": "excluded",
-                     "verified": False},
-                ],  # fmt: skip
+                "special": [NOB],
                 "bands": [
                     {"label": "low", "min": 0, "max": 4, "verified": False},
                     {"label": "high", "min": 5, "max": 9, "verified": False},
