@@ -8,6 +8,8 @@ event the unit containing it."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vfa.domain.event_agreement import (
     NONE,
@@ -206,3 +208,24 @@ def test_a_state_ending_before_a_short_last_units_midpoint_misses_it():
     assert units_of(Event("x", 4_600, 5_201), 5_400)[0] == 1
     assert units_of(Event("x", 5_200, 5_400), 5_400)[0] == 1  # starts on it
     assert units_of(Event("x", 5_201, 5_400), 5_400)[0] == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    duration=st.integers(1, 200_000),
+    unit=st.integers(1, 20_000),
+    cuts=st.lists(st.floats(0, 1), min_size=2, max_size=2),
+)
+def test_states_that_tile_the_clip_cover_every_unit_once(duration, unit, cuts):
+    """Every unit's midpoint lies inside the clip, so three states tiling [0, duration)
+    give every unit exactly one code and leave none without."""
+    s, e = sorted(round(c * duration) for c in cuts)
+    tiles = [Event(code, a, b) for code, a, b in (("p", 0, s), ("q", s, e), ("r", e, duration))]
+    coded = [t for t in tiles if t.end_ms > t.start_ms]
+    result = time_unit_agreement(coded, [], duration, unit)
+    n_units = -(-duration // unit)
+    assert int(result.confusion.counts.sum()) == n_units
+    covered = sum(int(result.per_code[t.code][0, 1]) for t in coded)
+    assert covered == n_units
+    assert NONE not in result.confusion.labels[:-1]
+    assert int(result.confusion.counts[-1].sum()) == 0  # the coder has no <none> unit
