@@ -17,7 +17,7 @@ from vfa.cli import main
 from vfa.domain.frames import FrameTable
 from vfa.domain.limits import MAX_MS
 from vfa.errors import InvalidInputError
-from vfa.services import coding, events, moments
+from vfa.services import coding, event_reliability, events, moments
 from vfa.services.schemes import get_scheme
 
 VFR_PTS = (17, 50, 117, 150, 217, 267)  # frames of 33/67/33/67/50 ms
@@ -218,3 +218,17 @@ def test_moment_add_refuses_a_time_past_24_hours_and_one_past_the_clip(vfr_clip,
     code, out, err = add(300)  # the clip's end itself
     assert (code, err) == (0, "")
     assert out.startswith("moment ") and "frames 0–5" in out
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "agreed_end"),
+    [
+        (1_000, None, 6_000),  # a state never stopped runs to the clip's end
+        (5_999, None, 6_000),  # opened one ms before the end: a 1 ms state
+        (6_000, None, None),  # opened at the very end: a point there
+        (1_000, 1_000, None),  # stopped where it started: a point
+        (1_000, 1_001, 1_001),
+    ],
+)
+def test_where_a_stored_event_ends_for_agreement(start, end, agreed_end):
+    assert event_reliability.state_end(start, end, 6_000) == agreed_end
