@@ -117,3 +117,27 @@ def test_once_both_runs_are_submitted_the_coder_sees_the_clips_coding(world, tmp
         ("Ann", "sensitivity_of_responses", "5", "ANN-NOTE"),
         ("Ben", "sensitivity_of_responses", "3", ""),
     ]
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_a_moment_on_a_submitted_run_is_refused_on_the_command_line(tmp_path, before):
+    path = tmp_path / "locked.vfa"
+    assert run("workspace", "new", str(path))[0] == 0
+    ws = open_workspace(path)
+    try:
+        clip, _ = add_clip_row(ws)
+        first = moments.add_moment(ws, clip, ["vig:waiting"], 0, 1_000, coder="Tess")
+        coding.submit_run(ws, first.run_id, actor="Tess")
+    finally:
+        ws.close()
+    common = ("--workspace", str(path), "--as", "Tess")
+    command = ("moment", "add", "--clip", str(clip), "--tag", "vig:waiting",
+               "--start-ms", "2000", "--end-ms", "3000")  # fmt: skip
+    code, out, err = run(*common, *command) if before else run(*command, *common)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"vfa: coding run {first.run_id} was submitted and is locked; reopen it (with a "
+        "reason) to change it\n"
+    )
+    code, out, _ = run(*common, "moment", "list", "--clip", str(clip), "--json")
+    assert [m["id"] for m in json.loads(out)] == [first.id]
