@@ -232,3 +232,21 @@ def test_moment_add_refuses_a_time_past_24_hours_and_one_past_the_clip(vfr_clip,
 )
 def test_where_a_stored_event_ends_for_agreement(start, end, agreed_end):
     assert event_reliability.state_end(start, end, 6_000) == agreed_end
+
+
+@pytest.mark.parametrize(
+    ("key_ms", "frame"),
+    # the moment [1000, 2000) holds frames 25 to 49 (pts 1000 to 1960)
+    [(999, None), (1_000, 25), (1_999, 49), (2_000, None)],
+)
+def test_a_new_still_must_be_a_frame_of_the_moment(workspace, key_ms, frame):
+    clip = add_clip_row(workspace, CFR)[0]
+    made = moments.add_moment(workspace, clip, ["vig:waiting"], 1_000, 2_000, coder="Tess")
+    assert (made.start_frame, made.end_frame) == (25, 49)
+    if frame is None:
+        with pytest.raises(InvalidInputError, match="the key frame must lie in the moment"):
+            moments.edit_moment(workspace, made.id, key_ms=key_ms)
+        assert moments.get_moment(workspace, made.id).key_frame == made.key_frame
+    else:
+        moments.edit_moment(workspace, made.id, key_ms=key_ms)
+        assert moments.get_moment(workspace, made.id).key_frame == frame
