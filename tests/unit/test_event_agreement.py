@@ -31,7 +31,7 @@ def brute_force_units(events, duration_ms, unit_ms):
     """Each unit's code by scanning every event at the unit's midpoint (latest start wins)."""
     labels = []
     for u in range(-(-duration_ms // unit_ms)):
-        mid = u * unit_ms + unit_ms / 2
+        mid = (u * unit_ms + min((u + 1) * unit_ms, duration_ms)) / 2  # a short last unit too
         best = None
         for e in events:
             hit = e.start_ms // unit_ms == u if e.end_ms is None else e.start_ms <= mid < e.end_ms

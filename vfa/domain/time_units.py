@@ -28,14 +28,30 @@ def unit_count(duration_ms: int, unit_ms: int) -> int:
     return max(1, math.ceil(duration_ms / unit_ms))
 
 
-def _covered_units(event: Event, n_units: int, unit_ms: int) -> tuple[int, int]:
-    """[first, stop) of the units an event occupies (midpoint rule; a point's own unit)."""
+def _covered_units(
+    event: Event, n_units: int, unit_ms: int, duration_ms: int | None = None
+) -> tuple[int, int]:
+    """[first, stop) of the units an event occupies (midpoint rule; a point's own unit).
+
+    The last unit ends with the clip (``duration_ms``; None: a whole unit), so a short last
+    unit's midpoint is halfway to the clip's end, not half a unit past its start.
+    """
     if event.end_ms is None:
         first = min(max(event.start_ms // unit_ms, 0), n_units - 1)
         return first, first + 1
     half = unit_ms / 2
-    first = min(n_units, max(0, math.ceil((event.start_ms - half) / unit_ms)))
-    stop = min(n_units, math.ceil((event.end_ms - half) / unit_ms))
+    last = n_units - 1
+    end_of_clip = n_units * unit_ms if duration_ms is None else duration_ms
+    last_mid = (last * unit_ms + min(end_of_clip, n_units * unit_ms)) / 2
+    # the units before the last one have their midpoint at k * unit + half
+    first = min(last, max(0, math.ceil((event.start_ms - half) / unit_ms)))
+    if first == last and event.start_ms > last_mid:
+        first = n_units
+    stop = (
+        n_units
+        if event.end_ms > last_mid
+        else min(last, math.ceil((event.end_ms - half) / unit_ms))
+    )
     return first, max(first, stop)
 
 
@@ -61,9 +77,15 @@ class Segments:
         return int(lo), int(hi)
 
 
-def unit_labels(events: Sequence[Event], n_units: int, unit_ms: int, codes: list[str]) -> IntArray:
+def unit_labels(
+    events: Sequence[Event],
+    n_units: int,
+    unit_ms: int,
+    codes: list[str],
+    duration_ms: int | None = None,
+) -> IntArray:
     """Each time unit's code index (``len(codes)`` for ``<none>``); latest-started wins."""
-    spans = [_covered_units(e, n_units, unit_ms) for e in events]
+    spans = [_covered_units(e, n_units, unit_ms, duration_ms) for e in events]
     segments = Segments.of(spans, n_units)
     labels = _segment_labels(events, spans, segments, codes)
     return np.repeat(labels, segments.lengths)
@@ -123,9 +145,11 @@ def _segment_presence(
     return np.cumsum(marks[:-1]) > 0
 
 
-def presence(events: Sequence[Event], code: str, n_units: int, unit_ms: int) -> IntArray:
+def presence(
+    events: Sequence[Event], code: str, n_units: int, unit_ms: int, duration_ms: int | None = None
+) -> IntArray:
     """1 in every time unit some event of ``code`` occupies, else 0."""
-    spans = [_covered_units(e, n_units, unit_ms) for e in events]
+    spans = [_covered_units(e, n_units, unit_ms, duration_ms) for e in events]
     segments = Segments.of(spans, n_units)
     found = _segment_presence(events, spans, segments, code)
     return np.repeat(found.astype(np.int64), segments.lengths)
@@ -176,8 +200,8 @@ def time_unit_agreement(
     codes = sorted({e.code for e in (*a, *b)})
     n_units = unit_count(duration_ms, unit_ms)
     k = len(codes) + 1
-    spans_a = [_covered_units(e, n_units, unit_ms) for e in a]
-    spans_b = [_covered_units(e, n_units, unit_ms) for e in b]
+    spans_a = [_covered_units(e, n_units, unit_ms, duration_ms) for e in a]
+    spans_b = [_covered_units(e, n_units, unit_ms, duration_ms) for e in b]
     segments = Segments.of([*spans_a, *spans_b], n_units)
     la = _segment_labels(a, spans_a, segments, codes)
     lb = _segment_labels(b, spans_b, segments, codes)
