@@ -7,6 +7,7 @@ import random
 import pytest
 
 from tests.conftest import CLIP_SPECS, SHARED_MEDIA, as_coded, source_indices, vfr_source_indices
+from tests.requirements import need_media
 from vfa.media.frames import FrameServer
 from vfa.media.probe import probe
 from vfa.media.synth import read_barcode
@@ -104,8 +105,8 @@ def test_a_90_degree_display_matrix_turns_the_picture_counter_clockwise(clips, s
     import av
 
     path = clips["rotated"] if source == "generated" else SHARED_ROTATED
-    if not path.exists():
-        pytest.skip("shared media not present")
+    if source == "shared":
+        need_media(path.name)
     with av.open(str(path)) as container:
         frame = next(container.decode(video=0))
         matrix = next(sd for sd in frame.side_data if "DISPLAYMATRIX" in str(sd.type))

@@ -13,7 +13,6 @@ from alembic import command
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
-from tests.conftest import pg_url
 from vfa.errors import NewerWorkspaceError, WorkspaceError
 from vfa.storage import engine as engine_module
 from vfa.storage.engine import make_engine, resolve_target
@@ -251,11 +250,10 @@ def test_a_folder_is_not_a_workspace(tmp_path):
         open_workspace(tmp_path)
 
 
-@pytest.mark.skipif(pg_url() is None, reason="no PostgreSQL server (set VFA_TEST_PG_URL)")
-def test_the_same_models_and_migrations_run_on_postgresql():
+def test_the_same_models_and_migrations_run_on_postgresql(pg_url):
     from sqlalchemy import create_engine
 
-    url = pg_url()
+    url = pg_url
     eng = create_engine(url)
     with eng.begin() as conn:  # start from an empty database
         conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
