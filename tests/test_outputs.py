@@ -157,22 +157,28 @@ def _main_captured(argv: list[str]) -> tuple[int, str]:
     return code, err.getvalue()
 
 
-def test_a_folder_without_write_permission_is_named(capsys, clips):
+@pytest.mark.parametrize("writer", ["still", "reel export"])
+def test_a_folder_without_write_permission_is_named(capsys, clips, writer):
     """Run as an ordinary user (as 'nobody' when the suite runs as root, who may write
     into any folder)."""
     with user_folder() as home:
-        feedback = make_feedback(capsys, clips, home)
-        suffix, argv = writers(*feedback)["still"]
+        ws, clip, session_id = make_feedback(capsys, clips, home)
         locked = home / "locked"
         locked.mkdir()
         hand_over(home)
         locked.chmod(stat.S_IRUSR | stat.S_IXUSR)
-        target = locked / f"x{suffix}"
-        code, err = as_user(home, lambda: _main_captured(argv(target)))
+        if writer == "still":
+            suffix, argv = writers(ws, clip, session_id)["still"]
+            target = locked / f"x{suffix}"
+            given = argv(target)
+        else:  # a reel export writes a folder of files
+            target = locked / "reel"
+            given = ["reel", "export", "--session", str(session_id), "--purpose", "feedback",
+                     "-o", str(target), "--workspace", str(ws)]  # fmt: skip
+        code, err = as_user(home, lambda: _main_captured(given))
         assert code == 2, err
-        assert err == (
-            f"vfa: {target}: cannot write into the folder {locked} (Permission denied)\n"
-        )
+        assert err.startswith(f"vfa: {target}: ") and "Traceback" not in err
+        assert f"cannot write into the folder {locked} (Permission denied)" in err
         assert list(locked.iterdir()) == []
 
 
