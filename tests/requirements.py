@@ -94,7 +94,11 @@ def hand_over(folder: Path) -> None:
 def as_user(home: Path, func: Callable[[], T]) -> T:
     """``func()`` as an ordinary user with ``home`` for its settings and cache: called
     here when not root, else in a forked child as 'nobody' (no groups); what it returns
-    (or raises, as a failure) comes back."""
+    (or raises, as a failure) comes back.
+
+    The child may not be able to read the interpreter's own folders (a Python under
+    /root), so run ``func``'s code once beforehand: what it imports is then loaded.
+    """
     env = {
         "VFA_CONFIG_DIR": str(home / ".config"),
         "VFA_CACHE_DIR": str(home / ".cache"),

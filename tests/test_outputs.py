@@ -62,6 +62,12 @@ def writers(ws: Path, clip: Path, session_id: int) -> dict[str, tuple[str, Write
 WRITERS = ["still", "reel script", "reliability-report", "progress"]
 
 
+def reel_export(ws: Path, session_id: int) -> Writer:
+    """argv of `vfa reel export` into a folder (it writes a folder of files)."""
+    return lambda o: ["reel", "export", "--session", str(session_id), "--purpose", "feedback",
+                      "-o", str(o), "--workspace", str(ws)]  # fmt: skip
+
+
 def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
@@ -163,19 +169,20 @@ def test_a_folder_without_write_permission_is_named(capsys, clips, writer):
     into any folder)."""
     with user_folder() as home:
         ws, clip, session_id = make_feedback(capsys, clips, home)
+        if writer == "still":
+            suffix, argv = writers(ws, clip, session_id)["still"]
+            name = f"x{suffix}"
+        else:
+            name = "reel"
+            argv = reel_export(ws, session_id)
+        # the same command into a folder that may be written works (and imports what it needs)
+        assert _main_captured(argv(home / name)) == (0, "")
         locked = home / "locked"
         locked.mkdir()
         hand_over(home)
         locked.chmod(stat.S_IRUSR | stat.S_IXUSR)
-        if writer == "still":
-            suffix, argv = writers(ws, clip, session_id)["still"]
-            target = locked / f"x{suffix}"
-            given = argv(target)
-        else:  # a reel export writes a folder of files
-            target = locked / "reel"
-            given = ["reel", "export", "--session", str(session_id), "--purpose", "feedback",
-                     "-o", str(target), "--workspace", str(ws)]  # fmt: skip
-        code, err = as_user(home, lambda: _main_captured(given))
+        target = locked / name
+        code, err = as_user(home, lambda: _main_captured(argv(target)))
         assert code == 2, err
         assert err.startswith(f"vfa: {target}: ") and "Traceback" not in err
         assert f"cannot write into the folder {locked} (Permission denied)" in err

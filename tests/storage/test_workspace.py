@@ -231,6 +231,7 @@ def test_a_workspace_file_that_cannot_be_written_opens_read_only():
         with ws.writes.begin() as db:
             db.add(Case(code="FAM-1"))
         ws.close()
+        assert _open_read_only(path)[0] is None  # writable by its owner (imports what it needs)
         hand_over(home)
         path.chmod(0o444)
         before = _digest(path)

@@ -71,3 +71,22 @@ def test_under_ci_a_missing_part_is_a_failure_naming_it(tmp_path):
         line = next(x for x in out.splitlines() if x.startswith(f"ERROR {node} - Failed: "))
         assert f"CI needs {part}: " in line and detail in line, line
     assert "Traceback" not in out
+
+
+def test_as_user_runs_without_root_and_reports_what_the_call_raised():
+    import pwd
+
+    from tests.requirements import as_user, hand_over, user_folder
+
+    with user_folder() as home:
+        hand_over(home)
+        uid, gid, groups, config = as_user(
+            home, lambda: (os.geteuid(), os.getegid(), os.getgroups(), os.environ["VFA_CONFIG_DIR"])
+        )
+        assert uid != 0 and gid != 0 and 0 not in groups
+        if os.geteuid() == 0:  # dropped to 'nobody' with no supplementary groups
+            nobody = pwd.getpwnam("nobody")
+            assert (uid, gid, groups) == (nobody.pw_uid, nobody.pw_gid, [])
+        assert config == str(home / ".config")
+        with pytest.raises(pytest.fail.Exception, match="ZeroDivisionError: integer division"):
+            as_user(home, lambda: 1 // 0)
