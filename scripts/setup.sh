@@ -82,7 +82,7 @@ if command -v dpkg-query >/dev/null 2>&1; then
       note "installing system packages: ${missing[*]}"
       export DEBIAN_FRONTEND=noninteractive
       if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }; then
-        note "warning: apt-get failed; tests that need these libraries will skip"
+        note "warning: apt-get failed; tests that need these libraries will skip (and fail under CI)"
       fi
     else
       note "missing system packages; install them with:"

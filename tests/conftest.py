@@ -12,9 +12,10 @@ import pytest
 # GUI tests draw offscreen; the end-to-end tests run their own Xvfb in a child process
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from tests.requirements import SHARED_MEDIA, need_media, need_pg_url
 from vfa.media.synth import make_clip
 
-SHARED_MEDIA = Path(__file__).resolve().parents[2] / "shared" / "media"
+__all__ = ["SHARED_MEDIA"]  # tests import it from here
 
 
 @pytest.fixture(autouse=True)
@@ -56,9 +57,8 @@ def source_indices(name: str) -> list[int]:
 
 @pytest.fixture(scope="session")
 def shared_media() -> Path:
-    """The shared barcode clips (skipped cleanly when absent)."""
-    if not (SHARED_MEDIA / "manifest.json").exists():
-        pytest.skip(f"shared test media not found at {SHARED_MEDIA}")
+    """The shared barcode clips (a skip when absent, a failure under CI)."""
+    need_media()
     return SHARED_MEDIA
 
 
@@ -91,5 +91,7 @@ def workspace(tmp_path: Path):
     ws.close()
 
 
-def pg_url() -> str | None:
-    return os.environ.get("VFA_TEST_PG_URL")
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    """The throwaway PostgreSQL server (a skip when absent, a failure under CI)."""
+    return need_pg_url()

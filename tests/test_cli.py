@@ -147,9 +147,19 @@ def test_the_console_script_runs_as_a_separate_process(clips, tmp_path):
 
 
 def test_demo_json(capsys, tmp_path):
-    code, out, _ = run(capsys, "demo", "--workspace", str(tmp_path / "d.vfa"), "--json")
-    data = json.loads(out)
-    assert code == 0 and data["clip_id"] >= 1
+    path = tmp_path / "d.vfa"
+    code, out, _ = run(capsys, "demo", "--workspace", str(path), "--json")
+    assert code == 0
+    from sqlalchemy import select
+
+    from vfa.storage.models import Clip
+    from vfa.storage.workspace import open_workspace
+
+    ws = open_workspace(path)
+    with ws.sessions() as db:
+        (clip_id,) = db.scalars(select(Clip.id)).all()  # the demo makes one clip
+    ws.close()
+    assert json.loads(out) == {"workspace": str(path), "clip_id": clip_id}
 
 
 def _new_workspace(capsys, tmp_path):

@@ -5,6 +5,8 @@ behind, and what is written has ordinary permissions and the format its name say
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import stat
@@ -14,6 +16,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from tests.requirements import as_user, hand_over, user_folder
 from tests.test_cli_reel import add_clip, add_moment, run
 from vfa.cli import main
 
@@ -23,8 +26,13 @@ Writer = Callable[[Path], list[str]]
 @pytest.fixture
 def feedback(capsys, clips, tmp_path):
     """A workspace with one clip, a reel of one moment and consent for feedback and notes."""
-    ws = tmp_path / "ws.vfa"
-    clip = tmp_path / "clip.mp4"
+    return make_feedback(capsys, clips, tmp_path)
+
+
+def make_feedback(capsys, clips, folder: Path) -> tuple[Path, Path, int]:
+    """The ``feedback`` workspace, its clip and its session id, made in ``folder``."""
+    ws = folder / "ws.vfa"
+    clip = folder / "clip.mp4"
     shutil.copy(clips["cfr25"], clip)
     clip_id, session_id = add_clip(capsys, ws, clip)
     add_moment(capsys, ws, clip_id, 1_000, 2_000, "--feedback", "--caption", "You waited")
@@ -54,6 +62,12 @@ def writers(ws: Path, clip: Path, session_id: int) -> dict[str, tuple[str, Write
 WRITERS = ["still", "reel script", "reliability-report", "progress"]
 
 
+def reel_export(ws: Path, session_id: int) -> Writer:
+    """argv of `vfa reel export` into a folder (it writes a folder of files)."""
+    return lambda o: ["reel", "export", "--session", str(session_id), "--purpose", "feedback",
+                      "-o", str(o), "--workspace", str(ws)]  # fmt: skip
+
+
 def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
@@ -67,8 +81,6 @@ def make(kind: str, path: Path, victim: Path) -> Callable[[], object]:
         os.mkfifo(path)
         return lambda: stat.S_ISFIFO(os.lstat(path).st_mode)
     if kind == "device":
-        if os.geteuid() != 0:
-            pytest.skip("making a device node needs root")
         os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # a /dev/null of our own
         return lambda: (stat.S_ISCHR(os.lstat(path).st_mode), os.lstat(path).st_rdev)
     path.mkdir()
@@ -88,7 +100,11 @@ def test_what_is_not_a_plain_file_is_never_written_over(
     victim = tmp_path / "victim.txt"
     victim.write_text("the family's notes")
     target = out_dir / f"target{suffix}"
-    state = make(kind, target, victim)
+    if kind == "device" and os.geteuid() != 0:
+        target = Path("/dev/null")  # only root makes device nodes: the system's one, then
+        state = _null_device()
+    else:
+        state = make(kind, target, victim)
     before = state()
     code, _, err = run(capsys, *argv(target), *(["--force"] if force else []))
     assert code == 2
@@ -134,14 +150,43 @@ def test_impossible_places_exit_2_naming_the_path(capsys, feedback, tmp_path, wr
     assert leftovers(tmp_path) == []
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into any folder")
-def test_a_folder_without_write_permission_is_named(capsys, feedback, tmp_path):
-    suffix, argv = writers(*feedback)["still"]
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    locked.chmod(stat.S_IRUSR | stat.S_IXUSR)
-    code, _, err = run(capsys, *argv(locked / f"x{suffix}"))
-    assert code == 2 and f"vfa: {locked / ('x' + suffix)}: cannot write" in err
+def _null_device() -> Callable[[], object]:
+    """How to read back what /dev/null is."""
+    return lambda: (stat.S_ISCHR(os.lstat("/dev/null").st_mode), os.lstat("/dev/null").st_rdev)
+
+
+def _main_captured(argv: list[str]) -> tuple[int, str]:
+    """``vfa ARGV`` with its stderr, captured here (also in a forked child)."""
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        code = main(argv)
+    return code, err.getvalue()
+
+
+@pytest.mark.parametrize("writer", ["still", "reel export"])
+def test_a_folder_without_write_permission_is_named(capsys, clips, writer):
+    """Run as an ordinary user (as 'nobody' when the suite runs as root, who may write
+    into any folder)."""
+    with user_folder() as home:
+        ws, clip, session_id = make_feedback(capsys, clips, home)
+        if writer == "still":
+            suffix, argv = writers(ws, clip, session_id)["still"]
+            name = f"x{suffix}"
+        else:
+            name = "reel"
+            argv = reel_export(ws, session_id)
+        # the same command into a folder that may be written works (and imports what it needs)
+        assert _main_captured(argv(home / name)) == (0, "")
+        locked = home / "locked"
+        locked.mkdir()
+        hand_over(home)
+        locked.chmod(stat.S_IRUSR | stat.S_IXUSR)
+        target = locked / name
+        code, err = as_user(home, lambda: _main_captured(argv(target)))
+        assert code == 2, err
+        assert err.startswith(f"vfa: {target}: ") and "Traceback" not in err
+        assert f"cannot write into the folder {locked} (Permission denied)" in err
+        assert list(locked.iterdir()) == []
 
 
 @pytest.fixture

@@ -11,22 +11,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.requirements import need
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-
-
-def _unavailable(reason: str) -> None:
-    """In CI a missing X server or libVLC is a failure, elsewhere a clean skip."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI must provide it: see scripts/setup.sh)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
 def xvfb_display():
     binary = shutil.which("Xvfb")
     if binary is None:
-        _unavailable("Xvfb is not installed")
+        need("Xvfb", "no Xvfb on PATH")
     read_fd, write_fd = os.pipe()
     proc = subprocess.Popen(
         [binary, "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
@@ -39,7 +34,7 @@ def xvfb_display():
         number = fh.readline().strip()  # Xvfb writes the display number once it is ready
     if not number:
         proc.kill()
-        _unavailable("Xvfb did not start")
+        need("Xvfb", "Xvfb did not start")
     yield f":{number}"
     proc.terminate()
     proc.wait(timeout=10)
@@ -59,7 +54,7 @@ def test_vlc_scenarios_under_xvfb(xvfb_display, tmp_path):
         cwd=ROOT,
     )
     if probe.returncode == 3:
-        _unavailable(probe.stdout.strip())
+        need("libVLC", probe.stdout.strip())
     result = tmp_path / "result.json"
     env = {
         **os.environ,

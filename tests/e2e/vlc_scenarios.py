@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import statistics
+import time
 
 import numpy as np
 import pytest
@@ -80,7 +81,8 @@ def test_vlc_plays_in_the_window_and_the_screen_shows_the_frame_the_readout_name
         index = view.current_frame()[0]
         shown = read_barcode(grab_video(surface, 640, 360))
         diffs.append(shown - index)
-        qtbot.wait(120)
+        # the next sample once the playhead has moved on by 3 frames (120 ms at 25 fps)
+        qtbot.waitUntil(lambda i=index: view.current_frame()[0] >= i + 3, timeout=5000)
     results["playing_diffs_frames"] = diffs
     assert player.position() > 2000  # it kept playing
 
@@ -154,11 +156,16 @@ def test_frame_steps_and_seeks_show_exact_frames_on_screen_with_vlc(vlc_window, 
     expect(index)
     # play from there at half speed: the picture moves on, slower than real time
     qtbot.keyClick(vlc_window, Qt.Key.Key_BracketLeft)
+    assert view.player.rate() == 0.5
     qtbot.keyClick(vlc_window, Qt.Key.Key_Space)
-    qtbot.wait(1500)
+    # time how long 20 frames take once playing: 0.8 s at 25 fps, 1.6 s at half speed.
+    # Waiting on the frames (not a fixed time) means a slow machine only makes it longer.
+    qtbot.waitUntil(lambda: view.current_frame()[0] >= index + 5, timeout=10_000)
+    start_frame, start = view.current_frame()[0], time.monotonic()
+    qtbot.waitUntil(lambda: view.current_frame()[0] >= start_frame + 20, timeout=10_000)
+    took = time.monotonic() - start
     qtbot.keyClick(vlc_window, Qt.Key.Key_Space)
-    moved = view.current_frame()[0] - index
-    assert 8 <= moved <= 30  # about 19 frames of 25 fps in 1.5 s at 1/2
+    assert took >= 1.2, f"20 frames in {took:.2f} s: faster than half speed"
     expect(view.current_frame()[0])
 
 

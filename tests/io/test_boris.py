@@ -13,19 +13,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.requirements import INTEROP, need_interop
 from vfa.errors import FormatError
 from vfa.io import boris, unpack
 from vfa.io.document import CodeKind, Document
 
-INTEROP = Path(__file__).resolve().parents[3] / "shared" / "interop"  # beside the checkout
 SAMPLE = INTEROP / "boris" / "test.boris"
 
 
 @pytest.fixture(scope="module")
 def sample() -> Path:
-    if not SAMPLE.exists():
-        pytest.skip("../shared/interop/boris/test.boris is not beside the checkout")
-    return SAMPLE
+    return need_interop("boris/test.boris")
 
 
 def ethogram(*behaviours: dict[str, Any]) -> dict[str, Any]:
@@ -578,12 +576,11 @@ def test_fuzzed_own_projects_read_or_are_refused(tmp_path, blob):
 SHARED = SAMPLE.read_bytes() if SAMPLE.exists() else b""
 
 
-@pytest.mark.skipif(not SHARED, reason="../shared/interop is not beside the checkout")
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(blob=_mutations(SHARED or b"{}0"))
-def test_fuzzed_shared_projects_read_or_are_refused(tmp_path, blob):
+def test_fuzzed_shared_projects_read_or_are_refused(sample, tmp_path, blob):
     _read_mutated(tmp_path, blob)
 
 

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.requirements import INTEROP, need_interop
 from vfa.errors import FormatError
 from vfa.io import datavyu
 from vfa.io.document import CodeKind, Document
 
-INTEROP = Path(__file__).resolve().parents[3] / "shared" / "interop"  # beside the checkout
 SAMPLE = INTEROP / "datavyu" / "simple2.opf"
 
 PROJECT = """!project
@@ -77,8 +77,7 @@ def events(document: Document) -> list[tuple[object, ...]]:
 
 
 def test_the_shared_sample_gives_its_text_column(tmp_path):
-    if not SAMPLE.exists():
-        pytest.skip("../shared/interop/datavyu/simple2.opf is not beside the checkout")
+    need_interop("datavyu/simple2.opf")
     doc = datavyu.read(SAMPLE)
     assert doc.format == "datavyu" and doc.name == "simple2" and doc.problems == ()
     assert [(c.id, c.kind, c.modifier_sets) for c in doc.codes] == [
@@ -340,7 +339,11 @@ def test_fuzzed_cells_and_projects_read_or_are_refused(tmp_path, db, project):
 SHARED = SAMPLE.read_bytes() if SAMPLE.exists() else b""
 
 
-@pytest.mark.skipif(not SHARED, reason="../shared/interop is not beside the checkout")
+@pytest.fixture(scope="module")
+def shared_opf() -> Path:
+    return need_interop("datavyu/simple2.opf")
+
+
 @FUZZ
 @given(
     blob=st.one_of(
@@ -353,7 +356,7 @@ SHARED = SAMPLE.read_bytes() if SAMPLE.exists() else b""
         ),
     )
 )
-def test_fuzzed_shared_opf_reads_or_is_refused(tmp_path, blob):
+def test_fuzzed_shared_opf_reads_or_is_refused(shared_opf, tmp_path, blob):
     path = tmp_path / "fuzz.opf"
     path.write_bytes(blob)
     _check(path)

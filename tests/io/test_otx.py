@@ -15,19 +15,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from tests.io.fuzz_helpers import mutations
+from tests.requirements import INTEROP, need_interop
 from vfa.errors import FormatError
 from vfa.io import otx
 from vfa.io.document import CodeKind, Document
 
-INTEROP = Path(__file__).resolve().parents[3] / "shared" / "interop"  # beside the checkout
 SHARED_OTX = INTEROP / "otx" / "otx_parser_test.otx"
 
 
 @pytest.fixture(scope="module")
 def shared_otx() -> Path:
-    if not SHARED_OTX.exists():
-        pytest.skip("../shared/interop is not beside the checkout")
-    return SHARED_OTX
+    return need_interop("otx/otx_parser_test.otx")
 
 
 # ---- building Observer files ---------------------------------------------------------
@@ -703,9 +701,7 @@ def test_fuzzed_own_sample_is_read_or_refused_naming_the_file(data):
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=mutations(SHARED_OTX.read_bytes() if SHARED_OTX.exists() else b""))
-def test_fuzzed_shared_template_is_read_or_refused_naming_the_file(data):
-    if not SHARED_OTX.exists():
-        pytest.skip("../shared/interop is not beside the checkout")
+def test_fuzzed_shared_template_is_read_or_refused_naming_the_file(shared_otx, data):
     _read_mutated(data, "fuzzed.otx")
 
 

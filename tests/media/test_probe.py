@@ -116,5 +116,17 @@ def test_a_file_with_only_audio_has_no_video_stream(tmp_path):
 
 def test_summary_is_json_ready(clips):
     data = probe(clips["ntsc"]).summary()
-    assert "frame_table" not in data
-    json.dumps(data)
+    # the generated "ntsc" clip (tests/conftest.py): 4 s at 30000/1001 fps is 119.88, so
+    # 120 frames of 1001/30000 s each, 4.004 s; make_clip's 640x360 H.264 with audio
+    assert json.loads(json.dumps(data)) == {
+        "path": str(clips["ntsc"]),
+        "duration_ms": 4004,
+        "frame_count": 120,
+        "fps": 29.97,
+        "vfr": False,
+        "width": 640,
+        "height": 360,
+        "rotation": 0,
+        "has_audio": True,
+        "codec": "h264",
+    }

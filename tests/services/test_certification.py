@@ -50,14 +50,6 @@ def coded_clips(ws, path, kips, disagreements, days=None, first=0):
     return out
 
 
-def exact_rolling(disagreements, items=12):
-    """The pooled exact agreement of each full window, computed from the design."""
-    return [
-        sum(items - n for n in disagreements[k + 1 - WINDOW : k + 1]) / (items * WINDOW)
-        for k in range(WINDOW - 1, len(disagreements))
-    ]
-
-
 @pytest.fixture
 def exact_rule(workspace):
     return cert.set_criterion(workspace, "kips", "exact_agreement", THRESHOLD, WINDOW, by="Sue")
@@ -111,11 +103,12 @@ def test_reliable_when_the_latest_window_meets_the_criterion(workspace, clips, k
     design = [2, 1, 0, 1]
     coded_clips(workspace, clips["cfr25"], kips, design)
     result = cert.track(workspace, "kips", "Tess", "Rita")
-    expected = exact_rolling(design)
+    # by hand: 12 items a clip, so a window of 3 clips pools 36 ratings; the windows
+    # [2, 1, 0] and [1, 0, 1] disagree on 3 and 2 of them: 33/36 and 34/36, both >= 0.8
+    expected = [pytest.approx(33 / 36), pytest.approx(34 / 36)]
     assert [p.rolling for p in result.points] == [None, None, *expected]
-    assert [p.value for p in result.points] == [(12 - n) / 12 for n in design]
-    assert all(value >= THRESHOLD for value in expected)
-    assert result.status == "reliable" and result.latest == expected[-1]
+    assert [p.value for p in result.points] == [10 / 12, 11 / 12, 12 / 12, 11 / 12]
+    assert result.status == "reliable" and result.latest == pytest.approx(34 / 36)
 
 
 def test_not_yet_when_never_met_or_too_few_clips(workspace, clips, kips, exact_rule):
@@ -124,7 +117,8 @@ def test_not_yet_when_never_met_or_too_few_clips(workspace, clips, kips, exact_r
     assert cert.track(workspace, "kips", "Tess", "Rita").status == "not yet"  # no window yet
     coded_clips(workspace, clips["cfr25"], kips, design[2:], days=[2], first=2)
     result = cert.track(workspace, "kips", "Tess", "Rita")
-    assert exact_rolling(design)[0] < THRESHOLD
+    # by hand: the one window [6, 5, 6] disagrees on 17 of 36 ratings: 19/36 < 0.8
+    assert [p.rolling for p in result.points] == [None, None, pytest.approx(19 / 36)]
     assert result.status == "not yet"
 
 
@@ -132,8 +126,10 @@ def test_drifted_when_met_before_but_not_in_the_latest_window(workspace, clips, 
     design = [0, 1, 0, 5, 6, 6]
     coded_clips(workspace, clips["cfr25"], kips, design)
     result = cert.track(workspace, "kips", "Tess", "Rita")
-    rolling = exact_rolling(design)
-    assert rolling[0] >= THRESHOLD > rolling[-1]
+    # by hand: windows [0,1,0] [1,0,5] [0,5,6] [5,6,6] disagree on 1, 6, 11 and 17 of 36:
+    # 35/36 and 30/36 meet 0.8, 25/36 and 19/36 do not
+    rolling = [35 / 36, 30 / 36, 25 / 36, 19 / 36]
+    assert [p.rolling for p in result.points] == [None, None, *map(pytest.approx, rolling)]
     assert result.status == "drifted"
     assert result.as_dict()["status"] == "drifted"
 
@@ -158,7 +154,8 @@ def test_an_item_criterion_correlates_that_item_across_the_window(workspace, cli
             coding.set_rating(workspace, run.id, kips, items[0], 3)
             coding.submit_run(workspace, run.id)
     result = cert.track(workspace, "kips", "Tess", "Rita")
-    assert all(p.value is None for p in result.points)  # one unit per clip
+    # five clips, each a single unit: no per-clip correlation
+    assert [p.value for p in result.points] == [None] * 5
     expected = [
         np.corrcoef(rita_values[k - 3 : k + 1], tess_values[k - 3 : k + 1])[0, 1] for k in (3, 4)
     ]

@@ -51,7 +51,10 @@ def test_ratings_report_shape_and_values_without_a_scheme(tmp_path):
     assert i1["n_units"] == 4
     assert i1["exact_agreement"] == pytest.approx(0.5)
     assert i1["within_one_agreement"] == pytest.approx(1.0)
-    assert i1["cohen_kappa"] == rating_stats([[1, 1], [2, 3], [4, 4], [5, 4]]).cohen_kappa
+    # by hand, pairs (1,1) (2,3) (4,4) (5,4): observed 2/4; chance: A gives 1, 2, 4, 5 a
+    # quarter each, B gives 1 and 3 a quarter and 4 a half, so 1/16 + 2/16 = 3/16;
+    # kappa = (1/2 - 3/16) / (1 - 3/16) = 5/13
+    assert i1["cohen_kappa"] == pytest.approx(5 / 13)
     assert set(i1["pearson_r"]) == {"B"}
     # i2: everyone gives 3: kappa undefined, agreement 1
     assert report["items"]["i2"]["cohen_kappa"] is None

@@ -283,9 +283,12 @@ def test_kips_bands_outside_overlapping_or_with_a_gap_are_refused(tmp_path):
     assert error.place == "ratings.bands[2]" and "outside the items' scale (1–5)" in error.reason
     error = load_error(_kips_variant(tmp_path, "min: 3.0, max: 3.9", "min: 2.5, max: 3.9"))
     assert error.place == "ratings.bands[1]" and "overlaps band 'low'" in error.reason
-    error = load_error(_kips_variant(tmp_path, "min: 3.0, max: 3.9", "min: 3.5, max: 3.9"))
+    path = _kips_variant(tmp_path, "min: 3.0, max: 3.9", "min: 3.5, max: 3.9")
+    error = load_error(path)
     assert "gap between band 'low' (up to 2.9) and band 'moderate' (from 3.5)" in error.reason
-    assert error.line is not None
+    lines = path.read_text(encoding="utf-8").splitlines()
+    (moderate,) = [n for n, line in enumerate(lines, 1) if "label: moderate" in line]
+    assert (error.place, error.line) == ("ratings.bands[1]", moderate)  # the band's own line
 
 
 def test_unreachable_care_index_totals_are_refused(tmp_path):
@@ -442,7 +445,9 @@ def test_changed_content_under_the_same_version_is_stored_apart_and_warned_about
         assert stored.id == old_row
         assert stored.content["ratings"]["items"][10]["name"] == "Encouragement"
     # the warning stays while both contents are stored, seen from either side
-    assert svc.scheme_changes(workspace, kips) is not None
+    seen_from_old = svc.scheme_changes(workspace, kips)
+    assert seen_from_old is not None
+    assert "scheme kips version 1" in seen_from_old and "content changed" in seen_from_old
     # a new version is a scheme of its own: no warning
     bumped = svc.load_scheme_file(_kips_variant(tmp_path, 'version: "1"', 'version: "2"'))
     assert svc.scheme_changes(workspace, bumped) is None

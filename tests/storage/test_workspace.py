@@ -13,7 +13,7 @@ from alembic import command
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
-from tests.conftest import pg_url
+from tests.requirements import as_user, hand_over, user_folder
 from vfa.errors import NewerWorkspaceError, WorkspaceError
 from vfa.storage import engine as engine_module
 from vfa.storage.engine import make_engine, resolve_target
@@ -207,23 +207,39 @@ def test_another_applications_database_is_refused(tmp_path):
         open_workspace(path)
 
 
-def test_a_workspace_file_that_cannot_be_written_opens_read_only(tmp_path):
-    import os
-
-    if os.geteuid() == 0:
-        pytest.skip("root can write to read-only files")
-    path = tmp_path / "ro.vfa"
-    open_workspace(path, create=True).close()
-    path.chmod(0o444)
+def _open_read_only(path: Path) -> tuple[str | None, list[str], str]:
+    """Open ``path``: why it is read-only, its cases, and what a write attempt says."""
     ws = open_workspace(path)
     try:
-        assert ws.read_only is not None and "permission" in ws.read_only
         with ws.sessions() as db:
-            assert db.scalars(select(Case.code)).all() == []
-        with pytest.raises(WorkspaceError, match="read-only"):
+            cases = list(db.scalars(select(Case.code)).all())
+        try:
             ws.writes.begin()
+            refusal = "(no refusal)"
+        except WorkspaceError as exc:
+            refusal = str(exc)
+        return ws.read_only, cases, refusal
     finally:
         ws.close()
+
+
+def test_a_workspace_file_that_cannot_be_written_opens_read_only():
+    """As an ordinary user ('nobody' when the suite runs as root, who can write anyway)."""
+    with user_folder() as home:
+        path = home / "ro.vfa"
+        ws = open_workspace(path, create=True)
+        with ws.writes.begin() as db:
+            db.add(Case(code="FAM-1"))
+        ws.close()
+        assert _open_read_only(path)[0] is None  # writable by its owner (imports what it needs)
+        hand_over(home)
+        path.chmod(0o444)
+        before = _digest(path)
+        read_only, cases, refusal = as_user(home, lambda: _open_read_only(path))
+        assert read_only is not None and "permission denied" in read_only
+        assert cases == ["FAM-1"]  # still readable
+        assert refusal.startswith(f"{path}: ") and "read-only" in refusal and read_only in refusal
+        assert _digest(path) == before
 
 
 def test_a_locked_workspace_gives_a_clear_message(tmp_path, monkeypatch):
@@ -251,11 +267,10 @@ def test_a_folder_is_not_a_workspace(tmp_path):
         open_workspace(tmp_path)
 
 
-@pytest.mark.skipif(pg_url() is None, reason="no PostgreSQL server (set VFA_TEST_PG_URL)")
-def test_the_same_models_and_migrations_run_on_postgresql():
+def test_the_same_models_and_migrations_run_on_postgresql(pg_url):
     from sqlalchemy import create_engine
 
-    url = pg_url()
+    url = pg_url
     eng = create_engine(url)
     with eng.begin() as conn:  # start from an empty database
         conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")

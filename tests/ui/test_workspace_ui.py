@@ -49,10 +49,11 @@ def test_a_damaged_workspace_opens_read_only_and_says_so(window, qtbot, tmp_path
     before = _digest(path)
     window.open_workspace_at(str(path))
     qtbot.waitUntil(lambda: window.ws is not None, timeout=10_000)
-    assert window.ws.read_only is not None
+    reason = window.ws.read_only
+    assert reason is not None and "damaged" in reason
     qtbot.waitUntil(lambda: window.messages.isVisible(), timeout=10_000)
     text = window.messages.label.text()
-    assert "read-only" in text and "damaged" in text
+    assert "read-only" in text and reason in text and str(path) in text
     assert _digest(path) == before
 
 

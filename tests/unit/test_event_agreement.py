@@ -66,12 +66,15 @@ def test_states_overlapping_95_percent_agree_in_time_units_and_as_events():
     duration = 120_000
     units = time_unit_agreement(a, b, duration, 1000).as_dict()
     order = ["cry", "play", NONE]
-    expected = table_of(
-        brute_force_units(a, duration, 1000), brute_force_units(b, duration, 1000), order
-    )
-    assert units["confusion"] == {"labels": order, "counts": expected}
-    assert units["kappa"] == pytest.approx(plain_kappa(expected))
-    assert units["kappa"] > 0.8
+    # by hand: a unit takes the code covering its midpoint (u s + 0.5 s). Coder A's state n
+    # covers [20n, 20n + 10) s, coder B's [20n + 0.5, 20n + 10.5) s: both cover the
+    # midpoints of units 20n .. 20n + 9 and no others, so the 120 units agree everywhere:
+    # 3 cry states x 10 units, 3 play states x 10 units, the other 60 units uncoded
+    assert units["confusion"] == {
+        "labels": order,
+        "counts": [[30, 0, 0], [0, 30, 0], [0, 0, 60]],
+    }
+    assert units["kappa"] == pytest.approx(1.0)  # full agreement
     events = event_agreement(a, b).as_dict()
     assert events["matched"] == 6 and events["unmatched"] == {"first": 0, "second": 0}
     assert events["percent_agreement"] == 1.0 and events["kappa"] == pytest.approx(1.0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
@@ -89,30 +90,37 @@ class ClockInterpolator:
     change (in either direction) keeps the playhead within a frame of the picture.
     """
 
-    def __init__(self) -> None:
+    SETTLE_S = 0.4  # after a seek, readings this long are checked against the seek target
+    STALE_MS = 250  # ... and ignored when further than this from the interpolated playhead
+
+    def __init__(self, now: Callable[[], float] = time.monotonic) -> None:
+        self._now = now
         self._base_ms = 0
-        self._base_t = time.monotonic()
+        self._base_t = now()
         self._running = False
         self._settle_until = 0.0
         self.rate = 1.0
 
     def reset(self, position_ms: int, running: bool) -> None:
+        """Anchor at a known position (a seek, play or pause)."""
         self._base_ms = position_ms
-        self._base_t = time.monotonic()
+        self._base_t = self._now()
         self._running = running
-        self._settle_until = self._base_t + 0.4
+        self._settle_until = self._base_t + self.SETTLE_S
 
     def update(self, reported_ms: int) -> None:
         """A new reading from the backend clock: the moment it changes is the anchor."""
-        if time.monotonic() < self._settle_until and abs(reported_ms - self.position()) > 250:
+        t = self._now()
+        if t < self._settle_until and abs(reported_ms - self.position()) > self.STALE_MS:
             return  # a reading from before the last seek, still on its way
         self._base_ms = reported_ms
-        self._base_t = time.monotonic()
+        self._base_t = t
 
     def position(self) -> int:
+        """The interpolated playhead in milliseconds."""
         if not self._running:
             return self._base_ms
-        return self._base_ms + int((time.monotonic() - self._base_t) * 1000 * self.rate)
+        return self._base_ms + int((self._now() - self._base_t) * 1000 * self.rate)
 
 
 class TickingPlayer(Player):
