@@ -43,7 +43,7 @@ def test_reliability_json_is_the_ratings_report(capsys, tmp_path):
     data = json.loads(out)
     assert code == 0
     assert set(data) == {"coders", "items", "total", "pooled"}
-    assert data == json.loads(json.dumps(ratings_report(path, reference="A")))
+    assert data == json.loads(json.dumps(ratings_report(path, reference="A").as_dict()))
     code, out, _ = run(capsys, "reliability", path)
     assert code == 0 and "i1" in out and "(pooled)" in out
 

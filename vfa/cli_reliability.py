@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vfa.cli import _emit, _force, _scheme, _workspace
 from vfa.cli_types import count, finite, fraction, milliseconds, positive_ms, seed
 from vfa.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from vfa.domain.ratings_agreement import RatingsAgreement
 
 
 def _fmt(value: Any) -> str:
@@ -19,19 +22,19 @@ def _fmt(value: Any) -> str:
     return statistic_text(value)
 
 
-def _ratings_text(report: dict[str, Any]) -> str:
-    lines = [f"coders: {', '.join(report['coders'])}"]
-    lines.append(f"{'item':<32} {'n':>4} {'exact':>6} {'±1':>6} {'κ quad':>7} {'ICC2,1':>7}")
-    rows = list(report["items"].items())
-    if report.get("total") is not None:
-        rows.append(("(total)", report["total"]))
-    rows.append(("(pooled)", report["pooled"]))
-    for item, s in rows:
-        lines.append(
-            f"{item:<32} {s['n_units']:>4} {_fmt(s['exact_agreement']):>6} "
-            f"{_fmt(s['within_one_agreement']):>6} {_fmt(s['kappa_quadratic']):>7} "
-            f"{_fmt(s['icc_2_1']):>7}"
+def _ratings_text(report: RatingsAgreement) -> str:
+    from vfa.domain.rating_statistics import statistics
+
+    shown = statistics("cli")
+    widths = [max(6, len(s.column)) for s in shown]
+    lines = [f"coders: {', '.join(report.coders)}"]
+    head = " ".join(f"{s.column:>{w}}" for s, w in zip(shown, widths, strict=True))
+    lines.append(f"{'item':<32} {'n':>4} {head}")
+    for item in report.rows():
+        values = " ".join(
+            f"{_fmt(item.get(s.key).value):>{w}}" for s, w in zip(shown, widths, strict=True)
         )
+        lines.append(f"{item.item:<32} {item.n_units:>4} {values}")
     return "\n".join(lines)
 
 
@@ -57,7 +60,7 @@ def cmd_reliability(args: argparse.Namespace) -> int:
     scheme = _scheme(args.scheme) if args.scheme else None
     special = _names(args.special) if args.special is not None else None
     report = ratings_report(args.ratings, scheme, args.reference, special)
-    _emit(args, report, _ratings_text)
+    _emit(args, report.as_dict(), lambda _data: _ratings_text(report))
     return 0
 
 
@@ -184,7 +187,7 @@ def cmd_reliability_report(args: argparse.Namespace) -> int:
     data = {
         "path": str(written),
         "clips": list(result.clips),
-        "pending": result.report.get("pending", []),
+        "pending": result.pending,
     }
     _emit(args, data, lambda d: f"{len(d['clips'])} clip(s) -> {d['path']}")
     return 0

@@ -154,9 +154,8 @@ OTHER = {
     "moments.span_frames", "progress.has_progress", "assignments.catalogue_clips",
     "assignments.choose_share", "blind.blind_view", "blind.check_clip_complete",
     "blind.check_may_view", "blind.check_run", "blind.pending_blind_runs",
-    "blind.pending_text", "reliability_runs.clip_order", "reliability_runs.grid_scale_maxima",
-    "reliability_runs.latest_runs", "reliability_runs.scale_values",
-    "reliability_runs.scheme_runs", "reliability_runs.table_report",
+    "blind.pending_text", "reliability_runs.clip_order",
+    "reliability_runs.latest_runs", "reliability_runs.scheme_runs",
     "event_reliability.event_label", "certification.criterion",
     "certification.default_criterion", "certification.statistic_value",
     "certification.status_of", "consent.check_purposes", "consent.consent_for",
@@ -180,8 +179,8 @@ OTHER = {
     # the database's integrity: names broken rows and references, not coding values
     "check.check_workspace",
     # files and values given by the user, no workspace
-    "reliability.check_event_settings", "reliability.check_size", "reliability.scale_values",
-    "reliability.special_codes", "reliability.table_report", "scoring.scheme_value",
+    "reliability.check_event_settings", "reliability.check_size",
+    "reliability.special_codes", "scoring.scheme_value",
     "event_reliability.state_end",
     # exports' plumbing: files, selections of run metadata (the blind rule is applied by
     # selected_runs, walked through the exports above), streams of runs already selected

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from vfa.domain.agreement import rating_stats
+from vfa.domain.ratings_agreement import item_agreement
 from vfa.domain.schemes import parse_scheme
 from vfa.errors import InvalidInputError
 from vfa.services.reliability import events_report, ratings_report
@@ -43,7 +44,7 @@ def test_ratings_report_shape_and_values_without_a_scheme(tmp_path):
     grid = {"u1": (1, 1), "u2": (2, 3), "u3": (4, 4), "u4": (5, 4), "u5": (3, "NOB")}
     rows = [f"{u},{c},i1,{v}" for u, pair in grid.items() for c, v in zip("AB", pair, strict=True)]
     rows += [f"{u},{c},i2,3" for u in grid for c in "AB"]
-    report = ratings_report(ratings_csv(tmp_path, rows), reference="A")
+    report = ratings_report(ratings_csv(tmp_path, rows), reference="A").as_dict()
     assert report["coders"] == ["A", "B"]
     assert list(report["items"]) == ["i1", "i2"] and report["total"] is None
     i1 = report["items"]["i1"]
@@ -78,24 +79,24 @@ def test_kips_total_is_the_mean_without_nob(tmp_path, kips):
         for (u, c), values in ratings.items()
         for item, v in zip(items, values, strict=True)
     ]
-    report = ratings_report(ratings_csv(tmp_path, rows), scheme=kips)
+    report = ratings_report(ratings_csv(tmp_path, rows), scheme=kips).as_dict()
     assert list(report["items"]) == items
     # by hand: u1 A 3, B 4; u2 A 1.5, B 2; u3 A 5 (NOB excluded), B 4
-    expected = rating_stats([[3, 4], [1.5, 2], [5, 4]]).as_dict()
+    expected = item_agreement([[3, 4], [1.5, 2], [5, 4]]).as_dict()
     assert report["total"] == expected
     assert report["pooled"]["n_units"] == 3 * 12 - 1 - 6  # NOB leaves a unit×item unpaired
 
 
 def test_a_scheme_can_be_named_by_id(tmp_path):
     rows = ["u1,A,sensitivity_of_responses,3", "u1,B,sensitivity_of_responses,4"]
-    report = ratings_report(ratings_csv(tmp_path, rows), scheme="kips")
+    report = ratings_report(ratings_csv(tmp_path, rows), scheme="kips").as_dict()
     assert report["items"]["sensitivity_of_responses"]["n_units"] == 1
 
 
 def test_an_item_with_nob_everywhere_has_no_statistics(tmp_path, kips):
     rows = [f"u{n},{c},supports_emotions,NOB" for n in range(4) for c in "AB"]
     rows += [f"u{n},{c},physical_interaction,{n % 3 + 1}" for n in range(4) for c in "AB"]
-    report = ratings_report(ratings_csv(tmp_path, rows), scheme=kips)
+    report = ratings_report(ratings_csv(tmp_path, rows), scheme=kips).as_dict()
     stats = report["items"]["supports_emotions"]
     assert stats["n_units"] == 0
     assert stats["cohen_kappa"] is None and stats["alpha_interval"] is None
@@ -105,7 +106,7 @@ def test_an_item_with_nob_everywhere_has_no_statistics(tmp_path, kips):
 def test_grid_scales_are_items_with_their_total_range(tmp_path):
     care = shipped("care_index_infant.yaml")
     rows = ["u1,A,sensitivity,14", "u1,B,sensitivity,12", "u2,A,sensitivity,3"]
-    report = ratings_report(ratings_csv(tmp_path, rows), scheme=care)
+    report = ratings_report(ratings_csv(tmp_path, rows), scheme=care).as_dict()
     assert report["items"]["sensitivity"]["n_units"] == 1 and report["total"] is None
     bad = ratings_csv(tmp_path, ["u1,A,sensitivity,15"])
     with pytest.raises(
@@ -227,15 +228,15 @@ def test_a_word_that_is_no_named_special_code_is_refused_naming_row_and_column(t
 
 
 def test_the_default_special_code_is_nob_in_any_case(tmp_path):
-    full = ratings_report(six_units(tmp_path))["items"]["i1"]
+    full = ratings_report(six_units(tmp_path)).as_dict()["items"]["i1"]
     for code in ("NOB", "nob"):
-        report = ratings_report(six_units(tmp_path, code))["items"]["i1"]
+        report = ratings_report(six_units(tmp_path, code)).as_dict()["items"]["i1"]
         assert report["n_units"] == full["n_units"] - 1 == 5
 
 
 def test_the_special_codes_the_user_names_are_the_only_words_allowed(tmp_path):
     path = six_units(tmp_path, "na")
-    assert ratings_report(path, special=["NOB", "NA"])["items"]["i1"]["n_units"] == 5
+    assert ratings_report(path, special=["NOB", "NA"]).as_dict()["items"]["i1"]["n_units"] == 5
     with pytest.raises(InvalidInputError, match=r"row 13, column value: 'na' .*\(NOB\)"):
         ratings_report(path, special=["NOB"])
     with pytest.raises(InvalidInputError, match=r"row 13, column value: 'na' .*\(X\)"):
@@ -274,7 +275,7 @@ def test_a_scheme_rating_with_thousands_of_digits_is_refused(tmp_path, kips):
 
 def test_an_item_with_only_empty_values_has_no_units(tmp_path):
     path = ratings_csv(tmp_path, ["u1,A,i1,3", "u1,B,i1,3", "u1,A,i2,", "u1,B,i2,"])
-    report = ratings_report(path)
+    report = ratings_report(path).as_dict()
     assert report["items"]["i2"]["n_units"] == 0
     json.dumps(report, allow_nan=False)
 
@@ -301,7 +302,7 @@ def test_a_file_that_is_not_utf8_is_refused_naming_the_row(tmp_path):
     with pytest.raises(InvalidInputError, match=r"row 3, column value: '3\\x00'"):
         ratings_report(path)
     path.write_bytes("\ufeffunit,coder,item,value\nu1,A,i1,3\nu1,Bé,i1,4\n".encode())
-    assert ratings_report(path)["coders"] == ["A", "Bé"]
+    assert ratings_report(path).as_dict()["coders"] == ["A", "Bé"]
     path.write_bytes("unit,coder,item,value\nu1,A,i1,3\n".encode("utf-16"))
     with pytest.raises(InvalidInputError, match=r"row 1: not UTF-8 text"):
         ratings_report(path)
@@ -328,9 +329,9 @@ def reference_report(path, special=("NOB",)):
         by_unit = values.get(item, {})
         return [[by_unit[u].get(c) for c in coders] for u in units if u in by_unit]
 
-    out = {item: rating_stats(matrix(item), None, 0, coders).as_dict() for item in items}
+    out = {item: item_agreement(matrix(item), None, 0, coders).as_dict() for item in items}
     pooled = [row for item in items for row in matrix(item)]
-    return coders, out, rating_stats(pooled, None, 0, coders).as_dict()
+    return coders, out, item_agreement(pooled, None, 0, coders).as_dict()
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -350,7 +351,7 @@ def test_the_reader_gives_what_reading_row_by_row_into_dicts_gives(tmp_path, see
     rng.shuffle(lines)
     path = ratings_csv(tmp_path, lines)
     names, items, pooled = reference_report(path)
-    report = ratings_report(path, reference=names[0])
+    report = ratings_report(path, reference=names[0]).as_dict()
     assert report["coders"] == names
     for item, stats in items.items():
         assert flat(report["items"][item]) == pytest.approx(flat(stats)), item

@@ -81,7 +81,7 @@ def test_any_ratings_file_is_read_or_refused_naming_the_row(
         path.write_bytes(to_csv(table).encode("utf-8"))
     try:
         read = read_ratings(path)
-        report = ratings_report(path, scheme=scheme)
+        report = ratings_report(path, scheme=scheme).as_dict()
     except InvalidInputError as error:
         check_refusal(path, error)
         return

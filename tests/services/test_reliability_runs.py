@@ -65,8 +65,8 @@ def test_workspace_ratings_agreement_equals_the_csv_route(workspace, clips, kips
     # the CSV lists the coders alphabetically, as the workspace report does
     rows.sort(key=lambda r: (r[0], r[1]))
     csv = write_csv(tmp_path / "r.csv", rows, "unit,coder,item,value")
-    expected = ratings_report(csv, "kips", reference="Ann")
-    got = rr.ratings_agreement(workspace, "kips", "Sue", reference="Ann")
+    expected = ratings_report(csv, "kips", reference="Ann").as_dict()
+    got = rr.ratings_agreement(workspace, "kips", "Sue", reference="Ann").as_dict()
     assert {k: got[k] for k in REPORT_KEYS} == expected
     assert got["clips"] == clip_ids and got["pending"] == []
     assert got["coders"] == ["Ann", "Ben"]
@@ -92,8 +92,8 @@ def test_grid_scale_totals_are_items_and_match_the_csv_route(workspace, clips, t
         rows += [(run.clip_id, run.coder, scale, value) for scale, value in totals.items()]
         coding.submit_run(workspace, run.id)
     csv = write_csv(tmp_path / "g.csv", rows, "unit,coder,item,value")
-    expected = ratings_report(csv, care)
-    got = rr.ratings_agreement(workspace, "care_index_infant", "Sue")
+    expected = ratings_report(csv, care).as_dict()
+    got = rr.ratings_agreement(workspace, "care_index_infant", "Sue").as_dict()
     assert {k: got[k] for k in REPORT_KEYS} == expected
     assert set(got["items"]) == {s.id for m in grid.members for s in m.scales}
 
@@ -133,15 +133,17 @@ def test_agreement_waits_for_every_blind_run(workspace, clips, kips):
     for viewer in ("Ann", "Ben", "Sue"):
         with pytest.raises(asg.BlindError, match="Ben, in_progress"):
             rr.ratings_agreement(workspace, "kips", viewer, clip_ids=[open_])
-    report = rr.ratings_agreement(workspace, "kips", "Ann")
+    report = rr.ratings_agreement(workspace, "kips", "Ann").as_dict()
     assert report["clips"] == [done]
     assert [p["clip_id"] for p in report["pending"]] == [open_]
     assert report["pending"][0]["runs"][0]["coder"] == "Ben"
     # even counting unsubmitted runs, a clip with an open blind run stays out
-    assert rr.ratings_agreement(workspace, "kips", "Sue", submitted_only=False)["clips"] == [done]
+    assert rr.ratings_agreement(workspace, "kips", "Sue", submitted_only=False).as_dict()[
+        "clips"
+    ] == [done]
     ben_open = next(r for r in runs if r.clip_id == open_ and r.coder == "Ben")
     coding.submit_run(workspace, ben_open.id)
-    report = rr.ratings_agreement(workspace, "kips", "Ben", clip_ids=[open_])
+    report = rr.ratings_agreement(workspace, "kips", "Ben", clip_ids=[open_]).as_dict()
     assert report["clips"] == [open_] and report["items"][kips.ratings.items[0].id]["n_units"] == 1
 
 

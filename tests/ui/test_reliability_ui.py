@@ -13,7 +13,7 @@ from vfa.services import clips as clip_service
 from vfa.services import coding, events
 from vfa.services.schemes import get_scheme
 from vfa.storage.workspace import open_workspace
-from vfa.ui.reliability import COLUMNS, ReliabilityWindow
+from vfa.ui.reliability import ReliabilityWindow, columns
 
 
 @pytest.fixture
@@ -60,7 +60,7 @@ def test_ratings_agreement_per_item_total_and_pooled(window, qtbot):
     assert table.item(len(items) + 1, 0).text() == "(pooled)"
     # pooled exact agreement: the same 9 of 12 items agree on both clips
     same = sum(a == b for a, b in zip(values["Ann"], values["Ben"], strict=True))
-    column = 1 + [key for _title, key in COLUMNS].index("exact_agreement")
+    column = 1 + [key for _title, key in columns()].index("exact_agreement")
     assert table.item(len(items) + 1, column).text() == f"{same / len(items):.2f}"
     assert "2 double-coded clips" in rel.ratings.note.text()
 
@@ -75,7 +75,7 @@ def test_blind_runs_still_open_are_held_back(window, qtbot):
     rel.ratings.compute()
     qtbot.waitUntil(lambda: rel.ratings.result is not None, timeout=20_000)
     assert "held back until their blind runs are submitted" in rel.ratings.note.text()
-    assert rel.ratings.result["pending"]
+    assert rel.ratings.result.pending
 
 
 def test_a_click_on_a_disagreement_plays_it_from_two_seconds_before(window, qtbot):
@@ -226,10 +226,10 @@ def test_an_undefined_kappa_reads_n_a_in_the_window_the_pdf_the_csv_and_the_cli(
     rel = open_reliability(win, qtbot, "kips")
     rel.ratings.compute()
     qtbot.waitUntil(lambda: rel.ratings.result is not None, timeout=20_000)
-    column = 1 + [key for _title, key in COLUMNS].index("kappa_quadratic")
+    column = 1 + [key for _title, key in columns()].index("kappa_quadratic")
     assert rel.ratings.table.item(0, column).text() == "n/a"
     report = build_report(win.ws, "kips", "Sue")
-    assert report.report["items"][items[0]]["kappa_quadratic"] is None
+    assert report.ratings.as_dict()["items"][items[0]]["kappa_quadratic"] is None
     pdf = write_report(report, tmp_path / "r.pdf")
     text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "n/a" in text and "0.00 [0.00, 0.00]" not in " ".join(text.split())

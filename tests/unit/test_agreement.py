@@ -25,6 +25,7 @@ from vfa.domain.agreement import (
     weighted_kappa,
 )
 from vfa.domain.rating_patterns import Weighted, patterns_of
+from vfa.domain.ratings_agreement import item_agreement
 
 # Shrout & Fleiss (1979), Table 2: 6 targets rated by 4 judges.
 SHROUT_FLEISS = [
@@ -303,7 +304,7 @@ def test_no_variance_leaves_kappa_undefined_but_agreement_one():
     for name in ("cohen_kappa", "kappa_linear", "kappa_quadratic", "icc_1_1", "icc_2_1"):
         assert getattr(result, name) is None, name
     assert result.alpha_nominal is None and result.alpha_interval is None
-    json.dumps(result.as_dict(), allow_nan=False)
+    json.dumps(item_agreement([[3, 3]] * 8, categories=[1, 2, 3, 4, 5]).as_dict(), allow_nan=False)
 
 
 def test_units_with_one_rating_are_left_out_of_pairs_but_not_of_alpha():
@@ -320,13 +321,13 @@ def test_units_with_one_rating_are_left_out_of_pairs_but_not_of_alpha():
 def test_an_item_with_nob_everywhere_has_no_ratable_units():
     result = rating_stats([[None, None]] * 5)
     assert result.n_units == 0
-    data = result.as_dict()
+    data = item_agreement([[None, None]] * 5).as_dict()
     assert all(v is None for k, v in data.items() if k not in ("n_units", "landis_koch"))
     json.dumps(data, allow_nan=False)
 
 
 def test_results_are_json_without_nan():
-    data = rating_stats(units_by_coders(KRIPPENDORFF), reference_index=1).as_dict()
+    data = item_agreement(units_by_coders(KRIPPENDORFF), reference_index=1).as_dict()
     text = json.dumps(data, allow_nan=False)
     assert "alpha_ordinal_ci" in text and data["landis_koch"]["fleiss_kappa"] == "substantial"
 
@@ -431,7 +432,7 @@ def test_bootstrap_chunks_stay_within_the_budget():
 def test_kappa_of_a_coder_who_gave_one_value_only_is_undefined(matrix):
     # whatever the other coder does, observed = chance agreement: 0 by construction with a
     # zero-width interval, which would print as "0.00 [0.00, 0.00] poor"
-    result = rating_stats(matrix, categories=[1, 2, 3, 4, 5]).as_dict()
+    result = item_agreement(matrix, categories=[1, 2, 3, 4, 5]).as_dict()
     for name in ("cohen_kappa", "kappa_linear", "kappa_quadratic"):
         assert result[name] is None and result[f"{name}_ci"] is None, name
         assert result["landis_koch"][name] is None

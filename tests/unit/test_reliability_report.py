@@ -67,9 +67,10 @@ def read_back(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 
 
 def test_the_pdf_has_the_tables_and_names_every_method(tmp_path):
-    report = ratings_report(ratings_file(tmp_path), reference="A")
+    agreement = ratings_report(ratings_file(tmp_path), reference="A")
+    report = agreement.as_dict()
     out = rel.write_reliability_pdf(
-        tmp_path / "r.pdf", report, {"scheme": "test scale", "reference": "A"}, "Reliability"
+        tmp_path / "r.pdf", agreement, {"scheme": "test scale", "reference": "A"}, "Reliability"
     )
     pages, text = pdf_text(out)
     assert pages >= 2
@@ -114,8 +115,9 @@ def test_a_report_without_data_is_refused(tmp_path):
 
 
 def test_the_csv_reads_back_to_the_report(tmp_path):
-    report = ratings_report(ratings_file(tmp_path), reference="A")
-    out = rel.write_reliability_csv(tmp_path / "r.csv", report, {"scheme": "test scale"})
+    agreement = ratings_report(ratings_file(tmp_path), reference="A")
+    report = agreement.as_dict()
+    out = rel.write_reliability_csv(tmp_path / "r.csv", agreement, {"scheme": "test scale"})
     comments, rows = read_back(out)
     # each method is one row: the label, then the sentence as one (quoted) cell
     assert comments and all(line.startswith("# method:,") for line in comments)
@@ -147,8 +149,9 @@ def test_the_csv_reads_back_to_the_report(tmp_path):
 
 
 def test_with_three_coders_the_csv_has_fleiss_not_cohen(tmp_path):
-    report = ratings_report(ratings_file(tmp_path, "ABC"))
-    _, rows = read_back(rel.write_reliability_csv(tmp_path / "r3.csv", report))
+    agreement = ratings_report(ratings_file(tmp_path, "ABC"))
+    report = agreement.as_dict()
+    _, rows = read_back(rel.write_reliability_csv(tmp_path / "r3.csv", agreement))
     statistics = {r["statistic"] for r in rows}
     assert "fleiss_kappa" in statistics and "cohen_kappa" not in statistics
     fleiss = next(r for r in rows if r["item"] == "i1" and r["statistic"] == "fleiss_kappa")

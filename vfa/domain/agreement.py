@@ -45,7 +45,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -74,7 +74,11 @@ KAPPA_FIELDS = ("cohen_kappa", "kappa_linear", "kappa_quadratic", "fleiss_kappa"
 
 @dataclass(frozen=True)
 class RatingStats:
-    """Agreement statistics of one rated variable; None where they cannot be computed."""
+    """Agreement statistics of one rated variable; None where they cannot be computed.
+
+    The computation behind the registry's built-in statistics
+    (``vfa.domain.rating_statistics``); results travel as ``ItemAgreement``.
+    """
 
     n_units: int
     exact_agreement: float | None = None
@@ -93,33 +97,6 @@ class RatingStats:
     ci: dict[str, Interval | None] = field(default_factory=dict)
     pearson_r_ci: dict[str, Interval | None] | None = None
 
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready: every statistic, its ``NAME_ci`` ([lo, hi] or None), Landis–Koch labels."""
-        out: dict[str, Any] = {"n_units": self.n_units}
-        for name in (
-            "exact_agreement",
-            "within_one_agreement",
-            *KAPPA_FIELDS,
-            "icc_1_1",
-            "icc_2_1",
-            "icc_3_1",
-            "alpha_nominal",
-            "alpha_ordinal",
-            "alpha_interval",
-        ):
-            out[name] = getattr(self, name)
-            if name not in ("exact_agreement", "within_one_agreement"):
-                interval = self.ci.get(name)
-                out[f"{name}_ci"] = list(interval) if interval is not None else None
-        out["pearson_r"] = dict(self.pearson_r) if self.pearson_r is not None else None
-        out["pearson_r_ci"] = (
-            {k: list(v) if v is not None else None for k, v in self.pearson_r_ci.items()}
-            if self.pearson_r_ci is not None
-            else None
-        )
-        out["landis_koch"] = {name: landis_koch(getattr(self, name)) for name in KAPPA_FIELDS}
-        return out
-
 
 def landis_koch(value: float | None) -> str | None:
     """The Landis & Koch (1977) label of a kappa; None for None."""
@@ -136,7 +113,7 @@ def _clean(value: float) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-def _as_array(matrix: Matrix | FloatArray) -> FloatArray:
+def as_matrix(matrix: Matrix | FloatArray) -> FloatArray:
     """Units × coders as floats, missing ratings as NaN."""
     if isinstance(matrix, np.ndarray):
         array = np.asarray(matrix, dtype=np.float64)
@@ -383,7 +360,7 @@ def rating_stats(
     ``coder_names`` name them in ``pearson_r`` (default: the column numbers from 0).
     ``bootstrap=False`` skips the bootstrap CIs (Fleiss' kappa, alpha).
     """
-    x = _as_array(matrix)
+    x = as_matrix(matrix)
     n_coders = x.shape[1]
     names = list(coder_names) if coder_names is not None else [str(i) for i in range(n_coders)]
     if len(names) != n_coders:

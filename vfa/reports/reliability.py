@@ -1,8 +1,9 @@
 """The reliability report: agreement tables and a Methods section, as PDF and as CSV.
 
-``report`` is what ``vfa.services.reliability`` or ``vfa.services.reliability_runs``
-returns: a ratings report (``coders``, ``items``, ``total``, ``pooled``), an events
-report (``time_unit``, ``event``), or one dict holding both sets of keys. ``methods``
+``report`` is a ``Content``: ratings agreement (``RatingsAgreement``, as
+``vfa.services.reliability`` and ``vfa.services.reliability_runs`` return it) and/or an
+events report (``time_unit``, ``event``); a ``RatingsAgreement`` or an events report
+alone is taken as the one part. ``methods``
 adds what the report cannot know: ``scheme``, ``reference``, ``source`` (a file or the
 workspace), ``viewer``, ``clips`` and free ``notes`` (a list of sentences); every key is
 optional.
@@ -25,207 +26,112 @@ reference). A statistic that cannot be computed has the value ``n/a`` (pandas re
 missing) and empty interval and label cells.
 
 Every view of these statistics (the window, the PDF, the CSV and the CLI text) writes
-them through ``vfa.reports.statistic_text``.
+them through ``vfa.reports.statistic_text`` and lists them from the registry
+(``vfa.domain.rating_statistics``): a statistic registered there gets its columns, rows
+and Methods sentence here without any change to this module.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import vfa
+from vfa.domain.agreement import landis_koch
+from vfa.domain.rating_statistics import Statistic, statistics
+from vfa.domain.ratings_agreement import POOLED, TOTAL, ItemAgreement, RatingsAgreement
 from vfa.errors import InvalidInputError
 from vfa.outputs import check_target, csv_text, write_text
 from vfa.reports import Fonts, install_fonts, save_pdf
 from vfa.reports.statistic_text import (
     UNDEFINED,
     csv_cell,
+    estimate_text,
     event_statistic,
+    methods_lines,
+    pairing_text,
     statistic_text,
-    statistic_with_ci,
 )
 
 if TYPE_CHECKING:
     from fpdf import FPDF
 
 MARGIN = 12.0  # mm
-TOTAL = "(total)"
-POOLED = "(pooled)"
 CSV_COLUMNS = ("item", "statistic", "value", "ci_low", "ci_high", "label", "n_units")
 
-STATISTIC_NAMES = {
-    "exact_agreement": "Exact agreement",
-    "within_one_agreement": "Within-one agreement",
-    "cohen_kappa": "Cohen's kappa (unweighted)",
-    "kappa_linear": "Weighted kappa, linear weights",
-    "kappa_quadratic": "Weighted kappa, quadratic weights",
-    "fleiss_kappa": "Fleiss' kappa",
-    "icc_1_1": "ICC(1,1)",
-    "icc_2_1": "ICC(2,1)",
-    "icc_3_1": "ICC(3,1)",
-    "alpha_nominal": "Krippendorff's alpha (nominal)",
-    "alpha_ordinal": "Krippendorff's alpha (ordinal)",
-    "alpha_interval": "Krippendorff's alpha (interval)",
-    "pearson_r": "Pearson r against the reference coder",
-    "percent_agreement": "Percent agreement",
-    "kappa": "Cohen's kappa",
-    "kappa_max": "Kappa max",
-}
-TWO_CODER = ("cohen_kappa", "kappa_linear", "kappa_quadratic")
-RATING_ORDER = (
-    "exact_agreement",
-    "within_one_agreement",
-    "cohen_kappa",
-    "kappa_linear",
-    "kappa_quadratic",
-    "fleiss_kappa",
-    "icc_1_1",
-    "icc_2_1",
-    "icc_3_1",
-    "alpha_nominal",
-    "alpha_ordinal",
-    "alpha_interval",
-)
 
-RATING_METHODS = (
-    "Units are the rated units (clips); a unit enters a statistic when at least two coders "
-    "rated it. Special codes such as NOB are missing values for every statistic.",
-    "Exact agreement and within-one agreement: per unit, the share of coder pairs whose "
-    "ratings are equal, or differ by at most one scale point, averaged over the units.",
-    "Cohen's kappa (two coders): unweighted, and weighted with linear weights "
-    "(1 - |i - j| / range) and quadratic weights (1 - (i - j)^2 / range^2) over the "
-    "scale's values (Cohen 1968). 95% CI: kappa +/- 1.96 SE, with the large-sample SE of "
-    "Fleiss, Cohen & Everitt (1969), clipped to [-1, 1].",
-    "Fleiss' kappa (more than two coders; Fleiss 1971). 95% CI: percentile bootstrap over units.",
-    "Intraclass correlations on the units every coder rated, from the two-way ANOVA mean "
-    "squares (Shrout & Fleiss 1979; McGraw & Wong 1996): ICC(1,1) one-way random effects, "
-    "single rater; ICC(2,1) two-way random effects, absolute agreement, single rater "
-    "(ICC(A,1)); ICC(3,1) two-way mixed effects, consistency, single rater (ICC(C,1)). "
-    "95% CIs: exact F bounds for ICC(1,1) and ICC(3,1); McGraw & Wong's Satterthwaite "
-    "approximation for ICC(2,1).",
-    "Krippendorff's alpha at the nominal, ordinal and interval levels (krippendorff "
-    "package); it uses every rating, missing values allowed. 95% CI: percentile bootstrap "
-    "over units.",
-    "Pearson r of each coder against the reference coder on the units both rated (at "
-    "least three); 95% CI from Fisher's z.",
-    "Bootstrap CIs: 1000 resamples of the units, fixed seed (the report is reproducible).",
-    "Landis & Koch (1977) labels for kappas: <= 0 poor, .01-.20 slight, .21-.40 fair, "
-    ".41-.60 moderate, .61-.80 substantial, .81-1 almost perfect.",
-    "Total: the scheme's score per unit and coder (e.g. the KIPS mean of the items rated "
-    "1-5, NOB excluded). Pooled: every (unit, item) taken as one unit.",
-)
+@dataclass(frozen=True)
+class Content:
+    """What a report shows: ratings agreement and/or an events report (its
+    ``time_unit`` and ``event`` sections; ``coders`` when there are no ratings)."""
 
-EVENT_METHODS = (
-    "Timed events follow Bakeman, Quera & Gnisci (2009); both a time-based and an "
-    "event-based kappa are reported.",
-    "Time-unit kappa: each clip is cut into units of {unit_ms} ms over its whole duration; "
-    "a unit's code is the code of the event covering its midpoint (a point event its own "
-    "unit; overlapping events of one coder: the latest started), and '<none>' where no "
-    "event covers it, a category like any code. Cohen's kappa over the units of all clips "
-    "pooled; per code, the kappa of its presence or absence per unit.",
-    "Event kappa: the two coders' events are paired one-to-one {pairing}; among the "
-    "possible pairings the one of largest total weight is taken (same code 3, other code "
-    "1, plus half the fit; Hungarian method). An unpaired event counts against "
-    "'<nothing>'. Percent agreement and Cohen's kappa from the confusion matrix; kappa "
-    "max is the largest kappa its margins allow (Umesh, Peterson & Sauber 1989).",
-    "No confidence intervals for event statistics: successive time units and events are "
-    "not independent, so the usual standard error would be too small.",
-)
+    ratings: RatingsAgreement | None = None
+    events: Mapping[str, Any] | None = None
+
+    @property
+    def coders(self) -> list[str]:
+        if self.ratings is not None:
+            return list(self.ratings.coders)
+        found = (self.events or {}).get("coders")
+        return [str(c) for c in found] if isinstance(found, list) else []
+
+    def methods(self, given: Mapping[str, Any] | None) -> list[str]:
+        """The Methods section of this content."""
+        return methods_lines(self.coders, self.ratings is not None, self.events, given)
 
 
-def _pairing(event: Mapping[str, Any]) -> str:
-    tolerance = event.get("tolerance_ms")
-    if tolerance is not None:
-        return f"when their onsets differ by at most {tolerance} ms (onset tolerance)"
-    overlap = event.get("overlap")
-    share = f"{overlap:.0%}" if isinstance(overlap, (int, float)) else "60%"
-    return (
-        f"when their overlap is at least {share} of the longer event's duration, point "
-        "events when their onsets differ by at most 1000 ms"
-    )
-
-
-def methods_lines(report: Mapping[str, Any], methods: Mapping[str, Any] | None = None) -> list[str]:
-    """The Methods section as sentences: what was compared and how each statistic is made."""
-    given = dict(methods or {})
-    lines = []
-    facts = []
-    if given.get("scheme"):
-        facts.append(f"coding scheme {given['scheme']}")
-    if given.get("source"):
-        facts.append(f"data from {given['source']}")
-    if isinstance(report.get("coders"), list) and report["coders"]:
-        facts.append(f"coders {', '.join(map(str, report['coders']))}")
-    if given.get("reference"):
-        facts.append(f"reference coder {given['reference']}")
-    if given.get("clips") is not None:
-        facts.append(f"{given['clips']} clip(s)")
-    if facts:
-        lines.append("Compared: " + "; ".join(facts) + ".")
-    if "items" in report:
-        lines.extend(RATING_METHODS)
-    if "time_unit" in report or "event" in report:
-        unit_ms = report.get("time_unit", {}).get("unit_ms", 1000)
-        pairing = _pairing(report.get("event", {}))
-        lines.extend(m.format(unit_ms=unit_ms, pairing=pairing) for m in EVENT_METHODS)
-    lines.extend(str(note) for note in given.get("notes", []))
-    version = getattr(vfa, "__version__", "unknown")
-    lines.append(
-        f"Software: VFA (Video Feedback Annotator) {version}; statistics in "
-        "vfa.domain.agreement and vfa.domain.event_agreement (NumPy, SciPy, krippendorff). "
-        f"Report written {dt.date.today().isoformat()}."
-    )
-    return lines
+def as_content(report: Content | RatingsAgreement | Mapping[str, Any]) -> Content:
+    """A report's content: ratings agreement, an events report, or both."""
+    if isinstance(report, Content):
+        return report
+    if isinstance(report, RatingsAgreement):
+        return Content(ratings=report)
+    return Content(events=report)
 
 
 # -- rows --------------------------------------------------------------------------------
 
 
-def _interval(stats: Mapping[str, Any], name: str) -> tuple[float | None, float | None]:
-    ci = stats.get(f"{name}_ci")
-    return (ci[0], ci[1]) if ci else (None, None)
+def _reported(n_coders: int) -> tuple[Statistic, ...]:
+    """The registered statistics a report shows for this many coders."""
+    return tuple(s for s in statistics("report") if s.applies(n_coders))
 
 
-def _rating_rows(item: str, stats: Mapping[str, Any], n_coders: int) -> list[dict[str, Any]]:
+def _rating_rows(stats: ItemAgreement, n_coders: int) -> list[dict[str, Any]]:
     rows = []
-    labels = stats.get("landis_koch") or {}
-    for name in RATING_ORDER:
-        if (n_coders > 2 and name in TWO_CODER) or (n_coders <= 2 and name == "fleiss_kappa"):
-            continue
-        low, high = _interval(stats, name)
+    for statistic in _reported(n_coders):
+        found = stats.get(statistic.key)
+        low, high = found.ci if found.ci is not None else (None, None)
         rows.append(
             {
-                "item": item,
-                "statistic": name,
-                "value": stats.get(name),
+                "item": stats.item,
+                "statistic": statistic.key,
+                "value": found.value,
                 "ci_low": low,
                 "ci_high": high,
-                "label": labels.get(name),
-                "n_units": stats.get("n_units"),
+                "label": found.label,
+                "n_units": stats.n_units,
             }
         )
-    for coder, value in (stats.get("pearson_r") or {}).items():
-        ci = (stats.get("pearson_r_ci") or {}).get(coder)
+    for r in stats.correlations or ():
         rows.append(
             {
-                "item": item,
-                "statistic": f"pearson_r:{coder}",
-                "value": value,
-                "ci_low": ci[0] if ci else None,
-                "ci_high": ci[1] if ci else None,
+                "item": stats.item,
+                "statistic": f"pearson_r:{r.coder}",
+                "value": r.value,
+                "ci_low": r.ci[0] if r.ci else None,
+                "ci_high": r.ci[1] if r.ci else None,
                 "label": None,
-                "n_units": stats.get("n_units"),
+                "n_units": stats.n_units,
             }
         )
     return rows
 
 
 def _event_rows(item: str, stats: Mapping[str, Any], n: int | None) -> list[dict[str, Any]]:
-    from vfa.domain.agreement import landis_koch
-
     rows = []
     for name in ("percent_agreement", "kappa", "kappa_max"):
         if name not in stats:
@@ -245,19 +151,16 @@ def _event_rows(item: str, stats: Mapping[str, Any], n: int | None) -> list[dict
     return rows
 
 
-def report_rows(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+def report_rows(report: Content | RatingsAgreement | Mapping[str, Any]) -> list[dict[str, Any]]:
     """Every item × statistic of a report as CSV rows (see the module's notes)."""
+    content = as_content(report)
     rows: list[dict[str, Any]] = []
-    if "items" in report:
-        n_coders = len(report.get("coders") or [])
-        for item, stats in report["items"].items():
-            rows += _rating_rows(item, stats, n_coders)
-        if report.get("total") is not None:
-            rows += _rating_rows(TOTAL, report["total"], n_coders)
-        if report.get("pooled") is not None:
-            rows += _rating_rows(POOLED, report["pooled"], n_coders)
+    if content.ratings is not None:
+        for item in content.ratings.rows():
+            rows += _rating_rows(item, content.ratings.n_coders)
+    events = content.events or {}
     for section, count in (("time_unit", "n_units"), ("event", "n_tallies")):
-        stats = report.get(section)
+        stats = events.get(section)
         if stats is None:
             continue
         rows += _event_rows(section, stats, stats.get(count))
@@ -273,7 +176,7 @@ def report_rows(report: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def write_reliability_csv(
     out: str | os.PathLike[str],
-    report: Mapping[str, Any],
+    report: Content | RatingsAgreement | Mapping[str, Any],
     methods: Mapping[str, Any] | None = None,
     *,
     force: bool = False,
@@ -281,10 +184,11 @@ def write_reliability_csv(
     """Write the report's statistics as CSV (``# method:`` rows, then the table) through
     the one CSV writer (quoted cells, no formulas) and :mod:`vfa.outputs`."""
     check_target(out, force=force, suffixes=(".csv",))
+    content = as_content(report)
     text = csv_text(
         CSV_COLUMNS,
-        ([csv_cell(k, row.get(k)) for k in CSV_COLUMNS] for row in report_rows(report)),
-        comments=[("# method:", line) for line in methods_lines(report, methods)],
+        ([csv_cell(k, row.get(k)) for k in CSV_COLUMNS] for row in report_rows(content)),
+        comments=[("# method:", line) for line in content.methods(methods)],
     )
     return write_text(out, text, force=force, suffixes=(".csv",))
 
@@ -296,21 +200,14 @@ def _num(value: Any, places: int = 2) -> str:
     return statistic_text(value, places)
 
 
-def _cell(stats: Mapping[str, Any] | None, name: str, label: bool = False) -> str:
-    return statistic_with_ci(stats, name, label=label, sep="\n")
-
-
-def _pearson(stats: Mapping[str, Any]) -> str:
-    found = stats.get("pearson_r") or {}
-    if not found:
+def _pearson(stats: ItemAgreement) -> str:
+    if not stats.correlations:
         return UNDEFINED
-    intervals = stats.get("pearson_r_ci") or {}
     parts = []
-    for coder, value in found.items():
-        ci = intervals.get(coder)
-        text = f"{coder}: {_num(value)}"
-        if ci and value is not None:
-            text += f"\n[{_num(ci[0])}, {_num(ci[1])}]"
+    for r in stats.correlations:
+        text = f"{r.coder}: {_num(r.value)}"
+        if r.ci and r.value is not None:
+            text += f"\n[{_num(r.ci[0])}, {_num(r.ci[1])}]"
         parts.append(text)
     return "\n".join(parts)
 
@@ -359,39 +256,34 @@ def _headings(family: str, size: int) -> Any:
     return FontFace(family=family, emphasis="BOLD", size_pt=size, fill_color=(225, 225, 225))
 
 
-def _ratings(doc: _Doc, report: Mapping[str, Any]) -> None:
-    coders = list(report.get("coders") or [])
-    many = len(coders) > 2
-    units: list[tuple[str, Mapping[str, Any] | None]] = list(report["items"].items())
-    if report.get("total") is not None:
-        units.append(("Total (scheme score)", report["total"]))
-    if report.get("pooled") is not None:
-        units.append(("Pooled (all items)", report["pooled"]))
+def _widths(fixed: Sequence[float], wanted: Sequence[float], room: float) -> list[float]:
+    """Column widths: the fixed ones, then the wanted ones shrunk to fit the page."""
+    spare = room - sum(fixed)
+    scale = min(1.0, spare / sum(wanted)) if wanted else 1.0
+    return [*fixed, *(w * scale for w in wanted)]
+
+
+def _ratings(doc: _Doc, ratings: RatingsAgreement) -> None:
+    shown = _reported(ratings.n_coders)
+    first = [s for s in shown if s.table == "agreement"]
+    second = [s for s in shown if s.table != "agreement"]
+    names = {TOTAL: "Total (scheme score)", POOLED: "Pooled (all items)"}
+    rows_of = [(names.get(i.item, i.item), i) for i in ratings.rows()]
+    room = doc.pdf.w - 2 * MARGIN
     doc.heading("Item ratings: agreement and kappas")
-    kappas = ("fleiss_kappa",) if many else TWO_CODER
-    head = ["Item", "n", "Exact agreement", "Within-one agreement"]
-    head += [STATISTIC_NAMES[k] for k in kappas]
-    rows = [head]
-    for name, stats in units:
-        row = [name, str((stats or {}).get("n_units", 0))]
-        row += [
-            _num((stats or {}).get("exact_agreement")),
-            _num((stats or {}).get("within_one_agreement")),
-        ]
-        row += [_cell(stats, k, label=True) for k in kappas]
+    rows = [["Item", "n", *(s.title for s in first)]]
+    for name, stats in rows_of:
+        row = [name, str(stats.n_units)]
+        row += [estimate_text(stats.get(s.key), label=True, sep="\n") for s in first]
         rows.append(row)
-    doc.table(rows, [52, 10, 22, 22] + [34] * len(kappas))
+    doc.table(rows, _widths([52, 10], [s.width for s in first], room))
     doc.heading("Item ratings: intraclass correlations, alphas, Pearson r")
-    head = ["Item", "ICC(1,1)", "ICC(2,1)", "ICC(3,1)"]
-    head += ["Alpha (nominal)", "Alpha (ordinal)", "Alpha (interval)", "Pearson r"]
-    rows = [head]
-    for name, stats in units:
-        row = [name]
-        row += [_cell(stats, k) for k in ("icc_1_1", "icc_2_1", "icc_3_1")]
-        row += [_cell(stats, k) for k in ("alpha_nominal", "alpha_ordinal", "alpha_interval")]
-        row.append(_pearson(stats or {}))
+    rows = [["Item", *(s.title for s in second), "Pearson r"]]
+    for name, stats in rows_of:
+        row = [name, *(estimate_text(stats.get(s.key), sep="\n") for s in second)]
+        row.append(_pearson(stats))
         rows.append(row)
-    doc.table(rows, [52, 30, 30, 30, 30, 30, 30, 38])
+    doc.table(rows, _widths([52], [*(s.width for s in second), 38], room))
 
 
 def _confusion(doc: _Doc, confusion: Mapping[str, Any], what: str) -> None:
@@ -413,8 +305,6 @@ def _events(doc: _Doc, report: Mapping[str, Any]) -> None:
         doc.heading(f"Timed events: time-unit agreement ({time_unit.get('unit_ms')} ms units)")
         rows = [["Time units", "Percent agreement", "Cohen's kappa", "Kappa max", "Label"]]
         kappa = time_unit.get("kappa")
-        from vfa.domain.agreement import landis_koch
-
         rows.append(
             [
                 str(time_unit.get("n_units")),
@@ -444,7 +334,7 @@ def _events(doc: _Doc, report: Mapping[str, Any]) -> None:
         _confusion(doc, time_unit.get("confusion", {}), "time units")
     event = report.get("event")
     if event is not None:
-        doc.heading("Timed events: event-based agreement (" + _pairing(event) + ")", size=12)
+        doc.heading("Timed events: event-based agreement (" + pairing_text(event) + ")", size=12)
         unmatched = event.get("unmatched", {})
         rows = [["Tallies", "Matched", "Unmatched (first / second)", "Percent agreement"]]
         rows[0] += ["Cohen's kappa", "Kappa max"]
@@ -479,14 +369,16 @@ def _events(doc: _Doc, report: Mapping[str, Any]) -> None:
 
 def write_reliability_pdf(
     out: str | os.PathLike[str],
-    report: Mapping[str, Any],
+    report: Content | RatingsAgreement | Mapping[str, Any],
     methods: Mapping[str, Any] | None,
     title: str,
     *,
     force: bool = False,
 ) -> Path:
     """Write the reliability report PDF to ``out`` (atomically) and return its path."""
-    if "items" not in report and "time_unit" not in report and "event" not in report:
+    content = as_content(report)
+    events = content.events or {}
+    if content.ratings is None and "time_unit" not in events and "event" not in events:
         raise InvalidInputError("a reliability report needs item ratings or timed events")
     from fpdf import FPDF
 
@@ -510,15 +402,15 @@ def write_reliability_pdf(
     pdf.multi_cell(0, 9, fonts.text(title), new_x="LMARGIN", new_y="NEXT")
     given = dict(methods or {})
     summary = [f"{k}: {given[k]}" for k in ("scheme", "source", "reference") if given.get(k)]
-    if report.get("coders") and isinstance(report["coders"], list):
-        summary.append("coders: " + ", ".join(map(str, report["coders"])))
+    if content.coders:
+        summary.append("coders: " + ", ".join(content.coders))
     if summary:
         doc.paragraph("; ".join(summary))
-    if "items" in report:
-        _ratings(doc, report)
-    if "time_unit" in report or "event" in report:
-        _events(doc, report)
+    if content.ratings is not None:
+        _ratings(doc, content.ratings)
+    if "time_unit" in events or "event" in events:
+        _events(doc, events)
     doc.heading("Methods")
-    for line in methods_lines(report, methods):
+    for line in content.methods(methods):
         doc.paragraph(line)
     return save_pdf(pdf, out, force=force)

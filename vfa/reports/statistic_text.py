@@ -1,14 +1,20 @@
 """Agreement statistics as text, the same in every view: the reliability window, the
 PDF and CSV reports and the CLI text. Two decimals, counts whole, ``n/a`` for a value
 that is undefined (never 0.00, never a dash), with the reason where one is known
-(``n/a — no events coded``). No Qt, no PDF library.
+(``n/a — no events coded``). And the reports' Methods section: the sentences of the
+registered statistics (``vfa.domain.rating_statistics``) between those every ratings
+report has, then the timed events' methods. No Qt, no PDF library.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+import vfa
+from vfa.domain.rating_statistics import Estimate, statistics
 
 UNDEFINED = "n/a"
 NO_EVENTS = "no events coded"
@@ -25,22 +31,17 @@ def statistic_text(value: Any, places: int = 2, why: str | None = None) -> str:
     return f"{value:.{places}f}"
 
 
-def statistic_with_ci(
-    stats: Mapping[str, Any] | None, name: str, label: bool = False, sep: str = " "
-) -> str:
+def estimate_text(estimate: Estimate, label: bool = False, sep: str = " ") -> str:
     """A statistic with its 95% CI (``0.45 [0.20, 0.70]``) and, for a kappa, its Landis &
     Koch label; only ``n/a`` when the statistic is undefined."""
-    value = stats.get(name) if stats else None
-    text = statistic_text(value)
-    if value is None or stats is None:
+    text = statistic_text(estimate.value)
+    if estimate.value is None:
         return text
-    ci = stats.get(f"{name}_ci")
-    low, high = (ci[0], ci[1]) if ci else (None, None)
-    if low is not None and high is not None:
+    if estimate.ci is not None:
+        low, high = estimate.ci
         text += f"{sep}[{statistic_text(low)}, {statistic_text(high)}]"
-    found = (stats.get("landis_koch") or {}).get(name) if label else None
-    if found:
-        text += f"{sep}{found}"
+    if label and estimate.label:
+        text += f"{sep}{estimate.label}"
     return text
 
 
@@ -62,3 +63,93 @@ def csv_cell(column: str, value: Any) -> Any:
     if value is None:
         return UNDEFINED if column == "value" else ""
     return value
+
+
+# -- Methods -----------------------------------------------------------------------------
+
+UNITS = (
+    "Units are the rated units (clips); a unit enters a statistic when at least two coders "
+    "rated it. Special codes such as NOB are missing values for every statistic."
+)
+RATING_METHODS_AFTER = (
+    "Pearson r of each coder against the reference coder on the units both rated (at "
+    "least three); 95% CI from Fisher's z.",
+    "Bootstrap CIs: 1000 resamples of the units, fixed seed (the report is reproducible).",
+    "Landis & Koch (1977) labels for kappas: <= 0 poor, .01-.20 slight, .21-.40 fair, "
+    ".41-.60 moderate, .61-.80 substantial, .81-1 almost perfect.",
+    "Total: the scheme's score per unit and coder (e.g. the KIPS mean of the items rated "
+    "1-5, NOB excluded). Pooled: every (unit, item) taken as one unit.",
+)
+EVENT_METHODS = (
+    "Timed events follow Bakeman, Quera & Gnisci (2009); both a time-based and an "
+    "event-based kappa are reported.",
+    "Time-unit kappa: each clip is cut into units of {unit_ms} ms over its whole duration; "
+    "a unit's code is the code of the event covering its midpoint (a point event its own "
+    "unit; overlapping events of one coder: the latest started), and '<none>' where no "
+    "event covers it, a category like any code. Cohen's kappa over the units of all clips "
+    "pooled; per code, the kappa of its presence or absence per unit.",
+    "Event kappa: the two coders' events are paired one-to-one {pairing}; among the "
+    "possible pairings the one of largest total weight is taken (same code 3, other code "
+    "1, plus half the fit; Hungarian method). An unpaired event counts against "
+    "'<nothing>'. Percent agreement and Cohen's kappa from the confusion matrix; kappa "
+    "max is the largest kappa its margins allow (Umesh, Peterson & Sauber 1989).",
+    "No confidence intervals for event statistics: successive time units and events are "
+    "not independent, so the usual standard error would be too small.",
+)
+
+
+def rating_methods() -> list[str]:
+    """The ratings part of the Methods: the registered statistics' sentences, each once."""
+    registered = dict.fromkeys(s.methods for s in statistics("report"))
+    return [UNITS, *registered, *RATING_METHODS_AFTER]
+
+
+def pairing_text(event: Mapping[str, Any]) -> str:
+    """How the events were paired: by onset tolerance or by overlap."""
+    tolerance = event.get("tolerance_ms")
+    if tolerance is not None:
+        return f"when their onsets differ by at most {tolerance} ms (onset tolerance)"
+    overlap = event.get("overlap")
+    share = f"{overlap:.0%}" if isinstance(overlap, (int, float)) else "60%"
+    return (
+        f"when their overlap is at least {share} of the longer event's duration, point "
+        "events when their onsets differ by at most 1000 ms"
+    )
+
+
+def methods_lines(
+    coders: Sequence[str],
+    ratings: bool,
+    events: Mapping[str, Any] | None,
+    methods: Mapping[str, Any] | None = None,
+) -> list[str]:
+    """The Methods section as sentences: what was compared and how each statistic is made."""
+    given = dict(methods or {})
+    lines = []
+    facts = []
+    if given.get("scheme"):
+        facts.append(f"coding scheme {given['scheme']}")
+    if given.get("source"):
+        facts.append(f"data from {given['source']}")
+    if coders:
+        facts.append(f"coders {', '.join(map(str, coders))}")
+    if given.get("reference"):
+        facts.append(f"reference coder {given['reference']}")
+    if given.get("clips") is not None:
+        facts.append(f"{given['clips']} clip(s)")
+    if facts:
+        lines.append("Compared: " + "; ".join(facts) + ".")
+    if ratings:
+        lines.extend(rating_methods())
+    if events is not None and ("time_unit" in events or "event" in events):
+        unit_ms = events.get("time_unit", {}).get("unit_ms", 1000)
+        pairing = pairing_text(events.get("event", {}))
+        lines.extend(m.format(unit_ms=unit_ms, pairing=pairing) for m in EVENT_METHODS)
+    lines.extend(str(note) for note in given.get("notes", []))
+    version = getattr(vfa, "__version__", "unknown")
+    lines.append(
+        f"Software: VFA (Video Feedback Annotator) {version}; statistics in "
+        "vfa.domain.agreement and vfa.domain.event_agreement (NumPy, SciPy, krippendorff). "
+        f"Report written {dt.date.today().isoformat()}."
+    )
+    return lines

@@ -31,10 +31,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from vfa.domain.agreement import rating_stats
+from vfa.domain.ratings_agreement import scale_values
 from vfa.domain.schemes import Scheme
 from vfa.errors import InvalidInputError
 from vfa.services.audit import current_actor, record
-from vfa.services.reliability_runs import CodedRatings, coded_ratings, scale_values
+from vfa.services.reliability_runs import CodedRatings, coded_ratings
 from vfa.services.schemes import current_scheme
 from vfa.storage.models import ReliabilityCriterion
 from vfa.storage.workspace import Workspace

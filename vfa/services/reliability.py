@@ -37,7 +37,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vfa.domain.agreement import rating_stats
 from vfa.domain.event_agreement import (
     Event,
     EventResult,
@@ -49,10 +48,11 @@ from vfa.domain.event_agreement import (
     time_unit_agreement,
 )
 from vfa.domain.limits import MAX_MS
+from vfa.domain.ratings_agreement import RatingsAgreement, grid_scale_maxima, table_agreement
+from vfa.domain.ratings_table import RatingsTable, TableBuilder
 from vfa.domain.schemes import RatingItem, Scheme
-from vfa.domain.scoring import RatingValue, check_item, score
+from vfa.domain.scoring import RatingValue, check_item
 from vfa.errors import InvalidInputError, NotFoundError
-from vfa.services.ratings_table import RatingsTable, TableBuilder
 from vfa.services.schemes import get_scheme
 from vfa.services.scoring import COLUMNS, read_rows, scheme_value
 
@@ -69,7 +69,6 @@ _SPECIAL = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _NOT_SPECIAL = {"nan", "inf", "infinity", "none", "null"}
 
 IntArray = NDArray[np.int64]
-FloatArray = NDArray[np.float64]
 
 
 # -- ratings -----------------------------------------------------------------------------
@@ -90,22 +89,6 @@ def special_codes(codes: Iterable[str]) -> tuple[str, ...]:
     if not out:
         raise InvalidInputError("special codes: name at least one, e.g. NOB")
     return tuple(out)
-
-
-@dataclass(frozen=True)
-class _GridScale:
-    id: str
-    maximum: int
-
-
-def _grid_scales(scheme: Scheme) -> dict[str, _GridScale]:
-    """A scheme's grid scales by id; a scale's total runs 0 to points per row × rows."""
-    return {
-        scale.id: _GridScale(scale.id, grid.points_per_row * len(grid.rows))
-        for grid in scheme.grids
-        for member in grid.members
-        for scale in member.scales
-    }
 
 
 def _number(text: str, special: dict[str, str]) -> float:
@@ -139,7 +122,7 @@ def read_ratings(
             "without a scheme"
         )
     allowed = {c.casefold(): c for c in special_codes(special or DEFAULT_SPECIAL)}
-    grids = _grid_scales(scheme) if scheme is not None else {}
+    grids = grid_scale_maxima(scheme) if scheme is not None else {}
     build = TableBuilder()
     units, coders, items = build.units.index, build.coders.index, build.items.index
     scheme_items: dict[str, RatingItem] = {}
@@ -186,7 +169,7 @@ def _new_item(
     item_id: str,
     items: dict[str, int],
     scheme: Scheme | None,
-    grids: dict[str, _GridScale],
+    grids: dict[str, int],
     scheme_items: dict[str, RatingItem],
 ) -> int:
     """Number an item met for the first time, checked against the scheme and the limit."""
@@ -208,7 +191,7 @@ def _check(
     text: str,
     item_id: str,
     scheme: Scheme | None,
-    grids: dict[str, _GridScale],
+    grids: dict[str, int],
     scheme_items: dict[str, RatingItem],
     allowed: dict[str, str],
 ) -> tuple[float, RatingValue | None]:
@@ -217,7 +200,7 @@ def _check(
     if scheme is None:
         return _number(text, allowed), None
     if item_id in grids:
-        return _grid_total(grids[item_id], text), None
+        return _grid_total(item_id, grids[item_id], text), None
     item = scheme_items[item_id]
     raw = scheme_value(item, text)
     checked = check_item(item, raw)
@@ -246,26 +229,10 @@ def _refuse_repeats(file: Path, table: RatingsTable, rows: IntArray) -> None:
     )
 
 
-def _grid_total(scale: _GridScale, text: str) -> float:
-    if len(text) <= _MAX_DIGITS and _INTEGER.match(text) and 0 <= int(text) <= scale.maximum:
+def _grid_total(scale: str, maximum: int, text: str) -> float:
+    if len(text) <= _MAX_DIGITS and _INTEGER.match(text) and 0 <= int(text) <= maximum:
         return float(int(text))
-    raise InvalidInputError(
-        f"grid scale {scale.id}: {text!r} is not a total; allowed: 0–{scale.maximum}"
-    )
-
-
-def scale_values(scheme: Scheme | None, item_id: str) -> list[float] | None:
-    """The values an item or grid scale can take (None without a scheme, or for an item
-    the scheme lacks)."""
-    if scheme is None:
-        return None
-    grids = _grid_scales(scheme)
-    if item_id in grids:
-        return [float(v) for v in range(grids[item_id].maximum + 1)]
-    for item in scheme.ratings.items if scheme.ratings else ():
-        if item.id == item_id:
-            return [float(v) for v in range(item.scale_min, item.scale_max + 1)]
-    return None
+    raise InvalidInputError(f"grid scale {scale}: {text!r} is not a total; allowed: 0–{maximum}")
 
 
 def check_size(table: RatingsTable, source: str) -> None:
@@ -279,71 +246,20 @@ def check_size(table: RatingsTable, source: str) -> None:
         )
 
 
-def table_report(
-    table: RatingsTable,
-    scheme: Scheme | None,
-    reference: str | None = None,
-    source: str = "ratings",
-) -> dict[str, Any]:
-    """``{"coders", "items": {ITEM: STATS}, "total": STATS | None, "pooled": STATS}`` of a
-    ratings table (see ``ratings_report``); the CSV and the workspace share it."""
-    if reference is not None and reference not in table.coders:
-        known = ", ".join(table.coders) or "none"
-        raise InvalidInputError(
-            f"{source}: reference coder {reference!r} not found (coders: {known})"
-        )
-    check_size(table, source)
-    coders = table.coders
-    ref = coders.index(reference) if reference is not None else None
-
-    def stats(matrix: FloatArray, scale: list[float] | None) -> dict[str, Any]:
-        return rating_stats(matrix, scale, ref, coders).as_dict()
-
-    matrices = table.matrices()
-    items = {item: stats(matrices[item], scale_values(scheme, item)) for item in table.items}
-    pooled_rows = (
-        np.vstack([matrices[item] for item in table.items])
-        if table.items
-        else np.zeros((0, len(coders)))
-    )
-    pooled_scale = None
-    if scheme is not None and scheme.ratings is not None and not _grid_scales(scheme):
-        pooled_scale = sorted({v for i in table.items for v in scale_values(scheme, i) or []})
-    total = None
-    if scheme is not None and scheme.ratings is not None:
-        unit_at = {u: n for n, u in enumerate(table.units)}
-        coder_at = {c: n for n, c in enumerate(coders)}
-        totals = np.full((len(table.units), len(coders)), np.nan)
-        for (unit, coder), ratings in table.raw.items():
-            value = score(scheme, ratings).total
-            if value is not None:
-                totals[unit_at[unit], coder_at[coder]] = value
-        total = stats(totals, None)
-    return {
-        "coders": coders,
-        "items": items,
-        "total": total,
-        "pooled": stats(pooled_rows, pooled_scale),
-    }
-
-
 def ratings_report(
     path: str | os.PathLike[str],
     scheme: str | Scheme | None = None,
     reference: str | None = None,
     special: Sequence[str] | None = None,
-) -> dict[str, Any]:
-    """``{"coders", "items": {ITEM: STATS}, "total": STATS | None, "pooled": STATS}``.
-
-    STATS is ``vfa.domain.agreement.RatingStats.as_dict()``. ``total`` is the scheme's
-    total per unit and coder (``vfa.domain.scoring.score``: e.g. the KIPS mean without NOB),
-    None without a scheme or when the scheme has no rating items. ``pooled`` takes every
-    (unit, item) as a unit. ``reference`` names the coder for Pearson r; ``special`` the
-    special codes allowed without a scheme (NOB by default).
-    """
+) -> RatingsAgreement:
+    """Agreement on a ratings CSV, per item, on the scheme's total and pooled
+    (``vfa.domain.ratings_agreement.table_agreement``; ``as_dict`` is ``vfa reliability
+    --json``). ``reference`` names the coder for Pearson r; ``special`` the special codes
+    allowed without a scheme (NOB by default)."""
     chosen = _scheme(scheme)
     table = read_ratings(path, chosen, special)
-    return table_report(table, chosen, reference, str(path))
+    check_size(table, str(path))
+    return table_agreement(table, chosen, reference, str(path))
 
 
 def _scheme(scheme: str | Scheme | None) -> Scheme | None:

@@ -11,8 +11,9 @@ from typing import Any
 
 from vfa.errors import InvalidInputError
 from vfa.outputs import check_target
+from vfa.reports.reliability import Content, write_reliability_csv, write_reliability_pdf
 from vfa.services.event_reliability import events_agreement
-from vfa.services.reliability_runs import ratings_agreement
+from vfa.services.reliability_runs import WorkspaceAgreement, ratings_agreement
 from vfa.services.schemes import current_scheme
 from vfa.storage.workspace import Workspace
 
@@ -21,10 +22,24 @@ REPORT_SUFFIXES = (".pdf", ".csv")
 
 @dataclass(frozen=True)
 class Report:
-    report: dict[str, Any]
+    """What the report shows: ratings agreement, events agreement (the time-unit and
+    event sections of ``events_agreement``), the facts for the Methods, the title."""
+
+    ratings: WorkspaceAgreement | None
+    events: dict[str, Any] | None
     methods: dict[str, Any]
     title: str
     clips: tuple[int, ...]
+
+    @property
+    def content(self) -> Content:
+        """The report's tables, as the PDF and CSV writers take them."""
+        return Content(self.ratings.agreement if self.ratings else None, self.events)
+
+    @property
+    def pending(self) -> list[dict[str, Any]]:
+        """The clips held back by open blind runs, as ``ratings_agreement`` lists them."""
+        return self.ratings.as_dict()["pending"] if self.ratings else []
 
 
 def build_report(
@@ -42,12 +57,12 @@ def build_report(
     """Agreement over the scheme's double-coded, submitted clips (blind runs still open
     are held back and listed under ``pending``)."""
     scheme = current_scheme(ws, scheme_id)
-    report: dict[str, Any] = {}
+    ratings: WorkspaceAgreement | None = None
+    events_part: dict[str, Any] | None = None
     clips: set[int] = set()
     if scheme.ratings is not None or scheme.grids:
         ratings = ratings_agreement(ws, scheme_id, viewer, reference=reference)
-        report.update(ratings)
-        clips.update(ratings["clips"])
+        clips.update(ratings.clips)
     if scheme.ethogram is not None:
         try:
             events = events_agreement(
@@ -60,15 +75,17 @@ def build_report(
                 tolerance_ms=tolerance_ms,
             )
         except InvalidInputError:
-            if "items" not in report:
+            if ratings is None:
                 raise
         else:
-            report["time_unit"], report["event"] = events["time_unit"], events["event"]
+            events_part = {"time_unit": events["time_unit"], "event": events["event"]}
             clips.update(int(u) for u in events["units"])
-            if "coders" not in report:
-                report["coders"] = sorted({c for pair in events["coders"].values() for c in pair})
-    if "items" in report and not report["items"] and "time_unit" not in report:
-        pending = len(report.get("pending", []))
+            if ratings is None:
+                events_part["coders"] = sorted(
+                    {c for pair in events["coders"].values() for c in pair}
+                )
+    if ratings is not None and not ratings.agreement.items and events_part is None:
+        pending = len(ratings.pending)
         raise InvalidInputError(
             f"scheme {scheme_id}: no double-coded clip with submitted runs"
             + (f" ({pending} held back by open blind runs)" if pending else "")
@@ -80,18 +97,20 @@ def build_report(
         "clips": len(clips),
     }
     return Report(
-        report, methods, title or f"Coder reliability: {scheme.name}", tuple(sorted(clips))
+        ratings,
+        events_part,
+        methods,
+        title or f"Coder reliability: {scheme.name}",
+        tuple(sorted(clips)),
     )
 
 
 def write_report(result: Report, out: str | os.PathLike[str], *, force: bool = False) -> Path:
     """The report as PDF or CSV, by the file's extension (an existing file is replaced
     only with ``force``)."""
-    from vfa.reports.reliability import write_reliability_csv, write_reliability_pdf
-
     target = check_target(out, force=force, suffixes=REPORT_SUFFIXES)
     if target.suffix.lower() == ".pdf":
         return write_reliability_pdf(
-            target, result.report, result.methods, result.title, force=force
+            target, result.content, result.methods, result.title, force=force
         )
-    return write_reliability_csv(target, result.report, result.methods, force=force)
+    return write_reliability_csv(target, result.content, result.methods, force=force)

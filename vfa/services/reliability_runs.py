@@ -28,6 +28,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
+from vfa.domain.ratings_agreement import RatingsAgreement, grid_scale_maxima, table_agreement
+from vfa.domain.ratings_table import RatingsTable, TableBuilder
 from vfa.domain.schemes import Scheme
 from vfa.domain.scoring import RatingValue, score
 from vfa.errors import InvalidInputError, NotFoundError
@@ -39,9 +41,7 @@ from vfa.services.assignments import (
 )
 from vfa.services.clips import catalog
 from vfa.services.coding import GRID_SEP, grid_points
-from vfa.services.ratings_table import RatingsTable, TableBuilder
-from vfa.services.reliability import scale_values as scale_values  # certification uses it
-from vfa.services.reliability import table_report
+from vfa.services.reliability import check_size
 from vfa.services.schemes import current_scheme, stored_scheme
 from vfa.storage.models import Coder, CodingRun, RunStatus
 from vfa.storage.models import Scheme as SchemeRow
@@ -123,16 +123,6 @@ class CodedRatings:
     runs: dict[tuple[int, str], int]
     submitted_at: dict[tuple[int, str], dt.datetime | None]
     pending: dict[int, list[PendingRun]] = field(default_factory=dict)
-
-
-def grid_scale_maxima(scheme: Scheme) -> dict[str, int]:
-    """Each grid scale's id and its largest total (points per row × rows)."""
-    return {
-        scale.id: grid.points_per_row * len(grid.rows)
-        for grid in scheme.grids
-        for member in grid.members
-        for scale in member.scales
-    }
 
 
 def _run_values(
@@ -242,6 +232,44 @@ def coded_ratings(
     return CodedRatings(scheme, table, used, runs, submitted, pending)
 
 
+@dataclass(frozen=True)
+class PendingClip:
+    """A clip held back from agreement until its open blind runs are submitted."""
+
+    clip_id: int
+    runs: tuple[PendingRun, ...]
+
+
+@dataclass(frozen=True)
+class WorkspaceAgreement:
+    """Agreement on a scheme's ratings over its double-coded clips, the clips used and
+    those held back by open blind runs."""
+
+    scheme: str
+    agreement: RatingsAgreement
+    clips: tuple[int, ...]
+    pending: tuple[PendingClip, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """``{"scheme", "coders", "items", "total", "pooled", "clips", "pending":
+        [{"clip_id", "runs": [{"run_id", "coder", "status"}]}]}``."""
+        return {
+            "scheme": self.scheme,
+            **self.agreement.as_dict(),
+            "clips": list(self.clips),
+            "pending": [
+                {
+                    "clip_id": p.clip_id,
+                    "runs": [
+                        {"run_id": r.run_id, "coder": r.coder, "status": r.status.value}
+                        for r in p.runs
+                    ],
+                }
+                for p in self.pending
+            ],
+        }
+
+
 def ratings_agreement(
     ws: Workspace,
     scheme_id: str,
@@ -249,14 +277,9 @@ def ratings_agreement(
     reference: str | None = None,
     clip_ids: Sequence[int] | None = None,
     submitted_only: bool = True,
-) -> dict[str, Any]:
-    """Agreement on the scheme's ratings over its double-coded clips.
-
-    ``{"scheme", "coders", "items": {ITEM: STATS}, "total": STATS | None, "pooled": STATS,
-    "clips": [clip id, ...], "pending": [{"clip_id", "runs": [{"run_id", "coder",
-    "status"}]}]}``: the keys of ``ratings_report`` (STATS is ``RatingStats.as_dict()``)
-    plus the clips used and those held back by open blind runs.
-    """
+) -> WorkspaceAgreement:
+    """Agreement on the scheme's ratings over its double-coded clips: the same function
+    as the ratings CSV (``table_agreement``), so the same ratings give the same numbers."""
     coded = coded_ratings(ws, scheme_id, viewer, clip_ids, submitted_only)
     if reference is not None and reference not in coded.table.coders:
         known = ", ".join(coded.table.coders) or "none"
@@ -264,21 +287,14 @@ def ratings_agreement(
             f"scheme {scheme_id}: reference coder {reference!r} has no double-coded clip "
             f"(coders: {known})"
         )
-    report = table_report(coded.table, coded.scheme, reference, f"scheme {scheme_id}")
-    return {
-        "scheme": scheme_id,
-        **report,
-        "clips": coded.clips,
-        "pending": [
-            {
-                "clip_id": clip_id,
-                "runs": [
-                    {"run_id": p.run_id, "coder": p.coder, "status": p.status.value} for p in runs
-                ],
-            }
-            for clip_id, runs in coded.pending.items()
-        ],
-    }
+    source = f"scheme {scheme_id}"
+    check_size(coded.table, source)
+    return WorkspaceAgreement(
+        scheme_id,
+        table_agreement(coded.table, coded.scheme, reference, source),
+        tuple(coded.clips),
+        tuple(PendingClip(c, tuple(runs)) for c, runs in coded.pending.items()),
+    )
 
 
 # -- events ------------------------------------------------------------------------------

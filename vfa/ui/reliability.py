@@ -29,31 +29,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vfa.domain.rating_statistics import statistics
+from vfa.domain.ratings_agreement import POOLED, TOTAL
 from vfa.errors import VfaError
-from vfa.reports.statistic_text import UNDEFINED, event_statistic, no_events, statistic_with_ci
+from vfa.reports.statistic_text import (
+    UNDEFINED,
+    estimate_text,
+    event_statistic,
+    no_events,
+    statistic_text,
+)
 from vfa.services import assignments, event_reliability, reliability_runs
 from vfa.services.reliability_report import build_report, write_report
 from vfa.services.schemes import available_schemes, get_scheme
 from vfa.storage.workspace import Workspace
-from vfa.ui.certification import CodersTab, shown
+from vfa.ui.certification import CodersTab
 from vfa.ui.disagreement import DisagreementView
 from vfa.ui.messages import MessageBar
 from vfa.ui.save_dialogs import ask_save_file
 from vfa.ui.tasks import TaskContext, run_task
 
-# (column title, key in a statistics dict)
-COLUMNS = [
-    ("Units", "n_units"),
-    ("Exact", "exact_agreement"),
-    ("±1", "within_one_agreement"),
-    ("κ", "cohen_kappa"),
-    ("κ linear", "kappa_linear"),
-    ("κ quadratic", "kappa_quadratic"),
-    ("Fleiss κ", "fleiss_kappa"),
-    ("ICC(2,1)", "icc_2_1"),
-    ("ICC(3,1)", "icc_3_1"),
-    ("α ordinal", "alpha_ordinal"),
-]
+
+def columns() -> list[tuple[str, str]]:
+    """The ratings table's columns after the item: (title, key), the units, then the
+    statistics the registry shows in the window."""
+    return [("Units", "n_units"), *((s.column, s.key) for s in statistics("window"))]
 
 
 def item_names(scheme_id: str) -> dict[str, str]:
@@ -86,11 +86,9 @@ class RatingsTab(QWidget):
         self.report_button.clicked.connect(self.save_report)
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS) + 2)
+        self.table = QTableWidget(0, 0)
         self.table.setObjectName("ratingsAgreement")
-        self.table.setHorizontalHeaderLabels(
-            [self.tr("Item"), *[t for t, _ in COLUMNS], self.tr("r vs reference")]
-        )
+        self._set_columns()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         top = QHBoxLayout()
         top.addWidget(self.reference, 1)
@@ -100,51 +98,52 @@ class RatingsTab(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.note)
         layout.addWidget(self.table, 1)
-        self.result: dict[str, Any] | None = None
+        self.result: reliability_runs.WorkspaceAgreement | None = None
+
+    def _set_columns(self) -> None:
+        """The item, the registry's statistics, Pearson r (read anew for every result)."""
+        titles = [self.tr(title) for title, _key in columns()]
+        self.table.setColumnCount(len(titles) + 2)
+        self.table.setHorizontalHeaderLabels([self.tr("Item"), *titles, self.tr("r vs reference")])
 
     def compute(self) -> None:
         ws, scheme_id, viewer = self.owner.ws, self.owner.scheme_id(), self.owner.viewer()
         reference = self.reference.currentText().strip() or None
 
-        def work(_ctx: TaskContext) -> dict[str, Any]:
+        def work(_ctx: TaskContext) -> reliability_runs.WorkspaceAgreement:
             return reliability_runs.ratings_agreement(ws, scheme_id, viewer, reference=reference)
 
         self.owner.run(self.tr("Computing agreement…"), work, self.show_result)
 
-    def show_result(self, result: dict[str, Any]) -> None:
+    def show_result(self, result: reliability_runs.WorkspaceAgreement) -> None:
         self.result = result
-        rows: list[tuple[str, dict[str, Any] | None]] = [
-            *result.get("items", {}).items(),
-            (self.tr("(total)"), result.get("total")),
-            (self.tr("(pooled)"), result.get("pooled")),
-        ]
+        self._set_columns()
+        shown = columns()
+        rows = result.agreement.rows()
         self.table.setRowCount(len(rows))
-        names = item_names(self.owner.scheme_id())
-        for r, (name, stats) in enumerate(rows):
-            self.table.setItem(r, 0, QTableWidgetItem(names.get(name, name)))
-            for c, (_title, key) in enumerate(COLUMNS, start=1):
-                value = stats.get(key) if stats else None
-                cell = QTableWidgetItem(shown(value))
-                if value is not None and key != "n_units":
-                    cell.setToolTip(statistic_with_ci(stats, key, label=True))
+        names = {**item_names(self.owner.scheme_id()), TOTAL: self.tr(TOTAL)}
+        names[POOLED] = self.tr(POOLED)
+        for r, stats in enumerate(rows):
+            self.table.setItem(r, 0, QTableWidgetItem(names.get(stats.item, stats.item)))
+            self.table.setItem(r, 1, QTableWidgetItem(statistic_text(stats.n_units)))
+            for c, (_title, key) in enumerate(shown[1:], start=2):
+                found = stats.get(key)
+                cell = QTableWidgetItem(statistic_text(found.value))
+                if found.value is not None:
+                    cell.setToolTip(estimate_text(found, label=True))
                 self.table.setItem(r, c, cell)
-            pearson = (stats or {}).get("pearson_r") or {}
-            text = (
-                ", ".join(f"{k} {shown(v)}" for k, v in pearson.items()) if pearson else UNDEFINED
-            )
-            self.table.setItem(r, len(COLUMNS) + 1, QTableWidgetItem(text))
+            pearson = stats.correlations or ()
+            text = ", ".join(f"{p.coder} {statistic_text(p.value)}" for p in pearson) or UNDEFINED
+            self.table.setItem(r, len(shown) + 1, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
-        coders = ", ".join(result.get("coders", []))
-        pending = result.get("pending", [])
+        coders = ", ".join(result.agreement.coders)
         self.note.setText(
-            self.tr("{0} double-coded clips; coders: {1}.").format(
-                len(result.get("clips", [])), coders
-            )
+            self.tr("{0} double-coded clips; coders: {1}.").format(len(result.clips), coders)
             + (
                 self.tr(" {0} clips held back until their blind runs are submitted.").format(
-                    len(pending)
+                    len(result.pending)
                 )
-                if pending
+                if result.pending
                 else ""
             )
         )

@@ -1,7 +1,8 @@
 """Ratings as a table: one entry per rating in flat arrays (unit, coder, item, value; NaN
 for a special code), the names numbered in the order they first appear, and per item the
-units × coders matrix the statistics take. Filled from a ratings CSV
-(``vfa.services.reliability``) or the workspace's runs (``vfa.services.reliability_runs``).
+units × coders matrix the statistics take (``vfa.domain.ratings_agreement``). Filled
+from a ratings CSV (``vfa.services.reliability``) or the workspace's runs
+(``vfa.services.reliability_runs``).
 """
 
 from __future__ import annotations
