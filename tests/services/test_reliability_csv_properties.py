@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -125,3 +126,57 @@ def test_any_events_file_is_read_or_refused_naming_the_row(
         assert " row " in message or ": unit " in message, message
         return
     json.dumps(report, allow_nan=False)
+
+
+def _care_scales() -> dict[str, int]:
+    """CARE-Index grid scales and their largest total, from the scheme's grid itself."""
+    from vfa.services.schemes import get_scheme
+
+    care = get_scheme("care_index_infant")
+    return {
+        scale.id: grid.points_per_row * len(grid.rows)
+        for grid in care.grids
+        for member in grid.members
+        for scale in member.scales
+    }
+
+
+@SETTINGS
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["u1", "u2", "u3"]),
+            st.sampled_from(["A", "B"]),
+            st.sampled_from(sorted(_care_scales())),
+            st.one_of(st.integers(-3, 40).map(str), cell(NUMBERS)),
+        ),
+        min_size=1,
+        max_size=20,
+        unique_by=lambda r: (r[0], r[1], r[2]),
+    )
+)
+def test_a_grid_scale_total_is_read_only_within_its_range(tmp_path_factory, rows):
+    maxima = _care_scales()
+    path = tmp_path_factory.mktemp("g") / "grid.csv"
+    path.write_text(to_csv([["unit", "coder", "item", "value"], *map(list, rows)]))
+
+    def total(text: str, maximum: int) -> bool:  # a whole number from 0 to the maximum
+        whole = len(text) <= 20 and re.fullmatch(r"[+-]?\d+", text) is not None
+        return whole and 0 <= int(text) <= maximum
+
+    bad = [
+        n
+        for n, (_u, _c, scale, text) in enumerate(rows, start=2)
+        if text.strip() and not total(text.strip(), maxima[scale])
+    ]
+    try:
+        report = ratings_report(path, scheme="care_index_infant")
+    except InvalidInputError as error:
+        assert bad, str(error)
+        assert str(error).startswith(f"{path}: row {bad[0]}, column value: grid scale ")
+        return
+    assert not bad
+    read = read_ratings(path, scheme=None)
+    assert sorted(report.as_dict()["items"]) == sorted(read.items)
+    for item in report.items:
+        assert item.n_units <= 3 and item.n_coders == len(report.coders)
