@@ -10,9 +10,9 @@ file changed), the latest submitted one counts. The items are the scheme's ratin
 its grid scales, named by the scale's id (``sensitivity``, ``cooperativeness``) as in a
 ratings CSV: a scale's value is its total over the grid's rows, taken only when the run
 filled in every row for the scale's member (a partial total is not comparable; missing).
-The result has the shape of ``vfa.services.reliability.ratings_report`` and, for the same
-ratings, the same numbers: coders are listed in alphabetical order, clips in catalogue
-order.
+The agreement is ``vfa.domain.ratings_agreement.table_agreement``'s, the function the
+ratings CSV uses, so the same ratings give the same result: coders are listed in
+alphabetical order, clips in catalogue order.
 
 Events: ``vfa.services.event_reliability`` (it chooses runs the same way).
 """
