@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from vfa.domain.agreement import rating_stats
 from vfa.domain.ratings_agreement import item_agreement
 from vfa.domain.schemes import parse_scheme
 from vfa.errors import InvalidInputError
