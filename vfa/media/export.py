@@ -30,8 +30,9 @@ from vfa.domain.frames import FrameTable
 from vfa.domain.subtitles import ass_text, caption_text, srt
 from vfa.errors import InvalidInputError, MediaError
 from vfa.media.cache import Cancelled, Progress
+from vfa.media.clip_audio import AudioSpan
 from vfa.media.frames import rotate_for_display
-from vfa.media.probe import _check_readable
+from vfa.media.source import check_readable, first_video_stream, open_container
 from vfa.outputs import check_target, staged, write_text
 
 if TYPE_CHECKING:
@@ -43,10 +44,6 @@ if TYPE_CHECKING:
 PRESET = "veryfast"
 # visually clean for a family's keepsake at a modest size (18 would be near-lossless)
 CRF = 20
-AUDIO_BIT_RATE = 128_000
-AAC_RATES = frozenset(
-    (96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350)
-)
 CLIP_SUFFIXES = (".mp4", ".m4v")
 CAPTION_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 # the burned caption's band never covers more than this share of the picture's height
@@ -112,8 +109,7 @@ def export_clip(
     frames outside the table or ``first > last`` and :class:`MediaError` when the
     source cannot be read or the clip cannot be written.
     """
-    source = Path(src)
-    _check_readable(source)
+    source = check_readable(src)
     _check_span(source, table, first, last)
     target = check_target(out, force=force, suffixes=CLIP_SUFFIXES)
     text = caption_text(caption or "")
@@ -192,16 +188,14 @@ class _ClipWriter:
 
     def write(self, tmp: Path, progress: Progress) -> None:
         """Write the whole clip to ``tmp``: video first, then sound, then the caption track."""
-        with av.open(str(self.source), metadata_errors="ignore") as inp:
-            if not inp.streams.video:
-                raise MediaError(f"{self.source}: contains no video stream")
-            vin = inp.streams.video[0]
+        with open_container(self.source) as inp:
+            vin = first_video_stream(self.source, inp)
             vin.thread_type = "AUTO"
             with av.open(
                 str(tmp), "w", format="mp4", container_options={"movflags": "+faststart"}
             ) as output:
                 vout = self._video_stream(vin, output)
-                audio = _AudioSpan(self.source, output) if inp.streams.audio else None
+                audio = AudioSpan(self.source, output) if inp.streams.audio else None
                 try:
                     sub_stream = self._subtitle_stream(output) if self.soft_text else None
                     output.start_encoding()
@@ -244,7 +238,7 @@ class _ClipWriter:
         vin: av.VideoStream,
         output: av.container.OutputContainer,
         vout: av.VideoStream,
-        audio: _AudioSpan | None,
+        audio: AudioSpan | None,
         progress: Progress,
     ) -> None:
         tb = vin.time_base or Fraction(1, 1000)
@@ -402,135 +396,6 @@ class _ClipWriter:
         packet.pts = packet.dts = 0
         packet.duration = self.duration_ms
         output.mux(packet)
-
-
-class _AudioSpan:
-    """The source's sound from a start time on, as AAC, pulled along as the video advances.
-
-    Decoded sound is placed by its pts relative to the start (so a gap or a late start
-    becomes silence and sound before the start is dropped), converted to AAC's planar
-    float format and encoded in AAC-sized frames. Muxing sound up to each video packet's
-    time keeps the two interleaved in the file.
-    """
-
-    def __init__(self, source: Path, output: av.container.OutputContainer) -> None:
-        self.source = source
-        self._input = av.open(str(source), metadata_errors="ignore")
-        self._in = self._input.streams.audio[0]
-        in_rate = self._in.codec_context.sample_rate or 48000
-        self.rate = in_rate if in_rate in AAC_RATES else 48000
-        channels = self._in.codec_context.layout.nb_channels
-        self.layout = "mono" if channels == 1 else "stereo"
-        self._output = output
-        self.stream = output.add_stream("aac", rate=self.rate)
-        self.stream.layout = self.layout
-        self.stream.bit_rate = AUDIO_BIT_RATE
-        self._resampler = av.AudioResampler(format="fltp", layout=self.layout, rate=self.rate)
-        self._channels = 1 if self.layout == "mono" else 2
-        self._decoder: Iterator[av.AudioFrame] | None = None
-        self._start = Fraction(0)
-        self._pending: list[np.ndarray] = []
-        self._pending_len = 0
-        self._cursor = 0  # reel-relative sample position where the pending sound ends
-        self._emitted = 0  # samples handed to the encoder
-        self._placed_any = False
-        # jitter (from resampling) up to this many samples is treated as contiguous
-        self._tolerance = self.rate // 100
-
-    def close(self) -> None:
-        self._input.close()
-
-    def start(self, t0: Fraction) -> None:
-        """Begin the sound at ``t0`` seconds of the source's timeline."""
-        self._start = t0
-        tb = self._in.time_base or Fraction(1, self.rate)
-        # a little before the start: anything before it is cut off exactly below
-        target = int((t0 - Fraction(1, 2)) / tb)
-        self._input.seek(max(target, 0), stream=self._in, backward=True, any_frame=False)
-        self._decoder = self._frames()
-
-    def _frames(self) -> Iterator[av.AudioFrame]:
-        yield from self._input.decode(self._in)
-
-    def _frame_size(self) -> int:
-        return self.stream.codec_context.frame_size or 1024
-
-    def _fill(self, until: int) -> None:
-        """Decode until the pending sound reaches sample ``until`` or the source ends."""
-        tb = self._in.time_base or Fraction(1, self.rate)
-        while self._decoder is not None and self._cursor < until:
-            frame = next(self._decoder, None)
-            if frame is None:
-                self._decoder = None
-                for tail in self._resampler.resample(None):
-                    self._place(None, tail)
-                break
-            position = None
-            if frame.pts is not None:
-                position = round((frame.pts * tb - self._start) * self.rate)
-            for converted in self._resampler.resample(frame):
-                self._place(position, converted)
-                position = None
-
-    def _place(self, position: int | None, frame: av.AudioFrame) -> None:
-        data = frame.to_ndarray().reshape(self._channels, -1).astype(np.float32, copy=False)
-        if position is None or (
-            self._placed_any and abs(position - self._cursor) <= self._tolerance
-        ):
-            position = self._cursor
-        if position > self._cursor:
-            gap = np.zeros((self._channels, position - self._cursor), np.float32)
-            self._append(gap)
-        elif position < self._cursor:
-            data = data[:, self._cursor - position :]
-        if data.shape[1]:
-            self._append(data)
-            self._placed_any = True
-
-    def _append(self, data: np.ndarray) -> None:
-        self._pending.append(data)
-        self._pending_len += data.shape[1]
-        self._cursor += data.shape[1]
-
-    def _emit(self, upto: int, *, final: bool = False) -> None:
-        """Encode pending sound in AAC frames up to sample ``upto`` (a short last one
-        only when ``final``)."""
-        size = self._frame_size()
-        if not self._pending:
-            return
-        buffer = (
-            np.concatenate(self._pending, axis=1) if len(self._pending) > 1 else self._pending[0]
-        )
-        done = 0
-        available = min(self._pending_len, upto - self._emitted)
-        while available - done >= size or (final and available - done > 0):
-            n = min(size, available - done)
-            chunk = np.ascontiguousarray(buffer[:, done : done + n])
-            frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout=self.layout)
-            frame.sample_rate = self.rate
-            frame.pts = self._emitted
-            frame.time_base = Fraction(1, self.rate)
-            self._output.mux(self.stream.encode(frame))
-            self._emitted += n
-            done += n
-        rest = buffer[:, done:]
-        self._pending = [rest] if rest.shape[1] else []
-        self._pending_len = rest.shape[1]
-
-    def pump(self, upto: int) -> None:
-        """Mux the sound up to sample ``upto`` of the clip (whole AAC frames only)."""
-        if self._decoder is None and not self._pending:
-            return
-        self._fill(upto)
-        self._emit(upto)
-
-    def finish(self, total: int) -> None:
-        """Mux exactly ``total`` samples in all (silence after the source's sound ends)."""
-        self._fill(total)
-        if self._cursor < total:
-            self._append(np.zeros((self._channels, total - self._cursor), np.float32))
-        self._emit(total, final=True)
-        self._output.mux(self.stream.encode(None))
 
 
 class _CaptionBand:

@@ -22,7 +22,7 @@ from av.video.reformatter import Interpolation, VideoReformatter
 from vfa.errors import MediaError
 from vfa.media.cache import Cancelled, Progress, clip_cache_path, write_atomic
 from vfa.media.frames import rotate_for_display
-from vfa.media.probe import _check_readable
+from vfa.media.source import first_video_stream, open_media
 
 log = logging.getLogger(__name__)
 
@@ -72,20 +72,8 @@ def build_filmstrip(
     if height < 1:
         raise ValueError(f"thumbnail height must be positive, not {height}")
     p = Path(path)
-    _check_readable(p)
-    try:
-        container = av.open(str(p), metadata_errors="ignore")
-    except av.error.InvalidDataError as exc:
-        raise MediaError(f"{p}: not a video file VFA can read ({exc.strerror})") from exc
-    except (av.FFmpegError, OSError) as exc:
-        raise MediaError(f"{p}: cannot be opened ({exc})") from exc
-    try:
-        strip = _build(p, container, rotation % 360, height, min_interval_ms, progress, cancelled)
-    except av.FFmpegError as exc:
-        raise MediaError(f"{p}: the video is damaged or unsupported ({exc})") from exc
-    finally:
-        container.close()
-    return strip
+    with open_media(p) as container:
+        return _build(p, container, rotation % 360, height, min_interval_ms, progress, cancelled)
 
 
 def thumbnail_size(
@@ -107,9 +95,7 @@ def _build(
     progress: Callable[[float], None] | None,
     cancelled: Callable[[], bool],
 ) -> Filmstrip:
-    if not container.streams.video:
-        raise MediaError(f"{p}: contains no video stream")
-    stream = container.streams.video[0]
+    stream = first_video_stream(p, container)
     cc = stream.codec_context
     cc.skip_frame = "NONKEY"
     tb = stream.time_base or Fraction(1, 1000)

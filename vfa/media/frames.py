@@ -22,6 +22,7 @@ import numpy as np
 
 from vfa.domain.frames import FrameTable
 from vfa.errors import MediaError
+from vfa.media.source import first_video_stream, open_container, reading
 
 # decoding forward beats seeking when the wanted frame is this close after the last one
 FORWARD_WINDOW_MS = 2000
@@ -38,7 +39,8 @@ def rotate_for_display(image: np.ndarray, rotation: int) -> np.ndarray:
 
 
 class FrameServer:
-    """Exact frames of one clip. Thread-safe; keep one per open clip."""
+    """Exact frames of one clip. Thread-safe; keep one per open clip, and close it (or
+    use it as a context manager: ``with FrameServer(...) as server``)."""
 
     def __init__(
         self,
@@ -58,6 +60,12 @@ class FrameServer:
         self._decoder: Iterator[av.VideoFrame] | None = None
         self._last_ms: int | None = None
         self._index_of = {pts: i for i, pts in enumerate(table.pts_ms)}
+
+    def __enter__(self) -> FrameServer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def close(self) -> None:
         """Release the file and the cache."""
@@ -107,16 +115,16 @@ class FrameServer:
 
     def _open(self) -> av.container.InputContainer:
         if self._container is None:
+            container = open_container(self.path)
             try:
-                self._container = av.open(self.path, metadata_errors="ignore")
-            except (av.FFmpegError, OSError) as exc:
-                raise MediaError(f"{self.path}: cannot be opened ({exc})") from exc
-            if not self._container.streams.video:
-                raise MediaError(f"{self.path}: contains no video stream")
-            stream = self._container.streams.video[0]
+                stream = first_video_stream(self.path, container)
+            except MediaError:
+                container.close()
+                raise
             start = stream.start_time
             self._start = start if start is not None else 0
             self._tb: Fraction = stream.time_base or Fraction(1, 1000)
+            self._container = container
         return self._container
 
     def _ms(self, pts: int) -> int:
@@ -130,32 +138,35 @@ class FrameServer:
     def _decode(self, target_ms: int, keep_from_ms: int | None) -> np.ndarray:
         container = self._open()
         stream = container.streams.video[0]
+        # the decoder is kept only after a success: a failure leaves none half-way
+        decoder, self._decoder = self._decoder, None
         forward = (
             keep_from_ms is None
-            and self._decoder is not None
+            and decoder is not None
             and self._last_ms is not None
             and self._last_ms < target_ms <= self._last_ms + FORWARD_WINDOW_MS
         )
         back_ms = 0
-        for _attempt in range(5):
-            if not forward:
-                seek_ms = max(0, target_ms - back_ms)
-                container.seek(
-                    self._start + int(seek_ms / 1000 / self._tb),
-                    stream=stream,
-                    backward=True,
-                    any_frame=False,
-                )
-                self._decoder = container.decode(stream)
-            forward = False
-            try:
-                assert self._decoder is not None
-                for frame in self._decoder:
+        with reading(self.path, f"decoding failed near {target_ms} ms"):
+            for _attempt in range(5):
+                if not forward:
+                    seek_ms = max(0, target_ms - back_ms)
+                    container.seek(
+                        self._start + int(seek_ms / 1000 / self._tb),
+                        stream=stream,
+                        backward=True,
+                        any_frame=False,
+                    )
+                    decoder = container.decode(stream)
+                forward = False
+                assert decoder is not None
+                for frame in decoder:
                     if frame.pts is None:
                         continue
                     ms = self._ms(frame.pts)
                     self._last_ms = ms
                     if ms == target_ms:
+                        self._decoder = decoder
                         return self._rgb(frame)
                     if ms > target_ms:
                         break  # landed after the target: seek further back
@@ -163,11 +174,5 @@ class FrameServer:
                         index = self._index_of.get(ms)
                         if index is not None:
                             self._store(index, self._rgb(frame))
-            except av.FFmpegError as exc:
-                self._decoder = None
-                raise MediaError(
-                    f"{self.path}: decoding failed near {target_ms} ms ({exc})"
-                ) from exc
-            back_ms = back_ms * 2 + 1000
-            self._decoder = None
+                back_ms = back_ms * 2 + 1000
         raise MediaError(f"{self.path}: no frame with pts {target_ms} ms could be decoded")

@@ -12,7 +12,7 @@ import av
 
 from vfa.domain.frames import FrameTable
 from vfa.errors import MediaError
-from vfa.media.fingerprint import regular_file_problem
+from vfa.media.source import first_video_stream, open_media
 
 
 @dataclass(frozen=True)
@@ -38,17 +38,6 @@ class ProbeResult:
         return data
 
 
-def _check_readable(path: Path) -> None:
-    """Refuse, before anything reads it, what is no readable regular file."""
-    problem = regular_file_problem(path)
-    if problem is not None:
-        raise MediaError(f"{path}: {problem}")
-    if not os.access(path, os.R_OK):
-        raise MediaError(f"{path}: cannot be read (permission denied)")
-    if path.stat().st_size == 0:
-        raise MediaError(f"{path}: the file is empty")
-
-
 def _rotation_of(container: av.container.InputContainer, stream: av.VideoStream) -> int:
     """Display rotation in degrees (0, 90, 180, 270) from the first frame's display matrix."""
     for frame in container.decode(stream):
@@ -59,25 +48,12 @@ def _rotation_of(container: av.container.InputContainer, stream: av.VideoStream)
 def probe(path: str | os.PathLike[str]) -> ProbeResult:
     """Read the file's streams and build its frame table from packet timestamps."""
     p = Path(path)
-    _check_readable(p)
-    try:
-        container = av.open(str(p), metadata_errors="ignore")
-    except av.error.InvalidDataError as exc:
-        raise MediaError(f"{p}: not a video file VFA can read ({exc.strerror})") from exc
-    except av.FFmpegError as exc:
-        raise MediaError(f"{p}: cannot be opened ({exc})") from exc
-    try:
+    with open_media(p) as container:
         return _probe_container(p, container)
-    except av.FFmpegError as exc:
-        raise MediaError(f"{p}: the video is damaged or unsupported ({exc})") from exc
-    finally:
-        container.close()
 
 
 def _probe_container(p: Path, container: av.container.InputContainer) -> ProbeResult:
-    if not container.streams.video:
-        raise MediaError(f"{p}: contains no video stream")
-    stream = container.streams.video[0]
+    stream = first_video_stream(p, container)
     if stream.codec_context is None or not stream.codec_context.name:
         raise MediaError(f"{p}: the video codec is not supported")
     tb = stream.time_base or Fraction(1, 1000)

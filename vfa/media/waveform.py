@@ -19,7 +19,7 @@ import numpy as np
 
 from vfa.errors import MediaError
 from vfa.media.cache import Cancelled, Progress, clip_cache_path, write_atomic
-from vfa.media.probe import _check_readable
+from vfa.media.source import open_media
 
 log = logging.getLogger(__name__)
 
@@ -98,19 +98,8 @@ def build_waveform(
     if bucket_ms < 1:
         raise ValueError(f"bucket length must be positive, not {bucket_ms} ms")
     p = Path(path)
-    _check_readable(p)
-    try:
-        container = av.open(str(p), metadata_errors="ignore")
-    except av.error.InvalidDataError as exc:
-        raise MediaError(f"{p}: not a media file VFA can read ({exc.strerror})") from exc
-    except (av.FFmpegError, OSError) as exc:
-        raise MediaError(f"{p}: cannot be opened ({exc})") from exc
-    try:
+    with open_media(p, "audio") as container:
         return _build(p, container, bucket_ms, progress, cancelled)
-    except av.FFmpegError as exc:
-        raise MediaError(f"{p}: the audio is damaged or unsupported ({exc})") from exc
-    finally:
-        container.close()
 
 
 class _Peaks:

@@ -131,11 +131,8 @@ def export_reel(
             m, clip = item.moment, item.clip
             if cancelled is not None and cancelled():
                 raise Cancelled()
-            server = FrameServer(clip.path, clip.frame_table, clip.rotation)
-            try:
+            with FrameServer(clip.path, clip.frame_table, clip.rotation) as server:
                 write_still(server.frame(m.key_frame), staging / f"{n:02d}.png")
-            finally:
-                server.close()
 
             def step(fraction: float, base: int = done, size: int = m.frames) -> None:
                 if progress is not None:
@@ -224,13 +221,10 @@ def export_script(
         stills = []
         for n, item in enumerate(items, start=1):
             clip = item.clip
-            server = FrameServer(clip.path, clip.frame_table, clip.rotation)
-            try:
+            with FrameServer(clip.path, clip.frame_table, clip.rotation) as server:
                 stills.append(
                     write_still(server.frame(item.moment.key_frame), Path(tmp) / f"{n}.png")
                 )
-            finally:
-                server.close()
         written = write_feedback_script(
             out_pdf,
             case_code=items[0].clip.case_code,

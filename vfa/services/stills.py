@@ -17,7 +17,8 @@ from sqlalchemy import select
 from vfa.errors import InvalidInputError
 from vfa.media.fingerprint import fingerprint
 from vfa.media.frames import FrameServer
-from vfa.media.probe import _check_readable, probe
+from vfa.media.probe import probe
+from vfa.media.source import check_readable
 from vfa.media.stills import STILL_SUFFIXES, frame_for, write_still
 from vfa.outputs import check_target
 from vfa.services import consent
@@ -105,8 +106,7 @@ def still_from_file(
     covers, and the still is audited; any other file needs none.
     """
     check_target(out, force=force, suffixes=STILL_SUFFIXES)
-    source = Path(file)
-    _check_readable(source)
+    source = check_readable(file)
     clip_id = workspace_clip(ws, source) if ws is not None else None
     if ws is not None and clip_id is not None:
         purpose = _allowed(ws, clip_id, purpose, f"a still of {source} (clip {clip_id})")
@@ -117,11 +117,8 @@ def still_from_file(
         index = frame_for(result.frame_table, at_ms=at_ms, frame=frame)
     except InvalidInputError as exc:  # the frame or time asked for: name the file asked of
         raise InvalidInputError(f"{source}: {exc}") from None
-    server = FrameServer(source, result.frame_table, result.rotation)
-    try:
+    with FrameServer(source, result.frame_table, result.rotation) as server:
         written = write_still(server.frame(index), out, force=force)
-    finally:
-        server.close()
     if ws is not None and clip_id is not None:
         assert purpose is not None
         _audit(ws, clip_id, purpose, index, written)
