@@ -5,10 +5,11 @@ is written here, the same way.
   file (never a symbolic link, a folder, a pipe or a device), in a folder that exists.
   An existing file is replaced only with ``force=True`` (``--force``; the window asks).
 - The data goes into a private folder made beside the target (random name, created
-  exclusively, readable by the user only), then is moved into place in one step, so the
-  target is either the finished file or untouched, and a link planted anywhere cannot
-  redirect the write. Without ``force`` the move cannot replace anything that appeared
-  meanwhile (a hard link, which refuses an existing name).
+  exclusively, readable by the user only), is flushed to disk, then is moved into place
+  in one step (:mod:`vfa.atomic`), so the target is either the finished file or
+  untouched, and a link planted anywhere cannot redirect the write. Without ``force``
+  the move cannot replace anything that appeared meanwhile (a hard link, which refuses
+  an existing name).
 - The file gets ordinary permissions: ``0o666`` less the umask, like any new file.
 - A failure leaves nothing behind and is an :class:`OutputError` naming the path and the
   reason.
@@ -21,21 +22,19 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import errno
 import io
 import os
 import re
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from vfa import atomic
 from vfa.errors import InvalidInputError
 
-# file systems without hard links: fall back to a check and an atomic rename
-_NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
@@ -143,29 +142,10 @@ def _umask() -> int:
         return 0o777 & ~stat.S_IMODE(os.stat(probe).st_mode)
 
 
-def _private_folder(target: Path) -> Path:
-    try:
-        return Path(tempfile.mkdtemp(prefix=".vfa-", suffix=".part", dir=target.parent))
-    except OSError as exc:
-        raise OutputError(
-            f"{target}: cannot write into the folder {target.parent} ({exc.strerror or exc})"
-        ) from None
+def _replaceable(target: Path, force: bool) -> Callable[[], None]:
+    """The last check before a rename: what is at ``target`` now may be written over."""
 
-
-def publish(done: Path, target: Path, *, force: bool) -> None:
-    """Move the finished file ``done`` to ``target`` in one step (same file system)."""
-    os.chmod(done, file_mode())
-    try:
-        if not force:
-            try:
-                os.link(done, target)
-            except FileExistsError:
-                raise _exists(target) from None
-            except OSError as exc:
-                if exc.errno not in _NO_LINKS:
-                    raise
-            else:
-                return
+    def check() -> None:
         st = _lstat(target)
         if st is not None:
             reason = _describe(st.st_mode)
@@ -173,7 +153,23 @@ def publish(done: Path, target: Path, *, force: bool) -> None:
                 raise OutputError(f"{target}: {reason}")
             if not force:
                 raise _exists(target)
-        os.replace(done, target)
+
+    return check
+
+
+def publish(done: Path, target: Path, *, force: bool) -> None:
+    """Move the finished file ``done`` to ``target`` in one step (same file system), with
+    ordinary permissions; an existing file is replaced only with ``force``."""
+    try:
+        atomic.publish(
+            done,
+            target,
+            replace=force,
+            before_replace=_replaceable(target, force),
+            mode=file_mode(),
+        )
+    except FileExistsError:
+        raise _exists(target) from None
     except OSError as exc:
         raise OutputError(f"{target}: could not be written ({exc.strerror or exc})") from None
 
@@ -191,15 +187,17 @@ def staged(
     The staged name keeps the target's suffix, for libraries that choose the format by it.
     """
     target = check_target(path, force=force, suffixes=suffixes)
-    folder = _private_folder(target)
     try:
-        staging = folder / f"part{target.suffix.lower()}"
-        yield staging
-        if not staging.is_file():
+        pending = atomic.AtomicFile(target)
+    except OSError as exc:
+        raise OutputError(
+            f"{target}: cannot write into the folder {target.parent} ({exc.strerror or exc})"
+        ) from None
+    with pending:
+        yield pending.path
+        if not pending.path.is_file():
             raise OutputError(f"{target}: nothing was written")
-        publish(staging, target, force=force)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        publish(pending.path, target, force=force)
 
 
 def write_bytes(
@@ -289,6 +287,7 @@ def staged_folder(
         yield staging, published
         files = sorted(staging.iterdir())
         for file in files:
+            atomic.sync_file(file)
             os.chmod(file, file_mode())
         if not os.path.lexists(out):
             os.chmod(staging, folder_mode())

@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import CLIP_SPECS
 from vfa.errors import MediaError
 from vfa.media import filmstrip as filmstrip_module
-from vfa.media.cache import Cancelled, atomic_writer, cache_dir, clip_cache_path
+from vfa.media.cache import Cancelled, cache_dir, clip_cache_path
 from vfa.media.filmstrip import Filmstrip, build_filmstrip, load_or_build_filmstrip
 from vfa.media.fingerprint import fingerprint
 from vfa.media.frames import FrameServer
@@ -260,20 +260,6 @@ def test_cache_paths_refuse_unsafe_names(cache):
     for bad in ("../escape", "a/b", "", ".hidden"):
         with pytest.raises(ValueError):
             clip_cache_path(bad, "filmstrip", "npz")
-
-
-def test_atomic_writer_keeps_the_old_file_when_writing_fails(tmp_path):
-    target = tmp_path / "data.bin"
-    target.write_bytes(b"old")
-    with pytest.raises(RuntimeError), atomic_writer(target) as fh:
-        fh.write(b"half of the new")
-        raise RuntimeError("disk trouble")
-    assert target.read_bytes() == b"old"
-    assert [p.name for p in tmp_path.iterdir()] == ["data.bin"]
-    with atomic_writer(target) as fh:
-        fh.write(b"new")
-    assert target.read_bytes() == b"new"
-    assert [p.name for p in tmp_path.iterdir()] == ["data.bin"]
 
 
 @pytest.mark.shared_media

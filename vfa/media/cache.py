@@ -1,24 +1,25 @@
 """Per-clip cache files for timeline media, and the plumbing their builders share.
 
 Cached files live under ``$VFA_CACHE_DIR`` (else the platform's user cache folder) as
-``<cache>/<kind>/<fingerprint>.<suffix>``. They are written atomically, so a reader sees
-either the old file, the new one or none, never half of one.
+``<cache>/<kind>/<fingerprint>.<suffix>``. They are written through
+:func:`vfa.atomic.atomic_writer` (readable by the user only), so a reader sees either the
+old file, the new one or none, never half of one.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
 
 from platformdirs import user_cache_path
 
 # fingerprints, kinds and suffixes become file names: keep them to safe characters
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+# cached pictures and sound of a family's clip: readable by the user only
+CACHE_FILE_MODE = 0o600
 
 # how often a long build reports progress at most (steps from 0 to 1)
 PROGRESS_STEPS = 50
@@ -44,28 +45,6 @@ def clip_cache_path(fingerprint: str, kind: str, suffix: str) -> Path:
     folder = cache_dir() / kind
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{fingerprint}.{suffix}"
-
-
-@contextlib.contextmanager
-def atomic_writer(path: Path) -> Iterator[BinaryIO]:
-    """Write ``path`` through a temporary file in its folder, moved into place on success."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def write_atomic(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Call ``write`` with a binary file whose content replaces ``path`` atomically."""
-    with atomic_writer(path) as fh:
-        write(fh)
 
 
 class Progress:

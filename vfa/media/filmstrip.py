@@ -19,8 +19,9 @@ import av
 import numpy as np
 from av.video.reformatter import Interpolation, VideoReformatter
 
+from vfa.atomic import atomic_writer
 from vfa.errors import MediaError
-from vfa.media.cache import Cancelled, Progress, clip_cache_path, write_atomic
+from vfa.media.cache import CACHE_FILE_MODE, Cancelled, Progress, clip_cache_path
 from vfa.media.frames import rotate_for_display
 from vfa.media.source import first_video_stream, open_media
 
@@ -203,8 +204,7 @@ def _load(cache: Path, settings: np.ndarray) -> Filmstrip | None:
 def _save(cache: Path, strip: Filmstrip, settings: np.ndarray) -> None:
     times = np.array(strip.times_ms, np.int64)
     try:
-        write_atomic(
-            cache, lambda fh: np.savez(fh, settings=settings, times=times, images=strip.images)
-        )
+        with atomic_writer(cache, mode=CACHE_FILE_MODE) as fh:
+            np.savez(fh, settings=settings, times=times, images=strip.images)
     except OSError as exc:
         log.warning("%s: could not cache the filmstrip (%s)", cache, exc)

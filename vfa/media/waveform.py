@@ -17,8 +17,9 @@ from pathlib import Path
 import av
 import numpy as np
 
+from vfa.atomic import atomic_writer
 from vfa.errors import MediaError
-from vfa.media.cache import Cancelled, Progress, clip_cache_path, write_atomic
+from vfa.media.cache import CACHE_FILE_MODE, Cancelled, Progress, clip_cache_path
 from vfa.media.source import open_media
 
 log = logging.getLogger(__name__)
@@ -279,8 +280,7 @@ def _save(cache: Path, wave: Waveform | None, settings: np.ndarray) -> None:
     peaks = wave.peaks if wave is not None else np.zeros(0, np.float32)
     has_audio = np.array(wave is not None)
     try:
-        write_atomic(
-            cache, lambda fh: np.savez(fh, settings=settings, has_audio=has_audio, peaks=peaks)
-        )
+        with atomic_writer(cache, mode=CACHE_FILE_MODE) as fh:
+            np.savez(fh, settings=settings, has_audio=has_audio, peaks=peaks)
     except OSError as exc:
         log.warning("%s: could not cache the waveform (%s)", cache, exc)

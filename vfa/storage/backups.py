@@ -1,8 +1,9 @@
 """Rotating backups of a SQLite workspace, and restoring one.
 
 Backups are whole copies made with SQLite's backup API (consistent while others write),
-written under a temporary name in ``backups/`` beside the workspace and renamed into
-place, named ``STEM.YYYYMMDD-HHMMSS-ffffff.REASON.vfa`` so that names sort by age.
+written in a private folder in ``backups/`` beside the workspace and moved into place
+(:mod:`vfa.atomic`), named ``STEM.YYYYMMDD-HHMMSS-ffffff.REASON.vfa`` so that names
+sort by age.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ import datetime as dt
 import os
 import re
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from vfa.atomic import AtomicFile
 from vfa.errors import WorkspaceError
 from vfa.storage.locks import exclusive_lock
 
@@ -118,36 +119,37 @@ def prune(workspace: Path, keep: int, spare: Path | None = None) -> list[Path]:
 
 
 def _copy(source: Path, target: Path) -> None:
-    """SQLite's backup API into a private temporary file, then renamed to ``target``."""
+    """SQLite's backup API into a private file beside ``target``, then moved into place
+    (never over anything: a name that appeared meanwhile is refused)."""
     if target.exists() or target.is_symlink():
         raise WorkspaceError(f"{target}: something is already there; nothing was written")
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=".vfa-backup-", suffix=".tmp", dir=target.parent)
+        pending = AtomicFile(target, mode=0o600)  # a family's coding: its owner's only
     except OSError as exc:
         raise WorkspaceError(
             f"{target.parent}: cannot write a backup there ({exc.strerror})"
         ) from exc
-    os.close(fd)
-    temp = Path(temp_name)
-    try:
-        src = sqlite3.connect(f"file:{quote(str(source))}?mode=ro", uri=True, timeout=5)
+    with pending:
         try:
-            dst = sqlite3.connect(temp)
+            src = sqlite3.connect(f"file:{quote(str(source))}?mode=ro", uri=True, timeout=5)
             try:
-                src.backup(dst)
-                dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+                dst = sqlite3.connect(pending.path)
+                try:
+                    src.backup(dst)
+                    dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+                finally:
+                    dst.close()
             finally:
-                dst.close()
-        finally:
-            src.close()
-        os.chmod(temp, 0o600)  # a family's coding: readable by its owner only
-        os.link(temp, target)  # fails rather than replaces if the name appeared meanwhile
-    except sqlite3.Error as exc:
-        raise WorkspaceError(f"{source}: the backup failed ({exc}); nothing was written") from exc
-    except OSError as exc:
-        raise WorkspaceError(f"{target}: the backup could not be written ({exc.strerror})") from exc
-    finally:
-        temp.unlink(missing_ok=True)
+                src.close()
+            pending.commit(replace=False)
+        except sqlite3.Error as exc:
+            raise WorkspaceError(
+                f"{source}: the backup failed ({exc}); nothing was written"
+            ) from exc
+        except OSError as exc:
+            raise WorkspaceError(
+                f"{target}: the backup could not be written ({exc.strerror})"
+            ) from exc
 
 
 def check_backup(path: Path, known_revisions: set[str]) -> str:
