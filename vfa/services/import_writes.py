@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
-import tempfile
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +19,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, delete, func, insert, or_, select
 from sqlalchemy.orm import Session as DbSession
 
+from vfa.atomic import AtomicFile
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.io.document import Problem
+from vfa.outputs import file_mode
 from vfa.services.audit import current_actor, record
 from vfa.storage.models import (
     Annotation,
@@ -89,23 +89,24 @@ def existing_run(db: DbSession, clip_id: int, scheme_id: str, coder: str) -> int
     )
 
 
-def _stage_draft(plan: ImportPlan) -> Path | None:
-    """The draft scheme written to a temporary file in the scheme folder (renamed into
-    place once the transaction commits)."""
+def _stage_draft(plan: ImportPlan) -> AtomicFile | None:
+    """The draft scheme written beside its place in the scheme folder (moved into place
+    once the transaction commits)."""
     if not plan.scheme_created or plan.scheme_path is None or plan.scheme_yaml is None:
         return None
-    folder = plan.scheme_path.parent
+    pending: AtomicFile | None = None
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".import-", suffix=".part", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(plan.scheme_yaml)
+        plan.scheme_path.parent.mkdir(parents=True, exist_ok=True)
+        pending = AtomicFile(plan.scheme_path, mode=file_mode())
+        pending.path.write_text(plan.scheme_yaml, encoding="utf-8")
     except OSError as exc:
+        if pending is not None:
+            pending.discard()
         raise InvalidInputError(
             f"{plan.scheme_path}: the new scheme cannot be written ({exc.strerror or exc}); "
             "nothing was imported"
         ) from None
-    return Path(tmp)
+    return pending
 
 
 def _scheme_row(db: DbSession, plan: ImportPlan) -> tuple[int, bool]:
@@ -281,7 +282,7 @@ def run_import(ws: Workspace, plan: ImportPlan, actor: str | None = None) -> Imp
             )
     except BaseException:
         if staged is not None:
-            staged.unlink(missing_ok=True)
+            staged.discard()
         raise
     problems = list(plan.problems)
     if staged is not None and plan.scheme_path is not None:
@@ -299,11 +300,11 @@ def run_import(ws: Workspace, plan: ImportPlan, actor: str | None = None) -> Imp
     )
 
 
-def _publish(staged: Path, target: Path) -> list[Problem]:
+def _publish(staged: AtomicFile, target: Path) -> list[Problem]:
     try:
-        os.link(staged, target)
+        staged.commit(replace=False)
     except FileExistsError:
-        if target.read_bytes() != staged.read_bytes():
+        if target.read_bytes() != staged.path.read_bytes():
             return [
                 Problem(
                     str(target),
@@ -311,12 +312,16 @@ def _publish(staged: Path, target: Path) -> list[Problem]:
                     "imported scheme lives in the workspace only",
                 )
             ]
-    except OSError:
-        os.replace(staged, target)
-        return []
+    except OSError as exc:
+        return [
+            Problem(
+                str(target),
+                f"the scheme file could not be written ({exc.strerror or exc}); the imported "
+                "scheme lives in the workspace only",
+            )
+        ]
     finally:
-        with contextlib.suppress(OSError):
-            staged.unlink()
+        staged.discard()
     return []
 
 
