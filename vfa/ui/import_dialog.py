@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QUndoCommand
+from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -47,6 +47,7 @@ from vfa.services.imports import (
 )
 from vfa.services.schemes import available_schemes
 from vfa.storage.workspace import Workspace
+from vfa.ui.messages import Level, inline_brush
 from vfa.ui.tasks import BackgroundJob, TaskContext
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ if TYPE_CHECKING:
 FILE_FILTER = (
     "Coding files (*.eaf *.boris *.boris.gz *.opf *.otx *.otb *.csv *.json);;All files (*)"
 )
-REFUSED = QColor("#b00020")
+REFUSED = inline_brush(Level.ERROR)
 
 
 class ImportDialog(QDialog):
@@ -253,7 +254,7 @@ class ImportDialog(QDialog):
         self.problems.clear()
         self.summary.setText(self.tr("The file cannot be imported:"))
         item = QListWidgetItem(message)
-        item.setForeground(QBrush(REFUSED))
+        item.setForeground(REFUSED)
         self.problems.addItem(item)
         self.planned.emit(None)
 
@@ -301,7 +302,7 @@ class ImportDialog(QDialog):
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if m.code is None:
-                    item.setForeground(QBrush(REFUSED))
+                    item.setForeground(REFUSED)
                 if col == 4:
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -310,7 +311,7 @@ class ImportDialog(QDialog):
         self.problems.clear()
         for p in plan.refusals:
             refused = QListWidgetItem(self.tr("Refused — {0}: {1}").format(p.place, p.reason))
-            refused.setForeground(QBrush(REFUSED))
+            refused.setForeground(REFUSED)
             self.problems.addItem(refused)
         for p in plan.problems:
             self.problems.addItem(QListWidgetItem(f"{p.place}: {p.reason}"))

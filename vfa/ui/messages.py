@@ -1,7 +1,9 @@
 """The one way the window and its dialogs show a message: a bar of messages, each with a
 level (error, warning, info/success), shown in full (wrapped, a long path too), one per
 topic so that a later message of the same operation (its success) replaces it, and
-dismissable. Info messages go by themselves after a while; status-bar notes too."""
+dismissable. Info messages go by themselves after a while; status-bar notes too. A note
+that belongs beside what it is about (a hint, a refused row) takes the level's inline
+colour through :func:`inline_label` or :func:`inline_brush`."""
 
 from __future__ import annotations
 
@@ -10,10 +12,11 @@ import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QResizeEvent, QTextOption
+from PySide6.QtGui import QBrush, QColor, QResizeEvent, QTextOption
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QLabel,
     QSizePolicy,
     QStatusBar,
     QTextEdit,
@@ -36,6 +39,12 @@ COLOURS = {  # (background, text): dark text on a light tint, readable for each 
     Level.ERROR: ("#fdecea", "#611a15"),
     Level.WARNING: ("#fff4e5", "#663c00"),
     Level.INFO: ("#edf7ed", "#1e4620"),
+}
+# text on the window's own background, beside what it is about (a hint, a refused row)
+INLINE = {
+    Level.ERROR: "#b00020",
+    Level.WARNING: "#9a5c00",  # 4.5:1 at least on the window's grey (WCAG AA), as all three
+    Level.INFO: "#1e4620",
 }
 
 
@@ -219,6 +228,22 @@ class MessageBar(QWidget):
         need = layout.totalMinimumSize().height()
         if top.height() < need:
             top.resize(top.width(), need)
+
+
+def inline_label(level: Level, name: str = "", parent: QWidget | None = None) -> QLabel:
+    """A word-wrapped label in the level's colour, for a note shown beside what it is
+    about (a hint under a field, a panel's guidance) rather than in the message bar."""
+    label = QLabel(parent)
+    if name:
+        label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {INLINE[level]};")
+    return label
+
+
+def inline_brush(level: Level) -> QBrush:
+    """The level's colour for the text of a list or table item (a refused row)."""
+    return QBrush(QColor(INLINE[level]))
 
 
 def note(bar: QStatusBar, text: str) -> None:

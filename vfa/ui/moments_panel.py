@@ -38,6 +38,7 @@ from vfa.services import events, moments
 from vfa.services.moments import MomentInfo
 from vfa.services.schemes import get_scheme
 from vfa.storage.workspace import Workspace
+from vfa.ui.messages import Level, inline_label
 from vfa.ui.undo import MomentCommand
 
 COMMIT_AFTER_MS = 600  # typing pauses this long: the text is stored
@@ -194,10 +195,7 @@ class MomentsPanel(QWidget):
         self.child_line.setObjectName("childLine")
         self.comment = LineEdit(words, self.tr("Prepared comment for the visit"), lines=3)
         self.comment.setObjectName("comment")
-        self.hints = QLabel()
-        self.hints.setObjectName("languageHints")
-        self.hints.setWordWrap(True)
-        self.hints.setStyleSheet("color: #a06000;")
+        self.hints = inline_label(Level.WARNING, "languageHints")
         self.feedback = QCheckBox(self.tr("For feedback (in the session's reel)"))
         self.feedback.setObjectName("forFeedback")
         self.still_button = QPushButton(self.tr("Still: this frame"))

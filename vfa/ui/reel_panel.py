@@ -25,6 +25,7 @@ from vfa.services import moments
 from vfa.services.moments import MomentInfo
 from vfa.services.schemes import get_scheme
 from vfa.storage.workspace import Workspace
+from vfa.ui.messages import Level, inline_label
 from vfa.ui.moments_panel import code_name
 from vfa.ui.undo import ReelCommand
 
@@ -95,10 +96,7 @@ class ReelPanel(QWidget):
             self.tr("Mark moments 'For feedback' in Moments to build this session's reel.")
         )
         self.empty.setWordWrap(True)
-        self.guidance = QLabel()
-        self.guidance.setObjectName("reelGuidance")
-        self.guidance.setWordWrap(True)
-        self.guidance.setStyleSheet("color: #a06000;")
+        self.guidance = inline_label(Level.WARNING, "reelGuidance")
         self.up = QPushButton(self.tr("Earlier"))
         self.down = QPushButton(self.tr("Later"))
         self.up.clicked.connect(lambda: self.move_current(-1))
