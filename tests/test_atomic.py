@@ -20,9 +20,7 @@ from tests.requirements import as_user, hand_over, user_folder
 from vfa import atomic
 from vfa.atomic import AtomicFile, atomic_writer
 from vfa.errors import WorkspaceError
-from vfa.media.cache import CACHE_FILE_MODE
-from vfa.media.filmstrip import Filmstrip
-from vfa.media.filmstrip import _save as save_filmstrip
+from vfa.media.cache import CACHE_FILE_MODE, save_cached
 from vfa.outputs import OutputError, file_mode, write_bytes
 from vfa.storage.backups import make_backup
 
@@ -172,8 +170,7 @@ def test_a_users_file_has_ordinary_permissions(tmp_path):
 
 def test_a_cache_file_is_the_users_only_and_a_failed_one_keeps_the_old(tmp_path, monkeypatch):
     cache = tmp_path / "strip.npz"
-    strip = Filmstrip((0, 1000), np.zeros((2, 4, 6, 3), np.uint8))
-    save_filmstrip(cache, strip, np.array([1], np.int64))
+    save_cached(cache, np.array([1], np.int64), times=np.array([0, 1000], np.int64))
     assert stat.S_IMODE(cache.stat().st_mode) == CACHE_FILE_MODE
     before = cache.read_bytes()
 
@@ -181,7 +178,7 @@ def test_a_cache_file_is_the_users_only_and_a_failed_one_keeps_the_old(tmp_path,
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(np, "savez", crash)
-    save_filmstrip(cache, strip, np.array([2], np.int64))  # logged, never raised
+    save_cached(cache, np.array([2], np.int64), times=np.array([0], np.int64))  # logged only
     assert cache.read_bytes() == before and names(tmp_path) == ["strip.npz"]
 
 

@@ -8,12 +8,20 @@ old file, the new one or none, never half of one.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any, TypeVar
 
+import numpy as np
 from platformdirs import user_cache_path
+
+from vfa.atomic import atomic_writer
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # fingerprints, kinds and suffixes become file names: keep them to safe characters
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -45,6 +53,44 @@ def clip_cache_path(fingerprint: str, kind: str, suffix: str) -> Path:
     folder = cache_dir() / kind
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{fingerprint}.{suffix}"
+
+
+def cache_file(fingerprint: str, kind: str) -> Path | None:
+    """The clip's ``.npz`` cache file of ``kind``; None (logged) where no cache folder
+    can be made: the media is then built every time, never refused."""
+    try:
+        return clip_cache_path(fingerprint, kind, "npz")
+    except OSError as exc:
+        log.warning("%s cache unavailable (%s)", kind, exc)
+        return None
+
+
+def load_cached(
+    cache: Path, settings: np.ndarray, make: Callable[[Mapping[str, np.ndarray]], T]
+) -> tuple[bool, T | None]:
+    """``(True, make(arrays))`` from a cache file saved with ``settings``; ``(False,
+    None)`` when it is absent, made with other settings or unreadable (logged)."""
+    if not cache.exists():
+        return False, None
+    try:
+        with np.load(cache, allow_pickle=False) as data:
+            if not np.array_equal(data["settings"], settings):
+                return False, None
+            return True, make(data)
+    except Exception as exc:  # any unreadable cache file is rebuilt, whatever broke it
+        log.warning("%s: ignoring the unreadable %s cache (%s)", cache, cache.parent.name, exc)
+        return False, None
+
+
+def save_cached(cache: Path, settings: np.ndarray, **arrays: np.ndarray) -> None:
+    """Write ``arrays`` and ``settings`` to the cache file whole or not at all (readable
+    by the user only); a failure is logged, never raised."""
+    try:
+        entries: dict[str, Any] = {"settings": settings, **arrays}
+        with atomic_writer(cache, mode=CACHE_FILE_MODE) as fh:
+            np.savez(fh, **entries)
+    except OSError as exc:
+        log.warning("%s: could not cache the %s (%s)", cache, cache.parent.name, exc)
 
 
 class Progress:

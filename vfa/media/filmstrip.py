@@ -7,10 +7,9 @@ the displayed aspect ratio and are turned upright like the frame server's pictur
 
 from __future__ import annotations
 
-import logging
 import os
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -19,13 +18,10 @@ import av
 import numpy as np
 from av.video.reformatter import Interpolation, VideoReformatter
 
-from vfa.atomic import atomic_writer
 from vfa.errors import MediaError
-from vfa.media.cache import CACHE_FILE_MODE, Cancelled, Progress, clip_cache_path
+from vfa.media.cache import Cancelled, Progress, cache_file, load_cached, save_cached
 from vfa.media.frames import rotate_for_display
 from vfa.media.source import first_video_stream, open_media
-
-log = logging.getLogger(__name__)
 
 # bump when the cached layout or the way thumbnails are made changes
 FORMAT_VERSION = 1
@@ -162,14 +158,10 @@ def load_or_build_filmstrip(
 ) -> Filmstrip:
     """The clip's filmstrip from the cache, else built and cached."""
     settings = np.array([FORMAT_VERSION, rotation % 360, height, min_interval_ms], np.int64)
-    try:
-        cache: Path | None = clip_cache_path(fingerprint, "filmstrip", "npz")
-    except OSError as exc:
-        log.warning("filmstrip cache unavailable (%s)", exc)
-        cache = None
+    cache = cache_file(fingerprint, "filmstrip")
     if cache is not None:
-        cached = _load(cache, settings)
-        if cached is not None:
+        found, cached = load_cached(cache, settings, _from_arrays)
+        if found and cached is not None:
             return cached
     strip = build_filmstrip(
         path,
@@ -180,31 +172,13 @@ def load_or_build_filmstrip(
         cancelled=cancelled,
     )
     if cache is not None:
-        _save(cache, strip, settings)
+        save_cached(cache, settings, times=np.array(strip.times_ms, np.int64), images=strip.images)
     return strip
 
 
-def _load(cache: Path, settings: np.ndarray) -> Filmstrip | None:
-    """The cached filmstrip made with ``settings``; None when absent, stale or corrupt."""
-    if not cache.exists():
-        return None
-    try:
-        with np.load(cache, allow_pickle=False) as data:
-            if not np.array_equal(data["settings"], settings):
-                return None
-            times = data["times"]
-            if times.ndim != 1 or times.dtype.kind != "i":
-                raise ValueError(f"times have shape {times.shape} and type {times.dtype}")
-            return Filmstrip(tuple(int(t) for t in times), data["images"])
-    except Exception as exc:  # any unreadable cache file is rebuilt, whatever broke it
-        log.warning("%s: ignoring the unreadable filmstrip cache (%s)", cache, exc)
-        return None
-
-
-def _save(cache: Path, strip: Filmstrip, settings: np.ndarray) -> None:
-    times = np.array(strip.times_ms, np.int64)
-    try:
-        with atomic_writer(cache, mode=CACHE_FILE_MODE) as fh:
-            np.savez(fh, settings=settings, times=times, images=strip.images)
-    except OSError as exc:
-        log.warning("%s: could not cache the filmstrip (%s)", cache, exc)
+def _from_arrays(data: Mapping[str, np.ndarray]) -> Filmstrip:
+    """A filmstrip from its cached arrays (ValueError when they do not make one)."""
+    times = data["times"]
+    if times.ndim != 1 or times.dtype.kind != "i":
+        raise ValueError(f"times have shape {times.shape} and type {times.dtype}")
+    return Filmstrip(tuple(int(t) for t in times), data["images"])

@@ -7,9 +7,8 @@ even when the audio starts late or has gaps.
 
 from __future__ import annotations
 
-import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -17,12 +16,9 @@ from pathlib import Path
 import av
 import numpy as np
 
-from vfa.atomic import atomic_writer
 from vfa.errors import MediaError
-from vfa.media.cache import CACHE_FILE_MODE, Cancelled, Progress, clip_cache_path
+from vfa.media.cache import Cancelled, Progress, cache_file, load_cached, save_cached
 from vfa.media.source import open_media
-
-log = logging.getLogger(__name__)
 
 # bump when the cached layout or the way peaks are computed changes
 FORMAT_VERSION = 1
@@ -245,42 +241,18 @@ def load_or_build_waveform(
 ) -> Waveform | None:
     """The clip's waveform (None: no audio) from the cache, else built and cached."""
     settings = np.array([FORMAT_VERSION, bucket_ms], np.int64)
-    try:
-        cache: Path | None = clip_cache_path(fingerprint, "waveform", "npz")
-    except OSError as exc:
-        log.warning("waveform cache unavailable (%s)", exc)
-        cache = None
+    cache = cache_file(fingerprint, "waveform")
     if cache is not None:
-        found, cached = _load(cache, settings)
+        found, cached = load_cached(cache, settings, lambda data: _from_arrays(data, bucket_ms))
         if found:
             return cached
     wave = build_waveform(path, bucket_ms=bucket_ms, progress=progress, cancelled=cancelled)
     if cache is not None:
-        _save(cache, wave, settings)
+        peaks = wave.peaks if wave is not None else np.zeros(0, np.float32)
+        save_cached(cache, settings, has_audio=np.array(wave is not None), peaks=peaks)
     return wave
 
 
-def _load(cache: Path, settings: np.ndarray) -> tuple[bool, Waveform | None]:
-    """(True, the cached waveform or None for no audio), or (False, None) if unusable."""
-    if not cache.exists():
-        return False, None
-    try:
-        with np.load(cache, allow_pickle=False) as data:
-            if not np.array_equal(data["settings"], settings):
-                return False, None
-            if not bool(data["has_audio"]):
-                return True, None
-            return True, Waveform(int(settings[1]), data["peaks"])
-    except Exception as exc:  # any unreadable cache file is rebuilt, whatever broke it
-        log.warning("%s: ignoring the unreadable waveform cache (%s)", cache, exc)
-        return False, None
-
-
-def _save(cache: Path, wave: Waveform | None, settings: np.ndarray) -> None:
-    peaks = wave.peaks if wave is not None else np.zeros(0, np.float32)
-    has_audio = np.array(wave is not None)
-    try:
-        with atomic_writer(cache, mode=CACHE_FILE_MODE) as fh:
-            np.savez(fh, settings=settings, has_audio=has_audio, peaks=peaks)
-    except OSError as exc:
-        log.warning("%s: could not cache the waveform (%s)", cache, exc)
+def _from_arrays(data: Mapping[str, np.ndarray], bucket_ms: int) -> Waveform | None:
+    """A waveform from its cached arrays; None for a clip cached as having no sound."""
+    return Waveform(bucket_ms, data["peaks"]) if bool(data["has_audio"]) else None
