@@ -10,6 +10,8 @@ from pathlib import Path
 
 import av
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.requirements import as_user, hand_over, user_folder
 from vfa.cli import main
@@ -237,3 +239,50 @@ def test_a_frame_server_used_with_with_releases_the_file_and_its_cache(clips):
         other.frame(2)
         raise RuntimeError("the caller's own trouble")
     assert other._container is None and not other.cached(2)
+
+
+@st.composite
+def damaged(draw: st.DrawFn, clip: bytes) -> bytes:
+    """A clip cut short, with bytes changed, or with a stretch overwritten."""
+    kind = draw(st.sampled_from(["cut", "flip", "stretch"]))
+    at = draw(st.integers(0, len(clip) - 1))
+    if kind == "cut":
+        return clip[:at]
+    if kind == "flip":
+        return clip[:at] + bytes([draw(st.integers(0, 255))]) + clip[at + 1 :]
+    size = draw(st.integers(1, 512))
+    return clip[:at] + draw(st.binary(min_size=size, max_size=size)) + clip[at + size :]
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_a_damaged_file_is_read_or_refused_naming_it_never_another_error(clips, tmp_path, data):
+    path = tmp_path / "damaged.mp4"
+    path.write_bytes(data.draw(damaged(clips["noaudio"].read_bytes())))
+    try:
+        table = probe(path).frame_table
+    except MediaError as exc:
+        assert str(exc).startswith(f"{path}: ")
+        table = TABLE
+    last = len(table) - 1
+    reads: dict[str, Callable[[], object]] = {
+        "frames": lambda: _frames(path, table, (0, last)),
+        "filmstrip": lambda: build_filmstrip(path, 0),
+        "waveform": lambda: build_waveform(path),
+        "export": lambda: export_clip(path, table, 0, min(1, last), tmp_path / "o.mp4", force=True),
+    }
+    for read in reads.values():
+        try:
+            read()
+        except MediaError as exc:
+            assert str(exc).startswith((f"{path}: ", f"{tmp_path / 'o.mp4'}: ")), exc
+
+
+def _frames(path: Path, table: FrameTable, indices: tuple[int, ...]) -> None:
+    with FrameServer(path, table) as server:
+        for index in indices:
+            server.frame(index)
