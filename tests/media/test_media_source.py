@@ -286,3 +286,22 @@ def _frames(path: Path, table: FrameTable, indices: tuple[int, ...]) -> None:
     with FrameServer(path, table) as server:
         for index in indices:
             server.frame(index)
+
+
+def test_an_export_that_fails_in_ffmpeg_names_the_clip_the_frames_and_the_reason(
+    clips, tmp_path, monkeypatch
+):
+    from vfa.media import export
+
+    def broken(*_args: object) -> None:
+        raise av.error.ExternalError(542398533, "Generic error in an external library")
+
+    monkeypatch.setattr(export._ClipWriter, "_encode", broken)
+    out = tmp_path / "moment.mp4"
+    with pytest.raises(MediaError) as err:
+        export_clip(clips["noaudio"], probe(clips["noaudio"]).frame_table, 2, 9, out)
+    assert str(err.value) == (
+        f"{out}: exporting frames 2-9 of {clips['noaudio']} failed "
+        "(Generic error in an external library)"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

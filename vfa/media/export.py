@@ -32,7 +32,7 @@ from vfa.errors import InvalidInputError, MediaError
 from vfa.media.cache import Cancelled, Progress
 from vfa.media.clip_audio import AudioSpan
 from vfa.media.frames import rotate_for_display
-from vfa.media.source import check_readable, first_video_stream, open_container
+from vfa.media.source import check_readable, first_video_stream, open_container, reading
 from vfa.outputs import check_target, staged, write_text
 
 if TYPE_CHECKING:
@@ -130,13 +130,12 @@ def export_clip(
     )
     with staged(target, force=force, suffixes=CLIP_SUFFIXES) as tmp:
         try:
-            writer.write(tmp, Progress(progress, last - first + 1))
-        except av.FFmpegError as exc:
-            raise MediaError(
-                f"{target}: exporting frames {first}-{last} of {source} failed ({exc})"
-            ) from exc
+            with reading(target, f"exporting frames {first}-{last} of {source} failed"):
+                writer.write(tmp, Progress(progress, last - first + 1))
         except OSError as exc:
-            raise MediaError(f"{target}: the clip could not be written ({exc})") from exc
+            raise MediaError(
+                f"{target}: the clip could not be written ({exc.strerror or exc})"
+            ) from exc
         if sidecar is not None:
             write_text(sidecar, srt([(0, writer.duration_ms, text)]), force=force)
     if progress is not None:
