@@ -64,12 +64,9 @@ def reel(clip: Path, folder: Path, *, burn: bool) -> dict[str, float]:
     times["clips"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    server = FrameServer(clip, table, result.rotation)
-    try:
+    with FrameServer(clip, table, result.rotation) as server:
         for n, (first, last) in enumerate(spans, start=1):
             write_still(server.frame((first + last) // 2), folder / f"{n:02d}.png")
-    finally:
-        server.close()
     times["stills"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

@@ -37,18 +37,17 @@ def exactness() -> None:
         truth = list(range(result.frame_count))
         if name == "vfr_phone.mp4":
             truth = [n for n in range(900) if n % 3 != 2 and n % 7 != 6]
-        server = FrameServer(SHARED / name, result.frame_table, result.rotation)
         rng = random.Random(name)
         ok = n = 0
-        # random paused frames / stills, then 10 steps back and 10 forward from each
-        for start in rng.sample(range(result.frame_count), 25):
-            index = start
-            for step in [0] + [-1] * 10 + [1] * 10:
-                index = min(max(index + step, 0), result.frame_count - 1)
-                image = server.frame(index, backward=step < 0)
-                ok += read_barcode(_upright(image, result.rotation)) == truth[index]
-                n += 1
-        server.close()
+        with FrameServer(SHARED / name, result.frame_table, result.rotation) as server:
+            # random paused frames / stills, then 10 steps back and 10 forward from each
+            for start in rng.sample(range(result.frame_count), 25):
+                index = start
+                for step in [0] + [-1] * 10 + [1] * 10:
+                    index = min(max(index + step, 0), result.frame_count - 1)
+                    image = server.frame(index, backward=step < 0)
+                    ok += read_barcode(_upright(image, result.rotation)) == truth[index]
+                    n += 1
         print(f"  {name}: {ok}/{n} exact")
         total_ok, total = total_ok + ok, total + n
     print(f"exact frames (stills, paused, steps) on the shared clips: {total_ok}/{total}")
@@ -61,27 +60,26 @@ def timings() -> None:
     result = probe(clip)
     count = result.frame_count
     rng = random.Random(3)
-    server = FrameServer(clip, result.frame_table, result.rotation)
     seeks = []
-    for index in rng.sample(range(count), 40):
-        t0 = time.perf_counter()
-        to_qimage(server.frame(index))
-        seeks.append((time.perf_counter() - t0) * 1000)
+    with FrameServer(clip, result.frame_table, result.rotation) as server:
+        for index in rng.sample(range(count), 40):
+            t0 = time.perf_counter()
+            to_qimage(server.frame(index))
+            seeks.append((time.perf_counter() - t0) * 1000)
     print(
         f"paused seek to an exact frame, {clip.name}: median {median(seeks):.0f} ms, "
         f"max {max(seeks):.0f} ms over {len(seeks)} random seeks (target <= 150 ms)"
     )
-    server.close()
-    server = FrameServer(clip, result.frame_table, result.rotation)
     back, forward = [], []
-    for start in rng.sample(range(100, count - 100), 10):
-        server.frame(start)
-        index = start
-        for step in [-1] * 8 + [1] * 16:
-            index += step
-            t0 = time.perf_counter()
-            to_qimage(server.frame(index, backward=step < 0))
-            (back if step < 0 else forward).append((time.perf_counter() - t0) * 1000)
+    with FrameServer(clip, result.frame_table, result.rotation) as server:
+        for start in rng.sample(range(100, count - 100), 10):
+            server.frame(start)
+            index = start
+            for step in [-1] * 8 + [1] * 16:
+                index += step
+                t0 = time.perf_counter()
+                to_qimage(server.frame(index, backward=step < 0))
+                (back if step < 0 else forward).append((time.perf_counter() - t0) * 1000)
     print(
         f"one-frame step back: median {median(back):.1f} ms, max {max(back):.0f} ms; "
         f"forward: median {median(forward):.1f} ms, max {max(forward):.0f} ms "
