@@ -59,7 +59,7 @@ def open_container(
             f"{p}: the file ends too early (it is cut short, or still being copied)"
         ) from exc
     except av.error.InvalidDataError as exc:
-        raise MediaError(f"{p}: not a {_FILE_KIND[content]} VFA can read ({exc.strerror})") from exc
+        raise MediaError(f"{p}: not a {_FILE_KIND[content]} VFA can read ({_reason(exc)})") from exc
     except (av.FFmpegError, OSError) as exc:
         raise MediaError(f"{p}: cannot be opened ({_reason(exc)})") from exc
 
