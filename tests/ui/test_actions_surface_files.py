@@ -40,9 +40,11 @@ def test_add_clips_adds_the_chosen_file_to_the_case_typed(window, surface, qtbot
         dialog.session.setEditText("Visit 2")
         dialog._accept()
 
-    with qtbot.waitSignal(window.clips_added, timeout=30_000) as added:
-        with answering(qtbot, (QFileDialog, typed), (AddClipDialog, place)):
-            surface.fire(window, "clip.add")
+    with (
+        qtbot.waitSignal(window.clips_added, timeout=30_000) as added,
+        answering(qtbot, (QFileDialog, typed), (AddClipDialog, place)),
+    ):
+        surface.fire(window, "clip.add")
     assert typed.file_mode is QFileDialog.FileMode.ExistingFiles
     (clip_id,) = added.args[0]
     tree = {c.code: [(s.label, [k.name for k in s.clips]) for s in c.sessions]
@@ -130,8 +132,7 @@ def test_progress_charts_the_case_kips_mean(window, surface, qtbot):
         shown["title"] = dialog.windowTitle()
         shown["schemes"] = [dialog.chooser.itemData(i) for i in range(dialog.chooser.count())]
         shown["points"] = [
-            (p.session_label, p.coder, p.total, p.band, p.submitted)
-            for p in dialog.chart.plotted()
+            (p.session_label, p.coder, p.total, p.band, p.submitted) for p in dialog.chart.plotted()
         ]
         dialog.reject()
 
@@ -172,13 +173,19 @@ def test_import_coding_stores_the_file_chosen_as_one_undoable_step(
     stored = [(e.code, e.start_ms, e.end_ms) for e in events.run_events(window.ws, run.run_id)]
     frame = 40  # 25 fps: each time is snapped to the frame shown then
     assert stored == [("look", 1000, 2000), ("look", 3000, 3500 // frame * frame)]
+    # the import is one step on the undo stack, even into the clip open in the window
     assert (window.undo_stack.count(), window.undo_stack.index()) == (1, 1)
+    surface.fire(window, "edit.undo")
+    assert [r for r in assignments(window.ws) if r.coder == "Ann"] == []  # run and events
+    assert window.undo_stack.index() == 0
+    surface.fire(window, "edit.redo")
+    (redone,) = [r for r in assignments(window.ws) if r.coder == "Ann"]
+    again = [(e.code, e.start_ms, e.end_ms) for e in events.run_events(window.ws, redone.run_id)]
+    assert again == stored
 
 
 @covers("coding.export")
-def test_export_coding_writes_the_clips_events_to_the_file_typed(
-    window, surface, qtbot, tmp_path
-):
+def test_export_coding_writes_the_clips_events_to_the_file_typed(window, surface, qtbot, tmp_path):
     out = tmp_path / "coding.csv"
 
     def export(dialog: ExportDialog) -> None:
