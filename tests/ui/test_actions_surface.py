@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
@@ -89,6 +88,13 @@ class Surface:
     qtbot: Any
     fired: set[str] = field(default_factory=set)
 
+    def activate(self, window: QMainWindow) -> None:
+        """Make the window the active one, as the window manager does when a dialog
+        over it closes (the offscreen platform leaves no window active then)."""
+        if QApplication.activeWindow() is not window:
+            window.activateWindow()
+            self.qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5_000)
+
     def press(self, window: QMainWindow, action_id: str) -> None:
         """Type the action's own shortcut into the window; the action must trigger."""
         action = window.actions_by_id[action_id]
@@ -96,6 +102,7 @@ class Surface:
         assert not key.isEmpty(), f"{action_id} has no shortcut on this platform"
         assert action.shortcut() == key
         assert action.isEnabled(), f"{action_id} is disabled"
+        self.activate(window)
         with self.qtbot.waitSignal(action.triggered, timeout=2_000):
             QTest.keySequence(window, key)
         self.fired.add(action_id)
@@ -107,6 +114,7 @@ class Surface:
         assert action in menu.actions(), f"{action_id} is not in the {menu.title()} menu"
         assert action.isEnabled(), f"{action_id} is disabled"
         bar = window.menuBar()
+        self.activate(window)
         self.qtbot.mouseClick(
             bar, Qt.MouseButton.LeftButton, pos=bar.actionGeometry(menu.menuAction()).center()
         )
@@ -255,7 +263,9 @@ def test_every_action_carries_the_registry_shortcut_and_no_two_share_one(bare_wi
 
 
 @covers("workspace.new")
-def test_new_workspace_creates_the_file_typed_into_the_dialog(bare_window, surface, qtbot, tmp_path):
+def test_new_workspace_creates_the_file_typed_into_the_dialog(
+    bare_window, surface, qtbot, tmp_path
+):
     target = tmp_path / "family work.vfa"
     typed = TypeFileName(target)
     with answering(qtbot, (QFileDialog, typed)):
