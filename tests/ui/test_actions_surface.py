@@ -370,3 +370,33 @@ def test_quit_closes_the_window_and_keeps_its_geometry(window, surface, qtbot):
     assert not Settings().get("window/geometry").isEmpty()
     assert window.player_view.info is None  # the clip was let go
     assert ws.path is not None and ws.path.is_file()
+
+
+def test_opening_another_workspace_lets_go_of_the_first_ones_undo_steps_and_windows(
+    window, surface, qtbot, tmp_path
+):
+    from vfa.services import events
+    from vfa.storage.workspace import open_workspace
+
+    first = window.ws.path
+    window.coding.choose("vipp_sd")
+    qtbot.keyClick(window, Qt.Key.Key_P)  # a positive moment, on the undo stack
+    run_id = window.coding.run.id
+    (coded,) = events.run_events(window.ws, run_id)
+    surface.fire(window, "reliability.open")
+    reliability = window.reliability
+    qtbot.waitExposed(reliability)
+    other = tmp_path / "other.vfa"
+    open_workspace(other, create=True).close()
+    with answering(qtbot, (QFileDialog, TypeFileName(other))):
+        surface.fire(window, "workspace.open")
+    qtbot.waitUntil(lambda: window.ws is not None and window.ws.path == other, timeout=20_000)
+    surface.fire(window, "edit.undo")
+    before = open_workspace(first)
+    try:
+        assert events.run_events(before, run_id) == [coded]  # not undone behind the scenes
+    finally:
+        before.close()
+    assert window.undo_stack.count() == 0  # the edits were the other workspace's
+    assert window.coding.ws is None and window.coding.run is None
+    assert window.reliability is None and not reliability.isVisible()
