@@ -7,7 +7,7 @@ from __future__ import annotations
 import cv2
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog
 
 from tests.ui.test_actions_surface import TypeFileName, answering, covers
 from vfa.media.synth import read_barcode
@@ -17,6 +17,7 @@ from vfa.services.schemes import get_scheme
 from vfa.ui.dialogs import ModifiersDialog
 from vfa.ui.feedback_dialogs import ConsentDialog, ExportDialog
 from vfa.ui.messages import Level
+from vfa.ui.reliability import ReliabilityWindow
 
 FRAME_MS = 40  # the demo clip is 25 fps
 KEY = Qt.Key
@@ -224,4 +225,8 @@ def test_ctrl_shift_r_opens_the_reliability_window_on_the_workspace(window, surf
     qtbot.waitExposed(rel)
     assert (rel.windowTitle(), rel.ws is window.ws) == ("Reliability", True)
     assert not rel.isModal()
+    surface.fire(window, "reliability.open")  # again: the same window, not a second one
+    assert window.reliability is rel
+    shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, ReliabilityWindow)]
+    assert [w for w in shown if w.isVisible()] == [rel]
     rel.close()

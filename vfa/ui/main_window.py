@@ -191,6 +191,10 @@ class MainWindow(QMainWindow):
         if self.ws is None:
             self.show_error(self.tr("Open a workspace first."), "workspace")
             return
+        if self.reliability is not None and self.reliability.isVisible():
+            self.reliability.raise_()  # one window: a second would outlive the workspace
+            self.reliability.activateWindow()
+            return
         window = ReliabilityWindow(self.ws, self.coder_name, self)
         window.play_requested.connect(self.play_clip_from)
         window.show()
