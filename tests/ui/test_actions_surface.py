@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
@@ -36,7 +37,7 @@ from PySide6.QtWidgets import (
 import vfa
 from vfa.services import clips as clip_service
 from vfa.services.backups import backups_of
-from vfa.ui.actions import SPEC_BY_ID, SPECS
+from vfa.ui.actions import SPEC_BY_ID, SPECS, default_shortcut
 from vfa.ui.backups_dialog import BackupsDialog, CheckDialog
 from vfa.ui.dialogs import SettingsDialog
 from vfa.ui.settings import Settings
@@ -118,12 +119,12 @@ class Surface:
         self.qtbot.mouseClick(
             bar, Qt.MouseButton.LeftButton, pos=bar.actionGeometry(menu.menuAction()).center()
         )
-        self.qtbot.waitUntil(menu.isVisible, timeout=2_000)
+        self.qtbot.waitUntil(menu.isVisible, timeout=5_000)
         with self.qtbot.waitSignal(action.triggered, timeout=2_000):
             self.qtbot.mouseClick(
                 menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(action).center()
             )
-        self.qtbot.waitUntil(lambda: not menu.isVisible(), timeout=2_000)
+        self.qtbot.waitUntil(lambda: not menu.isVisible(), timeout=5_000)
         self.fired.add(action_id)
 
     def fire(self, window: QMainWindow, action_id: str) -> None:
@@ -257,6 +258,34 @@ def test_every_action_carries_the_registry_shortcut_and_no_two_share_one(bare_wi
         if not action.shortcut().isEmpty():
             assert action.shortcut().toString() not in keys, spec.id
             keys[action.shortcut().toString()] = spec.id
+
+
+def test_no_scheme_hotkey_can_take_a_window_shortcut(qapp):
+    """A scheme's hotkey on a window key makes the key ambiguous: Qt then fires neither."""
+    from vfa.domain.hotkeys import hotkey_conflict, normalize_hotkey
+
+    free = [
+        (spec.id, key)
+        for spec in SPECS
+        if (key := default_shortcut(spec.id)) and hotkey_conflict(normalize_hotkey(key)) is None
+    ]
+    assert free == []
+
+
+def test_a_scheme_with_the_present_key_as_a_hotkey_is_refused_with_its_place(tmp_path):
+    from vfa.errors import SchemeError
+    from vfa.services.schemes import load_scheme_file
+
+    path = tmp_path / "f5.yaml"
+    path.write_text(
+        'id: f5\nname: F5\nversion: "1"\ndescription: d\nsource: s\nethogram:\n'
+        "  subjects: [parent]\n  codes:\n"
+        '    - {id: wait, name: Waits, hotkey: "F5", kind: point, verified: false}\n'
+    )
+    with pytest.raises(SchemeError) as refused:
+        load_scheme_file(path)
+    assert str(refused.value).startswith(f"{path}: ethogram.codes[0].hotkey (line 9): ")
+    assert "'F5' is the window's key for presenting the reel" in str(refused.value)
 
 
 # -- workspaces -----------------------------------------------------------------------------
