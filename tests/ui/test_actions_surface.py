@@ -25,6 +25,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QLineEdit,
     QMainWindow,
@@ -218,10 +219,6 @@ class TypeFileName:
         dialog.accept()
 
 
-def dismiss(dialog: QWidget) -> None:
-    close(dialog)
-
-
 # -- the registry ---------------------------------------------------------------------------
 
 
@@ -366,15 +363,32 @@ def test_check_workspace_reports_on_the_open_workspace(window, surface, qtbot):
 
 
 @covers("app.settings")
-def test_settings_store_the_coder_typed_into_them(window, surface, qtbot):
-    def become_tess(dialog: SettingsDialog) -> None:
+def test_settings_store_the_coder_and_the_key_typed_into_them(window, surface, qtbot):
+    def change(dialog: SettingsDialog) -> None:
         dialog.coder.setText("Tess")
-        dialog._accept()
+        editor = dialog.editors["nav.end"]
+        editor.clear()
+        QTest.keyClick(editor, Qt.Key.Key_E)  # as typed into the shortcut's field
+        qtbot.mouseClick(
+            dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok),
+            Qt.MouseButton.LeftButton,
+        )
 
-    with answering(qtbot, (SettingsDialog, become_tess)):
+    with answering(qtbot, (SettingsDialog, change)):
         surface.fire(window, "app.settings")
     assert Settings().get("coder/name") == "Tess"
     assert window.coder_name() == "Tess"
+    assert Settings().shortcuts() == {"nav.end": "E"}
+    surface.activate(window)
+    view = window.player_view
+    last = view.info.frame_table.frame_count - 1
+    with qtbot.waitSignal(view.frame_shown, timeout=10_000, check_params_cb=lambda i: i == last):
+        QTest.keySequence(window, QKeySequence("E"))
+    QTest.keySequence(window, QKeySequence("End"))  # no longer the key: nothing moves
+    assert view.current_frame()[0] == last
+    view.show_frame(0)
+    QTest.keySequence(window, QKeySequence("End"))
+    assert view.current_frame()[0] == 0
 
 
 @covers("help.about")
