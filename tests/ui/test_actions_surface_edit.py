@@ -230,3 +230,33 @@ def test_ctrl_shift_r_opens_the_reliability_window_on_the_workspace(window, surf
     shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, ReliabilityWindow)]
     assert [w for w in shown if w.isVisible()] == [rel]
     rel.close()
+
+
+def test_a_key_given_in_settings_that_a_scheme_hotkey_has_stays_the_windows_and_says_so(
+    window, surface, qtbot
+):
+    window.coding.choose("vig")  # Turning towards is E
+
+    def end_on_e(dialog) -> None:
+        editor = dialog.editors["nav.end"]
+        editor.clear()
+        qtbot.keyClick(editor, KEY.Key_E)
+        dialog._accept()
+
+    from vfa.ui.dialogs import SettingsDialog
+
+    with answering(qtbot, (SettingsDialog, end_on_e)):
+        surface.fire(window, "app.settings")
+    assert window.messages.level("hotkeys") is Level.WARNING
+    assert window.messages.text("hotkeys") == (
+        "Turning towards (E) is not a hotkey now: E is the window's key for “Go to end” (Settings)."
+    )
+    surface.activate(window)
+    view = window.player_view
+    last = view.info.frame_table.frame_count - 1
+    with qtbot.waitSignal(view.frame_shown, timeout=10_000, check_params_cb=lambda i: i == last):
+        qtbot.keyClick(window, KEY.Key_E)  # the window's key, not an ambiguous one
+    assert window.coding.run is None  # no event was coded
+    qtbot.keyClick(window, KEY.Key_Q)  # the scheme's other keys still code
+    (coded,) = events.run_events(window.ws, window.coding.run.id)
+    assert coded.code == "looking_interested"

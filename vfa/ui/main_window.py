@@ -581,6 +581,7 @@ class MainWindow(QMainWindow):
             overrides = dialog.chosen_overrides()
             self.ctx.settings.set_shortcuts(overrides)
             apply_shortcuts(self.actions_by_id, overrides)
+            self.events.install_hotkeys()  # a scheme's key the window now has (or not)
 
     def coder_name(self) -> str:
         """The coder named in settings, else the login name."""
