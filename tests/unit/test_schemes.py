@@ -483,9 +483,9 @@ def test_text_that_is_not_one_key_is_refused(bad):
 def test_the_player_and_window_keys_are_refused_and_others_allowed():
     for key in ["Space", "J", "K", "L", "I", "O", "[", "]", "Home", "End", "Left", "Right"]:
         assert hotkey_conflict(key), key
-    for key in ["Ctrl+Q", "Meta+Q", "Alt+F", "Esc", "Del"]:
+    for key in ["Ctrl+Q", "Meta+Q", "Alt+F", "Esc", "Del", "F5"]:
         assert hotkey_conflict(key), key
-    for key in ["A", "1", "Shift+J", "Shift+Q", "Z", "F5"]:
+    for key in ["A", "1", "Shift+J", "Shift+Q", "Z", "F6"]:
         assert hotkey_conflict(key) is None, key
 
 

@@ -66,6 +66,7 @@ WINDOW_KEYS = {
     "Enter": "confirming",
     "Backspace": "editing",
     "Del": "editing",
+    "F5": "presenting the reel",  # (vfa/ui/actions.py: its one key without Ctrl or Alt)
 }
 
 
@@ -103,7 +104,7 @@ def normalize_hotkey(text: str) -> str:
         if named is None:
             raise ValueError(
                 f"{key!r} is not a key (use one character, such as 'Q' or '1', "
-                "or a named key such as 'F5')"
+                "or a named key such as 'F6')"
             )
         canonical = named
     return "+".join([m for m in MODIFIER_ORDER if m in found] + [canonical])

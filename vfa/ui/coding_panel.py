@@ -181,9 +181,15 @@ class CodingPanel(QWidget):
 
     def _open_run(self) -> None:
         """Show the coder's run of this clip and scheme if there is one; choosing a
-        scheme to look at it makes none (see ``begin_run``)."""
-        self.run = None
+        scheme to look at it makes none (see ``begin_run``). The edits of what was
+        shown before can no longer be undone here."""
         self.undo.clear()
+        self.reload_run()
+
+    def reload_run(self) -> None:
+        """Read the shown run again (another step, such as an import, changed it),
+        keeping the undo stack: that step is on it."""
+        self.run = None
         if self.ws is None or self.clip_id is None or self.scheme is None:
             self.refresh()
             self.events_changed.emit()

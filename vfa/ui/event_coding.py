@@ -16,6 +16,8 @@ from vfa.ui.player_view import PlayerView
 from vfa.ui.timeline import DEFAULT_LANES, Lane
 from vfa.ui.undo import EventsCommand
 
+PORTABLE = QKeySequence.SequenceFormat.PortableText
+
 
 class EventCoding(QObject):
     """Wires the coding panel's run to the window's keys and the player's timeline."""
@@ -54,15 +56,38 @@ class EventCoding(QObject):
         self.view.timeline.set_lanes([Lane(s, s.capitalize()) for s in subjects] or DEFAULT_LANES)
         codes = scheme.ethogram.codes if scheme and scheme.ethogram else ()
         self.view.timeline.set_code_names({c.id: c.name for c in codes})
+        self.messages.clear("hotkeys")
         if scheme is None or scheme.ethogram is None:
             return
+        taken = self._window_keys()
+        skipped = []
         for code in scheme.ethogram.codes:
+            owner = taken.get(QKeySequence(code.hotkey).toString(PORTABLE)) if code.hotkey else None
+            if owner is not None:  # both on one key: Qt would fire neither
+                skipped.append(
+                    self.tr(
+                        "{0} ({1}) is not a hotkey now: {1} is the window's key for “{2}” "
+                        "(Settings)."
+                    ).format(code.name, code.hotkey, owner)
+                )
+                continue
             action = QAction(f"{code.name} ({code.hotkey})", self.window)
             action.setShortcut(QKeySequence(code.hotkey))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.triggered.connect(lambda _c=False, cid=code.id: self.code(cid))
             self.window.addAction(action)
             self._hotkeys.append(action)
+        if skipped:
+            self.messages.warning("\n".join(skipped), "hotkeys")
+
+    def _window_keys(self) -> dict[str, str]:
+        """The window's own shortcuts (as the user set them), by key, with their action."""
+        actions: dict[str, QAction] = getattr(self.window, "actions_by_id", {})
+        return {
+            a.shortcut().toString(PORTABLE): a.text().replace("&", "")
+            for a in actions.values()
+            if not a.shortcut().isEmpty()
+        }
 
     def code(self, code_id: str, subject: str | None = None) -> None:
         """Record an ethogram code at the frame on screen (undoable)."""

@@ -191,6 +191,10 @@ class MainWindow(QMainWindow):
         if self.ws is None:
             self.show_error(self.tr("Open a workspace first."), "workspace")
             return
+        if self.reliability is not None and self.reliability.isVisible():
+            self.reliability.raise_()  # one window: a second would outlive the workspace
+            self.reliability.activateWindow()
+            return
         window = ReliabilityWindow(self.ws, self.coder_name, self)
         window.play_requested.connect(self.play_clip_from)
         window.show()
@@ -370,24 +374,25 @@ class MainWindow(QMainWindow):
             self.open_workspace_at(path)
 
     def close_workspace(self) -> None:
-        """Let go of the open workspace (to restore it from a backup)."""
+        """Let go of the open workspace (to restore it from a backup, or to show another):
+        its clip, its coding, its undo steps and its reliability window go with it."""
         if self.ws is not None:
             self.player_view.clear()
             self.feedback.set_clip(None, None)
             self.hasher.cancel()
             self.coding.set_clip(None, None)
             self.undo_stack.clear()
+            if self.reliability is not None:
+                self.reliability.close()
+                self.reliability = None
             self.ws.close()
             self.ws = None
             self.current_clip = None
             self._set_workspace_actions(False)
 
     def set_workspace(self, ws: Workspace) -> None:
-        """Show an open workspace."""
-        if self.ws is not None:
-            self.player_view.clear()
-            self.feedback.set_clip(None, None)
-            self.ws.close()
+        """Show an open workspace (in place of the one open)."""
+        self.close_workspace()
         self.ws = ws
         self.current_clip = None
         self.setWindowTitle(f"VFA — {ws.name}")
@@ -576,6 +581,7 @@ class MainWindow(QMainWindow):
             overrides = dialog.chosen_overrides()
             self.ctx.settings.set_shortcuts(overrides)
             apply_shortcuts(self.actions_by_id, overrides)
+            self.events.install_hotkeys()  # a scheme's key the window now has (or not)
 
     def coder_name(self) -> str:
         """The coder named in settings, else the login name."""
