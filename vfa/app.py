@@ -100,6 +100,7 @@ def run_gui(target: str | None = None, *, demo: bool = False) -> int:
     status = app.exec()
     # no worker may outlive the objects it reports to
     QThreadPool.globalInstance().waitForDone(10_000)
+    window.ctx.player.close()  # no frame may reach a canvas that is going away
     release = getattr(window.ctx.player, "release", None)
     if release is not None:
         release()

@@ -83,7 +83,8 @@ class QtPlayer(TickingPlayer):
         self._player.pause()
 
     def _on_frame(self, frame: QVideoFrame) -> None:
-        if not frame.isValid():
+        # a frame decoded before close() may arrive after it: it belongs to no clip shown
+        if not frame.isValid() or self._state is PlayerState.EMPTY:
             return
         self._canvas.set_image(frame.toImage())
         if self._state is PlayerState.PLAYING:
