@@ -12,7 +12,6 @@ from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QUndoStack,
 )
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -46,6 +45,7 @@ from vfa.ui.feedback import FeedbackSession
 from vfa.ui.feedback_dialogs import ask_still
 from vfa.ui.messages import Level, MessageBar, note
 from vfa.ui.player_view import PlayerView
+from vfa.ui.session import CodingSession, Shell
 from vfa.ui.settings import Settings
 from vfa.ui.tasks import TaskContext, run_task
 from vfa.ui.welcome import WelcomeView
@@ -92,22 +92,16 @@ class MainWindow(QMainWindow):
         self.messages = MessageBar()
         self.player_view = PlayerView(ctx.player)
         self.player_view.problem.connect(lambda text: self.show_error(text, "player"))
-        self.undo_stack = QUndoStack(self)
-        self.coding = CodingPanel(self.undo_stack, available_schemes, self.coder_name)
-        self.coding.problem.connect(lambda text: self.show_error(text, "coding"))
-        self.events = EventCoding(
-            self, self.coding, self.player_view, self.undo_stack, self.messages
-        )
+        # what is being coded, and its one undo history: every panel is made from it
+        self.session = CodingSession(self.coder_name, Shell(self.messages, self, self.note), self)
+        self.session.playhead = self.player_view.current_frame
+        self.undo_stack = self.session.undo
+        self.events = EventCoding(self.session, self.player_view.timeline)
+        self.coding = CodingPanel(self.session, available_schemes)
         self.feedback = FeedbackSession(
-            self,
-            self.player_view,
-            self.undo_stack,
-            self.messages,
-            lambda: str(ctx.settings.get("player/backend")),
+            self.session, self.player_view, lambda: str(ctx.settings.get("player/backend"))
         )
-        self.coding.events_edited.connect(self.feedback.events_edited)
         self.feedback.moments.scheme_wanted.connect(self._show_scheme)
-        self.coding.events_changed.connect(self.feedback.events_changed)
         self.side = QTabWidget()
         self.side.setObjectName("sidePanes")
         self.side.setMinimumWidth(300)
@@ -159,7 +153,7 @@ class MainWindow(QMainWindow):
                 "edit.redo": self.undo_stack.redo,
                 "event.delete": self.events.delete_at_playhead,
                 "event.modifiers": self.events.edit_modifiers,
-                "evidence.link": self.events.link_evidence,
+                "evidence.link": self.link_evidence,
                 "moment.still": self.feedback.moments.set_still_here,
                 "clip.consent": self.feedback.edit_consent,
                 "reel.present": self.feedback.present,
@@ -172,6 +166,10 @@ class MainWindow(QMainWindow):
             ctx.settings.shortcuts(),
         )
         self._build_menus()
+        self._edit_verbs = {k: self.actions_by_id[k].text() for k in ("edit.undo", "edit.redo")}
+        self.undo_stack.undoTextChanged.connect(self._name_undo)
+        self.undo_stack.redoTextChanged.connect(self._name_undo)
+        self._name_undo()
         self.player_note = QLabel(ctx.player_note)
         self.player_note.setObjectName("playerNote")
         self.statusBar().addPermanentWidget(self.player_note)
@@ -195,7 +193,7 @@ class MainWindow(QMainWindow):
             self.reliability.raise_()  # one window: a second would outlive the workspace
             self.reliability.activateWindow()
             return
-        window = ReliabilityWindow(self.ws, self.coder_name, self)
+        window = ReliabilityWindow(self.session, self)
         window.play_requested.connect(self.play_clip_from)
         window.show()
         self.reliability = window
@@ -221,6 +219,21 @@ class MainWindow(QMainWindow):
         from vfa.ui.export_dialog import export_from
 
         export_from(self)
+
+    def _name_undo(self, _text: str = "") -> None:
+        """Edit → Undo and Redo name the act they would undo or redo."""
+        for key, text in (
+            ("edit.undo", self.undo_stack.undoText()),
+            ("edit.redo", self.undo_stack.redoText()),
+        ):
+            verb = self._edit_verbs[key]
+            self.actions_by_id[key].setText(f"{verb} {text}" if text else verb)
+
+    def link_evidence(self) -> None:
+        """Link the moment under the playhead to the current rating item (undoable)."""
+        target = self.events.at_playhead()
+        if target is not None:
+            self.coding.link_evidence(target.id)
 
     def _show_scheme(self, scheme_id: str) -> None:
         """Code with this scheme (its events in the lanes) unless it is already chosen."""
@@ -378,10 +391,8 @@ class MainWindow(QMainWindow):
         its clip, its coding, its undo steps and its reliability window go with it."""
         if self.ws is not None:
             self.player_view.clear()
-            self.feedback.set_clip(None, None)
             self.hasher.cancel()
-            self.coding.set_clip(None, None)
-            self.undo_stack.clear()
+            self.session.set_workspace(None)  # (its undo history goes with it)
             if self.reliability is not None:
                 self.reliability.close()
                 self.reliability = None
@@ -394,6 +405,7 @@ class MainWindow(QMainWindow):
         """Show an open workspace (in place of the one open)."""
         self.close_workspace()
         self.ws = ws
+        self.session.set_workspace(ws)
         self.current_clip = None
         self.setWindowTitle(f"VFA — {ws.name}")
         self.ctx.settings.set("workspace/last", ws.url if ws.path is None else str(ws.path))
@@ -449,8 +461,7 @@ class MainWindow(QMainWindow):
         self.player_view.set_clip(info)
         self.current_clip = clip_id
         self._set_clip_actions(True)
-        self.coding.set_clip(self.ws, clip_id)
-        self.feedback.set_clip(self.ws, info)
+        self.session.open_clip(info)
         self.browser.select_clip(clip_id)
         self.note(
             f"{info.case_code} · {info.session_label} · {info.name} — {info.width}×{info.height}"
@@ -576,8 +587,7 @@ class MainWindow(QMainWindow):
             if self.coder_name() != coder_before and self.ws is not None:
                 # another person codes now: their own run, never the last person's
                 self.undo_stack.clear()
-                self.coding.set_clip(self.ws, self.current_clip)
-                self.feedback.set_clip(self.ws, self.player_view.info)
+                self.session.reload()
             overrides = dialog.chosen_overrides()
             self.ctx.settings.set_shortcuts(overrides)
             apply_shortcuts(self.actions_by_id, overrides)

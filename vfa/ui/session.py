@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Signal
-from PySide6.QtGui import QAction, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from vfa.domain.frames import FrameTable
@@ -49,6 +49,14 @@ class Shell:
         self.last_note = text
         if self._status is not None:
             self._status(text)
+
+    def window_keys(self, form: QKeySequence.SequenceFormat) -> dict[str, str]:
+        """The window's own shortcuts (as the user set them), by key, with their action."""
+        return {
+            a.shortcut().toString(form): a.text().replace("&", "")
+            for a in self.host.actions()
+            if not a.shortcut().isEmpty()
+        }
 
     def add_shortcut(self, action: QAction) -> None:
         """A window-wide shortcut."""
