@@ -31,7 +31,7 @@ from vfa.storage.workspace import Workspace
 from vfa.ui.changes import Change, EventsChanged, RatingsChanged, RunOpened, RunStatusChanged
 from vfa.ui.messages import MessageBar
 from vfa.ui.rating_tables import GridTable, RatingTable
-from vfa.ui.session import CodingSession
+from vfa.ui.session import CodingSession, WhenShown
 from vfa.ui.undo import GridRowCommand, RateCommand, RatingStateCommand
 
 
@@ -95,6 +95,7 @@ class CodingPanel(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.total)
         self.setMinimumWidth(300)
+        self.when_shown = WhenShown(self, self._run_opened)
         session.changed.connect(self._changed)
         self._refresh_chooser()
 
@@ -184,17 +185,18 @@ class CodingPanel(QWidget):
             self.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _changed(self, change: Change) -> None:
-        """Redraw for what changed in the open run; other runs are not shown here."""
+        """Redraw for what changed in the open run (now, or when next shown); other runs
+        are not shown here."""
         if isinstance(change, RunOpened):
-            self._run_opened()
+            self.when_shown.request()
         elif not self.session.shows(change):
             return
         elif isinstance(change, RatingsChanged):
-            self.refresh()
-        elif isinstance(change, RunStatusChanged):
-            self.refresh(keep_message=True)
-        elif isinstance(change, EventsChanged) and self._assigned():
-            self.refresh(keep_message=True)  # the first edit puts the run in progress
+            self.when_shown.request(self.refresh)
+        elif isinstance(change, RunStatusChanged) or (
+            isinstance(change, EventsChanged) and self._assigned()
+        ):  # (the first event puts the run in progress)
+            self.when_shown.request(lambda: self.refresh(keep_message=True))
 
     def _assigned(self) -> bool:
         return self.run is not None and self.run.status is RunStatus.ASSIGNED
@@ -321,6 +323,7 @@ class CodingPanel(QWidget):
     # -- display ----------------------------------------------------------------------
     def refresh(self, keep_message: bool = False) -> None:
         """Show the run as stored: ratings, grid points, status, total and band."""
+        self.when_shown.stale = False
         if not keep_message:
             self.message.clear("edit")
         if self.run is None or self.ws is None or self.scheme is None:

@@ -22,7 +22,6 @@ from vfa.services import clips as clip_service
 from vfa.services import consent, moments
 from vfa.services.audit import current_actor
 from vfa.services.clips import ClipInfo
-from vfa.storage.workspace import Workspace
 from vfa.ui.changes import ConsentChanged
 from vfa.ui.feedback_dialogs import ConsentDialog, ExportDialog
 from vfa.ui.moments_panel import MomentsPanel
@@ -58,17 +57,9 @@ class FeedbackSession(QObject):
         self.reel.script_requested.connect(self.script)
         self.reel.consent_requested.connect(self.edit_consent)
 
-    @property
-    def ws(self) -> Workspace | None:
-        return self.session.ws
-
-    @property
-    def clip(self) -> ClipInfo | None:
-        return self.session.clip
-
     # -- consent --------------------------------------------------------------------
     def edit_consent(self) -> None:
-        ws, clip = self.ws, self.clip
+        ws, clip = self.session.ws, self.session.clip
         if ws is None or clip is None:
             self.messages.error(self.tr("Open a clip first."), "consent")
             return
@@ -92,7 +83,7 @@ class FeedbackSession(QObject):
 
     def covered(self) -> dict[str, str | None]:
         """Per purpose: None when the consent of every reel clip covers it, else why not."""
-        ws, clip = self.ws, self.clip
+        ws, clip = self.session.ws, self.session.clip
         if ws is None or clip is None:
             return {}
         clip_ids = [m.clip_id for m in moments.reel(ws, clip.session_id)]
@@ -100,7 +91,7 @@ class FeedbackSession(QObject):
 
     # -- exports --------------------------------------------------------------------
     def export(self) -> None:
-        ws, clip = self.ws, self.clip
+        ws, clip = self.session.ws, self.session.clip
         if ws is None or clip is None:
             return
         folder = str(Path.home() / f"{clip.case_code} {clip.session_label} reel")
@@ -148,7 +139,7 @@ class FeedbackSession(QObject):
         )
 
     def script(self) -> None:
-        ws, clip = self.ws, self.clip
+        ws, clip = self.session.ws, self.session.clip
         if ws is None or clip is None:
             return
         suggested = Path.home() / f"{clip.case_code} {clip.session_label} script.pdf"
@@ -178,7 +169,7 @@ class FeedbackSession(QObject):
     def presented_moments(self) -> list[PresentedMoment]:
         from vfa.ui.presentation import PresentedMoment
 
-        ws, clip = self.ws, self.clip
+        ws, clip = self.session.ws, self.session.clip
         if ws is None or clip is None:
             return []
         shown = []

@@ -34,7 +34,6 @@ from vfa.errors import VfaError
 from vfa.services import events, moments
 from vfa.services.moments import MomentInfo
 from vfa.services.schemes import get_scheme
-from vfa.storage.workspace import Workspace
 from vfa.ui.changes import Change, EventsChanged, MomentsChanged, RunOpened
 from vfa.ui.messages import Level, inline_label
 from vfa.ui.session import CodingSession, WhenShown
@@ -226,22 +225,14 @@ class MomentsPanel(QWidget):
         self.refresh()
 
     # -- data ------------------------------------------------------------------------
-    @property
-    def ws(self) -> Workspace | None:
-        return self.session.ws
-
-    @property
-    def clip_id(self) -> int | None:
-        return self.session.clip_id
-
     def _session_changed(self, change: Change) -> None:
         """Another clip or run: read the moments again (now, or when next shown); an
         event edit or a moment edit of this clip: redraw the rows it touched."""
         if isinstance(change, RunOpened):
             self.when_shown.request()
-        elif isinstance(change, EventsChanged) and change.clip_id == self.clip_id:
+        elif isinstance(change, EventsChanged) and change.clip_id == self.session.clip_id:
             self.when_shown.request(lambda: self.apply_edit(change.gone, change.made))
-        elif isinstance(change, MomentsChanged) and change.clip_id == self.clip_id:
+        elif isinstance(change, MomentsChanged) and change.clip_id == self.session.clip_id:
             self.when_shown.request(lambda: self._redraw_moments(change.moment_ids))
 
     def moments(self) -> list[MomentInfo]:
@@ -259,7 +250,7 @@ class MomentsPanel(QWidget):
         code_name.cache_clear()  # scheme files may have been edited meanwhile
         tag_path.cache_clear()
         self._commit_typing()
-        ws, clip_id = self.ws, self.clip_id
+        ws, clip_id = self.session.ws, self.session.clip_id
         self._moments = (
             moments.moments(ws, clip_id=clip_id) if ws is not None and clip_id is not None else []
         )
@@ -281,7 +272,7 @@ class MomentsPanel(QWidget):
         """Take an event edit into the list without reloading it (a hotkey stays quick
         with hundreds of moments): drop the moments that went, read the moments made or
         changed."""
-        ws = self.ws
+        ws = self.session.ws
         ids = [m.id for m in self._moments]
         touched = {i for i in gone if i in ids}
         touched |= {e.id for e in made if e.moment is not None or e.id in ids}
@@ -364,7 +355,7 @@ class MomentsPanel(QWidget):
     def _edit(self, what: str, **change: object) -> None:
         """Edit the moment in the editor (``what`` names the field, for Edit → Undo)."""
         self.when_shown.catch_up()  # edits go to the moment the list shows, as stored now
-        moment_id, ws, clip = self._shown, self.ws, self.session.clip
+        moment_id, ws, clip = self._shown, self.session.ws, self.session.clip
         m = next((x for x in self._moments if x.id == moment_id), None)
         if m is None or ws is None or clip is None:
             return
@@ -380,12 +371,12 @@ class MomentsPanel(QWidget):
     def _redraw_moments(self, moment_ids: tuple[int, ...]) -> None:
         """Moments changed (an edit, an undo or a redo): redraw their rows and, when one
         is in the editor, the fields that now differ."""
-        assert self.ws is not None
+        assert self.session.ws is not None
         for moment_id in moment_ids:
             ids = [x.id for x in self._moments]
             if moment_id not in ids:
                 continue
-            m = moments.get_moment(self.ws, moment_id)
+            m = moments.get_moment(self.session.ws, moment_id)
             row = ids.index(moment_id)
             self._moments[row] = m
             self.list.item(row).setText(moment_label(m))

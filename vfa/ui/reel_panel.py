@@ -130,7 +130,7 @@ class ReelPanel(QWidget):
         layout.addLayout(order)
         layout.addWidget(self.guidance)
         layout.addLayout(actions)
-        self.refresh()
+        self._show_session()
 
     def _session_changed(self, change: Change) -> None:
         """Another visit: show its reel; a change to this reel, to a moment of this
