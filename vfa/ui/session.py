@@ -125,10 +125,8 @@ class CodingSession(QObject):
     def bare(cls, ws: Workspace | None = None, coder: str = "coder") -> CodingSession:
         """A session outside any window (its own message bar and host): for tests and
         tools."""
-        host = QWidget()
+        host = QWidget()  # (kept by the shell: the parent of its message bar and dialogs)
         session = cls(lambda: coder, Shell(MessageBar(host), host))
-        session.setParent(None)
-        session._host = host  # type: ignore[attr-defined]  # kept alive with the session
         if ws is not None:
             session.set_workspace(ws)
         return session
