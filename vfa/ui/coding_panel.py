@@ -102,7 +102,8 @@ class CodingPanel(QWidget):
     # the session's state, read here as the panel shows it
     @property
     def ws(self) -> Workspace | None:
-        return self.session.ws
+        """The workspace of the clip shown (None while no clip is)."""
+        return self.session.ws if self.session.clip is not None else None
 
     @property
     def clip_id(self) -> int | None:
