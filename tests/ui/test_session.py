@@ -10,7 +10,7 @@ from vfa.errors import VfaError
 from vfa.services import clips as clip_service
 from vfa.services import coding, events, moments
 from vfa.services.schemes import available_schemes, get_scheme
-from vfa.ui.changes import EventsChanged, MomentsChanged, RatingsChanged, RunOpened
+from vfa.ui.changes import EventsChanged, MomentsChanged, RatingsChanged, ReelChanged, RunOpened
 from vfa.ui.coding_panel import CodingPanel
 from vfa.ui.event_coding import EventCoding
 from vfa.ui.moments_panel import MomentsPanel
@@ -167,3 +167,28 @@ def test_a_moment_edit_is_undone_after_another_clip_is_opened(qtbot, coded):
     assert seen == [MomentsChanged(first, made.session_id, (made.id,))]
     assert panel.caption.toPlainText() == "Kept"  # the clip shown is not redrawn
     assert session.shell.last_note.startswith("Undid caption of")
+
+
+def test_a_reel_order_is_undone_after_another_visit_is_opened(qtbot, coded):
+    session, first, second, seen = coded
+    ws = session.ws
+    a, b = (
+        moments.add_moment(ws, first, ["vig:waiting"], start, start + 800, feedback=True)
+        for start in (200, 2_000)
+    )
+    c = moments.add_moment(ws, second, ["vig:waiting"], 200, 1_000, feedback=True)
+    reel = ReelPanel(session)
+    qtbot.addWidget(reel)
+    reel.show()
+    open_clip(session, first)
+    assert reel.order() == [a.id, b.id]
+    reel.list.setCurrentRow(0)
+    reel.move_current(+1)
+    assert reel.order() == [b.id, a.id]
+    open_clip(session, second)  # another visit: its reel
+    assert reel.order() == [c.id]
+    seen.clear()
+    session.undo.undo()
+    assert [m.id for m in moments.reel(ws, a.session_id)] == [a.id, b.id]
+    assert reel.order() == [c.id] and seen == [ReelChanged(a.session_id)]
+    assert session.shell.last_note.startswith("Undid reel order")
