@@ -192,3 +192,19 @@ def test_a_reel_order_is_undone_after_another_visit_is_opened(qtbot, coded):
     assert [m.id for m in moments.reel(ws, a.session_id)] == [a.id, b.id]
     assert reel.order() == [c.id] and seen == [ReelChanged(a.session_id)]
     assert session.shell.last_note.startswith("Undid reel order")
+
+
+def test_an_undo_into_a_run_submitted_meanwhile_is_refused_and_leaves_the_history(qtbot, coded):
+    session, first, _second, _seen = coded
+    panel = CodingPanel(session, available_schemes)
+    qtbot.addWidget(panel)
+    open_clip(session, first)
+    panel.choose("kips")
+    item = session.scheme.ratings.items[0]
+    panel.rate(item.id, 3)
+    run_id = session.run.id
+    coding.submit_run(session.ws, run_id, actor="Ann")  # elsewhere (the command line)
+    session.undo.undo()
+    assert coding.ratings(session.ws, run_id)[item.id].value == 3  # nothing changed
+    assert "submitted" in session.shell.messages.text("undo").lower()
+    assert session.undo.count() == 0  # the refused step left the history

@@ -69,12 +69,20 @@ class Command(QUndoCommand):
         if self._skip_redo:
             self._skip_redo = False
             return
-        self._tell(self.reapply(), _tr("Redid {0} ({1})"))
+        self._step(self.reapply, _tr("Redid {0} ({1})"))
 
     def undo(self) -> None:
-        self._tell(self.revert(), _tr("Undid {0} ({1})"))
+        self._step(self.revert, _tr("Undid {0} ({1})"))
 
-    def _tell(self, change: Change, said: str) -> None:
+    def _step(self, step: Callable[[], Change], said: str) -> None:
+        """Undo or redo; refused (say, the run was submitted meanwhile), the command says
+        why and leaves the history, and nothing changes."""
+        try:
+            change = step()
+        except VfaError as exc:
+            self.session.shell.messages.error(str(exc), "undo")
+            self.setObsolete(True)
+            return
         if not self.session.shows(change):  # nothing on screen shows it: say so
             self.session.shell.note(said.format(self.text(), self.where))
         self.session.tell(change)
