@@ -176,7 +176,7 @@ def test_dragging_a_span_edge_snaps_it_to_a_frame_and_undoes(window, qtbot):
     panel = window.coding
     panel.choose("vig")
     view = window.player_view
-    assert panel.begin_run()
+    assert window.session.begin_run()
     ws, run = window.ws, panel.run
     code = panel.scheme.ethogram.codes[0]
     made = events.code_event(ws, run.id, panel.scheme, code.id, None, 1_000, view.info.frame_table)
@@ -233,11 +233,11 @@ def test_link_the_moment_at_the_playhead(window, qtbot):
     window.events.code(code.id)
     event = events.run_events(window.ws, panel.run.id)[0]
     if panel.scheme.ratings is None:
-        window.events.link_evidence()  # no rating item to link to: says so
+        window.link_evidence()  # no rating item to link to: says so
         assert "Select the item" in panel.message.text()
     else:
         panel.table.setCurrentCell(0, 1)
-        window.events.link_evidence()
+        window.link_evidence()
         item = panel.table.current_item_id()
         assert coding.rating_state(window.ws, panel.run.id, item).evidence == (event.id,)
 

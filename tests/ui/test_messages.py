@@ -17,6 +17,7 @@ from vfa.ui import messages as messages_module
 from vfa.ui.dialogs import AddClipDialog
 from vfa.ui.messages import COLOURS, Level
 from vfa.ui.reliability import ReliabilityWindow
+from vfa.ui.session import CodingSession
 
 LONG = (
     "reel moment 01 (moment 7) for training: the family's consent for the clip "
@@ -159,7 +160,7 @@ def test_the_case_code_error_is_shown_in_full_and_goes_once_fixed(qtbot, tmp_pat
 def test_a_supervisors_assignment_success_replaces_its_error(qtbot, tmp_path, clips):
     ws = open_workspace(tmp_path / "r.vfa", create=True)
     clip_service.add_clip(ws, clips["cfr25"], "FAM-1", "Visit 1")
-    rel = ReliabilityWindow(ws, lambda: "Sue", None)
+    rel = ReliabilityWindow(CodingSession.bare(ws, coder="Sue"), None)
     qtbot.addWidget(rel)
     rel.scheme.setCurrentIndex(rel.scheme.findData("kips"))
     rel.show()

@@ -83,7 +83,7 @@ def test_moments_tagged_with_the_list_hidden_are_there_when_it_is_shown(window, 
     assert panel.list.count() == 2
     # and the reel, when shown, holds what was flagged meanwhile
     moments.edit_moment(window.ws, panel.moments()[1].id, feedback=True)
-    window.feedback.events_changed()
+    window.session.reload()  # the run read again: the reel redraws when shown
     window.side.setCurrentWidget(window.feedback.reel)
     assert window.feedback.reel.list.count() == 1
 

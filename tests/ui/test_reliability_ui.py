@@ -14,6 +14,7 @@ from vfa.services import coding, events
 from vfa.services.schemes import get_scheme
 from vfa.storage.workspace import open_workspace
 from vfa.ui.reliability import ReliabilityWindow, columns
+from vfa.ui.session import CodingSession
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def window(qtbot, tmp_path, clips):
 
 
 def open_reliability(win, qtbot, scheme_id) -> ReliabilityWindow:
-    rel = ReliabilityWindow(win.ws, lambda: "Sue", win)
+    rel = ReliabilityWindow(CodingSession.bare(win.ws, coder="Sue"), win)
     qtbot.addWidget(rel)
     rel.play_requested.connect(win.play_clip_from)
     rel.scheme.setCurrentIndex(rel.scheme.findData(scheme_id))

@@ -15,6 +15,7 @@ from vfa.reports import reliability as rel
 from vfa.services.reliability import ratings_report
 from vfa.services.reliability_runs import WorkspaceAgreement
 from vfa.ui.reliability import ReliabilityWindow
+from vfa.ui.session import CodingSession
 
 KEY = "toy_mean_difference"
 TITLE = "Toy mean difference"
@@ -75,7 +76,7 @@ def test_a_registered_statistic_is_in_the_json_cli_window_pdf_and_csv(
     assert code == 0 and "toy Δ" in header and row.split()[-1] == f"{EXPECTED:.2f}"
 
     agreement = ratings_report(ratings)
-    window = ReliabilityWindow(workspace, lambda: "Sue", None)
+    window = ReliabilityWindow(CodingSession.bare(workspace, coder="Sue"), None)
     qtbot.addWidget(window)
     window.ratings.show_result(WorkspaceAgreement("kips", agreement, (1, 2)))
     table = window.ratings.table
@@ -150,7 +151,7 @@ def test_every_view_lists_the_same_rows(scheme_id, tmp_path, capsys, qtbot, work
     expected = [*items, *(["(total)"] if scheme.ratings is not None else []), "(pooled)"]
     code, out, _ = cli(capsys, "reliability", path, "--scheme", scheme_id)
     assert code == 0 and [line.split()[0] for line in out.splitlines()[2:]] == expected
-    window = ReliabilityWindow(workspace, lambda: "Sue", None)
+    window = ReliabilityWindow(CodingSession.bare(workspace, coder="Sue"), None)
     qtbot.addWidget(window)
     window.scheme.setCurrentIndex(window.scheme.findData(scheme_id))
     window.ratings.show_result(WorkspaceAgreement(scheme_id, agreement, (1, 2)))

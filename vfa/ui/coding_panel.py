@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -29,34 +28,26 @@ from vfa.services import coding
 from vfa.services.schemes import scheme_changes
 from vfa.storage.models import RunStatus
 from vfa.storage.workspace import Workspace
+from vfa.ui.changes import Change, EventsChanged, RatingsChanged, RunOpened, RunStatusChanged
 from vfa.ui.messages import MessageBar
 from vfa.ui.rating_tables import GridTable, RatingTable
+from vfa.ui.session import CodingSession, WhenShown
 from vfa.ui.undo import GridRowCommand, RateCommand, RatingStateCommand
 
 
 class CodingPanel(QWidget):
     """Scheme chooser, run status, the generated form and the score."""
 
-    problem = Signal(str)
-    events_changed = Signal()  # the whole run changed: reload
-    events_edited = Signal(list, list)  # ids of events gone, events (re)made
-
     def __init__(
         self,
-        undo: QUndoStack,
+        session: CodingSession,
         schemes: Callable[[], list[Scheme]],
-        coder: Callable[[], str],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("codingPanel")
-        self.undo = undo
+        self.session = session
         self._schemes = schemes
-        self._coder = coder
-        self.ws: Workspace | None = None
-        self.clip_id: int | None = None
-        self.scheme: Scheme | None = None
-        self.run: coding.RunInfo | None = None
 
         self.chooser = QComboBox()
         self.chooser.setObjectName("scheme")
@@ -104,8 +95,27 @@ class CodingPanel(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.total)
         self.setMinimumWidth(300)
-        self.events_edited.connect(self._status_after_event_edit)
+        self.when_shown = WhenShown(self, self._run_opened)
+        session.changed.connect(self._changed)
         self._refresh_chooser()
+
+    # the session's state, read here as the panel shows it
+    @property
+    def ws(self) -> Workspace | None:
+        """The workspace of the clip shown (None while no clip is)."""
+        return self.session.ws if self.session.clip is not None else None
+
+    @property
+    def clip_id(self) -> int | None:
+        return self.session.clip_id
+
+    @property
+    def scheme(self) -> Scheme | None:
+        return self.session.scheme
+
+    @property
+    def run(self) -> coding.RunInfo | None:
+        return self.session.run
 
     # -- what is being coded -----------------------------------------------------
     def _refresh_chooser(self) -> None:
@@ -129,10 +139,6 @@ class CodingPanel(QWidget):
                     self.chooser.setCurrentIndex(i)
             self.chooser.blockSignals(False)
 
-    def set_clip(self, ws: Workspace | None, clip_id: int | None) -> None:
-        self.ws, self.clip_id = ws, clip_id
-        self._open_run()
-
     def choose(self, scheme_id: str) -> None:
         """Pick a scheme by id (as the chooser does)."""
         for i in range(self.chooser.count()):
@@ -143,26 +149,26 @@ class CodingPanel(QWidget):
         raise KeyError(scheme_id)
 
     def _scheme_chosen(self, _index: int) -> None:
-        self.scheme = self.chooser.currentData()
-        self.table.set_scheme(self.scheme)
-        self._build_grids()
-        self._open_run()
+        scheme = self.chooser.currentData()
+        self.table.set_scheme(scheme)
+        self._build_grids(scheme)
+        self.session.choose_scheme(scheme)
 
-    def _build_grids(self) -> None:
+    def _build_grids(self, scheme: Scheme | None) -> None:
         for table in self.grid_tables:
             table.deleteLater()
         self.grid_tables = []
-        for grid in self.scheme.grids if self.scheme else ():
+        for grid in scheme.grids if scheme else ():
             for m in range(len(grid.members)):
                 table = GridTable(grid, m)
                 table.row_entered.connect(self.enter_grid_row)
                 self.grids_layout.addWidget(QLabel(f"{grid.name} — {grid.members[m].name}"))
                 self.grids_layout.addWidget(table)
                 self.grid_tables.append(table)
-        self.table.setVisible(bool(self.scheme and self.scheme.ratings))
+        self.table.setVisible(bool(scheme and scheme.ratings))
         self.grids.setVisible(bool(self.grid_tables))
         self.hotkeys.clear()
-        ethogram = self.scheme.ethogram if self.scheme else None
+        ethogram = scheme.ethogram if scheme else None
         for code in ethogram.codes if ethogram else ():
             if code.hotkey:
                 kind = self.tr("state") if code.kind == "state" else ""
@@ -179,52 +185,43 @@ class CodingPanel(QWidget):
         else:
             self.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _open_run(self) -> None:
-        """Show the coder's run of this clip and scheme if there is one; choosing a
-        scheme to look at it makes none (see ``begin_run``). The edits of what was
-        shown before can no longer be undone here."""
-        self.undo.clear()
-        self.reload_run()
-
-    def reload_run(self) -> None:
-        """Read the shown run again (another step, such as an import, changed it),
-        keeping the undo stack: that step is on it."""
-        self.run = None
-        if self.ws is None or self.clip_id is None or self.scheme is None:
-            self.refresh()
-            self.events_changed.emit()
+    def _changed(self, change: Change) -> None:
+        """Redraw for what changed in the open run (now, or when next shown); other runs
+        are not shown here."""
+        if isinstance(change, RunOpened):
+            self.when_shown.request()
+        elif not self.session.shows(change):
             return
-        try:
-            self.run = coding.find_run(self.ws, self.clip_id, self.scheme, self._coder())
-        except VfaError as exc:
-            self.problem.emit(str(exc))
+        elif isinstance(change, RatingsChanged):
+            self.when_shown.request(self.refresh)
+        elif isinstance(change, RunStatusChanged) or (
+            isinstance(change, EventsChanged) and self._assigned()
+        ):  # (the first event puts the run in progress)
+            self.when_shown.request(lambda: self.refresh(keep_message=True))
+
+    def _assigned(self) -> bool:
+        return self.run is not None and self.run.status is RunStatus.ASSIGNED
+
+    def _run_opened(self) -> None:
+        """Another clip, scheme or coder: show its run, and say if the scheme changed
+        since the run was coded."""
         self.refresh()
         self.message.clear("scheme")
+        if self.ws is None or self.clip_id is None or self.scheme is None:
+            return
         changed = scheme_changes(self.ws, self.scheme)
         if changed:
             self.message.warning(changed, "scheme")
-        self.events_changed.emit()
 
     # -- edits ------------------------------------------------------------------------
-    def begin_run(self) -> bool:
-        """The run the next edit goes to, made now when this is the first edit; False
-        (with the reason shown) when there is nothing to code or it cannot be made."""
-        if self.run is not None:
-            return True
-        if self.ws is None or self.clip_id is None or self.scheme is None:
-            return False
-        try:
-            self.run = coding.open_run(self.ws, self.clip_id, self.scheme, self._coder())
-        except VfaError as exc:
-            self.problem.emit(str(exc))
-            return False
-        self.refresh(keep_message=True)
-        return True
-
     def rate(self, item_id: str, value: object) -> None:
         if self.ws is None or self.scheme is None:
             return
-        self._push(RateCommand(self, item_id, value))
+        self._push(
+            RateCommand(
+                self.session, self._act(self.tr('rating of "{0}"'), item_id), item_id, value
+            )
+        )
 
     def set_note(self, item_id: str, text: str) -> None:
         if self.ws is None or self.scheme is None:
@@ -232,8 +229,8 @@ class CodingPanel(QWidget):
         note = text.strip() or None
         self._push(
             RatingStateCommand(
-                f"note {item_id}",
-                self,
+                self.session,
+                self._act(self.tr('note on "{0}"'), item_id),
                 item_id,
                 lambda s: coding.RatingState(s.value, note, s.evidence),
             )
@@ -247,8 +244,8 @@ class CodingPanel(QWidget):
             return
         self._push(
             RatingStateCommand(
-                f"link {item_id}",
-                self,
+                self.session,
+                self._act(self.tr('evidence for "{0}"'), item_id),
                 item_id,
                 lambda s: coding.RatingState(
                     s.value, s.note, tuple(dict.fromkeys((*s.evidence, event_id)))
@@ -261,7 +258,19 @@ class CodingPanel(QWidget):
     ) -> None:
         if self.ws is None or self.scheme is None:
             return
-        self._push(GridRowCommand(self, grid_id, row_id, member_id, points))
+        grid = next(g for g in self.scheme.grids if g.id == grid_id)
+        row = next((r.name for r in grid.rows if r.id == row_id), row_id)
+        member = next((m.name for m in grid.members if m.id == member_id), member_id)
+        text = self.tr('grid row "{0}" of {1}').format(row, member)
+        self._push(GridRowCommand(self.session, text, (grid_id, row_id, member_id), points))
+
+    def _act(self, template: str, item_id: str) -> str:
+        """How Edit → Undo names an edit of an item: 'rating of "Sensitivity"'."""
+        try:
+            name = self.scheme.item(item_id).name if self.scheme else item_id
+        except VfaError:
+            name = item_id
+        return template.format(name)
 
     def _push(self, command: RateCommand | GridRowCommand | RatingStateCommand) -> None:
         """Check the edit first: a refused one shows why and changes nothing (not even a
@@ -277,19 +286,20 @@ class CodingPanel(QWidget):
                     if (table.grid.id, table.member.id) == (command.grid_id, command.member_id):
                         table.mark_refused(command.row_id)
             return
-        if not self.begin_run():
+        if not self.session.begin_run():
             return
         self.message.clear("edit")
-        self.undo.push(command)
+        command.push(lambda text: self.message.error(text, "edit"))
 
     def submit_run(self) -> None:
         if self.run is None or self.ws is None:
             return
         if self.run.status is RunStatus.SUBMITTED:
             return
-        coding.submit_run(self.ws, self.run.id, actor=self._coder())
-        self.undo.clear()  # a submitted run cannot be edited, so neither undone
-        self.refresh()
+        coding.submit_run(self.ws, self.run.id, actor=self.session.coder())
+        self.session.undo.clear()  # a submitted run cannot be edited, so neither undone
+        self.message.clear("edit")
+        self.session.tell(RunStatusChanged(self.run.id))
 
     def ask_reopen(self) -> None:
         reason, ok = QInputDialog.getText(
@@ -304,19 +314,17 @@ class CodingPanel(QWidget):
         if self.run is None or self.ws is None:
             return
         try:
-            coding.reopen_run(self.ws, self.run.id, reason, actor=self._coder())
+            coding.reopen_run(self.ws, self.run.id, reason, actor=self.session.coder())
         except VfaError as exc:
             self.message.error(str(exc), "edit")
             return
-        self.refresh()
-
-    def _status_after_event_edit(self, _gone: list, _made: list) -> None:
-        if self.run is not None and self.run.status is RunStatus.ASSIGNED:
-            self.refresh(keep_message=True)  # the first edit puts the run in progress
+        self.message.clear("edit")
+        self.session.tell(RunStatusChanged(self.run.id))
 
     # -- display ----------------------------------------------------------------------
     def refresh(self, keep_message: bool = False) -> None:
         """Show the run as stored: ratings, grid points, status, total and band."""
+        self.when_shown.stale = False
         if not keep_message:
             self.message.clear("edit")
         if self.run is None or self.ws is None or self.scheme is None:
@@ -338,13 +346,14 @@ class CodingPanel(QWidget):
                 table.setEnabled(True)
             return
         self.submit.setEnabled(True)
-        self.run = coding.run_info(self.ws, self.run.id)
-        states = coding.ratings(self.ws, self.run.id)
+        run = self.session.reread_run()
+        assert run is not None
+        states = coding.ratings(self.ws, run.id)
         self.table.show_states(states)
         points = coding.grid_points(states)
         for table in self.grid_tables:
             table.show_points(points.get(table.grid.id, {}))
-        result = coding.run_score(self.ws, self.run.id, self.scheme)
+        result = coding.run_score(self.ws, run.id, self.scheme)
         parts = []
         if self.scheme.ratings is not None:
             total = "—" if result.total is None else f"{result.total:.2f}"
@@ -358,13 +367,13 @@ class CodingPanel(QWidget):
             shown = ", ".join(f"{k} {v}" for k, v in totals.items())
             parts.append(shown + (f" · {band}" if band else ""))
         self.total.setText("  ·  ".join(parts))
-        locked = self.run.status is RunStatus.SUBMITTED
+        locked = run.status is RunStatus.SUBMITTED
         label = {
             RunStatus.ASSIGNED: self.tr("Assigned"),
             RunStatus.IN_PROGRESS: self.tr("In progress"),
             RunStatus.SUBMITTED: self.tr("Submitted (locked)"),
-        }[self.run.status]
-        self.status.setText(self.tr("{0} · coder {1}").format(label, self.run.coder))
+        }[run.status]
+        self.status.setText(self.tr("{0} · coder {1}").format(label, run.coder))
         self.submit.setVisible(not locked)
         self.reopen_button.setVisible(locked)
         self.table.setEnabled(not locked)

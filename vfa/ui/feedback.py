@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QGuiApplication, QUndoStack
-from PySide6.QtWidgets import QInputDialog, QMainWindow
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QInputDialog
 
 if TYPE_CHECKING:  # loaded when first used: exports and presentation are not start-up work
     from vfa.services.reel_export import ReelExport
@@ -19,16 +19,16 @@ if TYPE_CHECKING:  # loaded when first used: exports and presentation are not st
 from vfa.errors import VfaError
 from vfa.player.factory import create_player
 from vfa.services import clips as clip_service
-from vfa.services import consent, events, moments
+from vfa.services import consent, moments
 from vfa.services.audit import current_actor
 from vfa.services.clips import ClipInfo
-from vfa.storage.workspace import Workspace
+from vfa.ui.changes import ConsentChanged
 from vfa.ui.feedback_dialogs import ConsentDialog, ExportDialog
-from vfa.ui.messages import MessageBar
 from vfa.ui.moments_panel import MomentsPanel
 from vfa.ui.player_view import PlayerView
 from vfa.ui.reel_panel import ReelPanel
 from vfa.ui.save_dialogs import ask_save_file, confirm_replace_in
+from vfa.ui.session import CodingSession
 from vfa.ui.tasks import TaskContext, run_task
 
 
@@ -36,56 +36,30 @@ class FeedbackSession(QObject):
     """Owns the moments and reel panels and the feedback actions of the window."""
 
     def __init__(
-        self,
-        window: QMainWindow,
-        view: PlayerView,
-        undo: QUndoStack,
-        messages: MessageBar,
-        player_backend: Callable[[], str],
+        self, session: CodingSession, view: PlayerView, player_backend: Callable[[], str]
     ) -> None:
-        super().__init__(window)
-        self.window, self.view, self.messages = window, view, messages
+        super().__init__(session)
+        self.session, self.view = session, view
+        self.messages = session.shell.messages
+        self.window = session.shell.host  # (the parent of dialogs and background work)
         self._backend = player_backend
-        self.ws: Workspace | None = None
-        self.clip: ClipInfo | None = None
         self.presentation: PresentationWindow | None = None
         self.last_export: ReelExport | None = None
-        self.moments = MomentsPanel(undo, view.current_frame)
-        self.reel = ReelPanel(undo)
+        self.moments = MomentsPanel(session)
+        self.reel = ReelPanel(session)
         self.moments.play_requested.connect(view.play_span)
         # the moment chosen in the list is the one its lane outlines (and a drag of an
         # edge it shares with another moment moves it), and a click in a lane chooses
         self.moments.chosen.connect(view.timeline.set_selected)
         view.timeline.event_selected.connect(self.moments.select_moment)
-        self.moments.changed.connect(self.reel.changed)
-        self.moments.problem.connect(lambda text: messages.error(text, "moments"))
-        self.reel.problem.connect(lambda text: messages.error(text, "reel"))
         self.reel.present_requested.connect(self.present)
         self.reel.export_requested.connect(self.export)
         self.reel.script_requested.connect(self.script)
         self.reel.consent_requested.connect(self.edit_consent)
 
-    def set_clip(self, ws: Workspace | None, clip: ClipInfo | None) -> None:
-        self.ws, self.clip = ws, clip
-        self.moments.set_clip(ws, clip.id if clip else None)
-        title = f"{clip.case_code} · {clip.session_label}" if clip else ""
-        self.reel.set_session(ws, clip.session_id if clip else None, title)
-
-    def events_changed(self) -> None:
-        """The coding run was reloaded: reload the lists (now, or when next shown)."""
-        self.moments.reload()
-        self.reel.changed()
-
-    def events_edited(self, gone: list[int], made: list[events.Event]) -> None:
-        """Moments are events too: a hotkey, a drag or a delete changes the moments list
-        (in place: a hotkey stays quick with hundreds of moments), and the reel when a
-        moment for feedback was touched."""
-        if self.moments.apply_edit(gone, made):
-            self.reel.changed()
-
     # -- consent --------------------------------------------------------------------
     def edit_consent(self) -> None:
-        ws, clip = self.ws, self.clip
+        ws, clip = self.session.ws, self.session.clip
         if ws is None or clip is None:
             self.messages.error(self.tr("Open a clip first."), "consent")
             return
@@ -105,10 +79,11 @@ class FeedbackSession(QObject):
             self.tr("Consent recorded: {0}").format(", ".join(dialog.purposes()) or "none"),
             "consent",
         )
+        self.session.tell(ConsentChanged(clip.id))
 
     def covered(self) -> dict[str, str | None]:
         """Per purpose: None when the consent of every reel clip covers it, else why not."""
-        ws, clip = self.ws, self.clip
+        ws, clip = self.session.ws, self.session.clip
         if ws is None or clip is None:
             return {}
         clip_ids = [m.clip_id for m in moments.reel(ws, clip.session_id)]
@@ -116,7 +91,7 @@ class FeedbackSession(QObject):
 
     # -- exports --------------------------------------------------------------------
     def export(self) -> None:
-        ws, clip = self.ws, self.clip
+        ws, clip = self.session.ws, self.session.clip
         if ws is None or clip is None:
             return
         folder = str(Path.home() / f"{clip.case_code} {clip.session_label} reel")
@@ -164,7 +139,7 @@ class FeedbackSession(QObject):
         )
 
     def script(self) -> None:
-        ws, clip = self.ws, self.clip
+        ws, clip = self.session.ws, self.session.clip
         if ws is None or clip is None:
             return
         suggested = Path.home() / f"{clip.case_code} {clip.session_label} script.pdf"
@@ -194,7 +169,7 @@ class FeedbackSession(QObject):
     def presented_moments(self) -> list[PresentedMoment]:
         from vfa.ui.presentation import PresentedMoment
 
-        ws, clip = self.ws, self.clip
+        ws, clip = self.session.ws, self.session.clip
         if ws is None or clip is None:
             return []
         shown = []

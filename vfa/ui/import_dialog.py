@@ -399,7 +399,7 @@ def import_into(window: MainWindow) -> None:
         window.refresh_browser()
         window.coding.refresh_schemes()  # a scheme the import made can be chosen at once
         if window.current_clip in clips and window.ws is not None:
-            window.coding.reload_run()  # (not set_clip: that empties the undo stack)
+            window.session.reload()
 
     window.undo_stack.push(
         ImportCommand(

@@ -10,14 +10,9 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
     QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QUndoStack,
 )
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
-    QMainWindow,
     QMessageBox,
     QSplitter,
     QStackedWidget,
@@ -30,7 +25,6 @@ import vfa
 from vfa.errors import VfaError
 from vfa.player.base import Player
 from vfa.services import clips as clip_service
-from vfa.services import workspaces
 from vfa.services.audit import current_actor
 from vfa.services.schemes import available_schemes
 from vfa.services.stills import save_still
@@ -40,12 +34,15 @@ from vfa.ui.backups_dialog import WorkspaceSafety
 from vfa.ui.browser import ClipBrowser
 from vfa.ui.clip_hashing import ContentHasher
 from vfa.ui.coding_panel import CodingPanel
-from vfa.ui.dialogs import AddClipDialog, GoToDialog, SettingsDialog
+from vfa.ui.dialogs import GoToDialog, SettingsDialog
 from vfa.ui.event_coding import EventCoding
 from vfa.ui.feedback import FeedbackSession
 from vfa.ui.feedback_dialogs import ask_still
+from vfa.ui.file_actions import FileActions
+from vfa.ui.menus import build_menus, navigation_handlers
 from vfa.ui.messages import Level, MessageBar, note
 from vfa.ui.player_view import PlayerView
+from vfa.ui.session import CodingSession, Shell
 from vfa.ui.settings import Settings
 from vfa.ui.tasks import TaskContext, run_task
 from vfa.ui.welcome import WelcomeView
@@ -53,7 +50,6 @@ from vfa.ui.welcome import WelcomeView
 # the topics of messages about the open clip: they go when another clip opens
 CLIP_TOPICS = ("clip", "player", "coding", "events", "moments", "reel", "reel.export",
                "reel.script", "present", "consent", "still", "progress")  # fmt: skip
-VIDEO_FILTER = "Video files (*.mp4 *.mov *.m4v *.mkv *.avi *.mts *.m2ts *.webm *.3gp *.mpg)"
 
 
 @dataclass
@@ -65,12 +61,11 @@ class AppContext:
     player_note: str
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FileActions):
     """Welcome page or workspace page; every action a line or two over a service."""
 
     workspace_opened = Signal(object)
     clip_opened = Signal(int)
-    clips_added = Signal(list)
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -92,22 +87,16 @@ class MainWindow(QMainWindow):
         self.messages = MessageBar()
         self.player_view = PlayerView(ctx.player)
         self.player_view.problem.connect(lambda text: self.show_error(text, "player"))
-        self.undo_stack = QUndoStack(self)
-        self.coding = CodingPanel(self.undo_stack, available_schemes, self.coder_name)
-        self.coding.problem.connect(lambda text: self.show_error(text, "coding"))
-        self.events = EventCoding(
-            self, self.coding, self.player_view, self.undo_stack, self.messages
-        )
+        # what is being coded, and its one undo history: every panel is made from it
+        self.session = CodingSession(self.coder_name, Shell(self.messages, self, self.note), self)
+        self.session.playhead = self.player_view.current_frame
+        self.undo_stack = self.session.undo
+        self.events = EventCoding(self.session, self.player_view.timeline)
+        self.coding = CodingPanel(self.session, available_schemes)
         self.feedback = FeedbackSession(
-            self,
-            self.player_view,
-            self.undo_stack,
-            self.messages,
-            lambda: str(ctx.settings.get("player/backend")),
+            self.session, self.player_view, lambda: str(ctx.settings.get("player/backend"))
         )
-        self.coding.events_edited.connect(self.feedback.events_edited)
         self.feedback.moments.scheme_wanted.connect(self._show_scheme)
-        self.coding.events_changed.connect(self.feedback.events_changed)
         self.side = QTabWidget()
         self.side.setObjectName("sidePanes")
         self.side.setMinimumWidth(300)
@@ -159,7 +148,7 @@ class MainWindow(QMainWindow):
                 "edit.redo": self.undo_stack.redo,
                 "event.delete": self.events.delete_at_playhead,
                 "event.modifiers": self.events.edit_modifiers,
-                "evidence.link": self.events.link_evidence,
+                "evidence.link": self.link_evidence,
                 "moment.still": self.feedback.moments.set_still_here,
                 "clip.consent": self.feedback.edit_consent,
                 "reel.present": self.feedback.present,
@@ -167,11 +156,15 @@ class MainWindow(QMainWindow):
                 "reel.script": self.feedback.script,
                 "reliability.open": self.show_reliability,
                 "help.about": self.about,
-                **self._navigation_handlers(),
+                **navigation_handlers(self.player_view, self.go_to),
             },
             ctx.settings.shortcuts(),
         )
-        self._build_menus()
+        build_menus(self.menuBar(), self.actions_by_id)
+        self._edit_verbs = {k: self.actions_by_id[k].text() for k in ("edit.undo", "edit.redo")}
+        self.undo_stack.undoTextChanged.connect(self._name_undo)
+        self.undo_stack.redoTextChanged.connect(self._name_undo)
+        self._name_undo()
         self.player_note = QLabel(ctx.player_note)
         self.player_note.setObjectName("playerNote")
         self.statusBar().addPermanentWidget(self.player_note)
@@ -195,7 +188,7 @@ class MainWindow(QMainWindow):
             self.reliability.raise_()  # one window: a second would outlive the workspace
             self.reliability.activateWindow()
             return
-        window = ReliabilityWindow(self.ws, self.coder_name, self)
+        window = ReliabilityWindow(self.session, self)
         window.play_requested.connect(self.play_clip_from)
         window.show()
         self.reliability = window
@@ -222,76 +215,25 @@ class MainWindow(QMainWindow):
 
         export_from(self)
 
+    def _name_undo(self, _text: str = "") -> None:
+        """Edit → Undo and Redo name the act they would undo or redo."""
+        for key, text in (
+            ("edit.undo", self.undo_stack.undoText()),
+            ("edit.redo", self.undo_stack.redoText()),
+        ):
+            verb = self._edit_verbs[key]
+            self.actions_by_id[key].setText(f"{verb} {text}" if text else verb)
+
+    def link_evidence(self) -> None:
+        """Link the moment under the playhead to the current rating item (undoable)."""
+        target = self.events.at_playhead()
+        if target is not None:
+            self.coding.link_evidence(target.id)
+
     def _show_scheme(self, scheme_id: str) -> None:
         """Code with this scheme (its events in the lanes) unless it is already chosen."""
         if self.coding.scheme is None or self.coding.scheme.id != scheme_id:
             self.coding.choose(scheme_id)
-
-    def _navigation_handlers(self) -> dict[str, Callable[[], object]]:
-        view = self.player_view
-        return {
-            "player.toggle": view.toggle,
-            "nav.frame_back": lambda: view.step(-1),
-            "nav.frame_forward": lambda: view.step(1),
-            "nav.second_back": lambda: view.jump(-1000),
-            "nav.second_forward": lambda: view.jump(1000),
-            "nav.five_back": lambda: view.jump(-5000),
-            "nav.five_forward": lambda: view.jump(5000),
-            "nav.start": view.go_start,
-            "nav.end": view.go_end,
-            "nav.goto": self.go_to,
-            "shuttle.reverse": view.shuttle_reverse,
-            "shuttle.stop": view.shuttle_stop,
-            "shuttle.forward": view.shuttle_forward,
-            "rate.slower": lambda: view.step_rate(-1),
-            "rate.faster": lambda: view.step_rate(+1),
-            "loop.in": view.mark_in,
-            "loop.out": view.mark_out,
-            "loop.toggle": lambda: view.set_loop_enabled(not view.loop_enabled),
-            "timeline.zoom_in": lambda: view.timeline.zoom(0.5),
-            "timeline.zoom_out": lambda: view.timeline.zoom(2.0),
-        }
-
-    def _build_menus(self) -> None:
-        a = self.actions_by_id
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
-        for key in ("workspace.new", "workspace.open", "workspace.demo"):
-            file_menu.addAction(a[key])
-        file_menu.addSeparator()
-        for key in ("clip.add", "clip.relink", "clip.check", "still.save", "case.progress"):
-            file_menu.addAction(a[key])
-        file_menu.addSeparator()
-        file_menu.addAction(a["coding.import"])
-        file_menu.addAction(a["coding.export"])
-        file_menu.addSeparator()
-        file_menu.addAction(a["workspace.backups"])
-        file_menu.addSeparator()
-        file_menu.addAction(a["app.settings"])
-        file_menu.addAction(a["app.quit"])
-        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
-        for key in ("edit.undo", "edit.redo", "event.delete", "event.modifiers", "evidence.link"):
-            edit_menu.addAction(a[key])
-        play_menu = self.menuBar().addMenu(self.tr("&Playback"))
-        groups = [
-            ["player.toggle", "shuttle.reverse", "shuttle.stop", "shuttle.forward"],
-            ["nav.frame_back", "nav.frame_forward", "nav.second_back", "nav.second_forward",
-             "nav.five_back", "nav.five_forward", "nav.start", "nav.end", "nav.goto"],
-            ["rate.slower", "rate.faster"],
-            ["loop.in", "loop.out", "loop.toggle"],
-            ["timeline.zoom_in", "timeline.zoom_out"],
-        ]  # fmt: skip
-        for n, group in enumerate(groups):
-            if n:
-                play_menu.addSeparator()
-            for key in group:
-                play_menu.addAction(a[key])
-        reel_menu = self.menuBar().addMenu(self.tr("&Feedback"))
-        for key in ("moment.still", "clip.consent", "reel.present", "reel.export", "reel.script"):
-            reel_menu.addAction(a[key])
-        self.menuBar().addMenu(self.tr("&Reliability")).addAction(a["reliability.open"])
-        help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        help_menu.addAction(a["workspace.check"])
-        help_menu.addAction(a["help.about"])
 
     def _set_workspace_actions(self, enabled: bool) -> None:
         for key in (
@@ -321,67 +263,13 @@ class MainWindow(QMainWindow):
     def show_welcome(self) -> None:
         self.pages.setCurrentWidget(self.welcome)
 
-    def open_workspace_at(self, target: str) -> None:
-        """Open a workspace (migrating it if needed) off the GUI thread."""
-        self._run(
-            self.tr("Opening workspace…"),
-            lambda ctx: workspaces.open_workspace(target),
-            self.set_workspace,
-            "workspace",
-        )
-
-    def open_demo(self, target: str | None = None) -> None:
-        """Open the demo workspace, generating its clip on first use."""
-
-        def work(ctx: TaskContext) -> Workspace:
-            return workspaces.open_demo(target, progress=ctx.progress)
-
-        self._run(self.tr("Preparing the demo workspace…"), work, self._demo_ready, "workspace")
-
-    def _demo_ready(self, ws: Workspace) -> None:
-        self.set_workspace(ws)
-        first = next(
-            (k.id for c in clip_service.catalog(ws) for s in c.sessions for k in s.clips), None
-        )
-        if first is not None:
-            self.open_clip(first)
-
-    def new_workspace(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            self.tr("New workspace"),
-            str(Path.home() / "workspace.vfa"),
-            self.tr("VFA workspace (*.vfa)"),
-        )
-        if path:
-            if not path.endswith(".vfa"):
-                path += ".vfa"
-            self._run(
-                self.tr("Creating workspace…"),
-                lambda ctx: workspaces.new_workspace(path),
-                self.set_workspace,
-                "workspace",
-            )
-
-    def choose_workspace(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            self.tr("Open workspace"),
-            str(Path.home()),
-            self.tr("VFA workspace (*.vfa);;All files (*)"),
-        )
-        if path:
-            self.open_workspace_at(path)
-
     def close_workspace(self) -> None:
         """Let go of the open workspace (to restore it from a backup, or to show another):
         its clip, its coding, its undo steps and its reliability window go with it."""
         if self.ws is not None:
             self.player_view.clear()
-            self.feedback.set_clip(None, None)
             self.hasher.cancel()
-            self.coding.set_clip(None, None)
-            self.undo_stack.clear()
+            self.session.set_workspace(None)  # (its undo history goes with it)
             if self.reliability is not None:
                 self.reliability.close()
                 self.reliability = None
@@ -394,6 +282,7 @@ class MainWindow(QMainWindow):
         """Show an open workspace (in place of the one open)."""
         self.close_workspace()
         self.ws = ws
+        self.session.set_workspace(ws)
         self.current_clip = None
         self.setWindowTitle(f"VFA — {ws.name}")
         self.ctx.settings.set("workspace/last", ws.url if ws.path is None else str(ws.path))
@@ -449,116 +338,13 @@ class MainWindow(QMainWindow):
         self.player_view.set_clip(info)
         self.current_clip = clip_id
         self._set_clip_actions(True)
-        self.coding.set_clip(self.ws, clip_id)
-        self.feedback.set_clip(self.ws, info)
+        self.session.open_clip(info)
         self.browser.select_clip(clip_id)
         self.note(
             f"{info.case_code} · {info.session_label} · {info.name} — {info.width}×{info.height}"
             f"{' VFR' if info.vfr else ''}, {info.fps:g} fps"
         )
         self.clip_opened.emit(clip_id)
-
-    def choose_clips(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
-            self, self.tr("Add clips"), str(Path.home()), self.tr(VIDEO_FILTER) + ";;All files (*)"
-        )
-        if files:
-            self.add_files([Path(f) for f in files])
-
-    def add_files(
-        self, files: list[Path], case: str | None = None, session: str | None = None
-    ) -> None:
-        """Ask for case and session (unless given), then probe and add in the background."""
-        if self.ws is None:
-            self.show_error(self.tr("Open or create a workspace before adding clips."), "clips.add")
-            return
-        ws = self.ws
-        if case is None or session is None:
-            sel_case, sel_session = self.browser.selected_case_session()
-            dialog = AddClipDialog(files, clip_service.catalog(ws), sel_case, sel_session, self)
-            if dialog.exec() != AddClipDialog.DialogCode.Accepted:
-                return
-            case, session, context, cycle = dialog.values()
-        else:
-            context, cycle = None, None
-
-        def work(ctx: TaskContext) -> tuple[list[int], list[str]]:
-            added: list[int] = []
-            problems: list[str] = []
-            for n, f in enumerate(files):
-                if ctx.cancelled():
-                    break
-                try:
-                    result = clip_service.add_clip(
-                        ws, f, case, session, context=context, cycle=cycle
-                    )
-                    added.append(result.clip_id)
-                except VfaError as exc:
-                    problems.append(str(exc))
-                ctx.progress((n + 1) / len(files))
-            return added, problems
-
-        self._run(self.tr("Adding clips…"), work, self._clips_added, "clips.add")
-
-    def _clips_added(self, result: tuple[list[int], list[str]]) -> None:
-        added, problems = result
-        self.refresh_browser()
-        if problems:
-            self.show_error("\n".join(problems), "clips.add")
-        elif added:
-            self.show_info(self.tr("{0} clip(s) added.").format(len(added)), "clips.add")
-        if added:
-            self.open_clip(added[-1])
-            if self.ws is not None:
-                self.hasher.hash(self.ws, added)
-        self.clips_added.emit(added)
-
-    def choose_relink_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder the clips were moved to"))
-        if folder and self.ws is not None:
-            ws = self.ws
-            self._run(
-                self.tr("Looking for moved clips…"),
-                lambda ctx: clip_service.relink(ws, folder, cancelled=ctx.cancelled),
-                self._relinked,
-                "clips.relink",
-            )
-
-    def _relinked(self, found: list[clip_service.ClipCheck]) -> None:
-        self.refresh_browser()
-        self.show_info(self.tr("Relinked {0} clip(s).").format(len(found)), "clips.relink")
-
-    def check_clips(self) -> None:
-        if self.ws is None:
-            return
-        ws = self.ws
-        self._run(
-            self.tr("Checking clip files…"),
-            lambda ctx: clip_service.check_all(ws, progress=ctx.progress, cancelled=ctx.cancelled),
-            self._checked,
-            "clips.check",
-        )
-
-    def _checked(self, checks: list[clip_service.ClipCheck]) -> None:
-        bad = [c.message for c in checks if c.state is not clip_service.ClipState.OK]
-        if bad:
-            self.show_error("\n".join(bad), "clips.check")
-        else:
-            self.show_info(
-                self.tr("All {0} clip files are in place and unchanged.").format(len(checks)),
-                "clips.check",
-            )
-
-    # -- drag and drop ------------------------------------------------------
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-        if files:
-            event.acceptProposedAction()
-            self.add_files(files)
 
     # -- misc -----------------------------------------------------------------
     def edit_settings(self) -> None:
@@ -576,8 +362,7 @@ class MainWindow(QMainWindow):
             if self.coder_name() != coder_before and self.ws is not None:
                 # another person codes now: their own run, never the last person's
                 self.undo_stack.clear()
-                self.coding.set_clip(self.ws, self.current_clip)
-                self.feedback.set_clip(self.ws, self.player_view.info)
+                self.session.reload()
             overrides = dialog.chosen_overrides()
             self.ctx.settings.set_shortcuts(overrides)
             apply_shortcuts(self.actions_by_id, overrides)

@@ -7,17 +7,14 @@ blocks. Every edit is committed at once and undoable."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
-    QShowEvent,
     QSyntaxHighlighter,
     QTextCharFormat,
     QTextDocument,
-    QUndoStack,
 )
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -37,8 +34,9 @@ from vfa.errors import VfaError
 from vfa.services import events, moments
 from vfa.services.moments import MomentInfo
 from vfa.services.schemes import get_scheme
-from vfa.storage.workspace import Workspace
+from vfa.ui.changes import Change, EventsChanged, MomentsChanged, RunOpened
 from vfa.ui.messages import Level, inline_label
+from vfa.ui.session import CodingSession, WhenShown
 from vfa.ui.undo import MomentCommand
 
 COMMIT_AFTER_MS = 600  # typing pauses this long: the text is stored
@@ -148,25 +146,16 @@ class MomentsPanel(QWidget):
 
     play_requested = Signal(int, int)  # first frame, last frame: play the moment looped
     scheme_wanted = Signal(str)  # a moment of this scheme was chosen: show its lane
-    changed = Signal()  # a moment changed (the reel may need redrawing)
     chosen = Signal(object)  # the moment in the editor: its id, or None
-    problem = Signal(str)
 
-    def __init__(
-        self,
-        undo: QUndoStack,
-        current_frame: Callable[[], tuple[int, int]],
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, session: CodingSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("momentsPanel")
-        self.undo = undo
-        self.current_frame = current_frame
-        self.ws: Workspace | None = None
-        self.clip_id: int | None = None
+        self.session = session
         self._moments: list[MomentInfo] = []
         self._shown: int | None = None  # the moment in the editor (edits go to it)
-        self._stale = False
+        self.when_shown = WhenShown(self, self.refresh)
+        session.changed.connect(self._session_changed)
         words = load_wordlist()
 
         self.list = QListWidget()
@@ -203,12 +192,12 @@ class MomentsPanel(QWidget):
         self.still_button.setToolTip(self.tr("Make the frame on screen the moment's still"))
         self.play_button = QPushButton(self.tr("Play moment"))
 
-        self.caption.committed.connect(lambda t: self._edit("caption", caption=t))
-        self.child_line.committed.connect(lambda t: self._edit("child line", child_line=t))
-        self.comment.committed.connect(lambda t: self._edit("comment", comment=t))
+        self.caption.committed.connect(lambda t: self._edit(self.tr("caption"), caption=t))
+        self.child_line.committed.connect(lambda t: self._edit(self.tr("child line"), child_line=t))
+        self.comment.committed.connect(lambda t: self._edit(self.tr("comment"), comment=t))
         for field in (self.caption, self.child_line, self.comment):
             field.textChanged.connect(self._show_hints)
-        self.feedback.toggled.connect(lambda on: self._edit("for feedback", feedback=on))
+        self.feedback.toggled.connect(lambda on: self._edit(self.tr("“for feedback”"), feedback=on))
         self.still_button.clicked.connect(self.set_still_here)
         self.play_button.clicked.connect(self.play_current)
 
@@ -236,23 +225,18 @@ class MomentsPanel(QWidget):
         self.refresh()
 
     # -- data ------------------------------------------------------------------------
-    def set_clip(self, ws: Workspace | None, clip_id: int | None) -> None:
-        self.ws, self.clip_id = ws, clip_id
-        self.refresh()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        if self._stale:
-            self.refresh()
-        super().showEvent(event)
-
-    def reload(self) -> None:
-        """Read the moments again now, or when the list is next shown."""
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
+    def _session_changed(self, change: Change) -> None:
+        """Another clip or run: read the moments again (now, or when next shown); an
+        event edit or a moment edit of this clip: redraw the rows it touched."""
+        if isinstance(change, RunOpened):
+            self.when_shown.request()
+        elif isinstance(change, EventsChanged) and change.clip_id == self.session.clip_id:
+            self.when_shown.request(lambda: self.apply_edit(change.gone, change.made))
+        elif isinstance(change, MomentsChanged) and change.clip_id == self.session.clip_id:
+            self.when_shown.request(lambda: self._redraw_moments(change.moment_ids))
 
     def moments(self) -> list[MomentInfo]:
+        self.when_shown.catch_up()
         return list(self._moments)
 
     def current(self) -> MomentInfo | None:
@@ -262,11 +246,11 @@ class MomentsPanel(QWidget):
     def refresh(self, keep: int | None = None) -> None:
         """Reload the clip's moments, keeping the chosen one chosen."""
         chosen = keep if keep is not None else self._shown
-        self._stale = False
+        self.when_shown.stale = False
         code_name.cache_clear()  # scheme files may have been edited meanwhile
         tag_path.cache_clear()
         self._commit_typing()
-        ws, clip_id = self.ws, self.clip_id
+        ws, clip_id = self.session.ws, self.session.clip_id
         self._moments = (
             moments.moments(ws, clip_id=clip_id) if ws is not None and clip_id is not None else []
         )
@@ -284,21 +268,17 @@ class MomentsPanel(QWidget):
         self.empty.setVisible(not self._moments)
         self._show_current()
 
-    def apply_edit(self, gone: list[int], made: list[events.Event]) -> bool:
-        """Take an event edit into the list without reloading it: drop the moments that
-        went, read the moments made or changed. Returns whether a moment for feedback
-        was among them (the reel then needs redrawing)."""
-        ws = self.ws
+    def apply_edit(self, gone: tuple[int, ...], made: tuple[events.Event, ...]) -> None:
+        """Take an event edit into the list without reloading it (a hotkey stays quick
+        with hundreds of moments): drop the moments that went, read the moments made or
+        changed."""
+        ws = self.session.ws
         ids = [m.id for m in self._moments]
         touched = {i for i in gone if i in ids}
         touched |= {e.id for e in made if e.moment is not None or e.id in ids}
         if ws is None or not touched:
-            return False
-        if not self.isVisible():
-            self._stale = True  # read again when shown: nothing to do on the key press
-            return True
+            return
         self._commit_typing()
-        flagged = any(m.feedback for m in self._moments if m.id in touched)
         with QSignalBlocker(self.list):
             for moment_id in touched:
                 if moment_id in ids:
@@ -310,7 +290,6 @@ class MomentsPanel(QWidget):
                 if event.id not in touched or event.moment is None:
                     continue
                 m = moments.get_moment(ws, event.id)
-                flagged = flagged or m.feedback
                 key = (m.clip_id, m.start_ms, m.id)
                 row = next(
                     (n for n, x in enumerate(self._moments) if (x.clip_id, x.start_ms, x.id) > key),
@@ -327,7 +306,6 @@ class MomentsPanel(QWidget):
                 self.list.setCurrentRow(0)
         self.empty.setVisible(not self._moments)
         self._show_current()
-        return flagged
 
     def _show_current(self) -> None:
         self._commit_typing()  # what was typed belongs to the moment shown until now
@@ -375,52 +353,47 @@ class MomentsPanel(QWidget):
 
     # -- edits -----------------------------------------------------------------------
     def _edit(self, what: str, **change: object) -> None:
-        if self._stale:
-            self.refresh()  # edits go to the moment the list shows, as stored now
-        moment_id, ws = self._shown, self.ws
-        if moment_id is None or ws is None:
+        """Edit the moment in the editor (``what`` names the field, for Edit → Undo)."""
+        self.when_shown.catch_up()  # edits go to the moment the list shows, as stored now
+        moment_id, ws, clip = self._shown, self.session.ws, self.session.clip
+        m = next((x for x in self._moments if x.id == moment_id), None)
+        if m is None or ws is None or clip is None:
             return
 
         def edit() -> MomentInfo:
             return moments.edit_moment(ws, moment_id, **change)  # type: ignore[arg-type]
 
-        command = MomentCommand(
-            self.tr("edit {0}").format(what), ws, edit, lambda: self._changed(moment_id)
-        )
-        try:
-            command.apply()
-        except VfaError as exc:
-            self.problem.emit(str(exc))
+        text = self.tr('{0} of "{1}"').format(what, code_name(m.scheme_id, m.code))
+        command = MomentCommand(self.session, text, edit, where=clip.name)
+        if not command.push(lambda text: self.session.shell.messages.error(text, "moments")):
             self.refresh(keep=moment_id)
-            return
-        self.undo.push(command)
 
-    def _changed(self, moment_id: int) -> None:
-        """One moment changed (an edit, an undo or a redo): redraw its row and, when it
+    def _redraw_moments(self, moment_ids: tuple[int, ...]) -> None:
+        """Moments changed (an edit, an undo or a redo): redraw their rows and, when one
         is in the editor, the fields that now differ."""
-        assert self.ws is not None
-        m = moments.get_moment(self.ws, moment_id)
-        ids = [x.id for x in self._moments]
-        if moment_id in ids:
+        assert self.session.ws is not None
+        for moment_id in moment_ids:
+            ids = [x.id for x in self._moments]
+            if moment_id not in ids:
+                continue
+            m = moments.get_moment(self.session.ws, moment_id)
             row = ids.index(moment_id)
             self._moments[row] = m
             self.list.item(row).setText(moment_label(m))
             if moment_id == self._shown:
                 self._show_fields(m)
                 self.span.setText(span_text(m))
-        self.changed.emit()
 
     def select_moment(self, moment_id: int) -> None:
         """Choose this moment in the list (when it is one of the clip's)."""
-        if self._stale:
-            self.refresh()
+        self.when_shown.catch_up()
         ids = [m.id for m in self._moments]
         if moment_id in ids:
             self.list.setCurrentRow(ids.index(moment_id))
 
     def set_still_here(self) -> None:
         """The frame on screen becomes the chosen moment's still."""
-        self._edit("still", key_ms=self.current_frame()[1])
+        self._edit(self.tr("still"), key_ms=self.session.playhead()[1])
 
     def play_current(self) -> None:
         m = self.current()

@@ -5,7 +5,6 @@ the way to present and export it."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,8 +24,10 @@ from vfa.services import moments
 from vfa.services.moments import MomentInfo
 from vfa.services.schemes import get_scheme
 from vfa.storage.workspace import Workspace
+from vfa.ui.changes import Change, EventsChanged, MomentsChanged, ReelChanged, RunOpened
 from vfa.ui.messages import Level, inline_label
 from vfa.ui.moments_panel import code_name
+from vfa.ui.session import CodingSession, WhenShown
 from vfa.ui.undo import ReelCommand
 
 
@@ -66,16 +67,16 @@ class ReelPanel(QWidget):
     export_requested = Signal()
     script_requested = Signal()
     consent_requested = Signal()
-    problem = Signal(str)
 
-    def __init__(self, undo: QUndoStack, parent: QWidget | None = None) -> None:
+    def __init__(self, session: CodingSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reelPanel")
-        self.undo = undo
+        self.session = session
         self.ws: Workspace | None = None
         self.session_id: int | None = None
         self.items: list[MomentInfo] = []
-        self._stale = False
+        self.when_shown = WhenShown(self, self.refresh)
+        session.changed.connect(self._session_changed)
 
         self.title = QLabel()
         self.title.setObjectName("reelTitle")
@@ -129,30 +130,38 @@ class ReelPanel(QWidget):
         layout.addLayout(order)
         layout.addWidget(self.guidance)
         layout.addLayout(actions)
-        self.refresh()
+        self._show_session()
 
-    def set_session(self, ws: Workspace | None, session_id: int | None, title: str = "") -> None:
-        self.ws, self.session_id = ws, session_id
-        if session_id is not None and self.theme.count() == 1:
+    def _session_changed(self, change: Change) -> None:
+        """Another visit: show its reel; a change to this reel, to a moment of this
+        visit or to an event that is (or becomes) a moment for feedback: redraw it (now,
+        or when next shown)."""
+        ids = set(self.order())
+        match change:
+            case RunOpened():
+                if (self.session.ws, self.session.session_id) != (self.ws, self.session_id):
+                    self._show_session()
+                else:
+                    self.when_shown.request()
+            case ReelChanged() | MomentsChanged() if change.session_id == self.session_id:
+                self.when_shown.request()
+            case EventsChanged() if ids.intersection(change.gone) or any(
+                e.id in ids or (e.moment is not None and e.moment.feedback) for e in change.made
+            ):
+                self.when_shown.request()
+
+    def _show_session(self) -> None:
+        clip = self.session.clip
+        self.ws, self.session_id = self.session.ws, self.session.session_id
+        if self.session_id is not None and self.theme.count() == 1:
             with QSignalBlocker(self.theme):
                 self.theme.addItems(vipp_themes())
+        title = f"{clip.case_code} · {clip.session_label}" if clip is not None else ""
         self.title.setText(self.tr("Reel · {0}").format(title) if title else "")
         self.refresh()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        if self._stale:
-            self.refresh()
-        super().showEvent(event)
-
-    def changed(self) -> None:
-        """Something in the reel may have changed: redraw now, or when next shown."""
-        if self.isVisible():
-            self.refresh()
-        else:
-            self._stale = True
-
     def refresh(self) -> None:
-        self._stale = False
+        self.when_shown.stale = False
         ws, session_id = self.ws, self.session_id
         self.items = moments.reel(ws, session_id) if ws and session_id is not None else []
         current = self.list.currentItem()
@@ -203,7 +212,7 @@ class ReelPanel(QWidget):
         def set_order(value: list[int]) -> list[int]:
             return moments.reorder_reel(ws, session_id, value)
 
-        self._push(ReelCommand(self.tr("reorder the reel"), set_order, order, self.refresh))
+        self._push(ReelCommand(self.session, self.tr("reel order"), session_id, set_order, order))
 
     def move_current(self, delta: int) -> None:
         row = self.list.currentRow()
@@ -225,13 +234,9 @@ class ReelPanel(QWidget):
         def set_theme(value: str | None) -> str | None:
             return moments.set_theme(ws, session_id, value)
 
-        self._push(ReelCommand(self.tr("set the theme"), set_theme, text, self.refresh))
+        self._push(ReelCommand(self.session, self.tr("visit theme"), session_id, set_theme, text))
 
     def _push(self, command: ReelCommand) -> None:
-        try:
-            command.apply()
-        except VfaError as exc:
-            self.problem.emit(str(exc))
+        command.where = self.title.text()
+        if not command.push(lambda text: self.session.shell.messages.error(text, "reel")):
             self.refresh()
-            return
-        self.undo.push(command)

@@ -47,6 +47,7 @@ from vfa.ui.certification import CodersTab
 from vfa.ui.disagreement import DisagreementView
 from vfa.ui.messages import MessageBar
 from vfa.ui.save_dialogs import ask_save_file
+from vfa.ui.session import CodingSession
 from vfa.ui.tasks import TaskContext, run_task
 
 
@@ -336,12 +337,14 @@ class ReliabilityWindow(QDialog):
 
     play_requested = Signal(int, int)  # clip id, ms: play the clip from there
 
-    def __init__(self, ws: Workspace, viewer: Callable[[], str], parent: QWidget | None) -> None:
+    def __init__(self, session: CodingSession, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Reliability"))
         self.setObjectName("reliabilityWindow")
         self.resize(960, 640)
-        self.ws, self.viewer = ws, viewer
+        assert session.ws is not None  # (opened from an open workspace)
+        self.ws: Workspace = session.ws
+        self.viewer: Callable[[], str] = session.coder
         self.scheme = QComboBox()
         self.scheme.setObjectName("reliabilityScheme")
         for s in available_schemes():

@@ -1,9 +1,11 @@
-"""Thin undo commands over the reversible coding services.
+"""Self-contained undo commands over the reversible services.
 
-Each command does its service call in ``redo`` (Qt calls it once on push) and keeps what
-the service returned to put things back in ``undo``. Event commands keep the affected
-events as they were before and after, so one command serves coding, stopping, deleting
-and moving.
+Each command keeps, when it is made, the workspace and the ids it edits (run, moment,
+session) and the values before and after; it works whatever is open when it is undone.
+:class:`Command` owns "apply, then push": the edit is made first, so a refused edit
+raises and never reaches the stack. Every apply, undo and redo emits one change value
+on the session; an undo of an edit that is not on screen says in the status line what
+it undid and where.
 """
 
 from __future__ import annotations
@@ -11,225 +13,286 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
 from vfa.domain.scoring import check_grid_row, check_rating
+from vfa.errors import VfaError
 from vfa.services import coding, events, moments
+from vfa.ui.changes import Change, EventsChanged, MomentsChanged, RatingsChanged, ReelChanged
 
 if TYPE_CHECKING:
-    from vfa.storage.workspace import Workspace
-    from vfa.ui.coding_panel import CodingPanel
+    from vfa.ui.session import CodingSession
 
 
-class RatingStateCommand(QUndoCommand):
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Undo", text)
+
+
+class Command(QUndoCommand):
+    """An undoable edit: ``apply`` makes it, ``revert`` and ``reapply`` put the stored
+    values back; each returns what changed."""
+
+    def __init__(self, session: CodingSession, text: str, where: str = "") -> None:
+        super().__init__(text)
+        self.session = session
+        self.ws = session.ws
+        self.where = where or session.where()
+        self._skip_redo = False
+
+    def apply(self) -> Change:
+        """Make the edit (raising VfaError when it is refused)."""
+        raise NotImplementedError
+
+    def revert(self) -> Change:
+        """Put the values from before the edit back."""
+        raise NotImplementedError
+
+    def reapply(self) -> Change:
+        """Put the values from after the edit back."""
+        raise NotImplementedError
+
+    def push(self, refused: Callable[[str], None]) -> bool:
+        """Apply, then push onto the session's history; a refusal is handed to
+        ``refused`` and nothing is pushed."""
+        try:
+            change = self.apply()
+        except VfaError as exc:
+            refused(str(exc))
+            return False
+        self._skip_redo = True  # the push's own redo: already done
+        self.session.tell(change)
+        self.session.undo.push(self)
+        return True
+
+    def redo(self) -> None:
+        if self._skip_redo:
+            self._skip_redo = False
+            return
+        self._step(self.reapply, _tr("Redid {0} ({1})"))
+
+    def undo(self) -> None:
+        self._step(self.revert, _tr("Undid {0} ({1})"))
+
+    def _step(self, step: Callable[[], Change], said: str) -> None:
+        """Undo or redo; refused (say, the run was submitted meanwhile), the command says
+        why and leaves the history, and nothing changes."""
+        try:
+            change = step()
+        except VfaError as exc:
+            self.session.shell.messages.error(str(exc), "undo")
+            self.setObsolete(True)
+            return
+        if not self.session.shows(change):  # nothing on screen shows it: say so
+            self.session.shell.note(said.format(self.text(), self.where))
+        self.session.tell(change)
+
+
+class RatingStateCommand(Command):
     """Change an item's stored state: its rating, note or evidence links."""
 
     def __init__(
         self,
+        session: CodingSession,
         text: str,
-        panel: CodingPanel,
         item_id: str,
         change: Callable[[coding.RatingState], coding.RatingState],
     ) -> None:
-        super().__init__(text)
-        self.panel, self.item_id, self.change = panel, item_id, change
+        super().__init__(session, text)
+        self.scheme, self.item_id, self.change = session.scheme, item_id, change
+        self.run_id = session.run.id if session.run is not None else None
         self.before: coding.RatingState | None = None
+        self.after: coding.RatingState | None = None
 
     def check(self) -> None:
-        p = self.panel
-        assert p.ws
-        if p.run is not None:  # (none yet: this edit begins it, unlocked)
-            coding.check_editable(p.ws, p.run.id)
+        """Refuse an edit of a locked run before anything (even a run) is made."""
+        assert self.ws is not None
+        if self.run_id is not None:  # (none yet: this edit begins it, unlocked)
+            coding.check_editable(self.ws, self.run_id)
 
-    def redo(self) -> None:
-        p = self.panel
-        assert p.ws and p.run
-        current = coding.rating_state(p.ws, p.run.id, self.item_id)
-        if self.before is None:
-            self.before = current
-        coding.set_rating_state(p.ws, p.run.id, self.item_id, self.change(self.before), p.scheme)
-        p.refresh()
+    def apply(self) -> Change:
+        assert self.ws is not None and self.session.run is not None
+        self.run_id = self.session.run.id  # (begun for this edit, when it was the first)
+        self.before = coding.rating_state(self.ws, self.run_id, self.item_id)
+        self.after = self.change(self.before)
+        return self.reapply()
 
-    def undo(self) -> None:
-        p = self.panel
-        assert p.ws and p.run and self.before is not None
-        coding.set_rating_state(p.ws, p.run.id, self.item_id, self.before)
-        p.refresh()
+    def reapply(self) -> Change:
+        assert self.ws is not None and self.run_id is not None and self.after is not None
+        coding.set_rating_state(self.ws, self.run_id, self.item_id, self.after, self.scheme)
+        return RatingsChanged(self.run_id)
+
+    def revert(self) -> Change:
+        assert self.ws is not None and self.run_id is not None and self.before is not None
+        coding.set_rating_state(self.ws, self.run_id, self.item_id, self.before)
+        return RatingsChanged(self.run_id)
 
 
 class RateCommand(RatingStateCommand):
     """Rate one item (a scale point or special code; None clears); note and links stay."""
 
-    def __init__(self, panel: CodingPanel, item_id: str, value: Any) -> None:
+    def __init__(self, session: CodingSession, text: str, item_id: str, value: Any) -> None:
         super().__init__(
-            f"rate {item_id}",
-            panel,
-            item_id,
-            lambda s: coding.RatingState(value, s.note, s.evidence),
+            session, text, item_id, lambda s: coding.RatingState(value, s.note, s.evidence)
         )
         self.value = value
 
     def check(self) -> None:
         super().check()
         if self.value is not None:
-            assert self.panel.scheme is not None
-            check_rating(self.panel.scheme, self.item_id, self.value)
+            assert self.scheme is not None
+            check_rating(self.scheme, self.item_id, self.value)
 
 
-class GridRowCommand(QUndoCommand):
+class GridRowCommand(Command):
     """Enter one grid row's points for one member."""
 
     def __init__(
-        self, panel: CodingPanel, grid_id: str, row_id: str, member_id: str, points: dict[str, int]
+        self,
+        session: CodingSession,
+        text: str,
+        cell: tuple[str, str, str],
+        points: dict[str, int],
     ) -> None:
-        super().__init__(f"grid {grid_id} {row_id}")
-        self.panel, self.grid_id, self.row_id = panel, grid_id, row_id
-        self.member_id, self.points = member_id, points
-        self.before: dict[str, int] | None = None
+        super().__init__(session, text)
+        self.scheme = session.scheme
+        self.grid_id, self.row_id, self.member_id = cell
+        self.run_id = session.run.id if session.run is not None else None
+        self.points = points
+        self.before: dict[str, int] = {}
 
     def check(self) -> None:
-        p = self.panel
-        assert p.ws and p.scheme
-        if p.run is not None:
-            coding.check_editable(p.ws, p.run.id)
-        grid = next(g for g in p.scheme.grids if g.id == self.grid_id)
+        """Refuse a locked run or points that do not add up, before anything is made."""
+        assert self.ws is not None and self.scheme is not None
+        if self.run_id is not None:
+            coding.check_editable(self.ws, self.run_id)
+        grid = next(g for g in self.scheme.grids if g.id == self.grid_id)
         check_grid_row(grid, self.row_id, self.member_id, self.points)
 
-    def redo(self) -> None:
-        p = self.panel
-        assert p.ws and p.run and p.scheme
-        before = coding.set_grid_row(
-            p.ws, p.run.id, p.scheme, self.grid_id, self.row_id, self.member_id, self.points
-        )
-        if self.before is None:
-            self.before = before
-        p.refresh()
+    def apply(self) -> Change:
+        assert self.session.run is not None
+        self.run_id = self.session.run.id
+        self.before = self._set(self.points)
+        return RatingsChanged(self.run_id)
 
-    def undo(self) -> None:
-        p = self.panel
-        assert p.ws and p.run and p.scheme and self.before is not None
-        if self.before:
-            coding.set_grid_row(
-                p.ws, p.run.id, p.scheme, self.grid_id, self.row_id, self.member_id, self.before
-            )
-        else:
-            coding.clear_grid_row(
-                p.ws, p.run.id, p.scheme, self.grid_id, self.row_id, self.member_id
-            )
-        p.refresh()
+    def reapply(self) -> Change:
+        self._set(self.points)
+        return RatingsChanged(self._run())
+
+    def revert(self) -> Change:
+        self._set(self.before)
+        return RatingsChanged(self._run())
+
+    def _run(self) -> int:
+        assert self.run_id is not None
+        return self.run_id
+
+    def _set(self, points: dict[str, int]) -> dict[str, int]:
+        assert self.ws is not None and self.scheme is not None
+        cell = (self.grid_id, self.row_id, self.member_id)
+        if points:
+            return coding.set_grid_row(self.ws, self._run(), self.scheme, *cell, points)
+        coding.clear_grid_row(self.ws, self._run(), self.scheme, *cell)
+        return {}
 
 
 EventChange = tuple[list[events.Event], list[events.Event]]  # (as they were, as they are)
 
 
-class EventsCommand(QUndoCommand):
-    """Any change to timed events, undone by restoring the events as they were.
+class EventsCommand(Command):
+    """Any change to timed events of the open run, undone by restoring the events as
+    they were; one command serves coding, stopping, deleting and moving."""
 
-    ``apply()`` does the edit before the command is pushed, so a refused edit surfaces
-    as an error and never reaches the stack; the push's own first ``redo`` then has
-    nothing left to do. Views are told exactly which events went and came.
-    """
-
-    def __init__(self, text: str, panel: CodingPanel, action: Callable[[], EventChange]) -> None:
-        super().__init__(text)
-        self.panel, self.action = panel, action
+    def __init__(
+        self, session: CodingSession, text: str, action: Callable[[], EventChange]
+    ) -> None:
+        super().__init__(session, text)
+        assert session.run is not None and session.clip is not None
+        self.run_id, self.clip_id = session.run.id, session.clip.id
+        self.action = action
         self.before: dict[int, events.Event] = {}
         self.after: dict[int, events.Event] = {}
-        self._applied = False
-        self._skip_redo = False
 
-    def apply(self) -> None:
+    def apply(self) -> Change:
         before, after = self.action()
         self.before = {e.id: e for e in before}
         self.after = {e.id: e for e in after}
-        self._applied = self._skip_redo = True
-        self.panel.events_edited.emit(list(self.before), list(self.after.values()))
+        return EventsChanged(self.run_id, self.clip_id, tuple(self.before), tuple(after))
 
-    def redo(self) -> None:
-        if not self._applied:
-            self.apply()
-        elif self._skip_redo:
-            self._skip_redo = False
-        else:
-            self._swap(self.before, self.after)
+    def reapply(self) -> Change:
+        return self._swap(self.before, self.after)
 
-    def undo(self) -> None:
-        self._swap(self.after, self.before)
+    def revert(self) -> Change:
+        return self._swap(self.after, self.before)
 
-    def _swap(self, old: dict[int, events.Event], new: dict[int, events.Event]) -> None:
-        p = self.panel
-        assert p.ws and p.run
+    def _swap(self, old: dict[int, events.Event], new: dict[int, events.Event]) -> Change:
+        assert self.ws is not None
         for event_id in old.keys() - new.keys():
-            events.delete_event(p.ws, p.run.id, event_id)
+            events.delete_event(self.ws, self.run_id, event_id)
         for event in new.values():
-            events.restore_event(p.ws, p.run.id, event)
-        p.events_edited.emit(list(old), list(new.values()))
+            events.restore_event(self.ws, self.run_id, event)
+        return EventsChanged(self.run_id, self.clip_id, tuple(old), tuple(new.values()))
 
 
-class MomentCommand(QUndoCommand):
+class MomentCommand(Command):
     """An edit of a moment's details (caption, child line, comment, flag, still), undone
-    by restoring the moment as it was. ``apply()`` edits before the push, like
-    :class:`EventsCommand`, so a refused edit never reaches the stack."""
+    by restoring the moment as it was."""
 
     def __init__(
         self,
+        session: CodingSession,
         text: str,
-        ws: Workspace,
         edit: Callable[[], moments.MomentInfo],
-        changed: Callable[[], None],
+        where: str = "",
     ) -> None:
-        super().__init__(text)
-        self.ws, self.edit, self.changed = ws, edit, changed
+        super().__init__(session, text, where)
+        self.edit = edit
         self.before: moments.MomentInfo | None = None
         self.after: moments.MomentInfo | None = None
-        self._skip_redo = False
 
-    def apply(self) -> None:
+    def apply(self) -> Change:
         self.before = self.edit()
-        self._skip_redo = True
-        self.changed()
+        return self._change(self.before)
 
-    def redo(self) -> None:
-        if self._skip_redo:
-            self._skip_redo = False
-            return
-        assert self.after is not None
+    def reapply(self) -> Change:
+        assert self.ws is not None and self.after is not None
         moments.restore_moment(self.ws, self.after)
-        self.changed()
+        return self._change(self.after)
 
-    def undo(self) -> None:
-        assert self.before is not None
+    def revert(self) -> Change:
+        assert self.ws is not None and self.before is not None
         self.after = moments.restore_moment(self.ws, self.before)
-        self.changed()
+        return self._change(self.before)
+
+    @staticmethod
+    def _change(m: moments.MomentInfo) -> Change:
+        return MomentsChanged(m.clip_id, m.session_id, (m.id,))
 
 
-class ReelCommand(QUndoCommand):
-    """A new reel order or session theme, undone by putting the previous one back."""
+class ReelCommand(Command):
+    """A new reel order or theme of one session, undone by putting the previous back."""
 
     def __init__(
         self,
+        session: CodingSession,
         text: str,
+        session_id: int,
         set_value: Callable[[Any], Any],
         value: Any,
-        changed: Callable[[], None],
+        where: str = "",
     ) -> None:
-        super().__init__(text)
-        self.set_value, self.value, self.changed = set_value, value, changed
+        super().__init__(session, text, where)
+        self.session_id, self.set_value, self.value = session_id, set_value, value
         self.previous: Any = None
-        self._skip_redo = False
 
-    def apply(self) -> None:
+    def apply(self) -> Change:
         self.previous = self.set_value(self.value)
-        self._skip_redo = True
-        self.changed()
+        return ReelChanged(self.session_id)
 
-    def redo(self) -> None:
-        if self._skip_redo:
-            self._skip_redo = False
-            return
+    def reapply(self) -> Change:
         self.set_value(self.value)
-        self.changed()
+        return ReelChanged(self.session_id)
 
-    def undo(self) -> None:
+    def revert(self) -> Change:
         self.set_value(self.previous)
-        self.changed()
+        return ReelChanged(self.session_id)
