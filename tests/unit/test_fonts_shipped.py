@@ -113,8 +113,13 @@ def shown(path: Path) -> tuple[set[str], list[str], list[int]]:
             assert font["/Subtype"] == "/Type0", font["/BaseFont"]  # embedded, not a core font
             maps[key] = _to_unicode(font)
         current: dict[int, str] = {}
+        saved: list[dict[int, str]] = []  # the font is graphics state: q saves it, Q restores
         for operands, operator in ContentStream(page.get_contents(), reader).operations:
-            if operator == b"Tf":
+            if operator == b"q":
+                saved.append(current)
+            elif operator == b"Q":
+                current = saved.pop()
+            elif operator == b"Tf":
                 current = maps[operands[0]]
             elif operator in (b"Tj", b"TJ"):
                 strings = operands[0] if operator == b"TJ" else [operands[0]]
@@ -171,6 +176,22 @@ def test_a_handout_prints_polish_turkish_arabic_and_chinese(tmp_path):
     check_every_language_prints(out)
     # the case text is in the footer of both pages
     assert words_text(out).count("Rodzina Żółć / Aile Iğdır") == 2
+
+
+def test_a_line_that_starts_in_a_fallback_font_leaves_the_next_its_font(tmp_path):
+    """A heading that starts in Chinese (bold, from the CJK fallback) or a child's line
+    that starts in Arabic (italic, from the upright fallback): what follows still prints."""
+    latin = ["You waited for her", "She looked back at you"]
+    items = [HandoutItem(still(tmp_path), caption, f"{ARABIC} ok") for caption in latin]
+    out = write_handout(
+        tmp_path / "h.pdf", case_code="K-1", title=f"{CHINESE} {CHINESE}", note=CHINESE, items=items
+    )
+    _, chars, unmapped = shown(out)
+    assert unmapped == []
+    assert set(ARABIC.replace(" ", "")) <= set("".join(chars))
+    text = words_text(out)
+    for phrase in [CHINESE, *latin, "K-1"]:
+        assert phrase in text
 
 
 def test_arabic_letters_are_joined_in_a_handout(tmp_path):

@@ -5,8 +5,9 @@ a fallback: the upright DejaVu Sans of the same weight (the oblique faces have n
 letters), then Droid Sans Fallback (Chinese, Japanese, Korean). Text in a script that
 needs shaping (Arabic, Hebrew, or letters with combining marks) is shaped by HarfBuzz
 (uharfbuzz): Arabic letters join and right-to-left runs read right to left. The
-fallbacks and the shaping are switched on the first time a text needs them, so a
-document in a European language costs no more than before.
+fallbacks are loaded and the shaping switched on the first time a text needs them (fpdf2
+looks for a fallback only once one is set), so a document in a European language costs
+no more than before.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import unicodedata
 from typing import Any
 
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 
 from vfa import fonts as shipped
 from vfa.reports import Fonts
@@ -58,18 +60,23 @@ class Document(FPDF):
         return Fonts(FAMILY, unicode=True)
 
     def normalize_text(self, text: str) -> str:
-        """``text`` as fpdf2 takes it; shaping is switched on once a text needs it."""
+        """``text`` as fpdf2 takes it; fallbacks and shaping are switched on once needed."""
         text = super().normalize_text(text)
-        if self.is_ttf_font and not self.text_shaping and needs_shaping(text):
+        font = self.current_font
+        if not isinstance(font, TTFFont):
+            return text
+        if any(ord(c) not in font.cmap for c in text if c not in "\r\n"):
+            if not self._fallbacks_loaded:
+                self._fallbacks_loaded = True
+                self._load_fallbacks()
+            if self.page and not self.current_font_is_set_on_page:
+                # fpdf2 2.8 sets the font of a line that starts in a fallback font inside
+                # the line's own q..Q and then takes it as set for the page, so the next
+                # line shows text with no font: set it for the page first
+                self._out(self._set_font_for_page(font, self.font_size_pt))
+        if not self.text_shaping and needs_shaping(text):
             self.set_text_shaping(True)
         return text
-
-    def get_fallback_font(self, char: str, style: str = "") -> str | None:
-        """The fallback font with a glyph for ``char``, loading the fallbacks on first use."""
-        if not self._fallbacks_loaded:
-            self._fallbacks_loaded = True
-            self._load_fallbacks()
-        return super().get_fallback_font(char, style)
 
     def _load_fallbacks(self) -> None:
         """Register the upright DejaVu faces (in every style) and the CJK font."""
