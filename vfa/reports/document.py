@@ -73,6 +73,7 @@ class Document(FPDF):
                 # fpdf2 2.8 sets the font of a line that starts in a fallback font inside
                 # the line's own q..Q and then takes it as set for the page, so the next
                 # line shows text with no font: set it for the page first
+                # (tests/unit/test_fonts_shipped.py checks it after an upgrade)
                 self._out(self._set_font_for_page(font, self.font_size_pt))
         if not self.text_shaping and needs_shaping(text):
             self.set_text_shaping(True)
