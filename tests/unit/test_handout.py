@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-import vfa.reports
+import vfa.fonts
 from vfa.errors import InvalidInputError
 from vfa.reports.handout import HandoutItem, write_handout
 from vfa.reports.script import ScriptItem, write_feedback_script
@@ -111,7 +111,7 @@ def test_the_pdf_is_written_whole_or_not_at_all(tmp_path):
 
 
 def test_without_dejavu_the_core_font_prints_plain_quotes(tmp_path, monkeypatch):
-    monkeypatch.setattr(vfa.reports, "FONT_DIR", tmp_path / "no-fonts")
+    monkeypatch.setattr(vfa.fonts, "FONT_DIR", tmp_path / "no-fonts")
     out = write_handout(tmp_path / "h.pdf", case_code=CASE, title=TITLE, items=items(tmp_path, 1))
     text = page_texts(out)[0]
     assert "You waited, and she turned to you - 'I like it when you wait for me'" in text

@@ -18,7 +18,6 @@ import os
 from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
 
 import av
 import numpy as np
@@ -30,26 +29,17 @@ from vfa.domain.frames import FrameTable
 from vfa.domain.subtitles import ass_text, caption_text, srt
 from vfa.errors import InvalidInputError, MediaError
 from vfa.media.cache import Cancelled, Progress
+from vfa.media.caption_layout import caption_band
 from vfa.media.clip_audio import AudioSpan
 from vfa.media.frames import rotate_for_display
 from vfa.media.source import check_readable, first_video_stream, open_container, reading
 from vfa.outputs import check_target, staged, write_text
-
-if TYPE_CHECKING:
-    from PIL.ImageFont import FreeTypeFont, ImageFont
-
-    _Font: TypeAlias = FreeTypeFont | ImageFont
 
 # x264 speed against size: "veryfast" keeps a 10 s 720p moment near 2 s on two cores
 PRESET = "veryfast"
 # visually clean for a family's keepsake at a modest size (18 would be near-lossless)
 CRF = 20
 CLIP_SUFFIXES = (".mp4", ".m4v")
-CAPTION_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-# the burned caption's band never covers more than this share of the picture's height
-CAPTION_MAX_SHARE = 0.4
-# how dark the band behind a burned caption is (0 clear .. 255 opaque)
-CAPTION_BAND_ALPHA = 160
 SUBTITLE_TIME_BASE = Fraction(1, 1000)
 # a minimal ASS header: FFmpeg's mov_text encoder reads its default style from it
 _ASS_HEADER = (
@@ -406,27 +396,8 @@ class _CaptionBand:
     """
 
     def __init__(self, text: str, width: int, height: int) -> None:
-        from PIL import Image, ImageDraw
-
-        size = max(14, round(min(width, height) / 14))
-        margin = max(8, width // 40)
-        while True:
-            font = _caption_font(size)
-            lines = _wrap(text, font, width - 2 * margin)
-            line_h = round(size * 1.25)
-            band_h = line_h * len(lines) + 2 * max(6, size // 2)
-            if band_h <= height * CAPTION_MAX_SHARE or size <= 10:
-                break
-            size = max(10, int(size * 0.85))
-        # an even height keeps the band's top on a chroma row
-        band_h = min(band_h + band_h % 2, height - height % 2)
-        band = Image.new("LA", (width, band_h), (0, CAPTION_BAND_ALPHA))
-        draw = ImageDraw.Draw(band)
-        y = (band_h - line_h * len(lines)) / 2
-        for line in lines:
-            line_w = draw.textlength(line, font=font)
-            draw.text(((width - line_w) / 2, y), line, font=font, fill=(255, 255))
-            y += line_h
+        band = caption_band(text, width, height)
+        band_h = band.height
         la = np.asarray(band, dtype=np.uint16)
         luma = 16 + la[:, :, 0] * 219 // 255
         alpha = la[:, :, 1]
@@ -452,40 +423,3 @@ def _plane(frame: av.VideoFrame, index: int) -> np.ndarray:
     rows = np.frombuffer(memoryview(plane), np.uint8, count=plane.line_size * plane.height)
     rows = rows.reshape(plane.height, plane.line_size)
     return rows[: plane.height, : plane.width]
-
-
-def _caption_font(size: int) -> _Font:
-    """DejaVu Sans at ``size`` px, else a font Pillow finds by name, else its own."""
-    from PIL import ImageFont
-
-    for candidate in (str(CAPTION_FONT), "DejaVuSans.ttf"):
-        try:
-            return ImageFont.truetype(candidate, size)
-        except OSError:
-            continue
-    return ImageFont.load_default(size)
-
-
-def _wrap(text: str, font: _Font, width: int) -> list[str]:
-    """Greedy word wrap to ``width`` px; the caption's own line breaks are kept."""
-    lines: list[str] = []
-    for paragraph in text.splitlines():
-        words = paragraph.split()
-        if not words:
-            continue
-        line = ""
-        for word in words:
-            candidate = f"{line} {word}" if line else word
-            if font.getlength(candidate) <= width or not line:
-                line = candidate
-            else:
-                lines.append(line)
-                line = word
-            while font.getlength(line) > width and len(line) > 1:
-                cut = len(line) - 1
-                while cut > 1 and font.getlength(line[:cut]) > width:
-                    cut -= 1
-                lines.append(line[:cut])
-                line = line[cut:]
-        lines.append(line)
-    return lines or [text.strip()]

@@ -1,9 +1,11 @@
-"""Printable documents (PDF, fpdf2): the family handout and the feedback script.
+"""Printable documents (PDF, fpdf2): the family handout, the feedback script, the
+reliability report.
 
-Pure Python, no Qt. Text is set in DejaVu Sans so that typographic quotes, dashes and
-names in any European language print as typed; where the font is missing, the PDF core
-font Helvetica is used and the text is reduced to Latin-1 (curly quotes become straight
-ones, dashes hyphens, anything else a question mark) rather than failing.
+Pure Python, no Qt. Text is set in the fonts VFA ships (:mod:`vfa.reports.document`), so
+typographic quotes, dashes and a family's names in any language print as typed; should
+the shipped regular face be missing (a broken install), the PDF core font Helvetica is
+used and the text is reduced to Latin-1 (curly quotes become straight ones, dashes
+hyphens, anything else a question mark) rather than failing.
 """
 
 from __future__ import annotations
@@ -18,16 +20,6 @@ from vfa.outputs import check_target, write_bytes
 
 if TYPE_CHECKING:
     from fpdf import FPDF
-
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-FONT_FILES = {
-    "": "DejaVuSans.ttf",
-    "B": "DejaVuSans-Bold.ttf",
-    "I": "DejaVuSans-Oblique.ttf",
-    "BI": "DejaVuSans-BoldOblique.ttf",
-}
-FAMILY = "DejaVu"
-CORE_FAMILY = "Helvetica"
 
 _LATIN1 = str.maketrans(
     {
@@ -61,21 +53,6 @@ class Fonts:
         if self.unicode:
             return value
         return value.translate(_LATIN1).encode("latin-1", "replace").decode("latin-1")
-
-
-def install_fonts(pdf: FPDF) -> Fonts:
-    """Register DejaVu Sans (regular, bold, italic, bold italic) with ``pdf``.
-
-    A missing style falls back to the regular face; without the regular face the core
-    font is used.
-    """
-    regular = FONT_DIR / FONT_FILES[""]
-    if not regular.is_file():
-        return Fonts(CORE_FAMILY, unicode=False)
-    for style, name in FONT_FILES.items():
-        path = FONT_DIR / name
-        pdf.add_font(FAMILY, style, str(path if path.is_file() else regular))
-    return Fonts(FAMILY, unicode=True)
 
 
 def check_image(path: str | os.PathLike[str]) -> tuple[Path, int, int]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vfa.errors import InvalidInputError
-from vfa.reports import Fonts, check_image, fit, install_fonts, save_pdf
+from vfa.reports import Fonts, check_image, fit, save_pdf
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -67,9 +67,9 @@ def write_handout(
         )
     stills = [check_image(item.image) for item in items]
 
-    from fpdf import FPDF
+    from vfa.reports.document import Document
 
-    class _Handout(FPDF):
+    class _Handout(Document):
         def footer(self) -> None:
             self.set_y(-FOOTER_H)
             self.set_font(fonts.family, "", 8)
@@ -77,7 +77,7 @@ def write_handout(
             self.cell(0, 5, fonts.text(case_code), align="C")
 
     pdf = _Handout(orientation="P", unit="mm", format="A4")
-    fonts = install_fonts(pdf)
+    fonts = pdf.typeface
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(False)
     pdf.set_title(fonts.text(title))

@@ -45,7 +45,7 @@ from vfa.domain.rating_statistics import Statistic, statistics
 from vfa.domain.ratings_agreement import POOLED, TOTAL, ItemAgreement, RatingsAgreement
 from vfa.errors import InvalidInputError
 from vfa.outputs import check_target, csv_text, write_text
-from vfa.reports import Fonts, install_fonts, save_pdf
+from vfa.reports import Fonts, save_pdf
 from vfa.reports.statistic_text import (
     UNDEFINED,
     csv_cell,
@@ -380,9 +380,9 @@ def write_reliability_pdf(
     events = content.events or {}
     if content.ratings is None and "time_unit" not in events and "event" not in events:
         raise InvalidInputError("a reliability report needs item ratings or timed events")
-    from fpdf import FPDF
+    from vfa.reports.document import Document
 
-    class _Report(FPDF):
+    class _Report(Document):
         def footer(self) -> None:
             self.set_y(-10)
             self.set_font(fonts.family, "", 7)
@@ -391,7 +391,7 @@ def write_reliability_pdf(
             self.set_text_color(0)
 
     pdf = _Report(orientation="L", unit="mm", format="A4")
-    fonts = install_fonts(pdf)
+    fonts = pdf.typeface
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(True, margin=14)
     pdf.set_title(fonts.text(title))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vfa.reports import Fonts, check_image, fit, install_fonts, save_pdf
+from vfa.reports import Fonts, check_image, fit, save_pdf
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -86,9 +86,9 @@ def write_feedback_script(
     """
     stills = [check_image(item.still) if item.still is not None else None for item in items]
 
-    from fpdf import FPDF
+    from vfa.reports.document import Document
 
-    class _Script(FPDF):
+    class _Script(Document):
         def footer(self) -> None:
             self.set_y(-12)
             self.set_font(fonts.family, "", 8)
@@ -97,7 +97,7 @@ def write_feedback_script(
             self.cell(0, 5, fonts.text(label), align="C")
 
     pdf = _Script(orientation="P", unit="mm", format="A4")
-    fonts = install_fonts(pdf)
+    fonts = pdf.typeface
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
     pdf.set_auto_page_break(True, margin=18)
     pdf.set_title(fonts.text(f"Feedback script {session_label}"))
