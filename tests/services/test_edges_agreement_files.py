@@ -13,8 +13,8 @@ from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
 
-from vfa import cli_types
 from vfa.cli import main
+from vfa.cli import types as cli_types
 from vfa.domain.limits import MAX_ID, MAX_MS
 from vfa.errors import InvalidInputError
 from vfa.services.reliability import check_event_settings, events_report

@@ -20,7 +20,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from vfa.cli_types import MAX_MS
+from vfa.domain.limits import MAX_MS
 from vfa.errors import FormatError
 from vfa.io.boris_writer import write
 from vfa.io.document import (

@@ -22,7 +22,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from vfa.cli_types import MAX_MS
+from vfa.domain.limits import MAX_MS
 from vfa.errors import FormatError
 from vfa.io.document import (
     CodeDef,

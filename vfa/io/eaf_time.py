@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-# No coding runs past a day (vfa.cli_types.MAX_MS; io may not import the CLI).
-MAX_MS = 24 * 60 * 60 * 1000
+from vfa.domain.limits import MAX_MS  # no coding runs past a day
 
 # TIME_UNITS: milliseconds per unit (ELAN writes milliseconds; the others are legacy).
 UNITS: dict[str, Decimal] = {

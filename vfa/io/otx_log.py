@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from vfa.domain.limits import MAX_MS
 from vfa.errors import FormatError
 from vfa.io.document import CodeDef, CodeKind, Event, Observation, Problem, Subject
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
-MAX_MS = 24 * 60 * 60 * 1000  # as vfa.cli_types.MAX_MS: no coding runs past a day
 _NS_PER_DAY = 86_400 * 10**9
 _MEDIA_ZERO_DAY = dt.date(1899, 12, 30)
 _CLOCK_DAYS = dt.date(1970, 1, 1)  # no observation was logged by a clock before this

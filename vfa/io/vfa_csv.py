@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from vfa import outputs
+from vfa.domain.limits import MAX_MS
 from vfa.errors import FormatError
 from vfa.io.document import (
     CodeDef,
@@ -71,8 +72,6 @@ RATING_COLUMNS = (
     "special",
     "note",
 )
-# the longest recording a time may describe (as vfa.cli_types.MAX_MS)
-MAX_MS = 24 * 60 * 60 * 1000
 LINE_END = "\n"
 # one cell of this many characters is no coding; the csv module's own limit is 128 KiB
 FIELD_LIMIT = 1 << 20

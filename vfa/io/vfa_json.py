@@ -34,6 +34,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from vfa.domain.limits import MAX_MS
 from vfa.errors import FormatError
 from vfa.io.document import (
     CodeDef,
@@ -53,7 +54,6 @@ from vfa.io.safety import decode_text, read_bytes
 FORMAT_ID = "vfa-json"
 KIND = "vfa-workspace"
 VERSION = 1
-MAX_MS = 24 * 60 * 60 * 1000
 MAX_INT = 2**63 - 1
 ROLES = ("therapist", "coder", "supervisor")
 STATUSES = ("assigned", "in_progress", "submitted")

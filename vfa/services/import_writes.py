@@ -38,7 +38,7 @@ from vfa.storage.models import Scheme as SchemeRow
 from vfa.storage.workspace import Workspace
 
 if TYPE_CHECKING:
-    from vfa.services.imports import ImportPlan, PlannedRun
+    from vfa.services.import_plan import ImportPlan, PlannedRun
 
 BATCH_ACTION = "import"
 INSERT_BATCH = 10_000

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from typing import Any
 
-from vfa.cli import _emit
-from vfa.cli_types import count
+from vfa.cli.common import Add, Group, emit, open_workspace
+from vfa.cli.types import count
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from vfa.services.backups import backup_now, backups_of, keep_count, set_keep_count
-    from vfa.services.workspaces import open_workspace
 
-    ws = open_workspace(args.workspace)
-    try:
+    with open_workspace(args, daily_backup=False) as ws:
         if args.keep is not None:
             set_keep_count(ws, args.keep)
         if args.list:
@@ -28,7 +25,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
                 }
                 for b in backups_of(ws)
             ]
-            _emit(
+            emit(
                 args,
                 data,
                 lambda d: (
@@ -39,9 +36,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
             return 0
         made = backup_now(ws, "manual", args.output)
         data = {"path": str(made), "keep": keep_count(ws)}
-    finally:
-        ws.close()
-    _emit(args, data, lambda d: f"backup -> {d['path']}")
+    emit(args, data, lambda d: f"backup -> {d['path']}")
     return 0
 
 
@@ -49,7 +44,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from vfa.services.backups import restore_backup
 
     path, before = restore_backup(args.workspace, args.backup)
-    _emit(
+    emit(
         args,
         {"workspace": str(path), "restored_from": args.backup, "before": str(before)},
         lambda d: (
@@ -62,14 +57,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from vfa.services.check import check_workspace
-    from vfa.services.workspaces import open_workspace
 
-    ws = open_workspace(args.workspace, read_only=True)
-    try:
+    with open_workspace(args, read_only=True) as ws:
         findings = check_workspace(ws)
         where = ws.label
-    finally:
-        ws.close()
     data = {
         "workspace": where,
         "ok": not findings,
@@ -78,7 +69,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             for f in findings
         ],
     }
-    _emit(
+    emit(
         args,
         data,
         lambda d: (
@@ -92,7 +83,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if findings else 0
 
 
-def register(add: Callable[..., argparse.ArgumentParser], group: Callable[[str, str], Any]) -> None:
+def register(add: Add, group: Group) -> None:
     """Add the backup, restore and check commands to the ``vfa`` parser."""
     p = add("backup", cmd_backup, "back the workspace up now (kept in backups/ beside it)")
     p.add_argument("-o", "--output", metavar="FILE.vfa", help="write the backup here instead")

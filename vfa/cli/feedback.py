@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-from collections.abc import Callable
 from typing import Any
 
-from vfa.cli import _emit, _force, _workspace
-from vfa.cli_types import iso_date, milliseconds, record_id
+from vfa.cli.common import Add, Group, add_force, emit, open_workspace
+from vfa.cli.types import iso_date, milliseconds, record_id
 from vfa.errors import InvalidInputError
 
 
 def cmd_moment_add(args: argparse.Namespace) -> int:
     from vfa.services.moments import add_moment
 
-    ws = _workspace(args)
-    try:
+    with open_workspace(args) as ws:
         moment = add_moment(
             ws,
             args.clip,
@@ -31,8 +29,6 @@ def cmd_moment_add(args: argparse.Namespace) -> int:
             feedback=args.feedback,
             coder=args.coder,
         )
-    finally:
-        ws.close()
     data = {
         "moment_id": moment.id,
         "session_id": moment.session_id,
@@ -44,7 +40,7 @@ def cmd_moment_add(args: argparse.Namespace) -> int:
         "key_ms": moment.key_ms,
         "feedback": moment.feedback,
     }
-    _emit(
+    emit(
         args,
         data,
         lambda d: (
@@ -67,12 +63,9 @@ def cmd_moment_list(args: argparse.Namespace) -> int:
 
     if args.clip is None and args.session is None:
         raise InvalidInputError("moment list: give --clip ID or --session ID")
-    ws = _workspace(args)
-    try:
+    with open_workspace(args) as ws:
         found = moments(ws, clip_id=args.clip, session_id=args.session)
-    finally:
-        ws.close()
-    _emit(
+    emit(
         args,
         [_moment_dict(m) for m in found],
         lambda d: (
@@ -92,18 +85,15 @@ def cmd_consent_set(args: argparse.Namespace) -> int:
 
     purposes = [p for p in args.purposes.split(",")] if args.purposes else []
     given = args.date
-    ws = _workspace(args)
-    try:
+    with open_workspace(args) as ws:
         consent = set_consent(ws, args.clip, purposes, given_on=given, by=args.by)
-    finally:
-        ws.close()
     data = {
         "clip_id": consent.clip_id,
         "purposes": list(consent.purposes),
         "given_on": consent.given_on.isoformat() if consent.given_on else None,
         "recorded_by": consent.recorded_by,
     }
-    _emit(
+    emit(
         args,
         data,
         lambda d: f"clip {d['clip_id']}: consent for {', '.join(d['purposes']) or 'nothing'}",
@@ -114,11 +104,8 @@ def cmd_consent_set(args: argparse.Namespace) -> int:
 def cmd_consent_show(args: argparse.Namespace) -> int:
     from vfa.services.consent import consent_for
 
-    ws = _workspace(args)
-    try:
+    with open_workspace(args) as ws:
         consent = consent_for(ws, args.clip)
-    finally:
-        ws.close()
     data = (
         None
         if consent is None
@@ -130,7 +117,7 @@ def cmd_consent_show(args: argparse.Namespace) -> int:
             "recorded_at": consent.recorded_at.isoformat(),
         }
     )
-    _emit(
+    emit(
         args,
         data,
         lambda d: (
@@ -146,14 +133,11 @@ def cmd_consent_show(args: argparse.Namespace) -> int:
 def cmd_reel_show(args: argparse.Namespace) -> int:
     from vfa.services.moments import reel, reel_guidance, session_theme
 
-    ws = _workspace(args)
-    try:
+    with open_workspace(args) as ws:
         items, notes = reel(ws, args.session), reel_guidance(ws, args.session)
         theme = session_theme(ws, args.session)
-    finally:
-        ws.close()
     data = {"theme": theme, "moments": [_moment_dict(m) for m in items], "guidance": notes}
-    _emit(
+    emit(
         args,
         data,
         lambda d: "\n".join(
@@ -177,20 +161,16 @@ def cmd_reel_order(args: argparse.Namespace) -> int:
         raise InvalidInputError(
             f"reel order: {args.order!r} is not a list of moment ids (3,1,2)"
         ) from None
-    ws = _workspace(args)
-    try:
+    with open_workspace(args) as ws:
         reorder_reel(ws, args.session, order)
-    finally:
-        ws.close()
-    _emit(args, {"session_id": args.session, "order": order}, lambda d: "reel reordered")
+    emit(args, {"session_id": args.session, "order": order}, lambda d: "reel reordered")
     return 0
 
 
 def cmd_reel_export(args: argparse.Namespace) -> int:
     from vfa.services.reel_export import export_reel
 
-    ws = _workspace(args)
-    try:
+    with open_workspace(args) as ws:
         result = export_reel(
             ws,
             args.session,
@@ -200,15 +180,13 @@ def cmd_reel_export(args: argparse.Namespace) -> int:
             handout=not args.no_handout,
             force=args.force,
         )
-    finally:
-        ws.close()
     data = {
         "folder": str(result.folder),
         "purpose": result.purpose,
         "moments": list(result.moments),
         "files": [str(f) for f in result.files],
     }
-    _emit(args, data, lambda d: "\n".join(d["files"]))
+    emit(args, data, lambda d: "\n".join(d["files"]))
     return 0
 
 
@@ -217,25 +195,19 @@ def cmd_reel_script(args: argparse.Namespace) -> int:
     from vfa.services.reel_export import export_script
 
     check_target(args.output, force=args.force, suffixes=(".pdf",))  # before any work
-    ws = _workspace(args)
-    try:
+    with open_workspace(args) as ws:
         written = export_script(ws, args.session, args.output, args.purpose, force=args.force)
-    finally:
-        ws.close()
-    _emit(args, {"file": str(written)}, lambda d: d["file"])
+    emit(args, {"file": str(written)}, lambda d: d["file"])
     return 0
 
 
 def cmd_reel_theme(args: argparse.Namespace) -> int:
     from vfa.services.moments import session_theme, set_theme
 
-    ws = _workspace(args)
-    try:
+    with open_workspace(args) as ws:
         before = set_theme(ws, args.session, args.theme)
         theme = session_theme(ws, args.session)  # as stored: trimmed, or none when empty
-    finally:
-        ws.close()
-    _emit(
+    emit(
         args,
         {"session_id": args.session, "theme": theme, "previous": before},
         lambda d: f"theme set: {d['theme']}" if d["theme"] else "theme cleared",
@@ -243,7 +215,7 @@ def cmd_reel_theme(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(add: Callable[..., argparse.ArgumentParser], group: Callable[[str, str], Any]) -> None:
+def register(add: Add, group: Group) -> None:
     """Add the moment, consent and reel commands to the ``vfa`` parser."""
     from vfa.services.consent import PURPOSES
 
@@ -315,4 +287,4 @@ def register(add: Callable[..., argparse.ArgumentParser], group: Callable[[str, 
     p.add_argument("--session", type=record_id, required=True, metavar="ID")
     p.add_argument("--purpose", default="feedback", choices=list(PURPOSES))
     p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
-    _force(p)
+    add_force(p)

@@ -5,11 +5,10 @@ from CSV files and from the workspace's blind double coding."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from vfa.cli import _emit, _force, _scheme, _workspace
-from vfa.cli_types import count, finite, fraction, milliseconds, positive_ms, seed
+from vfa.cli.common import Add, Group, add_force, emit, load_scheme, open_workspace
+from vfa.cli.types import count, finite, fraction, milliseconds, positive_ms, seed
 from vfa.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -57,10 +56,10 @@ def _events_text(report: dict[str, Any]) -> str:
 def cmd_reliability(args: argparse.Namespace) -> int:
     from vfa.services.reliability import ratings_report
 
-    scheme = _scheme(args.scheme) if args.scheme else None
+    scheme = load_scheme(args.scheme) if args.scheme else None
     special = _names(args.special) if args.special is not None else None
     report = ratings_report(args.ratings, scheme, args.reference, special)
-    _emit(args, report.as_dict(), lambda _data: _ratings_text(report))
+    emit(args, report.as_dict(), lambda _data: _ratings_text(report))
     return 0
 
 
@@ -69,7 +68,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 
     overlap = args.overlap if args.overlap is not None else 0.6
     report = events_report(args.events, args.unit_ms, overlap, args.tolerance_ms)
-    _emit(args, report, _events_text)
+    emit(args, report, _events_text)
     return 0
 
 
@@ -87,8 +86,7 @@ def _names(text: str) -> list[str]:
 def cmd_assign(args: argparse.Namespace) -> int:
     from vfa.services.assignments import assign, assign_share
 
-    ws = _workspace(args)
-    try:
+    with open_workspace(args) as ws:
         coders = _names(args.coders)
         blind = not args.not_blind
         if args.clips is not None:
@@ -105,10 +103,8 @@ def cmd_assign(args: argparse.Namespace) -> int:
                 blind=blind,
                 by=args.by,
             )
-    finally:
-        ws.close()
     data = {"scheme": args.scheme, "coders": coders, "blind": blind, "clips": clips}
-    _emit(
+    emit(
         args,
         data,
         lambda d: (
@@ -123,11 +119,8 @@ def cmd_assign(args: argparse.Namespace) -> int:
 def cmd_assignments(args: argparse.Namespace) -> int:
     from vfa.services.assignments import assignments
 
-    ws = _workspace(args)
-    try:
+    with open_workspace(args) as ws:
         found = assignments(ws, coder=args.coder, scheme=args.scheme)
-    finally:
-        ws.close()
     data = [
         {
             "run_id": a.run_id,
@@ -143,7 +136,7 @@ def cmd_assignments(args: argparse.Namespace) -> int:
         }
         for a in found
     ]
-    _emit(
+    emit(
         args,
         data,
         lambda d: (
@@ -168,8 +161,7 @@ def cmd_reliability_report(args: argparse.Namespace) -> int:
     coders = tuple(_names(args.coders)) if args.coders else None
     if coders is not None and len(coders) != 2:
         raise InvalidInputError("--coders: name exactly two coders for event agreement")
-    ws = _workspace(args)
-    try:
+    with open_workspace(args) as ws:
         result = build_report(
             ws,
             args.scheme,
@@ -181,26 +173,21 @@ def cmd_reliability_report(args: argparse.Namespace) -> int:
             tolerance_ms=args.tolerance_ms,
             title=args.title,
         )
-    finally:
-        ws.close()
     written = write_report(result, out, force=args.force)
     data = {
         "path": str(written),
         "clips": list(result.clips),
         "pending": result.pending,
     }
-    _emit(args, data, lambda d: f"{len(d['clips'])} clip(s) -> {d['path']}")
+    emit(args, data, lambda d: f"{len(d['clips'])} clip(s) -> {d['path']}")
     return 0
 
 
 def cmd_certification(args: argparse.Namespace) -> int:
     from vfa.services.certification import track
 
-    ws = _workspace(args)
-    try:
+    with open_workspace(args) as ws:
         result = track(ws, args.scheme, args.coder, args.reference)
-    finally:
-        ws.close()
     data = result.as_dict()
 
     def text(d: dict[str, Any]) -> str:
@@ -218,33 +205,27 @@ def cmd_certification(args: argparse.Namespace) -> int:
         ] or ["  no clip coded by both"]
         return "\n".join(lines)
 
-    _emit(args, data, text)
+    emit(args, data, text)
     return 0
 
 
 def cmd_criterion_set(args: argparse.Namespace) -> int:
     from vfa.services.certification import set_criterion
 
-    ws = _workspace(args)
-    try:
+    with open_workspace(args) as ws:
         found = set_criterion(
             ws, args.scheme, args.statistic, args.threshold, args.window, args.item, by=args.by
         )
-    finally:
-        ws.close()
-    _emit(args, found.as_dict(), _criterion_text)
+    emit(args, found.as_dict(), _criterion_text)
     return 0
 
 
 def cmd_criterion_show(args: argparse.Namespace) -> int:
     from vfa.services.certification import criterion
 
-    ws = _workspace(args)
-    try:
+    with open_workspace(args) as ws:
         found = criterion(ws, args.scheme)
-    finally:
-        ws.close()
-    _emit(args, found.as_dict(), _criterion_text)
+    emit(args, found.as_dict(), _criterion_text)
     return 0
 
 
@@ -271,7 +252,7 @@ def _event_options(p: argparse.ArgumentParser) -> None:
     )
 
 
-def register(add: Callable[..., argparse.ArgumentParser], group: Callable[[str, str], Any]) -> None:
+def register(add: Add, group: Group) -> None:
     """Add the reliability subcommands to the ``vfa`` parser."""
     p = add("reliability", cmd_reliability, "coder agreement on ratings from a CSV file")
     p.add_argument("ratings", metavar="RATINGS.csv", help="rows unit,coder,item,value")
@@ -317,7 +298,7 @@ def register(add: Callable[..., argparse.ArgumentParser], group: Callable[[str, 
     p.add_argument("--coders", metavar="A,B", help="the two coders compared on timed events")
     p.add_argument("--title", help="the report's title")
     p.add_argument("-o", "--output", required=True, metavar="OUT.pdf|OUT.csv")
-    _force(p)
+    add_force(p)
     _event_options(p)
 
     p = add("certification", cmd_certification, "a coder's agreement with a reference over time")

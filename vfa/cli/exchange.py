@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from vfa.cli import _emit, _workspace
-from vfa.cli_types import record_id
+from vfa.cli.common import Add, Group, emit, open_workspace
+from vfa.cli.types import record_id
 from vfa.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from vfa.storage.workspace import Workspace
 
 
 def _problems(problems: Any) -> list[dict[str, str]]:
@@ -37,8 +39,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     if (args.file is None) == (args.undo is None):
         raise InvalidInputError("import: give a FILE to import, or --undo BATCH")
-    ws = _workspace(args)
-    try:
+    with open_workspace(args) as ws:
         if args.undo is not None:
             undone = undo_import(ws, args.undo)
             data: dict[str, Any] = {
@@ -48,7 +49,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 "scheme_removed": undone.scheme_removed,
                 "scheme_file": undone.scheme_file,
             }
-            _emit(
+            emit(
                 args,
                 data,
                 lambda d: (
@@ -95,13 +96,11 @@ def cmd_import(args: argparse.Namespace) -> int:
                 for r in result.runs
             ]
             data["problems"] = _problems(result.problems)
-    finally:
-        ws.close()
-    _emit(args, data, _import_text)
+    emit(args, data, _import_text)
     return 0
 
 
-def _restore(args: argparse.Namespace, ws: Any) -> int:
+def _restore(args: argparse.Namespace, ws: Workspace) -> int:
     from vfa.services.workspace_restore import import_workspace_json
 
     if args.dry_run:
@@ -115,7 +114,7 @@ def _restore(args: argparse.Namespace, ws: Any) -> int:
         "ratings": restored.ratings,
         "sha256": restored.sha256,
     }
-    _emit(
+    emit(
         args,
         data,
         lambda d: (
@@ -137,13 +136,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         scheme=args.scheme,
         viewer=args.viewer,
     )
-    ws = _workspace(args)
-    try:
+    with open_workspace(args) as ws:
         result = export_file(
             ws, args.format, args.output, selection, what=args.what, force=args.force
         )
-    finally:
-        ws.close()
     for why in result.left_out:
         print(f"vfa: note: {why}", file=sys.stderr)
     data = {
@@ -154,7 +150,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         "rows": result.rows,
         "left_out": result.left_out,
     }
-    _emit(
+    emit(
         args,
         data,
         lambda d: (
@@ -166,7 +162,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(add: Callable[..., argparse.ArgumentParser], group: Callable[[str, str], Any]) -> None:
+def register(add: Add, group: Group) -> None:
     """Add the import and export commands to the ``vfa`` parser."""
     from vfa.services.exports import FORMATS
 

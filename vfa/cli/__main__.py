@@ -1,0 +1,7 @@
+"""``python -m vfa.cli``: the same as the ``vfa`` command."""
+
+import sys
+
+from vfa.cli.main import main
+
+sys.exit(main())
