@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 import threading
 from contextlib import closing
@@ -354,3 +355,24 @@ def test_upgrading_to_content_hashes_keeps_every_clip_and_event(tmp_path):
         assert [tuple(r) for r in annotations_after] == [tuple(r) for r in annotations_before]
     finally:
         ws.close()
+
+
+def test_a_closed_workspace_refuses_reads_and_writes_and_its_file_is_untouched(tmp_path):
+    path = tmp_path / "closed.vfa"
+    ws = open_workspace(path, create=True)
+    with ws.writes.begin() as db:
+        db.add(Case(code="FAM-1"))
+    ws.close()
+    before = path.read_bytes()
+    reading = ws.sessions()
+    with pytest.raises(WorkspaceError, match=re.escape(f"{path}: the workspace was closed")):
+        reading.scalars(select(Case)).all()
+    with pytest.raises(WorkspaceError, match="was closed"), ws.writes.begin() as db:
+        db.add(Case(code="FAM-2"))
+    assert path.read_bytes() == before
+    again = open_workspace(path)
+    try:
+        with again.sessions() as db:
+            assert db.scalars(select(Case.code)).all() == ["FAM-1"]
+    finally:
+        again.close()

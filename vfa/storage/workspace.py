@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from sqlalchemy import Connection, Engine, inspect, make_url, select, text
+from sqlalchemy import Connection, Engine, event, inspect, make_url, select, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
@@ -52,8 +52,11 @@ class Workspace:
     _write_engine: Engine = field(init=False, repr=False)
     _writes: sessionmaker[DbSession] = field(init=False, repr=False)
     _lock: SharedLock | None = field(init=False, repr=False, default=None)
+    _closed: bool = field(init=False, repr=False, default=False)
 
     def __post_init__(self) -> None:
+        # a closed workspace stays closed: its engine would otherwise quietly reconnect
+        event.listen(self.engine, "do_connect", self._refuse_when_closed)
         self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
         self._writes = sessionmaker(self._write_engine, expire_on_commit=False)
         if self.path is not None:
@@ -85,8 +88,15 @@ class Workspace:
                 "nothing was changed"
             )
 
+    def _refuse_when_closed(self, *_: object) -> None:
+        if self._closed:
+            raise WorkspaceError(
+                f"{self.label}: the workspace was closed; nothing was read or changed"
+            )
+
     def close(self) -> None:
-        """Release every connection."""
+        """Release every connection; the workspace refuses any use after this."""
+        self._closed = True
         self.engine.dispose()
         if self._lock is not None:
             self._lock.release()
