@@ -70,3 +70,28 @@ def test_the_limit_is_on_the_count_of_candidate_pairs(monkeypatch, limit, refuse
         assert error.value.pairs == 9
     else:
         assert event_agreement(events, events, tolerance_ms=100).matched == 3
+
+
+def test_each_code_is_tallied_against_everything_else_by_hand():
+    # first coder x x y; second coder x y y and an extra z no event of the first meets
+    a = [Event("x", 0, 1000), Event("x", 2000, 3000), Event("y", 4000, 5000)]
+    b = [*(Event(e, s, s + 1000) for e, s in (("x", 0), ("y", 2000), ("y", 4000)))]
+    b.append(Event("z", 6000, 7000))
+    found = event_agreement(a, b).as_dict()
+    assert found["confusion"] == {
+        "labels": ["x", "y", "z", NOTHING],
+        "counts": [[1, 1, 0, 0], [0, 1, 0, 0], [0, 0, 0, 0], [0, 0, 1, 0]],
+    }
+    # p_o = 2/4; margins (2, 1, 0, 1)/4 and (1, 2, 1, 0)/4: p_e = 1/8 + 1/8 = 1/4;
+    # kappa = (1/2 - 1/4) / (3/4); the margins allow at most 1/4 + 1/4 agreement: the same
+    assert (found["n_tallies"], found["matched"]) == (4, 3)
+    assert found["unmatched"] == {"first": 0, "second": 1}
+    assert found["percent_agreement"] == 0.5
+    assert found["kappa"] == pytest.approx(1 / 3) and found["kappa_max"] == pytest.approx(1 / 3)
+    # x against the rest: [[1, 1], [0, 2]]: p_o 3/4, p_e 1/2·1/4 + 1/2·3/4 = 1/2, kappa 1/2;
+    # y: [[1, 0], [1, 2]], kappa 1/2; z: the first coder never coded it, kappa undefined
+    x, y, z = (found["per_code"][c] for c in "xyz")
+    assert x == {"first": 2, "second": 1, "agreed": 1, "percent_agreement": 0.5, "kappa": 0.5}
+    assert y == {"first": 1, "second": 2, "agreed": 1, "percent_agreement": 0.5, "kappa": 0.5}
+    assert z == {"first": 0, "second": 1, "agreed": 0, "percent_agreement": 0.0, "kappa": None}
+    assert set(found["per_code"]) == {"x", "y", "z"}
