@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 
 from vfa.domain.confusion import Confusion, Event
-from vfa.domain.time_units import presence, unit_count, unit_labels
+from vfa.domain.time_units import (
+    merge_time_units,
+    presence,
+    time_unit_agreement,
+    unit_count,
+    unit_labels,
+)
 
 # 1-second units over 5 seconds: the midpoints are 500, 1500, 2500, 3500 and 4500 ms
 UNIT = 1000
@@ -84,3 +90,27 @@ def test_a_table_aligned_to_more_labels_keeps_its_counts_under_their_labels():
     table = Confusion(("b", "<none>"), np.array([[1, 2], [3, 4]], dtype=np.int64))
     assert table.aligned(["a", "b", "<none>"]).tolist() == [[0, 0, 0], [0, 1, 2], [0, 3, 4]]
     assert table.aligned(["<none>", "b"]).tolist() == [[4, 3], [2, 1]]
+
+
+def test_presence_of_events_of_one_code_starting_together_lasts_to_the_later_end():
+    events = [Event("a", 0, 3000), Event("a", 0, 1000)]
+    assert presence(events, "a", UNITS, UNIT).tolist() == [1, 1, 1, 0, 0]
+
+
+def test_pooled_clips_add_their_tables_and_a_code_not_coded_in_a_clip_is_neither_there():
+    # clip 1, 3 units: first coder a in units 0-1, second in unit 0 only
+    one = time_unit_agreement([Event("a", 0, 2000)], [Event("a", 0, 1000)], 3000)
+    # clip 2, 2 units: both code a in unit 0, the second coder b in unit 1
+    two = time_unit_agreement(
+        [Event("a", 0, 1000)], [Event("a", 0, 1000), Event("b", 1000, 2000)], 2000
+    )
+    # clip 3, 4 units: nobody codes anything
+    three = time_unit_agreement([], [], 4000)
+    pooled = merge_time_units([one, two, three])
+    # a: both in 2 units (clip 1 unit 0, clip 2 unit 0); first only in 1; neither in the
+    # 1 + 1 + 4 others. b: second only in 1 unit; neither in all other 3 + 1 + 4 units
+    assert pooled.per_code["a"].tolist() == [[2, 1], [0, 6]]
+    assert pooled.per_code["b"].tolist() == [[0, 0], [1, 8]]
+    assert list(pooled.per_code) == ["a", "b"]
+    assert pooled.confusion.labels == ("a", "b", "<none>")
+    assert pooled.confusion.counts.tolist() == [[2, 0, 1], [0, 0, 0], [0, 1, 5]]
