@@ -1,0 +1,92 @@
+"""Scheme lookups and checks by their stated rules: unknown grids and members named with
+the known ones, duplicate grid members and rows refused at their place, a scheme without
+an ethogram has no hotkeys, and the plain (JSON) form carries every top-level field."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.unit.test_schemes import _set, base, failure
+from vfa.domain.schemes import content_hash, parse_scheme, scheme_as_dict
+from vfa.errors import NotFoundError
+
+
+def test_an_unknown_grid_is_named_with_the_known_ones():
+    scheme = parse_scheme(base(), "demo.yaml")
+    with pytest.raises(NotFoundError) as refused:
+        scheme.grid("care")
+    assert str(refused.value) == "scheme demo: no grid 'care' (grids: grid)"
+    data = base()
+    data["grids"].append({**data["grids"][0], "id": "second"})
+    two = parse_scheme(data, "demo.yaml")
+    with pytest.raises(NotFoundError, match=r"\(grids: grid, second\)$"):
+        two.grid("care")
+    data = base()
+    del data["grids"]
+    with pytest.raises(NotFoundError, match=r"^scheme demo: no grid 'care' \(grids: none\)$"):
+        parse_scheme(data, "demo.yaml").grid("care")
+
+
+def test_an_unknown_member_is_named_with_the_known_ones():
+    grid = parse_scheme(base(), "demo.yaml").grid("grid")
+    assert grid.member("infant").name == "Infant"
+    with pytest.raises(NotFoundError) as refused:
+        grid.member("parent")
+    assert str(refused.value) == "grid grid: no member 'parent' (members: adult, infant)"
+
+
+def test_a_scheme_without_an_ethogram_has_no_hotkeys():
+    data = base()
+    del data["ethogram"], data["moments"]
+    scheme = parse_scheme(data, "demo.yaml")
+    assert scheme.ethogram is None
+    assert scheme.code_for_hotkey("A") is None
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "place", "reason"),
+    [
+        (
+            ("grids", 0, "members", 1, "id"),
+            "Adult",
+            "grids[0].members[1].id",
+            "duplicate id 'Adult' (also grids[0].members[0])",
+        ),
+        (
+            ("grids", 0, "rows", 1, "id"),
+            "face",
+            "grids[0].rows[1].id",
+            "duplicate id 'face' (also grids[0].rows[0])",
+        ),
+    ],
+)
+def test_a_grids_duplicate_members_and_rows_are_refused_at_the_second(path, value, place, reason):
+    error = failure(_set(base(), path, value))
+    assert (error.file, error.place, error.reason) == ("demo.yaml", place, reason)
+
+
+def test_the_plain_form_has_every_top_level_field_of_the_scheme():
+    data = base()
+    plain = scheme_as_dict(parse_scheme(data, "demo.yaml"))
+    assert json.loads(json.dumps(plain)) == plain
+    assert list(plain) == [
+        "id", "name", "version", "description", "source", "file", "content_hash",
+        "ratings", "grids", "ethogram", "moments",
+    ]  # fmt: skip
+    assert (plain["id"], plain["name"], plain["version"]) == ("demo", "Demo scheme", "1")
+    assert (plain["description"], plain["source"], plain["file"]) == ("", "none", "demo.yaml")
+    assert plain["content_hash"] == content_hash(data)
+    # the scheme's moments block, without its verification marks
+    assert plain["moments"] == {
+        "before_ms": 4000, "after_ms": 2000, "max_clips": 3, "max_clip_ms": 10000
+    }  # fmt: skip
+
+
+def test_the_plain_form_of_a_scheme_without_ratings_or_moments_has_none_for_them():
+    data = base()
+    del data["ratings"], data["moments"], data["ethogram"]
+    plain = scheme_as_dict(parse_scheme(data, "demo.yaml"))
+    assert plain["ratings"] is None and plain["moments"] is None and plain["ethogram"] is None
+    assert [g["id"] for g in plain["grids"]] == ["grid"]
