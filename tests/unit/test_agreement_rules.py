@@ -8,12 +8,14 @@ import warnings
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from tests.unit.test_agreement import FLEISS_1971, KRIPPENDORFF, units_by_coders
 from vfa.domain.agreement import (
     alpha_from_coincidences,
     coincidences,
     fleiss_kappa_from_counts,
+    pearson,
     value_counts,
 )
 
@@ -73,3 +75,38 @@ def test_fleiss_kappa_is_undefined_without_units_or_without_variation():
         assert fleiss_kappa_from_counts(np.array([[2.0, 1.0]]), np.array([0.0])) is None
         # every rater chose the same category everywhere: chance agreement 1
         assert fleiss_kappa_from_counts(np.array([[3.0, 0.0], [3.0, 0.0]])) is None
+
+
+# -- Pearson r against the reference coder ----------------------------------------------
+
+
+def test_pearson_needs_three_units_both_rated_and_a_ci_four():
+    assert pearson(np.array([1.0, 2.0]), np.array([2.0, 1.0])) == (None, None)
+    a, b = np.array([1.0, 2.0, 3.0]), np.array([2.0, 1.0, 3.0])
+    # da = (-1, 0, 1), db = (0, -1, 1): Σ da·db = 1, √(2 · 2) = 2: r = 1/2, no interval
+    assert pearson(a, b) == (0.5, None)
+    a4, b4 = np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 3.0, 2.0, 4.0])
+    r, ci = pearson(a4, b4)
+    expected = stats.pearsonr(a4, b4)
+    assert r == pytest.approx(0.8) == pytest.approx(expected.statistic)
+    low, high = expected.confidence_interval()
+    assert ci == pytest.approx((low, high), abs=1e-9)
+
+
+def test_pearson_counts_only_units_both_coders_rated():
+    a = np.array([1.0, 2.0, np.nan, 3.0, 4.0, 9.0])
+    b = np.array([2.0, 4.0, 7.0, 6.0, 8.0, np.nan])
+    assert pearson(a, b) == (1.0, (1.0, 1.0))  # b = 2a on the four shared units
+
+
+@pytest.mark.parametrize(
+    ("a", "slope", "r"), [([5.5, 0.3, 7.5, 5.4], 3.0, 1.0), ([0.4, 5.3, 4.6, 0.6], -3.0, -1.0)]
+)
+def test_a_perfect_line_has_r_of_exactly_one_in_size_and_a_point_interval(a, slope, r):
+    # these values round Σ da·db / √(Σda² Σdb²) just past ±1: r stays within [-1, 1]
+    x = np.array(a)
+    assert pearson(x, slope * x + 0.7) == (r, (r, r))
+
+
+def test_no_variation_has_no_r():
+    assert pearson(np.array([3.0, 3.0, 3.0, 3.0]), np.array([1.0, 2.0, 3.0, 4.0])) == (None, None)

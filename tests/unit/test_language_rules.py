@@ -59,7 +59,7 @@ def test_matches_that_touch_are_both_kept():
 
 
 def test_a_one_letter_word_is_a_word():
-    assert texts(wordlist((["x"], "h")).check("X marks it")) == [(0, 1, "X")]
+    assert texts(wordlist((["X"], "h")).check("x marks it")) == [(0, 1, "x")]
 
 
 def test_the_lists_language_is_kept_and_may_be_left_out():
@@ -106,6 +106,12 @@ def test_a_malformed_own_list_is_refused_with_its_path(tmp_path):
     with pytest.raises(InvalidInputError) as refused:
         load_wordlist("en", [tmp_path])
     assert str(refused.value).startswith(f"{tmp_path / 'en.yaml'}: expected")
+
+
+def test_the_shipped_english_list_is_the_default():
+    english = load_wordlist()
+    assert english.language == "en" and load_wordlist("en").language == "en"
+    assert texts(english.check("she failed")) == [(4, 10, "failed")]
 
 
 def test_a_language_without_a_shipped_list_uses_the_services_own(tmp_path):
