@@ -90,3 +90,75 @@ def test_the_plain_form_of_a_scheme_without_ratings_or_moments_has_none_for_them
     plain = scheme_as_dict(parse_scheme(data, "demo.yaml"))
     assert plain["ratings"] is None and plain["moments"] is None and plain["ethogram"] is None
     assert [g["id"] for g in plain["grids"]] == ["grid"]
+
+
+def test_a_scheme_without_ratings_or_an_ethogram_names_none_for_them():
+    data = base()
+    del data["ratings"], data["ethogram"], data["moments"]
+    scheme = parse_scheme(data, "demo.yaml")
+    with pytest.raises(NotFoundError) as refused:
+        scheme.item("a")
+    assert str(refused.value) == "scheme demo: no rating item 'a' (items: none)"
+    with pytest.raises(NotFoundError) as refused:
+        scheme.code("look")
+    assert str(refused.value) == "scheme demo: no event code 'look' (codes: none)"
+
+
+def test_a_cycle_above_a_code_is_refused_at_the_first_code_that_reaches_it():
+    data = base()
+    codes = data["ethogram"]["codes"]
+    # look -> away -> praise -> away: look's ancestors go round without reaching look
+    codes[0]["parent"], codes[1]["parent"], codes[2]["parent"] = "away", "praise", "away"
+    error = failure(data)
+    assert (error.place, error.reason) == (
+        "ethogram.codes[0].parent",
+        "code 'look' is its own ancestor through parent 'away'",
+    )
+
+
+def test_duplicate_modifiers_are_refused_at_the_second():
+    data = base()
+    modifiers = data["ethogram"]["codes"][2]["modifiers"]
+    modifiers.append({**modifiers[0], "id": "Tone"})
+    error = failure(data)
+    assert (error.place, error.reason) == (
+        "ethogram.codes[2].modifiers[1].id",
+        "duplicate id 'Tone' (also ethogram.codes[2].modifiers[0])",
+    )
+
+
+def test_a_codes_modifiers_keep_their_id_name_and_options():
+    praise = parse_scheme(base(), "demo.yaml").code("praise")
+    assert [(m.id, m.name, m.options) for m in praise.modifiers] == [
+        ("tone", "Tone", ("warm", "flat"))
+    ]
+
+
+def test_moment_codes_without_a_moments_block_are_refused_with_the_reason():
+    data = base()
+    del data["moments"]
+    assert failure(data).reason == (
+        "moment codes need a top-level moments block (the span around a key press)"
+    )
+
+
+@pytest.mark.parametrize(("after_ms", "refused"), [(5999, False), (6000, False), (6001, True)])
+def test_the_default_span_may_be_as_long_as_max_clip_ms(after_ms, refused):
+    data = base()  # before_ms 4000, max_clip_ms 10000
+    data["moments"]["after_ms"] = after_ms
+    if refused:
+        assert failure(data).reason == (
+            f"the default span (4000 + {after_ms} = {4000 + after_ms} ms) is longer than "
+            "max_clip_ms (10000 ms)"
+        )
+    else:
+        assert parse_scheme(data, "demo.yaml").moments.after_ms == after_ms
+
+
+def test_the_plain_form_of_the_ratings_names_each_part():
+    ratings = scheme_as_dict(parse_scheme(base(), "demo.yaml"))["ratings"]
+    assert list(ratings) == ["aggregate", "groups", "bands", "items"]
+    assert ratings["aggregate"] == "mean"
+    assert [(b["label"], b["min"], b["max"]) for b in ratings["bands"]] == [
+        ("low", 1.0, 2.9), ("moderate", 3.0, 3.9), ("high", 4.0, 5.0)
+    ]  # fmt: skip

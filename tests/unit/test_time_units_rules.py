@@ -114,3 +114,22 @@ def test_pooled_clips_add_their_tables_and_a_code_not_coded_in_a_clip_is_neither
     assert list(pooled.per_code) == ["a", "b"]
     assert pooled.confusion.labels == ("a", "b", "<none>")
     assert pooled.confusion.counts.tolist() == [[2, 0, 1], [0, 0, 0], [0, 1, 5]]
+
+
+def test_the_default_unit_is_one_second():
+    # 5001 ms: six 1-second units, the last one 1 ms long
+    assert time_unit_agreement([], [], 5001).as_dict()["n_units"] == 6
+    assert time_unit_agreement([], [], 5000).as_dict()["n_units"] == 5
+
+
+@pytest.mark.parametrize("unit", [0, -1])
+def test_a_unit_under_1_ms_is_refused(unit):
+    with pytest.raises(ValueError, match=r"^the time unit must be at least 1 ms$"):
+        time_unit_agreement([Event("a", 0, 1000)], [], 5000, unit_ms=unit)
+
+
+def test_agreement_is_given_once_a_code_is_coded_and_undefined_before():
+    assert time_unit_agreement([], [], 5000).as_dict()["percent_agreement"] is None
+    one_code = time_unit_agreement([Event("a", 0, 2000)], [Event("a", 0, 1000)], 5000)
+    # units: a a - - - against a - - - -: 4 of 5 agree
+    assert one_code.as_dict()["percent_agreement"] == pytest.approx(0.8)
