@@ -14,6 +14,7 @@ from vfa.domain.event_agreement import (
     Event,
     TooManyPairs,
     event_agreement,
+    merge_events,
     pair_events,
 )
 
@@ -217,3 +218,30 @@ def test_the_pairing_is_listed_by_onset_then_end_then_place():
     # one span: b's second copy, unpaired, comes before the pair (no first-coder event)
     twins = pair_events([Event("x", 0, 1000)], [Event("x", 0, 1000), Event("x", 0, 1000)])
     assert twins in ([(None, 1), (0, 0)], [(None, 0), (0, 1)])
+
+
+def test_pair_events_takes_the_same_edges_as_event_agreement():
+    a = [Event("x", 0, 1000)]
+    assert pair_events(a, [Event("x", 0, 1000)], overlap=1.0) == [(0, 0)]
+    assert pair_events(a, [Event("x", 0, 1000)], tolerance_ms=0) == [(0, 0)]
+    assert pair_events(a, [Event("x", 1, 1000)], tolerance_ms=0) == [(0, None), (None, 0)]
+
+
+def test_each_block_of_candidates_is_paired_one_to_one():
+    # two separate blocks: a0 with b0 alone; a1 with b1 or b2 (b1 fits exactly)
+    a = [Event("x", 0, 1000), Event("x", 5000, 6000)]
+    b = [Event("x", 0, 1000), Event("x", 5000, 6000), Event("x", 5100, 6000)]
+    result = event_agreement(a, b)
+    assert (result.matched, result.unmatched_first, result.unmatched_second) == (2, 0, 1)
+    assert pair_events(a, b) == [(0, 0), (1, 1), (None, 2)]
+
+
+def test_pooled_clips_sum_their_tallies_and_counts():
+    one = event_agreement([Event("x", 0, 1000)], [Event("x", 0, 1000), Event("y", 5000, 6000)])
+    two = event_agreement([Event("z", 0, 1000), Event("x", 3000, 4000)], [Event("z", 0, 1000)])
+    pooled = merge_events([one, two])
+    assert (pooled.matched, pooled.unmatched_first, pooled.unmatched_second) == (2, 1, 1)
+    assert pooled.confusion.labels == ("x", "y", "z", NOTHING)
+    assert pooled.confusion.counts.tolist() == [
+        [1, 0, 0, 1], [0, 0, 0, 0], [0, 0, 1, 0], [0, 1, 0, 0]
+    ]  # fmt: skip

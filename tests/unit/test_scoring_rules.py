@@ -8,7 +8,7 @@ import pytest
 
 from tests.unit.test_schemes import base
 from vfa.domain.schemes import parse_scheme
-from vfa.domain.scoring import allowed_values, check_grid_row, score
+from vfa.domain.scoring import ItemCheck, allowed_values, check_grid_row, check_item, score
 from vfa.errors import InvalidInputError
 
 
@@ -88,3 +88,27 @@ def test_a_total_outside_every_band_has_no_band():
     assert result.grid_bands == {"grid": None}
     rows["face"]["adult"] = {"sens": 2, "ctrl": 0}
     assert score(scheme(data), {}, {"grid": rows}).grid_bands == {"grid": "high"}
+
+
+def test_a_grid_is_banded_once_the_band_scales_member_has_every_row():
+    # the band scale (sens) is the adult's: the infant's rows may still be missing
+    rows = {row: {"adult": {"sens": 1, "ctrl": 1}} for row in ("face", "voice")}
+    result = score(scheme(), {}, {"grid": rows})
+    assert result.grid_totals["grid"] == {"sens": 2, "ctrl": 2, "coop": 0, "pass": 0}
+    assert result.grid_bands == {"grid": "high"}  # 2 is in high (2–4)
+    assert result.grid_missing["grid"] == ("face/infant", "voice/infant")
+    del rows["voice"]
+    rows["face"]["infant"] = {"coop": 2, "pass": 0}
+    rows["voice"] = {"infant": {"coop": 2, "pass": 0}}
+    assert score(scheme(), {}, {"grid": rows}).grid_bands == {"grid": None}
+
+
+def test_a_checked_rating_keeps_its_item_value_and_what_it_adds():
+    data = base()
+    data["ratings"]["special"].append(
+        {"code": "ZERO", "label": "Counts as 0", "counts_as": "zero", "verified": True}
+    )
+    item = scheme(data).ratings.items[0]
+    assert check_item(item, 4) == ItemCheck("a", 4, 4)
+    assert check_item(item, "NOB") == ItemCheck("a", "NOB", None)
+    assert check_item(item, "ZERO") == ItemCheck("a", "ZERO", 0)
