@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,12 +24,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-MUTANTS = ROOT / "mutants"
+WORK = ROOT / ".mutation"  # one folder per group, each with its own mutants/
 DOMAIN = "vfa/domain/"
 SERVICES = tuple(
     f"vfa/services/{name}.py"
     for name in ("assignments", "consent", "coding", "events", "moments", "reel_export")
 )
+# each group's files and the tests that may kill its mutants (mutmut runs, per mutant,
+# those of them that ran the mutated function)
+GROUPS = {
+    "domain": ([f"{DOMAIN}*"], ["tests/unit"]),
+    "services": (list(SERVICES), ["tests/services"]),
+}
+LINKED = ("vfa", "tests", "coding_schemes")
 TARGETS = {"domain": 0.90, "services": 0.80}
 # mutmut's exit codes (mutmut/stats.py); a timeout means the tests noticed the mutant
 KILLED = {1, 3, 24, 36, -24, 152, 255}
@@ -77,12 +85,19 @@ def group_of(path: str) -> str | None:
     return None
 
 
-def read_scores(mutants: Path = MUTANTS) -> dict[str, Score]:
+def read_scores() -> dict[str, Score]:
     """Per mutated module, the outcome counts recorded in mutmut's ``.meta`` files."""
+    scores: dict[str, Score] = {}
+    for group in GROUPS:
+        scores.update(_group_scores(group, WORK / group / "mutants"))
+    return dict(sorted(scores.items()))
+
+
+def _group_scores(group: str, mutants: Path) -> dict[str, Score]:
     scores: dict[str, Score] = {}
     for meta in sorted(mutants.glob("vfa/**/*.py.meta")):
         path = meta.relative_to(mutants).as_posix().removesuffix(".meta")
-        if group_of(path) is None:
+        if group_of(path) != group:
             continue
         exit_codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
         score = Score()
@@ -135,22 +150,52 @@ def table(scores: dict[str, Score], markdown: bool) -> str:
     return "\n".join(lines)
 
 
-def run_mutmut(children: int, fresh: bool, names: list[str]) -> int:
-    """Run ``mutmut run`` from the repository root; its own exit status."""
-    if fresh and MUTANTS.exists():
-        shutil.rmtree(MUTANTS)
+def group_folder(group: str) -> Path:
+    """The group's folder: links to the package, the tests and the schemes, and a copy of
+    pyproject.toml whose ``[tool.mutmut]`` names the group's files and tests."""
+    folder = WORK / group
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in LINKED:
+        link = folder / name
+        if not link.is_symlink():
+            link.symlink_to(ROOT / name, target_is_directory=True)
+    files, tests = GROUPS[group]
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    text = re.sub(r"^only_mutate = \[.*?^\]$", f"only_mutate = {json.dumps(files)}", text,
+                  count=1, flags=re.M | re.S)  # fmt: skip
+    text = re.sub(r"^pytest_add_cli_args_test_selection = .*$",
+                  f"pytest_add_cli_args_test_selection = {json.dumps(tests)}", text,
+                  count=1, flags=re.M)  # fmt: skip
+    (folder / "pyproject.toml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def run_mutmut(group: str, children: int, fresh: bool, names: list[str]) -> int:
+    """Run ``mutmut run`` in the group's folder; its own exit status."""
+    folder = group_folder(group)
+    if fresh and (folder / "mutants").exists():
+        shutil.rmtree(folder / "mutants")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     # the tests must import the mutated copy in mutants/, never this checkout
     env.pop("PYTHONPATH", None)
     mutmut = Path(sys.executable).with_name("mutmut")
-    command = [str(mutmut), "run", "--max-children", str(children), *names]
-    return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
+    mine = [n for n in names if n.startswith(_module_prefixes(group))]
+    if names and not mine:
+        return 0
+    command = [str(mutmut), "run", "--max-children", str(children), *mine]
+    return subprocess.run(command, cwd=folder, env=env, check=False).returncode
+
+
+def _module_prefixes(group: str) -> tuple[str, ...]:
+    files, _ = GROUPS[group]
+    return tuple(f.removesuffix("*").removesuffix(".py").replace("/", ".") for f in files)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run mutmut (unless --report) and print the scores; 1 when a target is missed."""
     parser = argparse.ArgumentParser(prog="bench.mutation", description=__doc__.split("\n")[0])
     parser.add_argument("--report", action="store_true", help="only report the last run")
+    parser.add_argument("--group", choices=[*GROUPS, "all"], default="all", help="(all)")
     parser.add_argument("--fresh", action="store_true", help="delete mutants/ first")
     parser.add_argument("--children", type=int, default=2, help="parallel test runs (2)")
     parser.add_argument("--survivors", action="store_true", help="list the surviving mutants")
@@ -158,13 +203,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("mutants", nargs="*", help="only these mutants (mutmut's names)")
     args = parser.parse_args(argv)
     if not args.report:
-        status = run_mutmut(args.children, args.fresh, args.mutants)
-        if status not in (0, 1):
-            print(f"mutmut run stopped with status {status}", file=sys.stderr)
-            return status
+        for group in GROUPS if args.group == "all" else [args.group]:
+            status = run_mutmut(group, args.children, args.fresh, args.mutants)
+            if status not in (0, 1):
+                print(f"mutmut run ({group}) stopped with status {status}", file=sys.stderr)
+                return status
     scores = read_scores()
     if not scores:
-        print("no mutation results in mutants/: run without --report first", file=sys.stderr)
+        print(f"no mutation results in {WORK}: run without --report first", file=sys.stderr)
         return 2
     print(table(scores, args.markdown))
     if args.survivors:
