@@ -9,6 +9,7 @@ import json
 import pytest
 
 from tests.unit.test_schemes import _set, base, failure
+from vfa.domain.scheme_types import RatingItem, ScalePoint, SpecialCode
 from vfa.domain.schemes import content_hash, parse_scheme, scheme_as_dict
 from vfa.errors import NotFoundError
 
@@ -162,3 +163,101 @@ def test_the_plain_form_of_the_ratings_names_each_part():
     assert [(b["label"], b["min"], b["max"]) for b in ratings["bands"]] == [
         ("low", 1.0, 2.9), ("moderate", 3.0, 3.9), ("high", 4.0, 5.0)
     ]  # fmt: skip
+
+
+def own_scale_and_special(data):
+    item = data["ratings"]["items"][1]
+    item["scale"] = {
+        "min": 0,
+        "max": 3,
+        "points": [
+            {"value": 0, "label": "none", "verified": True},
+            {"value": 3, "label": "all", "verified": True},
+        ],
+    }
+    item["special"] = [
+        {"code": "NA", "label": "Not applicable", "counts_as": "zero", "verified": True}
+    ]
+    item["description"] = "Watch the hands"
+    item["requires_license"] = True
+    return data
+
+
+def test_an_item_may_have_its_own_scale_and_special_codes():
+    items = parse_scheme(own_scale_and_special(base()), "demo.yaml").ratings.items
+    assert items[1] == RatingItem(
+        id="b",
+        name="Item B",
+        group=None,
+        scale_min=0,
+        scale_max=3,
+        points=(ScalePoint(0, "none"), ScalePoint(3, "all")),
+        special=(SpecialCode("NA", "Not applicable", "zero"),),
+        description="Watch the hands",
+        requires_license=True,
+        verified=False,
+    )
+    # the other item keeps the section's scale and codes, and its own fields
+    assert items[0] == RatingItem(
+        id="a",
+        name="Item A",
+        group="g1",
+        scale_min=1,
+        scale_max=5,
+        points=(ScalePoint(1, "low"), ScalePoint(5, "high")),
+        special=(SpecialCode("NOB", "Not observed", "excluded"),),
+        description="",
+        requires_license=False,
+        verified=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("part", "value", "place", "reason"),
+    [
+        ("scale", {"min": 3, "max": 3, "points": []}, "ratings.items[1].scale.max",
+         "the scale's max (3) must be above its min (3)"),
+        ("special", [{"code": "7", "label": "Seven", "counts_as": "zero", "verified": True}],
+         "ratings.items[1].special[0].code", "'7' would read as a scale point; use letters"),
+    ],
+)  # fmt: skip
+def test_an_items_own_scale_and_codes_are_checked_at_their_place(part, value, place, reason):
+    data = base()
+    data["ratings"]["items"][1][part] = value
+    error = failure(data)
+    assert (error.place, error.reason) == (place, reason)
+
+
+def test_an_item_without_any_scale_is_refused():
+    data = base()
+    del data["ratings"]["scale"]
+    error = failure(data)
+    assert (error.place, error.reason) == (
+        "ratings.items[0]",
+        "item 'a' has no scale: give ratings.scale or its own scale",
+    )
+
+
+def test_groups_are_unique_and_an_items_group_must_be_one_of_them():
+    data = base()
+    data["ratings"]["groups"].append({"id": "G1", "title": "Again", "verified": True})
+    error = failure(data)
+    assert (error.place, error.reason) == (
+        "ratings.groups[1].id",
+        "duplicate id 'G1' (also ratings.groups[0])",
+    )
+    data = base()
+    data["ratings"]["groups"].append({"id": "g0", "title": "Zero", "verified": True})
+    data["ratings"]["items"][1]["group"] = "g9"
+    error = failure(data)
+    assert (error.place, error.reason) == (
+        "ratings.items[1].group",
+        "unknown group 'g9' (groups: g0, g1)",
+    )
+    data = base()
+    del data["ratings"]["groups"]
+    error = failure(data)
+    assert (error.place, error.reason) == (
+        "ratings.items[0].group",
+        "unknown group 'g1' (groups: no groups are defined)",
+    )
