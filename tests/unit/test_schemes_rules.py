@@ -4,6 +4,7 @@ an ethogram has no hotkeys, and the plain (JSON) form carries every top-level fi
 
 from __future__ import annotations
 
+import copy
 import json
 
 import pytest
@@ -260,4 +261,100 @@ def test_groups_are_unique_and_an_items_group_must_be_one_of_them():
     assert (error.place, error.reason) == (
         "ratings.items[0].group",
         "unknown group 'g1' (groups: no groups are defined)",
+    )
+
+
+# each refusal: a change to the coherent scheme, the place named and the whole reason
+REFUSED = {
+    "duplicate subject": (
+        lambda d: d["ethogram"]["subjects"].append("infant"),
+        "ethogram.subjects[2]",
+        "duplicate subject 'infant'",
+    ),
+    "unknown subject": (
+        lambda d: d["ethogram"]["codes"][0]["subjects"].append("sibling"),
+        "ethogram.codes[0].subjects[1]",
+        "unknown subject 'sibling' (subjects: parent, infant)",
+    ),
+    "point in an exclusive group": (
+        lambda d: d["ethogram"]["codes"][3].update(group="gaze"),
+        "ethogram.codes[3].group",
+        "code 'praise_words' is a point event in exclusive group 'gaze'; only states can stop "
+        "each other (make it kind: state or drop the group)",
+    ),
+    "hotkey taken, named with its place": (
+        lambda d: d["ethogram"]["codes"][3].update(hotkey="S"),
+        "ethogram.codes[3].hotkey",
+        "'S' is already the key of code 'away' (ethogram.codes[1])",
+    ),
+    "duplicate grid": (
+        lambda d: d["grids"].append({**copy.deepcopy(d["grids"][0]), "id": "Grid"}),
+        "grids[1].id",
+        "duplicate id 'Grid' (also grids[0])",
+    ),
+    "duplicate scale of a member": (
+        lambda d: d["grids"][0]["members"][1]["scales"][1].update(id="COOP"),
+        "grids[0].members[1].scales[1].id",
+        "duplicate id 'COOP' (also grids[0].members[1].scales[0])",
+    ),
+    "unknown band scale": (
+        lambda d: d["grids"][0].update(band_scale="warmth"),
+        "grids[0].band_scale",
+        "no scale 'warmth' in this grid (scales: sens, ctrl, coop, pass)",
+    ),
+    "bands without a band scale": (
+        lambda d: d["grids"][0].pop("band_scale"),
+        "grids[0].bands",
+        "bands need a band_scale: the scale whose total they band",
+    ),
+    "band outside the band scale's range": (
+        lambda d: d["grids"][0]["bands"][1].update(max=5),
+        "grids[0].bands[1]",
+        "band 'high' (2–5) is outside the sens scale's range (0–4)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED), ids=list(REFUSED))
+def test_each_refusal_names_its_place_and_whole_reason(case):
+    change, place, reason = REFUSED[case]
+    data = base()
+    change(data)
+    error = failure(data)
+    assert (error.place, error.reason) == (place, reason)
+
+
+def test_a_grid_without_bands_has_none():
+    data = base()
+    del data["grids"][0]["bands"], data["grids"][0]["band_scale"]
+    grid = parse_scheme(data, "demo.yaml").grid("grid")
+    assert (grid.name, grid.band_scale, grid.bands) == ("Grid", None, ())
+
+
+def test_a_code_keeps_its_parts_and_one_without_a_hotkey_has_none():
+    data = base()
+    data["ethogram"]["codes"][1].pop("hotkey")
+    data["ethogram"]["codes"][1]["description"] = "Gaze leaves the parent"
+    scheme = parse_scheme(data, "demo.yaml")
+    assert scheme.ethogram.subjects == ("parent", "infant")
+    away = scheme.code("away")
+    assert (away.name, away.hotkey, away.kind, away.group, away.subjects) == (
+        "Looks away",
+        "",
+        "state",
+        "gaze",
+        ("infant",),
+    )
+    assert (away.description, away.moment, away.verified, away.parent) == (
+        "Gaze leaves the parent",
+        False,
+        True,
+        None,
+    )
+    words = scheme.code("praise_words")
+    assert (words.description, words.moment, words.subjects, words.parent) == (
+        "",
+        True,
+        ("parent", "infant"),
+        "praise",
     )
