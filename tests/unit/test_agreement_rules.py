@@ -4,6 +4,7 @@ published definitions (Fleiss 1971; Krippendorff 2011)."""
 
 from __future__ import annotations
 
+import json
 import warnings
 
 import numpy as np
@@ -16,7 +17,9 @@ from vfa.domain.agreement import (
     coincidences,
     fleiss_kappa_from_counts,
     pearson,
+    rating_stats,
     value_counts,
+    weight_matrix,
 )
 
 
@@ -110,3 +113,56 @@ def test_a_perfect_line_has_r_of_exactly_one_in_size_and_a_point_interval(a, slo
 
 def test_no_variation_has_no_r():
     assert pearson(np.array([3.0, 3.0, 3.0, 3.0]), np.array([1.0, 2.0, 3.0, 4.0])) == (None, None)
+
+
+# -- weights, intervals and the JSON form ------------------------------------------------
+
+
+def test_linear_and_quadratic_weights_fall_with_the_distance_over_the_span():
+    values = np.array([1.0, 3.0, 5.0])  # span 4: distances 0, 2, 4 are 0, 1/2, 1 of it
+    assert weight_matrix(values, "linear").tolist() == [
+        [1.0, 0.5, 0.0], [0.5, 1.0, 0.5], [0.0, 0.5, 1.0]
+    ]  # fmt: skip
+    assert weight_matrix(values, "quadratic").tolist() == [
+        [1.0, 0.75, 0.0], [0.75, 1.0, 0.75], [0.0, 0.75, 1.0]
+    ]  # fmt: skip
+    assert weight_matrix(np.array([1.0, 2.0]), "linear").tolist() == [[1.0, 0.0], [0.0, 1.0]]
+    assert weight_matrix(np.array([4.0]), "linear").tolist() == [[1.0]]
+    assert weight_matrix(np.array([]), "quadratic").shape == (0, 0)
+
+
+def test_kappa_intervals_stay_within_minus_one_and_one():
+    high = rating_stats([[1, 1], [2, 2], [3, 3], [4, 4], [5, 4]])
+    assert high.cohen_kappa == pytest.approx(0.75)  # p_o 4/5, p_e 1/5
+    low, top = high.ci["cohen_kappa"]
+    assert low < 0.75 and top == 1.0  # 0.75 + 1.96 SE is past 1 with five units
+    opposed = rating_stats([[1, 2], [2, 1], [1, 2], [2, 1], [1, 1]])
+    assert opposed.cohen_kappa == pytest.approx(-2 / 3)  # p_o 1/5, p_e 13/25
+    bottom, high_end = opposed.ci["cohen_kappa"]
+    assert bottom == -1.0 and -2 / 3 < high_end < 1.0
+
+
+def test_two_coders_get_alpha_intervals_without_a_fleiss_kappa():
+    result = rating_stats([[1, 1], [2, 2], [3, 3], [4, 4], [5, 4], [2, 3]], bootstrap=True)
+    assert result.fleiss_kappa is None
+    for level in ("nominal", "ordinal", "interval"):
+        lo, hi = result.ci[f"alpha_{level}"]
+        assert lo <= getattr(result, f"alpha_{level}") <= hi <= 1
+
+
+def test_the_json_form_gives_each_statistic_with_its_interval():
+    matrix = [[1, 1, 2], [2, 2, 2], [3, 3, 4], [4, 4, 4], [5, 4, 5], [2, 3, 2]]
+    result = rating_stats(matrix, reference_index=0, coder_names=["ann", "ben", "cy"])
+    data = result.as_dict()
+    assert json.loads(json.dumps(data)) == data
+    assert "exact_agreement_ci" not in data and "within_one_agreement_ci" not in data
+    assert data["exact_agreement"] == result.exact_agreement
+    for name in ("fleiss_kappa", "icc_2_1", "alpha_nominal", "alpha_interval"):
+        assert data[name] == getattr(result, name)
+        assert data[f"{name}_ci"] == list(result.ci[name])
+    assert data["cohen_kappa_ci"] is None  # three coders: no Cohen's kappa
+    assert data["pearson_r"] == result.pearson_r and set(data["pearson_r"]) == {"ben", "cy"}
+    assert data["pearson_r_ci"] == {k: list(v) for k, v in result.pearson_r_ci.items()}
+    three = rating_stats([[1, 1], [2, 3], [3, 2]], reference_index=0, coder_names=["a", "b"])
+    assert three.as_dict()["pearson_r_ci"] == {"b": None}  # three units: r but no interval
+    assert rating_stats(matrix).as_dict()["pearson_r_ci"] is None  # no reference coder
