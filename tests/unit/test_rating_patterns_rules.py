@@ -6,9 +6,10 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pytest
 
 from tests.unit.test_agreement import FLEISS_1971, from_counts
-from vfa.domain.rating_patterns import Weighted, patterns_of
+from vfa.domain.rating_patterns import Weighted, patterns_of, percentile_interval
 
 
 def test_fleiss_kappa_per_resample_and_nan_where_it_is_undefined():
@@ -29,3 +30,20 @@ def test_fleiss_kappa_per_resample_and_nan_where_it_is_undefined():
     assert round(float(found[0]), 3) == 0.430  # Fleiss (1971)
     assert np.isnan(found[1]) and np.isnan(found[2])
     assert found[3] == 1.0
+
+
+def test_a_percentile_interval_cuts_2_5_percent_from_each_end():
+    # 0..400: the 2.5th percentile is 10, the 97.5th is 390 (linear interpolation)
+    assert percentile_interval(np.arange(401, dtype=float)) == (10.0, 390.0)
+
+
+@pytest.mark.parametrize(("undefined", "given"), [(0, True), (10, True), (11, False), (100, False)])
+def test_a_percentile_interval_needs_nine_resamples_in_ten_with_a_value(undefined, given):
+    samples = np.concatenate([np.full(undefined, np.nan), np.linspace(0, 1, 100 - undefined)])
+    assert (percentile_interval(samples) is not None) == given
+
+
+def test_no_resample_with_a_value_has_no_interval():
+    assert percentile_interval(np.array([])) is None
+    assert percentile_interval(np.array([np.nan, np.inf])) is None
+    assert percentile_interval(np.array([0.5])) == (0.5, 0.5)
