@@ -1,0 +1,77 @@
+"""A visit's feedback theme (VIPP-SD: one theme a visit) through the services: one line of
+at most 200 characters, cleared by an empty value, audited, refused without a change; and
+the person tagging moments recorded as a therapist."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from vfa.errors import InvalidInputError, NotFoundError
+from vfa.services import clips as clip_service
+from vfa.services import moments
+from vfa.storage.models import AuditEntry, Coder, Role
+
+
+@pytest.fixture
+def visit(workspace, clips):
+    added = clip_service.add_clip(workspace, clips["cfr25"], "FAM-1", "Visit 1")
+    return workspace, added.session_id
+
+
+def theme_audit(ws):
+    with ws.sessions() as db:
+        rows = db.scalars(select(AuditEntry).where(AuditEntry.action == "theme")).all()
+        return [(e.entity, e.entity_id, e.detail) for e in rows]
+
+
+def test_a_theme_is_set_replaced_and_cleared_returning_the_one_before(visit):
+    ws, session_id = visit
+    assert moments.session_theme(ws, session_id) is None
+    assert moments.set_theme(ws, session_id, "  Speaking for the child ") is None
+    assert moments.session_theme(ws, session_id) == "Speaking for the child"
+    assert moments.set_theme(ws, session_id, "Sharing emotions") == "Speaking for the child"
+    assert moments.set_theme(ws, session_id, "   ") == "Sharing emotions"
+    assert moments.session_theme(ws, session_id) is None
+    assert moments.set_theme(ws, session_id, None) is None
+    assert theme_audit(ws) == [
+        ("session", session_id, {"theme": "Speaking for the child"}),
+        ("session", session_id, {"theme": "Sharing emotions"}),
+        ("session", session_id, {"theme": None}),
+        ("session", session_id, {"theme": None}),
+    ]
+
+
+def test_a_theme_of_200_characters_is_kept_and_201_refused_without_a_change(visit):
+    ws, session_id = visit
+    moments.set_theme(ws, session_id, "t" * 200)
+    with pytest.raises(InvalidInputError) as refused:
+        moments.set_theme(ws, session_id, "u" * 201)
+    message = str(refused.value)
+    assert message.startswith(f"session {session_id}: the theme ")
+    assert message.endswith("is 201 characters long; at most 200 are allowed")
+    assert moments.session_theme(ws, session_id) == "t" * 200
+
+
+def test_a_theme_on_two_lines_is_refused(visit):
+    ws, session_id = visit
+    with pytest.raises(InvalidInputError, match=rf"session {session_id}: the theme .*control"):
+        moments.set_theme(ws, session_id, "one\ntwo")
+    assert moments.session_theme(ws, session_id) is None and theme_audit(ws) == []
+
+
+def test_a_missing_session_has_no_theme(workspace):
+    with pytest.raises(NotFoundError, match=r"^session 99: no such session in "):
+        moments.set_theme(workspace, 99, "Sharing emotions")
+    with pytest.raises(NotFoundError, match=r"^session 99: no such session in "):
+        moments.session_theme(workspace, 99)
+    assert theme_audit(workspace) == []
+
+
+def test_the_person_tagging_moments_is_recorded_once_as_a_therapist(workspace):
+    first = moments.ensure_therapist(workspace, " Sue ")
+    assert moments.ensure_therapist(workspace, "Sue") == first
+    with workspace.sessions() as db:
+        assert [(c.id, c.name, c.role) for c in db.scalars(select(Coder))] == [
+            (first, "Sue", Role.THERAPIST)
+        ]

@@ -1,0 +1,360 @@
+"""Scheme lookups and checks by their stated rules: unknown grids and members named with
+the known ones, duplicate grid members and rows refused at their place, a scheme without
+an ethogram has no hotkeys, and the plain (JSON) form carries every top-level field."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from tests.unit.test_schemes import _set, base, failure
+from vfa.domain.scheme_types import RatingItem, ScalePoint, SpecialCode
+from vfa.domain.schemes import content_hash, parse_scheme, scheme_as_dict
+from vfa.errors import NotFoundError
+
+
+def test_an_unknown_grid_is_named_with_the_known_ones():
+    scheme = parse_scheme(base(), "demo.yaml")
+    with pytest.raises(NotFoundError) as refused:
+        scheme.grid("care")
+    assert str(refused.value) == "scheme demo: no grid 'care' (grids: grid)"
+    data = base()
+    data["grids"].append({**data["grids"][0], "id": "second"})
+    two = parse_scheme(data, "demo.yaml")
+    with pytest.raises(NotFoundError, match=r"\(grids: grid, second\)$"):
+        two.grid("care")
+    data = base()
+    del data["grids"]
+    with pytest.raises(NotFoundError, match=r"^scheme demo: no grid 'care' \(grids: none\)$"):
+        parse_scheme(data, "demo.yaml").grid("care")
+
+
+def test_an_unknown_member_is_named_with_the_known_ones():
+    grid = parse_scheme(base(), "demo.yaml").grid("grid")
+    assert grid.member("infant").name == "Infant"
+    with pytest.raises(NotFoundError) as refused:
+        grid.member("parent")
+    assert str(refused.value) == "grid grid: no member 'parent' (members: adult, infant)"
+
+
+def test_a_scheme_without_an_ethogram_has_no_hotkeys():
+    data = base()
+    del data["ethogram"], data["moments"]
+    scheme = parse_scheme(data, "demo.yaml")
+    assert scheme.ethogram is None
+    assert scheme.code_for_hotkey("A") is None
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "place", "reason"),
+    [
+        (
+            ("grids", 0, "members", 1, "id"),
+            "Adult",
+            "grids[0].members[1].id",
+            "duplicate id 'Adult' (also grids[0].members[0])",
+        ),
+        (
+            ("grids", 0, "rows", 1, "id"),
+            "face",
+            "grids[0].rows[1].id",
+            "duplicate id 'face' (also grids[0].rows[0])",
+        ),
+    ],
+)
+def test_a_grids_duplicate_members_and_rows_are_refused_at_the_second(path, value, place, reason):
+    error = failure(_set(base(), path, value))
+    assert (error.file, error.place, error.reason) == ("demo.yaml", place, reason)
+
+
+def test_the_plain_form_has_every_top_level_field_of_the_scheme():
+    data = base()
+    plain = scheme_as_dict(parse_scheme(data, "demo.yaml"))
+    assert json.loads(json.dumps(plain)) == plain
+    assert list(plain) == [
+        "id", "name", "version", "description", "source", "file", "content_hash",
+        "ratings", "grids", "ethogram", "moments",
+    ]  # fmt: skip
+    assert (plain["id"], plain["name"], plain["version"]) == ("demo", "Demo scheme", "1")
+    assert (plain["description"], plain["source"], plain["file"]) == ("", "none", "demo.yaml")
+    assert plain["content_hash"] == content_hash(data)
+    # the scheme's moments block, without its verification marks
+    assert plain["moments"] == {
+        "before_ms": 4000, "after_ms": 2000, "max_clips": 3, "max_clip_ms": 10000
+    }  # fmt: skip
+
+
+def test_the_plain_form_of_a_scheme_without_ratings_or_moments_has_none_for_them():
+    data = base()
+    del data["ratings"], data["moments"], data["ethogram"]
+    plain = scheme_as_dict(parse_scheme(data, "demo.yaml"))
+    assert plain["ratings"] is None and plain["moments"] is None and plain["ethogram"] is None
+    assert [g["id"] for g in plain["grids"]] == ["grid"]
+
+
+def test_a_scheme_without_ratings_or_an_ethogram_names_none_for_them():
+    data = base()
+    del data["ratings"], data["ethogram"], data["moments"]
+    scheme = parse_scheme(data, "demo.yaml")
+    with pytest.raises(NotFoundError) as refused:
+        scheme.item("a")
+    assert str(refused.value) == "scheme demo: no rating item 'a' (items: none)"
+    with pytest.raises(NotFoundError) as refused:
+        scheme.code("look")
+    assert str(refused.value) == "scheme demo: no event code 'look' (codes: none)"
+
+
+def test_a_cycle_above_a_code_is_refused_at_the_first_code_that_reaches_it():
+    data = base()
+    codes = data["ethogram"]["codes"]
+    # look -> away -> praise -> away: look's ancestors go round without reaching look
+    codes[0]["parent"], codes[1]["parent"], codes[2]["parent"] = "away", "praise", "away"
+    error = failure(data)
+    assert (error.place, error.reason) == (
+        "ethogram.codes[0].parent",
+        "code 'look' is its own ancestor through parent 'away'",
+    )
+
+
+def test_duplicate_modifiers_are_refused_at_the_second():
+    data = base()
+    modifiers = data["ethogram"]["codes"][2]["modifiers"]
+    modifiers.append({**modifiers[0], "id": "Tone"})
+    error = failure(data)
+    assert (error.place, error.reason) == (
+        "ethogram.codes[2].modifiers[1].id",
+        "duplicate id 'Tone' (also ethogram.codes[2].modifiers[0])",
+    )
+
+
+def test_a_codes_modifiers_keep_their_id_name_and_options():
+    praise = parse_scheme(base(), "demo.yaml").code("praise")
+    assert [(m.id, m.name, m.options) for m in praise.modifiers] == [
+        ("tone", "Tone", ("warm", "flat"))
+    ]
+
+
+def test_moment_codes_without_a_moments_block_are_refused_with_the_reason():
+    data = base()
+    del data["moments"]
+    assert failure(data).reason == (
+        "moment codes need a top-level moments block (the span around a key press)"
+    )
+
+
+@pytest.mark.parametrize(("after_ms", "refused"), [(5999, False), (6000, False), (6001, True)])
+def test_the_default_span_may_be_as_long_as_max_clip_ms(after_ms, refused):
+    data = base()  # before_ms 4000, max_clip_ms 10000
+    data["moments"]["after_ms"] = after_ms
+    if refused:
+        assert failure(data).reason == (
+            f"the default span (4000 + {after_ms} = {4000 + after_ms} ms) is longer than "
+            "max_clip_ms (10000 ms)"
+        )
+    else:
+        assert parse_scheme(data, "demo.yaml").moments.after_ms == after_ms
+
+
+def test_the_plain_form_of_the_ratings_names_each_part():
+    ratings = scheme_as_dict(parse_scheme(base(), "demo.yaml"))["ratings"]
+    assert list(ratings) == ["aggregate", "groups", "bands", "items"]
+    assert ratings["aggregate"] == "mean"
+    assert [(b["label"], b["min"], b["max"]) for b in ratings["bands"]] == [
+        ("low", 1.0, 2.9), ("moderate", 3.0, 3.9), ("high", 4.0, 5.0)
+    ]  # fmt: skip
+
+
+def own_scale_and_special(data):
+    item = data["ratings"]["items"][1]
+    item["scale"] = {
+        "min": 0,
+        "max": 3,
+        "points": [
+            {"value": 0, "label": "none", "verified": True},
+            {"value": 3, "label": "all", "verified": True},
+        ],
+    }
+    item["special"] = [
+        {"code": "NA", "label": "Not applicable", "counts_as": "zero", "verified": True}
+    ]
+    item["description"] = "Watch the hands"
+    item["requires_license"] = True
+    return data
+
+
+def test_an_item_may_have_its_own_scale_and_special_codes():
+    items = parse_scheme(own_scale_and_special(base()), "demo.yaml").ratings.items
+    assert items[1] == RatingItem(
+        id="b",
+        name="Item B",
+        group=None,
+        scale_min=0,
+        scale_max=3,
+        points=(ScalePoint(0, "none"), ScalePoint(3, "all")),
+        special=(SpecialCode("NA", "Not applicable", "zero"),),
+        description="Watch the hands",
+        requires_license=True,
+        verified=False,
+    )
+    # the other item keeps the section's scale and codes, and its own fields
+    assert items[0] == RatingItem(
+        id="a",
+        name="Item A",
+        group="g1",
+        scale_min=1,
+        scale_max=5,
+        points=(ScalePoint(1, "low"), ScalePoint(5, "high")),
+        special=(SpecialCode("NOB", "Not observed", "excluded"),),
+        description="",
+        requires_license=False,
+        verified=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("part", "value", "place", "reason"),
+    [
+        ("scale", {"min": 3, "max": 3, "points": []}, "ratings.items[1].scale.max",
+         "the scale's max (3) must be above its min (3)"),
+        ("special", [{"code": "7", "label": "Seven", "counts_as": "zero", "verified": True}],
+         "ratings.items[1].special[0].code", "'7' would read as a scale point; use letters"),
+    ],
+)  # fmt: skip
+def test_an_items_own_scale_and_codes_are_checked_at_their_place(part, value, place, reason):
+    data = base()
+    data["ratings"]["items"][1][part] = value
+    error = failure(data)
+    assert (error.place, error.reason) == (place, reason)
+
+
+def test_an_item_without_any_scale_is_refused():
+    data = base()
+    del data["ratings"]["scale"]
+    error = failure(data)
+    assert (error.place, error.reason) == (
+        "ratings.items[0]",
+        "item 'a' has no scale: give ratings.scale or its own scale",
+    )
+
+
+def test_groups_are_unique_and_an_items_group_must_be_one_of_them():
+    data = base()
+    data["ratings"]["groups"].append({"id": "G1", "title": "Again", "verified": True})
+    error = failure(data)
+    assert (error.place, error.reason) == (
+        "ratings.groups[1].id",
+        "duplicate id 'G1' (also ratings.groups[0])",
+    )
+    data = base()
+    data["ratings"]["groups"].append({"id": "g0", "title": "Zero", "verified": True})
+    data["ratings"]["items"][1]["group"] = "g9"
+    error = failure(data)
+    assert (error.place, error.reason) == (
+        "ratings.items[1].group",
+        "unknown group 'g9' (groups: g0, g1)",
+    )
+    data = base()
+    del data["ratings"]["groups"]
+    error = failure(data)
+    assert (error.place, error.reason) == (
+        "ratings.items[0].group",
+        "unknown group 'g1' (groups: no groups are defined)",
+    )
+
+
+# each refusal: a change to the coherent scheme, the place named and the whole reason
+REFUSED = {
+    "duplicate subject": (
+        lambda d: d["ethogram"]["subjects"].append("infant"),
+        "ethogram.subjects[2]",
+        "duplicate subject 'infant'",
+    ),
+    "unknown subject": (
+        lambda d: d["ethogram"]["codes"][0]["subjects"].append("sibling"),
+        "ethogram.codes[0].subjects[1]",
+        "unknown subject 'sibling' (subjects: parent, infant)",
+    ),
+    "point in an exclusive group": (
+        lambda d: d["ethogram"]["codes"][3].update(group="gaze"),
+        "ethogram.codes[3].group",
+        "code 'praise_words' is a point event in exclusive group 'gaze'; only states can stop "
+        "each other (make it kind: state or drop the group)",
+    ),
+    "hotkey taken, named with its place": (
+        lambda d: d["ethogram"]["codes"][3].update(hotkey="S"),
+        "ethogram.codes[3].hotkey",
+        "'S' is already the key of code 'away' (ethogram.codes[1])",
+    ),
+    "duplicate grid": (
+        lambda d: d["grids"].append({**copy.deepcopy(d["grids"][0]), "id": "Grid"}),
+        "grids[1].id",
+        "duplicate id 'Grid' (also grids[0])",
+    ),
+    "duplicate scale of a member": (
+        lambda d: d["grids"][0]["members"][1]["scales"][1].update(id="COOP"),
+        "grids[0].members[1].scales[1].id",
+        "duplicate id 'COOP' (also grids[0].members[1].scales[0])",
+    ),
+    "unknown band scale": (
+        lambda d: d["grids"][0].update(band_scale="warmth"),
+        "grids[0].band_scale",
+        "no scale 'warmth' in this grid (scales: sens, ctrl, coop, pass)",
+    ),
+    "bands without a band scale": (
+        lambda d: d["grids"][0].pop("band_scale"),
+        "grids[0].bands",
+        "bands need a band_scale: the scale whose total they band",
+    ),
+    "band outside the band scale's range": (
+        lambda d: d["grids"][0]["bands"][1].update(max=5),
+        "grids[0].bands[1]",
+        "band 'high' (2–5) is outside the sens scale's range (0–4)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED), ids=list(REFUSED))
+def test_each_refusal_names_its_place_and_whole_reason(case):
+    change, place, reason = REFUSED[case]
+    data = base()
+    change(data)
+    error = failure(data)
+    assert (error.place, error.reason) == (place, reason)
+
+
+def test_a_grid_without_bands_has_none():
+    data = base()
+    del data["grids"][0]["bands"], data["grids"][0]["band_scale"]
+    grid = parse_scheme(data, "demo.yaml").grid("grid")
+    assert (grid.name, grid.band_scale, grid.bands) == ("Grid", None, ())
+
+
+def test_a_code_keeps_its_parts_and_one_without_a_hotkey_has_none():
+    data = base()
+    data["ethogram"]["codes"][1].pop("hotkey")
+    data["ethogram"]["codes"][1]["description"] = "Gaze leaves the parent"
+    scheme = parse_scheme(data, "demo.yaml")
+    assert scheme.ethogram.subjects == ("parent", "infant")
+    away = scheme.code("away")
+    assert (away.name, away.hotkey, away.kind, away.group, away.subjects) == (
+        "Looks away",
+        "",
+        "state",
+        "gaze",
+        ("infant",),
+    )
+    assert (away.description, away.moment, away.verified, away.parent) == (
+        "Gaze leaves the parent",
+        False,
+        True,
+        None,
+    )
+    words = scheme.code("praise_words")
+    assert (words.description, words.moment, words.subjects, words.parent) == (
+        "",
+        True,
+        ("parent", "infant"),
+        "praise",
+    )
