@@ -5,6 +5,7 @@ published definitions (Fleiss 1971; Krippendorff 2011)."""
 from __future__ import annotations
 
 import json
+import math
 import warnings
 
 import numpy as np
@@ -166,3 +167,16 @@ def test_the_json_form_gives_each_statistic_with_its_interval():
     three = rating_stats([[1, 1], [2, 3], [3, 2]], reference_index=0, coder_names=["a", "b"])
     assert three.as_dict()["pearson_r_ci"] == {"b": None}  # three units: r but no interval
     assert rating_stats(matrix).as_dict()["pearson_r_ci"] is None  # no reference coder
+
+
+def test_pearson_uses_only_the_units_both_coders_rated():
+    # units 5 and 6 were rated by one coder each and must not count; the four shared units
+    # (1,1) (2,3) (3,2) (4,4) have deviations ±1.5, ±0.5: r = 4 / sqrt(5 × 5) = 0.8, and
+    # with n = 4 the Fisher-z interval is tanh(atanh(0.8) ∓ 1.959964 / sqrt(1))
+    nan = float("nan")
+    r, ci = pearson(
+        np.array([1.0, 2.0, 3.0, 4.0, nan, 10.0]), np.array([1.0, 3.0, 2.0, 4.0, 7.0, nan])
+    )
+    assert r == pytest.approx(0.8)
+    z = math.atanh(0.8)
+    assert ci == pytest.approx((math.tanh(z - 1.959964), math.tanh(z + 1.959964)), abs=1e-6)
