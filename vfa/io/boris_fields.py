@@ -10,8 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from vfa.domain.limits import MAX_MS
-from vfa.errors import FormatError
-from vfa.io.document import Problem
+from vfa.io.document import FileReading
 
 MAX_SECONDS = Decimal(MAX_MS) / 1000
 
@@ -36,20 +35,8 @@ def ms(seconds: Decimal) -> int:
     return int((seconds * 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-class Fields:
+class Fields(FileReading):
     """One file's checked access: the file name for errors and the problems found on the way."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.problems: list[Problem] = []
-
-    def fail(self, place: str, reason: str) -> FormatError:
-        """The error to raise for this file at ``place``."""
-        return FormatError(self.file, place, reason)
-
-    def note(self, place: str, reason: str) -> None:
-        """Keep a problem the reading passes over."""
-        self.problems.append(Problem(place, reason))
 
     def obj(self, value: Any, place: str, what: str) -> dict[str, Any]:
         """The value as a JSON object, refused otherwise."""
