@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 
@@ -13,6 +15,7 @@ from vfa.domain.frames import FrameTable
 from vfa.services import clips as clip_service
 from vfa.storage.workspace import open_workspace
 from vfa.ui.timeline import MIN_SPAN_MS, Timeline
+from vfa.ui.timeline_paint import LABEL_W, TimeAxis
 
 
 @pytest.fixture
@@ -160,3 +163,27 @@ def test_cancelling_the_filmstrip_keeps_the_clip_usable(qtbot, tmp_path, clips, 
 
 def view_building(window) -> bool:
     return window.player_view.media_building()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    start=st.integers(0, 3_600_000),
+    span=st.integers(MIN_SPAN_MS, 3_600_000),
+    width=st.integers(LABEL_W + 1, 4000),
+    t=st.floats(0, 1),
+)
+def test_the_time_at_a_times_x_is_that_time_to_within_a_pixel(start, span, width, t):
+    axis = TimeAxis(start, span, width, start + span + 1)
+    t_ms = start + t * span
+    back = axis.ms_at(axis.x_of(t_ms))
+    assert abs(back - t_ms) <= span / axis.track_width + 1
+    assert LABEL_W <= axis.x_of(t_ms) <= width + 1e-6
+
+
+def test_the_widget_maps_times_as_its_axis_does(timeline):
+    timeline.set_view(10_000, 20_000)
+    axis = timeline.axis()
+    assert (axis.start_ms, axis.span_ms, axis.width) == (10_000, 20_000, 884)
+    assert timeline.x_of(15_000) == axis.x_of(15_000) == LABEL_W + 200
+    assert timeline.ms_at(LABEL_W + 200) == 15_000
+    assert timeline.ms_at(0) == 10_000 - 84 * 20_000 // 800  # left of the track: before the view

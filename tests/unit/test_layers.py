@@ -278,3 +278,41 @@ def test_the_cycle_checker_sees_a_module_importing_its_parent_package(tmp_path):
     graph = _import_graph(tmp_path, "pkg")
     assert graph["pkg.sibling"] == {"pkg.area"}
     assert _cycles(graph) == [["pkg", "pkg.main", "pkg.area", "pkg"]]
+
+
+# -- module size -----------------------------------------------------------------------------
+
+MAX_LINES = 500
+SIZE_EXEMPT = ("vfa/storage/migrations",)  # generated revisions, read in order, never edited
+
+
+def _long_modules(root: Path, package: str, limit: int) -> list[str]:
+    """``path: N lines`` for each module of ``package`` longer than ``limit`` lines."""
+    found = []
+    for path in sorted((root / package).rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith(SIZE_EXEMPT):
+            continue
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        if lines > limit:
+            found.append(f"{rel}: {lines} lines")
+    return found
+
+
+def test_no_module_in_vfa_is_over_500_lines():
+    """A module that grows past 500 lines holds a second idea: split it out (issue 13)."""
+    long = _long_modules(ROOT, "vfa", MAX_LINES)
+    assert not long, f"over {MAX_LINES} lines:\n" + "\n".join(long)
+
+
+def test_the_size_check_names_each_long_module_and_passes_over_migrations(tmp_path):
+    _plant(
+        tmp_path,
+        {
+            "vfa/short.py": "x = 1\n" * 3,
+            "vfa/at_limit.py": "x = 1\n" * 4,
+            "vfa/sub/long.py": "x = 1\n" * 5,
+            "vfa/storage/migrations/versions/0001_long.py": "x = 1\n" * 9,
+        },
+    )
+    assert _long_modules(tmp_path, "vfa", 4) == ["vfa/sub/long.py: 5 lines"]

@@ -5,20 +5,21 @@
 hotkeys, bands that fit their scale without gaps or overlaps, grids whose totals add up,
 exclusive groups of states only, known subjects and parents. Every problem is a
 ``SchemeError`` naming the file, the place (``ratings.items[3].group``, 0-based indices,
-with the YAML line when known) and the reason.
+with the YAML line when known; :mod:`vfa.domain.scheme_places`) and the reason.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from decimal import Decimal
 from itertools import pairwise
-from typing import Any, NoReturn
+from typing import Any
 
 from vfa.domain.hotkeys import hotkey_conflict, normalize_hotkey
+from vfa.domain.scheme_places import Checker, Lines, PathPart, place_text
 from vfa.domain.scheme_types import (
     Band,
     Ethogram,
@@ -35,7 +36,6 @@ from vfa.domain.scheme_types import (
     Scheme,
     SpecialCode,
 )
-from vfa.errors import SchemeError
 
 __all__ = [
     "AGGREGATES",
@@ -48,8 +48,10 @@ __all__ = [
     "GridMember",
     "GridRow",
     "GridScale",
+    "Lines",
     "Modifier",
     "MomentSettings",
+    "PathPart",
     "RatingItem",
     "RatingSection",
     "ScalePoint",
@@ -65,9 +67,6 @@ AGGREGATES = ("mean", "sum")
 COUNTS_AS = ("excluded", "zero")
 KINDS = ("point", "state")
 
-PathPart = str | int
-Lines = Mapping[tuple[PathPart, ...], int]
-
 
 def content_hash(data: Mapping[str, Any]) -> str:
     """SHA-256 of the canonical JSON of the data (sorted keys, no whitespace, UTF-8)."""
@@ -75,46 +74,9 @@ def content_hash(data: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def place_text(path: Sequence[PathPart]) -> str:
-    """``("ratings", "items", 3, "id")`` -> ``ratings.items[3].id``."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
-
-
-class _Checker:
-    def __init__(self, source_file: str, lines: Lines | None) -> None:
-        self.file = source_file
-        self.lines = lines or {}
-
-    def line(self, path: tuple[PathPart, ...]) -> int | None:
-        while True:
-            if path in self.lines:
-                return self.lines[path]
-            if not path:
-                return None
-            path = path[:-1]
-
-    def fail(self, path: tuple[PathPart, ...], reason: str) -> NoReturn:
-        raise SchemeError(self.file, place_text(path), reason, self.line(path))
-
-    def unique(self, path: tuple[PathPart, ...], field: str, values: Iterable[str]) -> None:
-        """Fail at the second of two equal values (compared case-insensitively)."""
-        seen: dict[str, int] = {}
-        for i, value in enumerate(values):
-            key = value.casefold()
-            if key in seen:
-                self.fail(
-                    (*path, i, field),
-                    f"duplicate {field} {value!r} (also {place_text((*path, seen[key]))})",
-                )
-            seen[key] = i
-
-
 def parse_scheme(data: Mapping[str, Any], source_file: str, lines: Lines | None = None) -> Scheme:
     """The typed scheme, after the semantic checks; ``lines`` maps data paths to YAML lines."""
-    ck = _Checker(source_file, lines)
+    ck = Checker(source_file, lines)
     if not any(key in data for key in ("ratings", "grids", "ethogram")):
         ck.fail((), "nothing to code: give ratings, grids or an ethogram")
     _check_unverified_fields(data, (), ck)
@@ -137,7 +99,7 @@ def parse_scheme(data: Mapping[str, Any], source_file: str, lines: Lines | None 
     )
 
 
-def _check_unverified_fields(node: Any, path: tuple[PathPart, ...], ck: _Checker) -> None:
+def _check_unverified_fields(node: Any, path: tuple[PathPart, ...], ck: Checker) -> None:
     """``unverified: [field, …]`` may only name fields the object has (or its ``order``)."""
     if isinstance(node, Mapping):
         for i, name in enumerate(node.get("unverified", ())):
@@ -157,7 +119,7 @@ def _check_unverified_fields(node: Any, path: tuple[PathPart, ...], ck: _Checker
 
 
 def _scale(
-    raw: Mapping[str, Any], path: tuple[PathPart, ...], ck: _Checker
+    raw: Mapping[str, Any], path: tuple[PathPart, ...], ck: Checker
 ) -> tuple[int, int, tuple[ScalePoint, ...]]:
     lo, hi = raw["min"], raw["max"]
     if hi <= lo:
@@ -177,7 +139,7 @@ def _scale(
 
 
 def _special(
-    raw: Sequence[Mapping[str, Any]], path: tuple[PathPart, ...], ck: _Checker
+    raw: Sequence[Mapping[str, Any]], path: tuple[PathPart, ...], ck: Checker
 ) -> tuple[SpecialCode, ...]:
     ck.unique(path, "code", (s["code"] for s in raw))
     for i, s in enumerate(raw):
@@ -186,7 +148,7 @@ def _special(
     return tuple(SpecialCode(s["code"], s["label"], s["counts_as"]) for s in raw)
 
 
-def _ratings(raw: Mapping[str, Any], ck: _Checker) -> RatingSection:
+def _ratings(raw: Mapping[str, Any], ck: Checker) -> RatingSection:
     path: tuple[PathPart, ...] = ("ratings",)
     groups = tuple((g["id"], g["title"]) for g in raw.get("groups", []))
     ck.unique((*path, "groups"), "id", (g for g, _ in groups))
@@ -258,7 +220,7 @@ def _bands(
     lo: float,
     hi: float,
     what: str,
-    ck: _Checker,
+    ck: Checker,
 ) -> tuple[Band, ...]:
     """Bands inside [lo, hi], without overlaps or gaps at the precision they are written in.
 
@@ -308,12 +270,12 @@ def _bands(
 # -- grids -------------------------------------------------------------------------------
 
 
-def _grids(raw: Sequence[Mapping[str, Any]], ck: _Checker) -> tuple[Grid, ...]:
+def _grids(raw: Sequence[Mapping[str, Any]], ck: Checker) -> tuple[Grid, ...]:
     ck.unique(("grids",), "id", (g["id"] for g in raw))
     return tuple(_grid(g, ("grids", n), ck) for n, g in enumerate(raw))
 
 
-def _grid(raw: Mapping[str, Any], path: tuple[PathPart, ...], ck: _Checker) -> Grid:
+def _grid(raw: Mapping[str, Any], path: tuple[PathPart, ...], ck: Checker) -> Grid:
     ck.unique((*path, "members"), "id", (m["id"] for m in raw["members"]))
     ck.unique((*path, "rows"), "id", (r["id"] for r in raw["rows"]))
     members = []
@@ -354,7 +316,7 @@ def _grid(raw: Mapping[str, Any], path: tuple[PathPart, ...], ck: _Checker) -> G
 # -- ethogram and moments ----------------------------------------------------------------
 
 
-def _ethogram(raw: Mapping[str, Any], ck: _Checker) -> Ethogram:
+def _ethogram(raw: Mapping[str, Any], ck: Checker) -> Ethogram:
     path: tuple[PathPart, ...] = ("ethogram",)
     subjects = tuple(raw["subjects"])
     for i, subject in enumerate(subjects):
@@ -420,7 +382,7 @@ def _ethogram(raw: Mapping[str, Any], ck: _Checker) -> Ethogram:
 
 
 def _modifiers(
-    raw: Sequence[Mapping[str, Any]], path: tuple[PathPart, ...], ck: _Checker
+    raw: Sequence[Mapping[str, Any]], path: tuple[PathPart, ...], ck: Checker
 ) -> tuple[Modifier, ...]:
     ck.unique(path, "id", (m["id"] for m in raw))
     for m, modifier in enumerate(raw):
@@ -430,7 +392,7 @@ def _modifiers(
     return tuple(Modifier(m["id"], m["name"], tuple(m["options"])) for m in raw)
 
 
-def _check_parent_cycles(codes: Sequence[EventCode], ck: _Checker) -> None:
+def _check_parent_cycles(codes: Sequence[EventCode], ck: Checker) -> None:
     parent_of = {c.id: c.parent for c in codes}
     for n, code in enumerate(codes):
         seen = {code.id}
@@ -446,7 +408,7 @@ def _check_parent_cycles(codes: Sequence[EventCode], ck: _Checker) -> None:
 
 
 def _moments(
-    data: Mapping[str, Any], ethogram: Ethogram | None, ck: _Checker
+    data: Mapping[str, Any], ethogram: Ethogram | None, ck: Checker
 ) -> MomentSettings | None:
     moment_codes = [n for n, c in enumerate(ethogram.codes if ethogram else ()) if c.moment]
     raw = data.get("moments")

@@ -9,7 +9,8 @@ text in time order; a start that is never stopped is reported, never closed for 
 Time model: BORIS stores an event at ``media time of player 1 + "time offset"``; player n
 (n > 1) plays ``player 1's time - media_info.offset[n]``. So a file's ``MediaRef.offset_ms``
 is ``-(time offset + player offset + length of the files before it in that player)``.
-The writer is in :mod:`vfa.io.boris_writer`.
+The writer is in :mod:`vfa.io.boris_writer`; the checked access to values (text, seconds,
+times, offsets) in :mod:`vfa.io.boris_fields`.
 """
 
 from __future__ import annotations
@@ -17,11 +18,10 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from vfa.domain.limits import MAX_MS
 from vfa.errors import FormatError
+from vfa.io.boris_fields import Fields, kind_of
 from vfa.io.boris_writer import write
 from vfa.io.document import (
     CodeDef,
@@ -31,7 +31,6 @@ from vfa.io.document import (
     MediaRef,
     ModifierSet,
     Observation,
-    Problem,
     Subject,
 )
 from vfa.io.registry import FormatSpec
@@ -53,21 +52,6 @@ SNIFF_KEYS = (
     b'"behavioral_categories"',
     b'"time_format"',
 )
-MAX_SECONDS = Decimal(MAX_MS) / 1000
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | Decimal):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    return "an object"
 
 
 def _sorted_keys(mapping: dict[str, Any]) -> list[str]:
@@ -87,78 +71,20 @@ def _version(text: str) -> tuple[int, ...] | None:
         return None
 
 
-class _Reader:
-    """One file's reading: the file name for errors and the problems found on the way."""
+class _Reader(Fields):
+    """One file's reading: the codes, subjects and modifier sets met so far."""
 
     def __init__(self, file: str) -> None:
-        self.file = file
-        self.problems: list[Problem] = []
+        super().__init__(file)
         self.kinds: dict[str, CodeKind] = {}
         self.code_sets: dict[str, list[tuple[ModifierSet, int]]] = {}
         self.sets: dict[tuple[str, int, tuple[str, ...]], ModifierSet] = {}
         self.subjects: dict[str, Subject] = {}
 
-    # -- checked access -------------------------------------------------------------------
-    def fail(self, place: str, reason: str) -> FormatError:
-        return FormatError(self.file, place, reason)
-
-    def note(self, place: str, reason: str) -> None:
-        self.problems.append(Problem(place, reason))
-
-    def obj(self, value: Any, place: str, what: str) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise self.fail(place, f"{what} is {_kind(value)}, not an object")
-        return value
-
-    def text(self, value: Any, place: str, what: str) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, str):
-            return value
-        if isinstance(value, int | Decimal) and not isinstance(value, bool):
-            return str(value)
-        raise self.fail(place, f"{what} is {_kind(value)}, not text")
-
-    def seconds(self, value: Any, place: str, what: str) -> Decimal | None:
-        """A number of seconds as BORIS writes it (number or text); None for "NA"."""
-        if isinstance(value, str):
-            if value.strip().upper() in ("NA", ""):
-                return None
-            try:
-                value = Decimal(value.strip())
-            except InvalidOperation:
-                raise self.fail(place, f"{what} {value!r} is not a number of seconds") from None
-        if isinstance(value, bool) or not isinstance(value, int | Decimal):
-            raise self.fail(place, f"{what} is {_kind(value)}, not a number of seconds")
-        number = Decimal(value)
-        if not number.is_finite():
-            raise self.fail(place, f"{what} {value} is not a finite number")
-        return number
-
-    def time_ms(self, value: Any, place: str, what: str = "the time") -> int | None:
-        """A time in ms: refused when negative or beyond 24 hours; None for "NA"."""
-        number = self.seconds(value, place, what)
-        if number is None:
-            return None
-        if number < 0:
-            raise self.fail(place, f"{what} {number} s is negative")
-        if number > MAX_SECONDS:
-            raise self.fail(place, f"{what} {number} s is beyond 24 hours")
-        return _ms(number)
-
-    def offset_ms(self, value: Any, place: str, what: str) -> int:
-        """An offset in ms (may be negative, at most 24 hours either way)."""
-        number = self.seconds(value, place, what)
-        if number is None:
-            return 0
-        if abs(number) > MAX_SECONDS:
-            raise self.fail(place, f"{what} {number} s is beyond 24 hours")
-        return _ms(number)
-
     # -- the project ------------------------------------------------------------------------
     def document(self, project: Any) -> Document:
         if not isinstance(project, dict):
-            raise self.fail("", f"not a BORIS project (the JSON is {_kind(project)})")
+            raise self.fail("", f"not a BORIS project (the JSON is {kind_of(project)})")
         if not any(k in project for k in ("behaviors_conf", "observations", "subjects_conf")):
             raise self.fail("", "not a BORIS project (no ethogram, subjects or observations)")
         raw_version = project.get("project_format_version")
@@ -240,13 +166,13 @@ class _Reader:
                 name = self.text(entry.get("name"), f"{place} {key!r} name", "the name")
                 kind = entry.get("type", SINGLE)
                 if isinstance(kind, bool) or not isinstance(kind, int):
-                    raise self.fail(f"{place} {key!r} type", f"the type is {_kind(kind)}")
+                    raise self.fail(f"{place} {key!r} type", f"the type is {kind_of(kind)}")
                 if kind not in (SINGLE, MULTIPLE, NUMERIC, EXTERNAL):
                     self.note(f"{place} {key!r} type", f"unknown type {kind}; taken as single")
                     kind = SINGLE
                 values = entry.get("values", [])
                 if not isinstance(values, list):
-                    raise self.fail(f"{place} {key!r} values", f"the values are {_kind(values)}")
+                    raise self.fail(f"{place} {key!r} values", f"the values are {kind_of(values)}")
                 texts = [self.text(v, f"{place} {key!r} values", "a value") for v in values]
                 raw.append((name, kind, texts))
         out = []
@@ -392,7 +318,7 @@ class _Reader:
             player = int(key)
             paths = files[key]
             if not isinstance(paths, list):
-                raise self.fail(where, f"the player's media are {_kind(paths)}, not a list")
+                raise self.fail(where, f"the player's media are {kind_of(paths)}, not a list")
             shift = self.offset_ms(offsets.get(key, 0), f"{place} media_info offset {key!r}", "it")
             if player == 1 and shift:
                 self.note(
@@ -440,7 +366,7 @@ class _Reader:
 
     def events(self, rows: Any, place: str) -> list[Event]:
         if not isinstance(rows, list):
-            raise self.fail(f"{place} events", f"the events are {_kind(rows)}, not a list")
+            raise self.fail(f"{place} events", f"the events are {kind_of(rows)}, not a list")
         taken: list[tuple[int, int, str, str, str, str]] = []
         for index, row in enumerate(rows, 1):
             where = f"{place} event {index}"
@@ -508,10 +434,6 @@ class _Reader:
             values = part.split(",") if kind == MULTIPLE else [part]
             out.extend((mset.id, v.strip()) for v in values if v.strip() not in NO_VALUE)
         return tuple(out)
-
-
-def _ms(seconds: Decimal) -> int:
-    return int((seconds * 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _event(

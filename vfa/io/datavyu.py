@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from vfa.domain.limits import MAX_MS
-from vfa.errors import FormatError
 from vfa.io.document import (
     CodeDef,
     CodeKind,
     Document,
     Event,
+    FileReading,
     MediaRef,
     ModifierSet,
     Observation,
@@ -72,17 +72,7 @@ def _split(text: str, separator: str) -> list[str]:
     return parts
 
 
-class _Reader:
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.problems: list[Problem] = []
-
-    def fail(self, place: str, reason: str) -> FormatError:
-        return FormatError(self.file, place, reason)
-
-    def note(self, place: str, reason: str) -> None:
-        self.problems.append(Problem(place, reason))
-
+class _Reader(FileReading):
     def decode(self, data: bytes, member: str) -> str:
         text, problem = decode_lenient(data, self.file, member)
         self.problems.extend([problem] if problem else [])

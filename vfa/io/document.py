@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import SplitResult, urlsplit
 
+from vfa.errors import FormatError
+
 
 def split_url(text: str) -> SplitResult:
     """A URL's parts; text that is no valid URL (``[`` in a path) is a plain path."""
@@ -33,6 +35,22 @@ class Problem:
 
     place: str  # e.g. "line 120", "tier 'Mother' annotation a17", "observation 'x' event 4"
     reason: str
+
+
+class FileReading:
+    """One file's reading: its name for the errors raised and the problems passed over."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def fail(self, place: str, reason: str) -> FormatError:
+        """The error to raise for this file at ``place``."""
+        return FormatError(self.file, place, reason)
+
+    def note(self, place: str, reason: str) -> None:
+        """Keep a problem the reading passes over."""
+        self.problems.append(Problem(place, reason))
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,8 @@
 The columns are fixed (``EVENT_COLUMNS``, ``RATING_COLUMNS``) so R, SPSS and Excel read
 them by name; the file is UTF-8 with a header row. A cell a spreadsheet would run as a
 formula is written with a leading apostrophe, which the reader takes off again.
-Modifiers are ``key=value`` pairs joined by ``;`` (a ``\\``, ``;`` or ``=`` inside a key or
-value is escaped with ``\\``). The reader turns either file into a Document with one
+Modifiers are ``key=value`` pairs joined by ``;``; the cells are encoded in
+:mod:`vfa.io.csv_cells`. The reader turns either file into a Document with one
 observation per case × session × clip × coder × scheme, so VFA's own export can be
 imported again.
 """
@@ -14,16 +14,24 @@ from __future__ import annotations
 import csv
 import io
 import math
-import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from vfa import outputs
 from vfa.domain.limits import MAX_MS
 from vfa.errors import FormatError
+from vfa.io.csv_cells import (
+    NUMBER,
+    format_modifiers,
+    parse_modifiers,
+    plain_cell,
+    safe_cell,
+    writer,
+)
+from vfa.io.csv_cells import csv_line as csv_line
+from vfa.io.csv_cells import csv_text as csv_text
 from vfa.io.document import (
     CodeDef,
     CodeKind,
@@ -72,93 +80,8 @@ RATING_COLUMNS = (
     "special",
     "note",
 )
-LINE_END = "\n"
 # one cell of this many characters is no coding; the csv module's own limit is 128 KiB
 FIELD_LIMIT = 1 << 20
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_ESCAPE = str.maketrans({"\\": "\\\\", ";": "\\;", "=": "\\="})
-
-
-def safe_cell(value: Any) -> Any:
-    """A cell as a spreadsheet shows it, never runs it (``vfa.outputs.safe_cell``)."""
-    return outputs.safe_cell(value)
-
-
-_QUOTE = re.compile(r'[,"\r\n]')
-
-
-def csv_text(value: Any) -> str:
-    """A value as it stands in a line of VFA's CSV: neutralised, then quoted where the
-    csv module would quote it (a comma, a quote or a line break inside)."""
-    text = str(outputs.safe_cell(value))
-    if _QUOTE.search(text):
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def csv_line(values: Sequence[Any]) -> str:
-    """One line of VFA's CSV, as ``writer(stream).writerow(map(safe_cell, values))``."""
-    return ",".join(map(csv_text, values)) + LINE_END
-
-
-def plain_cell(text: str) -> str:
-    """A cell as it was before ``safe_cell``: the apostrophe it added taken off."""
-    if text.startswith("'"):
-        rest = text[1:]
-        first = rest.lstrip(" ")[:1]
-        if first and first in _FORMULA_START and not _NUMBER.match(rest.strip(" ")):
-            return rest
-    return text
-
-
-def format_modifiers(modifiers: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> str:
-    """``key=value;key=value``, with ``\\ ; =`` escaped; a list value gives one pair each."""
-    pairs = modifiers.items() if isinstance(modifiers, Mapping) else modifiers
-    out = []
-    for key, value in pairs:
-        values = value if isinstance(value, list | tuple) else [value]
-        for one in values:
-            text = "" if one is None else str(one)
-            out.append(f"{str(key).translate(_ESCAPE)}={text.translate(_ESCAPE)}")
-    return ";".join(out)
-
-
-def parse_modifiers(text: str) -> tuple[tuple[str, str], ...]:
-    """The pairs of a ``modifiers`` cell; ValueError names what is wrong."""
-    if not text:
-        return ()
-    pairs: list[tuple[str, str]] = []
-    key: str | None = None
-    current: list[str] = []
-    chars = iter(text)
-    for ch in chars:
-        if ch == "\\":
-            nxt = next(chars, None)
-            if nxt is None:
-                raise ValueError("ends with a lone '\\'")
-            current.append(nxt)
-        elif ch == "=" and key is None:
-            key, current = "".join(current), []
-        elif ch == ";":
-            if key is None:
-                raise ValueError(f"{''.join(current)!r} has no '=value'")
-            pairs.append((key, "".join(current)))
-            key, current = None, []
-        else:
-            current.append(ch)
-    if key is None:
-        raise ValueError(f"{''.join(current)!r} has no '=value'")
-    pairs.append((key, "".join(current)))
-    if any(not k for k, _ in pairs):
-        raise ValueError("a modifier has no name before '='")
-    return tuple(pairs)
-
-
-def writer(stream: Any) -> Any:
-    """A csv writer for VFA's CSV files (newline as line end, minimal quoting)."""
-    return csv.writer(stream, lineterminator=LINE_END)
 
 
 # -- reading -----------------------------------------------------------------------------
@@ -490,7 +413,7 @@ def rating_rows(document: Document) -> Iterator[Sequence[Any]]:
     """The ratings CSV rows of a Document."""
     for observation in document.observations:
         for rating in observation.ratings:
-            number = _NUMBER.match(rating.value.strip())
+            number = NUMBER.match(rating.value.strip())
             yield (
                 _variable(observation, "case"),
                 _variable(observation, "session"),

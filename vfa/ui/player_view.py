@@ -1,5 +1,7 @@
 """The player pane: video, exact paused frames, transport, readout, navigation, timeline.
 
+The timeline with its zoom buttons and filmstrip building is :mod:`vfa.ui.timeline_bar`.
+
 While playing, the backend's surface shows and the readout follows its (interpolated)
 clock. Paused, stepping, scrubbing or shuttling backwards, the picture is the frame
 server's exact frame and the readout names that frame.
@@ -7,14 +9,11 @@ server's exact frame and the readout names that frame.
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QSlider,
     QStackedLayout,
     QStyle,
@@ -29,9 +28,8 @@ from vfa.media.frames import FrameServer
 from vfa.player.base import Player, PlayerState
 from vfa.player.canvas import VideoCanvas
 from vfa.services.clips import ClipInfo
-from vfa.ui.frame_jobs import FrameJob, FrameSignals, to_qimage
-from vfa.ui.tasks import BackgroundJob, TaskContext
-from vfa.ui.timeline import Timeline
+from vfa.ui.frame_jobs import FrameJob, FrameSignals
+from vfa.ui.timeline_bar import TimelineBar
 
 
 class PlayerView(QWidget):
@@ -57,7 +55,6 @@ class PlayerView(QWidget):
         self.loop: LoopRange | None = None
         self.loop_enabled = False
         self._reverse_speed = 0
-        self._media_job: BackgroundJob | None = None
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._signals = FrameSignals()
@@ -109,33 +106,13 @@ class PlayerView(QWidget):
         self.readout.setFont(font)
         self._fit_readout(10_000)
 
-        self.timeline = Timeline()
+        self.timeline_bar = TimelineBar()
+        self.timeline_bar.problem.connect(self.problem)
+        self.timeline = self.timeline_bar.timeline
         self.timeline.scrubbed.connect(self.scrub)
         self.timeline.loop_selected.connect(self._on_loop_selected)
-        self.media_progress = QProgressBar()
-        self.media_progress.setObjectName("filmstripProgress")
-        self.media_progress.setRange(0, 100)
-        self.media_progress.setMaximumWidth(180)
-        self.media_progress.setFormat(self.tr("Filmstrip %p%"))
-        self.media_progress.hide()
-        self.media_cancel = QToolButton()
-        self.media_cancel.setText("×")
-        self.media_cancel.setToolTip(self.tr("Stop building the filmstrip and waveform"))
-        self.media_cancel.setAutoRaise(True)
-        self.media_cancel.clicked.connect(self.cancel_media)
-        self.media_cancel.hide()
-        zoom_in, zoom_out, zoom_fit = QToolButton(), QToolButton(), QToolButton()
-        for button, text, tip, slot in (
-            (zoom_in, "+", self.tr("Zoom in (Ctrl+wheel)"), lambda: self.timeline.zoom(0.5)),
-            (zoom_out, "−", self.tr("Zoom out"), lambda: self.timeline.zoom(2.0)),
-            (zoom_fit, self.tr("Fit"), self.tr("Show the whole clip"), self.timeline.fit),
-        ):
-            button.setText(text)
-            button.setToolTip(tip)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.clicked.connect(slot)
-        zoom_in.setObjectName("zoomIn")
-        zoom_out.setObjectName("zoomOut")
+        self.media_progress = self.timeline_bar.media_progress
+        self.media_cancel = self.timeline_bar.media_cancel
 
         controls = QHBoxLayout()
         controls.setContentsMargins(4, 2, 8, 2)
@@ -144,20 +121,12 @@ class PlayerView(QWidget):
         controls.addWidget(self.rate_label)
         controls.addWidget(self.loop_button)
         controls.addWidget(self.readout)
-        timeline_bar = QHBoxLayout()
-        timeline_bar.setContentsMargins(4, 0, 8, 0)
-        for widget in (zoom_in, zoom_out, zoom_fit):
-            timeline_bar.addWidget(widget)
-        timeline_bar.addStretch(1)
-        timeline_bar.addWidget(self.media_progress)
-        timeline_bar.addWidget(self.media_cancel)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(surface, 1)
         layout.addLayout(controls)
-        layout.addLayout(timeline_bar)
-        layout.addWidget(self.timeline)
+        layout.addWidget(self.timeline_bar)
 
         player.position_changed.connect(self._on_position)
         player.state_changed.connect(self._on_state)
@@ -176,7 +145,7 @@ class PlayerView(QWidget):
         self._fit_readout(info.frame_table.frame_count)
         self.player.open(info.path, info.duration_ms)
         self._show_paused(0)
-        self._build_timeline_media(info)
+        self.timeline_bar.build_media(info)
 
     def _fit_readout(self, frame_count: int) -> None:
         """A fixed size for the widest readout of the clip: a new frame number never
@@ -490,49 +459,10 @@ class PlayerView(QWidget):
             self._request(*wanted)
 
     # -- filmstrip and waveform ------------------------------------------------------------
-    def _build_timeline_media(self, info: ClipInfo) -> None:
-        from vfa.services.timeline_media import build_timeline_media
-
-        def work(ctx: TaskContext) -> object:
-            strip, wave = build_timeline_media(info, progress=ctx.progress, cancelled=ctx.cancelled)
-            # QImages are made here, off the GUI thread (600 of them for 20 minutes)
-            thumbs = (list(strip.times_ms), [to_qimage(i) for i in strip.images])
-            return thumbs, wave
-
-        job = BackgroundJob(work, self)
-        job.progress.connect(lambda f: self.media_progress.setValue(round(f * 100)))
-        job.finished.connect(lambda media: self._media_ready(info.id, media))
-        job.failed.connect(self._media_failed)
-        self._media_job = job
-        self.media_progress.setValue(0)
-        self.media_progress.show()
-        self.media_cancel.show()
-        job.start()
-
-    def _media_ready(self, clip_id: int, media: tuple[Any, Any] | None) -> None:
-        self._end_media_job()
-        if self.info is None or self.info.id != clip_id or media is None:
-            return
-        (times, images), wave = media
-        if images:
-            self.timeline.set_filmstrip(times, images)
-        if wave is not None:
-            self.timeline.set_waveform(wave.peaks, wave.bucket_ms)
-
-    def _media_failed(self, message: str) -> None:
-        self._end_media_job()
-        self.problem.emit(message)
-
     def cancel_media(self) -> None:
         """Stop building the filmstrip and waveform (the clip stays usable)."""
-        if self._media_job is not None:
-            self._media_job.cancel()
-        self._end_media_job()
-
-    def _end_media_job(self) -> None:
-        self._media_job = None
-        self.media_progress.hide()
-        self.media_cancel.hide()
+        self.timeline_bar.cancel_media()
 
     def media_building(self) -> bool:
-        return self._media_job is not None
+        """Whether the filmstrip and waveform are being built."""
+        return self.timeline_bar.media_building()

@@ -4,11 +4,9 @@ Each moment plays looped from its first to its last frame and can freeze on its 
 frame, with its caption (or the line spoken for the child) in large type below the
 picture. Nothing else is visible: no codes, names, timeline or other clips.
 
-Switching moments shows the moment's exact first frame at once: every moment's first and
-key frame are decoded in the background when the window opens, so a key press only
-paints a prefetched picture on the canvas. Meanwhile the player seeks to the moment and
-plays; the canvas keeps covering it until the player has landed, then the player surface
-takes over. A loop back to the first frame is covered the same way.
+Switching moments paints the moment's exact first frame at once, decoded ahead
+(:mod:`vfa.ui.presentation_reel`); the canvas covers the player, which seeks to the moment
+and plays, until it has landed. A loop back to the first frame is covered the same way.
 
 Landing is read from the playhead: between two readings of the engine's clock a backend
 extrapolates it at the playback rate, so a step that differs from that extrapolation is
@@ -21,18 +19,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QColor,
     QFont,
-    QFontMetrics,
     QGuiApplication,
     QImage,
     QKeyEvent,
-    QPaintEvent,
     QPalette,
     QResizeEvent,
     QScreen,
@@ -40,11 +35,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGridLayout, QLabel, QStackedLayout, QWidget
 
-from vfa.domain.frames import FrameTable
-from vfa.media.frames import FrameServer
 from vfa.player.base import Player, PlayerState
-from vfa.player.canvas import VideoCanvas
-from vfa.ui.frame_jobs import FrameJob, FrameSignals
+from vfa.ui.presentation_reel import PresentedMoment as PresentedMoment
+from vfa.ui.presentation_reel import StillCache, StillCanvas, tallest_line
 
 # a playhead step this far from the backend's own extrapolation is a reading of its clock
 READING_MS = 4
@@ -53,58 +46,9 @@ LANDING_SLACK_MS = 50
 # without a reading inside the moment after this long, the player surface shows anyway
 LANDING_TIMEOUT_S = 3.0
 CURSOR_HIDE_MS = 2000
-# the window keeps its own QImages of the stills; the servers need only a small cache
-SERVER_CACHE_BYTES = 16 * 1024 * 1024
 # the line below the picture: a font this fraction of the window height
 LINE_FONT_FRACTION = 1 / 18
 COUNTER_FONT_FRACTION = 1 / 50
-URGENT = 10  # QThreadPool priority of the still the screen waits for
-
-
-@dataclass(frozen=True)
-class PresentedMoment:
-    """One moment of a reel as presentation mode needs it."""
-
-    path: str  # video file
-    table: FrameTable  # frame table of that clip
-    rotation: int  # display rotation (CCW degrees, FFmpeg's definition)
-    duration_ms: int  # the clip's duration
-    first: int  # first frame index (0-based), inclusive
-    last: int  # last frame index, inclusive
-    key: int  # key frame index (the still)
-    caption: str | None
-    child_line: str | None
-
-    @property
-    def start_ms(self) -> int:
-        """Pts of the first frame."""
-        return self.table.pts_of(self.first)
-
-    @property
-    def cue_ms(self) -> int:
-        """Where the player starts the moment: half way into its first frame (Qt
-        Multimedia shows the frame before when sent to a frame's exact pts)."""
-        if self.first + 1 < len(self.table):
-            return (self.start_ms + self.table.pts_of(self.first + 1)) // 2
-        return self.start_ms
-
-    @property
-    def end_ms(self) -> int:
-        """When the last frame stops being shown: its pts plus its duration."""
-        after = min(max(self.last, self.first), len(self.table) - 1) + 1
-        if after < len(self.table):
-            return self.table.pts_of(after)
-        return max(self.table.duration_ms, self.table.pts_of(after - 1) + 1)
-
-
-class _Canvas(VideoCanvas):
-    """A video canvas that says when it has painted."""
-
-    painted = Signal()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        self.painted.emit()
 
 
 class PresentationWindow(QWidget):
@@ -144,14 +88,9 @@ class PresentationWindow(QWidget):
         self._pending_shown: int | None = None  # moment whose first frame awaits painting
         self._pending_key = 0  # QImage.cacheKey() of that frame
         self._loaded_path = ""
-        self._stills: dict[tuple[str, int], QImage] = {}
-        self._requested: set[tuple[str, int]] = set()
-        self._servers: dict[str, FrameServer] = {}
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(2)
-        self._signals = FrameSignals()
-        self._signals.ready.connect(self._on_still_ready, Qt.ConnectionType.QueuedConnection)
-        self._signals.failed.connect(self._on_still_failed, Qt.ConnectionType.QueuedConnection)
+        self._stills = StillCache(self)
+        self._stills.ready.connect(self._on_still_ready)
+        self._stills.failed.connect(self._on_still_failed)
         self._cursor_timer = QTimer(self)
         self._cursor_timer.setSingleShot(True)
         self._cursor_timer.setInterval(CURSOR_HIDE_MS)
@@ -163,7 +102,7 @@ class PresentationWindow(QWidget):
         self.setPalette(palette)
         self.setAutoFillBackground(True)
 
-        self.canvas = _Canvas()
+        self.canvas = StillCanvas()
         self.canvas.setObjectName("exactFrame")
         # after the paint has returned: the picture is on screen by then
         self.canvas.painted.connect(self._on_canvas_painted, Qt.ConnectionType.QueuedConnection)
@@ -273,7 +212,7 @@ class PresentationWindow(QWidget):
     def prefetched(self) -> bool:
         """Whether every moment's first and key frame is decoded and kept."""
         return all(
-            (moment.path, index) in self._stills
+            self._stills.has(moment.path, index)
             for moment in self.moments
             for index in (moment.first, moment.key)
         )
@@ -328,7 +267,7 @@ class PresentationWindow(QWidget):
         self._cursor_timer.start()
         if self.moments:
             self._go(0)
-            self._prefetch()
+            self._stills.prefetch(self.moments)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -368,9 +307,9 @@ class PresentationWindow(QWidget):
     def _cue(self, moment: PresentedMoment) -> None:
         """Cover the player with the exact first frame (black until it is decoded)."""
         self._cueing = True
-        image = self._stills.get((moment.path, moment.first))
+        image = self._stills.get(moment.path, moment.first)
         if image is None:
-            self._request(moment, moment.first, urgent=True)
+            self._stills.request(moment, moment.first, urgent=True)
             image = QImage()
         if self._pending_shown == self._index and not image.isNull():
             self._pending_key = image.cacheKey()
@@ -397,9 +336,9 @@ class PresentationWindow(QWidget):
         moment = self.moments[self._index]
         if self._frozen:
             self.player.pause()
-            image = self._stills.get((moment.path, moment.key))
+            image = self._stills.get(moment.path, moment.key)
             if image is None:  # the paused player shows until the key frame is decoded
-                self._request(moment, moment.key, urgent=True)
+                self._stills.request(moment, moment.key, urgent=True)
             else:
                 self.canvas.set_image(image)
                 self.stack.setCurrentWidget(self.canvas)
@@ -474,32 +413,9 @@ class PresentationWindow(QWidget):
             self.moment_shown.emit(index)
 
     # -- stills ------------------------------------------------------------------------
-    def _prefetch(self) -> None:
-        """Decode every moment's first frame, then every key frame, in the background."""
-        for moment in self.moments:
-            self._request(moment, moment.first)
-        for moment in self.moments:
-            self._request(moment, moment.key)
-
-    def _request(self, moment: PresentedMoment, index: int, *, urgent: bool = False) -> None:
-        key = (moment.path, index)
-        if key in self._stills or (key in self._requested and not urgent):
-            return
-        self._requested.add(key)
-        server = self._servers.get(moment.path)
-        if server is None:
-            server = FrameServer(
-                moment.path, moment.table, moment.rotation, cache_bytes=SERVER_CACHE_BYTES
-            )
-            self._servers[moment.path] = server
-        self._pool.start(
-            FrameJob(server, index, server.path, self._signals), URGENT if urgent else 0
-        )
-
     def _on_still_ready(self, path: str, index: int, image: QImage) -> None:
         if self._finished:
             return
-        self._stills[(path, index)] = image
         moment = self.moments[self._index]
         if path != moment.path:
             return
@@ -514,7 +430,6 @@ class PresentationWindow(QWidget):
     def _on_still_failed(self, path: str, index: int, message: str) -> None:
         if self._finished:
             return
-        self._requested.discard((path, index))
         self.problem.emit(message)
         moment = self.moments[self._index]
         if path == moment.path and index == moment.first and self._cueing and not self._frozen:
@@ -550,17 +465,7 @@ class PresentationWindow(QWidget):
         pad = font.pixelSize() // 2
         self.line.setContentsMargins(side, pad, side, pad)
         width = max(self.width() - 2 * side, 50)
-        flags = int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap)
-        text_height = QFontMetrics(font).height()
-        for moment in self.moments:
-            for text, italic in ((moment.caption, False), (moment.child_line, True)):
-                if text:
-                    measured = QFont(font)
-                    measured.setItalic(italic)
-                    bound = QFontMetrics(measured).boundingRect(
-                        QRect(0, 0, width, 100_000), flags, text
-                    )
-                    text_height = max(text_height, bound.height())
+        text_height = tallest_line(self.moments, font, width)
         self.line.setFixedHeight(min(text_height + 2 * pad, int(height * 0.4)))
 
     # -- cursor and closing ----------------------------------------------------------------
@@ -583,9 +488,5 @@ class PresentationWindow(QWidget):
         release = getattr(self.player, "release", None)
         if callable(release):
             release()
-        self._pool.clear()
-        self._pool.waitForDone()
-        for server in self._servers.values():
-            server.close()
-        self._servers.clear()
+        self._stills.close()
         self.closed.emit()

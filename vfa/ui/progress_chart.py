@@ -3,28 +3,25 @@
 Sessions run across in date order, the measure up on the scheme's range with its bands
 shaded; one line per coder, broken where a run has no total yet; an open dot is a run
 not yet submitted. The same painting goes to the screen, a PNG (at twice the size) and
-an SVG.
+an SVG (:mod:`vfa.ui.progress_export`).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QEvent, QIODevice, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
     QHelpEvent,
-    QImage,
     QPainter,
     QPainterPath,
     QPaintEvent,
     QPen,
 )
-from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -40,12 +37,12 @@ from PySide6.QtWidgets import (
 )
 
 from vfa.domain.schemes import Band, Scheme
-from vfa.errors import InvalidInputError, VfaError
-from vfa.outputs import check_target, write_bytes
+from vfa.errors import VfaError
 from vfa.services import progress as progress_service
 from vfa.services.progress import Progress, ProgressPoint, ProgressSession
 from vfa.storage.workspace import Workspace
 from vfa.ui.messages import MessageBar
+from vfa.ui.progress_export import describe, export_chart, number_text
 from vfa.ui.save_dialogs import ask_save_file
 
 # Okabe–Ito: told apart with the common colour-vision deficiencies, readable on white
@@ -58,7 +55,6 @@ PAD = 16.0
 DOT_R = 4.5
 HEADROOM = 10.0  # between the scale's ends and the plot's edges
 BAND_ALPHA = (18, 40)  # neighbouring bands alternate; no colour says good or bad
-EXPORT_SCALE = 2  # PNG pixels per chart pixel
 
 
 def _font(pixels: int, bold: bool = False) -> QFont:
@@ -81,14 +77,9 @@ def nice_ticks(low: float, high: float, most: int = 8) -> list[float]:
     return [round(first + i * step, 10) for i in range(count)]
 
 
-def _number(value: float) -> str:
-    """A score as read: 4, 3.5, 3.45 (two decimals at most)."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
 def _range(band: Band) -> str:
     """A band's range as the scheme writes it: 3–3.9."""
-    return f"{_number(band.min)}–{_number(band.max)}"
+    return f"{number_text(band.min)}–{number_text(band.max)}"
 
 
 class ProgressChart(QWidget):
@@ -133,57 +124,15 @@ class ProgressChart(QWidget):
     def export(self, path: str | Path, size: QSize | None = None, *, force: bool = False) -> Path:
         """Write the chart as PNG (twice the size, for print) or SVG, chosen by the suffix,
         through :mod:`vfa.outputs` (an existing file is replaced only with ``force``)."""
-        target = check_target(path, force=force, suffixes=(".png", ".svg"))
         if size is None:
             resized = self.testAttribute(Qt.WidgetAttribute.WA_Resized) or self.isVisible()
             size = self.size() if resized else self.sizeHint()
-        bounds = QRectF(0, 0, size.width(), size.height())
-        buffer = QBuffer()
-        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        if target.suffix.lower() == ".png":
-            image = QImage(size * EXPORT_SCALE, QImage.Format.Format_ARGB32_Premultiplied)
-            image.setDevicePixelRatio(EXPORT_SCALE)
-            image.fill(Qt.GlobalColor.white)
-            painter = QPainter(image)
-            self._paint(painter, bounds)
-            painter.end()
-            if not image.save(buffer, "PNG"):  # type: ignore[call-overload]
-                raise InvalidInputError(f"{target}: the image could not be encoded")
-            return write_bytes(target, bytes(buffer.data().data()), force=force)
-        generator = QSvgGenerator()
-        generator.setOutputDevice(buffer)
-        generator.setSize(size)
-        generator.setViewBox(QRect(0, 0, size.width(), size.height()))
-        generator.setResolution(96)
-        generator.setTitle(self.title())
-        generator.setDescription(self.description())
-        painter = QPainter(generator)
-        painter.fillRect(bounds, Qt.GlobalColor.white)
-        self._paint(painter, bounds)
-        painter.end()
-        # Qt names the font it drew with ("Sans Serif", ".AppleSystemUIFont"), which a
-        # browser may not have: let it fall back to its own sans-serif rather than a serif
-        svg = re.sub(
-            rb'font-family="([^"]*)"', rb'font-family="\1, sans-serif"', bytes(buffer.data().data())
-        )
-        return write_bytes(target, svg, force=force)
+        text = self.description()
+        return export_chart(self._paint, size, self.title(), text, path, force=force)
 
     def description(self) -> str:
         """The chart in words (the SVG's description): each session's totals by coder."""
-        p = self.progress
-        if p is None:
-            return ""
-        lines = [f"{p.measure} of case {p.case_code} ({p.scheme_name}), per session and coder."]
-        for session in p.sessions:
-            here = [q for q in p.points if q.session_id == session.id]
-            values = "; ".join(
-                f"{q.coder} {_number(q.total) if q.total is not None else 'no total'}"
-                + (f" ({q.band})" if q.band else "")
-                for q in here
-            )
-            when = f" ({session.date.isoformat()})" if session.date else ""
-            lines.append(f"{session.label}{when}: {values or 'not coded'}")
-        return "\n".join(lines)
+        return describe(self.progress)
 
     # -- painting -------------------------------------------------------------------------
 
@@ -215,7 +164,7 @@ class ProgressChart(QWidget):
     def _dot_text(self, point: ProgressPoint) -> str:
         state = "" if point.submitted else self.tr(" · not submitted")
         band = f" ({point.band})" if point.band else ""
-        total = _number(point.total) if point.total is not None else "–"
+        total = number_text(point.total) if point.total is not None else "–"
         return f"{point.coder} · {point.session_label}: {total}{band}{state}"
 
     def _paint(self, painter: QPainter, bounds: QRectF) -> list[tuple[QPointF, ProgressPoint]]:
@@ -251,7 +200,7 @@ class ProgressChart(QWidget):
         # the plot area: room for the value labels on the left, two label lines below
         ticks = nice_ticks(p.scale_min, p.scale_max)
         metrics = QFontMetricsF(small)
-        tick_w = max(metrics.horizontalAdvance(_number(t)) for t in ticks)
+        tick_w = max(metrics.horizontalAdvance(number_text(t)) for t in ticks)
         plot = QRectF(
             bounds.left() + PAD + tick_w + 8,
             top + label_h / 2,
@@ -312,7 +261,7 @@ class ProgressChart(QWidget):
             painter.drawText(
                 QRectF(bounds.left() + PAD, y - label_h / 2, tick_w, label_h),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                _number(tick),
+                number_text(tick),
             )
         painter.setPen(QPen(MUTED, 1))
         painter.drawLine(plot.bottomLeft(), plot.bottomRight())

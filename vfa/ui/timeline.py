@@ -1,5 +1,8 @@
 """The zoomable timeline: ruler, filmstrip, waveform, track lanes, playhead and loop.
 
+The axis and the rows along it are painted by :mod:`vfa.ui.timeline_paint`; this module
+holds the widget, its lanes and what the mouse does.
+
 Drag to scrub (exact frames follow), Shift+drag or drag on the ruler to select a loop
 range, wheel to scroll, Ctrl+wheel to zoom around the pointer; the view spans from the
 whole clip down to two seconds.
@@ -7,12 +10,11 @@ whole clip down to two seconds.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -25,21 +27,24 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from vfa.domain.frames import FrameTable, format_timestamp
+from vfa.domain.frames import FrameTable
 from vfa.domain.navigation import LoopRange
 from vfa.ui.lanes import EventSpan, LaneEvents, LaneView, paint_events
+from vfa.ui.timeline_paint import (
+    FILM_H,
+    LABEL_W,
+    RULER_H,
+    WAVE_H,
+    TimeAxis,
+    paint_filmstrip,
+    paint_loop,
+    paint_ruler,
+    paint_waveform,
+)
 
 MIN_SPAN_MS = 2000
-RULER_H = 20
-FILM_H = 44
-WAVE_H = 36
 LANE_H = 22  # a lane without overlapping events
 SUBROW_H = 18  # each sub-row of a lane whose events overlap
-LABEL_W = 84
-NICE_STEPS_MS = (
-    40, 100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000,
-    600_000, 1_200_000, 1_800_000, 3_600_000,
-)  # fmt: skip
 
 
 @dataclass
@@ -227,15 +232,20 @@ class Timeline(QWidget):
         self.set_view(0, self.duration_ms)
 
     # -- geometry ------------------------------------------------------------
+    def axis(self) -> TimeAxis:
+        """The time in view across the track's pixels."""
+        return TimeAxis(self.view_start, self.view_span, self.width(), self.duration_ms)
+
     def _track_width(self) -> int:
-        return max(1, self.width() - LABEL_W)
+        return self.axis().track_width
 
     def x_of(self, t_ms: float) -> float:
-        return LABEL_W + (t_ms - self.view_start) * self._track_width() / max(1, self.view_span)
+        """The x of a time in view."""
+        return self.axis().x_of(t_ms)
 
     def ms_at(self, x: float) -> int:
-        t = self.view_start + (x - LABEL_W) * self.view_span / self._track_width()
-        return int(min(max(t, 0), max(0, self.duration_ms - 1)))
+        """The time at an x, held inside the clip."""
+        return self.axis().ms_at(x)
 
     def lane_height(self, key: str) -> int:
         """A lane's height: one row, or a sub-row per level of overlapping events."""
@@ -290,7 +300,7 @@ class Timeline(QWidget):
         p.drawPixmap(area, self._static, area)
         p.setClipRect(QRect(LABEL_W, 0, self._track_width(), self.height()) & area)
         self._paint_lanes(p, area)
-        self._paint_loop(p)
+        paint_loop(p, self.axis(), self.loop, self.loop_enabled, self.height())
         x = self.x_of(self.playhead_ms)
         p.setPen(QPen(QColor("#ff4d4f"), 2))
         p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
@@ -302,9 +312,10 @@ class Timeline(QWidget):
         p = QPainter(pixmap)
         self._paint_labels(p)
         p.setClipRect(QRect(LABEL_W, 0, self._track_width(), self.height()))
-        self._paint_ruler(p)
-        self._paint_filmstrip(p, self.rect())
-        self._paint_waveform(p, self.rect())
+        axis = self.axis()
+        paint_ruler(p, axis)
+        paint_filmstrip(p, axis, self.rect(), self._thumbs, self._thumb_times)
+        paint_waveform(p, axis, self.rect(), self._peaks, self._peak_ms)
         y = RULER_H + FILM_H + WAVE_H
         for n, height in enumerate(self._shown_heights):
             shade = QColor("#202226") if n % 2 else QColor("#1b1d20")
@@ -324,69 +335,6 @@ class Timeline(QWidget):
         for top, height, title in rows:
             p.drawText(QRect(6, top, LABEL_W - 8, height), Qt.AlignmentFlag.AlignVCenter, title)
 
-    def _paint_ruler(self, p: QPainter) -> None:
-        p.fillRect(QRect(LABEL_W, 0, self._track_width(), RULER_H), QColor("#2b2d31"))
-        per_px = self.view_span / self._track_width()
-        step = next((s for s in NICE_STEPS_MS if s / per_px >= 90), NICE_STEPS_MS[-1])
-        first = math.ceil(self.view_start / step) * step
-        p.setPen(QColor("#9da1a6"))
-        t = first
-        while t <= self.view_start + self.view_span:
-            x = self.x_of(t)
-            p.drawLine(QPointF(x, RULER_H - 6), QPointF(x, RULER_H))
-            label = format_timestamp(t)
-            label = label[3:] if t < 3_600_000 else label
-            if step >= 1000:
-                label = label.split(".")[0]
-            p.drawText(QPointF(x + 3, RULER_H - 7), label)
-            t += step
-
-    def _paint_filmstrip(self, p: QPainter, area: QRect) -> None:
-        top = RULER_H
-        p.fillRect(QRect(LABEL_W, top, self._track_width(), FILM_H), QColor("#151618"))
-        if not self._thumbs:
-            return
-        thumb_w = max(8, round(self._thumbs[0].width() * (FILM_H - 2) / self._thumbs[0].height()))
-        x = (
-            LABEL_W + (area.left() - LABEL_W) // thumb_w * thumb_w
-            if area.left() > LABEL_W
-            else LABEL_W
-        )
-        times = self._thumb_times
-        while x < min(self.width(), area.right() + 1):
-            t = self.ms_at(x + thumb_w / 2)
-            i = max(0, _last_at_or_before(times, t))
-            p.drawImage(QRectF(x, top + 1, thumb_w - 1, FILM_H - 2), self._thumbs[i])
-            x += thumb_w
-
-    def _paint_waveform(self, p: QPainter, area: QRect) -> None:
-        top = RULER_H + FILM_H
-        p.fillRect(QRect(LABEL_W, top, self._track_width(), WAVE_H), QColor("#17191c"))
-        if self._peaks is None or not len(self._peaks):
-            return
-        left = max(LABEL_W, area.left())
-        right = min(self.width(), area.right() + 1)
-        columns = right - left
-        if columns <= 0:
-            return
-        t0, t1 = self.ms_at(left), self.ms_at(right)
-        b0, b1 = t0 // self._peak_ms, max(t0 // self._peak_ms + 1, t1 // self._peak_ms + 1)
-        chunk = self._peaks[b0:b1]
-        if not len(chunk):
-            return
-        # the loudest bucket under each column
-        edges = np.linspace(0, len(chunk), columns + 1).astype(int)
-        edges[1:] = np.maximum(edges[1:], edges[:-1] + 1)
-        edges = np.minimum(edges, len(chunk))
-        values = np.maximum.reduceat(chunk, np.minimum(edges[:-1], len(chunk) - 1))
-        mid = top + WAVE_H / 2
-        p.setPen(QColor("#5fb3a1"))
-        for i, v in enumerate(values):
-            h = float(v) * (WAVE_H / 2 - 2)
-            if h >= 0.5:
-                x = left + i
-                p.drawLine(QPointF(x, mid - h), QPointF(x, mid + h))
-
     def _paint_lanes(self, p: QPainter, area: QRect) -> None:
         y = RULER_H + FILM_H + WAVE_H
         view = LaneView(
@@ -402,16 +350,6 @@ class Timeline(QWidget):
                 box = QRect(LABEL_W, y + 2, self._track_width(), height - 4)
                 paint_events(p, events, view, box, area, self._code_names, self.selected)
             y += height
-
-    def _paint_loop(self, p: QPainter) -> None:
-        if self.loop is None:
-            return
-        x0, x1 = self.x_of(self.loop.start_ms), self.x_of(self.loop.end_ms)
-        color = QColor(255, 200, 60, 70 if self.loop_enabled else 35)
-        p.fillRect(QRectF(x0, 0, max(2.0, x1 - x0), self.height()), color)
-        p.setPen(QPen(QColor(255, 200, 60), 1))
-        p.drawLine(QPointF(x0, 0), QPointF(x0, self.height()))
-        p.drawLine(QPointF(x1, 0), QPointF(x1, self.height()))
 
     # -- interaction -------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:
@@ -541,9 +479,3 @@ class Timeline(QWidget):
             self.follow = False
             self.set_view(round(self.view_start - steps * self.view_span / 8), self.view_span)
         event.accept()
-
-
-def _last_at_or_before(times: list[int], t: int) -> int:
-    from bisect import bisect_right
-
-    return bisect_right(times, t) - 1
