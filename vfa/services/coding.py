@@ -67,13 +67,19 @@ def ensure_coder(ws: Workspace, name: str, role: Role = Role.CODER) -> int:
     if not name:
         raise InvalidInputError("coder: give a name (Settings → Coder)")
     with ws.writes.begin() as db:
-        coder = db.scalar(select(Coder).where(Coder.name == name))
-        if coder is None:
-            coder = Coder(name=name, role=role)
-            db.add(coder)
-            db.flush()
-            record(db, "create", "coder", coder.id, {"name": name, "role": role.value})
-        return coder.id
+        return coder_row(db, name, role)[0]
+
+
+def coder_row(db: DbSession, name: str, role: Role = Role.CODER) -> tuple[int, bool]:
+    """The coder's id, and whether this made them (audited) in the caller's transaction."""
+    coder = db.scalar(select(Coder).where(Coder.name == name))
+    if coder is not None:
+        return coder.id, False
+    coder = Coder(name=name, role=role)
+    db.add(coder)
+    db.flush()
+    record(db, "create", "coder", coder.id, {"name": name, "role": role.value})
+    return coder.id, True
 
 
 def open_run(ws: Workspace, clip_id: int, scheme: Scheme, coder_name: str) -> RunInfo:

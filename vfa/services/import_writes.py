@@ -24,6 +24,8 @@ from vfa.errors import InvalidInputError, NotFoundError
 from vfa.io.document import Problem
 from vfa.outputs import file_mode
 from vfa.services.audit import current_actor, record
+from vfa.services.coding import coder_row
+from vfa.services.schemes import stored_scheme_row
 from vfa.storage.models import (
     Annotation,
     AuditEntry,
@@ -31,7 +33,6 @@ from vfa.storage.models import (
     CodingRun,
     Moment,
     Rating,
-    Role,
     RunStatus,
 )
 from vfa.storage.models import Scheme as SchemeRow
@@ -109,45 +110,11 @@ def _stage_draft(plan: ImportPlan) -> AtomicFile | None:
     return pending
 
 
-def _scheme_row(db: DbSession, plan: ImportPlan) -> tuple[int, bool]:
-    scheme = plan.scheme
-    row_id = db.scalar(
-        select(SchemeRow.id).where(
-            SchemeRow.scheme_key == scheme.id,
-            SchemeRow.version == scheme.version,
-            SchemeRow.content_hash == scheme.content_hash,
-        )
-    )
-    if row_id is not None:
-        return row_id, False
-    row = SchemeRow(
-        scheme_key=scheme.id,
-        version=scheme.version,
-        content_hash=scheme.content_hash,
-        name=scheme.name,
-        content=scheme.raw,
-    )
-    db.add(row)
-    db.flush()
-    record(
-        db,
-        "register",
-        "scheme",
-        row.id,
-        {"scheme": scheme.id, "version": scheme.version, "content_hash": scheme.content_hash},
-    )
-    return row.id, True
-
-
 def _coder_id(db: DbSession, name: str, created: list[int]) -> int:
-    coder = db.scalar(select(Coder).where(Coder.name == name))
-    if coder is None:
-        coder = Coder(name=name, role=Role.CODER)
-        db.add(coder)
-        db.flush()
-        record(db, "create", "coder", coder.id, {"name": name, "role": Role.CODER.value})
-        created.append(coder.id)
-    return coder.id
+    coder_id, made = coder_row(db, name)
+    if made:
+        created.append(coder_id)
+    return coder_id
 
 
 def insert_run_events(conn: Connection, run_id: int, rows: list[dict[str, Any]]) -> list[int]:
@@ -235,7 +202,7 @@ def run_import(ws: Workspace, plan: ImportPlan, actor: str | None = None) -> Imp
     made: list[ImportedRun] = []
     try:
         with ws.writes.begin() as db:
-            scheme_row, row_made = _scheme_row(db, plan)
+            scheme_row, row_made = stored_scheme_row(db, plan.scheme)
             coders_made: list[int] = []
             for run in plan.runs:
                 taken = existing_run(db, run.clip_id, plan.scheme.id, run.coder)

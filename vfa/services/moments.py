@@ -281,8 +281,7 @@ def reel(
     blind rule hides any coding of the session's clips from the viewer, so a reel never
     leaves VFA with moments missing."""
     with ws.sessions() as db:
-        if db.get(SessionRow, session_id) is None:
-            raise NotFoundError(f"session {session_id}: no such session in {ws.label}")
+        _session(ws, db, session_id)
         if complete:
             _check_whole_session(db, session_id, viewer)
     flagged = [m for m in moments(ws, session_id=session_id, viewer=viewer) if m.feedback]
@@ -428,9 +427,7 @@ def set_theme(ws: Workspace, session_id: int, theme: str | None) -> str | None:
         theme or None, f"session {session_id}: the theme", MAX_CHARS["theme"], required=False
     )
     with ws.writes.begin() as db:
-        session = db.get(SessionRow, session_id)
-        if session is None:
-            raise NotFoundError(f"session {session_id}: no such session in {ws.label}")
+        session = _session(ws, db, session_id)
         before = session.theme
         session.theme = theme
         record(db, "theme", "session", session_id, {"theme": session.theme})
@@ -438,11 +435,16 @@ def set_theme(ws: Workspace, session_id: int, theme: str | None) -> str | None:
 
 
 def session_theme(ws: Workspace, session_id: int) -> str | None:
+    """The session's feedback theme, or None."""
     with ws.sessions() as db:
-        session = db.get(SessionRow, session_id)
-        if session is None:
-            raise NotFoundError(f"session {session_id}: no such session in {ws.label}")
-        return session.theme
+        return _session(ws, db, session_id).theme
+
+
+def _session(ws: Workspace, db: DbSession, session_id: int) -> SessionRow:
+    session = db.get(SessionRow, session_id)
+    if session is None:
+        raise NotFoundError(f"session {session_id}: no such session in {ws.label}")
+    return session
 
 
 def reel_guidance(ws: Workspace, session_id: int, viewer: str | None = None) -> list[str]:
