@@ -25,6 +25,7 @@ from vfa.io.document import Problem
 from vfa.outputs import file_mode
 from vfa.services.audit import current_actor, record
 from vfa.services.coding import coder_row
+from vfa.services.moment_fields import MomentDetail, moment_columns
 from vfa.services.schemes import stored_scheme_row
 from vfa.storage.models import (
     Annotation,
@@ -163,13 +164,7 @@ def _write_run(db: DbSession, run: PlannedRun, scheme_row: int, coder_id: int) -
     if rows:
         ids = insert_run_events(conn, run_id, rows)
         moments = [
-            {
-                "annotation_id": ann_id,
-                "key_ms": e.key_ms,
-                "key_frame": e.key_frame,
-                "tags": {"extra": []},
-                "feedback": False,
-            }
+            {"annotation_id": ann_id, **moment_columns(MomentDetail(e.key_ms, e.key_frame))}
             for ann_id, e in zip(ids, run.events, strict=True)
             if e.moment
         ]

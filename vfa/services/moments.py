@@ -34,6 +34,7 @@ from vfa.services.moment_fields import (
     parse_tag,
     put_moment,
     span_frames,
+    stored_detail,
 )
 from vfa.services.schemes import get_scheme
 from vfa.services.viewer import resolve
@@ -218,18 +219,11 @@ def _info(row: Any) -> MomentInfo:
         scheme_id=scheme_key,
         coder=coder,
         code=ann.code,
-        extra_tags=tuple(moment.tags.get("extra", [])),
         start_ms=ann.start_ms,
         end_ms=ann.end_ms if ann.end_ms is not None else ann.start_ms,
         start_frame=ann.start_frame,
         end_frame=ann.end_frame if ann.end_frame is not None else ann.start_frame,
-        key_ms=moment.key_ms,
-        key_frame=moment.key_frame,
-        caption=ann.caption,
-        child_line=moment.child_line,
-        comment=moment.comment,
-        feedback=moment.feedback,
-        reel_position=moment.reel_position,
+        **vars(stored_detail(ann, moment)),  # key frame, tags, texts, flag, reel place
     )
 
 
