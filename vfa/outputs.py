@@ -34,6 +34,7 @@ from typing import Any
 
 from vfa import atomic
 from vfa.errors import InvalidInputError
+from vfa.files import kind_of
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -43,19 +44,21 @@ class OutputError(InvalidInputError):
     """A file cannot be written where the user asked: what is there, or why not."""
 
 
+# what to do instead when a target is not a regular file, by what it is (``kind_of``)
+_NOT_WRITTEN_OVER = {
+    "a symbolic link": "is a symbolic link; VFA does not write through links, give the real path",
+    "a folder": "is a folder; give a file name",
+    "a pipe (FIFO)": "is a pipe, not a file; VFA writes only ordinary files",
+    "a device": "is a device, not a file; VFA writes only ordinary files",
+}
+
+
 def _describe(mode: int) -> str | None:
     """Why something already at a target may not be written over (None: a regular file)."""
-    if stat.S_ISREG(mode):
+    kind = kind_of(mode)
+    if kind == "a regular file":
         return None
-    if stat.S_ISLNK(mode):
-        return "is a symbolic link; VFA does not write through links, give the real path"
-    if stat.S_ISDIR(mode):
-        return "is a folder; give a file name"
-    if stat.S_ISFIFO(mode):
-        return "is a pipe, not a file; VFA writes only ordinary files"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "is a device, not a file; VFA writes only ordinary files"
-    return "is not an ordinary file; VFA writes only ordinary files"
+    return _NOT_WRITTEN_OVER.get(kind, "is not an ordinary file; VFA writes only ordinary files")
 
 
 def _exists(target: Path) -> OutputError:

@@ -133,7 +133,8 @@ WRITES = {
     "coding.submit_run", "events.code_event", "events.delete_event", "events.move_event",
     "events.restore_event", "events.set_modifiers", "moments.add_moment",
     "moments.edit_moment", "moments.ensure_therapist", "moments.reorder_reel",
-    "moments.restore_moment", "moments.set_theme", "assignments.assign",
+    "moments.restore_moment", "moments.set_theme", "moment_fields.put_moment",
+    "coding.coder_row", "schemes.stored_scheme_row", "assignments.assign",
     "assignments.assign_share", "certification.set_criterion", "consent.set_consent",
     "clips.add_clip", "demo.create_demo", "schemes.register_scheme",
     "audit.record", "reliability_report.write_report", "stills.save_still",
@@ -149,9 +150,12 @@ WRITES = {
 # and the blind rule itself
 OTHER = {
     "coding.find_run", "coding.grid_key", "coding.grid_points", "coding.run_info",
+    "coding.refuse_locked", "moment_fields.check_moment_codes",
+    # a moment's row from details given, or the details of a row already read
+    "moment_fields.moment_columns", "moment_fields.stored_detail",
     "events.code_event",
-    "moments.info_session", "moments.parse_tag", "moments.session_theme",
-    "moments.span_frames", "progress.has_progress", "assignments.catalogue_clips",
+    "moments.info_session", "moment_fields.parse_tag", "moments.session_theme",
+    "moment_fields.span_frames", "progress.has_progress", "assignments.catalogue_clips",
     "assignments.choose_share", "blind.blind_view", "blind.check_clip_complete",
     "blind.check_may_view", "blind.check_run", "blind.pending_blind_runs",
     "blind.pending_text", "reliability_runs.clip_order",
@@ -159,7 +163,7 @@ OTHER = {
     "event_reliability.event_label", "certification.criterion",
     "certification.default_criterion", "certification.statistic_value",
     "certification.status_of", "consent.check_purposes", "consent.consent_for",
-    "consent.require", "consent.coverage", "clips.catalog", "moments.checked_text",
+    "consent.require", "consent.coverage", "clips.catalog", "moment_fields.checked_text",
     "reel_export.check_handout", "reel_export.file_names", "stills.workspace_clip",
     "clips.clip_info", "clips.is_probably_video", "clips.validate_case_code",
     "workspaces.demo_workspace_path", "workspaces.workspace_summary", "scoring.rating_rows",

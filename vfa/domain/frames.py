@@ -68,13 +68,13 @@ class FrameTable:
         return cls(tuple(pts), duration_ms)
 
 
-def format_timestamp(t_ms: int) -> str:
-    """``hh:mm:ss.mmm`` for a non-negative time in ms."""
+def format_timestamp(t_ms: int, decimal: str = ".") -> str:
+    """``hh:mm:ss.mmm`` for a non-negative time in ms (``decimal`` before the ms)."""
     t_ms = max(0, int(t_ms))
     hours, rest = divmod(t_ms, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
     seconds, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}{decimal}{millis:03d}"
 
 
 def format_position(t_ms: int, frame_index: int) -> str:

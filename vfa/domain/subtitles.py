@@ -18,6 +18,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from vfa.domain.frames import format_timestamp
+
 # tags players render in SRT (<i>, <font color=...>, </b>, <c.yellow>, <v Name>, ...)
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 # override blocks ({\an8}, {\pos(1,2)}) and other braces players may read as styling
@@ -64,11 +66,7 @@ def ass_text(text: str) -> str:
 
 def srt_time(t_ms: int) -> str:
     """``HH:MM:SS,mmm`` (SRT's comma before the milliseconds) for a time in ms (>= 0)."""
-    t_ms = max(0, int(t_ms))
-    hours, rest = divmod(t_ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d},{millis:03d}"
+    return format_timestamp(t_ms, ",")
 
 
 def srt(entries: Sequence[tuple[int, int, str]]) -> str:

@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session as DbSession
 
 from vfa.domain.schemes import Scheme
 from vfa.errors import InvalidInputError, NotFoundError
@@ -37,11 +36,11 @@ from vfa.services.blind import (
     pending_blind_runs,
     pending_text,
 )
-from vfa.services.coding import RatingState, RunInfo, ratings
+from vfa.services.coding import RatingState, RunInfo, coder_row, ratings
 from vfa.services.events import Event, run_events
 from vfa.services.schemes import get_scheme, register_scheme
 from vfa.services.viewer import resolve
-from vfa.storage.models import Case, Clip, Coder, CodingRun, Role, RunStatus, Session
+from vfa.storage.models import Case, Clip, Coder, CodingRun, RunStatus, Session
 from vfa.storage.models import Scheme as SchemeRow
 from vfa.storage.workspace import Workspace
 
@@ -106,16 +105,6 @@ def _coder_names(coders: Sequence[str]) -> list[str]:
     return names
 
 
-def _coder_id(db: DbSession, name: str) -> int:
-    coder = db.scalar(select(Coder).where(Coder.name == name))
-    if coder is None:
-        coder = Coder(name=name, role=Role.CODER)
-        db.add(coder)
-        db.flush()
-        record(db, "create", "coder", coder.id, {"name": name, "role": Role.CODER.value})
-    return coder.id
-
-
 def assign(
     ws: Workspace,
     clip_ids: Sequence[int],
@@ -142,7 +131,7 @@ def assign(
         missing = [str(c) for c in clips if c not in known]
         if missing:
             raise NotFoundError(f"clip {', '.join(missing)}: no such clip in {ws.label}")
-        coder_ids = {name: _coder_id(db, name) for name in names}
+        coder_ids = {name: coder_row(db, name)[0] for name in names}
         for clip_id in clips:
             for name in names:
                 run = db.scalar(

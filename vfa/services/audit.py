@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Connection, insert
 from sqlalchemy.orm import Session as DbSession
 
 from vfa.services.viewer import current_viewer
 from vfa.storage.models import AuditEntry
+
+# built once: the coding hotkeys write an entry on every key press
+_INSERT = insert(AuditEntry)
 
 
 def current_actor() -> str:
@@ -16,20 +20,23 @@ def current_actor() -> str:
 
 
 def record(
-    db: DbSession,
+    db: DbSession | Connection,
     action: str,
     entity: str,
     entity_id: int | None,
     detail: dict[str, Any] | None = None,
     actor: str | None = None,
 ) -> None:
-    """Add an audit entry to the current transaction (the caller commits)."""
-    db.add(
-        AuditEntry(
-            actor=actor or current_actor(),
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            detail=detail or {},
-        )
-    )
+    """Add an audit entry to the current transaction (the caller commits): to an ORM
+    session, or to a Core connection on the coding hot path."""
+    values = {
+        "actor": actor or current_actor(),
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "detail": detail or {},
+    }
+    if isinstance(db, Connection):
+        db.execute(_INSERT, values)
+    else:
+        db.add(AuditEntry(**values))

@@ -78,21 +78,24 @@ def _stored(ws: Workspace, clip_id: int) -> _Stored:
         )
 
 
-def _look(clip: _Stored) -> tuple[ClipCheck | None, os.stat_result | None]:
-    """The file's status, or a check saying it is not there (or no regular file now)."""
+def _look(clip: _Stored) -> ClipCheck | os.stat_result:
+    """The file's status, or a check saying it is not there (or no regular file now) or
+    has another size than when it was added."""
     problem = regular_file_problem(clip.path)
     if problem is None:
         try:
-            return None, os.stat(clip.path)
+            st = os.stat(clip.path)
         except OSError:  # gone between the two looks
             problem = "file not found"
+        else:
+            return _changed(clip, "its size differs") if st.st_size != clip.size else st
     if problem == "file not found":
         message = (
             f"{clip.path}: the file is missing; point VFA at the folder it was moved to (Relink)"
         )
     else:
         message = f"{clip.path}: {problem}; it was a video file when the clip was added"
-    return ClipCheck(clip.id, clip.path, ClipState.MISSING, message), None
+    return ClipCheck(clip.id, clip.path, ClipState.MISSING, message)
 
 
 def _changed(clip: _Stored, how: str) -> ClipCheck:
@@ -111,12 +114,9 @@ def check_clip(ws: Workspace, clip_id: int) -> ClipCheck:
     ``verify_clip`` does. It writes nothing.
     """
     clip = _stored(ws, clip_id)
-    missing, st = _look(clip)
-    if st is None:
-        assert missing is not None
-        return missing
-    if st.st_size != clip.size:
-        return _changed(clip, "its size differs")
+    st = _look(clip)
+    if isinstance(st, ClipCheck):
+        return st
     if st.st_mtime_ns == clip.mtime_ns:
         return ClipCheck(clip.id, clip.path, ClipState.OK, f"{clip.path}: unchanged")
     if fingerprint(clip.path) != clip.fingerprint:
@@ -136,12 +136,9 @@ def _verify(
     cancelled: CancelledFn | None,
 ) -> ClipCheck:
     clip = _stored(ws, clip_id)
-    missing, st = _look(clip)
-    if st is None:
-        assert missing is not None
-        return missing
-    if st.st_size != clip.size:
-        return _changed(clip, "its size differs")
+    st = _look(clip)
+    if isinstance(st, ClipCheck):
+        return st
     if clip.content_hash is None:
         return _first_hash(ws, clip, st.st_mtime_ns, progress, cancelled)
     digest = content_hash(clip.path, progress=progress, cancelled=cancelled)

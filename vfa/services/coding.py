@@ -67,13 +67,19 @@ def ensure_coder(ws: Workspace, name: str, role: Role = Role.CODER) -> int:
     if not name:
         raise InvalidInputError("coder: give a name (Settings → Coder)")
     with ws.writes.begin() as db:
-        coder = db.scalar(select(Coder).where(Coder.name == name))
-        if coder is None:
-            coder = Coder(name=name, role=role)
-            db.add(coder)
-            db.flush()
-            record(db, "create", "coder", coder.id, {"name": name, "role": role.value})
-        return coder.id
+        return coder_row(db, name, role)[0]
+
+
+def coder_row(db: DbSession, name: str, role: Role = Role.CODER) -> tuple[int, bool]:
+    """The coder's id, and whether this made them (audited) in the caller's transaction."""
+    coder = db.scalar(select(Coder).where(Coder.name == name))
+    if coder is not None:
+        return coder.id, False
+    coder = Coder(name=name, role=role)
+    db.add(coder)
+    db.flush()
+    record(db, "create", "coder", coder.id, {"name": name, "role": role.value})
+    return coder.id, True
 
 
 def open_run(ws: Workspace, clip_id: int, scheme: Scheme, coder_name: str) -> RunInfo:
@@ -144,22 +150,34 @@ def _info(db: DbSession, run: CodingRun) -> RunInfo:
     )
 
 
+def _no_such_run(run_id: int) -> NotFoundError:
+    return NotFoundError(f"coding run {run_id}: no such run")
+
+
 def _run(db: DbSession, run_id: int) -> CodingRun:
     run = db.get(CodingRun, run_id)
     if run is None:
-        raise NotFoundError(f"coding run {run_id}: no such run")
+        raise _no_such_run(run_id)
     return run
+
+
+def refuse_locked(run_id: int, status: RunStatus | str | None) -> RunStatus:
+    """The run's status; NotFoundError without a run, RunLockedError when it is submitted
+    (locked until it is reopened). The one check every edit of a run goes through."""
+    if status is None:
+        raise _no_such_run(run_id)
+    if RunStatus(status) is RunStatus.SUBMITTED:
+        raise RunLockedError(
+            f"coding run {run_id} was submitted and is locked; reopen it (with a reason) "
+            "to change it"
+        )
+    return RunStatus(status)
 
 
 def editable_run(db: DbSession, run_id: int) -> CodingRun:
     """The run, moved to in-progress on its first edit; refused when submitted."""
     run = _run(db, run_id)
-    if run.status is RunStatus.SUBMITTED:
-        raise RunLockedError(
-            f"coding run {run_id} was submitted and is locked; reopen it (with a reason) "
-            "to change it"
-        )
-    if run.status is RunStatus.ASSIGNED:
+    if refuse_locked(run_id, run.status) is RunStatus.ASSIGNED:
         run.status = RunStatus.IN_PROGRESS
     return run
 
@@ -167,12 +185,7 @@ def editable_run(db: DbSession, run_id: int) -> CodingRun:
 def check_editable(ws: Workspace, run_id: int) -> None:
     """Raise RunLockedError when the run is submitted (before an edit is attempted)."""
     with ws.sessions() as db:
-        run = _run(db, run_id)
-        if run.status is RunStatus.SUBMITTED:
-            raise RunLockedError(
-                f"coding run {run_id} was submitted and is locked; reopen it (with a reason) "
-                "to change it"
-            )
+        refuse_locked(run_id, _run(db, run_id).status)
 
 
 def submit_run(ws: Workspace, run_id: int, actor: str | None = None) -> None:

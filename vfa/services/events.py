@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session as DbSession
 from vfa.domain.frames import FrameTable
 from vfa.domain.schemes import Scheme
 from vfa.errors import InvalidInputError, NotFoundError
-from vfa.services.audit import current_actor, record
+from vfa.services.audit import record
 from vfa.services.blind import check_run
-from vfa.services.coding import RunLockedError, editable_run
-from vfa.storage.models import Annotation, AuditEntry, CodingRun, Moment, RunStatus
+from vfa.services.coding import editable_run, refuse_locked
+from vfa.services.moment_fields import MomentDetail, moment_columns, put_moment, stored_detail
+from vfa.storage.models import Annotation, CodingRun, Moment, RunStatus
 from vfa.storage.workspace import Workspace
 
 
@@ -35,20 +36,6 @@ class Event:
     end_frame: int | None
     modifiers: dict[str, Any]
     moment: MomentDetail | None = None  # read where one event is read, not in bulk lists
-
-
-@dataclass(frozen=True)
-class MomentDetail:
-    """A moment tag's feedback details, kept with its event so undo restores them."""
-
-    key_ms: int
-    key_frame: int
-    extra_tags: tuple[str, ...] = ()
-    caption: str | None = None
-    child_line: str | None = None
-    comment: str | None = None
-    feedback: bool = False
-    reel_position: int | None = None
 
 
 def _event(row: Annotation) -> Event:
@@ -69,34 +56,7 @@ def _event_full(db: DbSession, row: Annotation) -> Event:
     moment = db.get(Moment, row.id)
     if moment is None:
         return _event(row)
-    detail = MomentDetail(
-        moment.key_ms,
-        moment.key_frame,
-        tuple(moment.tags.get("extra", [])),
-        row.caption,
-        moment.child_line,
-        moment.comment,
-        moment.feedback,
-        moment.reel_position,
-    )
-    return replace(_event(row), moment=detail)
-
-
-def _put_moment(db: DbSession, row: Annotation, detail: MomentDetail | None) -> None:
-    """Store (or remove) the moment details of an annotation, exactly as given."""
-    moment = db.get(Moment, row.id)
-    if detail is None:
-        if moment is not None:
-            db.delete(moment)
-        return
-    if moment is None:
-        moment = Moment(annotation_id=row.id)
-        db.add(moment)
-    moment.key_ms, moment.key_frame = detail.key_ms, detail.key_frame
-    moment.tags = {"extra": list(detail.extra_tags)}
-    moment.child_line, moment.comment = detail.child_line, detail.comment
-    moment.feedback, moment.reel_position = detail.feedback, detail.reel_position
-    row.caption = detail.caption
+    return replace(_event(row), moment=stored_detail(row, moment))
 
 
 def run_events(ws: Workspace, run_id: int, viewer: str | None = None) -> list[Event]:
@@ -128,9 +88,7 @@ def get_event(ws: Workspace, run_id: int, event_id: int, viewer: str | None = No
     """One event of the run, if the blind rule lets ``viewer`` (None: you) see it."""
     with ws.sessions() as db:
         check_run(db, run_id, viewer)
-        row = db.get(Annotation, event_id)
-        if row is None or row.run_id != run_id:
-            raise NotFoundError(f"event {event_id}: not in coding run {run_id}")
+        row = _run_event(db, run_id, event_id)
         return _event_full(db, row)
 
 
@@ -240,7 +198,7 @@ def code_event(
             own = next((c for c in closed if c.code == code_id), None)
             if own is not None:
                 # the key toggles its own state off: nothing new starts
-                _record_core(conn, "stop", own.id, {"at_ms": pts})
+                record(conn, "stop", "annotation", own.id, {"at_ms": pts})
                 return CodedEvent(own, tuple(stopped), tuple(closed), created=False)
         start_ms, start_frame = pts, frame
         end_ms: int | None = pts if code.kind != "state" else None
@@ -270,17 +228,8 @@ def code_event(
         if code.moment:
             # the frame on screen at the key press is the moment's still until changed
             detail = MomentDetail(pts, frame)
-            conn.execute(
-                _INSERT_MOMENT,
-                {
-                    "annotation_id": new_id,
-                    "key_ms": pts,
-                    "key_frame": frame,
-                    "tags": {"extra": []},
-                    "feedback": False,
-                },
-            )
-        _record_core(conn, "code", new_id, {"code": code_id, "at_ms": pts})
+            conn.execute(_INSERT_MOMENT, {"annotation_id": new_id, **moment_columns(detail)})
+        record(conn, "code", "annotation", new_id, {"code": code_id, "at_ms": pts})
         event = Event(
             new_id, code_id, subject, start_ms, end_ms, start_frame, end_frame, {}, detail
         )
@@ -289,43 +238,25 @@ def code_event(
 
 # built once: a key press only binds its values
 _INSERT_EVENT = insert(Annotation)
-_INSERT_AUDIT = insert(AuditEntry)
 _INSERT_MOMENT = insert(Moment)
 _RUN_STATUS = select(CodingRun.status).where(CodingRun.id == bindparam("run_id"))
 
 
 def _editable_core(conn: Connection, run_id: int) -> None:
-    """``_editable`` for Core callers: refuse a submitted run, start an assigned one."""
+    """``editable_run`` for Core callers: refuse a submitted run, start an assigned one."""
     status = conn.execute(_RUN_STATUS, {"run_id": run_id}).scalar_one_or_none()
-    if status is None:
-        raise NotFoundError(f"coding run {run_id}: no such run")
-    if RunStatus(status) is RunStatus.SUBMITTED:
-        raise RunLockedError(
-            f"coding run {run_id} was submitted and is locked; reopen it (with a reason) "
-            "to change it"
-        )
-    if RunStatus(status) is RunStatus.ASSIGNED:
+    if refuse_locked(run_id, status) is RunStatus.ASSIGNED:
         conn.execute(
             update(CodingRun).where(CodingRun.id == run_id).values(status=RunStatus.IN_PROGRESS)
         )
 
 
-def _record_core(conn: Connection, action: str, entity_id: int, detail: dict[str, Any]) -> None:
-    conn.execute(
-        _INSERT_AUDIT,
-        {
-            "actor": current_actor(),
-            "action": action,
-            "entity": "annotation",
-            "entity_id": entity_id,
-            "detail": detail,
-        },
-    )
-
-
-def _close(row: Annotation, pts: int, frame: int) -> None:
-    row.end_ms = max(pts, row.start_ms)
-    row.end_frame = max(frame, row.start_frame)
+def _run_event(db: DbSession, run_id: int, event_id: int) -> Annotation:
+    """The event's row; NotFoundError when it is not one of the run's."""
+    row = db.get(Annotation, event_id)
+    if row is None or row.run_id != run_id:
+        raise NotFoundError(f"event {event_id}: not in coding run {run_id}")
+    return row
 
 
 def restore_event(ws: Workspace, run_id: int, event: Event) -> None:
@@ -341,7 +272,7 @@ def restore_event(ws: Workspace, run_id: int, event: Event) -> None:
         row.end_ms, row.end_frame = event.end_ms, event.end_frame
         row.modifiers = dict(event.modifiers)
         db.flush()
-        _put_moment(db, row, event.moment)
+        put_moment(db, row, event.moment)
         record(db, "restore", "annotation", event.id, {})
 
 
@@ -349,9 +280,7 @@ def delete_event(ws: Workspace, run_id: int, event_id: int) -> Event:
     """Delete an event; returns it for undo."""
     with ws.writes.begin() as db:
         editable_run(db, run_id)
-        row = db.get(Annotation, event_id)
-        if row is None or row.run_id != run_id:
-            raise NotFoundError(f"event {event_id}: not in coding run {run_id}")
+        row = _run_event(db, run_id, event_id)
         before = _event_full(db, row)
         db.delete(row)
         record(db, "delete", "annotation", event_id, {"code": before.code})
@@ -365,9 +294,7 @@ def move_event(
     previous event."""
     with ws.writes.begin() as db:
         editable_run(db, run_id)
-        row = db.get(Annotation, event_id)
-        if row is None or row.run_id != run_id:
-            raise NotFoundError(f"event {event_id}: not in coding run {run_id}")
+        row = _run_event(db, run_id, event_id)
         before = _event_full(db, row)
         start_frame = table.index_at(start_ms)
         row.start_ms, row.start_frame = table.pts_of(start_frame), start_frame
@@ -396,9 +323,7 @@ def set_modifiers(
     """Replace an event's modifiers (each from its code's options); returns the previous."""
     with ws.writes.begin() as db:
         editable_run(db, run_id)
-        row = db.get(Annotation, event_id)
-        if row is None or row.run_id != run_id:
-            raise NotFoundError(f"event {event_id}: not in coding run {run_id}")
+        row = _run_event(db, run_id, event_id)
         allowed = {m.id: m for m in scheme.code(row.code).modifiers}
         for key, value in modifiers.items():
             if key not in allowed or value not in allowed[key].options:

@@ -120,6 +120,17 @@ def _check_scope(db: DbSession, sel: Selection) -> int | None:
     return None
 
 
+def _in_scope(query: Any, sel: Selection, case_id: int | None) -> Any:
+    """The query (joined to clips, sessions and cases) kept to the selection's scope."""
+    if sel.clip_id is not None:
+        query = query.where(Clip.id == sel.clip_id)
+    if sel.session_id is not None:
+        query = query.where(Session.id == sel.session_id)
+    if case_id is not None:
+        query = query.where(Case.id == case_id)
+    return query
+
+
 def selected_clips(db: DbSession, sel: Selection) -> list[int]:
     """The clips in the selection's scope, in catalogue order."""
     case_id = _check_scope(db, sel)
@@ -129,13 +140,7 @@ def selected_clips(db: DbSession, sel: Selection) -> list[int]:
         .join(Case, Case.id == Session.case_id)
         .order_by(Case.code, Session.id, Clip.id)
     )
-    if sel.clip_id is not None:
-        query = query.where(Clip.id == sel.clip_id)
-    if sel.session_id is not None:
-        query = query.where(Session.id == sel.session_id)
-    if case_id is not None:
-        query = query.where(Case.id == case_id)
-    return list(db.scalars(query))
+    return list(db.scalars(_in_scope(query, sel, case_id)))
 
 
 def _hidden(db: DbSession, run: RunRow, viewer: str) -> str | None:
@@ -177,12 +182,7 @@ def selected_runs(ws: Workspace, sel: Selection) -> tuple[list[RunRow], list[str
                 Case.code, Session.id, Clip.id, Coder.name, SchemeRow.scheme_key, CodingRun.id
             )
         )
-        if sel.clip_id is not None:
-            query = query.where(Clip.id == sel.clip_id)
-        if sel.session_id is not None:
-            query = query.where(Session.id == sel.session_id)
-        if case_id is not None:
-            query = query.where(Case.id == case_id)
+        query = _in_scope(query, sel, case_id)
         if sel.coder is not None:
             query = query.where(Coder.name == sel.coder.strip())
         if sel.scheme is not None:

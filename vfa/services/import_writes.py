@@ -24,6 +24,9 @@ from vfa.errors import InvalidInputError, NotFoundError
 from vfa.io.document import Problem
 from vfa.outputs import file_mode
 from vfa.services.audit import current_actor, record
+from vfa.services.coding import coder_row
+from vfa.services.moment_fields import MomentDetail, moment_columns
+from vfa.services.schemes import stored_scheme_row
 from vfa.storage.models import (
     Annotation,
     AuditEntry,
@@ -31,7 +34,6 @@ from vfa.storage.models import (
     CodingRun,
     Moment,
     Rating,
-    Role,
     RunStatus,
 )
 from vfa.storage.models import Scheme as SchemeRow
@@ -109,45 +111,11 @@ def _stage_draft(plan: ImportPlan) -> AtomicFile | None:
     return pending
 
 
-def _scheme_row(db: DbSession, plan: ImportPlan) -> tuple[int, bool]:
-    scheme = plan.scheme
-    row_id = db.scalar(
-        select(SchemeRow.id).where(
-            SchemeRow.scheme_key == scheme.id,
-            SchemeRow.version == scheme.version,
-            SchemeRow.content_hash == scheme.content_hash,
-        )
-    )
-    if row_id is not None:
-        return row_id, False
-    row = SchemeRow(
-        scheme_key=scheme.id,
-        version=scheme.version,
-        content_hash=scheme.content_hash,
-        name=scheme.name,
-        content=scheme.raw,
-    )
-    db.add(row)
-    db.flush()
-    record(
-        db,
-        "register",
-        "scheme",
-        row.id,
-        {"scheme": scheme.id, "version": scheme.version, "content_hash": scheme.content_hash},
-    )
-    return row.id, True
-
-
 def _coder_id(db: DbSession, name: str, created: list[int]) -> int:
-    coder = db.scalar(select(Coder).where(Coder.name == name))
-    if coder is None:
-        coder = Coder(name=name, role=Role.CODER)
-        db.add(coder)
-        db.flush()
-        record(db, "create", "coder", coder.id, {"name": name, "role": Role.CODER.value})
-        created.append(coder.id)
-    return coder.id
+    coder_id, made = coder_row(db, name)
+    if made:
+        created.append(coder_id)
+    return coder_id
 
 
 def insert_run_events(conn: Connection, run_id: int, rows: list[dict[str, Any]]) -> list[int]:
@@ -196,13 +164,7 @@ def _write_run(db: DbSession, run: PlannedRun, scheme_row: int, coder_id: int) -
     if rows:
         ids = insert_run_events(conn, run_id, rows)
         moments = [
-            {
-                "annotation_id": ann_id,
-                "key_ms": e.key_ms,
-                "key_frame": e.key_frame,
-                "tags": {"extra": []},
-                "feedback": False,
-            }
+            {"annotation_id": ann_id, **moment_columns(MomentDetail(e.key_ms, e.key_frame))}
             for ann_id, e in zip(ids, run.events, strict=True)
             if e.moment
         ]
@@ -235,7 +197,7 @@ def run_import(ws: Workspace, plan: ImportPlan, actor: str | None = None) -> Imp
     made: list[ImportedRun] = []
     try:
         with ws.writes.begin() as db:
-            scheme_row, row_made = _scheme_row(db, plan)
+            scheme_row, row_made = stored_scheme_row(db, plan.scheme)
             coders_made: list[int] = []
             for run in plan.runs:
                 taken = existing_run(db, run.clip_id, plan.scheme.id, run.coder)

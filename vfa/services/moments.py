@@ -14,7 +14,6 @@ frames and their pts.
 from __future__ import annotations
 
 import functools
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,13 +21,21 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session as DbSession
 
-from vfa.domain.frames import FrameTable
-from vfa.domain.scheme_types import Scheme
-from vfa.domain.text_fields import refused_character, single_line
+from vfa.domain.text_fields import single_line
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.services import coding
 from vfa.services.audit import current_actor, record
 from vfa.services.blind import BlindError, blind_view, pending_text
+from vfa.services.moment_fields import (
+    MAX_CHARS,
+    MomentDetail,
+    check_moment_codes,
+    checked_text,
+    parse_tag,
+    put_moment,
+    span_frames,
+    stored_detail,
+)
 from vfa.services.schemes import get_scheme
 from vfa.services.viewer import resolve
 from vfa.storage.models import (
@@ -42,32 +49,6 @@ from vfa.storage.models import (
 from vfa.storage.models import Scheme as SchemeRow
 from vfa.storage.models import Session as SessionRow
 from vfa.storage.workspace import Workspace
-
-# the most a text of a moment may hold: a caption is shown under a still and as a
-# subtitle, a child line read aloud; a prepared comment is the practitioner's note
-MAX_CHARS = {"caption": 500, "child line": 500, "comment": 2000, "theme": 200}
-
-
-def checked_text(value: str | None, field: str, where: str) -> str | None:
-    """``value`` stripped (None when empty), or InvalidInputError naming the field when
-    it is longer than ``MAX_CHARS[field]``."""
-    text = unicodedata.normalize("NFC", value or "").strip()
-    for i, ch in enumerate(text):  # line breaks are the text's own; other controls are not
-        if ch in "\n\t":
-            continue
-        bad = refused_character(ch)
-        if bad is not None or 0xD800 <= ord(ch) <= 0xDFFF:
-            raise InvalidInputError(
-                f"{where}: the {field} holds a control character (U+{ord(ch):04X}) at "
-                f"character {i + 1}; write plain text"
-            )
-    limit = MAX_CHARS[field]
-    if len(text) > limit:
-        raise InvalidInputError(
-            f"{where}: the {field} is {len(text):,} characters long; at most {limit:,} fit "
-            "under a still and in a subtitle"
-        )
-    return text or None
 
 
 @dataclass(frozen=True)
@@ -95,6 +76,20 @@ class MomentInfo:
     reel_position: int | None
 
     @property
+    def detail(self) -> MomentDetail:
+        """Its feedback details, as its event carries them for undo."""
+        return MomentDetail(
+            self.key_ms,
+            self.key_frame,
+            self.extra_tags,
+            self.caption,
+            self.child_line,
+            self.comment,
+            self.feedback,
+            self.reel_position,
+        )
+
+    @property
     def tags(self) -> tuple[str, ...]:
         return (self.code, *self.extra_tags)
 
@@ -109,39 +104,6 @@ class MomentInfo:
         if self.frames <= 1:
             return max(self.end_ms - self.start_ms, 0)
         return round((self.end_ms - self.start_ms) * self.frames / (self.frames - 1))
-
-
-def parse_tag(tag: str) -> tuple[str, str]:
-    """``SCHEME:CODE`` → (scheme id, code id)."""
-    scheme_id, sep, code_id = tag.partition(":")
-    if not sep or not scheme_id.strip() or not code_id.strip():
-        raise InvalidInputError(f"tag {tag!r}: write it as SCHEME:CODE, e.g. vig:waiting")
-    return scheme_id.strip(), code_id.strip()
-
-
-def span_frames(table: FrameTable, start_ms: int, end_ms: int, where: str) -> tuple[int, int]:
-    """The first and last frame of ``[start_ms, end_ms)``; refused outside the clip."""
-    duration = table.duration_ms
-    if start_ms < 0 or end_ms <= start_ms:
-        raise InvalidInputError(
-            f"{where}: the span {start_ms}–{end_ms} ms is empty or starts before the clip"
-        )
-    if end_ms > duration:
-        raise InvalidInputError(
-            f"{where}: the span {start_ms}–{end_ms} ms runs past the clip's end ({duration} ms)"
-        )
-    first = table.index_at(start_ms)
-    last = max(first, table.index_at(end_ms - 1))
-    return first, last
-
-
-def _moment_codes(scheme: Scheme, codes: Sequence[str], where: str) -> None:
-    for code_id in codes:
-        code = scheme.code(code_id)  # an unknown code: NotFoundError naming the known ones
-        if not code.moment:
-            raise InvalidInputError(
-                f"{where}: {scheme.id}:{code_id} is an event code, not a moment tag"
-            )
 
 
 def add_moment(
@@ -172,7 +134,7 @@ def add_moment(
         )
     scheme = get_scheme(parsed[0][0])
     codes = [c for _, c in parsed]
-    _moment_codes(scheme, codes, "moment")
+    check_moment_codes(scheme, codes, "moment")
     from vfa.services.clips import clip_info
 
     info = clip_info(ws, clip_id)
@@ -198,22 +160,21 @@ def add_moment(
             start_frame=first,
             end_frame=last,
             modifiers={},
-            caption=caption or None,
         )
         db.add(row)
         db.flush()
-        db.add(
-            Moment(
-                annotation_id=row.id,
-                key_ms=table.pts_of(key),
-                key_frame=key,
-                tags={"extra": codes[1:]},
-                child_line=child_line or None,
-                comment=comment or None,
-                feedback=feedback,
-                reel_position=_next_position(db, info_session(db, clip_id)) if feedback else None,
-            )
+        session_id = info_session(db, clip_id)
+        detail = MomentDetail(
+            key_ms=table.pts_of(key),
+            key_frame=key,
+            extra_tags=tuple(codes[1:]),
+            caption=caption,
+            child_line=child_line,
+            comment=comment,
+            feedback=feedback,
+            reel_position=_next_position(db, session_id) if feedback else None,
         )
+        put_moment(db, row, detail)
         record(db, "moment", "annotation", row.id, {"tags": list(tags), "feedback": feedback})
         moment_id = row.id
     return get_moment(ws, moment_id, viewer=run.coder)
@@ -258,18 +219,11 @@ def _info(row: Any) -> MomentInfo:
         scheme_id=scheme_key,
         coder=coder,
         code=ann.code,
-        extra_tags=tuple(moment.tags.get("extra", [])),
         start_ms=ann.start_ms,
         end_ms=ann.end_ms if ann.end_ms is not None else ann.start_ms,
         start_frame=ann.start_frame,
         end_frame=ann.end_frame if ann.end_frame is not None else ann.start_frame,
-        key_ms=moment.key_ms,
-        key_frame=moment.key_frame,
-        caption=ann.caption,
-        child_line=moment.child_line,
-        comment=moment.comment,
-        feedback=moment.feedback,
-        reel_position=moment.reel_position,
+        **vars(stored_detail(ann, moment)),  # key frame, tags, texts, flag, reel place
     )
 
 
@@ -321,8 +275,7 @@ def reel(
     blind rule hides any coding of the session's clips from the viewer, so a reel never
     leaves VFA with moments missing."""
     with ws.sessions() as db:
-        if db.get(SessionRow, session_id) is None:
-            raise NotFoundError(f"session {session_id}: no such session in {ws.label}")
+        _session(ws, db, session_id)
         if complete:
             _check_whole_session(db, session_id, viewer)
     flagged = [m for m in moments(ws, session_id=session_id, viewer=viewer) if m.feedback]
@@ -420,12 +373,7 @@ def restore_moment(ws: Workspace, before: MomentInfo) -> MomentInfo:
     now = get_moment(ws, before.id)
     with ws.writes.begin() as db:
         coding.editable_run(db, before.run_id)
-        ann = db.get_one(Annotation, before.id)
-        moment = db.get_one(Moment, before.id)
-        ann.caption = before.caption
-        moment.child_line, moment.comment = before.child_line, before.comment
-        moment.feedback, moment.reel_position = before.feedback, before.reel_position
-        moment.key_frame, moment.key_ms = before.key_frame, before.key_ms
+        put_moment(db, db.get_one(Annotation, before.id), before.detail)
         record(db, "restore", "moment", before.id, {})
     return now
 
@@ -473,9 +421,7 @@ def set_theme(ws: Workspace, session_id: int, theme: str | None) -> str | None:
         theme or None, f"session {session_id}: the theme", MAX_CHARS["theme"], required=False
     )
     with ws.writes.begin() as db:
-        session = db.get(SessionRow, session_id)
-        if session is None:
-            raise NotFoundError(f"session {session_id}: no such session in {ws.label}")
+        session = _session(ws, db, session_id)
         before = session.theme
         session.theme = theme
         record(db, "theme", "session", session_id, {"theme": session.theme})
@@ -483,11 +429,16 @@ def set_theme(ws: Workspace, session_id: int, theme: str | None) -> str | None:
 
 
 def session_theme(ws: Workspace, session_id: int) -> str | None:
+    """The session's feedback theme, or None."""
     with ws.sessions() as db:
-        session = db.get(SessionRow, session_id)
-        if session is None:
-            raise NotFoundError(f"session {session_id}: no such session in {ws.label}")
-        return session.theme
+        return _session(ws, db, session_id).theme
+
+
+def _session(ws: Workspace, db: DbSession, session_id: int) -> SessionRow:
+    session = db.get(SessionRow, session_id)
+    if session is None:
+        raise NotFoundError(f"session {session_id}: no such session in {ws.label}")
+    return session
 
 
 def reel_guidance(ws: Workspace, session_id: int, viewer: str | None = None) -> list[str]:

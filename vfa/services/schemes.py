@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session as DbSession
 
 import vfa
 from vfa.domain.schemes import PathPart, Scheme, parse_scheme, place_text
@@ -227,39 +228,45 @@ def register_scheme(ws: Workspace, scheme: Scheme) -> int:
     other content, a new row is still made: ask ``scheme_changes`` for the warning.
     """
     with ws.writes.begin() as db:
-        row_id = db.scalar(
-            select(SchemeRow.id).where(
-                SchemeRow.scheme_key == scheme.id,
-                SchemeRow.version == scheme.version,
-                SchemeRow.content_hash == scheme.content_hash,
-            )
+        return stored_scheme_row(db, scheme)[0]
+
+
+def stored_scheme_row(db: DbSession, scheme: Scheme) -> tuple[int, bool]:
+    """``register_scheme`` in the caller's transaction: the row's id, and whether this
+    made it (audited, with the content an earlier row of the same id and version had)."""
+    row_id = db.scalar(
+        select(SchemeRow.id).where(
+            SchemeRow.scheme_key == scheme.id,
+            SchemeRow.version == scheme.version,
+            SchemeRow.content_hash == scheme.content_hash,
         )
-        if row_id is not None:
-            return row_id
-        earlier = db.scalars(
-            select(SchemeRow.content_hash).where(
-                SchemeRow.scheme_key == scheme.id, SchemeRow.version == scheme.version
-            )
-        ).all()
-        row = SchemeRow(
-            scheme_key=scheme.id,
-            version=scheme.version,
-            content_hash=scheme.content_hash,
-            name=scheme.name,
-            content=scheme.raw,
+    )
+    if row_id is not None:
+        return row_id, False
+    earlier = db.scalars(
+        select(SchemeRow.content_hash).where(
+            SchemeRow.scheme_key == scheme.id, SchemeRow.version == scheme.version
         )
-        db.add(row)
-        db.flush()
-        detail: dict[str, Any] = {
-            "scheme": scheme.id,
-            "version": scheme.version,
-            "content_hash": scheme.content_hash,
-            "file": scheme.source_file,
-        }
-        if earlier:
-            detail["content_changed_from"] = list(earlier)
-        record(db, "register", "scheme", row.id, detail)
-        return row.id
+    ).all()
+    row = SchemeRow(
+        scheme_key=scheme.id,
+        version=scheme.version,
+        content_hash=scheme.content_hash,
+        name=scheme.name,
+        content=scheme.raw,
+    )
+    db.add(row)
+    db.flush()
+    detail: dict[str, Any] = {
+        "scheme": scheme.id,
+        "version": scheme.version,
+        "content_hash": scheme.content_hash,
+        "file": scheme.source_file,
+    }
+    if earlier:
+        detail["content_changed_from"] = list(earlier)
+    record(db, "register", "scheme", row.id, detail)
+    return row.id, True
 
 
 def scheme_changes(ws: Workspace, scheme: Scheme) -> str | None:
