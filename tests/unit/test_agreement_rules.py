@@ -22,6 +22,7 @@ from vfa.domain.agreement import (
     value_counts,
     weight_matrix,
 )
+from vfa.domain.ratings_agreement import item_agreement
 
 
 def krippendorff_coincidences():
@@ -154,7 +155,7 @@ def test_two_coders_get_alpha_intervals_without_a_fleiss_kappa():
 def test_the_json_form_gives_each_statistic_with_its_interval():
     matrix = [[1, 1, 2], [2, 2, 2], [3, 3, 4], [4, 4, 4], [5, 4, 5], [2, 3, 2]]
     result = rating_stats(matrix, reference_index=0, coder_names=["ann", "ben", "cy"])
-    data = result.as_dict()
+    data = item_agreement(matrix, None, 0, ["ann", "ben", "cy"]).as_dict()
     assert json.loads(json.dumps(data)) == data
     assert "exact_agreement_ci" not in data and "within_one_agreement_ci" not in data
     assert data["exact_agreement"] == result.exact_agreement
@@ -164,9 +165,9 @@ def test_the_json_form_gives_each_statistic_with_its_interval():
     assert data["cohen_kappa_ci"] is None  # three coders: no Cohen's kappa
     assert data["pearson_r"] == result.pearson_r and set(data["pearson_r"]) == {"ben", "cy"}
     assert data["pearson_r_ci"] == {k: list(v) for k, v in result.pearson_r_ci.items()}
-    three = rating_stats([[1, 1], [2, 3], [3, 2]], reference_index=0, coder_names=["a", "b"])
+    three = item_agreement([[1, 1], [2, 3], [3, 2]], None, 0, ["a", "b"])
     assert three.as_dict()["pearson_r_ci"] == {"b": None}  # three units: r but no interval
-    assert rating_stats(matrix).as_dict()["pearson_r_ci"] is None  # no reference coder
+    assert item_agreement(matrix).as_dict()["pearson_r_ci"] is None  # no reference coder
 
 
 def test_pearson_uses_only_the_units_both_coders_rated():
