@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 from vfa.domain.schemes import Scheme
 from vfa.errors import VfaError
 from vfa.services import coding
+from vfa.services.coding import RunStatus
 from vfa.services.schemes import scheme_changes
-from vfa.storage.models import RunStatus
-from vfa.storage.workspace import Workspace
+from vfa.services.workspaces import Workspace
 from vfa.ui.changes import Change, EventsChanged, RatingsChanged, RunOpened, RunStatusChanged
 from vfa.ui.messages import MessageBar
 from vfa.ui.rating_tables import GridTable, RatingTable
