@@ -14,7 +14,7 @@ frames and their pts.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -441,15 +441,20 @@ def _session(ws: Workspace, db: DbSession, session_id: int) -> SessionRow:
     return session
 
 
-def reel_guidance(ws: Workspace, session_id: int, viewer: str | None = None) -> list[str]:
+def reel_guidance(
+    ws: Workspace,
+    session_id: int,
+    viewer: str | None = None,
+    find_scheme: Callable[[str], Scheme] = get_scheme,
+) -> list[str]:
     """Gentle warnings where a reel (as ``viewer``, None: you, sees it) goes beyond its
     schemes' practice guidance (VIG: up to 3 clips of about 10 seconds at most); never a
-    refusal."""
+    refusal. ``find_scheme`` looks a scheme up (the window's library; else the folders)."""
     items = reel(ws, session_id, viewer)
     notes: list[str] = []
     for scheme_id in sorted({m.scheme_id for m in items}):
         try:
-            settings = get_scheme(scheme_id).moments
+            settings = find_scheme(scheme_id).moments
         except Exception:  # a scheme no longer installed: no guidance to give
             continue
         if settings is None:

@@ -185,7 +185,11 @@ class ReelPanel(QWidget):
                 self.list.setCurrentRow(ids.index(chosen))
             elif ids:
                 self.list.setCurrentRow(0)  # Earlier/Later always have a moment to move
-        notes = moments.reel_guidance(ws, session_id) if ws and session_id is not None else []
+        notes = (
+            moments.reel_guidance(ws, session_id, find_scheme=self.session.schemes.get)
+            if ws and session_id is not None
+            else []
+        )
         self.guidance.setText("\n".join(notes))
         self.guidance.setVisible(bool(notes))
         self.empty.setVisible(not self.items)

@@ -1,0 +1,100 @@
+"""The window reads the scheme folders once, when the composition root builds it; a scheme
+file added later is offered after a restart, and a scheme an import made at once."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from tests.ui.test_actions_surface import answering
+from vfa.io.vfa_csv import EVENT_COLUMNS
+from vfa.services import schemes as scheme_files
+from vfa.services.workspaces import open_workspace
+from vfa.ui.import_dialog import ImportDialog
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """How often the scheme folders are listed."""
+    count = [0]
+    listing = scheme_files._scheme_files
+
+    def counted(problems):
+        count[0] += 1
+        return listing(problems)
+
+    monkeypatch.setattr(scheme_files, "_scheme_files", counted)
+    return count
+
+
+def _window(qtbot):
+    from vfa.app import build_window
+
+    win = build_window("qt")
+    qtbot.addWidget(win)
+    return win
+
+
+def _offered(win) -> list[str]:
+    chooser = win.coding.chooser
+    return [chooser.itemData(i).id for i in range(1, chooser.count())]
+
+
+def test_the_window_reads_the_scheme_folders_once_on_start(reads, qtbot, demo_copy):
+    win = _window(qtbot)
+    win.resize(1300, 850)
+    win.show()
+    qtbot.waitExposed(win)
+    with qtbot.waitSignal(win.player_view.frame_shown, timeout=20_000):
+        win.set_workspace(open_workspace(demo_copy))
+        win.open_clip(1)
+    for tab in range(win.side.count()):  # each pane drawn: codes named, themes offered
+        win.side.setCurrentIndex(tab)
+        QApplication.processEvents()
+    assert win.feedback.moments.list.count() == 2
+    assert "Waiting" in win.feedback.moments.list.item(1).text()  # named from its scheme
+    assert win.feedback.reel.theme.count() > 0  # the VIPP-SD themes
+    win.coding.choose("kips")
+    assert win.coding.scheme is not None and win.coding.scheme.id == "kips"
+    assert reads[0] == 1
+    win.close()
+
+
+def test_a_scheme_file_added_is_offered_after_a_restart(qtbot, tmp_path, monkeypatch):
+    folder = tmp_path / "schemes"
+    folder.mkdir()
+    monkeypatch.setenv("VFA_SCHEMES_DIR", str(folder))
+    first = _window(qtbot)
+    text = (scheme_files.shipped_dir() / "kips.yaml").read_text(encoding="utf-8")
+    assert "\nid: kips\n" in text
+    (folder / "home.yaml").write_text(text.replace("\nid: kips\n", "\nid: home\n"), "utf-8")
+    assert "home" not in _offered(first)
+    first.coding.refresh_schemes()  # redrawing the chooser reads nothing
+    assert "home" not in _offered(first)
+    assert "home" in _offered(_window(qtbot))
+
+
+def test_a_scheme_an_import_made_is_offered_at_once(window, qtbot, tmp_path):
+    source = tmp_path / "lab.csv"
+    with source.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, EVENT_COLUMNS)
+        writer.writeheader()
+        row = dict.fromkeys(EVENT_COLUMNS, "")
+        row.update(clip_file="demo-play.mp4", coder="Ann", scheme="lab", subject="child",
+                   code="look", start_ms="1000", end_ms="2000")  # fmt: skip
+        writer.writerow(row)
+    assert "import-lab" not in _offered(window)
+
+    def run_import(dialog: ImportDialog) -> None:
+        with qtbot.waitSignal(dialog.planned, timeout=20_000):
+            dialog.set_file(str(source))
+        with qtbot.waitSignal(dialog.imported, timeout=20_000):
+            qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+
+    with answering(qtbot, (ImportDialog, run_import)):
+        window.import_coding()
+    assert "import-lab" in _offered(window)
+    assert "import-lab" in [s.id for s in window.session.schemes()]
