@@ -330,7 +330,8 @@ def test_the_cycle_checker_counts_type_checking_imports_when_asked(tmp_path):
         {
             "pkg/__init__.py": "",
             "pkg/a.py": "import pkg.b\n",
-            "pkg/b.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg import a\n",
+            "pkg/b.py": "from typing import TYPE_CHECKING\n"
+            "if TYPE_CHECKING:\n    from pkg import a\n",
         },
     )
     assert _cycles(_import_graph(tmp_path, "pkg")) == []
