@@ -1,5 +1,6 @@
 """The window reads the scheme folders once, when the composition root builds it; a scheme
-file added later is offered after a restart, and a scheme an import made at once."""
+file added later is offered after a restart or the coding panel's reload, and a scheme an
+import made at once."""
 
 from __future__ import annotations
 
@@ -63,7 +64,7 @@ def test_the_window_reads_the_scheme_folders_once_on_start(reads, qtbot, demo_co
     win.close()
 
 
-def test_a_scheme_file_added_is_offered_after_a_restart(qtbot, tmp_path, monkeypatch):
+def test_a_scheme_file_added_is_offered_after_a_restart_or_a_reload(qtbot, tmp_path, monkeypatch):
     folder = tmp_path / "schemes"
     folder.mkdir()
     monkeypatch.setenv("VFA_SCHEMES_DIR", str(folder))
@@ -71,10 +72,11 @@ def test_a_scheme_file_added_is_offered_after_a_restart(qtbot, tmp_path, monkeyp
     text = (scheme_files.shipped_dir() / "kips.yaml").read_text(encoding="utf-8")
     assert "\nid: kips\n" in text
     (folder / "home.yaml").write_text(text.replace("\nid: kips\n", "\nid: home\n"), "utf-8")
-    assert "home" not in _offered(first)
-    first.coding.refresh_schemes()  # redrawing the chooser reads nothing
-    assert "home" not in _offered(first)
-    assert "home" in _offered(_window(qtbot))
+    assert "home" not in _offered(first)  # read once, on start
+    assert "home" in _offered(_window(qtbot))  # a restart reads the folders again
+    first.coding.refresh_schemes()  # and so does the panel's reload
+    assert "home" in _offered(first)
+    assert first.session.schemes.get("home").source_file == str(folder / "home.yaml")
 
 
 def test_a_scheme_an_import_made_is_offered_at_once(window, qtbot, tmp_path):

@@ -127,8 +127,9 @@ class CodingPanel(QWidget):
         self.chooser.blockSignals(False)
 
     def refresh_schemes(self) -> None:
-        """Read the scheme folders again (after an import made a scheme), keeping the
-        scheme chosen."""
+        """Read the scheme folders again (the session's library: after an import made a
+        scheme, or a file was added), keeping the scheme chosen."""
+        self.session.schemes.reload()
         chosen = self.scheme.id if self.scheme is not None else None
         self._refresh_chooser()
         if chosen is not None:

@@ -228,7 +228,6 @@ class MainWindow(FileActions):
     def _refresh_lists(self) -> None:
         """List the clips and the scheme folders again (an import may have made either)."""
         self.refresh_browser()
-        self.ctx.schemes.reload()
         self.coding.refresh_schemes()
 
     def _name_undo(self, _text: str = "") -> None:
