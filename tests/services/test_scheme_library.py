@@ -26,9 +26,8 @@ def folder(tmp_path, monkeypatch):
     return path
 
 
-@pytest.fixture
-def reads(monkeypatch):
-    """How often the scheme folders are listed."""
+def count_reads(monkeypatch) -> list[int]:
+    """A counter of how often the scheme folders are listed from now on."""
     count = [0]
     listing = scheme_files._scheme_files
 
@@ -38,6 +37,11 @@ def reads(monkeypatch):
 
     monkeypatch.setattr(scheme_files, "_scheme_files", counted)
     return count
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    return count_reads(monkeypatch)
 
 
 def test_the_library_reads_the_folders_once_until_reloaded(folder, reads):

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from tests.services.test_scheme_library import count_reads
 from tests.ui.test_actions_surface import answering
 from vfa.io.vfa_csv import EVENT_COLUMNS
 from vfa.services import schemes as scheme_files
@@ -19,16 +20,7 @@ from vfa.ui.import_dialog import ImportDialog
 
 @pytest.fixture
 def reads(monkeypatch):
-    """How often the scheme folders are listed."""
-    count = [0]
-    listing = scheme_files._scheme_files
-
-    def counted(problems):
-        count[0] += 1
-        return listing(problems)
-
-    monkeypatch.setattr(scheme_files, "_scheme_files", counted)
-    return count
+    return count_reads(monkeypatch)
 
 
 def _window(qtbot):
