@@ -82,3 +82,23 @@ def test_the_export_choices_are_the_stored_coders_and_scheme_ids_sorted(workspac
     for scheme_id in ("vipp_sd", "kips", "vipp_sd"):
         register_scheme(workspace, get_scheme(scheme_id))
     assert export_choices(workspace) == (["Ann", "Zoe"], ["kips", "vipp_sd"])
+
+
+def test_current_scheme_asks_the_lookup_given_and_falls_back_to_the_workspace(
+    folder, reads, workspace
+):
+    kips = get_scheme("kips")
+    register_scheme(workspace, kips)
+    library = SchemeLibrary()
+    reads[0] = 0
+    assert scheme_files.current_scheme(workspace, "kips", library.get) is library.get("kips")
+    assert reads[0] == 0
+
+    def nothing_installed(scheme_id: str):
+        raise NotFoundError(f"scheme {scheme_id!r}: not found (known schemes: none)")
+
+    stored = scheme_files.current_scheme(workspace, "kips", nothing_installed)
+    assert (stored.id, stored.content_hash) == ("kips", kips.content_hash)
+    with pytest.raises(NotFoundError, match="known schemes: none"):
+        scheme_files.current_scheme(workspace, "vig", nothing_installed)
+    assert reads[0] == 0

@@ -92,3 +92,40 @@ def test_a_scheme_an_import_made_is_offered_at_once(window, qtbot, tmp_path):
         window.import_coding()
     assert "import-lab" in _offered(window)
     assert "import-lab" in [s.id for s in window.session.schemes()]
+
+
+def test_the_reliability_window_looks_schemes_up_in_its_library(reads, qtbot, workspace, clips):
+    """Ratings agreement, event agreement and a coder's track read no scheme folder: the
+    services take the session's library as their lookup."""
+    from vfa.services import assignments, coding, events
+    from vfa.services import clips as clip_service
+    from vfa.ui.reliability import ReliabilityWindow
+    from vfa.ui.session import CodingSession
+
+    session = CodingSession.bare(workspace, coder="Sue")
+    kips, vig = session.schemes.get("kips"), session.schemes.get("vig")
+    clip_id = clip_service.add_clip(workspace, clips["cfr25"], "FAM-1", "Visit 1").clip_id
+    table = clip_service.clip_info(workspace, clip_id).frame_table
+    for run in assignments.assign(workspace, [clip_id], kips, ["Ann", "Ben"]):
+        for item in kips.ratings.items:
+            coding.set_rating(workspace, run.id, kips, item.id, 3)
+        coding.submit_run(workspace, run.id)
+    for run in assignments.assign(workspace, [clip_id], vig, ["Ann", "Ben"]):
+        events.code_event(workspace, run.id, vig, "waiting", None, 5_000, table)
+        coding.submit_run(workspace, run.id)
+    rel = ReliabilityWindow(session, None)
+    qtbot.addWidget(rel)
+    reads[0] = 0
+    rel.scheme.setCurrentIndex(rel.scheme.findData("kips"))
+    rel.ratings.compute()
+    qtbot.waitUntil(lambda: rel.ratings.result is not None, timeout=20_000)
+    rel.coders.coder.setText("Ben")
+    rel.coders.reference.setText("Ann")
+    rel.coders.compute()
+    qtbot.waitUntil(lambda: rel.coders.chart.track is not None, timeout=20_000)
+    rel.scheme.setCurrentIndex(rel.scheme.findData("vig"))
+    assert rel.events.clips.count() == 1
+    rel.events.compare()
+    qtbot.waitUntil(lambda: rel.events.result is not None, timeout=20_000)
+    assert reads[0] == 0
+    rel.close()

@@ -14,7 +14,7 @@ frames and their pts.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +36,7 @@ from vfa.services.moment_fields import (
     span_frames,
     stored_detail,
 )
-from vfa.services.schemes import get_scheme
+from vfa.services.schemes import SchemeLookup, get_scheme
 from vfa.services.viewer import resolve
 from vfa.storage.models import (
     Annotation,
@@ -445,7 +445,7 @@ def reel_guidance(
     ws: Workspace,
     session_id: int,
     viewer: str | None = None,
-    find_scheme: Callable[[str], Scheme] = get_scheme,
+    find_scheme: SchemeLookup = get_scheme,
 ) -> list[str]:
     """Gentle warnings where a reel (as ``viewer``, None: you, sees it) goes beyond its
     schemes' practice guidance (VIG: up to 3 clips of about 10 seconds at most); never a

@@ -36,6 +36,10 @@ if TYPE_CHECKING:  # jsonschema costs ~0.1 s to import: only loading a file need
 
 SUFFIXES = (".yaml", ".yml")
 
+# a scheme by id, NotFoundError when unknown: ``get_scheme`` (the folders now) or a
+# ``SchemeLibrary``'s ``get`` (the folders as read once)
+SchemeLookup = Callable[[str], Scheme]
+
 
 def shipped_dir() -> Path:
     """The repository's ``coding_schemes/`` folder."""
@@ -327,10 +331,11 @@ def stored_scheme(ws: Workspace, row: SchemeRow) -> Scheme:
     return parse_scheme(row.content, f"{ws.label}: scheme {row.scheme_key} version {row.version}")
 
 
-def current_scheme(ws: Workspace, scheme_id: str) -> Scheme:
-    """The scheme from the scheme folders, else its newest content stored in the workspace."""
+def current_scheme(ws: Workspace, scheme_id: str, find_scheme: SchemeLookup = get_scheme) -> Scheme:
+    """The scheme from the scheme folders (``find_scheme``: a library read once, else the
+    folders now), else its newest content stored in the workspace."""
     try:
-        return get_scheme(scheme_id)
+        return find_scheme(scheme_id)
     except NotFoundError as missing:
         with ws.sessions() as db:
             row = db.scalar(

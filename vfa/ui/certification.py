@@ -26,16 +26,19 @@ from PySide6.QtWidgets import (
 from vfa.errors import VfaError
 from vfa.reports.statistic_text import statistic_text
 from vfa.services import certification
+from vfa.services.schemes import SchemeLibrary
 from vfa.services.workspaces import Workspace
 from vfa.ui.tasks import TaskContext
 
 
 class TabOwner(Protocol):
-    """What a tab needs of the reliability window: the workspace, the scheme chosen, who
-    is looking, where to say a problem and how to run work off the GUI thread."""
+    """What a tab needs of the reliability window: the workspace, the scheme chosen (and
+    the library to look it up in), who is looking, where to say a problem and how to run
+    work off the GUI thread."""
 
     ws: Workspace
     viewer: Callable[[], str]
+    schemes: SchemeLibrary
 
     def scheme_id(self) -> str: ...
 
@@ -182,9 +185,10 @@ class CodersTab(QWidget):
         if not coder or not reference:
             self.owner.problem(self.tr("Name the coder and the reference coder."))
             return
+        find = self.owner.schemes.get
 
         def work(_ctx: TaskContext) -> certification.CoderTrack:
-            return certification.track(ws, scheme_id, coder, reference)
+            return certification.track(ws, scheme_id, coder, reference, find_scheme=find)
 
         self.owner.run(self.tr("Tracking…"), work, self.show_track)
 

@@ -110,9 +110,12 @@ class RatingsTab(QWidget):
     def compute(self) -> None:
         ws, scheme_id, viewer = self.owner.ws, self.owner.scheme_id(), self.owner.viewer()
         reference = self.reference.currentText().strip() or None
+        find = self.owner.schemes.get
 
         def work(_ctx: TaskContext) -> reliability_runs.WorkspaceAgreement:
-            return reliability_runs.ratings_agreement(ws, scheme_id, viewer, reference=reference)
+            return reliability_runs.ratings_agreement(
+                ws, scheme_id, viewer, reference=reference, find_scheme=find
+            )
 
         self.owner.run(self.tr("Computing agreement…"), work, self.show_result)
 
@@ -230,9 +233,18 @@ class EventsTab(QWidget):
         tolerance = self.tolerance.value() or None
         unit = self.unit.value()
 
+        find = self.owner.schemes.get
+
         def work(_ctx: TaskContext) -> event_reliability.ClipEventAgreement:
             return event_reliability.event_agreement_for_clip(
-                ws, clip_id, scheme_id, coders, viewer, unit_ms=unit, tolerance_ms=tolerance
+                ws,
+                clip_id,
+                scheme_id,
+                coders,
+                viewer,
+                unit_ms=unit,
+                tolerance_ms=tolerance,
+                find_scheme=find,
             )
 
         self.owner.run(self.tr("Comparing events…"), work, self.show_result)
