@@ -186,7 +186,7 @@ class ReelPanel(QWidget):
             elif ids:
                 self.list.setCurrentRow(0)  # Earlier/Later always have a moment to move
         notes = (
-            moments.reel_guidance(ws, session_id, find_scheme=self.session.schemes.get)
+            moments.reel_guidance(ws, session_id, find=self.session.schemes.get)
             if ws and session_id is not None
             else []
         )
