@@ -27,14 +27,16 @@ def prepare_platform(backend: str) -> None:
 
 
 def build_window(backend: str | None = None) -> MainWindow:
-    """Create the main window with its player (QApplication must exist)."""
+    """Create the main window with its player and the schemes of the scheme folders, read
+    here once (QApplication must exist)."""
     from vfa.player.factory import create_player
+    from vfa.services.schemes import SchemeLibrary
     from vfa.ui.main_window import AppContext, MainWindow
     from vfa.ui.settings import Settings
 
     settings = Settings()
     player, note = create_player(backend or settings.get("player/backend"))
-    return MainWindow(AppContext(settings, player, note))
+    return MainWindow(AppContext(settings, player, note, SchemeLibrary()))
 
 
 def initial_action(window: MainWindow, target: str | None, demo: bool) -> Callable[[], None]:

@@ -159,7 +159,7 @@ def test_every_view_lists_the_same_rows(scheme_id, tmp_path, capsys, qtbot, work
     names = {**{i: i for i in items}, "(total)": "(total)", "(pooled)": "(pooled)"}
     from vfa.ui.reliability import item_names
 
-    names.update(item_names(scheme_id))
+    names.update(item_names(window.schemes, scheme_id))
     shown = [table.item(r, 0).text() for r in range(table.rowCount())]
     assert shown == [names[i] for i in expected]
     assert list(dict.fromkeys(r["item"] for r in rel.report_rows(agreement))) == expected

@@ -83,13 +83,15 @@ def _is_type_checking(test: ast.expr) -> bool:
     )
 
 
-def _run_time_imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+def _run_time_imports(
+    tree: ast.AST, type_checking: bool = False
+) -> list[ast.Import | ast.ImportFrom]:
     """The import statements that run: at module level or deferred into a function, but not
-    those under ``if TYPE_CHECKING:`` (read by type checkers only)."""
+    those under ``if TYPE_CHECKING:`` (read by type checkers only) unless ``type_checking``."""
     found: list[ast.Import | ast.ImportFrom] = []
 
     def visit(node: ast.AST) -> None:
-        if isinstance(node, ast.If) and _is_type_checking(node.test):
+        if not type_checking and isinstance(node, ast.If) and _is_type_checking(node.test):
             for child in node.orelse:
                 visit(child)
             return
@@ -113,8 +115,9 @@ def _modules(root: Path, package: str) -> dict[str, Path]:
     return found
 
 
-def _import_graph(root: Path, package: str) -> dict[str, set[str]]:
-    """Which modules of ``package`` each of its modules imports when it runs.
+def _import_graph(root: Path, package: str, type_checking: bool = False) -> dict[str, set[str]]:
+    """Which modules of ``package`` each of its modules imports when it runs (and, with
+    ``type_checking``, under ``if TYPE_CHECKING:`` as well).
 
     ``from P import m`` counts as importing the module ``P.m`` when there is one, else ``P``
     (a name taken from P's ``__init__``); ``import P.m`` counts as ``P.m``.
@@ -130,7 +133,8 @@ def _import_graph(root: Path, package: str) -> dict[str, set[str]]:
     for name, path in modules.items():
         here = name if path.name == "__init__.py" else name.rpartition(".")[0]
         targets: set[str] = set()
-        for node in _run_time_imports(ast.parse(path.read_text(), filename=str(path))):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in _run_time_imports(tree, type_checking):
             if isinstance(node, ast.Import):
                 targets.update(filter(None, (known(a.name) for a in node.names)))
                 continue
@@ -197,8 +201,10 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def test_no_import_cycles_in_vfa():
-    """No module of vfa imports, directly or through others, a module that imports it."""
-    graph = _import_graph(ROOT, "vfa")
+    """No module of vfa imports, directly or through others, a module that imports it; the
+    imports read by type checkers only count too (a type named across modules is still a
+    knot: give the lower module a Protocol or the session instead)."""
+    graph = _import_graph(ROOT, "vfa", type_checking=True)
     circles = _cycles(graph)
     assert not circles, "import circles (a way round each, and its knot of modules):\n" + "\n".join(
         f"{' -> '.join(c)}  [{', '.join(sorted(_knot(graph, c[0])))}]" for c in circles
@@ -316,3 +322,64 @@ def test_the_size_check_names_each_long_module_and_passes_over_migrations(tmp_pa
         },
     )
     assert _long_modules(tmp_path, "vfa", 4) == ["vfa/sub/long.py: 5 lines"]
+
+
+def test_the_cycle_checker_counts_type_checking_imports_when_asked(tmp_path):
+    _plant(
+        tmp_path,
+        {
+            "pkg/__init__.py": "",
+            "pkg/a.py": "import pkg.b\n",
+            "pkg/b.py": "from typing import TYPE_CHECKING\n"
+            "if TYPE_CHECKING:\n    from pkg import a\n",
+        },
+    )
+    assert _cycles(_import_graph(tmp_path, "pkg")) == []
+    assert _cycles(_import_graph(tmp_path, "pkg", type_checking=True)) == [
+        ["pkg.a", "pkg.b", "pkg.a"]
+    ]
+
+
+# -- the window works over services and the session, never over storage -------------------
+
+# the composition root (vfa/app.py) is not under ui; the session may hold storage types
+UI_MAY_IMPORT_STORAGE = {"vfa.ui.session"}
+
+
+def _ui_storage_imports(root: Path) -> list[str]:
+    graph = _import_graph(root, "vfa", type_checking=True)
+    return sorted(
+        f"{name} -> {', '.join(sorted(t for t in targets if t.startswith('vfa.storage')))}"
+        for name, targets in graph.items()
+        if name.startswith("vfa.ui")
+        and name not in UI_MAY_IMPORT_STORAGE
+        and any(t.startswith("vfa.storage") for t in targets)
+    )
+
+
+def test_the_window_does_not_import_storage():
+    """ui reaches workspaces through services (``vfa.services.workspaces``) and the coding
+    session; only the session may name storage types. Type-checking imports count."""
+    offenders = _ui_storage_imports(ROOT)
+    assert not offenders, "\n".join(offenders)
+
+
+def test_the_storage_rule_sees_a_planted_import(tmp_path):
+    _plant(
+        tmp_path,
+        {
+            "vfa/__init__.py": "",
+            "vfa/storage/__init__.py": "",
+            "vfa/storage/workspace.py": "class Workspace: ...\n",
+            "vfa/ui/__init__.py": "",
+            "vfa/ui/session.py": "from vfa.storage.workspace import Workspace\n",
+            "vfa/ui/panel.py": "from typing import TYPE_CHECKING\n"
+            "if TYPE_CHECKING:\n    from vfa.storage.workspace import Workspace\n",
+            "vfa/ui/dialog.py": "def f():\n    from vfa import storage\n",
+            "vfa/ui/fine.py": "import vfa.services\n",
+        },
+    )
+    assert _ui_storage_imports(tmp_path) == [
+        "vfa.ui.dialog -> vfa.storage",
+        "vfa.ui.panel -> vfa.storage.workspace",
+    ]

@@ -36,7 +36,7 @@ from vfa.domain.schemes import Scheme
 from vfa.errors import InvalidInputError
 from vfa.services.audit import current_actor, record
 from vfa.services.reliability_runs import CodedRatings, coded_ratings
-from vfa.services.schemes import current_scheme
+from vfa.services.schemes import SchemeLookup, current_scheme, get_scheme
 from vfa.storage.models import ReliabilityCriterion
 from vfa.storage.workspace import Workspace
 
@@ -284,15 +284,17 @@ def track(
     coder: str,
     reference: str,
     rule: Criterion | None = None,
+    find_scheme: SchemeLookup = get_scheme,
 ) -> CoderTrack:
     """The coder's agreement with the reference, clip by clip, and their status.
 
-    ``rule`` overrides the scheme's criterion (else ``criterion(ws, scheme_id)``).
+    ``rule`` overrides the scheme's criterion (else ``criterion(ws, scheme_id)``);
+    ``find_scheme`` looks the scheme up (a library read once, else the folders now).
     """
     if coder == reference:
         raise InvalidInputError(f"certification: {coder} cannot be their own reference")
     chosen = rule or criterion(ws, scheme_id)
-    coded = coded_ratings(ws, scheme_id, viewer=reference)
+    coded = coded_ratings(ws, scheme_id, viewer=reference, find_scheme=find_scheme)
     scheme = coded.scheme
     if chosen.item is not None:
         _check_item(scheme, chosen.item)

@@ -43,7 +43,7 @@ from vfa.services.assignments import (
 )
 from vfa.services.reliability import check_event_settings, pooled_events
 from vfa.services.reliability_runs import RunRow, clip_order, latest_runs, scheme_runs
-from vfa.services.schemes import current_scheme
+from vfa.services.schemes import SchemeLookup, current_scheme, get_scheme
 from vfa.storage.models import Annotation, Clip
 from vfa.storage.workspace import Workspace
 
@@ -186,11 +186,13 @@ def event_agreement_for_clip(
     overlap: float = 0.6,
     tolerance_ms: int | None = None,
     submitted_only: bool = True,
+    find_scheme: SchemeLookup = get_scheme,
 ) -> ClipEventAgreement:
     """Time-unit and event agreement of two coders on one clip, and the paired events.
 
     Refused (BlindError) while a blind run on the clip is open; NotFoundError when a
-    coder has no (submitted) run of the scheme there.
+    coder has no (submitted) run of the scheme there. ``find_scheme`` looks the scheme up
+    (a library read once, else the folders now).
     """
     check_event_settings(unit_ms, overlap, tolerance_ms)
     first_name, second_name = coders
@@ -218,7 +220,7 @@ def event_agreement_for_clip(
             check_may_view(db, clip_id, scheme_id, run.coder, viewer)
         first = _annotations(db, found[0].id, duration)
         second = _annotations(db, found[1].id, duration)
-    several = _multi_subject_codes(current_scheme(ws, scheme_id))
+    several = _multi_subject_codes(current_scheme(ws, scheme_id, find_scheme))
     a, b = _domain(first, several), _domain(second, several)
     time_result = time_unit_agreement(a, b, duration, unit_ms)
     try:

@@ -218,6 +218,17 @@ def selected_runs(ws: Workspace, sel: Selection) -> tuple[list[RunRow], list[str
     return shown, left_out
 
 
+def export_choices(ws: Workspace) -> tuple[list[str], list[str]]:
+    """The coders' names and the scheme ids stored in the workspace, sorted: what an
+    export can be narrowed to."""
+    with ws.sessions() as db:
+        coders = list(db.scalars(select(Coder.name).order_by(Coder.name)))
+        schemes = list(
+            db.scalars(select(SchemeRow.scheme_key).distinct().order_by(SchemeRow.scheme_key))
+        )
+    return coders, schemes
+
+
 def scheme_contents(ws: Workspace, rows: set[int]) -> dict[int, dict[str, Any]]:
     """The stored content of these scheme rows."""
     if not rows:

@@ -36,7 +36,7 @@ from vfa.services.moment_fields import (
     span_frames,
     stored_detail,
 )
-from vfa.services.schemes import get_scheme
+from vfa.services.schemes import SchemeLookup, get_scheme
 from vfa.services.viewer import resolve
 from vfa.storage.models import (
     Annotation,
@@ -441,15 +441,17 @@ def _session(ws: Workspace, db: DbSession, session_id: int) -> SessionRow:
     return session
 
 
-def reel_guidance(ws: Workspace, session_id: int, viewer: str | None = None) -> list[str]:
+def reel_guidance(
+    ws: Workspace, session_id: int, viewer: str | None = None, find: SchemeLookup = get_scheme
+) -> list[str]:
     """Gentle warnings where a reel (as ``viewer``, None: you, sees it) goes beyond its
     schemes' practice guidance (VIG: up to 3 clips of about 10 seconds at most); never a
-    refusal."""
+    refusal. ``find`` looks a scheme up (the window's library; else the folders)."""
     items = reel(ws, session_id, viewer)
     notes: list[str] = []
     for scheme_id in sorted({m.scheme_id for m in items}):
         try:
-            settings = get_scheme(scheme_id).moments
+            settings = find(scheme_id).moments
         except Exception:  # a scheme no longer installed: no guidance to give
             continue
         if settings is None:

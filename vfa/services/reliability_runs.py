@@ -42,7 +42,7 @@ from vfa.services.assignments import (
 from vfa.services.clips import catalog
 from vfa.services.coding import GRID_SEP, grid_points
 from vfa.services.reliability import check_size
-from vfa.services.schemes import current_scheme, stored_scheme
+from vfa.services.schemes import SchemeLookup, current_scheme, get_scheme, stored_scheme
 from vfa.storage.models import Coder, CodingRun, RunStatus
 from vfa.storage.models import Scheme as SchemeRow
 from vfa.storage.workspace import Workspace
@@ -160,12 +160,14 @@ def coded_ratings(
     viewer: str,
     clip_ids: Sequence[int] | None = None,
     submitted_only: bool = True,
+    find_scheme: SchemeLookup = get_scheme,
 ) -> CodedRatings:
     """Every double-coded clip's ratings of the scheme that the blind rule lets be shown.
 
-    A clip in ``clip_ids`` that open blind runs hold back raises BlindError naming them.
+    A clip in ``clip_ids`` that open blind runs hold back raises BlindError naming them;
+    ``find_scheme`` looks the scheme up (a library read once, else the folders now).
     """
-    scheme = current_scheme(ws, scheme_id)
+    scheme = current_scheme(ws, scheme_id, find_scheme)
     order = clip_order(ws)
     wanted = set(clip_ids) if clip_ids is not None else None
     if wanted is not None:
@@ -277,10 +279,11 @@ def ratings_agreement(
     reference: str | None = None,
     clip_ids: Sequence[int] | None = None,
     submitted_only: bool = True,
+    find_scheme: SchemeLookup = get_scheme,
 ) -> WorkspaceAgreement:
     """Agreement on the scheme's ratings over its double-coded clips: the same function
     as the ratings CSV (``table_agreement``), so the same ratings give the same numbers."""
-    coded = coded_ratings(ws, scheme_id, viewer, clip_ids, submitted_only)
+    coded = coded_ratings(ws, scheme_id, viewer, clip_ids, submitted_only, find_scheme)
     if reference is not None and reference not in coded.table.coders:
         known = ", ".join(coded.table.coders) or "none"
         raise InvalidInputError(

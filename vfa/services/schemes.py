@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,10 @@ if TYPE_CHECKING:  # jsonschema costs ~0.1 s to import: only loading a file need
     import jsonschema
 
 SUFFIXES = (".yaml", ".yml")
+
+# a scheme by id, NotFoundError when unknown: ``get_scheme`` (the folders now) or a
+# ``SchemeLibrary``'s ``get`` (the folders as read once)
+SchemeLookup = Callable[[str], Scheme]
 
 
 def shipped_dir() -> Path:
@@ -207,14 +212,43 @@ def scheme_problems() -> list[SchemeError]:
     return scan_schemes().problems
 
 
-def get_scheme(scheme_id: str) -> Scheme:
-    """The scheme with this id (NotFoundError listing the known ids)."""
-    schemes = available_schemes()
+def _find(schemes: list[Scheme], scheme_id: str) -> Scheme:
     for scheme in schemes:
         if scheme.id == scheme_id:
             return scheme
     known = ", ".join(s.id for s in schemes) or "none"
     raise NotFoundError(f"scheme {scheme_id!r}: not found (known schemes: {known})")
+
+
+def get_scheme(scheme_id: str) -> Scheme:
+    """The scheme with this id (NotFoundError listing the known ids)."""
+    return _find(available_schemes(), scheme_id)
+
+
+class SchemeLibrary:
+    """The scheme folders read once and kept until ``reload``: what the composition root
+    (the GUI's app.py) builds and hands to the window, its session and its dialogs."""
+
+    def __init__(self, scan: Callable[[], SchemeScan] = scan_schemes) -> None:
+        self._scan = scan
+        self._found = scan()
+
+    def reload(self) -> None:
+        """Read the scheme folders again (a scheme file was added, edited or imported)."""
+        self._found = self._scan()
+
+    def __call__(self) -> list[Scheme]:
+        """The usable schemes, sorted by id."""
+        return self._found.schemes
+
+    @property
+    def problems(self) -> list[SchemeError]:
+        """Why each unusable scheme file was skipped (as last read)."""
+        return self._found.problems
+
+    def get(self, scheme_id: str) -> Scheme:
+        """The scheme with this id (NotFoundError listing the known ids)."""
+        return _find(self._found.schemes, scheme_id)
 
 
 # -- workspace ---------------------------------------------------------------------------
@@ -297,10 +331,11 @@ def stored_scheme(ws: Workspace, row: SchemeRow) -> Scheme:
     return parse_scheme(row.content, f"{ws.label}: scheme {row.scheme_key} version {row.version}")
 
 
-def current_scheme(ws: Workspace, scheme_id: str) -> Scheme:
-    """The scheme from the scheme folders, else its newest content stored in the workspace."""
+def current_scheme(ws: Workspace, scheme_id: str, find_scheme: SchemeLookup = get_scheme) -> Scheme:
+    """The scheme from the scheme folders (``find_scheme``: a library read once, else the
+    folders now), else its newest content stored in the workspace."""
     try:
-        return get_scheme(scheme_id)
+        return find_scheme(scheme_id)
     except NotFoundError as missing:
         with ws.sessions() as db:
             row = db.scalar(

@@ -15,6 +15,7 @@ from vfa.storage.models import Case, Clip, Session
 from vfa.storage.workspace import HEAD, Workspace, open_workspace, schema_revision
 
 __all__ = [
+    "Workspace",
     "demo_workspace_path",
     "new_workspace",
     "open_demo",

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from vfa.services import backups as backup_service
 from vfa.services.backups import Backup
 from vfa.services.check import Finding
-from vfa.storage.workspace import Workspace
+from vfa.services.workspaces import Workspace
 from vfa.ui.tasks import BackgroundJob, TaskContext, run_task
 
 REASONS = {

@@ -5,7 +5,8 @@ drifted). A tab of the reliability window."""
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
@@ -25,10 +26,27 @@ from PySide6.QtWidgets import (
 from vfa.errors import VfaError
 from vfa.reports.statistic_text import statistic_text
 from vfa.services import certification
+from vfa.services.schemes import SchemeLibrary
+from vfa.services.workspaces import Workspace
 from vfa.ui.tasks import TaskContext
 
-if TYPE_CHECKING:
-    from vfa.ui.reliability import ReliabilityWindow
+
+class TabOwner(Protocol):
+    """What a tab needs of the reliability window: the workspace, the scheme chosen (and
+    the library to look it up in), who is looking, where to say a problem and how to run
+    work off the GUI thread."""
+
+    ws: Workspace
+    viewer: Callable[[], str]
+    schemes: SchemeLibrary
+
+    def scheme_id(self) -> str: ...
+
+    def problem(self, message: str, topic: str = "") -> None: ...
+
+    def run(
+        self, label: str, work: Callable[[TaskContext], Any], done: Callable[[Any], None]
+    ) -> None: ...
 
 
 def shown(value: object) -> str:
@@ -93,7 +111,7 @@ class Chart(QWidget):
 class CodersTab(QWidget):
     """Each coder against the reference over time: certification and drift."""
 
-    def __init__(self, owner: ReliabilityWindow) -> None:
+    def __init__(self, owner: TabOwner) -> None:
         super().__init__()
         self.owner = owner
         self.coder = QLineEdit()
@@ -167,9 +185,10 @@ class CodersTab(QWidget):
         if not coder or not reference:
             self.owner.problem(self.tr("Name the coder and the reference coder."))
             return
+        find = self.owner.schemes.get
 
         def work(_ctx: TaskContext) -> certification.CoderTrack:
-            return certification.track(ws, scheme_id, coder, reference)
+            return certification.track(ws, scheme_id, coder, reference, find_scheme=find)
 
         self.owner.run(self.tr("Tracking…"), work, self.show_track)
 

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 from vfa.domain.schemes import Scheme
 from vfa.errors import VfaError
 from vfa.services import coding
+from vfa.services.coding import RunStatus
 from vfa.services.schemes import scheme_changes
-from vfa.storage.models import RunStatus
-from vfa.storage.workspace import Workspace
+from vfa.services.workspaces import Workspace
 from vfa.ui.changes import Change, EventsChanged, RatingsChanged, RunOpened, RunStatusChanged
 from vfa.ui.messages import MessageBar
 from vfa.ui.rating_tables import GridTable, RatingTable
@@ -127,8 +127,9 @@ class CodingPanel(QWidget):
         self.chooser.blockSignals(False)
 
     def refresh_schemes(self) -> None:
-        """Read the scheme folders again (after an import made a scheme), keeping the
-        scheme chosen."""
+        """Read the scheme folders again (the session's library: after an import made a
+        scheme, or a file was added), keeping the scheme chosen."""
+        self.session.schemes.reload()
         chosen = self.scheme.id if self.scheme is not None else None
         self._refresh_chooser()
         if chosen is not None:

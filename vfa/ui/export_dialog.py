@@ -8,7 +8,6 @@ blind rule hides from the person exporting are left out, and the dialog says whi
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -24,11 +23,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from vfa.errors import FormatError
 from vfa.io import registry
 from vfa.services import clips as clip_service
+from vfa.services.export_selection import export_choices
 from vfa.services.exports import (
     FORMATS,
     SUFFIXES,
@@ -37,14 +36,10 @@ from vfa.services.exports import (
     Selection,
     export_file,
 )
-from vfa.storage.models import Coder
-from vfa.storage.models import Scheme as SchemeRow
-from vfa.storage.workspace import Workspace
+from vfa.services.workspaces import Workspace
 from vfa.ui.messages import MessageBar
+from vfa.ui.session import CodingSession
 from vfa.ui.tasks import BackgroundJob, TaskContext
-
-if TYPE_CHECKING:
-    from vfa.ui.main_window import MainWindow
 
 FORMAT_NAMES = {
     "csv": "Tidy CSV (R, SPSS, Excel)",
@@ -116,13 +111,11 @@ class ExportDialog(QDialog):
         self.scheme.setObjectName("exportScheme")
         self.coder.addItem(self.tr("Every coder"), None)
         self.scheme.addItem(self.tr("Every scheme"), None)
-        with ws.sessions() as db:
-            for name in db.scalars(select(Coder.name).order_by(Coder.name)):
-                self.coder.addItem(name, name)
-            for key in db.scalars(
-                select(SchemeRow.scheme_key).distinct().order_by(SchemeRow.scheme_key)
-            ):
-                self.scheme.addItem(key, key)
+        coders, scheme_ids = export_choices(ws)
+        for name in coders:
+            self.coder.addItem(name, name)
+        for key in scheme_ids:
+            self.scheme.addItem(key, key)
         self.path = QLineEdit()
         self.path.setObjectName("exportPath")
         browse = QPushButton(self.tr("Choose…"))
@@ -245,28 +238,27 @@ class ExportDialog(QDialog):
         self.accept()
 
 
-def export_from(window: MainWindow) -> None:
-    """File → Export…: the dialog; the result in the status bar, anything left out in the
-    message bar."""
-    if window.ws is None:
-        window.show_error(window.tr("Open a workspace first."), "workspace")
-        return
-    dialog = ExportDialog(window.ws, window.coder_name(), window.current_clip, window)
+def export_from(session: CodingSession) -> None:
+    """File → Export…: the dialog over the session's workspace; the result in the status
+    bar, anything left out in the message bar."""
+    assert session.ws is not None  # (the window asks for a workspace first)
+    messages = session.shell.messages
+    dialog = ExportDialog(session.ws, session.coder(), session.clip_id, session.shell.host)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.outcome is None:
         return
     result = dialog.outcome
-    window.show_info(
-        window.tr("Exported {0} rows of {1} run(s) to {2}").format(
+    messages.info(
+        dialog.tr("Exported {0} rows of {1} run(s) to {2}").format(
             result.rows, result.runs, result.path
         ),
         "export",
     )
     if result.left_out:
-        window.show_warning(
-            window.tr("Left out of the export (blind coding):\n{0}").format(
+        messages.warning(
+            dialog.tr("Left out of the export (blind coding):\n{0}").format(
                 "\n".join(result.left_out)
             ),
             "export.left_out",
         )
     else:
-        window.messages.clear("export.left_out")
+        messages.clear("export.left_out")

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from vfa.media.stills import STILL_SUFFIXES
 from vfa.services.consent import PURPOSES, Consent, coverage
-from vfa.storage.workspace import Workspace
+from vfa.services.workspaces import Workspace
 from vfa.ui.messages import MessageBar
 from vfa.ui.save_dialogs import confirm_replace, with_suffix
 

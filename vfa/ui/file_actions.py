@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow
 from vfa.errors import VfaError
 from vfa.services import clips as clip_service
 from vfa.services import workspaces
-from vfa.storage.workspace import Workspace
+from vfa.services.workspaces import Workspace
 from vfa.ui.browser import ClipBrowser
 from vfa.ui.clip_hashing import ContentHasher
 from vfa.ui.dialogs import AddClipDialog

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoCommand
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vfa.domain.schemes import Scheme
 from vfa.errors import VfaError
 from vfa.services import clips as clip_service
 from vfa.services.imports import (
@@ -46,12 +46,10 @@ from vfa.services.imports import (
     undo_import,
 )
 from vfa.services.schemes import available_schemes
-from vfa.storage.workspace import Workspace
+from vfa.services.workspaces import Workspace
 from vfa.ui.messages import Level, inline_brush
+from vfa.ui.session import CodingSession
 from vfa.ui.tasks import BackgroundJob, TaskContext
-
-if TYPE_CHECKING:
-    from vfa.ui.main_window import MainWindow
 
 FILE_FILTER = (
     "Coding files (*.eaf *.boris *.boris.gz *.opf *.otx *.otb *.csv *.json);;All files (*)"
@@ -65,7 +63,12 @@ class ImportDialog(QDialog):
     planned = Signal(object)  # the ImportPlan shown, or None
     imported = Signal(object)  # the ImportResult
 
-    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ws: Workspace,
+        parent: QWidget | None = None,
+        schemes: Callable[[], list[Scheme]] = available_schemes,
+    ) -> None:
         super().__init__(parent)
         self.ws = ws
         self.plan: ImportPlan | None = None
@@ -98,7 +101,7 @@ class ImportDialog(QDialog):
         self.scheme = QComboBox()
         self.scheme.setObjectName("importScheme")
         self.scheme.addItem(self.tr("A new scheme from the file's codes"), None)
-        for scheme in available_schemes():
+        for scheme in schemes():
             self.scheme.addItem(f"{scheme.name} ({scheme.id})", scheme.id)
         self.coder = QLineEdit()
         self.coder.setObjectName("importCoder")
@@ -383,32 +386,31 @@ class ImportCommand(QUndoCommand):
         self.changed()
 
 
-def import_into(window: MainWindow) -> None:
-    """File → Import…: the dialog, then the import on the window's undo stack."""
-    ws = window.ws
-    if ws is None:
-        window.show_error(window.tr("Open a workspace first."), "workspace")
-        return
-    dialog = ImportDialog(ws, window)
+def import_into(session: CodingSession, refresh: Callable[[], None]) -> None:
+    """File → Import…: the dialog, then the import on the session's undo history;
+    ``refresh`` lists the clips and schemes again after the import and its undo."""
+    ws = session.ws
+    assert ws is not None  # (the window asks for a workspace first)
+    messages = session.shell.messages
+    dialog = ImportDialog(ws, session.shell.host, session.schemes)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.outcome is None:
         return
     assert dialog.plan is not None
     clips = {r.clip_id for r in dialog.outcome.runs}
 
     def changed() -> None:
-        window.refresh_browser()
-        window.coding.refresh_schemes()  # a scheme the import made can be chosen at once
-        if window.current_clip in clips and window.ws is not None:
-            window.session.reload()
+        refresh()  # a scheme the import made can be chosen at once
+        if session.clip_id in clips and session.ws is not None:
+            session.reload()
 
-    window.undo_stack.push(
+    session.undo.push(
         ImportCommand(
-            ws, dialog.plan, dialog.outcome, changed, lambda text: window.show_error(text, "import")
+            ws, dialog.plan, dialog.outcome, changed, lambda t: messages.error(t, "import")
         )
     )
     changed()
-    window.show_info(
-        window.tr("Imported {0} events (batch {1}); Edit → Undo removes them").format(
+    messages.info(
+        dialog.tr("Imported {0} events (batch {1}); Edit → Undo removes them").format(
             dialog.outcome.events, dialog.outcome.batch
         ),
         "import",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +26,9 @@ from vfa.errors import VfaError
 from vfa.player.base import Player
 from vfa.services import clips as clip_service
 from vfa.services.audit import current_actor
-from vfa.services.schemes import available_schemes
+from vfa.services.schemes import SchemeLibrary
 from vfa.services.stills import save_still
-from vfa.storage.workspace import Workspace
+from vfa.services.workspaces import Workspace
 from vfa.ui.actions import apply_shortcuts, build_actions
 from vfa.ui.backups_dialog import WorkspaceSafety
 from vfa.ui.browser import ClipBrowser
@@ -59,6 +59,8 @@ class AppContext:
     settings: Settings
     player: Player
     player_note: str
+    # the scheme folders, read once by the composition root (a window of its own reads them)
+    schemes: SchemeLibrary = field(default_factory=SchemeLibrary)
 
 
 class MainWindow(FileActions):
@@ -88,11 +90,13 @@ class MainWindow(FileActions):
         self.player_view = PlayerView(ctx.player)
         self.player_view.problem.connect(lambda text: self.show_error(text, "player"))
         # what is being coded, and its one undo history: every panel is made from it
-        self.session = CodingSession(self.coder_name, Shell(self.messages, self, self.note), self)
+        self.session = CodingSession(
+            self.coder_name, Shell(self.messages, self, self.note), self, ctx.schemes
+        )
         self.session.playhead = self.player_view.current_frame
         self.undo_stack = self.session.undo
         self.events = EventCoding(self.session, self.player_view.timeline)
-        self.coding = CodingPanel(self.session, available_schemes)
+        self.coding = CodingPanel(self.session, ctx.schemes)
         self.feedback = FeedbackSession(
             self.session, self.player_view, lambda: str(ctx.settings.get("player/backend"))
         )
@@ -207,13 +211,24 @@ class MainWindow(FileActions):
         """File → Import…: another tool's coding into a clip, undoable as a whole."""
         from vfa.ui.import_dialog import import_into
 
-        import_into(self)
+        if self.ws is None:
+            self.show_error(self.tr("Open a workspace first."), "workspace")
+            return
+        import_into(self.session, self._refresh_lists)
 
     def export_coding(self) -> None:
         """File → Export…: coding out as CSV, JSON, ELAN, BORIS, SDIS or SRT."""
         from vfa.ui.export_dialog import export_from
 
-        export_from(self)
+        if self.ws is None:
+            self.show_error(self.tr("Open a workspace first."), "workspace")
+            return
+        export_from(self.session)
+
+    def _refresh_lists(self) -> None:
+        """List the clips and the scheme folders again (an import may have made either)."""
+        self.refresh_browser()
+        self.coding.refresh_schemes()
 
     def _name_undo(self, _text: str = "") -> None:
         """Edit → Undo and Redo name the act they would undo or redo."""
@@ -380,7 +395,7 @@ class MainWindow(FileActions):
         from vfa.ui.progress_chart import ProgressDialog
 
         try:
-            dialog = ProgressDialog(self.ws, info.case_code, available_schemes(), self)
+            dialog = ProgressDialog(self.ws, info.case_code, self.ctx.schemes(), self)
         except VfaError as exc:
             self.show_error(str(exc), "progress")
             return

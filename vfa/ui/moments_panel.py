@@ -6,8 +6,6 @@ blocks. Every edit is committed at once and undoable."""
 
 from __future__ import annotations
 
-import functools
-
 from PySide6.QtCore import QCoreApplication, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
@@ -33,7 +31,7 @@ from vfa.domain.language import Finding, Wordlist, load_wordlist
 from vfa.errors import VfaError
 from vfa.services import events, moments
 from vfa.services.moments import MomentInfo
-from vfa.services.schemes import get_scheme
+from vfa.services.schemes import SchemeLibrary
 from vfa.ui.changes import Change, EventsChanged, MomentsChanged, RunOpened
 from vfa.ui.messages import Level, inline_label
 from vfa.ui.session import CodingSession, WhenShown
@@ -100,22 +98,19 @@ class LineEdit(QPlainTextEdit):
         super().focusOutEvent(event)
 
 
-@functools.lru_cache(maxsize=512)
-def code_name(scheme_id: str, code_id: str) -> str:
-    """A code's name in its scheme (kept: reading the scheme folders on every row is
-    slow; a panel refresh forgets them)."""
+def code_name(schemes: SchemeLibrary, scheme_id: str, code_id: str) -> str:
+    """A code's name in its scheme (the code's id when the scheme or code is unknown)."""
     try:
-        return get_scheme(scheme_id).code(code_id).name
+        return schemes.get(scheme_id).code(code_id).name
     except VfaError:
         return code_id
 
 
-@functools.lru_cache(maxsize=512)
-def tag_path(scheme_id: str, code_id: str) -> str:
+def tag_path(schemes: SchemeLibrary, scheme_id: str, code_id: str) -> str:
     """A tag with the principle or theme it belongs to: "Encouraging initiatives ›
     Waiting"."""
     try:
-        scheme = get_scheme(scheme_id)
+        scheme = schemes.get(scheme_id)
         code = scheme.code(code_id)
         return f"{scheme.code(code.parent).name} › {code.name}" if code.parent else code.name
     except VfaError:
@@ -134,11 +129,11 @@ def span_text(m: MomentInfo) -> str:
     ).format(m.span_ms / 1000, m.start_frame, m.end_frame, m.key_frame)
 
 
-def moment_label(m: MomentInfo) -> str:
+def moment_label(schemes: SchemeLibrary, m: MomentInfo) -> str:
     star = "★ " if m.feedback else ""
     span = f"{clock(m.start_ms)}–{clock(m.start_ms + m.span_ms)}"
     words = f" · {m.caption}" if m.caption else ""
-    return f"{star}{span} · {code_name(m.scheme_id, m.code)}{words}"
+    return f"{star}{span} · {code_name(schemes, m.scheme_id, m.code)}{words}"
 
 
 class MomentsPanel(QWidget):
@@ -247,8 +242,6 @@ class MomentsPanel(QWidget):
         """Reload the clip's moments, keeping the chosen one chosen."""
         chosen = keep if keep is not None else self._shown
         self.when_shown.stale = False
-        code_name.cache_clear()  # scheme files may have been edited meanwhile
-        tag_path.cache_clear()
         self._commit_typing()
         ws, clip_id = self.session.ws, self.session.clip_id
         self._moments = (
@@ -257,7 +250,7 @@ class MomentsPanel(QWidget):
         with QSignalBlocker(self.list):
             self.list.clear()
             for m in self._moments:
-                item = QListWidgetItem(moment_label(m))
+                item = QListWidgetItem(moment_label(self.session.schemes, m))
                 item.setData(Qt.ItemDataRole.UserRole, m.id)
                 self.list.addItem(item)
             ids = [m.id for m in self._moments]
@@ -297,7 +290,7 @@ class MomentsPanel(QWidget):
                 )
                 self._moments.insert(row, m)
                 ids.insert(row, m.id)
-                item = QListWidgetItem(moment_label(m))
+                item = QListWidgetItem(moment_label(self.session.schemes, m))
                 item.setData(Qt.ItemDataRole.UserRole, m.id)
                 self.list.insertItem(row, item)
             if self._shown in ids:
@@ -322,7 +315,7 @@ class MomentsPanel(QWidget):
                 field.show_text(None)
             self._show_hints()
             return
-        names = [tag_path(m.scheme_id, c) for c in m.tags]
+        names = [tag_path(self.session.schemes, m.scheme_id, c) for c in m.tags]
         self.tags.setText(", ".join(names))
         self.span.setText(span_text(m))
         self._show_fields(m)
@@ -363,7 +356,9 @@ class MomentsPanel(QWidget):
         def edit() -> MomentInfo:
             return moments.edit_moment(ws, moment_id, **change)  # type: ignore[arg-type]
 
-        text = self.tr('{0} of "{1}"').format(what, code_name(m.scheme_id, m.code))
+        text = self.tr('{0} of "{1}"').format(
+            what, code_name(self.session.schemes, m.scheme_id, m.code)
+        )
         command = MomentCommand(self.session, text, edit, where=clip.name)
         if not command.push(lambda text: self.session.shell.messages.error(text, "moments")):
             self.refresh(keep=moment_id)
@@ -379,7 +374,7 @@ class MomentsPanel(QWidget):
             m = moments.get_moment(self.session.ws, moment_id)
             row = ids.index(moment_id)
             self._moments[row] = m
-            self.list.item(row).setText(moment_label(m))
+            self.list.item(row).setText(moment_label(self.session.schemes, m))
             if moment_id == self._shown:
                 self._show_fields(m)
                 self.span.setText(span_text(m))

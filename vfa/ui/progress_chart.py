@@ -40,7 +40,7 @@ from vfa.domain.schemes import Band, Scheme
 from vfa.errors import VfaError
 from vfa.services import progress as progress_service
 from vfa.services.progress import Progress, ProgressPoint, ProgressSession
-from vfa.storage.workspace import Workspace
+from vfa.services.workspaces import Workspace
 from vfa.ui.messages import MessageBar
 from vfa.ui.progress_export import describe, export_chart, number_text
 from vfa.ui.save_dialogs import ask_save_file

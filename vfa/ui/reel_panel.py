@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 from vfa.errors import VfaError
 from vfa.services import moments
 from vfa.services.moments import MomentInfo
-from vfa.services.schemes import get_scheme
-from vfa.storage.workspace import Workspace
+from vfa.services.schemes import SchemeLibrary
+from vfa.services.workspaces import Workspace
 from vfa.ui.changes import Change, EventsChanged, MomentsChanged, ReelChanged, RunOpened
 from vfa.ui.messages import Level, inline_label
 from vfa.ui.moments_panel import code_name
@@ -31,10 +31,10 @@ from vfa.ui.session import CodingSession, WhenShown
 from vfa.ui.undo import ReelCommand
 
 
-def vipp_themes() -> list[str]:
+def vipp_themes(schemes: SchemeLibrary) -> list[str]:
     """The VIPP-SD themes offered for a session (any text may be typed instead)."""
     try:
-        scheme = get_scheme("vipp_sd")
+        scheme = schemes.get("vipp_sd")
     except VfaError:
         return []
     codes = scheme.ethogram.codes if scheme.ethogram else ()
@@ -155,7 +155,7 @@ class ReelPanel(QWidget):
         self.ws, self.session_id = self.session.ws, self.session.session_id
         if self.session_id is not None and self.theme.count() == 1:
             with QSignalBlocker(self.theme):
-                self.theme.addItems(vipp_themes())
+                self.theme.addItems(vipp_themes(self.session.schemes))
         title = f"{clip.case_code} · {clip.session_label}" if clip is not None else ""
         self.title.setText(self.tr("Reel · {0}").format(title) if title else "")
         self.refresh()
@@ -172,7 +172,11 @@ class ReelPanel(QWidget):
             self.list.clear()
             for n, m in enumerate(self.items, start=1):
                 seconds = m.span_ms / 1000
-                text = m.caption or m.child_line or code_name(m.scheme_id, m.code)
+                text = (
+                    m.caption
+                    or m.child_line
+                    or code_name(self.session.schemes, m.scheme_id, m.code)
+                )
                 item = QListWidgetItem(f"{n}. {text}  ({seconds:.1f} s)")
                 item.setData(Qt.ItemDataRole.UserRole, m.id)
                 self.list.addItem(item)
@@ -181,7 +185,11 @@ class ReelPanel(QWidget):
                 self.list.setCurrentRow(ids.index(chosen))
             elif ids:
                 self.list.setCurrentRow(0)  # Earlier/Later always have a moment to move
-        notes = moments.reel_guidance(ws, session_id) if ws and session_id is not None else []
+        notes = (
+            moments.reel_guidance(ws, session_id, find=self.session.schemes.get)
+            if ws and session_id is not None
+            else []
+        )
         self.guidance.setText("\n".join(notes))
         self.guidance.setVisible(bool(notes))
         self.empty.setVisible(not self.items)

@@ -41,8 +41,8 @@ from vfa.reports.statistic_text import (
 )
 from vfa.services import assignments, event_reliability, reliability_runs
 from vfa.services.reliability_report import build_report, write_report
-from vfa.services.schemes import available_schemes, get_scheme
-from vfa.storage.workspace import Workspace
+from vfa.services.schemes import SchemeLibrary
+from vfa.services.workspaces import Workspace
 from vfa.ui.certification import CodersTab
 from vfa.ui.disagreement import DisagreementView
 from vfa.ui.messages import MessageBar
@@ -57,10 +57,10 @@ def columns() -> list[tuple[str, str]]:
     return [("Units", "n_units"), *((s.column, s.key) for s in statistics("window"))]
 
 
-def item_names(scheme_id: str) -> dict[str, str]:
+def item_names(schemes: SchemeLibrary, scheme_id: str) -> dict[str, str]:
     """Item and grid-scale ids → the names the scheme gives them."""
     try:
-        scheme = get_scheme(scheme_id)
+        scheme = schemes.get(scheme_id)
     except VfaError:
         return {}
     names = {i.id: i.name for i in scheme.ratings.items} if scheme.ratings else {}
@@ -110,9 +110,12 @@ class RatingsTab(QWidget):
     def compute(self) -> None:
         ws, scheme_id, viewer = self.owner.ws, self.owner.scheme_id(), self.owner.viewer()
         reference = self.reference.currentText().strip() or None
+        find = self.owner.schemes.get
 
         def work(_ctx: TaskContext) -> reliability_runs.WorkspaceAgreement:
-            return reliability_runs.ratings_agreement(ws, scheme_id, viewer, reference=reference)
+            return reliability_runs.ratings_agreement(
+                ws, scheme_id, viewer, reference=reference, find_scheme=find
+            )
 
         self.owner.run(self.tr("Computing agreement…"), work, self.show_result)
 
@@ -122,7 +125,7 @@ class RatingsTab(QWidget):
         shown = columns()
         rows = result.agreement.rows()
         self.table.setRowCount(len(rows))
-        names = {**item_names(self.owner.scheme_id()), TOTAL: self.tr(TOTAL)}
+        names = {**item_names(self.owner.schemes, self.owner.scheme_id()), TOTAL: self.tr(TOTAL)}
         names[POOLED] = self.tr(POOLED)
         for r, stats in enumerate(rows):
             self.table.setItem(r, 0, QTableWidgetItem(names.get(stats.item, stats.item)))
@@ -230,9 +233,18 @@ class EventsTab(QWidget):
         tolerance = self.tolerance.value() or None
         unit = self.unit.value()
 
+        find = self.owner.schemes.get
+
         def work(_ctx: TaskContext) -> event_reliability.ClipEventAgreement:
             return event_reliability.event_agreement_for_clip(
-                ws, clip_id, scheme_id, coders, viewer, unit_ms=unit, tolerance_ms=tolerance
+                ws,
+                clip_id,
+                scheme_id,
+                coders,
+                viewer,
+                unit_ms=unit,
+                tolerance_ms=tolerance,
+                find_scheme=find,
             )
 
         self.owner.run(self.tr("Comparing events…"), work, self.show_result)
@@ -345,9 +357,10 @@ class ReliabilityWindow(QDialog):
         assert session.ws is not None  # (opened from an open workspace)
         self.ws: Workspace = session.ws
         self.viewer: Callable[[], str] = session.coder
+        self.schemes = session.schemes
         self.scheme = QComboBox()
         self.scheme.setObjectName("reliabilityScheme")
-        for s in available_schemes():
+        for s in self.schemes():
             self.scheme.addItem(f"{s.name} {s.version}", s.id)
         self.message = MessageBar()
         self.message.setObjectName("reliabilityMessage")

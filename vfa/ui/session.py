@@ -19,7 +19,8 @@ from vfa.domain.schemes import Scheme
 from vfa.errors import VfaError
 from vfa.services import coding
 from vfa.services.clips import ClipInfo
-from vfa.storage.workspace import Workspace
+from vfa.services.schemes import SchemeLibrary
+from vfa.services.workspaces import Workspace
 from vfa.ui.changes import (
     Change,
     ConsentChanged,
@@ -109,10 +110,13 @@ class CodingSession(QObject):
         coder: Callable[[], str],
         shell: Shell,
         parent: QObject | None = None,
+        schemes: SchemeLibrary | None = None,
     ) -> None:
         super().__init__(parent)
         self.coder = coder
         self.shell = shell
+        # the schemes the composition root read (a session of its own reads them here)
+        self.schemes = schemes if schemes is not None else SchemeLibrary()
         self.undo = QUndoStack(self)
         self.ws: Workspace | None = None
         self.clip: ClipInfo | None = None
@@ -122,11 +126,16 @@ class CodingSession(QObject):
         self.playhead: Callable[[], tuple[int, int]] = lambda: (0, 0)
 
     @classmethod
-    def bare(cls, ws: Workspace | None = None, coder: str = "coder") -> CodingSession:
+    def bare(
+        cls,
+        ws: Workspace | None = None,
+        coder: str = "coder",
+        schemes: SchemeLibrary | None = None,
+    ) -> CodingSession:
         """A session outside any window (its own message bar and host): for tests and
         tools."""
         host = QWidget()  # (kept by the shell: the parent of its message bar and dialogs)
-        session = cls(lambda: coder, Shell(MessageBar(host), host))
+        session = cls(lambda: coder, Shell(MessageBar(host), host), schemes=schemes)
         if ws is not None:
             session.set_workspace(ws)
         return session
