@@ -27,7 +27,7 @@ def test_the_plus_key_is_a_key(typed, canonical):
         (
             "shift+qq",
             "'qq' is not a key (use one character, such as 'Q' or '1', "
-            "or a named key such as 'F5')",
+            "or a named key such as 'F6')",
         ),
     ],
 )

@@ -2,31 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
 
 from vfa.domain.schemes import Band, parse_scheme
 from vfa.domain.scoring import band_for, check_grid_row, check_rating, score
 from vfa.errors import InvalidInputError
-
-SHIPPED = Path(__file__).resolve().parents[2] / "coding_schemes"
-
-
-def shipped(name: str):
-    path = SHIPPED / name
-    return parse_scheme(yaml.safe_load(path.read_text(encoding="utf-8")), str(path))
-
-
-@pytest.fixture(scope="module")
-def kips():
-    return shipped("kips.yaml")
-
-
-@pytest.fixture(scope="module")
-def care():
-    return shipped("care_index_infant.yaml")
 
 
 def kips_ratings(kips, values):
