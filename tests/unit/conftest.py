@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.shipped_schemes import shipped
+from tests.unit.scheme_files import shipped
 
 
 @pytest.fixture(scope="module")

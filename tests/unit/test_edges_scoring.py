@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.unit.scheme_files import summed
 from vfa.domain.schemes import parse_scheme
 from vfa.domain.scoring import band_for, check_rating, score
 from vfa.errors import InvalidInputError, SchemeError
@@ -185,33 +186,6 @@ def test_a_care_aspect_gives_exactly_two_points(care, points, ok):
 # -- a sum: banded only when complete -----------------------------------------------------
 
 
-NOB = {"code": "NOB", "label": "Not observed", "counts_as": "excluded", "verified": False}
-
-
-def summed_scheme():
-    return parse_scheme(
-        {
-            "id": "s",
-            "name": "Summed",
-            "version": "1",
-            "description": "",
-            "source": "test",
-            "ratings": {
-                "verified": False,
-                "aggregate": "sum",
-                "scale": {"min": 0, "max": 3},
-                "special": [NOB],
-                "bands": [
-                    {"label": "low", "min": 0, "max": 4, "verified": False},
-                    {"label": "high", "min": 5, "max": 9, "verified": False},
-                ],
-                "items": [{"id": k, "name": k, "verified": False} for k in ("x", "y", "z")],
-            },
-        },
-        "summed.yaml",
-    )
-
-
 @pytest.mark.parametrize(
     ("values", "total", "band"),
     [
@@ -222,12 +196,12 @@ def summed_scheme():
     ],
 )
 def test_a_complete_sum_on_both_sides_of_its_band_edge(values, total, band):
-    result = score(summed_scheme(), dict(zip("xyz", values, strict=True)))
+    result = score(summed(), dict(zip("xyz", values, strict=True)))
     assert (result.total, result.band) == (total, band)
 
 
 def test_a_partial_sum_has_its_total_but_no_band():
-    result = score(summed_scheme(), {"x": 3, "y": 3})
+    result = score(summed(), {"x": 3, "y": 3})
     assert (result.total, result.band, result.missing) == (6, None, ("z",))
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from vfa.domain.schemes import Band, parse_scheme
+from tests.unit.scheme_files import summed
+from vfa.domain.schemes import Band
 from vfa.domain.scoring import band_for, check_grid_row, check_rating, score
 from vfa.errors import InvalidInputError
 
@@ -81,50 +82,6 @@ def test_band_edges_are_half_open_on_the_next_bands_min(kips):
 
 
 # -- a sum, and special codes that count as zero -----------------------------------------
-
-
-def summed(aggregate: str = "sum"):
-    return parse_scheme(
-        {
-            "id": "s",
-            "name": "Summed",
-            "version": "1",
-            "description": "",
-            "source": "test",
-            "ratings": {
-                "verified": False,
-                "aggregate": aggregate,
-                "scale": {"min": 0, "max": 3},
-                "special": [
-                    {
-                        "code": "NA",
-                        "label": "Not applicable",
-                        "counts_as": "zero",
-                        "verified": False,
-                    },
-                    {
-                        "code": "NOB",
-                        "label": "Not observed",
-                        "counts_as": "excluded",
-                        "verified": False,
-                    },
-                ],
-                # sums run from 0 to 3 + 3 + 3 = 9; a mean's bands would lie within 0–3
-                "bands": [
-                    {"label": "low", "min": 0, "max": 4, "verified": False},
-                    {"label": "high", "min": 5, "max": 9, "verified": False},
-                ]
-                if aggregate == "sum"
-                else [],
-                "items": [
-                    {"id": "x", "name": "X", "verified": False},
-                    {"id": "y", "name": "Y", "verified": False},
-                    {"id": "z", "name": "Z", "verified": False},
-                ],
-            },
-        },
-        "summed.yaml",
-    )
 
 
 def test_a_sum_adds_the_points_and_counts_zero_codes_as_zero():
