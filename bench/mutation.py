@@ -38,9 +38,13 @@ GROUPS = {
     # read back frame by frame, and the texts and places they write
     "services": (
         list(SERVICES),
-        ["tests/services", "tests/test_cli_reel.py", "tests/test_reel_texts.py",
-         "tests/test_outputs.py"],
-    ),  # fmt: skip
+        [
+            "tests/services",
+            "tests/test_cli_reel.py",
+            "tests/test_reel_texts.py",
+            "tests/test_outputs.py",
+        ],
+    ),
 }
 LINKED = ("vfa", "tests", "coding_schemes")
 TARGETS = {"domain": 0.90, "services": 0.80}
@@ -204,8 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--group", choices=[*GROUPS, "all"], default="all", help="(all)")
     parser.add_argument("--fresh", action="store_true", help="delete mutants/ first")
     parser.add_argument("--children", type=int, default=2, help="parallel test runs (2)")
-    parser.add_argument("--survivors", action="store_true", help="list the last run's surviving mutants (no run)")
-    parser.add_argument("--markdown", action="store_true", help="the last run's tables for the docs (no run)")
+    parser.add_argument("--survivors", action="store_true", help="list the last run's survivors")
+    parser.add_argument("--markdown", action="store_true", help="the last run's tables")
     parser.add_argument("mutants", nargs="*", help="only these mutants (mutmut's names)")
     args = parser.parse_args(argv)
     if not (args.report or args.survivors or args.markdown):
