@@ -1,0 +1,31 @@
+"""The timed events' rules as a view reads them (docs/architecture.md, "Coding"): the
+timeline's spans are every event of the run and only that run, in time order with ties
+kept in the order they were made, and a running state has no end."""
+
+from __future__ import annotations
+
+from tests.services.test_edges_events import gaze, press  # noqa: F401 - fixture
+from vfa.services import coding, events
+
+
+def test_the_timeline_reads_every_event_of_the_run_in_time_order(gaze):  # noqa: F811
+    ws, scheme, run, clip = gaze
+    later = press(ws, scheme, run, "touch", "parent", 3_000).event
+    state = press(ws, scheme, run, "look_partner", "infant", 1_000).event
+    tie = press(ws, scheme, run, "touch", "infant", 3_000).event
+    other = coding.open_run(ws, clip, scheme, "Bea").id
+    press(ws, scheme, other, "touch", "parent", 2_000)
+    assert events.event_spans(ws, run) == [
+        (state.id, "infant", 1_000, None, "look_partner"),  # still running
+        (later.id, "parent", 3_000, 3_000, "touch"),
+        (tie.id, "infant", 3_000, 3_000, "touch"),  # same time: the order they were made
+    ]
+    assert later.id < tie.id
+
+
+def test_a_stopped_state_has_its_end_and_an_empty_run_has_no_spans(gaze):  # noqa: F811
+    ws, scheme, run, _ = gaze
+    assert events.event_spans(ws, run) == []
+    started = press(ws, scheme, run, "look_toy", "parent", 400).event
+    press(ws, scheme, run, "look_toy", "parent", 2_000)  # the same key again stops it
+    assert events.event_spans(ws, run) == [(started.id, "parent", 400, 2_000, "look_toy")]
