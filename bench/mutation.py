@@ -185,7 +185,9 @@ def run_mutmut(group: str, children: int, fresh: bool, names: list[str]) -> int:
     folder = group_folder(group)
     if fresh and (folder / "mutants").exists():
         shutil.rmtree(folder / "mutants")
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    # each mutant's tests are a pytest session of their own: the generated test clips are
+    # kept for all of them (tests/conftest.py, GeneratedClips)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", VFA_TEST_CLIP_CACHE=str(WORK / "clips"))
     # the tests must import the mutated copy in mutants/, never this checkout
     env.pop("PYTHONPATH", None)
     mutmut = Path(sys.executable).with_name("mutmut")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator, Mapping
 from fractions import Fraction
 from pathlib import Path
 
@@ -40,11 +41,56 @@ CLIP_SPECS = {
 }
 
 
+class GeneratedClips(Mapping[str, Path]):
+    """The clips of CLIP_SPECS, each generated the first time a test asks for it.
+
+    With ``VFA_TEST_CLIP_CACHE`` set (the mutation run sets it: each of its test runs is a
+    session of its own), a clip is kept in that folder under a name that changes with its
+    spec and with the generator's source, so it is generated once for all the runs."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._made: dict[str, Path] = {}
+        cache = os.environ.get("VFA_TEST_CLIP_CACHE")
+        self._cache = Path(cache) if cache else None
+
+    def __getitem__(self, name: str) -> Path:
+        if name not in self._made:
+            spec = CLIP_SPECS[name]
+            if self._cache is None:
+                self._made[name] = make_clip(self._folder / f"{name}.mp4", **spec)
+            else:
+                self._made[name] = self._cached(name, spec)
+        return self._made[name]
+
+    def _cached(self, name: str, spec: dict) -> Path:
+        import hashlib
+        import inspect
+
+        from vfa.media import synth
+
+        key = hashlib.sha256(inspect.getsource(synth).encode())
+        key.update(repr(sorted((k, v) for k, v in spec.items() if k != "keep")).encode())
+        if "keep" in spec:
+            key.update(inspect.getsource(spec["keep"]).encode())
+        path = self._cache / f"{name}-{key.hexdigest()[:16]}.mp4"
+        if not path.exists():
+            self._cache.mkdir(parents=True, exist_ok=True)
+            part = make_clip(path.with_name(f".{path.stem}-{os.getpid()}.part"), **spec)
+            os.replace(part, path)  # whole or not at all, whoever generates it first
+        return path
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(CLIP_SPECS)
+
+    def __len__(self) -> int:
+        return len(CLIP_SPECS)
+
+
 @pytest.fixture(scope="session")
-def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Small clips generated once per test run; every frame carries its source index."""
-    folder = tmp_path_factory.mktemp("clips")
-    return {name: make_clip(folder / f"{name}.mp4", **spec) for name, spec in CLIP_SPECS.items()}
+def clips(tmp_path_factory: pytest.TempPathFactory) -> Mapping[str, Path]:
+    """Small clips, each generated once per test run; every frame carries its source index."""
+    return GeneratedClips(tmp_path_factory.mktemp("clips"))
 
 
 def source_indices(name: str) -> list[int]:
