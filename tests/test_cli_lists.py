@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_cli_surface import run
+from tests.test_cli_workspace_open import path  # noqa: F401 - a fixture: a new workspace
 from vfa.cli.common import emit_rows
 
 NOTHING = {
@@ -23,14 +24,6 @@ NOTHING = {
 }
 
 
-@pytest.fixture
-def ws(capsys, tmp_path) -> Path:
-    target = tmp_path / "clinic.vfa"
-    code, _, err = run(capsys, "workspace", "new", target)
-    assert code == 0, err
-    return target
-
-
 def _typed(words: tuple[str, ...], tmp_path: Path) -> list[str]:
     ratings = tmp_path / "ratings.csv"
     ratings.write_text("unit,coder,item,value\n", encoding="utf-8")
@@ -39,17 +32,17 @@ def _typed(words: tuple[str, ...], tmp_path: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("words", list(NOTHING), ids=" ".join)
-def test_an_empty_list_says_so_in_one_line(capsys, ws, tmp_path, words):
-    code, out, err = run(capsys, *_typed(words, tmp_path), "--workspace", ws)
+def test_an_empty_list_says_so_in_one_line(capsys, path, tmp_path, words):  # noqa: F811
+    code, out, err = run(capsys, *_typed(words, tmp_path), "--workspace", path)
     assert (code, out, err) == (0, NOTHING[words] + "\n", "")
 
 
 @pytest.mark.parametrize("before", [True, False], ids=["json-first", "json-last"])
 @pytest.mark.parametrize("words", list(NOTHING), ids=" ".join)
-def test_an_empty_list_is_an_empty_json_list(capsys, ws, tmp_path, words, before):
+def test_an_empty_list_is_an_empty_json_list(capsys, path, tmp_path, words, before):  # noqa: F811
     typed = _typed(words, tmp_path)
     argv = ["--json", *typed] if before else [*typed, "--json"]
-    code, out, err = run(capsys, *argv, "--workspace", ws)
+    code, out, err = run(capsys, *argv, "--workspace", path)
     assert (code, out, err) == (0, [], "")
 
 

@@ -204,31 +204,14 @@ class TickingPlayer(Player):
         self._set_state(PlayerState.ERROR)
         self.error.emit(f"{self._path}: {reason}")
 
-    # what each engine does for the shared steps above
-    def _engine_open(self, path: str) -> None:
-        """Load ``path`` at the current rate, paused on its first frame."""
-        raise NotImplementedError
-
-    def _engine_close(self) -> None:
-        """Stop and let go of the file."""
-        raise NotImplementedError
-
-    def _engine_play(self, from_start: bool) -> None:
-        """Play on from where it is paused, or from the start after the end was reached."""
-        raise NotImplementedError
-
-    def _engine_pause(self) -> None:
-        raise NotImplementedError
-
-    def _engine_seek(self, position_ms: int) -> None:
-        raise NotImplementedError
-
-    def _engine_set_rate(self, rate: float) -> None:
-        raise NotImplementedError
-
-    def _engine_leave_end(self) -> None:
-        """After the end was reached: be paused and seekable again."""
-        raise NotImplementedError
+    # what each engine does for the shared steps above (its backend defines them):
+    _engine_open: Callable[[str], None]  # load the file at the rate, paused on frame 0
+    _engine_close: Callable[[], None]  # stop and let go of the file
+    _engine_play: Callable[[bool], None]  # play on, or from the start (True) after the end
+    _engine_pause: Callable[[], None]
+    _engine_seek: Callable[[int], None]  # to a time in ms
+    _engine_set_rate: Callable[[float], None]
+    _engine_leave_end: Callable[[], None]  # after the end: paused and seekable again
 
     def _set_state(self, state: PlayerState) -> None:
         if state is PlayerState.PLAYING:
