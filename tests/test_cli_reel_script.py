@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from tests.test_cli_reel import add_clip, run
 from vfa.services.schemes import get_scheme
+from vfa.services.workspaces import open_workspace
+from vfa.storage.models import AuditEntry
 
 
 def add_moment(capsys, ws: Path, clip_id: int, start: int, end: int, tag: str, caption: str):
@@ -106,3 +109,26 @@ def test_the_script_gives_tenths_of_a_second_and_frames(capsys, visit, tmp_path)
     assert "0:02.5\u20130:03.4" in text
     assert "frames 63\u201383" in text
     assert "0:01.0\u20130:02.2" in text and "frames 25\u201355" in text
+
+
+def test_the_script_leaving_vfa_is_in_the_audit_trail(capsys, visit, tmp_path):
+    ws, session_id, _ids = visit
+    out = tmp_path / "script.pdf"
+    code, _data, err = run(
+        capsys, "--as", "Sue", "reel", "script", "--session", str(session_id), "-o", str(out),
+        "--workspace", str(ws),
+    )  # fmt: skip
+    assert code == 0, err
+    store = open_workspace(ws)
+    try:
+        with store.sessions() as db:
+            entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "export")).one()
+            seen = (entry.entity, entry.entity_id, entry.actor, entry.detail)
+    finally:
+        store.close()
+    assert seen == (
+        "session",
+        session_id,
+        "Sue",
+        {"purpose": "feedback", "file": str(out), "kind": "feedback script"},
+    )

@@ -599,3 +599,26 @@ def test_keys_that_only_look_like_numbers_are_refused_or_sorted(tmp_path):
     with pytest.raises(FormatError) as caught:
         read(tmp_path, data)
     assert caught.value.place == "observation 'o' file '²'"
+
+
+def test_modifier_sets_of_one_name_but_other_values_are_numbered(tmp_path):
+    def behaviour(code: str, values: list[str]) -> dict[str, Any]:
+        sets = {"0": {"name": "mood", "type": 0, "values": values}}
+        return {"type": "Point event", "code": code, "modifiers": sets}
+
+    data = project({"o": live([])})
+    data["behaviors_conf"] = ethogram(
+        behaviour("smile", ["happy", "calm"]),
+        behaviour("look", ["calm", "happy"]),  # other order: another set
+        behaviour("cry", ["happy", "calm"]),  # the first set again
+    )
+    doc = read(tmp_path, data)
+    assert [(s.id, s.name, s.values) for s in doc.modifier_sets] == [
+        ("mood", "mood", ("happy", "calm")),
+        ("mood (2)", "mood", ("calm", "happy")),
+    ]
+    assert [(c.id, c.modifier_sets) for c in doc.codes] == [
+        ("smile", ("mood",)),
+        ("look", ("mood (2)",)),
+        ("cry", ("mood",)),
+    ]

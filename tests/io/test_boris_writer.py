@@ -244,3 +244,15 @@ def test_codes_boris_cannot_hold_are_refused():
     _refused(dataclasses.replace(document, codes=(bad, *document.codes[1:])), "cannot store")
     two = (Subject(id="a", name="Mother"), Subject(id="b", name="Mother"))
     _refused(dataclasses.replace(document, subjects=two), "two subjects are named")
+
+
+def test_observations_of_one_name_or_none_are_numbered(tmp_path):
+    base = coding().observations[0]
+    document = dataclasses.replace(
+        coding(),
+        observations=tuple(
+            dataclasses.replace(base, name=name) for name in ("visit", "visit", "", "")
+        ),
+    )
+    _, data = written(document, tmp_path)
+    assert list(data["observations"]) == ["visit", "visit (2)", "observation", "observation (2)"]

@@ -191,7 +191,7 @@ OTHER = {
     "export_files.check_target", "export_files.staged_file", "export_selection.batches",
     "export_selection.event_counts", "export_selection.event_query",
     "export_selection.export_choices",
-    "export_selection.modifiers_of", "export_selection.names_in",
+    "export_selection.modifiers_of", "export_selection.names_in", "export_selection.rating_query",
     "export_selection.scheme_contents", "export_selection.selected_clips",
     "export_selection.selected_runs", "export_selection.stream_events",
     "workspace_json.stamp", "workspace_restore.check_restorable",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 
-from vfa.cli.common import Add, Group, add_force, emit, has_workspace, open_workspace
+from vfa.cli.common import Add, Group, add_force, emit, emit_rows, has_workspace, open_workspace
 from vfa.cli.types import cycle, frame_index, iso_date, milliseconds
 
 
@@ -89,13 +89,11 @@ def cmd_clip_list(args: argparse.Namespace) -> int:
         for s in c.sessions
         for k in s.clips
     ]
-    emit(
+    emit_rows(
         args,
         data,
-        lambda d: (
-            "\n".join(f"{r['clip_id']:>5}  {r['case']} / {r['session']} / {r['name']}" for r in d)
-            or "no clips"
-        ),
+        lambda r: f"{r['clip_id']:>5}  {r['case']} / {r['session']} / {r['name']}",
+        "no clips",
     )
     return 0
 
@@ -109,9 +107,7 @@ def cmd_clip_check(args: argparse.Namespace) -> int:
         {"clip_id": c.clip_id, "path": c.path, "state": c.state.value, "message": c.message}
         for c in checks
     ]
-    emit(
-        args, data, lambda d: "\n".join(f"{r['state']:>8}  {r['message']}" for r in d) or "no clips"
-    )
+    emit_rows(args, data, lambda r: f"{r['state']:>8}  {r['message']}", "no clips")
     return 1 if any(c.state is not ClipState.OK for c in checks) else 0
 
 
@@ -121,13 +117,11 @@ def cmd_clip_relink(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         found = relink(ws, args.folder)
     data = [{"clip_id": c.clip_id, "path": c.path} for c in found]
-    emit(
+    emit_rows(
         args,
         data,
-        lambda d: (
-            "\n".join(f"relinked clip {r['clip_id']}: {r['path']}" for r in d)
-            or "no missing clip was found there"
-        ),
+        lambda r: f"relinked clip {r['clip_id']}: {r['path']}",
+        "no missing clip was found there",
     )
     return 0
 

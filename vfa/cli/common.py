@@ -29,6 +29,16 @@ def emit(args: argparse.Namespace, data: Any, text: Callable[[Any], str]) -> Non
         print(text(data))
 
 
+def emit_rows(
+    args: argparse.Namespace,
+    rows: list[dict[str, Any]],
+    line: Callable[[dict[str, Any]], str],
+    none: str,
+) -> None:
+    """Print ``rows`` as a JSON list with ``--json``, else a ``line`` a row (``none`` if none)."""
+    emit(args, rows, lambda d: "\n".join(map(line, d)) or none)
+
+
 @contextlib.contextmanager
 def open_workspace(
     args: argparse.Namespace,

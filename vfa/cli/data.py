@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from vfa.cli.common import Add, Group, emit, open_workspace
+from vfa.cli.common import Add, Group, emit, emit_rows, open_workspace
 from vfa.cli.types import count
 
 
@@ -25,13 +25,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
                 }
                 for b in backups_of(ws)
             ]
-            emit(
+            emit_rows(
                 args,
                 data,
-                lambda d: (
-                    "\n".join(f"{r['made']}  {r['reason']:<14} {r['path']}" for r in d)
-                    or "no backups yet"
-                ),
+                lambda r: f"{r['made']}  {r['reason']:<14} {r['path']}",
+                "no backups yet",
             )
             return 0
         made = backup_now(ws, "manual", args.output)

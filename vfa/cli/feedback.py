@@ -7,7 +7,7 @@ import argparse
 import dataclasses
 from typing import Any
 
-from vfa.cli.common import Add, Group, add_force, emit, open_workspace
+from vfa.cli.common import Add, Group, add_force, emit, emit_rows, open_workspace
 from vfa.cli.types import iso_date, milliseconds, record_id
 from vfa.errors import InvalidInputError
 
@@ -65,17 +65,14 @@ def cmd_moment_list(args: argparse.Namespace) -> int:
         raise InvalidInputError("moment list: give --clip ID or --session ID")
     with open_workspace(args) as ws:
         found = moments(ws, clip_id=args.clip, session_id=args.session)
-    emit(
+    emit_rows(
         args,
         [_moment_dict(m) for m in found],
-        lambda d: (
-            "\n".join(
-                f"{m['id']:>5}  clip {m['clip_id']}  frames {m['start_frame']}–{m['end_frame']}"
-                f"  {'★' if m['feedback'] else ' '} {', '.join(m['tags'])}  {m['caption'] or ''}"
-                for m in d
-            )
-            or "no moments"
+        lambda m: (
+            f"{m['id']:>5}  clip {m['clip_id']}  frames {m['start_frame']}–{m['end_frame']}"
+            f"  {'★' if m['feedback'] else ' '} {', '.join(m['tags'])}  {m['caption'] or ''}"
         ),
+        "no moments",
     )
     return 0
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from vfa.cli.common import Add, Group, add_force, emit, load_scheme, open_workspace
+from vfa.cli.common import Add, Group, add_force, emit, emit_rows, load_scheme, open_workspace
 from vfa.cli.types import count, finite, fraction, milliseconds, positive_ms, seed
 from vfa.errors import InvalidInputError
 
@@ -136,17 +136,14 @@ def cmd_assignments(args: argparse.Namespace) -> int:
         }
         for a in found
     ]
-    emit(
+    emit_rows(
         args,
         data,
-        lambda d: (
-            "\n".join(
-                f"{r['run_id']:>5}  clip {r['clip_id']:>4}  {r['scheme']:<12} {r['coder']:<16} "
-                f"{r['status']:<12}{' blind' if r['blind'] else ''}"
-                for r in d
-            )
-            or "no assignments"
+        lambda r: (
+            f"{r['run_id']:>5}  clip {r['clip_id']:>4}  {r['scheme']:<12} {r['coder']:<16} "
+            f"{r['status']:<12}{' blind' if r['blind'] else ''}"
         ),
+        "no assignments",
     )
     return 0
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from vfa.cli.common import Add, Group, add_force, emit, load_scheme, open_workspace
+from vfa.cli.common import Add, Group, add_force, emit, emit_rows, load_scheme, open_workspace
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -27,13 +27,11 @@ def cmd_schemes_list(args: argparse.Namespace) -> int:
         {"id": s.id, "name": s.name, "version": s.version, "file": s.source_file}
         for s in scan.schemes
     ]
-    emit(
+    emit_rows(
         args,
         data,
-        lambda d: (
-            "\n".join(f"{r['id']:<20} {r['version']:<6} {r['name']}  ({r['file']})" for r in d)
-            or "no schemes"
-        ),
+        lambda r: f"{r['id']:<20} {r['version']:<6} {r['name']}  ({r['file']})",
+        "no schemes",
     )
     return 0
 
@@ -99,22 +97,13 @@ def cmd_score(args: argparse.Namespace) -> int:
         for s in scores
     ]
 
-    def text(d: list[dict[str, Any]]) -> str:
-        return (
-            "\n".join(
-                f"{r['unit']} / {r['coder']}: "
-                + (
-                    f"{r['total']:.2f} ({r['band'] or 'no band'})"
-                    if r["total"] is not None
-                    else "-"
-                )
-                + (f", {len(r['missing'])} missing" if r["missing"] else "")
-                for r in d
-            )
-            or "no ratings"
+    def line(r: dict[str, Any]) -> str:
+        total = f"{r['total']:.2f} ({r['band'] or 'no band'})" if r["total"] is not None else "-"
+        return f"{r['unit']} / {r['coder']}: {total}" + (
+            f", {len(r['missing'])} missing" if r["missing"] else ""
         )
 
-    emit(args, data, text)
+    emit_rows(args, data, line, "no ratings")
     return 0
 
 

@@ -32,6 +32,7 @@ from vfa.io.document import (
     ModifierSet,
     Observation,
     Subject,
+    free_id,
 )
 from vfa.io.registry import FormatSpec
 from vfa.io.safety import read_bytes
@@ -189,11 +190,7 @@ class _Reader(Fields):
         signature = (base, kind, values)
         if signature in self.sets:
             return self.sets[signature]
-        taken = {s.id for s in self.sets.values()}
-        set_id, n = base, 1
-        while set_id in taken:
-            n += 1
-            set_id = f"{base} ({n})"
+        set_id = free_id(base, {s.id for s in self.sets.values()})
         made = ModifierSet(id=set_id, name=base, values=values, multiple=kind == MULTIPLE)
         self.sets[signature] = made
         return made

@@ -26,6 +26,7 @@ from vfa.io.document import (
     MediaRef,
     ModifierSet,
     Observation,
+    free_id,
 )
 
 # what BORIS 8 writes (boris/config.py project_format_version)
@@ -147,11 +148,9 @@ class _Writer:
 
     def observations(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        taken: set[str] = set()
         for observation in self.doc.observations:
-            name, n = observation.name or "observation", 1
-            while name in out:
-                n += 1
-                name = f"{observation.name} ({n})"
+            name = free_id(observation.name or "observation", taken)
             out[name] = self.observation(observation, f"observation {observation.name!r}")
         return out
 

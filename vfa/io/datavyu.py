@@ -33,6 +33,7 @@ from vfa.io.document import (
     ModifierSet,
     Observation,
     Problem,
+    free_id,
 )
 from vfa.io.registry import FormatSpec
 from vfa.io.safety import read_zip_members
@@ -291,12 +292,8 @@ class _Reader(FileReading):
             set_ids = []
             if column["kind"] != "TEXT":
                 for arg in names:
-                    set_id = arg if column["kind"] == "NOMINAL" else f"{column['name']}.{arg}"
-                    base, n = set_id, 1
-                    while set_id in taken:
-                        n += 1
-                        set_id = f"{base} ({n})"
-                    taken.add(set_id)
+                    base = arg if column["kind"] == "NOMINAL" else f"{column['name']}.{arg}"
+                    set_id = free_id(base, taken)
                     set_ids.append(set_id)
                     sets.append(ModifierSet(id=set_id, name=arg))
             cells = [self.cell(column, n, line, set_ids) for n, line in column["cells"]]

@@ -22,6 +22,15 @@ def split_url(text: str) -> SplitResult:
         return SplitResult("", "", text, "", "")
 
 
+def free_id(name: str, taken: set[str]) -> str:
+    """``name``, or ``name (2)``, ``name (3)``…: the first not in ``taken`` (then added)."""
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate, n = f"{name} ({n})", n + 1
+    taken.add(candidate)
+    return candidate
+
+
 class CodeKind(StrEnum):
     """A point event has no duration; a state runs from its start to its end."""
 

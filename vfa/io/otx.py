@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from vfa.errors import FormatError
-from vfa.io.document import CodeDef, CodeKind, Document, ModifierSet, Problem, Subject
+from vfa.io.document import CodeDef, CodeKind, Document, ModifierSet, Problem, Subject, free_id
 from vfa.io.otx_log import Codes, child_text, local, read_observation
 from vfa.io.registry import FormatSpec
 from vfa.io.safety import decode_text, parse_xml, read_bytes, read_zip_members
@@ -224,7 +224,7 @@ class _Scheme:
         for modifier in modifiers:
             if top_of[id(modifier)] is not modifier:
                 continue
-            set_id = _unique(str(modifier.name), taken)
+            set_id = free_id(str(modifier.name), taken)
             set_ids[id(modifier)] = set_id
             self.modifier_sets.append(
                 ModifierSet(
@@ -300,14 +300,9 @@ class _Scheme:
             for owner in (group, element):
                 if owner is not None and owner.id is not None:
                     sets += [s for s in links.get(owner.id, []) if s not in sets]
-            code_id = _unique(str(element.name), taken)
-            if code_id != element.name:
-                self.problems.append(
-                    Problem(element.place, f"another behaviour has this name; kept as {code_id!r}")
-                )
             self.codes.append(
                 CodeDef(
-                    id=code_id,
+                    id=self._own_id(element, "behaviour", taken),
                     name=str(element.name),
                     kind=kind,
                     key=element.start_key,
@@ -325,14 +320,9 @@ class _Scheme:
             if element.group:
                 continue
             group = groups.get(element.parent_id or "")
-            subject_id = _unique(str(element.name), taken)
-            if subject_id != element.name:
-                self.problems.append(
-                    Problem(element.place, f"another subject has this name; kept as {subject_id!r}")
-                )
             self.subjects.append(
                 Subject(
-                    id=subject_id,
+                    id=self._own_id(element, "subject", taken),
                     name=str(element.name),
                     key=element.start_key,
                     description=element.description,
@@ -340,13 +330,14 @@ class _Scheme:
                 )
             )
 
-
-def _unique(name: str, taken: set[str]) -> str:
-    candidate, n = name, 2
-    while candidate in taken:
-        candidate, n = f"{name} ({n})", n + 1
-    taken.add(candidate)
-    return candidate
+    def _own_id(self, element: _Element, what: str, taken: set[str]) -> str:
+        """The element's name as its id, else the first free ``name (n)``, reported."""
+        own = free_id(str(element.name), taken)
+        if own != element.name:
+            self.problems.append(
+                Problem(element.place, f"another {what} has this name; kept as {own!r}")
+            )
+        return own
 
 
 def sniff(head: bytes, name: str) -> bool:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from vfa.domain.limits import MAX_MS
 from vfa.errors import FormatError
-from vfa.io.document import CodeDef, CodeKind, Event, Observation, Problem, Subject
+from vfa.io.document import CodeDef, CodeKind, Event, Observation, Problem, Subject, free_id
 
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
@@ -266,7 +266,7 @@ def _code_for(raw: _Raw, codes: Codes) -> CodeDef:
     code = codes.codes.get(raw.behaviour)
     if code is None:
         kind = CodeKind.POINT if raw.state == "point" else CodeKind.STATE
-        code = CodeDef(id=_free_id(raw.behaviour, codes.code_ids), name=raw.behaviour, kind=kind)
+        code = CodeDef(id=free_id(raw.behaviour, codes.code_ids), name=raw.behaviour, kind=kind)
         codes.codes[raw.behaviour] = code
         codes.added_codes.append(code)
         codes.problems.append(
@@ -275,21 +275,12 @@ def _code_for(raw: _Raw, codes: Codes) -> CodeDef:
     return code
 
 
-def _free_id(name: str, taken: set[str]) -> str:
-    """``name``, or ``name (2)``, ``name (3)``…: the first not in ``taken`` (then added)."""
-    candidate, n = name, 2
-    while candidate in taken:
-        candidate, n = f"{name} ({n})", n + 1
-    taken.add(candidate)
-    return candidate
-
-
 def _subject_for(raw: _Raw, codes: Codes) -> str | None:
     if raw.subject is None:
         return None
     subject = codes.subjects.get(raw.subject)
     if subject is None:
-        subject = Subject(id=_free_id(raw.subject, codes.subject_ids), name=raw.subject)
+        subject = Subject(id=free_id(raw.subject, codes.subject_ids), name=raw.subject)
         codes.subjects[raw.subject] = subject
         codes.added_subjects.append(subject)
         codes.problems.append(

@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import numpy as np
 from platformdirs import user_cache_path
@@ -91,6 +91,27 @@ def save_cached(cache: Path, settings: np.ndarray, **arrays: np.ndarray) -> None
             np.savez(fh, **entries)
     except OSError as exc:
         log.warning("%s: could not cache the %s (%s)", cache, cache.parent.name, exc)
+
+
+def cached_or_built(
+    fingerprint: str,
+    kind: str,
+    settings: np.ndarray,
+    load: Callable[[Mapping[str, np.ndarray]], T],
+    build: Callable[[], T],
+    arrays: Callable[[T], dict[str, np.ndarray]],
+) -> T:
+    """The clip's ``kind`` from its cache file saved with ``settings``, else ``build()``,
+    saved as ``arrays(built)`` (a clip with no cache folder is built every time)."""
+    cache = cache_file(fingerprint, kind)
+    if cache is not None:
+        found, cached = load_cached(cache, settings, load)
+        if found:
+            return cast(T, cached)
+    built = build()
+    if cache is not None:
+        save_cached(cache, settings, **arrays(built))
+    return built
 
 
 class Progress:

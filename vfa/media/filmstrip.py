@@ -19,7 +19,7 @@ import numpy as np
 from av.video.reformatter import Interpolation, VideoReformatter
 
 from vfa.errors import MediaError
-from vfa.media.cache import Cancelled, Progress, cache_file, load_cached, save_cached
+from vfa.media.cache import Cancelled, Progress, cached_or_built
 from vfa.media.frames import rotate_for_display
 from vfa.media.source import first_video_stream, open_media
 
@@ -158,22 +158,21 @@ def load_or_build_filmstrip(
 ) -> Filmstrip:
     """The clip's filmstrip from the cache, else built and cached."""
     settings = np.array([FORMAT_VERSION, rotation % 360, height, min_interval_ms], np.int64)
-    cache = cache_file(fingerprint, "filmstrip")
-    if cache is not None:
-        found, cached = load_cached(cache, settings, _from_arrays)
-        if found and cached is not None:
-            return cached
-    strip = build_filmstrip(
-        path,
-        rotation,
-        height=height,
-        min_interval_ms=min_interval_ms,
-        progress=progress,
-        cancelled=cancelled,
+    return cached_or_built(
+        fingerprint,
+        "filmstrip",
+        settings,
+        _from_arrays,
+        lambda: build_filmstrip(
+            path,
+            rotation,
+            height=height,
+            min_interval_ms=min_interval_ms,
+            progress=progress,
+            cancelled=cancelled,
+        ),
+        lambda strip: {"times": np.array(strip.times_ms, np.int64), "images": strip.images},
     )
-    if cache is not None:
-        save_cached(cache, settings, times=np.array(strip.times_ms, np.int64), images=strip.images)
-    return strip
 
 
 def _from_arrays(data: Mapping[str, np.ndarray]) -> Filmstrip:

@@ -17,7 +17,7 @@ import av
 import numpy as np
 
 from vfa.errors import MediaError
-from vfa.media.cache import Cancelled, Progress, cache_file, load_cached, save_cached
+from vfa.media.cache import Cancelled, Progress, cached_or_built
 from vfa.media.source import open_media
 
 # bump when the cached layout or the way peaks are computed changes
@@ -241,16 +241,20 @@ def load_or_build_waveform(
 ) -> Waveform | None:
     """The clip's waveform (None: no audio) from the cache, else built and cached."""
     settings = np.array([FORMAT_VERSION, bucket_ms], np.int64)
-    cache = cache_file(fingerprint, "waveform")
-    if cache is not None:
-        found, cached = load_cached(cache, settings, lambda data: _from_arrays(data, bucket_ms))
-        if found:
-            return cached
-    wave = build_waveform(path, bucket_ms=bucket_ms, progress=progress, cancelled=cancelled)
-    if cache is not None:
-        peaks = wave.peaks if wave is not None else np.zeros(0, np.float32)
-        save_cached(cache, settings, has_audio=np.array(wave is not None), peaks=peaks)
-    return wave
+    return cached_or_built(
+        fingerprint,
+        "waveform",
+        settings,
+        lambda data: _from_arrays(data, bucket_ms),
+        lambda: build_waveform(path, bucket_ms=bucket_ms, progress=progress, cancelled=cancelled),
+        _to_arrays,
+    )
+
+
+def _to_arrays(wave: Waveform | None) -> dict[str, np.ndarray]:
+    """What the cache keeps of a waveform: whether there is sound, and its peaks."""
+    peaks = wave.peaks if wave is not None else np.zeros(0, np.float32)
+    return {"has_audio": np.array(wave is not None), "peaks": peaks}
 
 
 def _from_arrays(data: Mapping[str, np.ndarray], bucket_ms: int) -> Waveform | None:

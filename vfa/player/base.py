@@ -130,6 +130,7 @@ class TickingPlayer(Player):
         super().__init__(parent)
         self._clock = ClockInterpolator()
         self._duration_ms = 0
+        self._path = ""
         self._ticker = QTimer(self)
         self._ticker.setInterval(16)
         self._ticker.timeout.connect(self._tick)
@@ -140,6 +141,34 @@ class TickingPlayer(Player):
     def position(self) -> int:
         pos = self._clock.position()
         return min(pos, self._duration_ms) if self._duration_ms else pos
+
+    def open(self, path: str, duration_ms: int) -> None:
+        self._path = path
+        self._duration_ms = duration_ms
+        self._clock.reset(0, running=False)
+        self._engine_open(path)
+        self._set_state(PlayerState.PAUSED)
+        self.position_changed.emit(0)
+
+    def close(self) -> None:
+        self._engine_close()
+        self._set_state(PlayerState.EMPTY)
+
+    def play(self) -> None:
+        if self._state is PlayerState.EMPTY:
+            return
+        from_start = self._state is PlayerState.ENDED
+        self._clock.reset(0 if from_start else self._clock.position(), running=True)
+        self._engine_play(from_start)
+        self._set_state(PlayerState.PLAYING)
+
+    def pause(self) -> None:
+        if self._state is not PlayerState.PLAYING:
+            return
+        self._engine_pause()
+        self._clock.reset(self.position(), running=False)
+        self._set_state(PlayerState.PAUSED)
+        self.position_changed.emit(self.position())
 
     def seek(self, position_ms: int) -> None:
         if self._state is PlayerState.EMPTY:
@@ -158,16 +187,31 @@ class TickingPlayer(Player):
         self._clock.rate = rate
         self._engine_set_rate(rate)
 
-    # what each engine does for the shared steps above
-    def _engine_seek(self, position_ms: int) -> None:
-        raise NotImplementedError
+    # what the engine reports, on the GUI thread
+    def _engine_time(self, t_ms: int) -> None:
+        """A reading of the engine's clock (ms): the playhead's new anchor while playing."""
+        if self._state is PlayerState.PLAYING:
+            self._clock.update(t_ms)
 
-    def _engine_set_rate(self, rate: float) -> None:
-        raise NotImplementedError
+    def _engine_ended(self) -> None:
+        """The engine reached the end: paused there, at the clip's length."""
+        self._clock.reset(self._duration_ms, running=False)
+        self._set_state(PlayerState.ENDED)
+        self.position_changed.emit(self._duration_ms)
 
-    def _engine_leave_end(self) -> None:
-        """After the end was reached: be paused and seekable again."""
-        raise NotImplementedError
+    def _engine_failed(self, reason: str) -> None:
+        """The engine cannot play the file: said with the file's path."""
+        self._set_state(PlayerState.ERROR)
+        self.error.emit(f"{self._path}: {reason}")
+
+    # what each engine does for the shared steps above (its backend defines them):
+    _engine_open: Callable[[str], None]  # load the file at the rate, paused on frame 0
+    _engine_close: Callable[[], None]  # stop and let go of the file
+    _engine_play: Callable[[bool], None]  # play on, or from the start (True) after the end
+    _engine_pause: Callable[[], None]
+    _engine_seek: Callable[[int], None]  # to a time in ms
+    _engine_set_rate: Callable[[float], None]
+    _engine_leave_end: Callable[[], None]  # after the end: paused and seekable again
 
     def _set_state(self, state: PlayerState) -> None:
         if state is PlayerState.PLAYING:

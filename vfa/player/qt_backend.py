@@ -33,45 +33,27 @@ class QtPlayer(TickingPlayer):
         self._sink.videoFrameChanged.connect(self._on_frame)
         self._player.errorOccurred.connect(self._on_error)
         self._player.mediaStatusChanged.connect(self._on_status)
-        self._path = ""
 
     def widget(self) -> QWidget:
         return self._canvas
 
-    def open(self, path: str, duration_ms: int) -> None:
-        self._path = path
-        self._duration_ms = duration_ms
-        self._clock.reset(0, running=False)
+    def _engine_open(self, path: str) -> None:
         self._player.setSource(QUrl.fromLocalFile(path))
         self._player.setPlaybackRate(self._rate)
         self._player.pause()
-        self._set_state(PlayerState.PAUSED)
-        self.position_changed.emit(0)
 
-    def close(self) -> None:
+    def _engine_close(self) -> None:
         self._player.stop()
         self._player.setSource(QUrl())
         self._canvas.set_image(QImage())
-        self._set_state(PlayerState.EMPTY)
 
-    def play(self) -> None:
-        if self._state is PlayerState.EMPTY:
-            return
-        if self._state is PlayerState.ENDED:
+    def _engine_play(self, from_start: bool) -> None:
+        if from_start:
             self._player.setPosition(0)
-            self._clock.reset(0, running=True)
-        else:
-            self._clock.reset(self._clock.position(), running=True)
         self._player.play()
-        self._set_state(PlayerState.PLAYING)
 
-    def pause(self) -> None:
-        if self._state is not PlayerState.PLAYING:
-            return
+    def _engine_pause(self) -> None:
         self._player.pause()
-        self._clock.reset(self.position(), running=False)
-        self._set_state(PlayerState.PAUSED)
-        self.position_changed.emit(self.position())
 
     def _engine_seek(self, position_ms: int) -> None:
         self._player.setPosition(position_ms)
@@ -87,15 +69,11 @@ class QtPlayer(TickingPlayer):
         if not frame.isValid() or self._state is PlayerState.EMPTY:
             return
         self._canvas.set_image(frame.toImage())
-        if self._state is PlayerState.PLAYING:
-            self._clock.update(frame.startTime() // 1000)
+        self._engine_time(frame.startTime() // 1000)
 
     def _on_status(self, status: QMediaPlayer.MediaStatus) -> None:
         if status == QMediaPlayer.MediaStatus.EndOfMedia:
-            self._clock.reset(self._duration_ms, running=False)
-            self._set_state(PlayerState.ENDED)
-            self.position_changed.emit(self._duration_ms)
+            self._engine_ended()
 
     def _on_error(self, _error: QMediaPlayer.Error, message: str) -> None:
-        self._set_state(PlayerState.ERROR)
-        self.error.emit(f"{self._path}: {message or 'Qt Multimedia could not play this file'}")
+        self._engine_failed(message or "Qt Multimedia could not play this file")

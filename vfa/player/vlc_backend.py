@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QWidget
 
-from vfa.player.base import PlayerState, TickingPlayer
+from vfa.player.base import TickingPlayer
 
 
 class VideoSurface(QFrame):
@@ -53,7 +53,7 @@ class VlcPlayer(TickingPlayer):
         self._surface = VideoSurface()
         self._attached = False
         self._bridge = _Bridge()
-        self._bridge.time_changed.connect(self._on_time, Qt.ConnectionType.QueuedConnection)
+        self._bridge.time_changed.connect(self._engine_time, Qt.ConnectionType.QueuedConnection)
         self._bridge.happened.connect(self._on_event, Qt.ConnectionType.QueuedConnection)
         events = self._mp.event_manager()
         et = vlc.EventType
@@ -67,7 +67,6 @@ class VlcPlayer(TickingPlayer):
         }
         for kind, callback in self._callbacks.items():
             events.event_attach(kind, callback)
-        self._path = ""
 
     def widget(self) -> QWidget:
         return self._surface
@@ -84,45 +83,29 @@ class VlcPlayer(TickingPlayer):
             self._mp.set_xwindow(wid)
         self._attached = True
 
-    def open(self, path: str, duration_ms: int) -> None:
+    def _engine_open(self, path: str) -> None:
         self._attach()
-        self._path = path
-        self._duration_ms = duration_ms
         media = self._instance.media_new_path(path)
         media.add_option(":start-paused")
         self._mp.set_media(media)
         media.release()
         self._mp.set_rate(self._rate)
-        self._clock.reset(0, running=False)
         self._mp.play()  # starts paused on the first frame
-        self._set_state(PlayerState.PAUSED)
-        self.position_changed.emit(0)
 
-    def close(self) -> None:
+    def _engine_close(self) -> None:
         self._mp.stop()
         self._path = ""
-        self._set_state(PlayerState.EMPTY)
 
-    def play(self) -> None:
-        if self._state is PlayerState.EMPTY:
-            return
-        if self._state is PlayerState.ENDED:
+    def _engine_play(self, from_start: bool) -> None:
+        if from_start:
             self._mp.stop()
             self._mp.play()
             self._mp.set_time(0)
-            self._clock.reset(0, running=True)
         else:
-            self._clock.reset(self._clock.position(), running=True)
             self._mp.set_pause(0)
-        self._set_state(PlayerState.PLAYING)
 
-    def pause(self) -> None:
-        if self._state is not PlayerState.PLAYING:
-            return
+    def _engine_pause(self) -> None:
         self._mp.set_pause(1)
-        self._clock.reset(self.position(), running=False)
-        self._set_state(PlayerState.PAUSED)
-        self.position_changed.emit(self.position())
 
     def _engine_seek(self, position_ms: int) -> None:
         self._mp.set_time(position_ms)
@@ -135,18 +118,11 @@ class VlcPlayer(TickingPlayer):
         self._mp.play()
         self._mp.set_pause(1)
 
-    def _on_time(self, t_ms: int) -> None:
-        if self._state is PlayerState.PLAYING:
-            self._clock.update(t_ms)
-
     def _on_event(self, kind: str) -> None:
         if kind == "ended":
-            self._clock.reset(self._duration_ms, running=False)
-            self._set_state(PlayerState.ENDED)
-            self.position_changed.emit(self._duration_ms)
+            self._engine_ended()
         elif kind == "error":
-            self._set_state(PlayerState.ERROR)
-            self.error.emit(f"{self._path}: libVLC could not play this file")
+            self._engine_failed("libVLC could not play this file")
 
     def release(self) -> None:
         """Free libVLC resources (at application exit)."""

@@ -22,7 +22,7 @@ from vfa.io.document import MediaRef
 from vfa.services.assignments import BlindError, check_may_view
 from vfa.services.clips import find_case
 from vfa.services.viewer import resolve
-from vfa.storage.models import Annotation, Case, Clip, Coder, CodingRun, Session
+from vfa.storage.models import Annotation, Case, Clip, Coder, CodingRun, Rating, Session
 from vfa.storage.models import Scheme as SchemeRow
 from vfa.storage.workspace import Workspace
 
@@ -284,6 +284,14 @@ class _Progress:
             raise ExportCancelled("export: cancelled; nothing was written")
         if self.progress is not None:
             self.progress(min(1.0, self.done / self.total))
+
+
+def rating_query(run_id: int, *more: Any) -> Any:
+    """A run's ratings by item: item, value, special code and note (then ``more`` columns)."""
+    r = Rating
+    return (
+        select(r.item, r.value, r.special, r.note, *more).where(r.run_id == run_id).order_by(r.item)
+    )
 
 
 def event_query(run_id: int) -> Any:

@@ -44,12 +44,12 @@ from vfa.services.export_selection import (
     event_query,
     modifiers_of,
     names_in,
+    rating_query,
     scheme_contents,
     selected_runs,
     stream_events,
 )
 from vfa.storage.models import Clip as ClipRow
-from vfa.storage.models import Rating as RatingRow
 from vfa.storage.workspace import Workspace
 
 __all__ = [
@@ -168,12 +168,7 @@ def write_ratings_csv(
     with ws.engine.connect() as conn:
         for run in runs:
             names = names_in(contents.get(run.scheme_row, {}), "items")
-            query = (
-                select(RatingRow.item, RatingRow.value, RatingRow.special, RatingRow.note)
-                .where(RatingRow.run_id == run.run_id)
-                .order_by(RatingRow.item)
-            )
-            for item, value, special, note in conn.execute(query):
+            for item, value, special, note in conn.execute(rating_query(run.run_id)):
                 out.writerow(
                     (
                         safe(run.case),
@@ -240,11 +235,7 @@ def workspace_document(ws: Workspace, sel: Selection) -> Document:
                 events.append(Event(code, start, end, subject, modifiers, caption=caption))
             ratings = tuple(
                 Rating(item, special or str(_value_text(value)), note=note)
-                for item, value, special, note in conn.execute(
-                    select(RatingRow.item, RatingRow.value, RatingRow.special, RatingRow.note)
-                    .where(RatingRow.run_id == run.run_id)
-                    .order_by(RatingRow.item)
-                )
+                for item, value, special, note in conn.execute(rating_query(run.run_id))
             )
             observations.append(
                 Observation(

@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from vfa.domain.subtitles import reel_srt
 from vfa.errors import InvalidInputError, MediaError
@@ -168,21 +169,17 @@ def export_reel(
                 ],
             )
     out = Path(out_dir).expanduser()
-    with ws.writes.begin() as db:
-        record(
-            db,
-            "export",
-            "session",
-            session_id,
-            {
-                "purpose": purpose,
-                "folder": str(out),
-                "moments": [i.moment.id for i in items],
-                "files": [f.name for f in files],
-                "burned_captions": burn_captions,
-            },
-            actor=current_actor(),
-        )
+    _record_export(
+        ws,
+        session_id,
+        {
+            "purpose": purpose,
+            "folder": str(out),
+            "moments": [i.moment.id for i in items],
+            "files": [f.name for f in files],
+            "burned_captions": burn_captions,
+        },
+    )
     if progress is not None:
         progress(1.0)
     return ReelExport(out, tuple(files), tuple(i.moment.id for i in items), purpose)
@@ -246,12 +243,13 @@ def export_script(
             approach=_approach(items),
             force=force,
         )
-    with ws.writes.begin() as db:
-        record(
-            db,
-            "export",
-            "session",
-            session_id,
-            {"purpose": purpose, "file": str(written), "kind": "feedback script"},
-        )
+    _record_export(
+        ws, session_id, {"purpose": purpose, "file": str(written), "kind": "feedback script"}
+    )
     return written
+
+
+def _record_export(ws: Workspace, session_id: int, detail: dict[str, Any]) -> None:
+    """The audit entry of what left VFA from the session, by the person at the keyboard."""
+    with ws.writes.begin() as db:
+        record(db, "export", "session", session_id, detail, actor=current_actor())

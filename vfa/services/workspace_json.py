@@ -30,6 +30,7 @@ from vfa.services.export_selection import (
     batches,
     event_counts,
     modifiers_of,
+    rating_query,
     selected_clips,
     selected_runs,
 )
@@ -240,11 +241,7 @@ def _ratings(
     db: DbSession, run_id: int, evidence_at: dict[int, tuple[int, int]]
 ) -> list[dict[str, Any]]:
     out = []
-    rows = db.execute(
-        select(Rating.item, Rating.value, Rating.special, Rating.note, Rating.evidence)
-        .where(Rating.run_id == run_id)
-        .order_by(Rating.item)
-    )
+    rows = db.execute(rating_query(run_id, Rating.evidence))
     for item, value, special, note, evidence in rows:
         evidence = dict(evidence or {})
         if "annotations" in evidence:

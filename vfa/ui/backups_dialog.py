@@ -11,7 +11,6 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -28,6 +27,7 @@ from vfa.services import backups as backup_service
 from vfa.services.backups import Backup
 from vfa.services.check import Finding
 from vfa.services.workspaces import Workspace
+from vfa.ui.forms import close_button
 from vfa.ui.tasks import BackgroundJob, TaskContext, run_task
 
 REASONS = {
@@ -88,8 +88,7 @@ class BackupsDialog(QDialog):
         row.addStretch(1)
         row.addWidget(self.now)
         row.addWidget(self.restore_button)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
+        close = close_button(self)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.list, 1)
@@ -180,8 +179,7 @@ class CheckDialog(QDialog):
             )
         )
         self.list.setVisible(bool(findings))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
+        buttons = close_button(self)
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
         layout.addWidget(self.list, 1)

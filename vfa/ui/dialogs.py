@@ -11,7 +11,6 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QKeySequenceEdit,
     QLabel,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from vfa.errors import InvalidInputError
 from vfa.services.clips import CaseNode, validate_case_code, validate_session_fields
 from vfa.ui.actions import SPEC_BY_ID, SPECS, conflicts, default_shortcut, effective_shortcuts
+from vfa.ui.forms import ok_cancel
 from vfa.ui.messages import MessageBar
 
 CONTEXTS = ["play", "mealtime", "book sharing", "bath", "nappy change", "other"]
@@ -74,11 +74,7 @@ class AddClipDialog(QDialog):
         self.session.currentTextChanged.connect(lambda _t: self._recheck())
         self._refresh_sessions(case)
         self.session.setEditText(session)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self._accept)
         form = QFormLayout(self)
         form.addRow(self.tr("Files"), QLabel(names))
         form.addRow(self.tr("Case code"), self.case)
@@ -185,11 +181,7 @@ class SettingsDialog(QDialog):
         for editor in self.editors.values():
             editor.keySequenceChanged.connect(lambda _k: self._recheck())
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self._accept)
         form = QFormLayout(self)
         form.addRow(self.tr("Coder"), self.coder)
         form.addRow(self.tr("Video player"), self.backend)
@@ -255,11 +247,7 @@ class GoToDialog(QDialog):
         self.message = MessageBar()
         self.message.setObjectName("message")
         self.field.textChanged.connect(lambda _t: self.message.clear("position"))
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, self._accept)
         form = QFormLayout(self)
         form.addRow(self.tr("Time or frame"), self.field)
         form.addRow(self.message)
@@ -292,11 +280,7 @@ class ModifiersDialog(QDialog):
                 box.setCurrentIndex(max(0, box.findData(current)))
             form.addRow(modifier.name, box)
             self.boxes[modifier.id] = box
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         form.addRow(buttons)
 
     def values(self) -> dict[str, str]:

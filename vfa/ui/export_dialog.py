@@ -16,10 +16,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLineEdit,
     QProgressBar,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +35,7 @@ from vfa.services.exports import (
     export_file,
 )
 from vfa.services.workspaces import Workspace
+from vfa.ui.forms import choose_row
 from vfa.ui.messages import MessageBar
 from vfa.ui.session import CodingSession
 from vfa.ui.tasks import BackgroundJob, TaskContext
@@ -118,11 +117,6 @@ class ExportDialog(QDialog):
             self.scheme.addItem(key, key)
         self.path = QLineEdit()
         self.path.setObjectName("exportPath")
-        browse = QPushButton(self.tr("Choose…"))
-        browse.clicked.connect(self.choose_file)
-        path_row = QHBoxLayout()
-        path_row.addWidget(self.path, 1)
-        path_row.addWidget(browse)
         self.force = QCheckBox(self.tr("Replace the file if it exists"))
         self.force.setObjectName("exportForce")
         self.progress = QProgressBar()
@@ -146,7 +140,7 @@ class ExportDialog(QDialog):
         form.addRow(self.tr("Coding of"), self.scope)
         form.addRow(self.tr("Coder"), self.coder)
         form.addRow(self.tr("Scheme"), self.scheme)
-        form.addRow(self.tr("File"), path_row)
+        form.addRow(self.tr("File"), choose_row(self.path, self.choose_file))
         form.addRow("", self.force)
         layout = QVBoxLayout(self)
         layout.addLayout(form)

@@ -14,10 +14,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,17 +23,9 @@ from PySide6.QtWidgets import (
 from vfa.media.stills import STILL_SUFFIXES
 from vfa.services.consent import PURPOSES, Consent, coverage
 from vfa.services.workspaces import Workspace
+from vfa.ui.forms import choose_row, ok_cancel
 from vfa.ui.messages import MessageBar
 from vfa.ui.save_dialogs import confirm_replace, with_suffix
-
-
-def _buttons(dialog: QDialog) -> QDialogButtonBox:
-    box = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    box.accepted.connect(dialog.accept)
-    box.rejected.connect(dialog.reject)
-    return box
 
 
 class ConsentDialog(QDialog):
@@ -74,7 +64,7 @@ class ConsentDialog(QDialog):
             )
             note.setWordWrap(True)
             layout.addWidget(note)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(ok_cancel(self))
 
     def purposes(self) -> list[str]:
         return [key for key, box in self.boxes.items() if box.isChecked()]
@@ -130,55 +120,73 @@ class PurposeField(QWidget):
             self.reason.clear("consent")
 
 
-class ExportDialog(QDialog):
+class _PurposeDialog(QDialog):
+    """Something that leaves VFA for a purpose (which the consent must cover) into a place
+    (a folder or a file): OK only when the purpose is allowed and the place given."""
+
+    def __init__(
+        self, covered: dict[str, str | None], preferred: str | None, parent: QWidget | None
+    ) -> None:
+        super().__init__(parent)
+        self.covered = covered
+        self.purpose_field = PurposeField(covered, preferred, self)
+        self.purpose = self.purpose_field.combo
+        self.reason = self.purpose_field.reason
+
+    def _lay_out(
+        self, place_label: str, place: QLineEdit, extras: list[QWidget], explanation: str
+    ) -> None:
+        self._place = place
+        form = QFormLayout()
+        form.addRow(self.tr("Purpose"), self.purpose_field)
+        form.addRow(place_label, choose_row(place, self._browse))
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        for widget in extras:
+            layout.addWidget(widget)
+        explain = QLabel(explanation)
+        explain.setWordWrap(True)
+        layout.addWidget(explain)
+        self.box = ok_cancel(self)
+        layout.addWidget(self.box)
+        self.purpose.currentIndexChanged.connect(lambda _i: self._update())
+        place.textChanged.connect(lambda _t: self._update())
+        self._update()
+
+    def chosen_purpose(self) -> str:
+        """The purpose chosen (its key)."""
+        return self.purpose_field.chosen()
+
+    def _update(self) -> None:
+        ok = self.box.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(self.purpose_field.allowed() and bool(self._place.text().strip()))
+
+    def _browse(self) -> None:
+        raise NotImplementedError
+
+
+class ExportDialog(_PurposeDialog):
     """Choose the purpose of a reel export, the folder, and what it holds."""
 
     def __init__(self, covered: dict[str, str | None], folder: str, parent: QWidget | None) -> None:
         """``covered`` maps each purpose to None when every reel clip's consent covers it,
         else to the reason it does not (shown, and the export will be refused)."""
-        super().__init__(parent)
+        super().__init__(covered, None, parent)
         self.setWindowTitle(self.tr("Export the reel"))
-        self.covered = covered
-        self.purpose_field = PurposeField(covered, None, self)
-        self.purpose = self.purpose_field.combo
-        self.reason = self.purpose_field.reason
         self.folder = QLineEdit(folder)
         self.folder.setObjectName("folder")
-        browse = QPushButton(self.tr("Choose…"))
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.folder, 1)
-        row.addWidget(browse)
         self.burn = QCheckBox(self.tr("Burn the captions into the video"))
         self.handout = QCheckBox(self.tr("A handout of the stills and captions (PDF)"))
         self.handout.setChecked(True)
-        form = QFormLayout()
-        form.addRow(self.tr("Purpose"), self.purpose_field)
-        form.addRow(self.tr("Folder"), row)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.burn)
-        layout.addWidget(self.handout)
-        explain = QLabel(
+        self._lay_out(
+            self.tr("Folder"),
+            self.folder,
+            [self.burn, self.handout],
             self.tr(
                 "Each moment becomes NN.mp4 and its still NN.png; the captions go into "
                 "reel.srt and, unless burned in, into each clip as subtitles."
-            )
+            ),
         )
-        explain.setWordWrap(True)
-        layout.addWidget(explain)
-        self.box = _buttons(self)
-        layout.addWidget(self.box)
-        self.purpose.currentIndexChanged.connect(lambda _i: self._update())
-        self.folder.textChanged.connect(lambda _t: self._update())
-        self._update()
-
-    def chosen_purpose(self) -> str:
-        return self.purpose_field.chosen()
-
-    def _update(self) -> None:
-        ok = self.box.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setEnabled(self.purpose_field.allowed() and bool(self.folder.text().strip()))
 
     def _browse(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self, self.tr("Export into"), self.folder.text())
@@ -186,54 +194,30 @@ class ExportDialog(QDialog):
             self.folder.setText(chosen)
 
 
-class StillDialog(QDialog):
+class StillDialog(_PurposeDialog):
     """Save the frame on screen: what the still is for (the clip's consent must cover
     it) and the file (PNG, or JPEG for a .jpg name)."""
 
     def __init__(self, covered: dict[str, str | None], path: str, parent: QWidget | None) -> None:
         """``covered`` maps each purpose to None when the clip's consent covers it, else
         to the reason it does not."""
-        super().__init__(parent)
+        super().__init__(covered, "notes", parent)
         self.setWindowTitle(self.tr("Save still"))
-        self.purpose_field = PurposeField(covered, "notes", self)
-        self.purpose = self.purpose_field.combo
-        self.reason = self.purpose_field.reason
         self.file = QLineEdit(path)
         self.file.setObjectName("file")
-        browse = QPushButton(self.tr("Choose…"))
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.file, 1)
-        row.addWidget(browse)
-        form = QFormLayout()
-        form.addRow(self.tr("Purpose"), self.purpose_field)
-        form.addRow(self.tr("File"), row)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        explain = QLabel(
+        self._lay_out(
+            self.tr("File"),
+            self.file,
+            [],
             self.tr(
                 "A still of a family's video leaves VFA like a reel: for a purpose their "
                 "consent covers, recorded in the audit trail."
-            )
+            ),
         )
-        explain.setWordWrap(True)
-        layout.addWidget(explain)
-        self.box = _buttons(self)
-        layout.addWidget(self.box)
-        self.purpose.currentIndexChanged.connect(lambda _i: self._update())
-        self.file.textChanged.connect(lambda _t: self._update())
-        self._update()
-
-    def chosen_purpose(self) -> str:
-        return self.purpose_field.chosen()
 
     def chosen_path(self) -> str:
         """The file name given, with ``.png`` added when it names no image format."""
         return with_suffix(self.file.text().strip(), STILL_SUFFIXES)
-
-    def _update(self) -> None:
-        ok = self.box.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setEnabled(self.purpose_field.allowed() and bool(self.file.text().strip()))
 
     def _browse(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(

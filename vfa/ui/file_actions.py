@@ -20,7 +20,8 @@ from vfa.services.workspaces import Workspace
 from vfa.ui.browser import ClipBrowser
 from vfa.ui.clip_hashing import ContentHasher
 from vfa.ui.dialogs import AddClipDialog
-from vfa.ui.tasks import TaskContext
+from vfa.ui.messages import Level, MessageBar
+from vfa.ui.tasks import TaskContext, run_task
 
 VIDEO_FILTER = "Video files (*.mp4 *.mov *.m4v *.mkv *.avi *.mts *.m2ts *.webm *.3gp *.mpg)"
 
@@ -34,6 +35,7 @@ class FileActions(QMainWindow):
     ws: Workspace | None
     browser: ClipBrowser
     hasher: ContentHasher
+    messages: MessageBar
 
     def set_workspace(self, ws: Workspace) -> None:
         """Show an open workspace (the window's)."""
@@ -62,7 +64,15 @@ class FileActions(QMainWindow):
         on_done: Callable[[Any], None],
         topic: str,
     ) -> None:
-        raise NotImplementedError
+        """Run ``fn`` in the background; its failure is shown under ``topic`` and its
+        success (``on_done``) clears that."""
+
+        def done(result: Any) -> None:
+            if self.messages.level(topic) in (Level.ERROR, Level.WARNING):
+                self.messages.clear(topic)  # it worked this time
+            on_done(result)
+
+        run_task(self, label, fn, done, lambda text: self.show_error(text, topic))
 
     def open_workspace_at(self, target: str) -> None:
         """Open a workspace (migrating it if needed) off the GUI thread."""

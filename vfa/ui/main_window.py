@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
@@ -40,11 +38,10 @@ from vfa.ui.feedback import FeedbackSession
 from vfa.ui.feedback_dialogs import ask_still
 from vfa.ui.file_actions import FileActions
 from vfa.ui.menus import build_menus, navigation_handlers
-from vfa.ui.messages import Level, MessageBar, note
+from vfa.ui.messages import MessageBar, note
 from vfa.ui.player_view import PlayerView
 from vfa.ui.session import CodingSession, Shell
 from vfa.ui.settings import Settings
-from vfa.ui.tasks import TaskContext, run_task
 from vfa.ui.welcome import WelcomeView
 
 # the topics of messages about the open clip: they go when another clip opens
@@ -455,23 +452,6 @@ class MainWindow(FileActions):
     def note(self, text: str) -> None:
         """A passing note in the status bar (it times out)."""
         note(self.statusBar(), text)
-
-    def _run(
-        self,
-        label: str,
-        fn: Callable[[TaskContext], Any],
-        on_done: Callable[[Any], None],
-        topic: str,
-    ) -> None:
-        """Run ``fn`` in the background; its failure is shown under ``topic`` and its
-        success (``on_done``) clears that."""
-
-        def done(result: Any) -> None:
-            if self.messages.level(topic) in (Level.ERROR, Level.WARNING):
-                self.messages.clear(topic)  # it worked this time
-            on_done(result)
-
-        run_task(self, label, fn, done, lambda text: self.show_error(text, topic))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.ctx.settings.set("window/geometry", self.saveGeometry())

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -41,6 +40,7 @@ from vfa.errors import VfaError
 from vfa.services import progress as progress_service
 from vfa.services.progress import Progress, ProgressPoint, ProgressSession
 from vfa.services.workspaces import Workspace
+from vfa.ui.forms import close_button
 from vfa.ui.messages import MessageBar
 from vfa.ui.progress_export import describe, export_chart, number_text
 from vfa.ui.save_dialogs import ask_save_file
@@ -389,8 +389,7 @@ class ProgressDialog(QDialog):
         self.export_png.setObjectName("exportPng")
         self.export_svg = QPushButton(self.tr("Export SVG…"))
         self.export_svg.setObjectName("exportSvg")
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
+        close = close_button(self)
 
         try:
             coded = set(progress_service.coded_schemes(ws, case_code))

@@ -1,0 +1,40 @@
+"""The parts many dialogs share: OK and Cancel, a Close button, and a file or folder
+field with its Choose… button."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLineEdit, QPushButton
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Forms", text)
+
+
+def ok_cancel(dialog: QDialog, ok: Callable[[], object] | None = None) -> QDialogButtonBox:
+    """OK (``ok``, else accepting the dialog) and Cancel (rejecting it)."""
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    box.accepted.connect(ok or dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+def close_button(dialog: QDialog) -> QDialogButtonBox:
+    """A Close button that closes the dialog."""
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+def choose_row(field: QLineEdit, choose: Callable[[], object]) -> QHBoxLayout:
+    """``field`` with a Choose… button after it that calls ``choose``."""
+    browse = QPushButton(_tr("Choose…"))
+    browse.clicked.connect(choose)
+    row = QHBoxLayout()
+    row.addWidget(field, 1)
+    row.addWidget(browse)
+    return row
