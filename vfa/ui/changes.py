@@ -7,9 +7,14 @@ something else.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from vfa.services.events import Event
+
+if TYPE_CHECKING:  # (imports are not start-up work)
+    from vfa.services.import_writes import ImportedRun
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,16 @@ class RunStatusChanged:
 
 
 @dataclass(frozen=True)
+class RunsChanged:
+    """Whole runs came or went (an import, its undo or its redo): each run's id, clip,
+    scheme and coder; ``schemes``: the scheme folders changed with them (a scheme the
+    import made)."""
+
+    runs: tuple[ImportedRun, ...]
+    schemes: bool
+
+
+@dataclass(frozen=True)
 class MomentsChanged:
     """The details of moments (caption, flag, still…) of one clip and session changed."""
 
@@ -72,7 +87,22 @@ Change = (
     | EventsChanged
     | RatingsChanged
     | RunStatusChanged
+    | RunsChanged
     | MomentsChanged
     | ReelChanged
     | ConsentChanged
 )
+
+
+def touches_reel(change: Change, session_id: int | None, shown: Collection[int]) -> bool:
+    """Whether the change can alter the reel of visit ``session_id`` (whose moments
+    ``shown`` lists): its order or theme, a moment of the visit, or an event that is (or
+    becomes) one of its moments for feedback."""
+    match change:
+        case ReelChanged() | MomentsChanged():
+            return change.session_id == session_id
+        case EventsChanged():
+            return any(i in shown for i in change.gone) or any(
+                e.id in shown or (e.moment is not None and e.moment.feedback) for e in change.made
+            )
+    return False

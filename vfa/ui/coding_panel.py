@@ -28,7 +28,14 @@ from vfa.services import coding
 from vfa.services.coding import RunStatus
 from vfa.services.schemes import scheme_changes
 from vfa.services.workspaces import Workspace
-from vfa.ui.changes import Change, EventsChanged, RatingsChanged, RunOpened, RunStatusChanged
+from vfa.ui.changes import (
+    Change,
+    EventsChanged,
+    RatingsChanged,
+    RunOpened,
+    RunsChanged,
+    RunStatusChanged,
+)
 from vfa.ui.messages import MessageBar
 from vfa.ui.rating_tables import GridTable, RatingTable
 from vfa.ui.session import CodingSession, WhenShown
@@ -130,6 +137,10 @@ class CodingPanel(QWidget):
         """Read the scheme folders again (the session's library: after an import made a
         scheme, or a file was added), keeping the scheme chosen."""
         self.session.schemes.reload()
+        self._show_schemes()
+
+    def _show_schemes(self) -> None:
+        """Offer the schemes of the library as it is now, keeping the scheme chosen."""
         chosen = self.scheme.id if self.scheme is not None else None
         self._refresh_chooser()
         if chosen is not None:
@@ -189,6 +200,8 @@ class CodingPanel(QWidget):
     def _changed(self, change: Change) -> None:
         """Redraw for what changed in the open run (now, or when next shown); other runs
         are not shown here."""
+        if isinstance(change, RunsChanged) and change.schemes:
+            self._show_schemes()  # a scheme an import made can be chosen at once
         if isinstance(change, RunOpened):
             self.when_shown.request()
         elif not self.session.shows(change):

@@ -3,7 +3,7 @@
 The file is read and the import planned off the GUI thread (a bar, and Cancel); the
 preview shows which file code and subject becomes which VFA code and subject with
 counts, and every problem with its place. Import writes the plan in one transaction;
-Edit → Undo right after removes the whole batch (:class:`ImportCommand`).
+Edit → Undo removes the whole batch (:class:`ImportCommand`), whatever is open by then.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,7 +34,6 @@ from PySide6.QtWidgets import (
 )
 
 from vfa.domain.schemes import Scheme
-from vfa.errors import VfaError
 from vfa.services import clips as clip_service
 from vfa.services.imports import (
     ImportOptions,
@@ -47,9 +45,11 @@ from vfa.services.imports import (
 )
 from vfa.services.schemes import available_schemes
 from vfa.services.workspaces import Workspace
+from vfa.ui.changes import Change, RunsChanged
 from vfa.ui.messages import Level, inline_brush
 from vfa.ui.session import CodingSession
 from vfa.ui.tasks import BackgroundJob, TaskContext
+from vfa.ui.undo import Command
 
 FILE_FILTER = (
     "Coding files (*.eaf *.boris *.boris.gz *.opf *.otx *.otb *.csv *.json);;All files (*)"
@@ -348,47 +348,37 @@ class ImportDialog(QDialog):
         self.accept()
 
 
-class ImportCommand(QUndoCommand):
-    """An import, done before the push; undo removes its batch, redo imports it again."""
+class ImportCommand(Command):
+    """A coding file's import, undone by removing its batch and redone by writing its
+    plan again (a batch of its own); the dialog writes it, off the GUI thread, before it
+    is pushed."""
 
-    def __init__(
-        self,
-        ws: Workspace,
-        plan: ImportPlan,
-        result: ImportResult,
-        changed: Callable[[], None],
-        problem: Callable[[str], None],
-    ) -> None:
-        super().__init__(f"import {Path(plan.file).name}")
-        self.ws, self.plan, self.result = ws, plan, result
-        self.changed, self.problem = changed, problem
-        self._skip_redo = True
+    def __init__(self, session: CodingSession, plan: ImportPlan, written: ImportResult) -> None:
+        clips = sorted({r.clip_name for r in plan.runs})
+        where = " · ".join([plan.scheme.name, *clips])
+        text = QCoreApplication.translate("Undo", "import {0}").format(Path(plan.file).name)
+        super().__init__(session, text, where)
+        self.plan, self.result = plan, written
 
-    def redo(self) -> None:
-        if self._skip_redo:
-            self._skip_redo = False
-            return
-        try:
-            self.result = run_import(self.ws, self.plan)
-        except VfaError as exc:  # e.g. a run made meanwhile: the import stays undone
-            self.problem(str(exc))
-            self.setObsolete(True)
-            return
-        self.changed()
+    def apply(self) -> Change:
+        return self._change()  # (written already)
 
-    def undo(self) -> None:
-        try:
-            undo_import(self.ws, self.result.batch)
-        except VfaError as exc:  # edited since: the import stays, and says why
-            self.problem(str(exc))
-            self.setObsolete(True)
-            return
-        self.changed()
+    def reapply(self) -> Change:
+        assert self.ws is not None
+        self.result = run_import(self.ws, self.plan)
+        return self._change()
+
+    def revert(self) -> Change:
+        assert self.ws is not None
+        undo_import(self.ws, self.result.batch)
+        return self._change()
+
+    def _change(self) -> Change:
+        return RunsChanged(tuple(self.result.runs), self.result.scheme_created)
 
 
-def import_into(session: CodingSession, refresh: Callable[[], None]) -> None:
-    """File → Import…: the dialog, then the import on the session's undo history;
-    ``refresh`` lists the clips and schemes again after the import and its undo."""
+def import_into(session: CodingSession) -> None:
+    """File → Import…: the dialog, then the import on the session's undo history."""
     ws = session.ws
     assert ws is not None  # (the window asks for a workspace first)
     messages = session.shell.messages
@@ -396,19 +386,9 @@ def import_into(session: CodingSession, refresh: Callable[[], None]) -> None:
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.outcome is None:
         return
     assert dialog.plan is not None
-    clips = {r.clip_id for r in dialog.outcome.runs}
-
-    def changed() -> None:
-        refresh()  # a scheme the import made can be chosen at once
-        if session.clip_id in clips and session.ws is not None:
-            session.reload()
-
-    session.undo.push(
-        ImportCommand(
-            ws, dialog.plan, dialog.outcome, changed, lambda t: messages.error(t, "import")
-        )
+    ImportCommand(session, dialog.plan, dialog.outcome).push(
+        lambda text: messages.error(text, "import")
     )
-    changed()
     messages.info(
         dialog.tr("Imported {0} events (batch {1}); Edit → Undo removes them").format(
             dialog.outcome.events, dialog.outcome.batch

@@ -211,7 +211,7 @@ class MainWindow(FileActions):
         if self.ws is None:
             self.show_error(self.tr("Open a workspace first."), "workspace")
             return
-        import_into(self.session, self._refresh_lists)
+        import_into(self.session)
 
     def export_coding(self) -> None:
         """File → Export…: coding out as CSV, JSON, ELAN, BORIS, SDIS or SRT."""
@@ -221,11 +221,6 @@ class MainWindow(FileActions):
             self.show_error(self.tr("Open a workspace first."), "workspace")
             return
         export_from(self.session)
-
-    def _refresh_lists(self) -> None:
-        """List the clips and the scheme folders again (an import may have made either)."""
-        self.refresh_browser()
-        self.coding.refresh_schemes()
 
     def _name_undo(self, _text: str = "") -> None:
         """Edit → Undo and Redo name the act they would undo or redo."""

@@ -29,6 +29,7 @@ from vfa.ui.changes import (
     RatingsChanged,
     ReelChanged,
     RunOpened,
+    RunsChanged,
     RunStatusChanged,
 )
 from vfa.ui.messages import MessageBar
@@ -214,8 +215,15 @@ class CodingSession(QObject):
 
     # -- changes ----------------------------------------------------------------------
     def tell(self, change: Change) -> None:
-        """Tell every view what changed."""
+        """Tell every view what changed. Runs that came or went whole (an import, its
+        undo or redo): the scheme folders are read again when a scheme came or went with
+        them, and the open run is looked for again when it was one of them."""
+        if isinstance(change, RunsChanged) and change.schemes:
+            self.schemes.reload()
+        found_again = isinstance(change, RunsChanged) and self.shows(change)
         self.changed.emit(change)
+        if found_again:
+            self._find_run()
 
     def shows(self, change: Change) -> bool:
         """Whether the change is about what is open now (else no view redraws for it)."""
@@ -227,4 +235,14 @@ class CodingSession(QObject):
                 return change.clip_id == self.clip_id
             case ReelChanged():
                 return change.session_id == self.session_id
+            case RunsChanged():
+                return any(
+                    r.run_id == run_id or (r.clip_id, r.scheme, r.coder) == self._opened()
+                    for r in change.runs
+                )
         return True
+
+    def _opened(self) -> tuple[int | None, str | None, str]:
+        """The clip, scheme and coder whose run is shown (whether it exists yet or not)."""
+        scheme = self.scheme.id if self.scheme is not None else None
+        return self.clip_id, scheme, self.coder()
