@@ -24,7 +24,7 @@ from vfa.services import moments
 from vfa.services.moments import MomentInfo
 from vfa.services.schemes import SchemeLibrary
 from vfa.services.workspaces import Workspace
-from vfa.ui.changes import Change, EventsChanged, MomentsChanged, ReelChanged, RunOpened
+from vfa.ui.changes import Change, RunOpened, touches_reel
 from vfa.ui.messages import Level, inline_label
 from vfa.ui.moments_panel import code_name
 from vfa.ui.session import CodingSession, WhenShown
@@ -136,19 +136,13 @@ class ReelPanel(QWidget):
         """Another visit: show its reel; a change to this reel, to a moment of this
         visit or to an event that is (or becomes) a moment for feedback: redraw it (now,
         or when next shown)."""
-        ids = set(self.order())
-        match change:
-            case RunOpened():
-                if (self.session.ws, self.session.session_id) != (self.ws, self.session_id):
-                    self._show_session()
-                else:
-                    self.when_shown.request()
-            case ReelChanged() | MomentsChanged() if change.session_id == self.session_id:
+        if isinstance(change, RunOpened):
+            if (self.session.ws, self.session.session_id) != (self.ws, self.session_id):
+                self._show_session()
+            else:
                 self.when_shown.request()
-            case EventsChanged() if ids.intersection(change.gone) or any(
-                e.id in ids or (e.moment is not None and e.moment.feedback) for e in change.made
-            ):
-                self.when_shown.request()
+        elif touches_reel(change, self.session_id, set(self.order())):
+            self.when_shown.request()
 
     def _show_session(self) -> None:
         clip = self.session.clip
