@@ -14,14 +14,12 @@ from PySide6.QtWidgets import QInputDialog
 
 if TYPE_CHECKING:  # loaded when first used: exports and presentation are not start-up work
     from vfa.services.reel_export import ReelExport
-    from vfa.ui.presentation import PresentationWindow, PresentedMoment
+    from vfa.ui.presentation import PresentationWindow
 
 from vfa.errors import VfaError
 from vfa.player.factory import create_player
-from vfa.services import clips as clip_service
 from vfa.services import consent, moments
 from vfa.services.audit import current_actor
-from vfa.services.clips import ClipInfo
 from vfa.ui.changes import ConsentChanged
 from vfa.ui.feedback_dialogs import ConsentDialog, ExportDialog
 from vfa.ui.moments_panel import MomentsPanel
@@ -166,38 +164,12 @@ class FeedbackSession(QObject):
         )
 
     # -- presentation -----------------------------------------------------------------
-    def presented_moments(self) -> list[PresentedMoment]:
-        from vfa.ui.presentation import PresentedMoment
-
-        ws, clip = self.session.ws, self.session.clip
-        if ws is None or clip is None:
-            return []
-        shown = []
-        infos: dict[int, ClipInfo] = {}
-        for m in moments.reel(ws, clip.session_id):
-            check = clip_service.check_clip(ws, m.clip_id)
-            if check.state is not clip_service.ClipState.OK:
-                raise VfaError(check.message)
-            info = infos.setdefault(m.clip_id, clip_service.clip_info(ws, m.clip_id))
-            shown.append(
-                PresentedMoment(
-                    path=info.path,
-                    table=info.frame_table,
-                    rotation=info.rotation,
-                    duration_ms=info.duration_ms,
-                    first=m.start_frame,
-                    last=m.end_frame,
-                    key=m.key_frame,
-                    caption=m.caption,
-                    child_line=m.child_line,
-                )
-            )
-        return shown
-
     def present(self) -> None:
         """The reel full screen, on the screen the user picks when there are several."""
+        from vfa.ui.presentation import PresentationWindow
+
         try:
-            items = self.presented_moments()
+            window = PresentationWindow(self.session, lambda: create_player(self._backend())[0])
         except VfaError as exc:
             self.messages.error(str(exc), "present")
             return
@@ -211,16 +183,14 @@ class FeedbackSession(QObject):
                 self.window, self.tr("Present on"), self.tr("Screen"), names, 0, False
             )
             if not ok:
+                window.close()  # (its player released)
                 return
             screen = screens[names.index(chosen)]
         if self.view.player.state().name == "PLAYING":
             self.view.player.pause()
-        from vfa.ui.presentation import PresentationWindow
-
-        player, _note = create_player(self._backend())
-        self.presentation = PresentationWindow(items, player)
-        self.presentation.closed.connect(self._presentation_closed)
-        self.presentation.show_on(screen)
+        self.presentation = window
+        window.closed.connect(self._presentation_closed)
+        window.show_on(screen)
 
     def _presentation_closed(self) -> None:
         self.presentation = None

@@ -4,6 +4,12 @@ Each moment plays looped from its first to its last frame and can freeze on its 
 frame, with its caption (or the line spoken for the child) in large type below the
 picture. Nothing else is visible: no codes, names, timeline or other clips.
 
+The window is made from the coding session: it reads the reel of the visit open in it
+(:func:`vfa.ui.presentation_reel.read_reel`) and follows the session's change values. A
+reel reordered, a moment's words, span or still edited, or its flag for feedback taken
+away (in the window on the other screen, or by an undo) redraws it, keeping the moment
+on screen where it is still in the reel; another workspace closes it.
+
 Switching moments paints the moment's exact first frame at once, decoded ahead
 (:mod:`vfa.ui.presentation_reel`); the canvas covers the player, which seeks to the moment
 and plays, until it has landed. A loop back to the first frame is covered the same way.
@@ -18,14 +24,12 @@ keeps showing the old picture while a seek lands (0.15 to 1.2 s on a 720p clip w
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QColor,
-    QFont,
-    QGuiApplication,
     QImage,
     QKeyEvent,
     QPalette,
@@ -33,11 +37,14 @@ from PySide6.QtGui import (
     QScreen,
     QShowEvent,
 )
-from PySide6.QtWidgets import QGridLayout, QLabel, QStackedLayout, QWidget
+from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
+from vfa.errors import VfaError
 from vfa.player.base import Player, PlayerState
+from vfa.ui.changes import Change, RunOpened, touches_reel
+from vfa.ui.presentation_reel import IdlePointer, LineBox, StillCache, StillCanvas, read_reel
 from vfa.ui.presentation_reel import PresentedMoment as PresentedMoment
-from vfa.ui.presentation_reel import StillCache, StillCanvas, tallest_line
+from vfa.ui.session import CodingSession
 
 # a playhead step this far from the backend's own extrapolation is a reading of its clock
 READING_MS = 4
@@ -45,10 +52,6 @@ READING_MS = 4
 LANDING_SLACK_MS = 50
 # without a reading inside the moment after this long, the player surface shows anyway
 LANDING_TIMEOUT_S = 3.0
-CURSOR_HIDE_MS = 2000
-# the line below the picture: a font this fraction of the window height
-LINE_FONT_FRACTION = 1 / 18
-COUNTER_FONT_FRACTION = 1 / 50
 
 
 class PresentationWindow(QWidget):
@@ -56,8 +59,9 @@ class PresentationWindow(QWidget):
 
     Keys: Right / PageDown next moment, Left / PageUp previous, Space pause or resume,
     F freeze on the key frame (again to resume), C caption or the child's line,
-    Escape leave. The window owns ``player`` and releases it when it closes; it is not
-    meant to be shown again after that.
+    Escape leave. The window makes its player with ``make_player`` (once the reel is
+    read: VfaError, and nothing made, when a clip of it cannot be played) and releases
+    it when it closes; it is not meant to be shown again after that.
     """
 
     moment_shown = Signal(int)  # index of the moment whose first frame was just painted
@@ -66,15 +70,18 @@ class PresentationWindow(QWidget):
 
     def __init__(
         self,
-        moments: Sequence[PresentedMoment],
-        player: Player,
+        session: CodingSession,
+        make_player: Callable[[], Player],
         parent: QWidget | None = None,
     ) -> None:
+        ws, session_id = session.ws, session.session_id
+        moments = read_reel(ws, session_id) if ws is not None and session_id is not None else []
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle(self.tr("Presentation"))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.session, self.ws, self.session_id = session, ws, session_id
         self.moments = tuple(moments)
-        self.player = player
+        self.player = player = make_player()
         self._index = 0
         self._started = False
         self._finished = False
@@ -91,10 +98,7 @@ class PresentationWindow(QWidget):
         self._stills = StillCache(self)
         self._stills.ready.connect(self._on_still_ready)
         self._stills.failed.connect(self._on_still_failed)
-        self._cursor_timer = QTimer(self)
-        self._cursor_timer.setSingleShot(True)
-        self._cursor_timer.setInterval(CURSOR_HIDE_MS)
-        self._cursor_timer.timeout.connect(self._hide_cursor)
+        self._pointer = IdlePointer(self)
 
         palette = self.palette()
         palette.setColor(QPalette.ColorRole.Window, QColor("black"))
@@ -106,49 +110,32 @@ class PresentationWindow(QWidget):
         self.canvas.setObjectName("exactFrame")
         # after the paint has returned: the picture is on screen by then
         self.canvas.painted.connect(self._on_canvas_painted, Qt.ConnectionType.QueuedConnection)
-        self.line = QLabel()
-        self.line.setObjectName("line")
-        self.line.setWordWrap(True)
-        self.line.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.line.setTextFormat(Qt.TextFormat.PlainText)
-        self.counter = QLabel()
-        self.counter.setObjectName("counter")
-        self.counter.setTextFormat(Qt.TextFormat.PlainText)
-        counter_palette = self.counter.palette()
-        counter_palette.setColor(QPalette.ColorRole.WindowText, QColor(110, 110, 110))
-        self.counter.setPalette(counter_palette)
-        self.message: QLabel | None = None
+        self.texts = LineBox()
+        self.line, self.counter = self.texts.line, self.texts.counter
+        self.message = QLabel()  # (says so while the reel has no moments)
+        self.message.setObjectName("emptyReel")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
 
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setSpacing(0)
         self.stack = QStackedLayout()
-        if self.moments:
-            self.stack.addWidget(player.widget())
-            self.stack.addWidget(self.canvas)
-            self.stack.setCurrentWidget(self.canvas)
-            video = QWidget()
-            video.setLayout(self.stack)
-            grid.addWidget(video, 0, 0)
-            grid.addWidget(self.line, 1, 0)
-            grid.addWidget(
-                self.counter,
-                1,
-                0,
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
-            )
-            grid.setRowStretch(0, 1)
-            player.position_changed.connect(self._on_position)
-            player.state_changed.connect(self._on_state)
-            player.error.connect(self.problem)
-        else:
-            self.message = QLabel(
-                self.tr("This reel has no moments yet.\n\nPress Esc to leave presentation mode.")
-            )
-            self.message.setObjectName("emptyReel")
-            self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self.message.setWordWrap(True)
-            grid.addWidget(self.message, 0, 0)
+        self.stack.addWidget(player.widget())
+        self.stack.addWidget(self.canvas)
+        self.stack.setCurrentWidget(self.canvas)
+        self.shown = QWidget()  # the picture and its line
+        column = QVBoxLayout(self.shown)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addLayout(self.stack, 1)
+        column.addWidget(self.texts)
+        self.pages = QStackedLayout(self)
+        self.pages.setContentsMargins(0, 0, 0, 0)
+        self.pages.addWidget(self.shown)
+        self.pages.addWidget(self.message)
+        player.position_changed.connect(self._on_position)
+        player.state_changed.connect(self._on_state)
+        player.error.connect(self.problem)
+        session.changed.connect(self._session_changed)
+        self._show_page()
         self._update_texts()
 
     # -- public API -------------------------------------------------------------------
@@ -223,12 +210,7 @@ class PresentationWindow(QWidget):
 
     def _line(self) -> tuple[str, bool]:
         """The line to show and whether it is spoken for the child."""
-        if not self.moments:
-            return "", False
-        moment = self.moments[self._index]
-        if moment.child_line and (self._child_line or not moment.caption):
-            return moment.child_line, True
-        return moment.caption or "", False
+        return self.moments[self._index].line(self._child_line) if self.moments else ("", False)
 
     # -- Qt events ----------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -261,24 +243,14 @@ class PresentationWindow(QWidget):
         if self._started:
             return
         self._started = True
-        app = QGuiApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
-        self._cursor_timer.start()
+        self._pointer.start()
         if self.moments:
-            self._go(0)
+            self._go(self._index)
             self._stills.prefetch(self.moments)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit_text()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.MouseMove:
-            if self.cursor().shape() == Qt.CursorShape.BlankCursor:
-                self.unsetCursor()
-            self._cursor_timer.start()
-        return False
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._finished:
@@ -358,7 +330,7 @@ class PresentationWindow(QWidget):
     def _on_position(self, t_ms: int) -> None:
         now = time.monotonic()
         reading = self._is_reading(t_ms, now)
-        if self._finished or self._frozen or self.player.state() is not PlayerState.PLAYING:
+        if self._idle() or self._frozen or self.player.state() is not PlayerState.PLAYING:
             return
         moment = self.moments[self._index]
         if self._cueing:
@@ -394,7 +366,7 @@ class PresentationWindow(QWidget):
 
     def _on_state(self, state: PlayerState) -> None:
         self._last_tick = None
-        if self._finished:
+        if self._idle():
             return
         if state is PlayerState.ENDED and not self._frozen and not self._paused:
             self._restart()
@@ -413,8 +385,12 @@ class PresentationWindow(QWidget):
             self.moment_shown.emit(index)
 
     # -- stills ------------------------------------------------------------------------
+    def _idle(self) -> bool:
+        """Whether no moment is being presented (closed, or the reel is empty)."""
+        return self._finished or not self.moments
+
     def _on_still_ready(self, path: str, index: int, image: QImage) -> None:
-        if self._finished:
+        if self._idle():
             return
         moment = self.moments[self._index]
         if path != moment.path:
@@ -428,7 +404,7 @@ class PresentationWindow(QWidget):
             self.canvas.set_image(image)
 
     def _on_still_failed(self, path: str, index: int, message: str) -> None:
-        if self._finished:
+        if self._idle():
             return
         self.problem.emit(message)
         moment = self.moments[self._index]
@@ -439,51 +415,71 @@ class PresentationWindow(QWidget):
     # -- text --------------------------------------------------------------------------
     def _update_texts(self) -> None:
         count = len(self.moments)
-        self.counter.setText(f"{self._index + 1} / {count}" if count else "")
         text, for_child = self._line()
-        self.line.setText(text)
-        font = self.line.font()
-        font.setItalic(for_child)
-        self.line.setFont(font)
+        self.texts.show_line(text, for_child, f"{self._index + 1} / {count}" if count else "")
 
     def _fit_text(self) -> None:
-        """Large type for the line, and room for the longest line of the reel so the
-        picture does not change size between moments."""
-        height = max(self.height(), 1)
-        font = QFont(self.line.font())
-        font.setPixelSize(max(14, round(height * LINE_FONT_FRACTION)))
-        self.line.setFont(font)
-        small = QFont(self.counter.font())
-        small.setPixelSize(max(10, round(height * COUNTER_FONT_FRACTION)))
-        self.counter.setFont(small)
-        edge = small.pixelSize()
-        self.counter.setContentsMargins(0, 0, edge, edge // 2)
-        if self.message is not None:
-            self.message.setFont(font)
+        self.message.setFont(self.texts.fit(self.width(), self.height(), self.moments))
+
+    def _show_page(self) -> None:
+        """The picture and its line, or (the reel empty) only the message saying so."""
+        empty = not self.moments
+        self.message.setText(
+            self.tr("This reel has no moments yet.\n\nPress Esc to leave presentation mode.")
+            if empty
+            else ""
+        )
+        self.pages.setCurrentWidget(self.message if empty else self.shown)
+
+    # -- the session --------------------------------------------------------------------
+    def _session_changed(self, change: Change) -> None:
+        """Another workspace: close; an edit of the reel: read it again."""
+        if self._finished:
             return
-        side = max(round(self.width() * 0.08), small.pixelSize() * 4)
-        pad = font.pixelSize() // 2
-        self.line.setContentsMargins(side, pad, side, pad)
-        width = max(self.width() - 2 * side, 50)
-        text_height = tallest_line(self.moments, font, width)
-        self.line.setFixedHeight(min(text_height + 2 * pad, int(height * 0.4)))
+        if isinstance(change, RunOpened) and self.session.ws is not self.ws:
+            self.close()
+        elif touches_reel(change, self.session_id, {m.moment_id for m in self.moments}):
+            self.reread()
 
-    # -- cursor and closing ----------------------------------------------------------------
-    def _hide_cursor(self) -> None:
-        if not self._finished:
-            self.setCursor(Qt.CursorShape.BlankCursor)
+    def reread(self) -> None:
+        """Read the reel again and show it, on the same moment where it is still there
+        (from its first frame when its frames changed)."""
+        if self.ws is None or self.session_id is None:
+            return
+        try:
+            moments = tuple(read_reel(self.ws, self.session_id))
+        except VfaError as exc:  # (a clip gone meanwhile: the reel as it was goes on)
+            self.problem.emit(str(exc))
+            return
+        if moments == self.moments:
+            return
+        before = self.moments[self._index] if self.moments else None
+        ids = [m.moment_id for m in moments]
+        if before is not None and before.moment_id in ids:
+            index = ids.index(before.moment_id)
+        else:
+            index = min(self._index, len(moments) - 1)
+        self.moments, self._index = moments, max(index, 0)
+        self._show_page()
+        self._fit_text()
+        if not moments:
+            self._cueing, self._pending_shown, self._loaded_path = False, None, ""
+            self.player.close()
+        elif self._started:
+            self._stills.prefetch(moments)
+            if before is None or not before.same_picture(moments[self._index]):
+                self._go(self._index)
+        self._update_texts()
 
+    # -- closing ----------------------------------------------------------------------------
     def _finish(self) -> None:
         """Release the player, the decoders and the event filter; say so."""
         self._finished = True
-        self._cursor_timer.stop()
-        app = QGuiApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
-        if self.moments:
-            self.player.position_changed.disconnect(self._on_position)
-            self.player.state_changed.disconnect(self._on_state)
-            self.player.error.disconnect(self.problem)
+        self._pointer.stop()
+        self.session.changed.disconnect(self._session_changed)
+        self.player.position_changed.disconnect(self._on_position)
+        self.player.state_changed.disconnect(self._on_state)
+        self.player.error.disconnect(self.problem)
         self.player.close()
         release = getattr(self.player, "release", None)
         if callable(release):

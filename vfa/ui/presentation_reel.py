@@ -1,9 +1,11 @@
 """A reel as presentation mode prepares it: its moments, their stills and their lines' room.
 
-Every moment's first and key frame are decoded in the background when the window opens
-(:class:`StillCache` keeps a QImage of each), so switching moments only paints a picture
-that is already there; the line below the picture gets the room of the reel's longest line
-(:func:`tallest_line`), so the picture does not change size between moments.
+The visit's reel is read from the workspace (:func:`read_reel`), each of its clips checked
+first. Every moment's first and key frame are decoded in the background when the window
+opens (:class:`StillCache` keeps a QImage of each), so switching moments only paints a
+picture that is already there; the line below the picture gets the room of the reel's
+longest line (:func:`tallest_line`), so the picture does not change size between moments.
+The mouse pointer is hidden while the mouse rests (:class:`IdlePointer`).
 """
 
 from __future__ import annotations
@@ -11,23 +13,41 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QRect, Qt, QThreadPool, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QImage, QPaintEvent
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QImage,
+    QPaintEvent,
+    QPalette,
+)
+from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from vfa.domain.frames import FrameTable
+from vfa.errors import VfaError
 from vfa.media.frames import FrameServer
 from vfa.player.canvas import VideoCanvas
+from vfa.services import clips as clip_service
+from vfa.services import moments as moment_service
+from vfa.services.workspaces import Workspace
 from vfa.ui.frame_jobs import FrameJob, FrameSignals
 
 # the cache keeps its own QImages of the stills; the servers need only a small cache
 SERVER_CACHE_BYTES = 16 * 1024 * 1024
 URGENT = 10  # QThreadPool priority of the still the screen waits for
+# the line below the picture: a font this fraction of the window height
+LINE_FONT_FRACTION = 1 / 18
+COUNTER_FONT_FRACTION = 1 / 50
+POINTER_HIDE_MS = 2000
 
 
 @dataclass(frozen=True)
 class PresentedMoment:
     """One moment of a reel as presentation mode needs it."""
 
+    moment_id: int
     path: str  # video file
     table: FrameTable  # frame table of that clip
     rotation: int  # display rotation (CCW degrees, FFmpeg's definition)
@@ -58,6 +78,50 @@ class PresentedMoment:
         if after < len(self.table):
             return self.table.pts_of(after)
         return max(self.table.duration_ms, self.table.pts_of(after - 1) + 1)
+
+    def same_picture(self, other: PresentedMoment) -> bool:
+        """Whether ``other`` shows the same frames (its words may differ)."""
+        return (self.path, self.first, self.last, self.key) == (
+            other.path,
+            other.first,
+            other.last,
+            other.key,
+        )
+
+    def line(self, for_child: bool) -> tuple[str, bool]:
+        """The line below the picture (the child's when asked for, or when there is no
+        caption) and whether it is spoken for the child."""
+        if self.child_line and (for_child or not self.caption):
+            return self.child_line, True
+        return self.caption or "", False
+
+
+def read_reel(ws: Workspace, session_id: int) -> list[PresentedMoment]:
+    """The visit's reel, in its order; VfaError when a clip of it cannot be played."""
+    infos: dict[int, clip_service.ClipInfo] = {}
+    shown = []
+    for m in moment_service.reel(ws, session_id):
+        info = infos.get(m.clip_id)
+        if info is None:
+            check = clip_service.check_clip(ws, m.clip_id)
+            if check.state is not clip_service.ClipState.OK:
+                raise VfaError(check.message)
+            info = infos[m.clip_id] = clip_service.clip_info(ws, m.clip_id)
+        shown.append(
+            PresentedMoment(
+                moment_id=m.id,
+                path=info.path,
+                table=info.frame_table,
+                rotation=info.rotation,
+                duration_ms=info.duration_ms,
+                first=m.start_frame,
+                last=m.end_frame,
+                key=m.key_frame,
+                caption=m.caption,
+                child_line=m.child_line,
+            )
+        )
+    return shown
 
 
 class StillCanvas(VideoCanvas):
@@ -150,3 +214,89 @@ def tallest_line(moments: Sequence[PresentedMoment], font: QFont, width: int) ->
                 )
                 height = max(height, bound.height())
     return height
+
+
+class LineBox(QWidget):
+    """The line below the picture (italic when spoken for the child) with the moment
+    counter at its right, in type sized to the window."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.line = QLabel()
+        self.line.setObjectName("line")
+        self.line.setWordWrap(True)
+        self.line.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.line.setTextFormat(Qt.TextFormat.PlainText)
+        self.counter = QLabel()
+        self.counter.setObjectName("counter")
+        self.counter.setTextFormat(Qt.TextFormat.PlainText)
+        palette = self.counter.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, QColor(110, 110, 110))
+        self.counter.setPalette(palette)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(0)
+        grid.addWidget(self.line, 0, 0)
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
+        grid.addWidget(self.counter, 0, 0, right)
+
+    def show_line(self, text: str, for_child: bool, counter: str) -> None:
+        """Show this line (in italics when spoken for the child) and counter."""
+        self.counter.setText(counter)
+        self.line.setText(text)
+        font = self.line.font()
+        font.setItalic(for_child)
+        self.line.setFont(font)
+
+    def fit(self, width: int, height: int, moments: Sequence[PresentedMoment]) -> QFont:
+        """Large type for a window of this size, and room for the reel's longest line so
+        the picture does not change size between moments; the line's font."""
+        height = max(height, 1)
+        font = QFont(self.line.font())
+        font.setPixelSize(max(14, round(height * LINE_FONT_FRACTION)))
+        self.line.setFont(font)
+        small = QFont(self.counter.font())
+        small.setPixelSize(max(10, round(height * COUNTER_FONT_FRACTION)))
+        self.counter.setFont(small)
+        edge = small.pixelSize()
+        self.counter.setContentsMargins(0, 0, edge, edge // 2)
+        side = max(round(width * 0.08), small.pixelSize() * 4)
+        pad = font.pixelSize() // 2
+        self.line.setContentsMargins(side, pad, side, pad)
+        text_height = tallest_line(moments, font, max(width - 2 * side, 50))
+        self.line.setFixedHeight(min(text_height + 2 * pad, int(height * 0.4)))
+        return font
+
+
+class IdlePointer(QObject):
+    """Hides the mouse pointer over a window once the mouse has rested a while; a move
+    shows it again."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(POINTER_HIDE_MS)
+        self.timer.timeout.connect(lambda: window.setCursor(Qt.CursorShape.BlankCursor))
+
+    def start(self) -> None:
+        """Watch the mouse (anywhere in the application)."""
+        app = QGuiApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self.timer.start()
+
+    def stop(self) -> None:
+        """Stop watching; the pointer is left as it is."""
+        self.timer.stop()
+        app = QGuiApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseMove:
+            if self.window.cursor().shape() == Qt.CursorShape.BlankCursor:
+                self.window.unsetCursor()
+            self.timer.start()
+        return False
