@@ -27,7 +27,9 @@ from vfa.services import backups as backup_service
 from vfa.services.backups import Backup
 from vfa.services.check import Finding
 from vfa.services.workspaces import Workspace
+from vfa.ui.changes import Change, RunOpened
 from vfa.ui.forms import close_button
+from vfa.ui.session import CodingSession
 from vfa.ui.tasks import BackgroundJob, TaskContext, run_task
 
 REASONS = {
@@ -211,53 +213,66 @@ def check_in_background(
 
 class WorkspaceSafety(QObject):
     """Backups when a workspace opens and daily while it is open; File → Backups… and
-    Help → Check workspace. The window gives it its workspace and takes it back to restore."""
+    Help → Check workspace, for the session's workspace. Restoring a backup asks the
+    window to close the workspace (``close``) and to open it again (``open_at``)."""
 
-    def __init__(self, window: Any) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(
+        self, session: CodingSession, close: Callable[[], None], open_at: Callable[[str], None]
+    ) -> None:
+        super().__init__(session)
+        self.session, self.shell = session, session.shell
+        self._close, self._open_at = close, open_at
+        self._opened: Workspace | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(60 * 60 * 1000)  # looks hourly; backs up when a day has passed
         self.timer.timeout.connect(lambda: self._backup("daily", backup_service.DAILY))
-        window.workspace_opened.connect(self._opened)
+        session.changed.connect(self._changed)
         self.job: BackgroundJob | None = None
 
-    def _opened(self, _ws: Workspace) -> None:
-        self._backup("open", dt.timedelta(0))
-        self.timer.start()
+    def _changed(self, change: Change) -> None:
+        """Another workspace: back it up now (and daily from now on)."""
+        if isinstance(change, RunOpened) and self.session.ws is not self._opened:
+            self._opened = self.session.ws
+            self.timer.stop()
+            if self._opened is not None:
+                self._backup("open", dt.timedelta(0))
+                self.timer.start()
+
+    def _error(self, message: str) -> None:
+        self.shell.messages.error(message)
 
     def _backup(self, reason: str, max_age: dt.timedelta) -> None:
-        ws = self.window.ws
+        ws = self.session.ws
         if ws is None or ws.path is None or ws.read_only is not None:
             return
         job = BackgroundJob(lambda ctx: backup_service.backup_if_due(ws, reason, max_age), self)
-        job.failed.connect(self.window.show_error)
+        job.failed.connect(self._error)
         job.finished.connect(self._backed_up)
         self.job = job.start()
 
     def _backed_up(self, path: object) -> None:
         if path is not None:
-            self.window.note(self.tr("Workspace backed up to {0}").format(path))
+            self.shell.note(self.tr("Workspace backed up to {0}").format(path))
 
     def show_backups(self) -> None:
-        if self.window.ws is not None:
-            BackupsDialog(self.window.ws, self.restore, self.window).exec()
+        if self.session.ws is not None:
+            BackupsDialog(self.session.ws, self.restore, self.shell.host).exec()
 
     def restore(self, backup: Backup) -> None:
         """Close the workspace here, put the backup back, open it again."""
-        ws = self.window.ws
+        ws = self.session.ws
         if ws is None or ws.path is None:
             return
         path = ws.path
-        self.window.close_workspace()
+        self._close()
 
         def reopen(message: str | None) -> None:
             if message:
-                self.window.show_error(message)
-            self.window.open_workspace_at(str(path))
+                self._error(message)
+            self._open_at(str(path))
 
         run_task(
-            self.window,
+            self.shell.host,
             self.tr("Restoring the backup…"),
             lambda ctx: backup_service.restore_backup(path, backup.path),
             lambda _result: reopen(None),
@@ -265,14 +280,14 @@ class WorkspaceSafety(QObject):
         )
 
     def _show_findings(self, label: str, findings: list[Finding]) -> None:
-        CheckDialog(label, findings, self.window).exec()
+        CheckDialog(label, findings, self.shell.host).exec()
 
     def check(self) -> None:
-        ws = self.window.ws
+        ws = self.session.ws
         if ws is not None:
             check_in_background(
-                self.window,
+                self.shell.host,
                 ws,
                 lambda findings: self._show_findings(ws.label, findings),
-                self.window.show_error,
+                self._error,
             )

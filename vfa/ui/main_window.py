@@ -127,7 +127,8 @@ class MainWindow(FileActions):
         central_layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
-        self.safety = WorkspaceSafety(self)  # backups, restore, check
+        # backups, restore, check
+        self.safety = WorkspaceSafety(self.session, self.close_workspace, self.open_workspace_at)
         self.actions_by_id = build_actions(
             self,
             {
