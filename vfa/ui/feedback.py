@@ -39,7 +39,7 @@ class FeedbackSession(QObject):
         super().__init__(session)
         self.session, self.view = session, view
         self.messages = session.shell.messages
-        self.window = session.shell.host  # (the parent of dialogs and background work)
+        self.host = session.shell.host  # (the parent of dialogs and background work)
         self._backend = player_backend
         self.presentation: PresentationWindow | None = None
         self.last_export: ReelExport | None = None
@@ -62,7 +62,7 @@ class FeedbackSession(QObject):
             self.messages.error(self.tr("Open a clip first."), "consent")
             return
         dialog = ConsentDialog(
-            clip.name, consent.consent_for(ws, clip.id), current_actor(), self.window
+            clip.name, consent.consent_for(ws, clip.id), current_actor(), self.host
         )
         if dialog.exec() != ConsentDialog.DialogCode.Accepted:
             return
@@ -93,7 +93,7 @@ class FeedbackSession(QObject):
         if ws is None or clip is None:
             return
         folder = str(Path.home() / f"{clip.case_code} {clip.session_label} reel")
-        dialog = ExportDialog(self.covered(), folder, self.window)
+        dialog = ExportDialog(self.covered(), folder, self.host)
         if dialog.exec() != ExportDialog.DialogCode.Accepted:
             return
         from vfa.services.reel_export import export_reel, file_names
@@ -102,7 +102,7 @@ class FeedbackSession(QObject):
         burn, handout = dialog.burn.isChecked(), dialog.handout.isChecked()
         session_id = clip.session_id
         count = len(moments.reel(ws, session_id))
-        replace = confirm_replace_in(self.window, out, file_names(count, sidecars=True))
+        replace = confirm_replace_in(self.host, out, file_names(count, sidecars=True))
         if replace is None:
             return
 
@@ -120,7 +120,7 @@ class FeedbackSession(QObject):
             )
 
         run_task(
-            self.window,
+            self.host,
             self.tr("Exporting the reel…"),
             work,
             self._exported,
@@ -142,7 +142,7 @@ class FeedbackSession(QObject):
             return
         suggested = Path.home() / f"{clip.case_code} {clip.session_label} script.pdf"
         chosen = ask_save_file(
-            self.window, self.tr("Feedback script"), suggested, "PDF (*.pdf)", [".pdf"]
+            self.host, self.tr("Feedback script"), suggested, "PDF (*.pdf)", [".pdf"]
         )
         if chosen is None:
             return
@@ -154,7 +154,7 @@ class FeedbackSession(QObject):
             return export_script(ws, session_id, out, force=replace)
 
         run_task(
-            self.window,
+            self.host,
             self.tr("Writing the feedback script…"),
             work,
             lambda path: self.messages.info(
@@ -175,12 +175,12 @@ class FeedbackSession(QObject):
             return
         self.messages.clear("present")
         screens = QGuiApplication.screens()
-        screen = self.window.screen()
+        screen = self.session.shell.screen()
         if len(screens) > 1:
             names = [f"{n + 1}: {s.name()} ({s.size().width()}×{s.size().height()})"
                      for n, s in enumerate(screens)]  # fmt: skip
             chosen, ok = QInputDialog.getItem(
-                self.window, self.tr("Present on"), self.tr("Screen"), names, 0, False
+                self.host, self.tr("Present on"), self.tr("Screen"), names, 0, False
             )
             if not ok:
                 window.close()  # (its player released)
@@ -194,4 +194,4 @@ class FeedbackSession(QObject):
 
     def _presentation_closed(self) -> None:
         self.presentation = None
-        self.window.activateWindow()
+        self.session.shell.activate()

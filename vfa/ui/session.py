@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QScreen, QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from vfa.domain.frames import FrameTable
@@ -37,7 +37,7 @@ from vfa.ui.messages import MessageBar
 
 class Shell:
     """The narrow part of the window panels use: its message bar, its status line, its
-    window shortcuts, and a parent for dialogs."""
+    window shortcuts, its screen, and a parent for dialogs."""
 
     def __init__(
         self, messages: MessageBar, host: QWidget, status: Callable[[str], None] | None = None
@@ -67,6 +67,14 @@ class Shell:
     def remove_shortcut(self, action: QAction) -> None:
         """Take a window-wide shortcut away."""
         self.host.removeAction(action)
+
+    def screen(self) -> QScreen:
+        """The screen the window is on."""
+        return self.host.screen()
+
+    def activate(self) -> None:
+        """Make the window the active one again (a window of its own has closed)."""
+        self.host.activateWindow()
 
 
 class WhenShown(QObject):
