@@ -1,13 +1,16 @@
 """Child of bench_presentation: present three 10-second moments of a barcode clip full
 screen (real player backend, X display), switch moments from the keyboard and time each
-switch; then watch one moment loop. Prints JSON."""
+switch; then watch one moment loop. The moments are flagged for feedback in a workspace
+of their own and presented from a coding session on it, as the window does. Prints JSON."""
 
 from __future__ import annotations
 
 import json
 import random
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 
 def main() -> int:
@@ -17,43 +20,46 @@ def main() -> int:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from vfa.media.probe import probe
     from vfa.media.synth import read_barcode
     from vfa.player.canvas import fit_rect
     from vfa.player.factory import create_player
-    from vfa.ui.presentation import PresentationWindow, PresentedMoment
+    from vfa.services import clips, moments
+    from vfa.storage.workspace import open_workspace
+    from vfa.ui.presentation import PresentationWindow
+    from vfa.ui.session import CodingSession
 
     clip, presses, loop_seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
     app = QApplication(sys.argv[:1])
-    facts = probe(clip)
-    table = facts.frame_table
-    moments = []
+    folder = tempfile.TemporaryDirectory()
+    ws = open_workspace(Path(folder.name) / "bench.vfa", create=True)
+    clip_id = clips.add_clip(ws, clip, "BENCH", "Visit 1").clip_id
+    info = clips.clip_info(ws, clip_id)
+    table = info.frame_table
     for n, start_s in enumerate((62.3, 331.1, 745.7)):
         first = table.index_at(round(start_s * 1000))
         last = table.index_at(round((start_s + 10) * 1000)) - 1
-        moments.append(
-            PresentedMoment(
-                path=clip,
-                table=table,
-                rotation=facts.rotation,
-                duration_ms=facts.duration_ms,
-                first=first,
-                last=last,
-                key=(first + last) // 2,
-                caption=f"Moment {n + 1}: you waited, and she turned to you",
-                child_line=None,
-            )
+        moments.add_moment(
+            ws,
+            clip_id,
+            ["vig:waiting"],
+            table.pts_of(first),
+            table.pts_of(last + 1),
+            key_ms=table.pts_of((first + last) // 2),
+            caption=f"Moment {n + 1}: you waited, and she turned to you",
+            feedback=True,
         )
-    player, _note = create_player("auto")
-    window = PresentationWindow(moments, player)
+    session = CodingSession.bare(ws)
+    session.open_clip(info)
+    window = PresentationWindow(session, lambda: create_player("auto")[0])
+    player, reel = window.player, window.moments
     screen = QGuiApplication.primaryScreen()
     surface = player.widget()
 
     def on_screen() -> int:
         """The barcode of the picture now on screen, read from the video area."""
-        rect = fit_rect(QSize(facts.width, facts.height), surface.size()).toRect()
+        rect = fit_rect(QSize(info.width, info.height), surface.size()).toRect()
         top_left = surface.mapToGlobal(rect.topLeft())
-        bar = max(1, round(max(12, facts.height // 20) * rect.height() / facts.height))
+        bar = max(1, round(max(12, info.height // 20) * rect.height() / info.height))
         grab = screen.grabWindow(0, top_left.x(), top_left.y(), rect.width(), bar)
         image = grab.toImage().convertToFormat(QImage.Format.Format_RGB888)
         w, h, bpl = image.width(), image.height(), image.bytesPerLine()
@@ -74,13 +80,13 @@ def main() -> int:
     def moment_shown(index: int) -> None:
         if state["pressed"]:
             shown_ms.append((time.perf_counter() - state["pressed"]) * 1000)
-            first = moments[index].first
+            first = reel[index].first
             QTimer.singleShot(20, lambda: first_exact.append(on_screen() == first))
 
     def stack_changed(_index: int) -> None:
         if window.stack.currentWidget() is surface and state["pressed"]:
             handover_ms.append((time.perf_counter() - state["pressed"]) * 1000)
-            moment = moments[window.current()]
+            moment = reel[window.current()]
             QTimer.singleShot(
                 30, lambda: handover_in_moment.append(moment.first <= on_screen() <= moment.last)
             )
@@ -119,7 +125,7 @@ def main() -> int:
     window.show_on(screen)
     QTimer.singleShot(0, started)
     app.exec()
-    looped = moments[window.current()]
+    looped = reel[window.current()]
     inside = sum(looped.first <= i <= looped.last for i in loop_samples)
     print(
         json.dumps(
@@ -139,6 +145,8 @@ def main() -> int:
         )
     )
     window.close()
+    ws.close()
+    folder.cleanup()
     return 0
 
 
