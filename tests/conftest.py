@@ -73,10 +73,10 @@ class GeneratedClips(Mapping[str, Path]):
         key.update(repr(sorted((k, v) for k, v in spec.items() if k != "keep")).encode())
         if "keep" in spec:
             key.update(inspect.getsource(spec["keep"]).encode())
-        path = self._cache / f"{name}-{key.hexdigest()[:16]}.mp4"
+        path = self._cache / key.hexdigest()[:16] / f"{name}.mp4"  # tests read its name
         if not path.exists():
-            self._cache.mkdir(parents=True, exist_ok=True)
-            part = make_clip(path.with_name(f".{path.stem}-{os.getpid()}.part"), **spec)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            part = make_clip(path.with_name(f".{name}-{os.getpid()}.part"), **spec)
             os.replace(part, path)  # whole or not at all, whoever generates it first
         return path
 
