@@ -41,6 +41,7 @@ GROUPS = {
         [
             "tests/services",
             "tests/test_cli_reel.py",
+            "tests/test_cli_reel_script.py",
             "tests/test_reel_texts.py",
             "tests/test_outputs.py",
         ],
