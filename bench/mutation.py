@@ -187,8 +187,14 @@ def run_mutmut(group: str, children: int, fresh: bool, names: list[str]) -> int:
     if fresh and (folder / "mutants").exists():
         shutil.rmtree(folder / "mutants")
     # each mutant's tests are a pytest session of their own: the generated test clips are
-    # kept for all of them (tests/conftest.py, GeneratedClips)
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", VFA_TEST_CLIP_CACHE=str(WORK / "clips"))
+    # kept for all of them (tests/conftest.py, GeneratedClips); mutmut copies the tests into
+    # mutants/, so they are told where ../shared is
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        VFA_TEST_CLIP_CACHE=str(WORK / "clips"),
+        VFA_TEST_SHARED=os.environ.get("VFA_TEST_SHARED", str(ROOT.parent / "shared")),
+    )
     # the tests must import the mutated copy in mutants/, never this checkout
     env.pop("PYTHONPATH", None)
     mutmut = Path(sys.executable).with_name("mutmut")
