@@ -14,6 +14,7 @@ import numpy as np
 from bench.common import median
 from vfa.domain.agreement import rating_stats
 from vfa.domain.event_agreement import Event, event_agreement, time_unit_agreement
+from vfa.domain.event_results import EventBasedAgreement, Pairing
 
 CLIPS, ITEMS, CODERS = 1000, 12, 3
 EVENTS, CLIP_MS = 5000, 20 * 60 * 1000
@@ -82,7 +83,10 @@ def main() -> None:
         seconds = timed(
             lambda options=options: (
                 time_unit_agreement(a, b, CLIP_MS, 1000),
-                event_agreement(a, b, **options).as_dict(),
+                EventBasedAgreement.of(
+                    event_agreement(a, b, **options),
+                    Pairing.of(0.6, options.get("tolerance_ms")),
+                ),
             )
         )
         print(

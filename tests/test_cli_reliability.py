@@ -73,10 +73,48 @@ def test_agreement_json_is_the_events_report(capsys, tmp_path):
     data = json.loads(out)
     assert code == 0
     assert set(data) == {"coders", "time_unit", "event", "units"}
-    assert data == json.loads(json.dumps(events_report(path, unit_ms=500, tolerance_ms=2000)))
+    expected = events_report(path, unit_ms=500, tolerance_ms=2000).as_dict()
+    assert data == json.loads(json.dumps(expected))
     assert data["event"]["tolerance_ms"] == 2000 and data["event"]["overlap"] is None
     code, out, _ = run(capsys, "agreement", path, "--overlap", 0.5, "--json")
     assert code == 0 and json.loads(out)["event"]["overlap"] == 0.5
+
+
+TIME_UNIT_KEYS = ["n_units", "percent_agreement", "kappa", "kappa_max", "confusion", "per_code"]
+EVENT_KEYS = [
+    "n_tallies", "percent_agreement", "kappa", "kappa_max", "matched", "unmatched", "confusion",
+    "per_code",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("json_first", [True, False])
+def test_agreement_json_keeps_its_keys_and_their_order(capsys, tmp_path, json_first):
+    # scripts read this JSON: the typed results print the shape it always had, the
+    # settings first in the pooled sections and left out of each unit's
+    path = tmp_path / "e.csv"
+    path.write_text(EVENTS)
+    argv = ("--json", "agreement", path) if json_first else ("agreement", path, "--json")
+    code, out, err = run(capsys, *argv, "--tolerance-ms", 2000)
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert list(data) == ["coders", "time_unit", "event", "units"]
+    assert data["coders"] == {"c1": ["A", "B"]}
+    assert list(data["time_unit"]) == ["unit_ms", *TIME_UNIT_KEYS]
+    assert list(data["event"]) == ["overlap", "tolerance_ms", *EVENT_KEYS]
+    assert list(data["units"]["c1"]) == ["time_unit", "event"]
+    assert list(data["units"]["c1"]["time_unit"]) == TIME_UNIT_KEYS
+    assert list(data["units"]["c1"]["event"]) == EVENT_KEYS
+    assert list(data["time_unit"]["confusion"]) == ["labels", "counts"]
+    assert list(data["time_unit"]["per_code"]["look"]) == [
+        "percent_agreement", "kappa", "both", "first_only", "second_only", "neither",
+    ]  # fmt: skip
+    assert list(data["event"]["per_code"]["look"]) == [
+        "first", "second", "agreed", "percent_agreement", "kappa",
+    ]  # fmt: skip
+    assert data["event"]["unmatched"] == {"first": 0, "second": 0}  # both pairs within 2 s
+    code, text, _ = run(capsys, *[a for a in argv if a != "--json"], "--tolerance-ms", 2000)
+    assert code == 0 and text.startswith("time units (1000 ms): 8 units, agreement ")
+    assert "events: 2 tallies, 2 matched, agreement 1.00" in text
 
 
 def test_agreement_bad_rows_exit_2_naming_the_row(capsys, tmp_path):

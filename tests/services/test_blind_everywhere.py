@@ -168,7 +168,7 @@ OTHER = {
     "clips.clip_info", "clips.is_probably_video", "clips.validate_case_code",
     "workspaces.demo_workspace_path", "workspaces.workspace_summary", "scoring.rating_rows",
     "scoring.read_ratings_csv", "scoring.read_rows", "scoring.score_ratings_csv",
-    "reliability.events_report", "reliability.pooled_events", "reliability.ratings_report",
+    "reliability.events_report", "reliability.ratings_report",
     "reliability.read_events", "reliability.read_ratings", "audit.current_actor",
     "viewer.config_dir", "viewer.current_viewer", "viewer.login_name", "viewer.resolve",
     "viewer.settings_coder", "demo.demo_media_dir", "timeline_media.build_timeline_media",

@@ -42,7 +42,7 @@ def report(tmp_path, rows: str, **settings):
 def test_an_event_inside_its_clip_and_one_ms_outside(tmp_path, a_row, ok):
     rows = a_row + "\nu,b,x,0,1000,6000\n"
     if ok:
-        assert report(tmp_path, rows)[1]["coders"] == {"u": ["a", "b"]}
+        assert report(tmp_path, rows)[1].unit("u").coders == ("a", "b")
     else:
         with pytest.raises(InvalidInputError, match=r"events\.csv: row 2: "):
             report(tmp_path, rows)
@@ -60,7 +60,7 @@ def test_an_event_inside_its_clip_and_one_ms_outside(tmp_path, a_row, ok):
 def test_a_clip_of_24_hours_is_the_longest(tmp_path, duration, message):
     rows = f"u,a,x,0,,{duration}\nu,b,x,0,,{duration}\n"
     if message is None:
-        assert report(tmp_path, rows)[1]["event"]["matched"] == 1
+        assert report(tmp_path, rows)[1].event.matched == 1
     else:
         with pytest.raises(InvalidInputError, match=rf"events\.csv: row 2.*{message}"):
             report(tmp_path, rows)

@@ -163,26 +163,26 @@ def test_events_report_pools_the_clips(tmp_path):
         "clip2,B,,,,8000",  # B coded clip2 and found nothing
     ]
     report = events_report(events_csv(tmp_path, rows))
-    units = report["units"]
-    assert set(units) == {"clip1", "clip2"}
-    assert report["time_unit"]["n_units"] == 20 + 8
-    assert units["clip1"]["event"]["matched"] == 2
-    assert units["clip2"]["event"]["unmatched"] == {"first": 1, "second": 0}
-    pooled = report["event"]["confusion"]
-    assert pooled["labels"] == ["cry", "play", "smile", "<nothing>"]
+    assert [u.unit for u in report.units] == ["clip1", "clip2"]
+    assert report.time_unit.n_units == 20 + 8
+    assert report.unit("clip1").event.matched == 2
+    clip2 = report.unit("clip2").event
+    assert (clip2.unmatched_first, clip2.unmatched_second) == (1, 0)
+    pooled = report.event.confusion
+    assert pooled.labels == ("cry", "play", "smile", "<nothing>")
     # play-play and smile-smile from clip1, cry-nothing from clip2
-    assert pooled["counts"] == [[0, 0, 0, 1], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 0]]
-    assert report["event"]["matched"] == 2
-    assert set(report["event"]["per_code"]) == {"cry", "play", "smile"}
-    assert report["time_unit"]["per_code"]["cry"]["first_only"] == 4
-    json.dumps(report, allow_nan=False)
+    assert pooled.as_dict()["counts"] == [[0, 0, 0, 1], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 0]]
+    assert report.event.matched == 2
+    assert [c.code for c in report.event.per_code] == ["cry", "play", "smile"]
+    assert report.time_unit.code("cry").first_only == 4
+    json.dumps(report.as_dict(), allow_nan=False)
 
 
 def test_tolerance_mode_pairs_by_onset(tmp_path):
     rows = ["c,A,play,0,1000,10000", "c,B,play,1500,9000,10000"]
     path = events_csv(tmp_path, rows)
-    assert events_report(path)["event"]["matched"] == 0
-    assert events_report(path, tolerance_ms=2000)["event"]["matched"] == 1
+    assert events_report(path).event.matched == 0
+    assert events_report(path, tolerance_ms=2000).event.matched == 1
 
 
 @pytest.mark.parametrize(
@@ -393,8 +393,8 @@ def test_a_day_long_clip_in_one_ms_units_is_counted_without_a_unit_array(tmp_pat
     day = 24 * 60 * 60 * 1000
     rows = [f"c,A,play,0,{day},{day}", f"c,B,play,0,{day // 2},{day}", f"c,B,cry,{day - 1},,{day}"]
     report = events_report(events_csv(tmp_path, rows), unit_ms=1)
-    assert report["time_unit"]["n_units"] == day
-    assert report["time_unit"]["per_code"]["play"]["both"] == day // 2
+    assert report.time_unit.n_units == day
+    assert report.time_unit.code("play").both == day // 2
 
 
 def test_event_settings_beyond_a_recording_are_refused(tmp_path):
@@ -420,7 +420,7 @@ def test_a_tolerance_that_pairs_everything_with_everything_is_refused(tmp_path, 
     monkeypatch.setattr(ea, "MAX_CANDIDATE_PAIRS", 50)
     rows = [f"c,{coder},x,{n * 100},,100000" for n in range(10) for coder in "AB"]
     path = events_csv(tmp_path, rows)
-    assert events_report(path, tolerance_ms=50)["event"]["matched"] == 10
+    assert events_report(path, tolerance_ms=50).event.matched == 10
     with pytest.raises(InvalidInputError, match=r"unit c: 100 possible pairs of events"):
         events_report(path, tolerance_ms=86_400_000)
 

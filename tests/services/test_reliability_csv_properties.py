@@ -125,7 +125,14 @@ def test_any_events_file_is_read_or_refused_naming_the_row(
         assert message.startswith(str(path)), message
         assert " row " in message or ": unit " in message, message
         return
-    json.dumps(report, allow_nan=False)
+    data = json.loads(json.dumps(report.as_dict(), allow_nan=False))
+    # the JSON is the typed result, and pooling keeps every unit and every tally
+    assert data["time_unit"]["n_units"] == report.time_unit.n_units
+    assert data["event"]["n_tallies"] == report.event.n_tallies
+    assert report.time_unit.n_units == sum(u.time_unit.n_units for u in report.units)
+    assert report.event.n_tallies == sum(u.event.n_tallies for u in report.units)
+    assert all(p.n_units == report.time_unit.n_units for p in report.time_unit.per_code)
+    assert list(data["units"]) == [u.unit for u in report.units]
 
 
 def _care_scales() -> dict[str, int]:

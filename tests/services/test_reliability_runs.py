@@ -7,7 +7,8 @@ import random
 
 import pytest
 
-from vfa.domain.event_agreement import Event, event_agreement, time_unit_agreement
+from tests.unit.test_event_agreement import events_of, units_of
+from vfa.domain.event_agreement import Event, event_agreement
 from vfa.domain.frames import FrameTable
 from vfa.errors import NotFoundError
 from vfa.services import assignments as asg
@@ -233,16 +234,19 @@ def test_event_statistics_equal_the_domain_and_the_csv_route(coded_pair, tmp_pat
     )
     a = [Event(c, s, e) for c, s, e in FIRST]
     b = [Event(c, s, e) for c, s, e in SECOND]
-    assert result.event["kappa"] == event_agreement(a, b, tolerance_ms=300).as_dict()["kappa"]
-    assert result.time_unit["kappa"] == time_unit_agreement(a, b, 6000, 500).as_dict()["kappa"]
+    assert result.event.kappa == events_of(a, b, tolerance_ms=300).kappa
+    assert result.time_unit.kappa == units_of(a, b, 6000, 500).kappa
     rows = [(clip_id, "Ann", c, s, e, 6000) for c, s, e in FIRST]
     rows += [(clip_id, "Ben", c, s, e, 6000) for c, s, e in SECOND]
     csv = write_csv(tmp_path / "e.csv", rows, "unit,coder,code,start_ms,end_ms,duration_ms")
     expected = events_report(csv, unit_ms=500, tolerance_ms=300)
-    assert result.time_unit == expected["time_unit"]
-    assert result.event == expected["event"]
+    assert result.time_unit == expected.time_unit
+    assert result.event == expected.event
     pooled = er.events_agreement(ws, "gaze_test", "Sue", unit_ms=500, tolerance_ms=300)
-    assert pooled["time_unit"] == expected["time_unit"] and pooled["event"] == expected["event"]
+    assert pooled.agreement.time_unit == expected.time_unit
+    assert pooled.agreement.event == expected.event
+    assert pooled.clips == (clip_id,) and pooled.skipped == ()
+    assert pooled.as_dict()["time_unit"] == expected.as_dict()["time_unit"]
 
 
 def test_double_coded_lists_clips_with_two_submitted_runs(workspace, clips, kips):
@@ -292,7 +296,7 @@ def test_an_open_state_runs_to_the_clips_end_and_is_marked_open(workspace, clips
     assert pair.kind == "match"
     assert (pair.first.start_ms, pair.first.end_ms, pair.first.open) == (4000, 6000, True)
     assert pair.second.open is False and result.as_dict()["pairs"][0]["first"]["open"] is True
-    assert result.time_unit["per_code"]["x"]["both"] == 2  # units 4-5 s for both
+    assert result.time_unit.code("x").both == 2  # units 4-5 s for both
     assert er.state_end(4000, None, 6000) == 6000
     assert er.state_end(6000, None, 6000) is None  # opened at the very end: a point
     assert er.state_end(1000, 1000, 6000) is None
@@ -304,5 +308,5 @@ def test_no_events_coded_by_either_coder_is_undefined_agreement(workspace, clips
     for run in runs:
         coding.submit_run(workspace, run.id)
     result = er.event_agreement_for_clip(workspace, clip_id, "gaze_test", ("Ann", "Ben"), "Sue")
-    assert result.time_unit["percent_agreement"] is None and result.time_unit["kappa"] is None
-    assert result.event["percent_agreement"] is None and result.pairs == []
+    assert result.time_unit.percent_agreement is None and result.time_unit.kappa is None
+    assert result.event.percent_agreement is None and result.pairs == []

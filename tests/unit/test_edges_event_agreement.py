@@ -11,6 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.unit.test_event_agreement import events_of
+from tests.unit.test_event_agreement import units_of as time_units_of
 from vfa.domain.event_agreement import (
     NONE,
     NOTHING,
@@ -84,9 +86,9 @@ def test_other_overlap_shares_have_their_edge_at_the_share_too(share, b, pairs):
 
 def test_a_pair_at_the_edge_is_tallied_as_agreement_and_one_ms_less_as_two_unpaired():
     a = [Event("c", 1000, 2000)]
-    agreed = event_agreement(a, [Event("c", 1400, 2400)]).as_dict()
+    agreed = events_of(a, [Event("c", 1400, 2400)]).as_dict()
     assert agreed["confusion"] == {"labels": ["c", NOTHING], "counts": [[1, 0], [0, 0]]}
-    apart = event_agreement(a, [Event("c", 1401, 2401)]).as_dict()
+    apart = events_of(a, [Event("c", 1401, 2401)]).as_dict()
     assert apart["confusion"] == {"labels": ["c", NOTHING], "counts": [[0, 1], [1, 0]]}
     assert apart["unmatched"] == {"first": 1, "second": 1}
 
@@ -178,14 +180,14 @@ def test_a_state_covers_the_units_whose_midpoint_it_covers(span, units):
 
 @pytest.mark.parametrize(("at", "unit"), [(0, 0), (999, 0), (1_000, 1), (1_001, 1), (4_999, 4)])
 def test_a_point_event_occupies_the_unit_it_falls_in(at, unit):
-    result = time_unit_agreement([Event("p", at)], [Event("p", unit * 1_000)], 5_000, 1_000)
+    result = time_units_of([Event("p", at)], [Event("p", unit * 1_000)], 5_000, 1_000)
     # both coders' points fall in the same unit exactly when ``at`` is in unit ``unit``
     assert result.as_dict()["confusion"]["counts"] == [[1, 0], [0, 4]]
 
 
 @pytest.mark.parametrize(("duration", "n_units"), [(4_999, 5), (5_000, 5), (5_001, 6), (1, 1)])
 def test_the_clip_is_cut_into_whole_units_and_a_short_last_one(duration, n_units):
-    assert time_unit_agreement([], [], duration, 1_000).as_dict()["n_units"] == n_units
+    assert time_units_of([], [], duration, 1_000).n_units == n_units
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,18 @@ from vfa.domain.event_agreement import (
     event_agreement,
     time_unit_agreement,
 )
+from vfa.domain.event_results import EventBasedAgreement, Pairing, TimeUnitAgreement
+
+
+def units_of(a, b, duration_ms, unit_ms=1000):
+    """Two coders' time-unit agreement as every view reads it."""
+    return TimeUnitAgreement.of(time_unit_agreement(a, b, duration_ms, unit_ms), unit_ms)
+
+
+def events_of(a, b, overlap=0.6, tolerance_ms=None):
+    """Two coders' event-based agreement as every view reads it."""
+    result = event_agreement(a, b, overlap, tolerance_ms)
+    return EventBasedAgreement.of(result, Pairing.of(overlap, tolerance_ms))
 
 
 def plain_kappa(table):
@@ -64,20 +76,20 @@ def test_states_overlapping_95_percent_agree_in_time_units_and_as_events():
     # identical timestamps; each pair below overlaps 9500 of 10000 ms
     a, b = alternating_states(0), alternating_states(500)
     duration = 120_000
-    units = time_unit_agreement(a, b, duration, 1000).as_dict()
+    units = units_of(a, b, duration, 1000)
     order = ["cry", "play", NONE]
     # by hand: a unit takes the code covering its midpoint (u s + 0.5 s). Coder A's state n
     # covers [20n, 20n + 10) s, coder B's [20n + 0.5, 20n + 10.5) s: both cover the
     # midpoints of units 20n .. 20n + 9 and no others, so the 120 units agree everywhere:
     # 3 cry states x 10 units, 3 play states x 10 units, the other 60 units uncoded
-    assert units["confusion"] == {
+    assert units.confusion.as_dict() == {
         "labels": order,
         "counts": [[30, 0, 0], [0, 30, 0], [0, 0, 60]],
     }
-    assert units["kappa"] == pytest.approx(1.0)  # full agreement
-    events = event_agreement(a, b).as_dict()
-    assert events["matched"] == 6 and events["unmatched"] == {"first": 0, "second": 0}
-    assert events["percent_agreement"] == 1.0 and events["kappa"] == pytest.approx(1.0)
+    assert units.kappa == pytest.approx(1.0)  # full agreement
+    events = events_of(a, b)
+    assert events.matched == 6 and (events.unmatched_first, events.unmatched_second) == (0, 0)
+    assert events.percent_agreement == 1.0 and events.kappa == pytest.approx(1.0)
 
 
 def test_time_unit_kappa_equals_a_brute_force_tally_with_overlaps_and_points():
@@ -92,28 +104,30 @@ def test_time_unit_kappa_equals_a_brute_force_tally_with_overlaps_and_points():
             end = None if rng.random() < 0.3 else start + int(rng.integers(300, 3000))
             events.append(Event(code, start, end))
         coders.append(events)
-    result = time_unit_agreement(coders[0], coders[1], duration, unit).as_dict()
-    order = result["confusion"]["labels"]
+    result = units_of(coders[0], coders[1], duration, unit)
+    order = list(result.confusion.labels)
     expected = table_of(
         brute_force_units(coders[0], duration, unit),
         brute_force_units(coders[1], duration, unit),
         order,
     )
-    assert result["confusion"]["counts"] == expected
-    assert result["kappa"] == pytest.approx(plain_kappa(expected))
+    assert result.confusion.as_dict()["counts"] == expected
+    assert result.kappa == pytest.approx(plain_kappa(expected))
 
 
 def test_per_code_time_units_are_presence_tables():
     a = [Event("x", 0, 4000), Event("y", 2000, 6000)]  # x and y overlap for coder a
     b = [Event("x", 1000, 4000)]
-    per_code = time_unit_agreement(a, b, 8000, 1000).as_dict()["per_code"]
+    result = units_of(a, b, 8000, 1000)
+    x, y = result.code("x"), result.code("y")
     # x: a units 0-3, b units 1-3 -> both 3, a only 1, b only 0, neither 4
-    assert per_code["x"]["both"] == 3 and per_code["x"]["first_only"] == 1
-    assert per_code["x"]["second_only"] == 0 and per_code["x"]["neither"] == 4
-    assert per_code["x"]["kappa"] == pytest.approx(plain_kappa([[3, 1], [0, 4]]))
+    assert x.both == 3 and x.first_only == 1
+    assert x.second_only == 0 and x.neither == 4
+    assert x.kappa == pytest.approx(plain_kappa([[3, 1], [0, 4]]))
     # y: a units 2-5, b none -> kappa undefined (b never codes y: 0 whatever a does)
-    assert per_code["y"]["both"] == 0 and per_code["y"]["first_only"] == 4
-    assert per_code["y"]["kappa"] is None
+    assert y.both == 0 and y.first_only == 4
+    assert y.kappa is None
+    assert [p.code for p in result.per_code] == ["x", "y"]
 
 
 # -- events ------------------------------------------------------------------------------
@@ -130,7 +144,7 @@ def test_event_confusion_matrix_by_hand():
         Event("e", 5000, 6000),  # same span, another code: a disagreement
         Event("c", 10_000, 11_000),  # only b
     ]
-    result = event_agreement(a, b).as_dict()
+    result = events_of(a, b)
     labels = ["c", "d", "e", "p", NOTHING]
     counts = [
         [1, 0, 0, 0, 0],
@@ -139,19 +153,19 @@ def test_event_confusion_matrix_by_hand():
         [0, 0, 0, 0, 1],
         [1, 0, 0, 0, 0],
     ]
-    assert result["confusion"] == {"labels": labels, "counts": counts}
-    assert result["matched"] == 2
-    assert result["unmatched"] == {"first": 1, "second": 1}
+    assert result.confusion.as_dict() == {"labels": labels, "counts": counts}
+    assert result.matched == 2
+    assert (result.unmatched_first, result.unmatched_second) == (1, 1)
     # four tallies (two pairs, two unpaired events), one on the diagonal
-    assert result["percent_agreement"] == pytest.approx(1 / 4)
-    assert result["kappa"] == pytest.approx(plain_kappa(counts))
+    assert result.percent_agreement == pytest.approx(1 / 4)
+    assert result.kappa == pytest.approx(plain_kappa(counts))
     # kappa_max (Umesh et al. 1989): the diagonal filled as far as the margins allow
     rows = [sum(r) / 4 for r in counts]
     cols = [sum(r[j] for r in counts) / 4 for j in range(5)]
     p_e = sum(r * c for r, c in zip(rows, cols, strict=True))
     p_max = sum(min(r, c) for r, c in zip(rows, cols, strict=True))
-    assert result["kappa_max"] == pytest.approx((p_max - p_e) / (1 - p_e))
-    assert result["per_code"]["c"]["agreed"] == 1 and result["per_code"]["c"]["second"] == 2
+    assert result.kappa_max == pytest.approx((p_max - p_e) / (1 - p_e))
+    assert result.code("c").agreed == 1 and result.code("c").second == 2
 
 
 def test_overlap_threshold_is_relative_to_the_longer_event():
@@ -187,9 +201,9 @@ def test_pairing_is_optimal_where_greedy_closest_first_is_not():
 def test_same_code_partners_are_preferred():
     a = [Event("c", 1000, 2000)]
     b = [Event("d", 1000, 2000), Event("c", 1100, 2050)]  # d fits better, c has the code
-    result = event_agreement(a, b).as_dict()
-    assert result["confusion"]["labels"] == ["c", "d", NOTHING]
-    assert result["confusion"]["counts"] == [[1, 0, 0], [0, 0, 0], [0, 1, 0]]
+    result = events_of(a, b)
+    assert result.confusion.labels == ("c", "d", NOTHING)
+    assert result.confusion.as_dict()["counts"] == [[1, 0, 0], [0, 0, 0], [0, 1, 0]]
 
 
 def test_sparse_and_dense_assignment_find_equally_heavy_pairings():
@@ -210,12 +224,13 @@ def test_sparse_and_dense_assignment_find_equally_heavy_pairings():
 
 
 def test_no_events_at_all_give_undefined_kappas():
-    result = event_agreement([], []).as_dict()
-    assert result["kappa"] is None and result["percent_agreement"] is None
-    units = time_unit_agreement([], [], 5000, 1000).as_dict()
+    result = events_of([], [])
+    assert result.kappa is None and result.percent_agreement is None
+    units = units_of([], [], 5000, 1000)
     # nothing coded by either: nothing to agree on, so no agreement of 1.00 either
-    assert units["percent_agreement"] is None and units["kappa"] is None
-    assert units["kappa_max"] is None and units["n_units"] == 5
+    assert units.percent_agreement is None and units.kappa is None
+    assert units.kappa_max is None and units.n_units == 5
+    assert units.no_events and result.no_events
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -237,20 +252,20 @@ def test_long_nested_states_are_counted_as_a_unit_by_unit_scan_counts_them(seed)
                 for s, span in zip(starts, rng.integers(1, duration, 30), strict=True)
             ]
         )
-    result = time_unit_agreement(coders[0], coders[1], duration, unit).as_dict()
-    order = result["confusion"]["labels"]
+    result = units_of(coders[0], coders[1], duration, unit)
+    order = list(result.confusion.labels)
     expected = table_of(
         brute_force_units(coders[0], duration, unit),
         brute_force_units(coders[1], duration, unit),
         order,
     )
-    assert result["confusion"]["counts"] == expected
+    assert result.confusion.as_dict()["counts"] == expected
 
 
 def test_a_day_of_one_ms_units_costs_what_its_events_cost():
     day = 24 * 60 * 60 * 1000
     a = [Event("x", n * 1000, day) for n in range(2000)]  # 2,000 states to the end
     b = [Event("x", 0, day // 2)]
-    result = time_unit_agreement(a, b, day, 1).as_dict()
-    assert result["n_units"] == day
-    assert result["per_code"]["x"]["both"] == day // 2
+    result = units_of(a, b, day, 1)
+    assert result.n_units == day
+    assert result.code("x").both == day // 2

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 import vfa.domain.event_agreement as ea
+from tests.unit.test_event_agreement import events_of
 from vfa.domain.event_agreement import (
     DENSE_BLOCK_LIMIT,
     MAX_CANDIDATE_PAIRS,
@@ -79,7 +80,7 @@ def test_each_code_is_tallied_against_everything_else_by_hand():
     a = [Event("x", 0, 1000), Event("x", 2000, 3000), Event("y", 4000, 5000)]
     b = [*(Event(e, s, s + 1000) for e, s in (("x", 0), ("y", 2000), ("y", 4000)))]
     b.append(Event("z", 6000, 7000))
-    found = event_agreement(a, b).as_dict()
+    found = events_of(a, b).as_dict(settings=False)
     assert found["confusion"] == {
         "labels": ["x", "y", "z", NOTHING],
         "counts": [[1, 1, 0, 0], [0, 1, 0, 0], [0, 0, 0, 0], [0, 0, 1, 0]],

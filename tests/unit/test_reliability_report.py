@@ -111,7 +111,7 @@ def test_the_pdf_of_events_has_both_kappas_confusion_and_the_pairing(tmp_path):
 
 def test_a_report_without_data_is_refused(tmp_path):
     with pytest.raises(InvalidInputError):
-        rel.write_reliability_pdf(tmp_path / "x.pdf", {"coders": []}, None, "Empty")
+        rel.write_reliability_pdf(tmp_path / "x.pdf", rel.Content(), None, "Empty")
 
 
 def test_the_csv_reads_back_to_the_report(tmp_path):
@@ -162,12 +162,12 @@ def test_the_events_csv_has_time_unit_and_event_rows(tmp_path):
     report = events_report(events_file(tmp_path), unit_ms=1000, overlap=0.6)
     comments, rows = read_back(rel.write_reliability_csv(tmp_path / "e.csv", report))
     by_key = {(r["item"], r["statistic"]): r for r in rows}
-    time_kappa = report["time_unit"]["kappa"]
+    time_kappa = report.time_unit.kappa
     assert float(by_key[("time_unit", "kappa")]["value"]) == time_kappa
     assert by_key[("time_unit", "kappa")]["label"] == landis_koch(time_kappa)
-    assert int(by_key[("time_unit", "kappa")]["n_units"]) == report["time_unit"]["n_units"]
-    assert int(by_key[("event", "kappa_max")]["n_units"]) == report["event"]["n_tallies"]
-    look = report["event"]["per_code"]["look"]
-    assert float(by_key[("event:look", "percent_agreement")]["value"]) == look["percent_agreement"]
+    assert int(by_key[("time_unit", "kappa")]["n_units"]) == report.time_unit.n_units
+    assert int(by_key[("event", "kappa_max")]["n_units"]) == report.event.n_tallies
+    look = report.event.code("look")
+    assert float(by_key[("event:look", "percent_agreement")]["value"]) == look.percent_agreement
     assert any("overlap is at least 60%" in line for line in comments)
     assert any("units of 1000 ms" in line for line in comments)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.unit.test_event_agreement import units_of
 from vfa.domain.confusion import Confusion, Event
 from vfa.domain.time_units import (
     merge_time_units,
@@ -118,8 +119,8 @@ def test_pooled_clips_add_their_tables_and_a_code_not_coded_in_a_clip_is_neither
 
 def test_the_default_unit_is_one_second():
     # 5001 ms: six 1-second units, the last one 1 ms long
-    assert time_unit_agreement([], [], 5001).as_dict()["n_units"] == 6
-    assert time_unit_agreement([], [], 5000).as_dict()["n_units"] == 5
+    assert units_of([], [], 5001).n_units == 6
+    assert units_of([], [], 5000).n_units == 5
 
 
 @pytest.mark.parametrize("unit", [0, -1])
@@ -129,7 +130,7 @@ def test_a_unit_under_1_ms_is_refused(unit):
 
 
 def test_agreement_is_given_once_a_code_is_coded_and_undefined_before():
-    assert time_unit_agreement([], [], 5000).as_dict()["percent_agreement"] is None
-    one_code = time_unit_agreement([Event("a", 0, 2000)], [Event("a", 0, 1000)], 5000)
+    assert units_of([], [], 5000).percent_agreement is None
+    one_code = units_of([Event("a", 0, 2000)], [Event("a", 0, 1000)], 5000)
     # units: a a - - - against a - - - -: 4 of 5 agree
-    assert one_code.as_dict()["percent_agreement"] == pytest.approx(0.8)
+    assert one_code.percent_agreement == pytest.approx(0.8)

@@ -12,6 +12,7 @@ from vfa.cli.types import count, finite, fraction, milliseconds, positive_ms, se
 from vfa.errors import InvalidInputError
 
 if TYPE_CHECKING:
+    from vfa.domain.event_results import EventsAgreement
     from vfa.domain.ratings_agreement import RatingsAgreement
 
 
@@ -37,18 +38,18 @@ def _ratings_text(report: RatingsAgreement) -> str:
     return "\n".join(lines)
 
 
-def _events_text(report: dict[str, Any]) -> str:
+def _events_text(report: EventsAgreement) -> str:
     from vfa.reports.statistic_text import event_statistic
 
-    t, e = report["time_unit"], report["event"]
+    t, e = report.time_unit, report.event
     return "\n".join(
         [
-            f"time units ({t['unit_ms']} ms): {t['n_units']} units, agreement "
-            f"{event_statistic(t, 'percent_agreement')}, kappa {event_statistic(t, 'kappa')} "
-            f"(max {event_statistic(t, 'kappa_max')})",
-            f"events: {e['n_tallies']} tallies, {e['matched']} matched, agreement "
-            f"{event_statistic(e, 'percent_agreement')}, kappa {event_statistic(e, 'kappa')} "
-            f"(max {event_statistic(e, 'kappa_max')})",
+            f"time units ({t.unit_ms} ms): {t.n_units} units, agreement "
+            f"{event_statistic(t, t.percent_agreement)}, kappa {event_statistic(t, t.kappa)} "
+            f"(max {event_statistic(t, t.kappa_max)})",
+            f"events: {e.n_tallies} tallies, {e.matched} matched, agreement "
+            f"{event_statistic(e, e.percent_agreement)}, kappa {event_statistic(e, e.kappa)} "
+            f"(max {event_statistic(e, e.kappa_max)})",
         ]
     )
 
@@ -68,7 +69,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 
     overlap = args.overlap if args.overlap is not None else 0.6
     report = events_report(args.events, args.unit_ms, overlap, args.tolerance_ms)
-    emit(args, report, _events_text)
+    emit(args, report.as_dict(), lambda _data: _events_text(report))
     return 0
 
 

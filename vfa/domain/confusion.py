@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -37,9 +36,6 @@ class Confusion:
 
     labels: tuple[str, ...]
     counts: IntArray
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"labels": list(self.labels), "counts": self.counts.tolist()}
 
     def aligned(self, labels: Sequence[str]) -> IntArray:
         """The counts re-indexed to ``labels`` (a superset of this table's labels)."""

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -53,7 +52,6 @@ from vfa.domain.confusion import (
     NOTHING,
     Confusion,
     Event,
-    _two_by_two,
     kappa,
     kappa_max,
     merge_confusions,
@@ -251,38 +249,13 @@ def _sparse_assign(
 
 @dataclass(frozen=True)
 class EventResult:
+    """Two coders' events paired and tallied: the confusion matrix and the counts
+    (``vfa.domain.event_results.EventBasedAgreement`` gives the statistics)."""
+
     confusion: Confusion
     matched: int
     unmatched_first: int
     unmatched_second: int
-
-    def as_dict(self) -> dict[str, Any]:
-        counts = self.confusion.counts
-        per_code = {}
-        for index, code in enumerate(self.confusion.labels):
-            if code != NOTHING:
-                table = _two_by_two(counts, index)
-                per_code[code] = {
-                    "first": int(counts[index].sum()),
-                    "second": int(counts[:, index].sum()),
-                    "agreed": int(counts[index, index]),
-                    "percent_agreement": (
-                        int(counts[index, index]) / int(table.sum() - table[1, 1])
-                        if table.sum() - table[1, 1]
-                        else None
-                    ),
-                    "kappa": kappa(table),
-                }
-        return {
-            "n_tallies": int(counts.sum()),
-            "percent_agreement": percent_agreement(counts),
-            "kappa": kappa(counts),
-            "kappa_max": kappa_max(counts),
-            "matched": self.matched,
-            "unmatched": {"first": self.unmatched_first, "second": self.unmatched_second},
-            "confusion": self.confusion.as_dict(),
-            "per_code": per_code,
-        }
 
 
 def event_agreement(

@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -17,10 +16,7 @@ from vfa.domain.confusion import (
     Confusion,
     Event,
     IntArray,
-    kappa,
-    kappa_max,
     merge_confusions,
-    percent_agreement,
 )
 
 
@@ -157,34 +153,13 @@ def presence(
 
 @dataclass(frozen=True)
 class TimeUnitResult:
+    """Two coders' time units tallied: the confusion matrix and each code's presence
+    table (``vfa.domain.event_results.TimeUnitAgreement`` gives the statistics)."""
+
     confusion: Confusion
     per_code: dict[
         str, IntArray
     ]  # code -> 2 × 2 presence table [[both, a only], [b only, neither]]
-
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready; with no event coded by either coder, agreement is None (undefined:
-        there was nothing to agree on), as kappa is."""
-        coded = len(self.confusion.labels) > 1
-        return {
-            "n_units": int(self.confusion.counts.sum()),
-            "percent_agreement": percent_agreement(self.confusion.counts) if coded else None,
-            "kappa": kappa(self.confusion.counts),
-            "kappa_max": kappa_max(self.confusion.counts),
-            "confusion": self.confusion.as_dict(),
-            "per_code": {code: _presence_dict(t) for code, t in self.per_code.items()},
-        }
-
-
-def _presence_dict(table: IntArray) -> dict[str, Any]:
-    return {
-        "percent_agreement": percent_agreement(table),
-        "kappa": kappa(table),
-        "both": int(table[0, 0]),
-        "first_only": int(table[0, 1]),
-        "second_only": int(table[1, 0]),
-        "neither": int(table[1, 1]),
-    }
 
 
 def time_unit_agreement(

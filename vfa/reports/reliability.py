@@ -1,9 +1,10 @@
 """The reliability report: agreement tables and a Methods section, as PDF and as CSV.
 
 ``report`` is a ``Content``: ratings agreement (``RatingsAgreement``, as
-``vfa.services.reliability`` and ``vfa.services.reliability_runs`` return it) and/or an
-events report (``time_unit``, ``event``); a ``RatingsAgreement`` or an events report
-alone is taken as the one part. ``methods``
+``vfa.services.reliability`` and ``vfa.services.reliability_runs`` return it) and/or
+agreement on timed events (``EventsAgreement``, as ``vfa.services.reliability`` and
+``vfa.services.event_reliability`` return it); either alone is taken as the one part.
+``methods``
 adds what the report cannot know: ``scheme``, ``reference``, ``source`` (a file or the
 workspace), ``viewer``, ``clips`` and free ``notes`` (a list of sentences); every key is
 optional.
@@ -41,6 +42,13 @@ from typing import TYPE_CHECKING, Any
 
 import vfa
 from vfa.domain.agreement import landis_koch
+from vfa.domain.event_results import (
+    CodePresence,
+    ConfusionTable,
+    EventBasedAgreement,
+    EventsAgreement,
+    TimeUnitAgreement,
+)
 from vfa.domain.rating_statistics import Statistic, statistics
 from vfa.domain.ratings_agreement import POOLED, TOTAL, ItemAgreement, RatingsAgreement
 from vfa.errors import InvalidInputError
@@ -65,26 +73,28 @@ CSV_COLUMNS = ("item", "statistic", "value", "ci_low", "ci_high", "label", "n_un
 
 @dataclass(frozen=True)
 class Content:
-    """What a report shows: ratings agreement and/or an events report (its
-    ``time_unit`` and ``event`` sections; ``coders`` when there are no ratings)."""
+    """What a report shows: ratings agreement and/or agreement on timed events."""
 
     ratings: RatingsAgreement | None = None
-    events: Mapping[str, Any] | None = None
+    events: EventsAgreement | None = None
 
     @property
     def coders(self) -> list[str]:
+        """The coders compared: the ratings', else every coder of the events."""
         if self.ratings is not None:
             return list(self.ratings.coders)
-        found = (self.events or {}).get("coders")
-        return [str(c) for c in found] if isinstance(found, list) else []
+        return list(self.events.coders) if self.events is not None else []
 
     def methods(self, given: Mapping[str, Any] | None) -> list[str]:
         """The Methods section of this content."""
         return methods_lines(self.coders, self.ratings is not None, self.events, given)
 
 
-def as_content(report: Content | RatingsAgreement | Mapping[str, Any]) -> Content:
-    """A report's content: ratings agreement, an events report, or both."""
+Agreements = Content | RatingsAgreement | EventsAgreement  # what the writers take
+
+
+def as_content(report: Agreements) -> Content:
+    """A report's content: ratings agreement, agreement on events, or both."""
     if isinstance(report, Content):
         return report
     if isinstance(report, RatingsAgreement):
@@ -131,52 +141,54 @@ def _rating_rows(stats: ItemAgreement, n_coders: int) -> list[dict[str, Any]]:
     return rows
 
 
-def _event_rows(item: str, stats: Mapping[str, Any], n: int | None) -> list[dict[str, Any]]:
-    rows = []
-    for name in ("percent_agreement", "kappa", "kappa_max"):
-        if name not in stats:
-            continue
-        value = stats[name]
-        rows.append(
-            {
-                "item": item,
-                "statistic": name,
-                "value": value,
-                "ci_low": None,
-                "ci_high": None,
-                "label": landis_koch(value) if name == "kappa" else None,
-                "n_units": n,
-            }
-        )
+def _event_rows(
+    item: str, values: Sequence[tuple[str, float | None]], n: int
+) -> list[dict[str, Any]]:
+    """An event section's (or code's) statistics as rows; a kappa gets its label."""
+    return [
+        {
+            "item": item,
+            "statistic": name,
+            "value": value,
+            "ci_low": None,
+            "ci_high": None,
+            "label": landis_koch(value) if name == "kappa" else None,
+            "n_units": n,
+        }
+        for name, value in values
+    ]
+
+
+def _section_rows(
+    section: str, stats: TimeUnitAgreement | EventBasedAgreement, n: int
+) -> list[dict[str, Any]]:
+    """A section's statistics, then each code's (its units or tallies as ``n_units``)."""
+    pooled = [("percent_agreement", stats.percent_agreement), ("kappa", stats.kappa)]
+    rows = _event_rows(section, [*pooled, ("kappa_max", stats.kappa_max)], n)
+    for per in stats.per_code:
+        count = per.n_units if isinstance(per, CodePresence) else per.n_tallies
+        own = [("percent_agreement", per.percent_agreement), ("kappa", per.kappa)]
+        rows += _event_rows(f"{section}:{per.code}", own, count)
     return rows
 
 
-def report_rows(report: Content | RatingsAgreement | Mapping[str, Any]) -> list[dict[str, Any]]:
+def report_rows(report: Agreements) -> list[dict[str, Any]]:
     """Every item × statistic of a report as CSV rows (see the module's notes)."""
     content = as_content(report)
     rows: list[dict[str, Any]] = []
     if content.ratings is not None:
         for item in content.ratings.rows():
             rows += _rating_rows(item, content.ratings.n_coders)
-    events = content.events or {}
-    for section, count in (("time_unit", "n_units"), ("event", "n_tallies")):
-        stats = events.get(section)
-        if stats is None:
-            continue
-        rows += _event_rows(section, stats, stats.get(count))
-        for code, per in stats.get("per_code", {}).items():
-            n = (
-                per["both"] + per["first_only"] + per["second_only"] + per["neither"]
-                if "both" in per
-                else per.get("first", 0) + per.get("second", 0) - per.get("agreed", 0)
-            )
-            rows += _event_rows(f"{section}:{code}", per, n)
+    events = content.events
+    if events is not None:
+        rows += _section_rows("time_unit", events.time_unit, events.time_unit.n_units)
+        rows += _section_rows("event", events.event, events.event.n_tallies)
     return rows
 
 
 def write_reliability_csv(
     out: str | os.PathLike[str],
-    report: Content | RatingsAgreement | Mapping[str, Any],
+    report: Agreements,
     methods: Mapping[str, Any] | None = None,
     *,
     force: bool = False,
@@ -286,90 +298,85 @@ def _ratings(doc: _Doc, ratings: RatingsAgreement) -> None:
     doc.table(rows, _widths([52], [*(s.width for s in second), 38], room))
 
 
-def _confusion(doc: _Doc, confusion: Mapping[str, Any], what: str) -> None:
-    labels = [str(x) for x in confusion.get("labels", [])]
-    counts = confusion.get("counts", [])
+def _confusion(doc: _Doc, confusion: ConfusionTable, what: str) -> None:
+    labels = list(confusion.labels)
     if not labels:
         return
     doc.paragraph(f"Confusion matrix ({what}): rows the first coder, columns the second.")
     rows = [["", *labels]]
-    rows += [[label, *(str(c) for c in counts[n])] for n, label in enumerate(labels)]
+    rows += [[label, *(str(c) for c in confusion.counts[n])] for n, label in enumerate(labels)]
     first = 40.0
     width = min(30.0, (doc.pdf.w - 2 * MARGIN - first) / max(1, len(labels)))
     doc.table(rows, [first] + [width] * len(labels), size=7)
 
 
-def _events(doc: _Doc, report: Mapping[str, Any]) -> None:
-    time_unit = report.get("time_unit")
-    if time_unit is not None:
-        doc.heading(f"Timed events: time-unit agreement ({time_unit.get('unit_ms')} ms units)")
-        rows = [["Time units", "Percent agreement", "Cohen's kappa", "Kappa max", "Label"]]
-        kappa = time_unit.get("kappa")
-        rows.append(
-            [
-                str(time_unit.get("n_units")),
-                event_statistic(time_unit, "percent_agreement"),
-                event_statistic(time_unit, "kappa"),
-                event_statistic(time_unit, "kappa_max"),
-                landis_koch(kappa) or UNDEFINED,
-            ]
-        )
-        doc.table(rows, [40, 40, 40, 40, 40])
-        per_code = time_unit.get("per_code", {})
-        if per_code:
-            rows = [["Code", "Both", "First only", "Second only", "Neither", "Agreement", "Kappa"]]
-            for code, per in per_code.items():
-                rows.append(
-                    [
-                        code,
-                        str(per["both"]),
-                        str(per["first_only"]),
-                        str(per["second_only"]),
-                        str(per["neither"]),
-                        _num(per["percent_agreement"]),
-                        _num(per["kappa"]),
-                    ]
-                )
-            doc.table(rows, [60, 25, 25, 25, 25, 30, 30])
-        _confusion(doc, time_unit.get("confusion", {}), "time units")
-    event = report.get("event")
-    if event is not None:
-        doc.heading("Timed events: event-based agreement (" + pairing_text(event) + ")", size=12)
-        unmatched = event.get("unmatched", {})
-        rows = [["Tallies", "Matched", "Unmatched (first / second)", "Percent agreement"]]
-        rows[0] += ["Cohen's kappa", "Kappa max"]
-        rows.append(
-            [
-                str(event.get("n_tallies")),
-                str(event.get("matched")),
-                f"{unmatched.get('first', 0)} / {unmatched.get('second', 0)}",
-                event_statistic(event, "percent_agreement"),
-                event_statistic(event, "kappa"),
-                event_statistic(event, "kappa_max"),
-            ]
-        )
-        doc.table(rows, [30, 30, 50, 40, 40, 40])
-        per_code = event.get("per_code", {})
-        if per_code:
-            rows = [["Code", "First", "Second", "Agreed", "Agreement", "Kappa"]]
-            for code, per in per_code.items():
-                rows.append(
-                    [
-                        code,
-                        str(per["first"]),
-                        str(per["second"]),
-                        str(per["agreed"]),
-                        _num(per["percent_agreement"]),
-                        _num(per["kappa"]),
-                    ]
-                )
-            doc.table(rows, [60, 25, 25, 25, 30, 30])
-        _confusion(doc, event.get("confusion", {}), "events")
+def _events(doc: _Doc, events: EventsAgreement) -> None:
+    time_unit = events.time_unit
+    doc.heading(f"Timed events: time-unit agreement ({time_unit.unit_ms} ms units)")
+    rows = [["Time units", "Percent agreement", "Cohen's kappa", "Kappa max", "Label"]]
+    rows.append(
+        [
+            str(time_unit.n_units),
+            event_statistic(time_unit, time_unit.percent_agreement),
+            event_statistic(time_unit, time_unit.kappa),
+            event_statistic(time_unit, time_unit.kappa_max),
+            landis_koch(time_unit.kappa) or UNDEFINED,
+        ]
+    )
+    doc.table(rows, [40, 40, 40, 40, 40])
+    if time_unit.per_code:
+        rows = [["Code", "Both", "First only", "Second only", "Neither", "Agreement", "Kappa"]]
+        for presence in time_unit.per_code:
+            rows.append(
+                [
+                    presence.code,
+                    str(presence.both),
+                    str(presence.first_only),
+                    str(presence.second_only),
+                    str(presence.neither),
+                    _num(presence.percent_agreement),
+                    _num(presence.kappa),
+                ]
+            )
+        doc.table(rows, [60, 25, 25, 25, 25, 30, 30])
+    _confusion(doc, time_unit.confusion, "time units")
+    event = events.event
+    doc.heading(
+        "Timed events: event-based agreement (" + pairing_text(event.pairing) + ")", size=12
+    )
+    rows = [["Tallies", "Matched", "Unmatched (first / second)", "Percent agreement"]]
+    rows[0] += ["Cohen's kappa", "Kappa max"]
+    rows.append(
+        [
+            str(event.n_tallies),
+            str(event.matched),
+            f"{event.unmatched_first} / {event.unmatched_second}",
+            event_statistic(event, event.percent_agreement),
+            event_statistic(event, event.kappa),
+            event_statistic(event, event.kappa_max),
+        ]
+    )
+    doc.table(rows, [30, 30, 50, 40, 40, 40])
+    if event.per_code:
+        rows = [["Code", "First", "Second", "Agreed", "Agreement", "Kappa"]]
+        for code in event.per_code:
+            rows.append(
+                [
+                    code.code,
+                    str(code.first),
+                    str(code.second),
+                    str(code.agreed),
+                    _num(code.percent_agreement),
+                    _num(code.kappa),
+                ]
+            )
+        doc.table(rows, [60, 25, 25, 25, 30, 30])
+    _confusion(doc, event.confusion, "events")
 
 
 def write_reliability_pdf(
     out: str | os.PathLike[str],
-    report: Content | RatingsAgreement | Mapping[str, Any],
+    report: Agreements,
     methods: Mapping[str, Any] | None,
     title: str,
     *,
@@ -377,8 +384,7 @@ def write_reliability_pdf(
 ) -> Path:
     """Write the reliability report PDF to ``out`` (atomically) and return its path."""
     content = as_content(report)
-    events = content.events or {}
-    if content.ratings is None and "time_unit" not in events and "event" not in events:
+    if content.ratings is None and content.events is None:
         raise InvalidInputError("a reliability report needs item ratings or timed events")
     from vfa.reports.document import Document
 
@@ -408,8 +414,8 @@ def write_reliability_pdf(
         doc.paragraph("; ".join(summary))
     if content.ratings is not None:
         _ratings(doc, content.ratings)
-    if "time_unit" in events or "event" in events:
-        _events(doc, events)
+    if content.events is not None:
+        _events(doc, content.events)
     doc.heading("Methods")
     for line in content.methods(methods):
         doc.paragraph(line)

@@ -14,11 +14,16 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import vfa
+from vfa.domain.event_results import (
+    EventBasedAgreement,
+    EventsAgreement,
+    Pairing,
+    TimeUnitAgreement,
+)
 from vfa.domain.rating_statistics import Estimate, statistics
 
 UNDEFINED = "n/a"
 NO_EVENTS = "no events coded"
-_NO_CODE = ("<none>", "<nothing>")
 
 
 def statistic_text(value: Any, places: int = 2, why: str | None = None) -> str:
@@ -45,16 +50,10 @@ def estimate_text(estimate: Estimate, label: bool = False, sep: str = " ") -> st
     return text
 
 
-def no_events(section: Mapping[str, Any] | None) -> bool:
-    """Whether neither coder coded any event in a time-unit or event section."""
-    labels = (section or {}).get("confusion", {}).get("labels", [])
-    return not [label for label in labels if label not in _NO_CODE]
-
-
-def event_statistic(section: Mapping[str, Any] | None, name: str) -> str:
-    """An event statistic as text: ``n/a — no events coded`` when there were none."""
-    why = NO_EVENTS if no_events(section) else None
-    return statistic_text((section or {}).get(name), why=why)
+def event_statistic(section: TimeUnitAgreement | EventBasedAgreement, value: float | None) -> str:
+    """A statistic of an event section as text: ``n/a — no events coded`` when neither
+    coder coded an event."""
+    return statistic_text(value, why=NO_EVENTS if section.no_events else None)
 
 
 def csv_cell(column: str, value: Any) -> Any:
@@ -104,13 +103,11 @@ def rating_methods() -> list[str]:
     return [UNITS, *registered, *RATING_METHODS_AFTER]
 
 
-def pairing_text(event: Mapping[str, Any]) -> str:
+def pairing_text(pairing: Pairing) -> str:
     """How the events were paired: by onset tolerance or by overlap."""
-    tolerance = event.get("tolerance_ms")
-    if tolerance is not None:
-        return f"when their onsets differ by at most {tolerance} ms (onset tolerance)"
-    overlap = event.get("overlap")
-    share = f"{overlap:.0%}" if isinstance(overlap, (int, float)) else "60%"
+    if pairing.tolerance_ms is not None:
+        return f"when their onsets differ by at most {pairing.tolerance_ms} ms (onset tolerance)"
+    share = f"{pairing.overlap:.0%}" if pairing.overlap is not None else "60%"
     return (
         f"when their overlap is at least {share} of the longer event's duration, point "
         "events when their onsets differ by at most 1000 ms"
@@ -120,7 +117,7 @@ def pairing_text(event: Mapping[str, Any]) -> str:
 def methods_lines(
     coders: Sequence[str],
     ratings: bool,
-    events: Mapping[str, Any] | None,
+    events: EventsAgreement | None,
     methods: Mapping[str, Any] | None = None,
 ) -> list[str]:
     """The Methods section as sentences: what was compared and how each statistic is made."""
@@ -141,9 +138,9 @@ def methods_lines(
         lines.append("Compared: " + "; ".join(facts) + ".")
     if ratings:
         lines.extend(rating_methods())
-    if events is not None and ("time_unit" in events or "event" in events):
-        unit_ms = events.get("time_unit", {}).get("unit_ms", 1000)
-        pairing = pairing_text(events.get("event", {}))
+    if events is not None:
+        unit_ms = events.time_unit.unit_ms
+        pairing = pairing_text(events.event.pairing)
         lines.extend(m.format(unit_ms=unit_ms, pairing=pairing) for m in EVENT_METHODS)
     lines.extend(str(note) for note in given.get("notes", []))
     version = getattr(vfa, "__version__", "unknown")

@@ -20,9 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session as DbSession
-
 from vfa.domain.event_agreement import (
     Event,
     EventResult,
@@ -31,6 +28,13 @@ from vfa.domain.event_agreement import (
     event_agreement,
     pair_events,
     time_unit_agreement,
+)
+from vfa.domain.event_results import (
+    EventBasedAgreement,
+    EventsAgreement,
+    Pairing,
+    TimeUnitAgreement,
+    UnitTallies,
 )
 from vfa.domain.schemes import Scheme
 from vfa.errors import InvalidInputError, NotFoundError
@@ -41,10 +45,11 @@ from vfa.services.assignments import (
     pending_blind_runs,
     pending_text,
 )
-from vfa.services.reliability import check_event_settings, pooled_events
+from vfa.services.events import event_spans
+from vfa.services.reliability import check_event_settings
 from vfa.services.reliability_runs import RunRow, clip_order, latest_runs, scheme_runs
 from vfa.services.schemes import SchemeLookup, current_scheme, get_scheme
-from vfa.storage.models import Annotation, Clip
+from vfa.storage.models import Clip
 from vfa.storage.workspace import Workspace
 
 PAIR_KINDS = ("match", "code", "missing_first", "missing_second")
@@ -100,31 +105,30 @@ class EventPair:
 
 @dataclass(frozen=True)
 class ClipEventAgreement:
-    """Two coders' events on one clip: the statistics and the pairs in time order."""
+    """Two coders' events on one clip: the statistics and the pairs in time order, and
+    the tallies they come from (for pooling clips)."""
 
     clip_id: int
     scheme_id: str
     coders: tuple[str, str]
     run_ids: tuple[int, int]
     duration_ms: int
-    unit_ms: int
-    overlap: float | None
-    tolerance_ms: int | None
-    time_unit: dict[str, Any]
-    event: dict[str, Any]
+    time_unit: TimeUnitAgreement
+    event: EventBasedAgreement
     pairs: list[EventPair]
     time_result: TimeUnitResult
     event_result: EventResult
 
     def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: the clip, the coders and runs, both sections and the pairs."""
         return {
             "clip_id": self.clip_id,
             "scheme": self.scheme_id,
             "coders": list(self.coders),
             "run_ids": list(self.run_ids),
             "duration_ms": self.duration_ms,
-            "time_unit": self.time_unit,
-            "event": self.event,
+            "time_unit": self.time_unit.as_dict(),
+            "event": self.event.as_dict(),
             "pairs": [p.as_dict() for p in self.pairs],
         }
 
@@ -149,23 +153,13 @@ def state_end(start_ms: int, end_ms: int | None, duration_ms: int) -> int | None
     return None if end == start_ms else end
 
 
-def _annotations(db: DbSession, run_id: int, duration_ms: int) -> list[PairedEvent]:
-    rows = db.execute(
-        select(
-            Annotation.id,
-            Annotation.code,
-            Annotation.subject,
-            Annotation.start_ms,
-            Annotation.end_ms,
-        )
-        .where(Annotation.run_id == run_id)
-        .order_by(Annotation.start_ms, Annotation.id)
-    ).all()
+def _annotations(ws: Workspace, run_id: int, viewer: str, duration_ms: int) -> list[PairedEvent]:
+    """The run's events as paired events (read as ``events.event_spans`` reads them)."""
     return [
         PairedEvent(
             run_id, id_, code, subject, start, state_end(start, end, duration_ms), end is None
         )
-        for id_, code, subject, start, end in rows
+        for id_, subject, start, end, code in event_spans(ws, run_id, viewer)
     ]
 
 
@@ -218,8 +212,8 @@ def event_agreement_for_clip(
         check_clip_complete(db, clip_id, scheme_id)
         for run in found:
             check_may_view(db, clip_id, scheme_id, run.coder, viewer)
-        first = _annotations(db, found[0].id, duration)
-        second = _annotations(db, found[1].id, duration)
+    first = _annotations(ws, found[0].id, viewer, duration)
+    second = _annotations(ws, found[1].id, viewer, duration)
     several = _multi_subject_codes(current_scheme(ws, scheme_id, find_scheme))
     a, b = _domain(first, several), _domain(second, several)
     time_result = time_unit_agreement(a, b, duration, unit_ms)
@@ -249,15 +243,8 @@ def event_agreement_for_clip(
         (first_name, second_name),
         (found[0].id, found[1].id),
         duration,
-        unit_ms,
-        overlap if tolerance_ms is None else None,
-        tolerance_ms,
-        {"unit_ms": unit_ms, **time_result.as_dict()},
-        {
-            "overlap": overlap if tolerance_ms is None else None,
-            "tolerance_ms": tolerance_ms,
-            **event_result.as_dict(),
-        },
+        TimeUnitAgreement.of(time_result, unit_ms),
+        EventBasedAgreement.of(event_result, Pairing.of(overlap, tolerance_ms)),
         pairs,
         time_result,
         event_result,
@@ -299,6 +286,40 @@ def double_coded(ws: Workspace, scheme_id: str) -> list[DoubleCoded]:
     return out
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A double-coded clip left out of pooled agreement, and why."""
+
+    clip_id: int
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"clip_id": self.clip_id, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class WorkspaceEvents:
+    """Event agreement over a scheme's double-coded clips (units are clip ids as text),
+    and the clips left out."""
+
+    scheme_id: str
+    agreement: EventsAgreement
+    skipped: tuple[Skipped, ...]
+
+    @property
+    def clips(self) -> tuple[int, ...]:
+        """The clips pooled."""
+        return tuple(int(u.unit) for u in self.agreement.units)
+
+    def as_dict(self) -> dict[str, Any]:
+        """``{"scheme", "coders", "time_unit", "event", "units", "skipped"}``."""
+        return {
+            "scheme": self.scheme_id,
+            **self.agreement.as_dict(),
+            "skipped": [s.as_dict() for s in self.skipped],
+        }
+
+
 def events_agreement(
     ws: Workspace,
     scheme_id: str,
@@ -307,24 +328,22 @@ def events_agreement(
     unit_ms: int = 1000,
     overlap: float = 0.6,
     tolerance_ms: int | None = None,
-) -> dict[str, Any]:
-    """Event agreement pooled over the scheme's double-coded clips, shaped like
-    ``vfa.services.reliability.events_report`` (units are clip ids as text).
+    find_scheme: SchemeLookup = get_scheme,
+) -> WorkspaceEvents:
+    """Event agreement pooled over the scheme's double-coded clips, as
+    ``vfa.services.reliability.events_report`` pools a file's units.
 
     With ``coders`` only clips both coded count; without, clips with exactly two
     submitted runs. Clips held back by open blind runs, or with more than two coders
-    when none were named, are listed under ``skipped`` with the reason.
+    when none were named, are listed under ``skipped`` with the reason. ``find_scheme``
+    looks the scheme up (a library read once, else the folders now).
     """
     check_event_settings(unit_ms, overlap, tolerance_ms)
-    per_time: dict[str, TimeUnitResult] = {}
-    per_event: dict[str, EventResult] = {}
-    names: dict[str, list[str]] = {}
-    skipped: list[dict[str, Any]] = []
+    tallies: list[UnitTallies] = []
+    skipped: list[Skipped] = []
     for clip in double_coded(ws, scheme_id):
         if clip.pending:
-            skipped.append(
-                {"clip_id": clip.clip_id, "reason": f"pending: {pending_text(clip.pending)}"}
-            )
+            skipped.append(Skipped(clip.clip_id, f"pending: {pending_text(clip.pending)}"))
             continue
         if coders is not None:
             if not set(coders) <= set(clip.coders):
@@ -334,29 +353,32 @@ def events_agreement(
             pair = (clip.coders[0], clip.coders[1])
         else:
             skipped.append(
-                {
-                    "clip_id": clip.clip_id,
-                    "reason": f"{len(clip.coders)} coders ({', '.join(clip.coders)}); "
+                Skipped(
+                    clip.clip_id,
+                    f"{len(clip.coders)} coders ({', '.join(clip.coders)}); "
                     "name the two to compare",
-                }
+                )
             )
             continue
         result = event_agreement_for_clip(
-            ws, clip.clip_id, scheme_id, pair, viewer, unit_ms, overlap, tolerance_ms
+            ws,
+            clip.clip_id,
+            scheme_id,
+            pair,
+            viewer,
+            unit_ms,
+            overlap,
+            tolerance_ms,
+            find_scheme=find_scheme,
         )
-        unit = str(clip.clip_id)
-        names[unit] = list(pair)
-        per_time[unit] = result.time_result
-        per_event[unit] = result.event_result
-    if not per_time:
+        tallies.append(
+            UnitTallies(str(clip.clip_id), pair, result.time_result, result.event_result)
+        )
+    if not tallies:
         raise InvalidInputError(
             f"scheme {scheme_id}: no clip is double-coded and complete"
             + (f" by {coders[0]} and {coders[1]}" if coders else "")
             + (f" ({len(skipped)} held back)" if skipped else "")
         )
-    return {
-        "scheme": scheme_id,
-        "coders": names,
-        **pooled_events(per_time, per_event, unit_ms, overlap, tolerance_ms),
-        "skipped": skipped,
-    }
+    pooled = EventsAgreement.pooled(tallies, unit_ms, Pairing.of(overlap, tolerance_ms))
+    return WorkspaceEvents(scheme_id, pooled, tuple(skipped))

@@ -32,21 +32,12 @@ from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from vfa.domain.event_agreement import (
-    Event,
-    EventResult,
-    TimeUnitResult,
-    TooManyPairs,
-    event_agreement,
-    merge_events,
-    merge_time_units,
-    time_unit_agreement,
-)
+from vfa.domain.event_agreement import Event, TooManyPairs, event_agreement, time_unit_agreement
+from vfa.domain.event_results import EventsAgreement, Pairing, UnitTallies
 from vfa.domain.limits import MAX_MS
 from vfa.domain.ratings_agreement import RatingsAgreement, grid_scale_maxima, table_agreement
 from vfa.domain.ratings_table import RatingsTable, TableBuilder
@@ -367,47 +358,24 @@ def events_report(
     unit_ms: int = 1000,
     overlap: float = 0.6,
     tolerance_ms: int | None = None,
-) -> dict[str, Any]:
-    """``{"coders", "time_unit", "event", "units": {UNIT: {"time_unit", "event"}}}``.
+) -> EventsAgreement:
+    """Agreement on the timed events of a CSV file: every unit (clip) pooled, and each
+    unit's own (``vfa.domain.event_results.EventsAgreement``; ``as_dict`` is ``vfa
+    agreement --json``).
 
-    ``time_unit`` and ``event`` pool every unit (clip); the first and second coder are the
-    ones in the order each unit's rows name them. Pairing is by ``overlap`` unless
-    ``tolerance_ms`` is given (see ``vfa.domain.event_agreement``).
+    The first and second coder of a unit are the ones in the order its rows name them.
+    Pairing is by ``overlap`` unless ``tolerance_ms`` is given (see
+    ``vfa.domain.event_agreement``).
     """
     check_event_settings(unit_ms, overlap, tolerance_ms)
     units = read_events(path)
-    per_time: dict[str, TimeUnitResult] = {}
-    per_event: dict[str, EventResult] = {}
-    coders: dict[str, list[str]] = {}
+    tallies = []
     for unit, entry in units.items():
         (name_a, a), (name_b, b) = entry.coders.items()
-        coders[unit] = [name_a, name_b]
-        per_time[unit] = time_unit_agreement(a, b, entry.duration_ms, unit_ms)
+        time_unit = time_unit_agreement(a, b, entry.duration_ms, unit_ms)
         try:
-            per_event[unit] = event_agreement(a, b, overlap, tolerance_ms)
+            event = event_agreement(a, b, overlap, tolerance_ms)
         except TooManyPairs as exc:
             raise InvalidInputError(f"{path}: unit {unit}: {exc}") from None
-    return {"coders": coders, **pooled_events(per_time, per_event, unit_ms, overlap, tolerance_ms)}
-
-
-def pooled_events(
-    per_time: dict[str, TimeUnitResult],
-    per_event: dict[str, EventResult],
-    unit_ms: int,
-    overlap: float,
-    tolerance_ms: int | None,
-) -> dict[str, Any]:
-    """The ``time_unit`` and ``event`` sections pooled over the units (clips), and each
-    unit's own under ``units``: the report shape of ``vfa agreement``."""
-    return {
-        "time_unit": {"unit_ms": unit_ms, **merge_time_units(per_time.values()).as_dict()},
-        "event": {
-            "overlap": overlap if tolerance_ms is None else None,
-            "tolerance_ms": tolerance_ms,
-            **merge_events(per_event.values()).as_dict(),
-        },
-        "units": {
-            unit: {"time_unit": per_time[unit].as_dict(), "event": per_event[unit].as_dict()}
-            for unit in per_time
-        },
-    }
+        tallies.append(UnitTallies(unit, (name_a, name_b), time_unit, event))
+    return EventsAgreement.pooled(tallies, unit_ms, Pairing.of(overlap, tolerance_ms))

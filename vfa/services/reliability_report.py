@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vfa.domain.event_results import EventsAgreement
 from vfa.errors import InvalidInputError
 from vfa.outputs import check_target
 from vfa.reports.reliability import Content, write_reliability_csv, write_reliability_pdf
 from vfa.services.event_reliability import events_agreement
 from vfa.services.reliability_runs import WorkspaceAgreement, ratings_agreement
-from vfa.services.schemes import current_scheme
+from vfa.services.schemes import SchemeLookup, current_scheme, get_scheme
 from vfa.storage.workspace import Workspace
 
 REPORT_SUFFIXES = (".pdf", ".csv")
@@ -22,11 +23,11 @@ REPORT_SUFFIXES = (".pdf", ".csv")
 
 @dataclass(frozen=True)
 class Report:
-    """What the report shows: ratings agreement, events agreement (the time-unit and
-    event sections of ``events_agreement``), the facts for the Methods, the title."""
+    """What the report shows: ratings agreement, events agreement (pooled over the
+    clips), the facts for the Methods, the title."""
 
     ratings: WorkspaceAgreement | None
-    events: dict[str, Any] | None
+    events: EventsAgreement | None
     methods: dict[str, Any]
     title: str
     clips: tuple[int, ...]
@@ -53,19 +54,23 @@ def build_report(
     overlap: float | None = None,
     tolerance_ms: int | None = None,
     title: str | None = None,
+    find_scheme: SchemeLookup = get_scheme,
 ) -> Report:
     """Agreement over the scheme's double-coded, submitted clips (blind runs still open
-    are held back and listed under ``pending``)."""
-    scheme = current_scheme(ws, scheme_id)
+    are held back and listed under ``pending``). ``find_scheme`` looks the scheme up (a
+    library read once, else the folders now)."""
+    scheme = current_scheme(ws, scheme_id, find_scheme)
     ratings: WorkspaceAgreement | None = None
-    events_part: dict[str, Any] | None = None
+    events: EventsAgreement | None = None
     clips: set[int] = set()
     if scheme.ratings is not None or scheme.grids:
-        ratings = ratings_agreement(ws, scheme_id, viewer, reference=reference)
+        ratings = ratings_agreement(
+            ws, scheme_id, viewer, reference=reference, find_scheme=find_scheme
+        )
         clips.update(ratings.clips)
     if scheme.ethogram is not None:
         try:
-            events = events_agreement(
+            pooled = events_agreement(
                 ws,
                 scheme_id,
                 viewer,
@@ -73,18 +78,15 @@ def build_report(
                 unit_ms=unit_ms,
                 overlap=overlap if overlap is not None else 0.6,
                 tolerance_ms=tolerance_ms,
+                find_scheme=find_scheme,
             )
         except InvalidInputError:
             if ratings is None:
                 raise
         else:
-            events_part = {"time_unit": events["time_unit"], "event": events["event"]}
-            clips.update(int(u) for u in events["units"])
-            if ratings is None:
-                events_part["coders"] = sorted(
-                    {c for pair in events["coders"].values() for c in pair}
-                )
-    if ratings is not None and not ratings.agreement.items and events_part is None:
+            events = pooled.agreement
+            clips.update(pooled.clips)
+    if ratings is not None and not ratings.agreement.items and events is None:
         pending = len(ratings.pending)
         raise InvalidInputError(
             f"scheme {scheme_id}: no double-coded clip with submitted runs"
@@ -98,7 +100,7 @@ def build_report(
     }
     return Report(
         ratings,
-        events_part,
+        events,
         methods,
         title or f"Coder reliability: {scheme.name}",
         tuple(sorted(clips)),

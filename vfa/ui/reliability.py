@@ -32,13 +32,7 @@ from PySide6.QtWidgets import (
 from vfa.domain.rating_statistics import statistics
 from vfa.domain.ratings_agreement import POOLED, TOTAL
 from vfa.errors import VfaError
-from vfa.reports.statistic_text import (
-    UNDEFINED,
-    estimate_text,
-    event_statistic,
-    no_events,
-    statistic_text,
-)
+from vfa.reports.statistic_text import UNDEFINED, estimate_text, event_statistic, statistic_text
 from vfa.services import assignments, event_reliability, reliability_runs
 from vfa.services.reliability_report import build_report, write_report
 from vfa.services.schemes import SchemeLibrary
@@ -252,31 +246,31 @@ class EventsTab(QWidget):
     def show_result(self, result: event_reliability.ClipEventAgreement) -> None:
         self.result = result
         t, e = result.time_unit, result.event
-        if no_events(t):
+        if t.no_events:
             empty = self.tr("Time units of {0} ms and events: agreement {1}.").format(
-                result.unit_ms, event_statistic(t, "percent_agreement")
+                t.unit_ms, event_statistic(t, t.percent_agreement)
             )
             self.view.set_comparison(result.pairs, result.coders, result.duration_ms, empty)
             return
         how = (
-            self.tr("onsets within {0} ms").format(result.tolerance_ms)
-            if result.tolerance_ms is not None
-            else self.tr("overlap ≥ {0:.0%}").format(result.overlap or 0.6)
+            self.tr("onsets within {0} ms").format(e.pairing.tolerance_ms)
+            if e.pairing.tolerance_ms is not None
+            else self.tr("overlap ≥ {0:.0%}").format(e.pairing.overlap or 0.6)
         )
         summary = self.tr(
             "Time units of {0} ms: agreement {1}, κ {2}.  Events paired by {3}: agreement "
             "{4}, κ {5} (κmax {6}); {7} matched, {8} + {9} unmatched."
         ).format(
-            result.unit_ms,
-            event_statistic(t, "percent_agreement"),
-            event_statistic(t, "kappa"),
+            t.unit_ms,
+            event_statistic(t, t.percent_agreement),
+            event_statistic(t, t.kappa),
             how,
-            event_statistic(e, "percent_agreement"),
-            event_statistic(e, "kappa"),
-            event_statistic(e, "kappa_max"),
-            e.get("matched"),
-            e.get("unmatched", {}).get("first"),
-            e.get("unmatched", {}).get("second"),
+            event_statistic(e, e.percent_agreement),
+            event_statistic(e, e.kappa),
+            event_statistic(e, e.kappa_max),
+            e.matched,
+            e.unmatched_first,
+            e.unmatched_second,
         )
         self.view.set_comparison(result.pairs, result.coders, result.duration_ms, summary)
 
