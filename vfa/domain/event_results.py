@@ -135,10 +135,7 @@ class TimeUnitAgreement:
 
     def code(self, code: str) -> CodePresence:
         """One code's presence agreement (KeyError for a code nobody coded)."""
-        for found in self.per_code:
-            if found.code == code:
-                return found
-        raise KeyError(code)
+        return {found.code: found for found in self.per_code}[code]
 
     def as_dict(self, settings: bool = True) -> dict[str, Any]:
         """JSON-ready; ``settings`` puts ``unit_ms`` first (a unit of a pooled report
@@ -249,10 +246,7 @@ class EventBasedAgreement:
 
     def code(self, code: str) -> CodeEvents:
         """One code's agreement (KeyError for a code nobody coded)."""
-        for found in self.per_code:
-            if found.code == code:
-                return found
-        raise KeyError(code)
+        return {found.code: found for found in self.per_code}[code]
 
     def as_dict(self, settings: bool = True) -> dict[str, Any]:
         """JSON-ready; ``settings`` puts ``overlap`` and ``tolerance_ms`` first (a unit of
@@ -275,14 +269,8 @@ class EventBasedAgreement:
         return out
 
 
-@dataclass(frozen=True)
-class UnitTallies:
-    """One unit (clip) before pooling: its two coders and their tallies."""
-
-    unit: str
-    coders: tuple[str, str]
-    time_unit: TimeUnitResult
-    event: EventResult
+# one unit (clip) before pooling: its name, its two coders and their tallies
+UnitTallies = tuple[str, tuple[str, str], TimeUnitResult, EventResult]
 
 
 @dataclass(frozen=True)
@@ -309,16 +297,16 @@ class EventsAgreement:
     ) -> EventsAgreement:
         """The units' tallies summed (time units and events), and each unit's own."""
         return cls(
-            TimeUnitAgreement.of(merge_time_units(u.time_unit for u in units), unit_ms),
-            EventBasedAgreement.of(merge_events(u.event for u in units), pairing),
+            TimeUnitAgreement.of(merge_time_units(u[2] for u in units), unit_ms),
+            EventBasedAgreement.of(merge_events(u[3] for u in units), pairing),
             tuple(
                 UnitAgreement(
-                    u.unit,
-                    u.coders,
-                    TimeUnitAgreement.of(u.time_unit, unit_ms),
-                    EventBasedAgreement.of(u.event, pairing),
+                    unit,
+                    coders,
+                    TimeUnitAgreement.of(time_unit, unit_ms),
+                    EventBasedAgreement.of(event, pairing),
                 )
-                for u in units
+                for unit, coders, time_unit, event in units
             ),
         )
 
@@ -329,10 +317,7 @@ class EventsAgreement:
 
     def unit(self, unit: str) -> UnitAgreement:
         """One unit's agreement (KeyError for a unit not in the report)."""
-        for found in self.units:
-            if found.unit == unit:
-                return found
-        raise KeyError(unit)
+        return {found.unit: found for found in self.units}[unit]
 
     def as_dict(self) -> dict[str, Any]:
         """``{"coders": {UNIT: [A, B]}, "time_unit", "event", "units": {UNIT: {"time_unit",

@@ -371,9 +371,7 @@ def events_agreement(
             tolerance_ms,
             find_scheme=find_scheme,
         )
-        tallies.append(
-            UnitTallies(str(clip.clip_id), pair, result.time_result, result.event_result)
-        )
+        tallies.append((str(clip.clip_id), pair, result.time_result, result.event_result))
     if not tallies:
         raise InvalidInputError(
             f"scheme {scheme_id}: no clip is double-coded and complete"

@@ -369,7 +369,7 @@ def events_report(
     """
     check_event_settings(unit_ms, overlap, tolerance_ms)
     units = read_events(path)
-    tallies = []
+    tallies: list[UnitTallies] = []
     for unit, entry in units.items():
         (name_a, a), (name_b, b) = entry.coders.items()
         time_unit = time_unit_agreement(a, b, entry.duration_ms, unit_ms)
@@ -377,5 +377,5 @@ def events_report(
             event = event_agreement(a, b, overlap, tolerance_ms)
         except TooManyPairs as exc:
             raise InvalidInputError(f"{path}: unit {unit}: {exc}") from None
-        tallies.append(UnitTallies(unit, (name_a, name_b), time_unit, event))
+        tallies.append((unit, (name_a, name_b), time_unit, event))
     return EventsAgreement.pooled(tallies, unit_ms, Pairing.of(overlap, tolerance_ms))
