@@ -37,7 +37,10 @@ What is computed, and how:
 - A statistic that cannot be computed (no ratable units, no variance: 0 / 0) is None,
   never NaN.
 - Landis & Koch (1977) labels for the kappas: <= 0 poor, .01–.20 slight, .21–.40 fair,
-  .41–.60 moderate, .61–.80 substantial, .81–1 almost perfect.
+  .41–.60 moderate, .61–.80 substantial, .81–1 almost perfect. The table's bounds are
+  two-decimal, as every view shows a statistic (``SHOWN_PLACES``): the label is that of
+  the value as shown, so 0.6049, shown as 0.60, is moderate, and the number and its label
+  never disagree.
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ Interval = tuple[float, float]
 Level = Literal["nominal", "ordinal", "interval"]
 
 Z95 = 1.959963984540054  # the standard normal's 97.5th percentile
+SHOWN_PLACES = 2  # decimals every view shows a statistic with (vfa.reports.statistic_text)
 MAX_CATEGORIES = 1000  # distinct values above which the kappas are None (values² tables)
 _EPS = 1e-12
 
@@ -98,14 +102,21 @@ class RatingStats:
     pearson_r_ci: dict[str, Interval | None] | None = None
 
 
+def as_shown(value: float) -> float:
+    """A statistic rounded as every view shows it (``SHOWN_PLACES`` decimals)."""
+    return float(f"{value:.{SHOWN_PLACES}f}")
+
+
 def landis_koch(value: float | None) -> str | None:
-    """The Landis & Koch (1977) label of a kappa; None for None."""
-    if value is None:
+    """The Landis & Koch (1977) label of a kappa as shown (0.6049 shows as 0.60:
+    moderate); None for None."""
+    if value is None or not math.isfinite(value):
         return None
+    shown = as_shown(value)
     for upper, label in ((0.0, "poor"), (0.2, "slight"), (0.4, "fair"), (0.6, "moderate")):
-        if value <= upper:
+        if shown <= upper:
             return label
-    return "substantial" if value <= 0.8 else "almost perfect"
+    return "substantial" if shown <= 0.8 else "almost perfect"
 
 
 def _clean(value: float) -> float | None:

@@ -208,18 +208,14 @@ def write_reliability_csv(
 # -- PDF ---------------------------------------------------------------------------------
 
 
-def _num(value: Any, places: int = 2) -> str:
-    return statistic_text(value, places)
-
-
 def _pearson(stats: ItemAgreement) -> str:
     if not stats.correlations:
         return UNDEFINED
     parts = []
     for r in stats.correlations:
-        text = f"{r.coder}: {_num(r.value)}"
+        text = f"{r.coder}: {statistic_text(r.value)}"
         if r.ci and r.value is not None:
-            text += f"\n[{_num(r.ci[0])}, {_num(r.ci[1])}]"
+            text += f"\n[{statistic_text(r.ci[0])}, {statistic_text(r.ci[1])}]"
         parts.append(text)
     return "\n".join(parts)
 
@@ -334,8 +330,8 @@ def _events(doc: _Doc, events: EventsAgreement) -> None:
                     str(presence.first_only),
                     str(presence.second_only),
                     str(presence.neither),
-                    _num(presence.percent_agreement),
-                    _num(presence.kappa),
+                    statistic_text(presence.percent_agreement),
+                    statistic_text(presence.kappa),
                 ]
             )
         doc.table(rows, [60, 25, 25, 25, 25, 30, 30])
@@ -366,8 +362,8 @@ def _events(doc: _Doc, events: EventsAgreement) -> None:
                     str(code.first),
                     str(code.second),
                     str(code.agreed),
-                    _num(code.percent_agreement),
-                    _num(code.kappa),
+                    statistic_text(code.percent_agreement),
+                    statistic_text(code.kappa),
                 ]
             )
         doc.table(rows, [60, 25, 25, 25, 30, 30])

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import vfa
+from vfa.domain.agreement import SHOWN_PLACES
 from vfa.domain.event_results import (
     EventBasedAgreement,
     EventsAgreement,
@@ -26,7 +27,7 @@ UNDEFINED = "n/a"
 NO_EVENTS = "no events coded"
 
 
-def statistic_text(value: Any, places: int = 2, why: str | None = None) -> str:
+def statistic_text(value: Any, places: int = SHOWN_PLACES, why: str | None = None) -> str:
     """A statistic as every view shows it: two decimals, counts whole, ``n/a`` when it is
     undefined (``n/a — WHY`` when the reason is known)."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
@@ -74,8 +75,9 @@ RATING_METHODS_AFTER = (
     "Pearson r of each coder against the reference coder on the units both rated (at "
     "least three); 95% CI from Fisher's z.",
     "Bootstrap CIs: 1000 resamples of the units, fixed seed (the report is reproducible).",
-    "Landis & Koch (1977) labels for kappas: <= 0 poor, .01-.20 slight, .21-.40 fair, "
-    ".41-.60 moderate, .61-.80 substantial, .81-1 almost perfect.",
+    "Landis & Koch (1977) labels for kappas, of the value as shown to two decimals: <= 0 "
+    "poor, .01-.20 slight, .21-.40 fair, .41-.60 moderate, .61-.80 substantial, .81-1 "
+    "almost perfect.",
     "Total: the scheme's score per unit and coder (e.g. the KIPS mean of the items rated "
     "1-5, NOB excluded). Pooled: every (unit, item) taken as one unit.",
 )
