@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vfa.domain.agreement import landis_koch
-from vfa.reports.statistic_text import statistic_text
 from vfa.errors import InvalidInputError
+from vfa.reports.statistic_text import statistic_text
 from vfa.services import certification
 
 

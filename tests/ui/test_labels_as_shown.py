@@ -29,7 +29,7 @@ KAPPA = 52 / 86  # 0.6047: above .60, shown as 0.60
 @pytest.fixture
 def ratings(tmp_path):
     path = tmp_path / "r.csv"
-    rows = [f"u{n},{c},i1,{v}" for n, pair in enumerate(PAIRS) for c, v in zip("AB", pair)]
+    rows = [f"u{n},A,i1,{a}\nu{n},B,i1,{b}" for n, (a, b) in enumerate(PAIRS)]
     path.write_text("unit,coder,item,value\n" + "\n".join(rows) + "\n")
     return path
 
