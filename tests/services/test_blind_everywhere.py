@@ -162,6 +162,7 @@ OTHER = {
     "reliability_runs.latest_runs", "reliability_runs.scheme_runs",
     "event_reliability.event_label", "certification.criterion",
     "certification.default_criterion", "certification.statistic_value",
+    "certification.criterion_statistic",
     "certification.status_of", "consent.check_purposes", "consent.consent_for",
     "consent.require", "consent.coverage", "clips.catalog", "moment_fields.checked_text",
     "reel_export.check_handout", "reel_export.file_names", "stills.workspace_clip",

@@ -8,9 +8,17 @@ import json
 import numpy as np
 import pytest
 from pypdf import PdfReader
+from PySide6.QtCore import Qt
 
 from vfa.cli import main
-from vfa.domain.rating_statistics import Ratings, Statistic, register, statistics, unregister
+from vfa.domain.rating_statistics import (
+    Ratings,
+    Statistic,
+    pair_statistics,
+    register,
+    statistics,
+    unregister,
+)
 from vfa.reports import reliability as rel
 from vfa.services.reliability import ratings_report
 from vfa.services.reliability_runs import WorkspaceAgreement
@@ -163,3 +171,93 @@ def test_every_view_lists_the_same_rows(scheme_id, tmp_path, capsys, qtbot, work
     shown = [table.item(r, 0).text() for r in range(table.rowCount())]
     assert shown == [names[i] for i in expected]
     assert list(dict.fromkeys(r["item"] for r in rel.report_rows(agreement))) == expected
+
+
+# -- certification criteria ---------------------------------------------------------------
+
+# the statistics a criterion could always name: stored criteria keep working
+CRITERIA_BEFORE = {
+    "kappa_quadratic", "kappa_linear", "cohen_kappa", "icc_2_1", "icc_3_1", "pearson_r",
+    "exact_agreement", "within_one_agreement", "alpha_ordinal",
+}  # fmt: skip
+
+
+def test_a_criterion_names_any_statistic_of_the_registry_for_two_coders():
+    keys = [s.key for s in pair_statistics()]
+    assert set(keys) >= CRITERIA_BEFORE
+    assert keys == [*(s.key for s in statistics() if s.applies(2)), "pearson_r"]
+    assert "fleiss_kappa" not in keys  # more than two coders only
+
+
+def test_a_registered_statistic_is_a_criterion_in_the_service_cli_and_window(
+    toy, workspace, clips, capsys, qtbot
+):
+    from tests.services.test_certification import coded_clips
+    from vfa.services import certification as cert
+    from vfa.services.schemes import get_scheme
+
+    # Tess gives 4 where Rita gives 3 on the first n of the 12 KIPS items of each clip
+    coded_clips(workspace, clips["cfr25"], get_scheme("kips"), [2, 1, 0, 1])
+    cert.set_criterion(workspace, "kips", KEY, 0.05, 3)
+    result = cert.track(workspace, "kips", "Tess", "Rita")
+    assert [p.value for p in result.points] == pytest.approx([2 / 12, 1 / 12, 0, 1 / 12])
+    assert [p.rolling for p in result.points][2:] == pytest.approx([3 / 36, 2 / 36])
+
+    where = ("--workspace", workspace.path)
+    for argv in (
+        ("--json", "criterion", "set", "--scheme", "kips", "--statistic", KEY, *where),
+        ("criterion", "set", *where, "--scheme", "kips", "--statistic", KEY, "--json"),
+    ):
+        code, out, err = cli(capsys, *argv, "--threshold", 0.1)
+        assert (code, err) == (0, "") and json.loads(out)["statistic"] == KEY
+    code, out, err = cli(
+        capsys, "criterion", "set", "--scheme", "kips", "--statistic", "toy", "--threshold",
+        0.1, *where,
+    )  # fmt: skip
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert err.startswith("vfa: criterion: unknown statistic 'toy' (one of ") and KEY in err
+
+    window = ReliabilityWindow(CodingSession.bare(workspace, coder="Sue"), None)
+    qtbot.addWidget(window)
+    window.scheme.setCurrentIndex(window.scheme.findData("kips"))
+    tab = window.coders
+    offered = [tab.statistic.itemData(i) for i in range(tab.statistic.count())]
+    assert offered == [s.key for s in pair_statistics()] and KEY in offered
+    chosen = tab.statistic.currentIndex()
+    assert (tab.statistic.itemText(chosen), tab.statistic.currentData()) == (TITLE, KEY)
+    assert tab.statistic.itemData(chosen, Qt.ItemDataRole.ToolTipRole) == METHODS
+    tab.show_track(cert.track(workspace, "kips", "Tess", "Rita"))
+    assert "(toy Δ 0.06 over the last 3 clips; criterion 0.10)" in tab.status.text()
+    window.close()
+
+
+def test_a_kappa_criterion_shows_its_landis_koch_label(workspace, clips, qtbot):
+    from tests.services.test_certification import coded_clips
+    from vfa.services import certification as cert
+    from vfa.services.schemes import get_scheme
+
+    coded_clips(workspace, clips["cfr25"], get_scheme("kips"), [0, 0, 0])
+    cert.set_criterion(workspace, "kips", "exact_agreement", 0.8, 3)
+    window = ReliabilityWindow(CodingSession.bare(workspace, coder="Sue"), None)
+    qtbot.addWidget(window)
+    window.scheme.setCurrentIndex(window.scheme.findData("kips"))
+    track = cert.track(workspace, "kips", "Tess", "Rita")
+    window.coders.show_track(track)
+    assert "(Exact 1.00 over the last 3 clips" in window.coders.status.text()  # no label
+    window.close()
+
+
+def test_a_stored_criterion_whose_statistic_is_gone_is_refused_naming_the_scheme(workspace, clips):
+    from tests.services.test_certification import coded_clips
+    from vfa.errors import InvalidInputError
+    from vfa.services import certification as cert
+    from vfa.services.schemes import get_scheme
+
+    coded_clips(workspace, clips["cfr25"], get_scheme("kips"), [1])
+    register(Statistic(KEY, TITLE, "toy Δ", METHODS, mean_difference, has_ci=False))
+    try:
+        cert.set_criterion(workspace, "kips", KEY, 0.1, 1)
+    finally:
+        unregister(KEY)
+    with pytest.raises(InvalidInputError, match=f"^scheme kips: the criterion: unknown .*'{KEY}'"):
+        cert.track(workspace, "kips", "Tess", "Rita")

@@ -8,7 +8,9 @@ label applies, which numbers of coders it is defined for, where it is shown, and
 computation: a function of a ``Ratings`` (one item's units × coders matrix) giving an
 ``Estimate``. Adding a statistic is one ``register`` call with its computation; the
 result types (``vfa.domain.ratings_agreement``), the JSON, the CLI text, the window, the
-PDF and the CSV all list the registry.
+PDF, the CSV and the certification criteria (``pair_statistics``) all list the registry.
+Pearson r against the reference (``PEARSON_R``) is described the same way but not
+registered: it is one value per coder, a field of its own in every result.
 
 The built-in statistics share their work (the contingency table, the rating patterns,
 one bootstrap for Fleiss' kappa and the alphas): their computations read one
@@ -108,6 +110,12 @@ def statistics(view: View | None = None) -> tuple[Statistic, ...]:
     return tuple(s for s in _REGISTRY.values() if view is None or view in s.views)
 
 
+def pair_statistics() -> tuple[Statistic, ...]:
+    """What a coder can be compared with a reference coder by (a certification
+    criterion): every registered statistic defined for two coders, then Pearson r."""
+    return (*(s for s in statistics() if s.applies(2)), PEARSON_R)
+
+
 def _standard(key: str) -> Callable[[Ratings], tuple[float | None, Interval | None]]:
     def compute(ratings: Ratings) -> tuple[float | None, Interval | None]:
         found = ratings.standard
@@ -142,6 +150,34 @@ ALPHA = (
     "Krippendorff's alpha at the nominal, ordinal and interval levels (krippendorff "
     "package); it uses every rating, missing values allowed. 95% CI: percentile bootstrap "
     "over units."
+)
+
+
+PEARSON = (
+    "Pearson r of each coder against the reference coder on the units both rated (at "
+    "least three); 95% CI from Fisher's z."
+)
+
+
+def _against_reference(ratings: Ratings) -> tuple[float | None, Interval | None]:
+    """The r of the first coder but the reference against the reference."""
+    found = ratings.standard
+    if not found.pearson_r:
+        return None, None
+    coder, r = next(iter(found.pearson_r.items()))
+    return r, (found.pearson_r_ci or {}).get(coder)
+
+
+# Pearson r is one value per coder against the reference: the reports show it in a
+# field of its own (``pearson_r``), so it is described here but not registered
+PEARSON_R = Statistic(
+    "pearson_r",
+    "Pearson r against the reference",
+    "r vs reference",
+    PEARSON,
+    _against_reference,
+    coders="two",
+    views=frozenset(),
 )
 
 

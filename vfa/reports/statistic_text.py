@@ -21,7 +21,7 @@ from vfa.domain.event_results import (
     Pairing,
     TimeUnitAgreement,
 )
-from vfa.domain.rating_statistics import Estimate, statistics
+from vfa.domain.rating_statistics import PEARSON_R, Estimate, statistics
 
 UNDEFINED = "n/a"
 NO_EVENTS = "no events coded"
@@ -72,8 +72,7 @@ UNITS = (
     "rated it. Special codes such as NOB are missing values for every statistic."
 )
 RATING_METHODS_AFTER = (
-    "Pearson r of each coder against the reference coder on the units both rated (at "
-    "least three); 95% CI from Fisher's z.",
+    PEARSON_R.methods,
     "Bootstrap CIs: 1000 resamples of the units, fixed seed (the report is reproducible).",
     "Landis & Koch (1977) labels for kappas, of the value as shown to two decimals: <= 0 "
     "poor, .01-.20 slight, .21-.40 fair, .41-.60 moderate, .61-.80 substantial, .81-1 "

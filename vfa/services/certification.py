@@ -30,7 +30,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from vfa.domain.agreement import rating_stats
+from vfa.domain.agreement import as_matrix
+from vfa.domain.rating_statistics import Ratings, Statistic, pair_statistics
 from vfa.domain.ratings_agreement import scale_values
 from vfa.domain.schemes import Scheme
 from vfa.errors import InvalidInputError
@@ -40,17 +41,6 @@ from vfa.services.schemes import SchemeLookup, current_scheme, get_scheme
 from vfa.storage.models import ReliabilityCriterion
 from vfa.storage.workspace import Workspace
 
-STATISTICS = (
-    "kappa_quadratic",
-    "kappa_linear",
-    "cohen_kappa",
-    "icc_2_1",
-    "icc_3_1",
-    "pearson_r",
-    "exact_agreement",
-    "within_one_agreement",
-    "alpha_ordinal",
-)
 STATUSES = ("reliable", "not yet", "drifted")
 
 
@@ -129,6 +119,17 @@ def criterion(ws: Workspace, scheme_id: str) -> Criterion:
         )
 
 
+def criterion_statistic(key: str, where: str = "criterion") -> Statistic:
+    """The statistic a criterion names, from the registry of statistics
+    (``vfa.domain.rating_statistics.pair_statistics``); refused naming ``where`` and the
+    statistics there are."""
+    for statistic in pair_statistics():
+        if statistic.key == key:
+            return statistic
+    known = ", ".join(s.key for s in pair_statistics())
+    raise InvalidInputError(f"{where}: unknown statistic {key!r} (one of {known})")
+
+
 def _check_item(scheme: Scheme, item: str) -> None:
     if scale_values(scheme, item) is None:
         known = [i.id for i in scheme.ratings.items] if scheme.ratings else []
@@ -146,21 +147,20 @@ def set_criterion(
     window: int | None = None,
     item: str | None = None,
     by: str | None = None,
+    find_scheme: SchemeLookup = get_scheme,
 ) -> Criterion:
     """Store the scheme's criterion (replacing any earlier one; audited) and return it.
 
-    ``window`` None keeps the stored window, else the default's.
+    ``window`` None keeps the stored window, else the default's; ``find_scheme`` looks
+    the scheme up to check ``item`` (a library read once, else the folders now).
     """
-    if statistic not in STATISTICS:
-        raise InvalidInputError(
-            f"criterion: unknown statistic {statistic!r} (one of {', '.join(STATISTICS)})"
-        )
+    criterion_statistic(statistic)
     if not math.isfinite(threshold) or not -1 <= threshold <= 1:
         raise InvalidInputError(f"criterion: the threshold must be from -1 to 1, not {threshold}")
     if window is not None and window < 1:
         raise InvalidInputError(f"criterion: the window must be 1 clip or more, not {window}")
     if item is not None:
-        _check_item(current_scheme(ws, scheme_id), item)
+        _check_item(current_scheme(ws, scheme_id, find_scheme), item)
     actor = by or current_actor()
     with ws.writes.begin() as db:
         row = db.get(ReliabilityCriterion, scheme_id)
@@ -249,13 +249,13 @@ def statistic_value(
     coder: str,
     reference: str,
 ) -> float | None:
-    """One statistic of a units × [coder, reference] matrix (Pearson r: the coder's r)."""
+    """One statistic of a units × [coder, reference] matrix (Pearson r: the coder's r),
+    computed as the registry says (``criterion_statistic``)."""
+    computation = criterion_statistic(statistic).compute
     if not rows:
         return None
-    stats = rating_stats(rows, categories, 1, [coder, reference], bootstrap=False)
-    if statistic == "pearson_r":
-        return (stats.pearson_r or {}).get(coder)
-    value = getattr(stats, statistic)
+    ratings = Ratings(as_matrix(rows), categories, 1, [coder, reference], bootstrap=False)
+    value, _ci = computation(ratings)
     return float(value) if value is not None else None
 
 
@@ -294,6 +294,8 @@ def track(
     if coder == reference:
         raise InvalidInputError(f"certification: {coder} cannot be their own reference")
     chosen = rule or criterion(ws, scheme_id)
+    # a stored statistic no longer registered is refused before anything is computed
+    criterion_statistic(chosen.statistic, f"scheme {scheme_id}: the criterion")
     coded = coded_ratings(ws, scheme_id, viewer=reference, find_scheme=find_scheme)
     scheme = coded.scheme
     if chosen.item is not None:

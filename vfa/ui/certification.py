@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vfa.domain.agreement import landis_koch
+from vfa.domain.rating_statistics import pair_statistics
 from vfa.errors import VfaError
 from vfa.reports.statistic_text import statistic_text
 from vfa.services import certification
@@ -119,7 +121,11 @@ class CodersTab(QWidget):
         self.reference = QLineEdit()
         self.reference.setPlaceholderText(self.tr("reference (master) coder"))
         self.statistic = QComboBox()
-        self.statistic.addItems(list(certification.STATISTICS))
+        self.statistic.setObjectName("criterionStatistic")
+        for statistic in pair_statistics():  # the registry's, each by its title
+            self.statistic.addItem(self.tr(statistic.title), statistic.key)
+            at = self.statistic.count() - 1
+            self.statistic.setItemData(at, statistic.methods, Qt.ItemDataRole.ToolTipRole)
         self.threshold = QDoubleSpinBox()
         self.threshold.setRange(-1.0, 1.0)
         self.threshold.setSingleStep(0.05)
@@ -159,7 +165,7 @@ class CodersTab(QWidget):
         except VfaError as exc:
             self.owner.problem(str(exc))
             return
-        self.statistic.setCurrentText(c.statistic)
+        self.statistic.setCurrentIndex(self.statistic.findData(c.statistic))
         self.threshold.setValue(c.threshold)
         self.window_size.setValue(c.window)
         self.criterion_note.setText(c.note or "")
@@ -169,10 +175,11 @@ class CodersTab(QWidget):
             certification.set_criterion(
                 self.owner.ws,
                 self.owner.scheme_id(),
-                self.statistic.currentText(),
+                str(self.statistic.currentData()),
                 self.threshold.value(),
                 window=self.window_size.value(),
                 by=self.owner.viewer(),
+                find_scheme=self.owner.schemes.get,
             )
         except VfaError as exc:
             self.owner.problem(str(exc))
@@ -193,13 +200,16 @@ class CodersTab(QWidget):
         self.owner.run(self.tr("Tracking…"), work, self.show_track)
 
     def show_track(self, track: certification.CoderTrack) -> None:
-        latest = track.latest
+        statistic = certification.criterion_statistic(track.criterion.statistic)
+        latest = shown(track.latest)
+        if statistic.landis_koch and track.latest is not None:
+            latest += f" {landis_koch(track.latest)}"
         self.status.setText(
             self.tr("{0}: {1} ({2} {3} over the last {4} clips; criterion {5})").format(
                 track.coder,
                 track.status,
-                track.criterion.statistic,
-                shown(latest),
+                self.tr(statistic.column),
+                latest,
                 track.criterion.window,
                 shown(track.criterion.threshold),
             )
