@@ -17,7 +17,7 @@ from vfa.errors import InvalidInputError
 from vfa.services import clips as clip_service
 from vfa.services import coding
 from vfa.services.progress import Progress, ProgressPoint, ProgressSession
-from vfa.services.schemes import available_schemes, get_scheme
+from vfa.services.schemes import SchemeLibrary, get_scheme
 from vfa.ui.progress_chart import CODER_COLOURS, ProgressChart, ProgressDialog, nice_ticks
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -145,7 +145,7 @@ def coded_case(workspace, clips):
 
 
 def test_dialog_offers_the_coded_schemes_and_exports(qtbot, coded_case, tmp_path, monkeypatch):
-    dialog = ProgressDialog(coded_case, "FAM-3", available_schemes())
+    dialog = ProgressDialog(coded_case, "FAM-3", SchemeLibrary())
     qtbot.addWidget(dialog)
     dialog.resize(900, 600)
     dialog.show()
@@ -165,7 +165,7 @@ def test_dialog_offers_the_coded_schemes_and_exports(qtbot, coded_case, tmp_path
 
 
 def test_dialog_for_an_unknown_case_says_so(qtbot, workspace):
-    dialog = ProgressDialog(workspace, "FAM-404", available_schemes())
+    dialog = ProgressDialog(workspace, "FAM-404", SchemeLibrary())
     qtbot.addWidget(dialog)
     assert dialog.chooser.count() == 0
     assert "FAM-404" in dialog.message.text()

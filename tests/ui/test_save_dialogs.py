@@ -6,12 +6,12 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from tests.ui.test_progress_chart import coded_case  # noqa: F401 - a fixture
-from vfa.services.schemes import available_schemes
+from vfa.services.schemes import SchemeLibrary
 from vfa.ui.progress_chart import ProgressDialog
 
 
 def test_a_chart_asks_before_replacing_a_file(qtbot, coded_case, tmp_path, monkeypatch):  # noqa: F811
-    dialog = ProgressDialog(coded_case, "FAM-3", available_schemes())
+    dialog = ProgressDialog(coded_case, "FAM-3", SchemeLibrary())
     qtbot.addWidget(dialog)
     target = tmp_path / "chart.svg"
     target.write_text("earlier")
@@ -36,7 +36,7 @@ def test_a_chart_asks_before_replacing_a_file(qtbot, coded_case, tmp_path, monke
 
 
 def test_a_link_is_not_asked_about_but_refused(qtbot, coded_case, tmp_path, monkeypatch):  # noqa: F811
-    dialog = ProgressDialog(coded_case, "FAM-3", available_schemes())
+    dialog = ProgressDialog(coded_case, "FAM-3", SchemeLibrary())
     qtbot.addWidget(dialog)
     victim = tmp_path / "victim.txt"
     victim.write_text("keep")

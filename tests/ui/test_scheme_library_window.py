@@ -94,9 +94,9 @@ def test_a_scheme_an_import_made_is_offered_at_once(window, qtbot, tmp_path):
     assert "import-lab" in [s.id for s in window.session.schemes()]
 
 
-def test_the_reliability_window_looks_schemes_up_in_its_library(reads, qtbot, workspace, clips):
-    """Ratings agreement, event agreement and a coder's track read no scheme folder: the
-    services take the session's library as their lookup."""
+def _double_coded(workspace, clips, n_clips=1):
+    """A session on a workspace whose clips Ann and Ben coded with KIPS and with VIG, and
+    the reliability window on it."""
     from vfa.services import assignments, coding, events
     from vfa.services import clips as clip_service
     from vfa.ui.reliability import ReliabilityWindow
@@ -104,16 +104,23 @@ def test_the_reliability_window_looks_schemes_up_in_its_library(reads, qtbot, wo
 
     session = CodingSession.bare(workspace, coder="Sue")
     kips, vig = session.schemes.get("kips"), session.schemes.get("vig")
-    clip_id = clip_service.add_clip(workspace, clips["cfr25"], "FAM-1", "Visit 1").clip_id
-    table = clip_service.clip_info(workspace, clip_id).frame_table
-    for run in assignments.assign(workspace, [clip_id], kips, ["Ann", "Ben"]):
-        for item in kips.ratings.items:
-            coding.set_rating(workspace, run.id, kips, item.id, 3)
-        coding.submit_run(workspace, run.id)
-    for run in assignments.assign(workspace, [clip_id], vig, ["Ann", "Ben"]):
-        events.code_event(workspace, run.id, vig, "waiting", None, 5_000, table)
-        coding.submit_run(workspace, run.id)
-    rel = ReliabilityWindow(session, None)
+    for n in range(n_clips):
+        clip_id = clip_service.add_clip(workspace, clips["cfr25"], "FAM-1", f"V{n}").clip_id
+        table = clip_service.clip_info(workspace, clip_id).frame_table
+        for run in assignments.assign(workspace, [clip_id], kips, ["Ann", "Ben"]):
+            for item in kips.ratings.items:
+                coding.set_rating(workspace, run.id, kips, item.id, 3)
+            coding.submit_run(workspace, run.id)
+        for run in assignments.assign(workspace, [clip_id], vig, ["Ann", "Ben"]):
+            events.code_event(workspace, run.id, vig, "waiting", None, 5_000, table)
+            coding.submit_run(workspace, run.id)
+    return ReliabilityWindow(session, None)
+
+
+def test_the_reliability_window_looks_schemes_up_in_its_library(reads, qtbot, workspace, clips):
+    """Ratings agreement, event agreement and a coder's track read no scheme folder: the
+    services take the session's library as their lookup."""
+    rel = _double_coded(workspace, clips)
     qtbot.addWidget(rel)
     reads[0] = 0
     rel.scheme.setCurrentIndex(rel.scheme.findData("kips"))
@@ -129,3 +136,69 @@ def test_the_reliability_window_looks_schemes_up_in_its_library(reads, qtbot, wo
     qtbot.waitUntil(lambda: rel.events.result is not None, timeout=20_000)
     assert reads[0] == 0
     rel.close()
+
+
+def test_assigning_saving_a_criterion_and_the_report_read_no_scheme_folder(
+    reads, qtbot, workspace, clips, tmp_path, monkeypatch
+):
+    """The window's other reliability work looks schemes up in the session's library too:
+    a share assigned, a criterion saved, the report of a scheme with timed events pooled
+    over several clips (a lookup for each clip, before)."""
+    import vfa.ui.reliability as reliability_ui
+    from vfa.services import assignments, certification
+
+    rel = _double_coded(workspace, clips, n_clips=2)
+    qtbot.addWidget(rel)
+    out = tmp_path / "vig.csv"
+    monkeypatch.setattr(reliability_ui, "ask_save_file", lambda *_args: (out, False))
+    reads[0] = 0
+    rel.scheme.setCurrentIndex(rel.scheme.findData("vig"))
+    rel.ratings.save_report()
+    qtbot.waitUntil(out.exists, timeout=20_000)
+    assert "time_unit" in out.read_text(encoding="utf-8")
+    rel.coders.statistic.setCurrentIndex(rel.coders.statistic.findData("kappa_linear"))
+    rel.coders.save_criterion()
+    assert certification.criterion(workspace, "vig").statistic == "kappa_linear"
+    rel.assign.coders.setText("Cy, Di")
+    rel.assign.every.setValue(1)
+    rel.assign.assign()
+    assert {a.coder for a in assignments.assignments(workspace, scheme="vig")} >= {"Cy", "Di"}
+    assert reads[0] == 0
+    rel.close()
+
+
+def test_the_script_the_progress_chart_and_the_check_read_no_scheme_folder(
+    reads, window, qtbot, tmp_path, monkeypatch
+):
+    """The feedback script (titled by its moments' schemes), a case's progress and the
+    workspace check look schemes up in the window's library."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.ui.test_actions_surface import TypeFileName
+    from vfa.services import coding
+    from vfa.ui.backups_dialog import CheckDialog
+    from vfa.ui.messages import Level
+    from vfa.ui.progress_chart import ProgressDialog
+
+    kips = window.session.schemes.get("kips")
+    run = coding.open_run(window.ws, 1, kips, window.coder_name())
+    coding.set_rating(window.ws, run.id, kips, kips.ratings.items[0].id, 3)
+    reads[0] = 0
+    with answering(qtbot, (QFileDialog, TypeFileName(tmp_path / "script"))):
+        window.actions_by_id["reel.script"].trigger()
+    qtbot.waitUntil(lambda: window.messages.level("reel.script") is Level.INFO, timeout=20_000)
+    assert (tmp_path / "script.pdf").read_bytes()[:5] == b"%PDF-"
+    charted = []
+
+    def look(dialog: ProgressDialog) -> None:
+        charted.extend(p.total for p in dialog.chart.plotted())
+        dialog.reject()
+
+    with answering(qtbot, (ProgressDialog, look)):
+        window.actions_by_id["case.progress"].trigger()
+    assert charted == [3.0]
+    checked = []
+    monkeypatch.setattr(CheckDialog, "exec", lambda dialog: checked.append(dialog) or 0)
+    window.actions_by_id["workspace.check"].trigger()
+    qtbot.waitUntil(lambda: bool(checked), timeout=20_000)
+    assert reads[0] == 0

@@ -17,6 +17,7 @@ from vfa.errors import VfaError
 
 if TYPE_CHECKING:
     from vfa.domain.schemes import Scheme
+    from vfa.services.schemes import SchemeLibrary
     from vfa.storage.workspace import Workspace
 
 
@@ -86,13 +87,25 @@ def has_workspace(args: argparse.Namespace) -> bool:
     return default_workspace_path().exists()
 
 
-def load_scheme(id_or_file: str) -> Scheme:
+def scheme_library(args: argparse.Namespace) -> SchemeLibrary:
+    """The scheme folders as this command reads them: once, when first needed, kept on
+    ``args`` for the rest of the command (a command that needs no scheme reads none)."""
+    found = vars(args).get("_scheme_library")
+    if found is None:
+        from vfa.services.schemes import SchemeLibrary
+
+        found = SchemeLibrary()
+        args._scheme_library = found
+    return found
+
+
+def load_scheme(args: argparse.Namespace, id_or_file: str) -> Scheme:
     """A scheme by id (see ``vfa schemes list``), or read from a scheme file."""
-    from vfa.services.schemes import SUFFIXES, get_scheme, load_scheme_file
+    from vfa.services.schemes import SUFFIXES, load_scheme_file
 
     if id_or_file.lower().endswith(SUFFIXES):
         return load_scheme_file(id_or_file)
-    return get_scheme(id_or_file)
+    return scheme_library(args).get(id_or_file)
 
 
 def add_force(p: argparse.ArgumentParser) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from vfa.cli.common import Add, Group, emit, emit_rows, open_workspace
+from vfa.cli.common import Add, Group, emit, emit_rows, open_workspace, scheme_library
 from vfa.cli.types import count
 
 
@@ -57,7 +57,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from vfa.services.check import check_workspace
 
     with open_workspace(args, read_only=True) as ws:
-        findings = check_workspace(ws)
+        findings = check_workspace(ws, scheme_library(args).get)
         where = ws.label
     data = {
         "workspace": where,

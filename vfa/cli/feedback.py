@@ -7,7 +7,15 @@ import argparse
 import dataclasses
 from typing import Any
 
-from vfa.cli.common import Add, Group, add_force, emit, emit_rows, open_workspace
+from vfa.cli.common import (
+    Add,
+    Group,
+    add_force,
+    emit,
+    emit_rows,
+    open_workspace,
+    scheme_library,
+)
 from vfa.cli.types import iso_date, milliseconds, record_id
 from vfa.errors import InvalidInputError
 
@@ -131,7 +139,8 @@ def cmd_reel_show(args: argparse.Namespace) -> int:
     from vfa.services.moments import reel, reel_guidance, session_theme
 
     with open_workspace(args) as ws:
-        items, notes = reel(ws, args.session), reel_guidance(ws, args.session)
+        find = scheme_library(args).get
+        items, notes = reel(ws, args.session), reel_guidance(ws, args.session, find=find)
         theme = session_theme(ws, args.session)
     data = {"theme": theme, "moments": [_moment_dict(m) for m in items], "guidance": notes}
     emit(
@@ -193,7 +202,14 @@ def cmd_reel_script(args: argparse.Namespace) -> int:
 
     check_target(args.output, force=args.force, suffixes=(".pdf",))  # before any work
     with open_workspace(args) as ws:
-        written = export_script(ws, args.session, args.output, args.purpose, force=args.force)
+        written = export_script(
+            ws,
+            args.session,
+            args.output,
+            args.purpose,
+            force=args.force,
+            find_scheme=scheme_library(args).get,
+        )
     emit(args, {"file": str(written)}, lambda d: d["file"])
     return 0
 

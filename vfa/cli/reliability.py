@@ -7,7 +7,16 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from vfa.cli.common import Add, Group, add_force, emit, emit_rows, load_scheme, open_workspace
+from vfa.cli.common import (
+    Add,
+    Group,
+    add_force,
+    emit,
+    emit_rows,
+    load_scheme,
+    open_workspace,
+    scheme_library,
+)
 from vfa.cli.types import count, finite, fraction, milliseconds, positive_ms, seed
 from vfa.errors import InvalidInputError
 
@@ -57,7 +66,7 @@ def _events_text(report: EventsAgreement) -> str:
 def cmd_reliability(args: argparse.Namespace) -> int:
     from vfa.services.reliability import ratings_report
 
-    scheme = load_scheme(args.scheme) if args.scheme else None
+    scheme = load_scheme(args, args.scheme) if args.scheme else None
     special = _names(args.special) if args.special is not None else None
     report = ratings_report(args.ratings, scheme, args.reference, special)
     emit(args, report.as_dict(), lambda _data: _ratings_text(report))
@@ -90,8 +99,11 @@ def cmd_assign(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         coders = _names(args.coders)
         blind = not args.not_blind
+        find = scheme_library(args).get
         if args.clips is not None:
-            runs = assign(ws, _ids(args.clips), args.scheme, coders, blind=blind, by=args.by)
+            runs = assign(
+                ws, _ids(args.clips), args.scheme, coders, blind=blind, by=args.by, find_scheme=find
+            )
             clips = list(dict.fromkeys(r.clip_id for r in runs))
         else:
             clips = assign_share(
@@ -103,6 +115,7 @@ def cmd_assign(args: argparse.Namespace) -> int:
                 seed=args.seed,
                 blind=blind,
                 by=args.by,
+                find_scheme=find,
             )
     data = {"scheme": args.scheme, "coders": coders, "blind": blind, "clips": clips}
     emit(
@@ -170,6 +183,7 @@ def cmd_reliability_report(args: argparse.Namespace) -> int:
             overlap=args.overlap,
             tolerance_ms=args.tolerance_ms,
             title=args.title,
+            find_scheme=scheme_library(args).get,
         )
     written = write_report(result, out, force=args.force)
     data = {
@@ -185,7 +199,9 @@ def cmd_certification(args: argparse.Namespace) -> int:
     from vfa.services.certification import track
 
     with open_workspace(args) as ws:
-        result = track(ws, args.scheme, args.coder, args.reference)
+        result = track(
+            ws, args.scheme, args.coder, args.reference, find_scheme=scheme_library(args).get
+        )
     data = result.as_dict()
 
     def text(d: dict[str, Any]) -> str:
@@ -212,7 +228,14 @@ def cmd_criterion_set(args: argparse.Namespace) -> int:
 
     with open_workspace(args) as ws:
         found = set_criterion(
-            ws, args.scheme, args.statistic, args.threshold, args.window, args.item, by=args.by
+            ws,
+            args.scheme,
+            args.statistic,
+            args.threshold,
+            args.window,
+            args.item,
+            by=args.by,
+            find_scheme=scheme_library(args).get,
         )
     emit(args, found.as_dict(), _criterion_text)
     return 0
@@ -312,8 +335,8 @@ def register(add: Add, group: Group) -> None:
         "--statistic",
         required=True,
         metavar="S",
-        help="kappa_quadratic, kappa_linear, cohen_kappa, icc_2_1, icc_3_1, pearson_r, "
-        "exact_agreement, within_one_agreement or alpha_ordinal",
+        help="a statistic's key, e.g. icc_2_1, kappa_quadratic or pearson_r; another is "
+        "refused naming every statistic there is",
     )
     p.add_argument("--threshold", required=True, type=finite, metavar="X")
     p.add_argument("--window", type=count, metavar="N", help="clips in the rolling window")

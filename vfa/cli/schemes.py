@@ -6,7 +6,16 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from vfa.cli.common import Add, Group, add_force, emit, emit_rows, load_scheme, open_workspace
+from vfa.cli.common import (
+    Add,
+    Group,
+    add_force,
+    emit,
+    emit_rows,
+    load_scheme,
+    open_workspace,
+    scheme_library,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -62,7 +71,7 @@ def _scheme_text(d: dict[str, Any]) -> str:
 def cmd_schemes_show(args: argparse.Namespace) -> int:
     from vfa.domain.schemes import scheme_as_dict
 
-    emit(args, scheme_as_dict(load_scheme(args.id)), _scheme_text)
+    emit(args, scheme_as_dict(load_scheme(args, args.id)), _scheme_text)
     return 0
 
 
@@ -85,7 +94,7 @@ def cmd_schemes_validate(args: argparse.Namespace) -> int:
 def cmd_score(args: argparse.Namespace) -> int:
     from vfa.services.scoring import score_ratings_csv
 
-    scores = score_ratings_csv(args.ratings, load_scheme(args.scheme))
+    scores = score_ratings_csv(args.ratings, load_scheme(args, args.scheme))
     data = [
         {
             "unit": s.unit,
@@ -114,7 +123,13 @@ def cmd_progress(args: argparse.Namespace) -> int:
     if args.output:  # refused before any work: a link, a device, an existing file
         check_target(args.output, force=args.force, suffixes=CHART_SUFFIXES)
     with open_workspace(args) as ws:
-        progress = case_progress(ws, args.case, args.scheme, submitted_only=args.submitted_only)
+        progress = case_progress(
+            ws,
+            args.case,
+            args.scheme,
+            submitted_only=args.submitted_only,
+            find_scheme=scheme_library(args).get,
+        )
     written = _progress_chart(progress, args.output, args.force) if args.output else None
     data = [
         {

@@ -38,7 +38,7 @@ from vfa.services.blind import (
 )
 from vfa.services.coding import RatingState, RunInfo, coder_row, ratings
 from vfa.services.events import Event, run_events
-from vfa.services.schemes import get_scheme, register_scheme
+from vfa.services.schemes import SchemeLookup, get_scheme, register_scheme
 from vfa.services.viewer import resolve
 from vfa.storage.models import Case, Clip, Coder, CodingRun, RunStatus, Session
 from vfa.storage.models import Scheme as SchemeRow
@@ -91,8 +91,8 @@ class RunView:
     events: list[Event]
 
 
-def _scheme(scheme: Scheme | str) -> Scheme:
-    return scheme if isinstance(scheme, Scheme) else get_scheme(scheme)
+def _scheme(scheme: Scheme | str, find_scheme: SchemeLookup) -> Scheme:
+    return scheme if isinstance(scheme, Scheme) else find_scheme(scheme)
 
 
 def _coder_names(coders: Sequence[str]) -> list[str]:
@@ -112,14 +112,16 @@ def assign(
     coders: Sequence[str],
     blind: bool = True,
     by: str | None = None,
+    find_scheme: SchemeLookup = get_scheme,
 ) -> list[RunInfo]:
     """Give every clip to every coder with the scheme; returns the runs, clip by clip.
 
     A coder's existing run of the clip with this scheme content is reused (its status
     stays as it is; its blind flag is set as asked, the change audited). Unknown clips
-    raise NotFoundError before anything is written.
+    raise NotFoundError before anything is written. A scheme given by id is looked up
+    with ``find_scheme`` (a library read once, else the folders now).
     """
-    chosen = _scheme(scheme)
+    chosen = _scheme(scheme, find_scheme)
     names = _coder_names(coders)
     clips = list(dict.fromkeys(clip_ids))
     if not clips:
@@ -234,11 +236,13 @@ def assign_share(
     clip_ids: Sequence[int] | None = None,
     blind: bool = True,
     by: str | None = None,
+    find_scheme: SchemeLookup = get_scheme,
 ) -> list[int]:
     """Choose a share of the clips (``choose_share``; every 5th by default) and assign each
     to every coder named (see the module's notes); returns the chosen clip ids.
 
-    ``clip_ids`` limits the pool to those clips, still in catalogue order.
+    ``clip_ids`` limits the pool to those clips, still in catalogue order; ``find_scheme``
+    as for ``assign``.
     """
     pool = catalogue_clips(ws)
     if clip_ids is not None:
@@ -249,7 +253,7 @@ def assign_share(
         pool = [c for c in pool if c in wanted]
     chosen = choose_share(pool, every, fraction, seed)
     if chosen:
-        assign(ws, chosen, scheme, coders, blind=blind, by=by)
+        assign(ws, chosen, scheme, coders, blind=blind, by=by, find_scheme=find_scheme)
     return chosen
 
 

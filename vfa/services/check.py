@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from vfa.errors import NotFoundError, VfaError
+from vfa.services.schemes import SchemeLookup, get_scheme
 from vfa.storage.models import Annotation, Rating
 from vfa.storage.models import Scheme as SchemeRow
 from vfa.storage.workspace import Workspace
@@ -22,14 +23,16 @@ class Finding:
     advice: str
 
 
-def check_workspace(ws: Workspace) -> list[Finding]:
-    """Every problem found; an empty list when all is well. Changes nothing."""
+def check_workspace(ws: Workspace, find_scheme: SchemeLookup = get_scheme) -> list[Finding]:
+    """Every problem found; an empty list when all is well. Changes nothing.
+    ``find_scheme`` looks the stored schemes up in the folders (a library read once, else
+    the folders now)."""
     findings = _database(ws)
     if any(f.kind == "integrity" for f in findings):
         return findings  # reading on through a damaged file tells nothing more
     findings += _references(ws)
     findings += _clips(ws)
-    findings += _schemes(ws)
+    findings += _schemes(ws, find_scheme)
     return findings
 
 
@@ -103,10 +106,8 @@ def _clips(ws: Workspace) -> list[Finding]:
     return out
 
 
-def _schemes(ws: Workspace) -> list[Finding]:
+def _schemes(ws: Workspace, find_scheme: SchemeLookup) -> list[Finding]:
     """A scheme file whose content changed while its version did not."""
-    from vfa.services.schemes import get_scheme
-
     out = []
     with ws.sessions() as db:
         rows = db.execute(
@@ -117,7 +118,7 @@ def _schemes(ws: Workspace) -> list[Finding]:
         newest.setdefault((key, version), set()).add(digest)
     for (key, version), digests in sorted(newest.items()):
         try:
-            scheme = get_scheme(key)
+            scheme = find_scheme(key)
         except (NotFoundError, VfaError):
             continue  # the workspace keeps the content it was coded with
         if scheme.version == version and scheme.content_hash not in digests:

@@ -23,7 +23,7 @@ from vfa.errors import InvalidInputError, NotFoundError
 from vfa.services import coding
 from vfa.services.blind import blind_view
 from vfa.services.clips import find_case
-from vfa.services.schemes import current_scheme, stored_scheme
+from vfa.services.schemes import SchemeLookup, current_scheme, get_scheme, stored_scheme
 from vfa.services.viewer import resolve
 from vfa.storage.models import Clip, Coder, CodingRun, RunStatus, Session
 from vfa.storage.models import Scheme as SchemeRow
@@ -163,11 +163,13 @@ def case_progress(
     *,
     submitted_only: bool = False,
     viewer: str | None = None,
+    find_scheme: SchemeLookup = get_scheme,
 ) -> Progress:
     """Every coding run's total on the scheme for the case that the blind rule lets
-    ``viewer`` (None: you) see, in session order. A hidden run is left out entirely."""
+    ``viewer`` (None: you) see, in session order. A hidden run is left out entirely.
+    ``find_scheme`` looks the scheme up (a library read once, else the folders now)."""
     case_id, sessions = _case(ws, case_code)
-    current = current_scheme(ws, scheme_id)
+    current = current_scheme(ws, scheme_id, find_scheme)
     measure = _measure(current)
     name = resolve(viewer)
     with ws.sessions() as db:

@@ -30,6 +30,7 @@ from vfa.reports.script import ScriptItem, write_feedback_script
 from vfa.services import consent, moments
 from vfa.services.audit import record
 from vfa.services.clips import ClipInfo, ClipState, check_clip, clip_info, verify_clips
+from vfa.services.schemes import SchemeLookup, get_scheme
 from vfa.storage.workspace import Workspace
 
 HANDOUT_TITLE = "Moments to keep"
@@ -185,15 +186,14 @@ def export_reel(
     return ReelExport(out, tuple(files), tuple(i.moment.id for i in items), purpose)
 
 
-def _approach(items: list[_Item]) -> str:
+def _approach(items: list[_Item], find_scheme: SchemeLookup) -> str:
     """The names of the schemes the moments were tagged with (VIG, VIPP-SD…)."""
     from vfa.errors import VfaError
-    from vfa.services.schemes import get_scheme
 
     names = []
     for scheme_id in dict.fromkeys(i.moment.scheme_id for i in items):
         try:
-            names.append(get_scheme(scheme_id).name)
+            names.append(find_scheme(scheme_id).name)
         except VfaError:  # no longer installed: its id still says which
             names.append(scheme_id)
     return " / ".join(names)
@@ -206,11 +206,13 @@ def export_script(
     purpose: str = "feedback",
     *,
     force: bool = False,
+    find_scheme: SchemeLookup = get_scheme,
 ) -> Path:
     """The practitioner's feedback script for the visit, titled by its approach (the
-    schemes of its moments): the session's theme, then each reel moment in reel order
-    with its still, span, caption, child line and prepared comment. Its stills leave VFA
-    too, so the consent must cover ``purpose``."""
+    schemes of its moments, looked up with ``find_scheme``: a library read once, else the
+    folders now): the session's theme, then each reel moment in reel order with its
+    still, span, caption, child line and prepared comment. Its stills leave VFA too, so
+    the consent must cover ``purpose``."""
     check_target(out_pdf, force=force, suffixes=(".pdf",))
     items = prepare(ws, session_id, purpose)
     ws.writes  # noqa: B018 - a read-only workspace cannot record the export: refuse now
@@ -240,7 +242,7 @@ def export_script(
                 )
                 for still, i in zip(stills, items, strict=True)
             ],
-            approach=_approach(items),
+            approach=_approach(items, find_scheme),
             force=force,
         )
     _record_export(

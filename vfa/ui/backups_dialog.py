@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from vfa.services import backups as backup_service
 from vfa.services.backups import Backup
 from vfa.services.check import Finding
+from vfa.services.schemes import SchemeLookup
 from vfa.services.workspaces import Workspace
 from vfa.ui.changes import Change, RunOpened
 from vfa.ui.forms import close_button
@@ -194,17 +195,19 @@ def check_in_background(
     ws: Workspace,
     done: Callable[[list[Finding]], None],
     failed: Callable[[str], Any],
+    find_scheme: SchemeLookup,
 ) -> None:
-    """Run the workspace check off the GUI thread."""
+    """Run the workspace check off the GUI thread (schemes looked up with ``find_scheme``:
+    the window's library)."""
     from vfa.services.check import check_workspace
     from vfa.services.workspaces import open_workspace
 
     def work(ctx: TaskContext) -> list[Finding]:
         if ws.path is None:
-            return check_workspace(ws)
+            return check_workspace(ws, find_scheme)
         reader = open_workspace(ws.path, read_only=True)  # the check changes nothing
         try:
-            return check_workspace(reader)
+            return check_workspace(reader, find_scheme)
         finally:
             reader.close()
 
@@ -290,4 +293,5 @@ class WorkspaceSafety(QObject):
                 ws,
                 lambda findings: self._show_findings(ws.label, findings),
                 self._error,
+                self.session.schemes.get,
             )

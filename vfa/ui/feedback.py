@@ -150,8 +150,10 @@ class FeedbackSession(QObject):
         session_id = clip.session_id
         from vfa.services.reel_export import export_script
 
+        find = self.session.schemes.get
+
         def work(_ctx: TaskContext) -> Path:
-            return export_script(ws, session_id, out, force=replace)
+            return export_script(ws, session_id, out, force=replace, find_scheme=find)
 
         run_task(
             self.host,

@@ -388,7 +388,7 @@ class MainWindow(FileActions):
         from vfa.ui.progress_chart import ProgressDialog
 
         try:
-            dialog = ProgressDialog(self.ws, info.case_code, self.ctx.schemes(), self)
+            dialog = ProgressDialog(self.ws, info.case_code, self.ctx.schemes, self)
         except VfaError as exc:
             self.show_error(str(exc), "progress")
             return

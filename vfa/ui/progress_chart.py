@@ -35,10 +35,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vfa.domain.schemes import Band, Scheme
+from vfa.domain.schemes import Band
 from vfa.errors import VfaError
 from vfa.services import progress as progress_service
 from vfa.services.progress import Progress, ProgressPoint, ProgressSession
+from vfa.services.schemes import SchemeLibrary
 from vfa.services.workspaces import Workspace
 from vfa.ui.forms import close_button
 from vfa.ui.messages import MessageBar
@@ -370,7 +371,7 @@ class ProgressDialog(QDialog):
         self,
         ws: Workspace,
         case_code: str,
-        schemes: list[Scheme],
+        schemes: SchemeLibrary,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -396,7 +397,8 @@ class ProgressDialog(QDialog):
         except VfaError as exc:
             coded = set()
             self.show_problem(str(exc))
-        self.schemes = [s for s in schemes if s.id in coded and progress_service.has_progress(s)]
+        self.find_scheme = schemes.get  # the window's library: no folder is read again
+        self.schemes = [s for s in schemes() if s.id in coded and progress_service.has_progress(s)]
         for scheme in self.schemes:
             self.chooser.addItem(scheme.name, scheme.id)
         if not self.schemes and not self.message.text():
@@ -440,6 +442,7 @@ class ProgressDialog(QDialog):
                     self.case_code,
                     scheme_id,
                     submitted_only=self.submitted_only.isChecked(),
+                    find_scheme=self.find_scheme,
                 )
             except VfaError as exc:
                 self.show_problem(str(exc))

@@ -160,8 +160,10 @@ class RatingsTab(QWidget):
         ws, scheme_id, viewer = self.owner.ws, self.owner.scheme_id(), self.owner.viewer()
         reference = self.reference.currentText().strip() or None
 
+        find = self.owner.schemes.get
+
         def work(_ctx: TaskContext) -> Path:
-            report = build_report(ws, scheme_id, viewer, reference=reference)
+            report = build_report(ws, scheme_id, viewer, reference=reference, find_scheme=find)
             return write_report(report, out, force=replace)
 
         self.owner.run(
@@ -330,6 +332,7 @@ class AssignTab(QWidget):
                 every=self.every.value(),
                 blind=self.blind.isChecked(),
                 by=self.owner.viewer(),
+                find_scheme=self.owner.schemes.get,
             )
         except VfaError as exc:
             self.owner.problem(str(exc), "assign")
