@@ -11,13 +11,11 @@ import json
 import pytest
 from pypdf import PdfReader
 
+from tests.ui.test_statistic_registry import window_cells
 from vfa.cli import main
 from vfa.domain.rating_statistics import statistics
 from vfa.reports import reliability as rel
 from vfa.services.reliability import ratings_report
-from vfa.services.reliability_runs import WorkspaceAgreement
-from vfa.ui.reliability import ReliabilityWindow
-from vfa.ui.session import CodingSession
 
 # 17 units rated 1 or 2 by A and B: both 1 on 2 units, A 2 and B 1 on 2, both 2 on 13
 PAIRS = [(1, 1)] * 2 + [(2, 1)] * 2 + [(2, 2)] * 13
@@ -57,14 +55,8 @@ def test_the_edge_kappa_is_shown_as_0_60_and_labelled_moderate_everywhere(
     assert code == 0 and row[2 + shown.index("kappa_quadratic")] == "0.60"
 
     agreement = ratings_report(ratings)
-    window = ReliabilityWindow(CodingSession.bare(workspace, coder="Sue"), None)
-    qtbot.addWidget(window)
-    window.ratings.show_result(WorkspaceAgreement("kips", agreement, (1, 2)))
-    table = window.ratings.table
-    titles = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
-    cell = table.item(0, titles.index("κ quadratic"))
+    cell = window_cells(qtbot, workspace, agreement)["κ quadratic"]
     assert cell.text() == "0.60" and cell.toolTip().endswith(" moderate")
-    window.close()
 
     out = rel.write_reliability_csv(tmp_path / "report.csv", agreement)
     with out.open(newline="", encoding="utf-8") as fh:

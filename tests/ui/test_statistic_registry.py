@@ -66,6 +66,17 @@ def cli(capsys, *argv: object) -> tuple[int, str, str]:
     return code, out, err
 
 
+def window_cells(qtbot, workspace, agreement) -> dict:
+    """The reliability window's ratings table showing ``agreement``: its first row's
+    cells by column title."""
+    window = ReliabilityWindow(CodingSession.bare(workspace, coder="Sue"), None)
+    qtbot.addWidget(window)
+    window.ratings.show_result(WorkspaceAgreement("kips", agreement, (1, 2)))
+    table = window.ratings.table
+    titles = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    return {title: table.item(0, c) for c, title in enumerate(titles)}
+
+
 def pdf_text(path) -> str:
     return " ".join(" ".join(p.extract_text() for p in PdfReader(path).pages).split())
 
@@ -84,13 +95,9 @@ def test_a_registered_statistic_is_in_the_json_cli_window_pdf_and_csv(
     assert code == 0 and "toy Δ" in header and row.split()[-1] == f"{EXPECTED:.2f}"
 
     agreement = ratings_report(ratings)
-    window = ReliabilityWindow(CodingSession.bare(workspace, coder="Sue"), None)
-    qtbot.addWidget(window)
-    window.ratings.show_result(WorkspaceAgreement("kips", agreement, (1, 2)))
-    table = window.ratings.table
-    titles = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
-    assert "toy Δ" in titles
-    assert table.item(0, titles.index("toy Δ")).text() == f"{EXPECTED:.2f}"
+    cells = window_cells(qtbot, workspace, agreement)
+    assert "toy Δ" in cells
+    assert cells["toy Δ"].text() == f"{EXPECTED:.2f}"
 
     text = pdf_text(rel.write_reliability_pdf(tmp_path / "r.pdf", agreement, None, "Toy"))
     assert TITLE in text and METHODS in text and f"{EXPECTED:.2f}" in text

@@ -201,14 +201,10 @@ def cmd_reel_script(args: argparse.Namespace) -> int:
     from vfa.services.reel_export import export_script
 
     check_target(args.output, force=args.force, suffixes=(".pdf",))  # before any work
+    find = scheme_library(args).get
     with open_workspace(args) as ws:
         written = export_script(
-            ws,
-            args.session,
-            args.output,
-            args.purpose,
-            force=args.force,
-            find_scheme=scheme_library(args).get,
+            ws, args.session, args.output, args.purpose, force=args.force, find_scheme=find
         )
     emit(args, {"file": str(written)}, lambda d: d["file"])
     return 0

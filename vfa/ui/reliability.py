@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vfa.domain.rating_statistics import statistics
+from vfa.domain.rating_statistics import PEARSON_R, statistics
 from vfa.domain.ratings_agreement import POOLED, TOTAL
 from vfa.errors import VfaError
 from vfa.reports.statistic_text import UNDEFINED, estimate_text, event_statistic, statistic_text
@@ -99,7 +99,7 @@ class RatingsTab(QWidget):
         """The item, the registry's statistics, Pearson r (read anew for every result)."""
         titles = [self.tr(title) for title, _key in columns()]
         self.table.setColumnCount(len(titles) + 2)
-        self.table.setHorizontalHeaderLabels([self.tr("Item"), *titles, self.tr("r vs reference")])
+        self.table.setHorizontalHeaderLabels([self.tr("Item"), *titles, self.tr(PEARSON_R.column)])
 
     def compute(self) -> None:
         ws, scheme_id, viewer = self.owner.ws, self.owner.scheme_id(), self.owner.viewer()
