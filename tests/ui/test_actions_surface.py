@@ -48,6 +48,7 @@ SURFACE_MODULES = (
     "tests.ui.test_actions_surface_files",
     "tests.ui.test_actions_surface_playback",
     "tests.ui.test_actions_surface_edit",
+    "tests.ui.test_actions_surface_help",
 )
 MENU_TITLES = {
     "file": "File",

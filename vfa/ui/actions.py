@@ -68,6 +68,8 @@ SPECS = [
     ActionSpec("reel.export", "&Export the reel…", "Ctrl+Shift+E", "feedback"),
     ActionSpec("reel.script", "Feedback &script (PDF)…", None, "feedback"),
     ActionSpec("reliability.open", "&Reliability…", "Ctrl+Shift+R", "reliability"),
+    ActionSpec("help.quick_start", "&Quick start", None, "help"),
+    ActionSpec("help.shortcuts", "&Keyboard shortcuts", "Ctrl+/", "help"),
     ActionSpec("help.about", "&About VFA", None, "help"),
 ]
 SPEC_BY_ID = {spec.id: spec for spec in SPECS}

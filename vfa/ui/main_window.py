@@ -40,6 +40,7 @@ from vfa.ui.file_actions import FileActions
 from vfa.ui.menus import build_menus, navigation_handlers
 from vfa.ui.messages import MessageBar, note
 from vfa.ui.player_view import PlayerView
+from vfa.ui.quick_start import HelpWindows
 from vfa.ui.session import CodingSession, Shell
 from vfa.ui.settings import Settings
 from vfa.ui.welcome import WelcomeView
@@ -129,6 +130,7 @@ class MainWindow(FileActions):
 
         # backups, restore, check
         self.safety = WorkspaceSafety(self.session, self.close_workspace, self.open_workspace_at)
+        self.help = HelpWindows(self.session, self)  # Help → Quick start, Keyboard shortcuts
         self.actions_by_id = build_actions(
             self,
             {
@@ -157,6 +159,8 @@ class MainWindow(FileActions):
                 "reel.export": self.feedback.export,
                 "reel.script": self.feedback.script,
                 "reliability.open": self.show_reliability,
+                "help.quick_start": self.help.quick_start,
+                "help.shortcuts": self.help.shortcuts,
                 "help.about": self.about,
                 **navigation_handlers(self.player_view, self.go_to),
             },

@@ -81,5 +81,8 @@ def build_menus(bar: QMenuBar, a: Mapping[str, QAction]) -> None:
         reel_menu.addAction(a[key])
     bar.addMenu(_tr("&Reliability")).addAction(a["reliability.open"])
     help_menu = bar.addMenu(_tr("&Help"))
+    help_menu.addAction(a["help.quick_start"])
+    help_menu.addAction(a["help.shortcuts"])
+    help_menu.addSeparator()
     help_menu.addAction(a["workspace.check"])
     help_menu.addAction(a["help.about"])
