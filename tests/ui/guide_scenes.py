@@ -66,11 +66,13 @@ def show_at(qtbot, widget: QWidget, name: str) -> None:
 
 def same_look_everywhere(app: QApplication) -> None:
     """Qt's own style and the shipped DejaVu Sans at 9 points (what Debian shows), so the
-    pictures do not depend on the desktop or the fonts of the machine taking them."""
+    pictures do not depend on the desktop or the fonts of the machine taking them; a text
+    cursor that does not blink, so a picture does not depend on the moment either."""
     for face in ("", "B", "I", "BI"):
         QFontDatabase.addApplicationFont(str(sans(face)))
     app.setStyle("Fusion")
     app.setFont(QFont("DejaVu Sans", 9))
+    app.setCursorFlashTime(0)
 
 
 @pytest.fixture
