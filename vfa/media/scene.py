@@ -33,14 +33,45 @@ W, H = 854, 480  # the design size; other sizes scale it
 SHIFT = 4  # sub-pixel drawing: coordinates in 1/16 px, so slow motion does not step
 ONE = 1 << SHIFT
 
-SKIN = (164, 196, 236)  # BGR
-INFANT_SKIN = (178, 206, 243)
-HAIR = (48, 66, 98)
-SWEATER = (146, 142, 78)
-SWEATER_DARK = (120, 118, 64)
-JEANS = (150, 112, 82)
-ONESIE = (128, 212, 248)
-ONESIE_DARK = (104, 186, 226)
+Colour = tuple[int, int, int]  # BGR
+
+
+@dataclass(frozen=True)
+class Family:
+    """How a family looks: skin, hair and clothes (BGR)."""
+
+    skin: Colour
+    infant_skin: Colour
+    hair: Colour
+    sweater: Colour
+    sweater_dark: Colour
+    jeans: Colour
+    onesie: Colour
+    onesie_dark: Colour
+
+
+FAMILIES = (
+    Family(
+        skin=(164, 196, 236),
+        infant_skin=(178, 206, 243),
+        hair=(48, 66, 98),
+        sweater=(146, 142, 78),
+        sweater_dark=(120, 118, 64),
+        jeans=(150, 112, 82),
+        onesie=(128, 212, 248),
+        onesie_dark=(104, 186, 226),
+    ),
+    Family(
+        skin=(96, 134, 184),
+        infant_skin=(112, 150, 198),
+        hair=(38, 38, 44),
+        sweater=(104, 124, 222),
+        sweater_dark=(84, 100, 190),
+        jeans=(110, 100, 96),
+        onesie=(196, 222, 156),
+        onesie_dark=(170, 200, 130),
+    ),
+)
 EYES = (60, 48, 44)
 MOUTH = (86, 84, 168)
 BLUSH = (160, 170, 238)
@@ -218,28 +249,30 @@ def _face(
         _ellipse(img, (mx, my - bend * 0.6), (width, bend), MOUTH, 0, (15, 165), lip)
 
 
-def _parent(img: np.ndarray, script: SceneScript, t_ms: float, voice: float) -> None:
+def _parent(img: np.ndarray, script: SceneScript, fam: Family, t_ms: float, voice: float) -> None:
     t = t_ms / 1000
     reach, touch = _near(script, "parent_touch", t_ms, REACH_MS)
     look = _look(script, "parent", t_ms)
     lean = 4 + 7 * reach + 3 * max(0.0, look.yaw) * (1 - reach)
     breath = 1 + 0.012 * math.sin(2 * math.pi * t / 3.8)
     base_x, base_y = PARENT_X, 392
-    _ellipse(img, (base_x + 8, base_y), (82, 25), JEANS)  # crossed legs
+    _ellipse(img, (base_x + 8, base_y), (82, 25), fam.jeans)  # crossed legs
     _ellipse(img, (base_x + 78, base_y + 8), (14, 9), (206, 214, 222))  # a sock
     body_c = (base_x + lean * 1.6, 318 - 2 * (breath - 1) * 100)
-    _ellipse(img, body_c, (54, 80 * breath), SWEATER, lean)
+    _ellipse(img, body_c, (54, 80 * breath), fam.sweater, lean)
     a = math.radians(lean)
     neck = (body_c[0] + math.sin(a) * 78, body_c[1] - math.cos(a) * 78)
     sway = 1.5 * math.sin(t * 1.3 + script.seed)
     head = (neck[0] + math.sin(a) * 30 + sway, neck[1] - 28 + abs(sway) * 0.5)
-    _limb(img, (neck[0], neck[1] + 6), head, 20, _mix(SKIN, (0, 0, 0), 0.08))
-    _circle(img, (head[0] - 8 - look.yaw * 6, head[1] - 6), 39, HAIR)  # hair behind
-    _circle(img, (head[0] - 22 - look.yaw * 10, head[1] - 30), 16, HAIR)  # bun
-    _circle(img, head, 34, SKIN)
-    _ellipse(img, (head[0] - look.yaw * 8, head[1] - 22), (34, 16), HAIR, -8 * look.yaw, (180, 360))
+    _limb(img, (neck[0], neck[1] + 6), head, 20, _mix(fam.skin, (0, 0, 0), 0.08))
+    _circle(img, (head[0] - 8 - look.yaw * 6, head[1] - 6), 39, fam.hair)  # hair behind
+    _circle(img, (head[0] - 22 - look.yaw * 10, head[1] - 30), 16, fam.hair)  # bun
+    _circle(img, head, 34, fam.skin)
+    _ellipse(
+        img, (head[0] - look.yaw * 8, head[1] - 22), (34, 16), fam.hair, -8 * look.yaw, (180, 360)
+    )
     smile = 1.0 if _mutual(script, t_ms) or script.at("infant_voice", t_ms) else 0.45
-    _face(img, head, 34, look, skin=SKIN, smile=smile, mouth=voice,
+    _face(img, head, 34, look, skin=fam.skin, smile=smile, mouth=voice,
           blink=_blinking(t_ms, script.seed * 0.37, 3.9))  # fmt: skip
     shoulder = (neck[0] + 18, neck[1] + 30)
     rest = (base_x + 62.0, 368.0)
@@ -252,9 +285,9 @@ def _parent(img: np.ndarray, script: SceneScript, t_ms: float, voice: float) -> 
             aim = (INFANT_X - 34 + 10 * math.sin(t * 2.2), infant_y - 12)
         hand = (rest[0] + (aim[0] - rest[0]) * reach, rest[1] + (aim[1] - rest[1]) * reach)
     elbow = ((shoulder[0] + hand[0]) / 2 - 6, (shoulder[1] + hand[1]) / 2 + 22 * (1 - reach) + 10)
-    _limb(img, shoulder, elbow, 22, SWEATER_DARK)
-    _limb(img, elbow, hand, 19, SWEATER_DARK)
-    _circle(img, hand, 10, SKIN)
+    _limb(img, shoulder, elbow, 22, fam.sweater_dark)
+    _limb(img, elbow, hand, 19, fam.sweater_dark)
+    _circle(img, hand, 10, fam.skin)
 
 
 def _mutual(script: SceneScript, t_ms: float) -> bool:
@@ -270,24 +303,26 @@ def _bounce(script: SceneScript, t_ms: float) -> float:
     return 3 * abs(math.sin((t_ms - sound.start_ms) / 1000 * math.pi * 6))
 
 
-def _infant(img: np.ndarray, script: SceneScript, t_ms: float, voice: float) -> tuple[float, float]:
+def _infant(
+    img: np.ndarray, script: SceneScript, fam: Family, t_ms: float, voice: float
+) -> tuple[float, float]:
     """Draw the infant; return where its hands hold the ball."""
     t = t_ms / 1000
     look = _look(script, "infant", t_ms)
     bounce = _bounce(script, t_ms)
     breath = 1 + 0.015 * math.sin(2 * math.pi * t / 2.6 + 1)
     base_x, base_y = INFANT_X, 394
-    _ellipse(img, (base_x - 30, base_y), (34, 13), ONESIE_DARK, -6)  # legs
-    _ellipse(img, (base_x - 58, base_y + 2), (11, 9), INFANT_SKIN)  # feet
+    _ellipse(img, (base_x - 30, base_y), (34, 13), fam.onesie_dark, -6)  # legs
+    _ellipse(img, (base_x - 58, base_y + 2), (11, 9), fam.infant_skin)  # feet
     body = (base_x + 2, 350 - bounce)
-    _ellipse(img, body, (38, 50 * breath), ONESIE)
+    _ellipse(img, body, (38, 50 * breath), fam.onesie)
     head = (base_x - 4 + look.yaw * 2 + math.sin(t * 1.7 + 2) * 1.2, 280 - bounce)
-    _circle(img, head, 30, INFANT_SKIN)
-    _ellipse(img, (head[0] - look.yaw * 4, head[1] - 24), (12, 8), HAIR, -20, (180, 330), 3)
+    _circle(img, head, 30, fam.infant_skin)
+    _ellipse(img, (head[0] - look.yaw * 4, head[1] - 24), (12, 8), fam.hair, -20, (180, 330), 3)
     sound = script.at("infant_voice", t_ms)
     laughing = sound is not None and sound.what == "laugh"
     smile = 1.0 if laughing or _mutual(script, t_ms) else 0.35
-    _face(img, head, 30, look, skin=INFANT_SKIN, smile=smile, mouth=voice,
+    _face(img, head, 30, look, skin=fam.infant_skin, smile=smile, mouth=voice,
           blink=_blinking(t_ms, script.seed * 0.53, 4.6))  # fmt: skip
     hold, _span = _near(script, "infant_holds_toy", t_ms, 300)
     wave = 0.0
@@ -302,8 +337,8 @@ def _infant(img: np.ndarray, script: SceneScript, t_ms: float, voice: float) -> 
             rest[0] + (goal[0] - rest[0]) * hold,
             rest[1] + (goal[1] - rest[1]) * hold - abs(wave) * (1 - hold),
         )
-        _limb(img, shoulder, hand, 13, ONESIE_DARK)
-        _circle(img, hand, 7, INFANT_SKIN)
+        _limb(img, shoulder, hand, 13, fam.onesie_dark)
+        _circle(img, hand, 7, fam.infant_skin)
         hands.append(hand)
     return (hands[0][0] + hands[1][0]) / 2, (hands[0][1] + hands[1][1]) / 2 - 8
 
@@ -324,12 +359,18 @@ def _ball(img: np.ndarray, script: SceneScript, t_ms: float, grip: tuple[float, 
 
 
 def scene_frame(
-    script: SceneScript, t_ms: float, background: np.ndarray, size: tuple[int, int] = (W, H)
+    script: SceneScript,
+    t_ms: float,
+    background: np.ndarray,
+    size: tuple[int, int] = (W, H),
+    family: int = 0,
 ) -> np.ndarray:
-    """The scene at ``t_ms`` drawn over ``background`` (:func:`room`), BGR, ``size`` (w, h)."""
+    """The scene at ``t_ms`` drawn over ``background`` (:func:`room`), BGR, ``size`` (w, h),
+    with the family ``family`` (an index into ``FAMILIES``)."""
     img = background.copy()
-    _parent(img, script, t_ms, mouth_open(script, "parent", t_ms))
-    grip = _infant(img, script, t_ms, mouth_open(script, "infant", t_ms))
+    fam = FAMILIES[family % len(FAMILIES)]
+    _parent(img, script, fam, t_ms, mouth_open(script, "parent", t_ms))
+    grip = _infant(img, script, fam, t_ms, mouth_open(script, "infant", t_ms))
     _ball(img, script, t_ms, grip)
     if size != (W, H):
         img = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
@@ -340,6 +381,7 @@ def make_scene_clip(
     path: str | os.PathLike[str],
     seed: int,
     *,
+    family: int = 0,
     width: int = W,
     height: int = H,
     rate: int = 25,
@@ -347,7 +389,8 @@ def make_scene_clip(
     preset: str = "ultrafast",
     progress: Callable[[float], None] | None = None,
 ) -> Path:
-    """Encode the scene of ``seed`` as an H.264 + AAC MP4 at ``path``; return the path."""
+    """Encode the scene of ``seed``, acted by the family ``family``, as an H.264 + AAC MP4
+    at ``path``; return the path."""
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     script = scene_script(seed)
@@ -358,7 +401,7 @@ def make_scene_clip(
         vstream = add_video_stream(container, width, height, fps, gop, preset, 1 / fps, crf=24)
         astream = add_audio_stream(container)
         for i in range(frames):
-            image = scene_frame(script, float(i / fps * 1000), background, (width, height))
+            image = scene_frame(script, float(i / fps * 1000), background, (width, height), family)
             # OpenCV's BT.601 conversion is swscale's to within one level, and 6x faster
             yuv = cv2.cvtColor(image, cv2.COLOR_BGR2YUV_I420).astype(np.uint8, copy=False)
             frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
