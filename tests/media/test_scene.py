@@ -19,8 +19,8 @@ from vfa.media.scene_script import (
     TOY_PARENT_X,
     scene_script,
 )
-from vfa.media.scene_voice import mouth_open, scene_sound
-from vfa.media.synth import SAMPLE_RATE, read_barcode
+from vfa.media.scene_voice import SAMPLE_RATE, mouth_open, scene_sound
+from vfa.media.synth import read_barcode
 
 seeds = st.integers(min_value=0, max_value=2**32)
 
@@ -100,3 +100,17 @@ def test_the_voices_sound_where_the_script_has_them_and_the_mouths_move_with_the
     assert max(opened) > 0.5 and min(opened) == 0  # syllables, with breaks between
     a, b = gaps[0]
     assert all(mouth_open(script, w, t) == 0 for w in ("parent", "infant") for t in (a, b))
+
+
+def test_a_clip_that_cannot_be_made_side_by_side_is_named(tmp_path):
+    from vfa.errors import MediaError
+    from vfa.media.scene_batch import SceneJob, make_scene_clips
+
+    taken = [tmp_path / "a.mp4", tmp_path / "b.mp4"]
+    for path in taken:
+        path.mkdir()  # a folder where the clip should go: the encoder cannot open it
+    seen: list[float] = []
+    with pytest.raises(MediaError) as refused:
+        make_scene_clips([SceneJob(p, seed) for seed, p in enumerate(taken)], seen.append)
+    assert str(refused.value).startswith(f"{taken[0]}: the demo clip could not be made (")
+    assert all(0 <= f < 1 for f in seen)

@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 
 from vfa.media.scene_script import SceneScript, Span, scene_script
-from vfa.media.scene_voice import mouth_open, scene_sound
+from vfa.media.scene_voice import SAMPLE_RATE, mouth_open, scene_sound
 from vfa.media.synth import add_audio_stream, add_video_stream, encode_samples
 
 W, H = 854, 480  # the design size; other sizes scale it
@@ -399,7 +399,10 @@ def make_scene_clip(
     background = room()
     with av.open(str(out), "w", format="mp4") as container:
         vstream = add_video_stream(container, width, height, fps, gop, preset, 1 / fps, crf=24)
-        astream = add_audio_stream(container)
+        # one encoder thread: several clips are made side by side (media/scene_batch.py),
+        # and on a busy machine x264's own threads cost more than they give
+        vstream.codec_context.thread_count = 1
+        astream = add_audio_stream(container, SAMPLE_RATE)
         for i in range(frames):
             image = scene_frame(script, float(i / fps * 1000), background, (width, height), family)
             # OpenCV's BT.601 conversion is swscale's to within one level, and 6x faster
@@ -413,7 +416,8 @@ def make_scene_clip(
                 progress(0.95 * i / frames)
         for packet in vstream.encode():
             container.mux(packet)
-        encode_samples(container, astream, scene_sound(script, seconds=float(frames / fps)))
+        sound = scene_sound(script, seconds=float(frames / fps))
+        encode_samples(container, astream, sound, step=SAMPLE_RATE)
     if progress is not None:
         progress(1.0)
     return out

@@ -205,14 +205,14 @@ _LENGTHS = {"offer": 5.0, "chat": 5.6, "tickle": 4.5, "pause": 5.2, "song": 5.0,
 
 def scene_script(seed: int) -> SceneScript:
     """The scene of one seed: the six episodes in a drawn order, each at a drawn pace
-    (about 23–27 s in all)."""
+    (about 22–25.5 s in all)."""
     rng = random.Random(seed)
     order = list(EPISODES)
     rng.shuffle(order)
     b = _Builder(toy_x=rng.choice((TOY_PARENT_X, TOY_MIDDLE_X)))
     start_x = b.toy_x
     for name in order:
-        b.episode(name, _LENGTHS[name], rng.uniform(0.78, 0.92))
+        b.episode(name, _LENGTHS[name], rng.uniform(0.74, 0.86))
     return SceneScript(
         seed=seed,
         duration_ms=b.ms(0),

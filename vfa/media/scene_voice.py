@@ -17,12 +17,12 @@ from functools import lru_cache
 import numpy as np
 
 from vfa.media.scene_script import SceneScript, Span
-from vfa.media.synth import SAMPLE_RATE
 
 TALK_HARMONICS = (1.0, 0.5, 0.28, 0.14, 0.07)
 SONG_HARMONICS = (1.0, 0.32, 0.12, 0.05)
 INFANT_HARMONICS = (1.0, 0.3, 0.1)
 PENTATONIC = (262.0, 294.0, 330.0, 392.0, 440.0)
+SAMPLE_RATE = 24_000  # voices and their harmonics lie below 3 kHz; half the AAC work
 
 
 @dataclass(frozen=True)

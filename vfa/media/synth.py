@@ -157,26 +157,32 @@ def add_video_stream(
     return vstream
 
 
-def add_audio_stream(container: av.container.OutputContainer) -> av.AudioStream:
-    """A mono AAC stream at 48 kHz, 64 kbit/s."""
-    astream = container.add_stream("aac", rate=SAMPLE_RATE)
+def add_audio_stream(
+    container: av.container.OutputContainer, rate: int = SAMPLE_RATE
+) -> av.AudioStream:
+    """A mono AAC stream at ``rate`` samples a second (48 kHz), 64 kbit/s."""
+    astream = container.add_stream("aac", rate=rate)
     astream.layout = "mono"
     astream.bit_rate = 64000
     return astream
 
 
 def encode_samples(
-    container: av.container.OutputContainer, stream: av.AudioStream, samples: np.ndarray
+    container: av.container.OutputContainer,
+    stream: av.AudioStream,
+    samples: np.ndarray,
+    step: int = 1024,
 ) -> None:
-    """Encode mono float samples (-1..1, at ``SAMPLE_RATE``) into the stream, then flush it."""
+    """Encode mono float samples (-1..1, at the stream's rate) into the stream, ``step``
+    samples a frame, then flush it."""
     samples = samples.astype(np.float32, copy=False)
-    step = 1024
+    rate = stream.rate
     for start in range(0, len(samples), step):
         chunk = samples[start : start + step].reshape(1, -1)
         frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="mono")
-        frame.sample_rate = SAMPLE_RATE
+        frame.sample_rate = rate
         frame.pts = start
-        frame.time_base = Fraction(1, SAMPLE_RATE)
+        frame.time_base = Fraction(1, rate)
         for packet in stream.encode(frame):
             container.mux(packet)
     for packet in stream.encode():

@@ -15,9 +15,7 @@ demo refuses a workspace that holds real cases.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,32 +157,16 @@ def _make_clips(folder: Path, progress: Callable[[float], None]) -> dict[DemoVis
     missing = [v for v in VISITS if not paths[v].exists()]
     if not missing:
         return paths
-    from vfa.media.scene import make_scene_clip  # OpenCV loads only when a clip is made
+    from vfa.media.scene_batch import SceneJob, make_scene_clips  # OpenCV loads when needed
 
-    done = dict.fromkeys(missing, 0.0)
-    lock = threading.Lock()
-
-    def make(visit: DemoVisit) -> None:
-        def step(f: float) -> None:
-            with lock:
-                done[visit] = f
-
-        tmp = paths[visit].with_suffix(".part.mp4")
-        try:
-            make_scene_clip(tmp, visit.seed, family=visit.family, progress=step)
-            tmp.replace(paths[visit])
-        finally:
-            tmp.unlink(missing_ok=True)
-
-    # all at once: drawing, conversion and encoding mostly run outside the GIL
-    with ThreadPoolExecutor(len(missing), thread_name_prefix="demo-clip") as pool:
-        pending = {pool.submit(make, v) for v in missing}
-        while pending:
-            finished, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
-            with lock:
-                progress(sum(done.values()) / len(done))
-            for future in finished:
-                future.result()  # a failure stops the demo with its own error
+    parts = {v: paths[v].with_suffix(".part.mp4") for v in missing}
+    try:
+        make_scene_clips([SceneJob(parts[v], v.seed, v.family) for v in missing], progress)
+        for visit, part in parts.items():
+            part.replace(paths[visit])
+    finally:
+        for part in parts.values():
+            part.unlink(missing_ok=True)
     return paths
 
 
