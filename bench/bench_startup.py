@@ -32,9 +32,7 @@ def main() -> None:
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
         )
-        print(
-            f"first run: the demo workspace made in {time.perf_counter() - started:.2f} s"
-        )
+        print(f"first run: the demo workspace made in {time.perf_counter() - started:.2f} s")
         with display() as disp:
             env["DISPLAY"] = disp
             env.pop("QT_QPA_PLATFORM", None)
