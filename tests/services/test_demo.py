@@ -8,6 +8,7 @@ services read back."""
 from __future__ import annotations
 
 import itertools
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -104,6 +105,31 @@ def test_two_cases_over_three_visits_with_a_clip_each_that_differ(demo):
 def test_making_the_demo_again_adds_nothing(demo):
     assert demo["second"] == demo["first"]
     assert [a.clip_id for a in demo["again"]] == [a.clip_id for a in demo["added"]]
+
+
+def test_making_the_demo_again_keeps_what_someone_trying_it_changed(demo, tmp_path):
+    from vfa.services.backups import backup_now
+
+    copy = backup_now(demo["ws"], target=str(tmp_path / "copy.vfa"))
+    media = demo["ws"].path.with_name(demo["ws"].path.stem + "-media")
+    shutil.copytree(media, tmp_path / "copy-media")  # the copy's own demo clips
+    ws = open_workspace(copy)
+    try:
+        first = demo["added"][0].clip_id
+        run = runs_of(ws, "kips")[first][0]
+        scheme = get_scheme("kips")
+        item = scheme.ratings.items[0].id
+        was = coding.ratings(ws, run.run_id, run.coder)[item].value
+        coding.reopen_run(ws, run.run_id, "a second look", actor=run.coder)
+        coding.set_rating(ws, run.run_id, scheme, item, 5 if was != 5 else 1)
+        for moment in moments.moments(ws, clip_id=first, viewer=SUPERVISOR):
+            events.delete_event(ws, moment.run_id, moment.id)
+        consent.set_consent(ws, first, [], by="the family")
+        changed = snapshot(ws)
+        create_demo(ws)
+        assert snapshot(ws) == changed
+    finally:
+        ws.close()
 
 
 def test_kips_is_double_coded_blind_on_every_clip_and_submitted(demo):

@@ -8,8 +8,10 @@ its own seed, so no two clips have the same content. Their coding is in
 moments on DEMO-001's first visit with strengths-based captions and lines for the
 infant, three of them in the reel, the visit's theme, and consent for feedback on every
 clip. Everything goes through the services, as a user's work would; each step looks
-first and adds only what is missing, so making the demo again adds nothing twice. The
-demo refuses a workspace that holds real cases.
+first and makes only what was never made (a clip, a run nobody has begun, the
+therapist's moments, a clip's first consent), so making the demo again adds nothing
+twice and leaves what someone trying VFA changed as it is. The demo refuses a workspace
+that holds real cases.
 """
 
 from __future__ import annotations
@@ -171,17 +173,28 @@ def _make_clips(folder: Path, progress: Callable[[float], None]) -> dict[DemoVis
 
 
 def _plant_feedback(ws: Workspace, added: list[AddedClip], script: SceneScript) -> None:
-    """The therapist's moments and reel on the first visit, its theme, and consent for
-    feedback on every clip."""
+    """The therapist's moments and reel on the first visit and its theme, unless the
+    therapist has coded it before; consent for feedback on every clip without any."""
+    from vfa.services.coding import find_run
     from vfa.services.consent import consent_for, set_consent
-    from vfa.services.moments import add_moment, moments, session_theme, set_theme
+    from vfa.services.moments import set_theme
+    from vfa.services.schemes import get_scheme
 
     first = added[0]
+    if find_run(ws, first.clip_id, get_scheme("vig"), DEMO_THERAPIST) is None:
+        _add_moments(ws, first, script)
+        set_theme(ws, first.session_id, THEME)
+    for visit, clip in zip(VISITS, added, strict=True):
+        if consent_for(ws, clip.clip_id) is None:  # a withdrawal is an answer too
+            set_consent(ws, clip.clip_id, ["feedback"], given_on=visit.filmed, by=DEMO_THERAPIST)
+
+
+def _add_moments(ws: Workspace, first: AddedClip, script: SceneScript) -> None:
+    """The therapist's moments, in time order (so the reel is too)."""
+    from vfa.services.moments import add_moment
+
     duration = clip_info(ws, first.clip_id).duration_ms
-    have = {m.caption for m in moments(ws, clip_id=first.clip_id, viewer=DEMO_THERAPIST)}
     for moment in sorted(MOMENTS, key=lambda m: script.episode(m.episode).start_ms):
-        if moment.caption in have:
-            continue
         span = script.episode(moment.episode)
         add_moment(
             ws,
@@ -194,9 +207,3 @@ def _plant_feedback(ws: Workspace, added: list[AddedClip], script: SceneScript) 
             feedback=moment.feedback,
             coder=DEMO_THERAPIST,
         )
-    if session_theme(ws, first.session_id) is None:
-        set_theme(ws, first.session_id, THEME)
-    for visit, clip in zip(VISITS, added, strict=True):
-        agreed = consent_for(ws, clip.clip_id)
-        if agreed is None or not agreed.covers("feedback"):
-            set_consent(ws, clip.clip_id, ["feedback"], given_on=visit.filmed, by=DEMO_THERAPIST)

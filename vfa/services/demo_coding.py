@@ -9,8 +9,9 @@ the coder a little later, with one look coded differently, a laugh taken for a c
 coo missed, so the disagreement review has something to show. The trainer fills in a
 CARE-Index grid on one clip. Everything is seeded: the same demo every time.
 
-Each step looks first and writes only what is missing: a run already submitted is left
-as it is, so making the demo again adds nothing.
+Each step looks first and fills only what nobody has begun: a run still "assigned", a
+grid not yet begun; a run begun, submitted or reopened (by the demo or by someone trying
+VFA out) is left as it is, so making the demo again adds nothing and undoes nothing.
 """
 
 from __future__ import annotations
@@ -87,12 +88,12 @@ def _runs(ws: Workspace, scheme: str, clip_ids: Sequence[int]) -> dict[tuple[int
     return {key: a.run_id for key, a in found.items() if key[1] in (CODER, TRAINER)}
 
 
-def _open(ws: Workspace, scheme: str) -> set[int]:
-    """The runs of the scheme not yet submitted."""
+def _untouched(ws: Workspace, scheme: str) -> set[int]:
+    """The runs of the scheme nobody has begun (the first edit begins a run)."""
     return {
         a.run_id
         for a in assignments.assignments(ws, scheme=scheme)
-        if a.status is not RunStatus.SUBMITTED
+        if a.status is RunStatus.ASSIGNED
     }
 
 
@@ -127,11 +128,11 @@ def plant_kips(ws: Workspace, visits: Sequence[CodedVisit]) -> None:
     """KIPS double coded blind on every visit, both runs submitted."""
     scheme = get_scheme("kips")
     runs = _runs(ws, "kips", [v.clip_id for v in visits])
-    still_open = _open(ws, "kips")
+    untouched = _untouched(ws, "kips")
     for visit in visits:
         for days, (who, values) in enumerate(_kips_pair(scheme, visit).items(), start=2):
             run_id = runs[(visit.clip_id, who)]
-            if run_id not in still_open:
+            if run_id not in untouched:
                 continue
             for item, value in values.items():
                 coding.set_rating(ws, run_id, scheme, item, value)
@@ -165,9 +166,8 @@ def plant_care_grid(ws: Workspace, visit: CodedVisit) -> None:
     """The trainer's CARE-Index grid of one visit, every aspect filled in, submitted."""
     scheme = get_scheme("care_index_infant")
     grid = scheme.grids[0]
-    run = coding.find_run(ws, visit.clip_id, scheme, TRAINER)
-    if run is not None and run.status is RunStatus.SUBMITTED:
-        return
+    if coding.find_run(ws, visit.clip_id, scheme, TRAINER) is not None:
+        return  # made before (and perhaps changed since)
     run = coding.open_run(ws, visit.clip_id, scheme, TRAINER)
     for row in grid.rows:
         for member, points in zip(grid.members, CARE_POINTS[row.id], strict=True):
@@ -261,32 +261,26 @@ def _coder_presses(script: SceneScript, seed: int) -> list[Press]:
 
 
 def _code(ws: Workspace, run_id: int, scheme: Scheme, clip_id: int, presses: list[Press]) -> None:
-    """Code the presses into an empty run (events of an unfinished earlier try go first);
-    the parent's talk is marked infant-directed."""
+    """Code the presses into a run nobody has begun; the parent's talk is marked
+    infant-directed."""
     table = clip_info(ws, clip_id).frame_table
-    for event in events.run_events(ws, run_id, viewer=_owner(ws, run_id)):
-        events.delete_event(ws, run_id, event.id)
     for press in presses:
         made = events.code_event(ws, run_id, scheme, press.code, None, press.at_ms, table)
         if made.created and press.code == "parent_talks":
             events.set_modifiers(ws, run_id, scheme, made.event.id, {"register": "infant-directed"})
 
 
-def _owner(ws: Workspace, run_id: int) -> str:
-    return next(a.coder for a in assignments.assignments(ws) if a.run_id == run_id)
-
-
 def plant_events(ws: Workspace, visit: CodedVisit) -> None:
     """VFA's event scheme double coded blind on one visit, both runs submitted."""
     scheme = get_scheme(EVENT_SCHEME)
     runs = _runs(ws, EVENT_SCHEME, [visit.clip_id])
-    still_open = _open(ws, EVENT_SCHEME)
+    untouched = _untouched(ws, EVENT_SCHEME)
     plans = {
         TRAINER: _trainer_presses(visit.script),
         CODER: _coder_presses(visit.script, visit.seed),
     }
     for days, (who, presses) in enumerate(plans.items(), start=3):
         run_id = runs[(visit.clip_id, who)]
-        if run_id in still_open:
+        if run_id in untouched:
             _code(ws, run_id, scheme, visit.clip_id, presses)
             coding.submit_run(ws, run_id, who, at=_when(visit.filmed, days, 10))
