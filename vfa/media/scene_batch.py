@@ -22,6 +22,8 @@ import vfa
 from vfa.errors import MediaError
 from vfa.media.scene import make_scene_clip
 
+NO_WINDOW = getattr(subprocess, "CREATE_NO_WINDOW", 0)  # Windows: no console per clip
+
 
 @dataclass(frozen=True)
 class SceneJob:
@@ -61,7 +63,13 @@ def make_scene_clips(
         env = _environment()
         for n, job in enumerate(jobs):
             proc = subprocess.Popen(
-                _command(job), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+                _command(job),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                errors="replace",
+                env=env,
+                creationflags=NO_WINDOW,
             )
             procs.append(proc)
             readers += _follow(proc, n, done, errors[n])
