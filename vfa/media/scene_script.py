@@ -73,15 +73,6 @@ class SceneScript:
                 return span
         return None
 
-    def before(self, channel: str, t_ms: float) -> Span | None:
-        """The channel's last span that started at or before ``t_ms``, or None."""
-        found = None
-        for span in self.channels[channel]:
-            if span.start_ms > t_ms:
-                break
-            found = span
-        return found
-
     def episode(self, name: str) -> Span:
         """Where the named episode lies in the scene."""
         return next(e for e in self.episodes if e.what == name)
