@@ -1,7 +1,7 @@
 """Cold start to a shown main window on the demo workspace (target: <= 1.5 s median).
 
 Each run is a new process (``python bench/startup_child.py``) timed from spawn until the
-window shows the demo clip's first frame, with the real player backend on an X display
+window shows the demo's first clip's first frame, with the real player backend on an X display
 (a private Xvfb when there is none). Run: ``.venv/bin/python -m bench.bench_startup``.
 """
 
@@ -32,9 +32,7 @@ def main() -> None:
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
         )
-        print(
-            f"first run: demo workspace and clip generated in {time.perf_counter() - started:.2f} s"
-        )
+        print(f"first run: the demo workspace made in {time.perf_counter() - started:.2f} s")
         with display() as disp:
             env["DISPLAY"] = disp
             env.pop("QT_QPA_PLATFORM", None)

@@ -1,5 +1,5 @@
 """Child process of bench_startup: start VFA as ``vfa`` does; say "shown" and exit once
-the demo workspace's clip is on screen. The parent times it from spawn."""
+the demo workspace's first clip is on screen. The parent times it from spawn."""
 
 from __future__ import annotations
 

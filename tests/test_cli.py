@@ -150,16 +150,34 @@ def test_demo_json(capsys, tmp_path):
     path = tmp_path / "d.vfa"
     code, out, _ = run(capsys, "demo", "--workspace", str(path), "--json")
     assert code == 0
-    from sqlalchemy import select
-
-    from vfa.storage.models import Clip
+    from vfa.services.clips import catalog
     from vfa.storage.workspace import open_workspace
 
     ws = open_workspace(path)
-    with ws.sessions() as db:
-        (clip_id,) = db.scalars(select(Clip.id)).all()  # the demo makes one clip
+    clip_ids = [k.id for c in catalog(ws) for s in c.sessions for k in s.clips]
     ws.close()
-    assert json.loads(out) == {"workspace": str(path), "clip_id": clip_id}
+    assert len(clip_ids) == 3  # two cases, three visits, a clip each
+    assert json.loads(out) == {"workspace": str(path), "clip_id": clip_ids[0]}
+
+
+@pytest.mark.parametrize("before", [True, False], ids=["options-first", "options-after"])
+def test_the_demo_is_refused_in_a_workspace_with_real_cases(capsys, tmp_path, clips, before):
+    from vfa.services.clips import add_clip, catalog
+    from vfa.storage.workspace import open_workspace
+
+    path = tmp_path / "mine.vfa"
+    ws = open_workspace(path, create=True)
+    add_clip(ws, clips["cfr25"], "FAM-017", "Visit 1")
+    held = catalog(ws)
+    ws.close()
+    where = ["--workspace", str(path)]
+    code, out, err = run(capsys, *([*where, "demo"] if before else ["demo", *where]))
+    assert code == 2 and out == ""
+    assert err.startswith(f"vfa: {path}: holds real cases (FAM-017)") and "Traceback" not in err
+    ws = open_workspace(path)
+    assert catalog(ws) == held
+    ws.close()
+    assert not (tmp_path / "mine-media").exists()  # nothing was generated
 
 
 def _new_workspace(capsys, tmp_path):

@@ -74,7 +74,7 @@ COMMANDS: dict[tuple[str, ...], list[str]] = {
 NOT_RUN = {
     ("gui",): "opens the window; --as is refused for it (the window's coder is Settings "
     "→ Coder) and its reads are the services walked in tests/services/test_blind_everywhere.py",
-    ("demo",): "makes the demo case and its generated clip; reads no coding",
+    ("demo",): "makes the demo cases, their generated clips and their coding; prints none",
     ("restore",): "puts a backup in the workspace's place; shows no coding",
 }
 ALSO = {

@@ -36,7 +36,13 @@ def test_schemes_list_json(capsys):
     code, out, err = run(capsys, "schemes", "list", "--json")
     assert code == 0 and err == ""
     rows = json.loads(out)
-    assert [r["id"] for r in rows] == ["care_index_infant", "kips", "vig", "vipp_sd"]
+    assert [r["id"] for r in rows] == [
+        "care_index_infant",
+        "kips",
+        "vfa_interaction",
+        "vig",
+        "vipp_sd",
+    ]
     assert set(rows[0]) == {"id", "name", "version", "file"}
     assert all(Path(r["file"]).is_file() for r in rows)
 

@@ -23,7 +23,7 @@ TESTS = Path(__file__).resolve().parent
 SCENARIOS: dict[tuple[str, ...], str] = {
     (): "test_cli_surface_window.py::test_bare_vfa_opens_the_window_on_the_welcome_view",
     ("gui",): "test_cli_surface_window.py::test_gui_opens_the_named_workspace",
-    ("demo",): "test_cli_surface.py::test_demo_makes_a_workspace_with_its_clip_and_moments",
+    ("demo",): "test_cli_surface.py::test_demo_makes_a_workspace_with_its_clips_and_moments",
     ("probe",): "test_cli_surface_still.py::test_probe_reports_the_clips_facts",
     ("still",): "test_cli_surface_still.py::test_still_is_the_named_frame_at_full_size",
     ("clip", "add"): "test_cli.py::test_clip_add_creates_case_and_session_and_prints_ids",
@@ -156,7 +156,7 @@ def workspace_with_clip(
 
 
 @pytest.mark.parametrize("before", [False, True])
-def test_demo_makes_a_workspace_with_its_clip_and_moments(capsys, tmp_path, before):
+def test_demo_makes_a_workspace_with_its_clips_and_moments(capsys, tmp_path, before):
     from vfa.media.probe import probe
 
     target = tmp_path / "try.vfa"
@@ -166,11 +166,16 @@ def test_demo_makes_a_workspace_with_its_clip_and_moments(capsys, tmp_path, befo
     assert code == 0 and err == ""
     assert made["workspace"] == str(target)
     code, clips, _ = run(capsys, "clip", "list", "--workspace", target, "--json")
-    assert [(c["case"], c["clip_id"]) for c in clips] == [("DEMO-001", made["clip_id"])]
-    files = list((tmp_path / "try-media").iterdir())
-    assert [f.name for f in files] == [clips[0]["name"]]
-    assert probe(files[0]).duration_ms == clips[0]["duration_ms"]
-    # its reel is ready to show: every moment on it is a moment of the demo clip
+    assert [(c["case"], c["session"]) for c in clips] == [
+        ("DEMO-001", "Visit 1"),
+        ("DEMO-001", "Visit 2"),
+        ("DEMO-002", "Visit 1"),
+    ]
+    assert clips[0]["clip_id"] == made["clip_id"]
+    files = {f.name: f for f in (tmp_path / "try-media").iterdir()}
+    assert sorted(files) == sorted(c["name"] for c in clips)
+    assert [probe(files[c["name"]]).duration_ms for c in clips] == [c["duration_ms"] for c in clips]
+    # its first visit's reel is ready to show: every moment on it is of that visit's clip
     code, reel, _ = run(
         capsys, "reel", "show", "--session", clips[0]["session_id"], "--workspace", target, "--json"
     )

@@ -77,7 +77,8 @@ def test_demo_open_prepares_the_demo_and_shows_its_clip(capsys, isolated_user, t
     # the window shows the same workspace and clip the batch command reports
     code, out, err = run(capsys, "clip", "list", "--workspace", str(target), "--json")
     assert code == 0, err
-    assert seen["title"] == "VFA — show" and seen["cases"] == [r["case"] for r in out]
+    cases = list(dict.fromkeys(r["case"] for r in out))
+    assert seen["title"] == "VFA — show" and seen["cases"] == cases
     assert seen["clip"] == out[0]["clip_id"]
 
 

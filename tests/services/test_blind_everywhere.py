@@ -137,6 +137,7 @@ WRITES = {
     "coding.coder_row", "schemes.stored_scheme_row", "assignments.assign",
     "assignments.assign_share", "certification.set_criterion", "consent.set_consent",
     "clips.add_clip", "demo.create_demo", "schemes.register_scheme",
+    "demo_coding.plant_kips", "demo_coding.plant_care_grid", "demo_coding.plant_events",
     "audit.record", "reliability_report.write_report", "stills.save_still",
     "stills.still_from_file", "workspaces.new_workspace", "workspaces.open_demo",
     "viewer.viewing_as", "backups.backup_if_due", "backups.backup_now",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
 
@@ -83,6 +85,18 @@ def test_a_submitted_run_is_locked_until_reopened_with_a_reason(kips_run):
     with ws.sessions() as db:
         reopen = db.scalar(select(AuditEntry).where(AuditEntry.action == "reopen"))
     assert reopen.detail == {"reason": "second look at item 1"} and reopen.actor == "Sue"
+
+
+def test_a_run_submitted_later_keeps_the_time_its_coding_was_finished(kips_run):
+    from vfa.services.assignments import assignments
+
+    ws, scheme, run = kips_run
+    coding.set_rating(ws, run.id, scheme, scheme.ratings.items[0].id, 3)
+    finished = dt.datetime(2024, 3, 6, 15, 0, tzinfo=dt.UTC)
+    coding.submit_run(ws, run.id, actor="Ann", at=finished)
+    (listed,) = assignments(ws)
+    assert listed.status is RunStatus.SUBMITTED
+    assert listed.submitted_at.replace(tzinfo=dt.UTC) == finished
 
 
 def test_care_grid_rows_must_add_up(workspace, clips):

@@ -84,7 +84,13 @@ def test_a_bad_file_in_a_scheme_folder_is_skipped_and_the_others_load(tmp_path, 
     loop = in_folder(tmp_path, monkeypatch, "loop.yaml", ALIAS_LOOP)
     in_folder(tmp_path, monkeypatch, "laughs.yaml", LAUGHS)
     scan = svc.scan_schemes()
-    assert [s.id for s in scan.schemes] == ["care_index_infant", "kips", "vig", "vipp_sd"]
+    assert [s.id for s in scan.schemes] == [
+        "care_index_infant",
+        "kips",
+        "vfa_interaction",
+        "vig",
+        "vipp_sd",
+    ]
     assert sorted(Path(p.file).name for p in scan.problems) == ["laughs.yaml", "loop.yaml"]
     assert svc.get_scheme("kips").id == "kips"
     assert str(loop) in {p.file for p in svc.scheme_problems()}

@@ -10,13 +10,14 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
+from vfa.domain.hotkeys import hotkey_conflict
 from vfa.errors import NotFoundError, SchemeError
 from vfa.services import schemes as svc
 from vfa.storage.models import AuditEntry, Case, Clip, Coder, CodingRun, Role, Session
 from vfa.storage.models import Scheme as SchemeRow
 
 SHIPPED = Path(__file__).resolve().parents[2] / "coding_schemes"
-SHIPPED_IDS = ["care_index_infant", "kips", "vig", "vipp_sd"]
+SHIPPED_IDS = ["care_index_infant", "kips", "vfa_interaction", "vig", "vipp_sd"]
 
 MINIMAL = """\
 id: mini
@@ -155,6 +156,31 @@ def test_care_index_grid_adds_up_to_fourteen_per_member():
     # instruments.md: the aspects, the points rule and the bands are unverified
     assert not any(b.verified for b in grid.bands)
     assert care.raw["grids"][0]["verified"] is False
+
+
+def test_vfas_own_event_scheme_codes_gaze_touch_and_voice_of_parent_and_infant():
+    scheme = svc.get_scheme("vfa_interaction")
+    assert scheme.ethogram is not None and not scheme.ratings and not scheme.grids
+    codes = scheme.ethogram.codes
+    assert scheme.ethogram.subjects == ("parent", "infant")
+    groups: dict[str | None, list] = {}
+    for code in codes:
+        groups.setdefault(code.group, []).append(code)
+    for who in ("parent", "infant"):  # where each looks: one of three, one at a time
+        gaze = groups[f"{who}_gaze"]
+        assert len(gaze) == 3
+        assert {(c.kind, c.subjects) for c in gaze} == {("state", (who,))}
+    touch = groups["parent_touch"]
+    assert len(touch) > 1 and {c.kind for c in touch} == {"state"}
+    assert len(groups["parent_voice"]) > 1
+    infant_sounds = [c for c in codes if c.subjects == ("infant",) and c.kind == "point"]
+    assert infant_sounds and not scheme.moments
+    assert any(c.modifiers for c in codes)
+    keys = [c.hotkey for c in codes]
+    assert all(keys) and len({k.casefold() for k in keys}) == len(keys)
+    assert [k for k in keys if hotkey_conflict(k) is not None] == []
+    raw = yaml.safe_load((SHIPPED / "vfa_interaction.yaml").read_text(encoding="utf-8"))
+    assert not any(obj.get("requires_license") for obj in _objects(raw))
 
 
 def test_vig_principles_and_sub_behaviours_are_moment_tags():
@@ -345,7 +371,14 @@ def test_own_folders_add_and_replace_schemes_and_bad_files_are_reported(
     )
     assert svc.scheme_dirs() == [SHIPPED, extra, user]
     scan = svc.scan_schemes()
-    assert [s.id for s in scan.schemes] == ["care_index_infant", "kips", "mini", "vig", "vipp_sd"]
+    assert [s.id for s in scan.schemes] == [
+        "care_index_infant",
+        "kips",
+        "mini",
+        "vfa_interaction",
+        "vig",
+        "vipp_sd",
+    ]
     kips = svc.get_scheme("kips")
     assert kips.source_file == str(user / "kips.yaml")
     assert kips.ratings.items[0].description == "local anchors"
@@ -367,7 +400,7 @@ def test_two_files_with_one_id_in_a_folder_keep_the_first(tmp_path, monkeypatch)
 def test_an_unknown_scheme_lists_the_known_ids():
     with pytest.raises(NotFoundError) as caught:
         svc.get_scheme("nope")
-    assert "care_index_infant, kips, vig, vipp_sd" in str(caught.value)
+    assert "care_index_infant, kips, vfa_interaction, vig, vipp_sd" in str(caught.value)
 
 
 # -- the workspace ------------------------------------------------------------------------

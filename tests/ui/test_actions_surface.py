@@ -1,6 +1,7 @@
 """Every registered window action fired the way a user fires it: its own shortcut, or
-its menu entry when it has none, on the demo workspace; each test checks what the action
-did. Helpers here are shared by the other ``test_actions_surface_*`` files.
+its menu entry when it has none, on a workspace of one barcode clip (``conftest.py``);
+each test checks what the action did. Helpers here are shared by the other
+``test_actions_surface_*`` files.
 
 Shortcuts are typed with ``QTest.keySequence`` to the active main window (the offscreen
 platform activates a shown window, so window-context shortcuts are delivered as on a
@@ -307,13 +308,15 @@ def test_new_workspace_creates_the_file_typed_into_the_dialog(
 
 
 @covers("workspace.open")
-def test_open_workspace_opens_the_file_chosen_in_the_dialog(bare_window, surface, qtbot, demo_copy):
-    typed = TypeFileName(demo_copy)
+def test_open_workspace_opens_the_file_chosen_in_the_dialog(
+    bare_window, surface, qtbot, barcode_copy
+):
+    typed = TypeFileName(barcode_copy)
     with answering(qtbot, (QFileDialog, typed)):
         surface.fire(bare_window, "workspace.open")
     assert (typed.title, typed.accept_mode) == ("Open workspace", QFileDialog.AcceptMode.AcceptOpen)
     qtbot.waitUntil(lambda: bare_window.ws is not None, timeout=20_000)
-    assert bare_window.ws.path == demo_copy
+    assert bare_window.ws.path == barcode_copy
     assert bare_window.windowTitle() == "VFA — demo"
     assert bare_window.browser.topLevelItem(0).text(0) == "DEMO-001"
 
@@ -325,9 +328,9 @@ def test_the_demo_entry_opens_the_demo_workspace_with_its_clip(bare_window, surf
     with qtbot.waitSignal(bare_window.clip_opened, timeout=60_000) as opened:
         surface.fire(bare_window, "workspace.demo")
     assert bare_window.ws.path == demo_workspace_path() and demo_workspace_path().is_file()
-    (case,) = clip_service.catalog(bare_window.ws)
-    assert case.code == "DEMO-001"
-    assert opened.args == [case.sessions[0].clips[0].id]
+    cases = clip_service.catalog(bare_window.ws)
+    assert [c.code for c in cases] == ["DEMO-001", "DEMO-002"]
+    assert opened.args == [cases[0].sessions[0].clips[0].id]
     qtbot.waitUntil(lambda: bare_window.player_view.shown_index() == 0, timeout=20_000)
 
 

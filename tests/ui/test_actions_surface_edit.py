@@ -1,5 +1,5 @@
 """Edit and Feedback actions, and Reliability, fired by their shortcut or menu entry on
-the demo workspace: undo and redo, the event at the playhead (delete, modifiers, link as
+the barcode workspace: undo and redo, the event at the playhead (delete, modifiers, link as
 evidence), the moment's still, consent, presenting and exporting the reel, the script."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from vfa.ui.feedback_dialogs import ConsentDialog, ExportDialog
 from vfa.ui.messages import Level
 from vfa.ui.reliability import ReliabilityWindow
 
-FRAME_MS = 40  # the demo clip is 25 fps
+FRAME_MS = 40  # the barcode clip is 25 fps
 KEY = Qt.Key
 
 
@@ -150,7 +150,7 @@ def test_consent_records_the_purposes_ticked(window, surface, qtbot):
     asked = {}
 
     def tick_notes(dialog: ConsentDialog) -> None:
-        asked["ticked"] = dialog.purposes()  # as recorded by the demo
+        asked["ticked"] = dialog.purposes()  # as recorded in the workspace
         dialog.boxes["notes"].setChecked(True)
         dialog.accept()
 
@@ -195,7 +195,7 @@ def test_ctrl_shift_e_exports_the_reel_into_the_folder_given(window, surface, qt
     with answering(qtbot, (ExportDialog, export)):
         surface.fire(window, "reel.export")
     qtbot.waitUntil(lambda: window.feedback.last_export is not None, timeout=60_000)
-    assert asked == {"purpose": "feedback"}  # what the demo's consent covers
+    assert asked == {"purpose": "feedback"}  # what the workspace's consent covers
     expected = {"01.mp4", "01.png", "reel.srt", "handout.pdf"}
     if not soft_subtitles_supported():
         expected.add("01.srt")

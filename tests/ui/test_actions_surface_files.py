@@ -1,5 +1,5 @@
 """File-menu actions on clips and coding, fired by their shortcut or menu entry on the
-demo workspace: add, relink, check, save a still, progress, import and export coding."""
+barcode workspace: add, relink, check, save a still, progress, import and export coding."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ def test_check_clip_files_names_the_missing_file(window, surface, qtbot, clips, 
     assert window.messages.level("clips.check") is Level.ERROR
     text = window.messages.text("clips.check")
     assert str(gone) in text
-    assert "demo-play.mp4" not in text  # the demo clip is where it was
+    assert "demo-play.mp4" not in text  # the clip is where it was
     assert len(text.splitlines()) == 1
 
 
@@ -103,7 +103,7 @@ def test_save_still_writes_the_frame_on_screen_for_a_consented_purpose(
     asked = {}
 
     def save(dialog: StillDialog) -> None:
-        asked["purpose"] = dialog.chosen_purpose()  # the demo's consent covers feedback only
+        asked["purpose"] = dialog.chosen_purpose()  # the consent covers feedback only
         dialog.file.setText(str(out))
         qtbot.mouseClick(dialog.box.button(QDialogButtonBox.StandardButton.Ok), Qt.LeftButton)
 
@@ -199,7 +199,7 @@ def test_export_coding_writes_the_clips_events_to_the_file_typed(window, surface
         surface.fire(window, "coding.export")
     with out.open(newline="", encoding="utf-8") as fh:
         rows = [(r["coder"], r["code"], r["start_ms"], r["end_ms"]) for r in csv.DictReader(fh)]
-    # the demo's two moments, spans [2 s, 8 s) and [11 s, 16 s) of a 25 fps clip: from
+    # the workspace's two moments, spans [2 s, 8 s) and [11 s, 16 s) of a 25 fps clip: from
     # the frame shown at the start to the last frame that starts before the end
     frame = 40
     assert rows == [

@@ -1,4 +1,4 @@
-"""Playback actions fired by their own keys on the demo clip (20 s at 25 fps: 500 frames
+"""Playback actions fired by their own keys on the barcode clip (20 s at 25 fps: 500 frames
 of 40 ms, each frame's barcode its index): the frame on screen after each, the rate, the
 shuttle, the loop range and the timeline's zoom."""
 
@@ -25,7 +25,7 @@ def show(window, qtbot, frame: int) -> None:
 
 
 def frame_at(ms: int) -> int:
-    """The frame shown at ``ms`` on the demo clip (the last one starting at or before)."""
+    """The frame shown at ``ms`` on the barcode clip (the last one starting at or before)."""
     return min(ms // FRAME_MS, LAST)
 
 

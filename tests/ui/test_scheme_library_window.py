@@ -36,13 +36,13 @@ def _offered(win) -> list[str]:
     return [chooser.itemData(i).id for i in range(1, chooser.count())]
 
 
-def test_the_window_reads_the_scheme_folders_once_on_start(reads, qtbot, demo_copy):
+def test_the_window_reads_the_scheme_folders_once_on_start(reads, qtbot, barcode_copy):
     win = _window(qtbot)
     win.resize(1300, 850)
     win.show()
     qtbot.waitExposed(win)
     with qtbot.waitSignal(win.player_view.frame_shown, timeout=20_000):
-        win.set_workspace(open_workspace(demo_copy))
+        win.set_workspace(open_workspace(barcode_copy))
         win.open_clip(1)
     for tab in range(win.side.count()):  # each pane drawn: codes named, themes offered
         win.side.setCurrentIndex(tab)

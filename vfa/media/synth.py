@@ -1,4 +1,5 @@
-"""Generate clips locally: the demo clip and test clips whose frames carry their index.
+"""Generate test clips locally, whose frames carry their index; and the H.264 + AAC
+streams every generated clip is written with (the demo's scenes too: ``media/scene.py``).
 
 Every frame can carry its source index as a 16-bit barcode along the top edge (block i
 white when bit i is set), the same layout as the shared test media, so a test can read
@@ -18,6 +19,7 @@ import cv2
 import numpy as np
 
 BITS = 16
+SAMPLE_RATE = 48000
 
 
 def draw_barcode(img: np.ndarray, index: int) -> None:
@@ -43,8 +45,8 @@ def read_barcode(img: np.ndarray) -> int:
     return value
 
 
-def demo_frame(index: int, width: int, height: int, rate: float, barcode: bool) -> np.ndarray:
-    """A calm scene: a large and a small figure turning towards each other."""
+def shapes_frame(index: int, width: int, height: int, rate: float, barcode: bool) -> np.ndarray:
+    """Moving shapes: a large and a small circle, the frame number, and the barcode."""
     t = index / rate
     img = np.empty((height, width, 3), np.uint8)
     img[:] = (58, 46, 38)  # BGR: dark blue-grey room
@@ -108,25 +110,16 @@ def make_clip(
     frames = round(seconds * rate)
     time_base = Fraction(1, 15360) if keep else 1 / rate
     with av.open(str(out), "w", format="mp4") as container:
-        vstream = container.add_stream("libx264", rate=rate)
-        vstream.width, vstream.height = width, height
-        vstream.pix_fmt = "yuv420p"
-        vstream.time_base = time_base
-        vstream.codec_context.gop_size = gop
-        vstream.options = {"preset": preset, "crf": "28"}
+        vstream = add_video_stream(container, width, height, rate, gop, preset, time_base)
         if rotation:
             vstream.set_display_rotation(rotation)
-        astream = None
-        if audio:
-            astream = container.add_stream("aac", rate=48000)
-            astream.layout = "mono"
-            astream.bit_rate = 64000
+        astream = add_audio_stream(container) if audio else None
         kept = 0
         for i in range(frames):
             if keep is not None and not keep(i):
                 continue
             frame = av.VideoFrame.from_ndarray(
-                demo_frame(i, width, height, float(rate), barcode), format="bgr24"
+                shapes_frame(i, width, height, float(rate), barcode), format="bgr24"
             )
             frame.pts = round(i / rate / time_base)
             frame.time_base = time_base
@@ -144,23 +137,63 @@ def make_clip(
     return out
 
 
-def _encode_tone(
-    container: av.container.OutputContainer, stream: av.AudioStream, seconds: float
+def add_video_stream(
+    container: av.container.OutputContainer,
+    width: int,
+    height: int,
+    rate: Fraction,
+    gop: int,
+    preset: str,
+    time_base: Fraction,
+    crf: int = 28,
+) -> av.VideoStream:
+    """An H.264 (yuv420p) stream of the given size, rate, keyframe interval and preset."""
+    vstream = container.add_stream("libx264", rate=rate)
+    vstream.width, vstream.height = width, height
+    vstream.pix_fmt = "yuv420p"
+    vstream.time_base = time_base
+    vstream.codec_context.gop_size = gop
+    vstream.options = {"preset": preset, "crf": str(crf)}
+    return vstream
+
+
+def add_audio_stream(
+    container: av.container.OutputContainer, rate: int = SAMPLE_RATE
+) -> av.AudioStream:
+    """A mono AAC stream at ``rate`` samples a second (48 kHz), 64 kbit/s."""
+    astream = container.add_stream("aac", rate=rate)
+    astream.layout = "mono"
+    astream.bit_rate = 64000
+    return astream
+
+
+def encode_samples(
+    container: av.container.OutputContainer,
+    stream: av.AudioStream,
+    samples: np.ndarray,
+    step: int = 1024,
 ) -> None:
-    """A soft 440 Hz tone in short beeps, like a voice taking turns."""
-    sample_rate = 48000
-    n = int(seconds * sample_rate)
-    t = np.arange(n) / sample_rate
-    envelope = (np.sin(2 * np.pi * 0.5 * t) > 0).astype(np.float32)
-    samples = (0.2 * np.sin(2 * np.pi * 440 * t) * envelope).astype(np.float32)
-    step = 1024
-    for start in range(0, n, step):
+    """Encode mono float samples (-1..1, at the stream's rate) into the stream, ``step``
+    samples a frame, then flush it."""
+    samples = samples.astype(np.float32, copy=False)
+    rate = stream.rate
+    for start in range(0, len(samples), step):
         chunk = samples[start : start + step].reshape(1, -1)
         frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="mono")
-        frame.sample_rate = sample_rate
+        frame.sample_rate = rate
         frame.pts = start
-        frame.time_base = Fraction(1, sample_rate)
+        frame.time_base = Fraction(1, rate)
         for packet in stream.encode(frame):
             container.mux(packet)
     for packet in stream.encode():
         container.mux(packet)
+
+
+def _encode_tone(
+    container: av.container.OutputContainer, stream: av.AudioStream, seconds: float
+) -> None:
+    """A soft 440 Hz tone in short beeps, like a voice taking turns."""
+    n = int(seconds * SAMPLE_RATE)
+    t = np.arange(n) / SAMPLE_RATE
+    envelope = (np.sin(2 * np.pi * 0.5 * t) > 0).astype(np.float32)
+    encode_samples(container, stream, 0.2 * np.sin(2 * np.pi * 440 * t) * envelope)

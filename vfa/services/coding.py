@@ -188,14 +188,16 @@ def check_editable(ws: Workspace, run_id: int) -> None:
         refuse_locked(run_id, _run(db, run_id).status)
 
 
-def submit_run(ws: Workspace, run_id: int, actor: str | None = None) -> None:
-    """Lock the run as finished."""
+def submit_run(
+    ws: Workspace, run_id: int, actor: str | None = None, at: dt.datetime | None = None
+) -> None:
+    """Lock the run as finished, now or (``at``, for coding recorded afterwards) then."""
     with ws.writes.begin() as db:
         run = _run(db, run_id)
         if run.status is RunStatus.SUBMITTED:
             return
         run.status = RunStatus.SUBMITTED
-        run.submitted_at = dt.datetime.now(dt.UTC)
+        run.submitted_at = at or dt.datetime.now(dt.UTC)
         record(db, "submit", "coding_run", run_id, {}, actor=actor)
 
 
