@@ -34,18 +34,7 @@ SERVICES = tuple(
 # those of them that ran the mutated function)
 GROUPS = {
     "domain": ([f"{DOMAIN}*"], ["tests/unit"]),
-    # the reel export is exercised end to end where the user meets it: the CLI's exports,
-    # read back frame by frame, and the texts and places they write
-    "services": (
-        list(SERVICES),
-        [
-            "tests/services",
-            "tests/test_cli_reel.py",
-            "tests/test_cli_reel_script.py",
-            "tests/test_reel_texts.py",
-            "tests/test_outputs.py",
-        ],
-    ),
+    "services": (list(SERVICES), ["tests/services"]),
 }
 LINKED = ("vfa", "tests", "coding_schemes")
 TARGETS = {"domain": 0.90, "services": 0.80}
