@@ -60,10 +60,11 @@ def test_kips_is_rated_entirely_from_the_keyboard(window, qtbot):
     # unrated rows are highlighted, rated ones are not
     assert table.item(5, 0).background().color().name() == "#fff4ce"
     assert table.item(0, 0).background().style() == Qt.BrushStyle.NoBrush
-    # a digit outside 1–5 does nothing; Delete clears the current row
+    # a digit outside 1–5 changes nothing and says why; Delete clears the current row
     table.setCurrentCell(0, 1)
     qtbot.keyClick(table, KEY.Key_9)
     assert stored(window)[items[0]] == 4
+    assert "9 is not a rating" in panel.message.text() and table.currentRow() == 0
     qtbot.keyClick(table, KEY.Key_Delete)
     assert items[0] not in stored(window)
 
@@ -87,17 +88,20 @@ def test_undo_and_redo_of_ratings(window, qtbot):
     assert panel.table.item(0, 1).text() == "5"
 
 
-def test_a_care_grid_row_that_does_not_add_up_is_refused_inline(window):
+def test_a_care_grid_row_that_does_not_add_up_is_refused_inline(window, qtbot):
     panel = window.coding
     panel.choose("care_index_infant")
     adult = panel.grid_tables[0]
     grid = adult.grid
-    for col, value in enumerate(["2", "1", "0"]):  # 3 points where each aspect gives 2
-        adult.item(0, col).setText(value)
+    adult.setFocus()
+    adult.setCurrentCell(0, 0)
+    qtbot.keyClick(adult, KEY.Key_1)  # 1 of 2: the row waits, and the cursor moves across
+    qtbot.keyClick(adult, KEY.Key_2)  # 3 points where each aspect gives 2
     assert "add up" in panel.message.text()
     assert stored(window) == {} and runs_of(window) == []  # a refused edit begins nothing
     assert adult.item(0, 0).background().color().name() == "#fde2e1"
-    adult.item(0, 0).setText("1")  # 1 + 1 + 0 = 2
+    assert adult.currentColumn() == 1
+    qtbot.keyClick(adult, KEY.Key_1)  # 1 + 1 + blank = 2
     assert panel.message.text() == ""
     points = coding.grid_points(coding.ratings(window.ws, panel.run.id))
     first, second, third = (s.id for s in adult.member.scales)
@@ -208,14 +212,19 @@ def test_notes_and_evidence_links_on_an_item_undo(window, qtbot):
     item = panel.scheme.ratings.items[0].id
     panel.table.setFocus()
     qtbot.keyClick(panel.table, KEY.Key_4)
-    panel.table.item(0, 2).setText("waited for the turn")  # what typing into the cell does
+    panel.table.setCurrentCell(0, 1)
+    qtbot.keyClick(panel.table, KEY.Key_F2)  # the current item's note, in the details
+    assert panel.details.note.hasFocus()
+    qtbot.keyClicks(panel.details.note, "waited for the turn")
+    qtbot.keyClick(panel.details.note, KEY.Key_Return)  # kept, and back to the list
+    assert panel.table.hasFocus()
     state = coding.rating_state(window.ws, panel.run.id, item)
     assert (state.value, state.note) == (4, "waited for the turn")
     event_id = 4242  # a moment's id (KIPS itself has no ethogram)
     panel.table.setCurrentCell(0, 1)
     panel.link_evidence(event_id)
     assert coding.rating_state(window.ws, panel.run.id, item).evidence == (event_id,)
-    assert panel.table.item(0, 3).text() == "1 linked"
+    assert panel.details.evidence.text() == "1 linked"
     window.undo_stack.undo()
     assert coding.rating_state(window.ws, panel.run.id, item).evidence == ()
     window.undo_stack.undo()

@@ -1,9 +1,11 @@
 """The coding panel, generated from a scheme: ratings, grids, run status, event hotkeys.
 
-Ratings are entered from the keyboard: the current row takes a scale point (digits),
-N for "not observed" (or the scheme's first special code), Delete to clear; Enter or ↓
-moves on. Unrated items are highlighted; the total and band update as you go. A grid row
-whose points do not add up is refused with a message beside the grid.
+Ratings and grid points are entered from the keyboard, the same way in both forms
+(:mod:`vfa.ui.rating_tables`, :mod:`vfa.ui.grid_table`): a digit sets the value, N gives
+"not observed" where the scheme has it, Delete clears, Enter or ↓ moves on; a key that
+cannot be taken says why on the panel's message line. Items and scales show under their
+full names; the current one is described beside the form (:mod:`vfa.ui.item_details`).
+Unrated items are highlighted; the total and band update as you go.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QListWidget,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -36,8 +38,10 @@ from vfa.ui.changes import (
     RunsChanged,
     RunStatusChanged,
 )
+from vfa.ui.coding_form import CodingForm
+from vfa.ui.grid_table import GridTable
+from vfa.ui.memory import Memory
 from vfa.ui.messages import MessageBar
-from vfa.ui.rating_tables import GridTable, RatingTable
 from vfa.ui.session import CodingSession, WhenShown
 from vfa.ui.undo import GridRowCommand, RateCommand, RatingStateCommand
 
@@ -50,18 +54,27 @@ class CodingPanel(QWidget):
         session: CodingSession,
         schemes: Callable[[], list[Scheme]],
         parent: QWidget | None = None,
+        memory: Memory | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("codingPanel")
         self.session = session
         self._schemes = schemes
+        self.memory = memory  # the scheme last used on each clip (None: nothing kept)
 
         self.chooser = QComboBox()
         self.chooser.setObjectName("scheme")
+        # long names do not widen the panel: the list shows them in full
+        self.chooser.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.chooser.setMinimumContentsLength(16)
+        self.chooser.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.chooser.currentIndexChanged.connect(self._scheme_chosen)
         self.chooser.activated.connect(lambda _i: self._focus_form())
         self.status = QLabel()
         self.status.setObjectName("runStatus")
+        self.status.setWordWrap(True)
         self.submit = QPushButton(self.tr("Submit"))
         self.submit.setObjectName("submit")
         self.submit.clicked.connect(self.submit_run)
@@ -69,21 +82,19 @@ class CodingPanel(QWidget):
         self.reopen_button.setObjectName("reopen")
         self.reopen_button.clicked.connect(self.ask_reopen)
         self.reopen_button.hide()
-        self.table = RatingTable()
-        self.table.rate.connect(self.rate)
-        self.table.note.connect(self.set_note)
-        self.grids = QWidget()
-        self.grids_layout = QVBoxLayout(self.grids)
-        self.grids_layout.setContentsMargins(0, 0, 0, 0)
-        self.grid_tables: list[GridTable] = []
-        self.message = MessageBar()  # refused edits ("edit"), a changed scheme ("scheme")
+        self.message = MessageBar()  # refused edits and keys ("edit"), a changed scheme
         self.message.setObjectName("gridMessage")
+        self.form = CodingForm(memory)
+        self.form.rate.connect(self.rate)
+        self.form.note.connect(self.set_note)
+        self.form.grid_row.connect(self.enter_grid_row)
+        self.form.refused.connect(self._key_refused)
+        self.form.done.connect(self._focus_form)
+        self.table, self.grids, self.details = self.form.table, self.form.grids, self.form.details
+        self.hotkeys = self.form.hotkeys
         self.total = QLabel()
         self.total.setObjectName("total")
         self.total.setWordWrap(True)
-        self.hotkeys = QListWidget()
-        self.hotkeys.setObjectName("hotkeys")
-        self.hotkeys.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.total.setStyleSheet("font-weight: 600")
 
         top = QHBoxLayout()
@@ -91,20 +102,18 @@ class CodingPanel(QWidget):
         top.addWidget(self.chooser, 1)
         status_row = QHBoxLayout()
         status_row.addWidget(self.status, 1)
-        status_row.addWidget(self.submit)
-        status_row.addWidget(self.reopen_button)
+        status_row.addWidget(self.submit, 0, Qt.AlignmentFlag.AlignTop)
+        status_row.addWidget(self.reopen_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(status_row)
-        layout.addWidget(self.table, 2)
-        layout.addWidget(self.grids, 2)
-        layout.addWidget(self.hotkeys, 2)
+        layout.addWidget(self.form, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.total)
-        self.setMinimumWidth(300)
         self.when_shown = WhenShown(self, self._run_opened)
         session.changed.connect(self._changed)
         self._refresh_chooser()
+        self.refresh()
 
     # the session's state, read here as the panel shows it
     @property
@@ -119,6 +128,11 @@ class CodingPanel(QWidget):
     @property
     def scheme(self) -> Scheme | None:
         return self.session.scheme
+
+    @property
+    def grid_tables(self) -> list[GridTable]:
+        """The grid's tables, one a member."""
+        return self.form.grid_tables
 
     @property
     def run(self) -> coding.RunInfo | None:
@@ -162,40 +176,25 @@ class CodingPanel(QWidget):
 
     def _scheme_chosen(self, _index: int) -> None:
         scheme = self.chooser.currentData()
-        self.table.set_scheme(scheme)
-        self._build_grids(scheme)
+        self.form.build(scheme)
         self.session.choose_scheme(scheme)
 
-    def _build_grids(self, scheme: Scheme | None) -> None:
-        for table in self.grid_tables:
-            table.deleteLater()
-        self.grid_tables = []
-        for grid in scheme.grids if scheme else ():
-            for m in range(len(grid.members)):
-                table = GridTable(grid, m)
-                table.row_entered.connect(self.enter_grid_row)
-                self.grids_layout.addWidget(QLabel(f"{grid.name} — {grid.members[m].name}"))
-                self.grids_layout.addWidget(table)
-                self.grid_tables.append(table)
-        self.table.setVisible(bool(scheme and scheme.ratings))
-        self.grids.setVisible(bool(self.grid_tables))
-        self.hotkeys.clear()
-        ethogram = scheme.ethogram if scheme else None
-        for code in ethogram.codes if ethogram else ():
-            if code.hotkey:
-                kind = self.tr("state") if code.kind == "state" else ""
-                self.hotkeys.addItem(f"{code.hotkey:>8}   {code.name}  {kind}".rstrip())
-        self.hotkeys.setVisible(self.hotkeys.count() > 0)
+    def scheme_for(self, clip_id: int) -> Scheme | None:
+        """The scheme last used on a clip, when one was and it is still offered."""
+        if self.memory is None or self.session.ws is None:
+            return None
+        scheme_id = self.memory.scheme_of(self.session.ws, clip_id)
+        return self.session.schemes.get(scheme_id) if scheme_id else None
 
     def _focus_form(self) -> None:
         """A scheme chosen by the user: the keys go to the form, not the chooser (digits
         rate the first item; the ethogram keys are window shortcuts)."""
-        if self.table.isVisible() and self.table.rowCount():
-            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-        elif self.grid_tables:
-            self.grid_tables[0].setFocus(Qt.FocusReason.OtherFocusReason)
-        else:
+        if not self.form.focus():
             self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _key_refused(self, why: str) -> None:
+        """A key the form could not take: say why on the panel's message line."""
+        self.message.warning(why, "edit")
 
     def _changed(self, change: Change) -> None:
         """Redraw for what changed in the open run (now, or when next shown); other runs
@@ -203,6 +202,7 @@ class CodingPanel(QWidget):
         if isinstance(change, RunsChanged) and change.schemes:
             self._show_schemes()  # a scheme an import made can be chosen at once
         if isinstance(change, RunOpened):
+            self._remember_scheme()
             self.when_shown.request()
         elif not self.session.shows(change):
             return
@@ -216,9 +216,20 @@ class CodingPanel(QWidget):
     def _assigned(self) -> bool:
         return self.run is not None and self.run.status is RunStatus.ASSIGNED
 
+    def _remember_scheme(self) -> None:
+        """The scheme shown on a clip is the one to show when the clip opens again."""
+        ws, clip_id, scheme = self.session.ws, self.clip_id, self.scheme
+        if self.memory is not None and ws is not None and clip_id is not None and scheme:
+            self.memory.remember_scheme(ws, clip_id, scheme.id)
+
     def _run_opened(self) -> None:
-        """Another clip, scheme or coder: show its run, and say if the scheme changed
-        since the run was coded."""
+        """Another clip, scheme or coder: show its run (in the form of its scheme, which
+        opening a clip may have changed), and say if the scheme changed since the run was
+        coded."""
+        if self.scheme is not self.form.scheme:
+            self._show_schemes()
+            self.form.build(self.scheme)
+        self.form.forget_typed()
         self.refresh()
         self.message.clear("scheme")
         if self.ws is None or self.clip_id is None or self.scheme is None:
@@ -230,6 +241,7 @@ class CodingPanel(QWidget):
     # -- edits ------------------------------------------------------------------------
     def rate(self, item_id: str, value: object) -> None:
         if self.ws is None or self.scheme is None:
+            self._nothing_to_code()
             return
         self._push(
             RateCommand(
@@ -271,12 +283,18 @@ class CodingPanel(QWidget):
         self, grid_id: str, row_id: str, member_id: str, points: dict[str, int]
     ) -> None:
         if self.ws is None or self.scheme is None:
+            self._nothing_to_code()
             return
         grid = next(g for g in self.scheme.grids if g.id == grid_id)
         row = next((r.name for r in grid.rows if r.id == row_id), row_id)
         member = next((m.name for m in grid.members if m.id == member_id), member_id)
         text = self.tr('grid row "{0}" of {1}').format(row, member)
         self._push(GridRowCommand(self.session, text, (grid_id, row_id, member_id), points))
+
+    def _nothing_to_code(self) -> None:
+        self.message.warning(
+            self.tr("Open a clip to code it: choose one in the list of clips."), "edit"
+        )
 
     def _act(self, template: str, item_id: str) -> str:
         """How Edit → Undo names an edit of an item: 'rating of "Sensitivity"'."""
@@ -296,9 +314,7 @@ class CodingPanel(QWidget):
             if isinstance(command, RateCommand):
                 self.refresh(keep_message=True)
             if isinstance(command, GridRowCommand):
-                for table in self.grid_tables:
-                    if (table.grid.id, table.member.id) == (command.grid_id, command.member_id):
-                        table.mark_refused(command.row_id)
+                self.grids.mark_refused(command.grid_id, command.member_id, command.row_id)
             return
         if not self.session.begin_run():
             return
@@ -342,31 +358,27 @@ class CodingPanel(QWidget):
         if not keep_message:
             self.message.clear("edit")
         if self.run is None or self.ws is None or self.scheme is None:
-            if self.scheme is None or self.clip_id is None:
-                self.status.setText(self.tr("Choose a scheme to code this clip."))
+            if self.clip_id is None:
+                self.status.setText(
+                    self.tr("Open a clip to code it: choose one in the list of clips.")
+                )
+            elif self.scheme is None:
+                self.status.clear()  # (the form says to choose one)
             else:
                 self.status.setText(
                     self.tr("Not started · the first rating or event begins the coding")
                 )
-            self.table.show_states({})
-            for table in self.grid_tables:
-                table.show_points({})
+            self.form.show_run({})
             self.total.clear()
-            self.submit.setVisible(True)
+            self.submit.setVisible(self.scheme is not None)
             self.submit.setEnabled(False)
             self.reopen_button.hide()
-            self.table.setEnabled(True)
-            for table in self.grid_tables:
-                table.setEnabled(True)
+            self.form.lock(False)
             return
         self.submit.setEnabled(True)
         run = self.session.reread_run()
         assert run is not None
-        states = coding.ratings(self.ws, run.id)
-        self.table.show_states(states)
-        points = coding.grid_points(states)
-        for table in self.grid_tables:
-            table.show_points(points.get(table.grid.id, {}))
+        self.form.show_run(coding.ratings(self.ws, run.id))
         result = coding.run_score(self.ws, run.id, self.scheme)
         parts = []
         if self.scheme.ratings is not None:
@@ -378,7 +390,7 @@ class CodingPanel(QWidget):
                 parts.append(self.tr("{0} unrated").format(len(result.missing)))
         for grid_id, totals in result.grid_totals.items():
             band = result.grid_bands.get(grid_id)
-            shown = ", ".join(f"{k} {v}" for k, v in totals.items())
+            shown = ", ".join(f"{self._scale_name(grid_id, k)} {v}" for k, v in totals.items())
             parts.append(shown + (f" · {band}" if band else ""))
         self.total.setText("  ·  ".join(parts))
         locked = run.status is RunStatus.SUBMITTED
@@ -390,6 +402,10 @@ class CodingPanel(QWidget):
         self.status.setText(self.tr("{0} · coder {1}").format(label, run.coder))
         self.submit.setVisible(not locked)
         self.reopen_button.setVisible(locked)
-        self.table.setEnabled(not locked)
-        for table in self.grid_tables:
-            table.setEnabled(not locked)
+        self.form.lock(locked)
+
+    def _scale_name(self, grid_id: str, scale_id: str) -> str:
+        """A grid scale's name, for the totals line."""
+        grid = self.scheme.grid(grid_id) if self.scheme is not None else None
+        scales = [s for m in grid.members for s in m.scales] if grid is not None else []
+        return next((s.name for s in scales if s.id == scale_id), scale_id)

@@ -1,10 +1,14 @@
-"""The rating form's tables: items with their rating, note and evidence, driven from the
-keyboard (digits, N, Delete; Enter or ↓ moves on; unrated rows highlighted), and one
-member's part of a point-distribution grid (a row is entered once it is complete)."""
+"""The rating form's list of items, and the keyboard both rating forms share.
+
+A list and a grid take the same keys while they have focus (:class:`KeyedTable`): a
+digit sets the value of the current row or cell, Enter (or ↓) moves on, N gives the
+scheme's "not observed" code where it has one, Delete clears. A key that cannot be taken
+says why (``refused``) instead of doing nothing. The grid is :mod:`vfa.ui.grid_table`.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -14,134 +18,37 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vfa.domain.schemes import Grid, Scheme
+from vfa.domain.schemes import RatingItem, Scheme
+from vfa.domain.scoring import check_item
+from vfa.errors import VfaError
 from vfa.services import coding
 
 UNRATED = QColor("#fff4ce")
 REFUSED = QColor("#fde2e1")
+FIXED = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+CLEAR = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
 
 
-class RatingTable(QTableWidget):
-    """Items down, their rating and note across; driven from the keyboard."""
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("RatingTable", text)
 
-    rate = Signal(str, object)  # item id, value (int, special code or None)
-    note = Signal(str, str)  # item id, note text
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(0, 4, parent)
-        self.setObjectName("ratings")
-        self.setHorizontalHeaderLabels(
-            [self.tr("Item"), self.tr("Rating"), self.tr("Note"), self.tr("Evidence")]
+def numbered(scheme: Scheme, item: RatingItem) -> str:
+    """An item as the instrument publishes it: its number, then its name."""
+    items = scheme.ratings.items if scheme.ratings else ()
+    return f"{items.index(item) + 1} {item.name}" if item in items else item.name
+
+
+def rating_keys(item: RatingItem) -> str:
+    """The keys that rate an item, as a person reads them: '1–5, or N for Not observed
+    (NOB)'."""
+    text = f"{item.scale_min}–{item.scale_max}"
+    for special in item.special:
+        text += _tr(", or {0} for {1} ({2})").format(
+            special.code[0].upper(), special.label, special.code
         )
-        self.verticalHeader().setVisible(False)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        # only the note is typed into; ratings come from single keys
-        self.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-        )
-        self._loading = False
-        self.itemChanged.connect(self._note_edited)
-        self.scheme: Scheme | None = None
-        self._rows: list[str] = []
-
-    def set_scheme(self, scheme: Scheme | None) -> None:
-        self.scheme = scheme
-        items = scheme.ratings.items if scheme and scheme.ratings else ()
-        self._rows = [item.id for item in items]
-        self._loading = True  # filling the cells is no note being typed
-        self.setRowCount(len(items))
-        for row, item in enumerate(items):
-            name = QTableWidgetItem(item.name)
-            tip = f"{item.scale_min}–{item.scale_max}"
-            if item.special:
-                tip += " or " + ", ".join(s.code for s in item.special)
-            name.setToolTip(tip)
-            fixed = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-            name.setFlags(fixed)
-            self.setItem(row, 0, name)
-            rating = QTableWidgetItem("")
-            rating.setFlags(fixed)
-            self.setItem(row, 1, rating)
-            self.setItem(row, 2, QTableWidgetItem(""))
-            evidence = QTableWidgetItem("")
-            evidence.setFlags(fixed)
-            self.setItem(row, 3, evidence)
-        self._loading = False
-        if items:
-            self.setCurrentCell(0, 1)
-
-    def show_states(self, states: dict[str, coding.RatingState]) -> None:
-        self._loading = True
-        for row, item_id in enumerate(self._rows):
-            state = states.get(item_id, coding.RatingState(None, None, ()))
-            text = "" if state.value is None else str(state.value)
-            cell(self, row, 1).setText(text)
-            brush = QBrush(UNRATED) if state.value is None else QBrush()
-            for col in range(4):
-                cell(self, row, col).setBackground(brush)
-            cell(self, row, 2).setText(state.note or "")
-            links = len(state.evidence)
-            cell(self, row, 3).setText(self.tr("{0} linked").format(links) if links else "")
-        self._loading = False
-
-    def _note_edited(self, cell: QTableWidgetItem) -> None:
-        if self._loading or cell.column() != 2:
-            return
-        self.note.emit(self._rows[cell.row()], cell.text())
-
-    def current_item_id(self) -> str | None:
-        row = self.currentRow()
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def event(self, event: QEvent) -> bool:
-        """Keep digits, N and Delete for rating instead of the window's event hotkeys."""
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
-            and self._value_for(event) is not _NO_KEY
-        ):
-            event.accept()
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        value = self._value_for(event)
-        item_id = self.current_item_id()
-        if value is not _NO_KEY and item_id is not None:
-            self.rate.emit(item_id, value)
-            if value is not None and self.currentRow() < self.rowCount() - 1:
-                self.setCurrentCell(self.currentRow() + 1, 1)
-            return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.setCurrentCell(min(self.currentRow() + 1, self.rowCount() - 1), 1)
-            return
-        super().keyPressEvent(event)
-
-    def _value_for(self, event: QKeyEvent) -> object:
-        if self.scheme is None or self.scheme.ratings is None:
-            return _NO_KEY
-        item_id = self.current_item_id()
-        if item_id is None or event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
-            return _NO_KEY
-        item = self.scheme.item(item_id)
-        text = event.text()
-        if text.isdigit() and item.scale_min <= int(text) <= item.scale_max:
-            return int(text)
-        if text and item.special:
-            for special in item.special:
-                if special.code[0].lower() == text.lower():
-                    return special.code
-        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            return None
-        return _NO_KEY
-
-
-_NO_KEY = object()
+    return text
 
 
 def cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
@@ -151,58 +58,188 @@ def cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
     return item
 
 
-class GridTable(QTableWidget):
-    """One member's part of a point-distribution grid: aspects down, scales across."""
+class KeyedTable(QTableWidget):
+    """A table rated from the keyboard: digits, N, Delete and Enter are its own while it
+    has focus (before the window's shortcuts), the arrows and Space stay the player's."""
 
-    row_entered = Signal(str, str, str, dict)  # grid, row, member, points
+    refused = Signal(str)  # why a key could not be taken
+    past_end = Signal()  # Enter (or a completed entry) on the last row: the next form
 
-    def __init__(self, grid: Grid, member_index: int, parent: QWidget | None = None) -> None:
-        member = grid.members[member_index]
-        super().__init__(len(grid.rows), len(member.scales), parent)
-        self.grid, self.member = grid, member
-        self.setObjectName(f"grid-{grid.id}-{member.id}")
-        # short headers, full names on hover: seven aspects by up to four scales fit the panel
-        self.setHorizontalHeaderLabels([s.name[:6] for s in member.scales])
-        for c, scale in enumerate(member.scales):
-            header = self.horizontalHeaderItem(c)
-            if header is not None:
-                header.setToolTip(scale.name)
-        self.setVerticalHeaderLabels([r.name for r in grid.rows])
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        for r in range(len(grid.rows)):
-            for c in range(len(member.scales)):
-                self.setItem(r, c, QTableWidgetItem(""))
-        self._loading = False
-        self.itemChanged.connect(self._changed)
+    def __init__(self, rows: int, columns: int, parent: QWidget | None = None) -> None:
+        super().__init__(rows, columns, parent)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setWordWrap(True)
 
-    def show_points(self, points: dict[str, dict[str, dict[str, int]]]) -> None:
-        self._loading = True
-        for r, row in enumerate(self.grid.rows):
-            cells = points.get(row.id, {}).get(self.member.id, {})
-            for c, scale in enumerate(self.member.scales):
-                item = cell(self, r, c)
-                item.setText(str(cells[scale.id]) if scale.id in cells else "")
-                item.setBackground(QBrush(UNRATED) if not cells else QBrush())
-        self._loading = False
+    def event(self, event: QEvent) -> bool:
+        """Keep the rating keys from the window's shortcuts (event hotkeys on digits)."""
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and self._ours(event)
+        ):
+            event.accept()
+            return True
+        return super().event(event)
 
-    def mark_refused(self, row_id: str) -> None:
-        """Keep what was typed, in red, until the row adds up."""
-        r = next(i for i, row in enumerate(self.grid.rows) if row.id == row_id)
-        self._loading = True
-        for c in range(self.columnCount()):
-            cell(self, r, c).setBackground(QBrush(REFUSED))
-        self._loading = False
+    def _ours(self, event: QKeyEvent) -> bool:
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return False
+        text = event.text()
+        return (
+            text.isdigit()
+            or event.key() in CLEAR + ENTER
+            or (len(text) == 1 and self.takes_letter(text))
+        )
 
-    def _changed(self, item: QTableWidgetItem) -> None:
-        if self._loading:
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not self._ours(event) or self.currentRow() < 0:
+            super().keyPressEvent(event)
             return
-        r = item.row()
-        texts = [cell(self, r, c).text().strip() for c in range(self.columnCount())]
-        if any(not t for t in texts):
-            return  # the row is not complete yet
+        text = event.text()
+        if text.isdigit():
+            self.digit(int(text))
+        elif event.key() in CLEAR:
+            self.clear_current()
+        elif event.key() in ENTER:
+            self.move_on()
+        else:
+            self.letter(text)
+
+    def move_on(self) -> None:
+        """The next row (Enter, or an entry completed); past the last one, the next form."""
+        if self.currentRow() < self.rowCount() - 1:
+            self.setCurrentCell(self.currentRow() + 1, self.first_column())
+        else:
+            self.past_end.emit()
+
+    def first_column(self) -> int:
+        """The column a row is entered from."""
+        return 0
+
+    # what each form does with its keys
+    def takes_letter(self, text: str) -> bool:
+        """Whether a letter key is the form's (N, a special code's letter)."""
+        return text.lower() == "n"
+
+    def digit(self, value: int) -> None:
+        raise NotImplementedError
+
+    def letter(self, text: str) -> None:
+        raise NotImplementedError
+
+    def clear_current(self) -> None:
+        raise NotImplementedError
+
+
+class RatingTable(KeyedTable):
+    """The scheme's items down, each with its rating: the full name (with its number),
+    wrapped, and the value; the current item's description, note and evidence are in
+    the panel's details (:mod:`vfa.ui.item_details`)."""
+
+    rate = Signal(str, object)  # item id, value (int, special code or None)
+    note_wanted = Signal()  # F2: type a note on the current item
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, 2, parent)
+        self.setObjectName("ratings")
+        self.setHorizontalHeaderLabels([self.tr("Item"), self.tr("Rating")])
+        self.verticalHeader().setVisible(False)
+        # rows as tall as their wrapped names, at whatever width the panel has
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scheme: Scheme | None = None
+        self._rows: list[str] = []
+
+    def set_scheme(self, scheme: Scheme | None) -> None:
+        self.scheme = scheme
+        items = scheme.ratings.items if scheme and scheme.ratings else ()
+        self._rows = [item.id for item in items]
+        self.setRowCount(len(items))
+        for row, item in enumerate(items):
+            assert scheme is not None
+            name = QTableWidgetItem(numbered(scheme, item))
+            name.setToolTip(rating_keys(item))
+            name.setFlags(FIXED)
+            self.setItem(row, 0, name)
+            rating = QTableWidgetItem("")
+            rating.setFlags(FIXED)
+            rating.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.setItem(row, 1, rating)
+        if items:
+            self.setCurrentCell(0, 1)
+
+    def show_states(self, states: dict[str, coding.RatingState]) -> None:
+        for row, item_id in enumerate(self._rows):
+            state = states.get(item_id, coding.RatingState(None, None, ()))
+            cell(self, row, 1).setText("" if state.value is None else str(state.value))
+            brush = QBrush(UNRATED) if state.value is None else QBrush()
+            for col in range(2):
+                cell(self, row, col).setBackground(brush)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_F2 and self.current_item_id() is not None:
+            self.note_wanted.emit()
+            return
+        super().keyPressEvent(event)
+
+    def current_item_id(self) -> str | None:
+        row = self.currentRow()
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def first_column(self) -> int:
+        return 1
+
+    def _item(self) -> RatingItem | None:
+        item_id = self.current_item_id()
+        if self.scheme is None or item_id is None:
+            return None
+        return self.scheme.item(item_id)
+
+    def takes_letter(self, text: str) -> bool:
+        item = self._item()
+        specials = item.special if item is not None else ()
+        return text.lower() == "n" or any(s.code[0].lower() == text.lower() for s in specials)
+
+    def digit(self, value: int) -> None:
+        item = self._item()
+        if item is None or self.scheme is None:
+            return
         try:
-            points = {s.id: int(t) for s, t in zip(self.member.scales, texts, strict=True)}
-        except ValueError:
-            self.mark_refused(self.grid.rows[r].id)
+            check_item(item, value)
+        except VfaError:
+            self.refused.emit(
+                self.tr('{0} is not a rating of "{1}": press {2}.').format(
+                    value, numbered(self.scheme, item), rating_keys(item)
+                )
+            )
             return
-        self.row_entered.emit(self.grid.id, self.grid.rows[r].id, self.member.id, points)
+        self._rate(item, value)
+
+    def letter(self, text: str) -> None:
+        item = self._item()
+        if item is None or self.scheme is None:
+            return
+        special = next((s for s in item.special if s.code[0].lower() == text.lower()), None)
+        if special is None:
+            self.refused.emit(
+                self.tr('"{0}" has no "not observed" code: press {1}.').format(
+                    numbered(self.scheme, item), rating_keys(item)
+                )
+            )
+            return
+        self._rate(item, special.code)
+
+    def clear_current(self) -> None:
+        item_id = self.current_item_id()
+        if item_id is not None:
+            self.rate.emit(item_id, None)
+
+    def _rate(self, item: RatingItem, value: object) -> None:
+        self.rate.emit(item.id, value)
+        self.move_on()
