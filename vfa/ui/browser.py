@@ -1,10 +1,20 @@
-"""The case / session / clip browser."""
+"""The case / session / clip browser, and the pane that says what to do while it is
+empty."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from vfa.domain.frames import format_timestamp
 from vfa.services.clips import CaseNode
@@ -18,12 +28,16 @@ class ClipBrowser(QTreeWidget):
     """Cases, their sessions and clips; activating a clip opens it."""
 
     clip_activated = Signal(int)
+    populated = Signal(int)  # how many clips are listed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("browser")
         self.setHeaderLabels([self.tr("Case / session / clip"), self.tr("Length")])
-        self.setColumnWidth(0, 200)
+        header = self.header()  # the names take the room; the lengths keep theirs
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.itemActivated.connect(self._on_activated)
         self.itemClicked.connect(self._on_activated)
 
@@ -59,6 +73,11 @@ class ClipBrowser(QTreeWidget):
                     c_item.setToolTip(0, clip.name)
                     s_item.addChild(c_item)
         self.expandAll()
+        self.populated.emit(len(self.clip_ids()))
+
+    def clip_ids(self) -> list[int]:
+        """The clips listed."""
+        return [int(i.data(0, ID)) for i in self._items() if i.data(0, KIND) == "clip"]
 
     def select_clip(self, clip_id: int) -> None:
         """Highlight a clip's row."""
@@ -94,3 +113,34 @@ class ClipBrowser(QTreeWidget):
     def _on_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         if item.data(0, KIND) == "clip":
             self.clip_activated.emit(int(item.data(0, ID)))
+
+
+class ClipsPane(QStackedWidget):
+    """The clip browser, or, while the workspace has no clips, what to do: add some."""
+
+    add_requested = Signal()
+
+    def __init__(self, browser: ClipBrowser, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("clipsPane")
+        self.browser = browser
+        self.empty = QWidget()
+        self.empty.setObjectName("noClips")
+        text = QLabel(
+            self.tr(
+                "No clips in this workspace yet. Add the video files of a case: they stay "
+                "where they are, VFA keeps only your coding."
+            )
+        )
+        text.setWordWrap(True)
+        self.add = QPushButton(self.tr("Add clips…"))
+        self.add.setObjectName("addClips")
+        self.add.clicked.connect(self.add_requested)
+        column = QVBoxLayout(self.empty)
+        column.setContentsMargins(4, 4, 4, 4)
+        column.addWidget(text)
+        column.addWidget(self.add)
+        column.addStretch(1)
+        self.addWidget(browser)
+        self.addWidget(self.empty)
+        browser.populated.connect(lambda n: self.setCurrentWidget(browser if n else self.empty))

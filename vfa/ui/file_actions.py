@@ -33,6 +33,7 @@ class FileActions(QMainWindow):
 
     # what the window supplies
     ws: Workspace | None
+    current_clip: int | None
     browser: ClipBrowser
     hasher: ContentHasher
     messages: MessageBar
@@ -96,7 +97,7 @@ class FileActions(QMainWindow):
         first = next(
             (k.id for c in clip_service.catalog(ws) for s in c.sessions for k in s.clips), None
         )
-        if first is not None:
+        if first is not None and self.current_clip is None:  # (else: the clip last open)
             self.open_clip(first)
 
     def new_workspace(self) -> None:

@@ -29,7 +29,7 @@ from vfa.services.stills import save_still
 from vfa.services.workspaces import Workspace
 from vfa.ui.actions import apply_shortcuts, build_actions
 from vfa.ui.backups_dialog import WorkspaceSafety
-from vfa.ui.browser import ClipBrowser
+from vfa.ui.browser import ClipBrowser, ClipsPane
 from vfa.ui.clip_hashing import ContentHasher
 from vfa.ui.coding_panel import CodingPanel
 from vfa.ui.dialogs import GoToDialog, SettingsDialog
@@ -37,6 +37,7 @@ from vfa.ui.event_coding import EventCoding
 from vfa.ui.feedback import FeedbackSession
 from vfa.ui.feedback_dialogs import ask_still
 from vfa.ui.file_actions import FileActions
+from vfa.ui.memory import Memory
 from vfa.ui.menus import build_menus, navigation_handlers
 from vfa.ui.messages import MessageBar, note
 from vfa.ui.player_view import PlayerView
@@ -59,6 +60,13 @@ class AppContext:
     player_note: str
     # the scheme folders, read once by the composition root (a window of its own reads them)
     schemes: SchemeLibrary = field(default_factory=SchemeLibrary)
+
+
+def first_panes(width: int) -> list[int]:
+    """The clips, player and side panes the first time: room for a rating form beside
+    the player, the clips narrow."""
+    clips, side = min(240, width // 5), max(340, width * 3 // 10)
+    return [clips, width - clips - side, side]
 
 
 class MainWindow(FileActions):
@@ -84,6 +92,9 @@ class MainWindow(FileActions):
 
         self.browser = ClipBrowser()
         self.browser.clip_activated.connect(self.open_clip)
+        self.clips = ClipsPane(self.browser)  # the browser, or "Add clips…" when empty
+        self.clips.add_requested.connect(self.choose_clips)
+        self.memory = Memory(ctx.settings, self)  # panes, last clip, each clip's scheme
         self.messages = MessageBar()
         self.player_view = PlayerView(ctx.player)
         self.player_view.problem.connect(lambda text: self.show_error(text, "player"))
@@ -94,24 +105,25 @@ class MainWindow(FileActions):
         self.session.playhead = self.player_view.current_frame
         self.undo_stack = self.session.undo
         self.events = EventCoding(self.session, self.player_view.timeline)
-        self.coding = CodingPanel(self.session, ctx.schemes)
+        self.coding = CodingPanel(self.session, ctx.schemes, memory=self.memory)
         self.feedback = FeedbackSession(
             self.session, self.player_view, lambda: str(ctx.settings.get("player/backend"))
         )
         self.feedback.moments.scheme_wanted.connect(self._show_scheme)
         self.side = QTabWidget()
         self.side.setObjectName("sidePanes")
-        self.side.setMinimumWidth(300)
         self.side.addTab(self.coding, self.tr("Coding"))
         self.side.addTab(self.feedback.moments, self.tr("Moments"))
         self.side.addTab(self.feedback.reel, self.tr("Reel"))
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("panes")
-        self.splitter.addWidget(self.browser)
+        self.splitter.addWidget(self.clips)
         self.splitter.addWidget(self.player_view)
         self.splitter.addWidget(self.side)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([240, 700, 340])
+        self.splitter.setStretchFactor(1, 2)  # a wider window widens the player most
+        self.splitter.setStretchFactor(2, 1)
+        self.splitter.setChildrenCollapsible(False)  # no pane can be dragged out of sight
+        self.memory.keep(self.splitter, "window/panes", first_panes)
 
         page = QWidget()
         page_layout = QVBoxLayout(page)
@@ -318,6 +330,9 @@ class MainWindow(FileActions):
                 "workspace.upgrade",
             )
         self.workspace_opened.emit(ws)
+        last = self.memory.last_clip(ws)  # where the user was last time
+        if last is not None and last in self.browser.clip_ids():
+            self.open_clip(last)
 
     def refresh_browser(self) -> None:
         if self.ws is not None:
@@ -350,7 +365,8 @@ class MainWindow(FileActions):
         self.player_view.set_clip(info)
         self.current_clip = clip_id
         self._set_clip_actions(True)
-        self.session.open_clip(info)
+        self.session.open_clip(info, self.coding.scheme_for(clip_id))
+        self.memory.remember_clip(self.ws, clip_id)
         self.browser.select_clip(clip_id)
         self.note(
             f"{info.case_code} · {info.session_label} · {info.name} — {info.width}×{info.height}"

@@ -23,13 +23,16 @@ from PySide6.QtWidgets import (
 )
 
 from vfa.domain.frames import FrameTable, format_position
-from vfa.domain.navigation import LoopRange, format_rate, next_rate, parse_position
+from vfa.domain.navigation import RATES, LoopRange, format_rate, next_rate, parse_position
 from vfa.media.frames import FrameServer
 from vfa.player.base import Player, PlayerState
 from vfa.player.canvas import VideoCanvas
 from vfa.services.clips import ClipInfo
 from vfa.ui.frame_jobs import FrameJob, FrameSignals
 from vfa.ui.timeline_bar import TimelineBar
+
+BACKEND, EXACT, NO_CLIP = 0, 1, 2  # the stack's pages: playing, paused, no clip
+SLIDER_CHARS = 20  # the position slider is never narrower than this many digits
 
 
 class PlayerView(QWidget):
@@ -65,10 +68,20 @@ class PlayerView(QWidget):
 
         self.exact = VideoCanvas()
         self.exact.setObjectName("exactFrame")
+        self.placeholder = QLabel(
+            self.tr(
+                "No clip open. Choose one in the list of clips, or add clips (File → Add clips…)."
+            )
+        )
+        self.placeholder.setObjectName("noClip")
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setMargin(24)
         self.stack = QStackedLayout()
         self.stack.addWidget(player.widget())
         self.stack.addWidget(self.exact)
-        self.stack.setCurrentIndex(1)  # the backend surface only while playing
+        self.stack.addWidget(self.placeholder)  # while no clip is open
+        self.stack.setCurrentIndex(NO_CLIP)  # (the backend surface only while playing)
         surface = QWidget()
         surface.setLayout(self.stack)
         surface.setMinimumSize(320, 180)
@@ -81,12 +94,17 @@ class PlayerView(QWidget):
         self.play_button.clicked.connect(self.toggle)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setObjectName("position")
+        # room to aim at a moment: the row keeps it (the pane is never narrower than it)
+        self.slider.setMinimumWidth(self.fontMetrics().horizontalAdvance("0") * SLIDER_CHARS)
         self.slider.setEnabled(False)
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.slider.sliderMoved.connect(self.scrub)
         self.slider.actionTriggered.connect(lambda _a: self.scrub(self.slider.sliderPosition()))
         self.rate_label = QLabel(format_rate(1.0))
         self.rate_label.setObjectName("rate")
+        self.rate_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        widest_rate = max((format_rate(r) for r in RATES), key=self.fontMetrics().horizontalAdvance)
+        self.rate_label.setFixedWidth(self.fontMetrics().horizontalAdvance(widest_rate) + 8)
         self.rate_label.setToolTip(self.tr("Playback rate ([ slower, ] faster)"))
         self.loop_button = QToolButton()
         self.loop_button.setObjectName("loop")
@@ -120,7 +138,8 @@ class PlayerView(QWidget):
         controls.addWidget(self.slider, 1)
         controls.addWidget(self.rate_label)
         controls.addWidget(self.loop_button)
-        controls.addWidget(self.readout)
+        # the readout under them, beside the zoom buttons: the slider keeps its room
+        self.timeline_bar.add_tool(self.readout)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -141,6 +160,7 @@ class PlayerView(QWidget):
         self.server = FrameServer(info.path, info.frame_table, info.rotation)
         self.slider.setRange(0, info.duration_ms)
         self.slider.setEnabled(True)
+        self.stack.setCurrentIndex(EXACT)
         self.timeline.set_clip(info.frame_table)
         self._fit_readout(info.frame_table.frame_count)
         self.player.open(info.path, info.duration_ms)
@@ -178,7 +198,7 @@ class PlayerView(QWidget):
         self.loop = None
         self.loop_button.setChecked(False)
         self.exact.set_image(QImage())
-        self.stack.setCurrentIndex(1)
+        self.stack.setCurrentIndex(NO_CLIP)
         self.slider.setEnabled(False)
         self.slider.setValue(0)
         self.timeline.set_clip(None)
@@ -391,7 +411,7 @@ class PlayerView(QWidget):
             self._generation += 1  # drop exact frames still on their way
             self._wanted = None
             self._shown_index = -1
-            self.stack.setCurrentIndex(0)
+            self.stack.setCurrentIndex(BACKEND)
             self.timeline.follow = True
             loop = self.loop if self.loop_enabled else None
             if loop is not None and not loop.contains(self.player.position()):
@@ -438,10 +458,10 @@ class PlayerView(QWidget):
     def _on_frame_ready(self, generation: int, index: int, image: QImage) -> None:
         self._in_flight = False
         if generation == self._generation and self.player.state() is not PlayerState.PLAYING:
-            if index != self._shown_index or self.stack.currentIndex() != 1:
+            if index != self._shown_index or self.stack.currentIndex() != EXACT:
                 # (a paused seek asks twice for its frame: paint it once)
                 self.exact.set_image(image)
-                self.stack.setCurrentIndex(1)
+                self.stack.setCurrentIndex(EXACT)
             self._shown_index = index
             self.frame_shown.emit(index)
         self._next_wanted()

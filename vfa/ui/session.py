@@ -169,9 +169,12 @@ class CodingSession(QObject):
         self.ws, self.clip = ws, None
         self._find_run()
 
-    def open_clip(self, clip: ClipInfo | None) -> None:
-        """Show this clip with the chosen scheme (the history is kept)."""
+    def open_clip(self, clip: ClipInfo | None, scheme: Scheme | None = None) -> None:
+        """Show this clip, with ``scheme`` when one is given (the one last used on it),
+        else with the chosen scheme (the history is kept)."""
         self.clip = clip
+        if scheme is not None:
+            self.scheme = scheme
         self._find_run()
 
     def choose_scheme(self, scheme: Scheme | None) -> None:

@@ -33,6 +33,8 @@ OPTIONS = {
         Option("coder/name", str, "", "Your name as it appears on codings"),
         Option("window/geometry", QByteArray, QByteArray(), "Main window geometry"),
         Option("window/state", QByteArray, QByteArray(), "Main window layout"),
+        Option("window/panes", QByteArray, QByteArray(), "Clips, player and side panes"),
+        Option("coding/panes", QByteArray, QByteArray(), "Coding form and item details"),
     )
 }
 
@@ -65,6 +67,16 @@ class Settings:
         self._qs.remove("shortcuts")
         for action_id, key in overrides.items():
             self._qs.setValue(f"shortcuts/{action_id.replace('.', '-')}", key)
+        self._qs.sync()
+
+    def recalled(self, group: str, key: str) -> str:
+        """What was remembered under ``group`` for ``key`` (a name without ``/``), or ''."""
+        value = self._qs.value(f"{group}/{key}", "")
+        return value if isinstance(value, str) else ""
+
+    def remember(self, group: str, key: str, value: str) -> None:
+        """Remember ``value`` under ``group`` for ``key`` (the last clip of a workspace)."""
+        self._qs.setValue(f"{group}/{key}", value)
         self._qs.sync()
 
     def set(self, key: str, value: Any) -> None:

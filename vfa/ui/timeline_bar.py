@@ -19,6 +19,7 @@ from vfa.services.clips import ClipInfo
 from vfa.ui.frame_jobs import to_qimage
 from vfa.ui.tasks import BackgroundJob, TaskContext
 from vfa.ui.timeline import Timeline
+from vfa.ui.timeline_paint import LABEL_W
 
 
 class TimelineBar(QWidget):
@@ -31,6 +32,8 @@ class TimelineBar(QWidget):
         self._media_job: BackgroundJob | None = None
         self._clip_id: int | None = None
         self.timeline = Timeline()
+        # its lane names and room to aim at a moment, however narrow the player
+        self.timeline.setMinimumWidth(LABEL_W + self.fontMetrics().horizontalAdvance("0") * 20)
         self.media_progress = QProgressBar()
         self.media_progress.setObjectName("filmstripProgress")
         self.media_progress.setRange(0, 100)
@@ -56,7 +59,7 @@ class TimelineBar(QWidget):
         zoom_in.setObjectName("zoomIn")
         zoom_out.setObjectName("zoomOut")
 
-        bar = QHBoxLayout()
+        self.tools = bar = QHBoxLayout()
         bar.setContentsMargins(4, 0, 8, 0)
         for widget in (zoom_in, zoom_out, zoom_fit):
             bar.addWidget(widget)
@@ -70,6 +73,10 @@ class TimelineBar(QWidget):
         layout.setSpacing(2)
         layout.addLayout(bar)
         layout.addWidget(self.timeline)
+
+    def add_tool(self, widget: QWidget) -> None:
+        """A widget at the end of the zoom buttons' row (the player's readout)."""
+        self.tools.addWidget(widget)
 
     def build_media(self, info: ClipInfo) -> None:
         """Build the clip's filmstrip and waveform off the GUI thread, then show them."""

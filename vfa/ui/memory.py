@@ -1,0 +1,73 @@
+"""What the window remembers from one run to the next, in the settings file: where its
+splitters were, the clip last open in each workspace and the scheme last used on each
+clip."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QSplitter
+
+from vfa.services.workspaces import Workspace
+from vfa.ui.settings import Settings
+
+
+def place_key(ws: Workspace) -> str:
+    """A settings key for a workspace: a digest of where it is (its file or its URL)."""
+    where = ws.url if ws.path is None else str(Path(ws.path).resolve())
+    return hashlib.sha256(where.encode()).hexdigest()[:20]
+
+
+class Memory(QObject):
+    """The window's memory: splitter positions, the last clip, the scheme of each clip."""
+
+    def __init__(self, settings: Settings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self._kept: dict[QObject, str] = {}
+        self._first: dict[QObject, Callable[[int], list[int]]] = {}
+
+    def last_clip(self, ws: Workspace) -> int | None:
+        """The clip last open in this workspace, if any."""
+        text = self.settings.recalled("last-clip", place_key(ws))
+        return int(text) if text.isdigit() else None
+
+    def remember_clip(self, ws: Workspace, clip_id: int) -> None:
+        """This clip is the one open in the workspace."""
+        self.settings.remember("last-clip", place_key(ws), str(clip_id))
+
+    def scheme_of(self, ws: Workspace, clip_id: int) -> str | None:
+        """The id of the scheme last used on a clip, if any."""
+        return self.settings.recalled("clip-scheme", f"{place_key(ws)}-{clip_id}") or None
+
+    def remember_scheme(self, ws: Workspace, clip_id: int, scheme_id: str) -> None:
+        """This scheme is the one used on the clip."""
+        self.settings.remember("clip-scheme", f"{place_key(ws)}-{clip_id}", scheme_id)
+
+    def keep(
+        self, splitter: QSplitter, option: str, first: Callable[[int], list[int]] | None = None
+    ) -> None:
+        """Lay the splitter out as it was last time (else, when it is first shown, as
+        ``first`` says for its length), and remember it whenever it is hidden (its window
+        closes, its tab is left)."""
+        state = self.settings.get(option)
+        restored = not state.isEmpty() and splitter.restoreState(state)
+        if not restored and first is not None:
+            self._first[splitter] = first
+        self._kept[splitter] = option
+        splitter.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        option = self._kept.get(watched)
+        if option is None or not isinstance(watched, QSplitter):
+            return False
+        if event.type() == QEvent.Type.Show and watched in self._first:
+            first = self._first.pop(watched)
+            horizontal = watched.orientation() == Qt.Orientation.Horizontal
+            watched.setSizes(first(watched.width() if horizontal else watched.height()))
+        elif event.type() == QEvent.Type.Hide:
+            self.settings.set(option, watched.saveState())
+        return False
