@@ -12,8 +12,8 @@ why).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QFont, QPainter
+from PySide6.QtCore import QModelIndex, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QFont, QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -81,7 +81,7 @@ class ScaleHeader(QHeaderView):
     def sectionSizeFromContents(self, logical: int) -> QSize:
         return self.size_of(logical, self.upright)
 
-    def paintSection(self, painter: QPainter, rect, logical: int) -> None:  # type: ignore[no-untyped-def]
+    def paintSection(self, painter: QPainter, rect: QRect, logical: int) -> None:
         if self.upright:
             super().paintSection(painter, rect, logical)
             return
@@ -102,6 +102,37 @@ class ScaleHeader(QHeaderView):
         painter.restore()
 
 
+class RowHeader(QHeaderView):
+    """Row names in full: on one line, or wrapped within ``limit`` pixels when the panel
+    is narrow."""
+
+    PAD = 12
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.limit: int | None = None
+        self.setDefaultAlignment(
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap
+        )
+        self.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+    def set_limit(self, limit: int | None) -> None:
+        """Wrap the names within ``limit`` pixels (None: one line each)."""
+        if limit != self.limit:
+            self.limit = limit
+            self.resizeSections()
+            self.updateGeometry()
+
+    def sectionSizeFromContents(self, logical: int) -> QSize:
+        model = self.model()
+        text = str(model.headerData(logical, self.orientation()) or "") if model else ""
+        metrics = self.fontMetrics()
+        wrap = int(Qt.TextFlag.TextWordWrap)
+        room = QRect(0, 0, self.limit or 10_000, 10_000)
+        needed = metrics.boundingRect(room, wrap, text)
+        return QSize(needed.width() + self.PAD, max(needed.height(), metrics.height()) + self.PAD)
+
+
 class GridTable(KeyedTable):
     """One member's part of a point-distribution grid: rows down, scales across, and the
     row's points against what it needs."""
@@ -116,8 +147,9 @@ class GridTable(KeyedTable):
         self.header = ScaleHeader(self)
         self.setHorizontalHeader(self.header)
         self.setHorizontalHeaderLabels([s.name for s in member.scales] + [self.tr("Points")])
+        self.rows_header = RowHeader(self)
+        self.setVerticalHeader(self.rows_header)
         self.setVerticalHeaderLabels([r.name for r in grid.rows])
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         # the form scrolls as a whole: a table is as big as its cells
         for policy in (self.setVerticalScrollBarPolicy, self.setHorizontalScrollBarPolicy):
@@ -153,12 +185,34 @@ class GridTable(KeyedTable):
 
     # -- size ---------------------------------------------------------------------------
     def width_needed(self, upright: bool) -> int:
-        """The width that shows every head in full, across or turned."""
+        """The width that shows every head in full: across with the rows' names on one
+        line, or turned with them wrapped."""
         columns = sum(
             max(self.header.size_of(c, upright).width(), self.sizeHintForColumn(c))
             for c in range(self.columnCount())
         )
-        return self.verticalHeader().sizeHint().width() + columns + 2 * self.frameWidth() + 2
+        limit = self.rows_header.limit
+        self.rows_header.limit = None if upright else self.row_limit()
+        rows = max(
+            (self.rows_header.sectionSizeFromContents(r).width() for r in range(self.rowCount())),
+            default=0,
+        )
+        self.rows_header.limit = limit
+        return rows + columns + 2 * self.frameWidth() + 2
+
+    def row_limit(self) -> int:
+        """How wide a row's name may be when the panel is narrow: its longest word, or
+        about a dozen characters."""
+        metrics = self.fontMetrics()
+        words = [w for row in self.grid.rows for w in row.name.split()]
+        longest = max((metrics.horizontalAdvance(w) for w in words), default=0)
+        return max(longest, metrics.horizontalAdvance("0") * 14)
+
+    def set_upright(self, upright: bool) -> None:
+        """Heads across and names on one line, or heads turned and names wrapped."""
+        self.header.set_upright(upright)
+        self.rows_header.set_limit(None if upright else self.row_limit())
+        self.fit()
 
     def fit(self) -> None:
         """As tall as its rows and heads: nothing in it scrolls."""
@@ -198,6 +252,10 @@ class GridTable(KeyedTable):
         r = next(i for i, row in enumerate(self.grid.rows) if row.id == row_id)
         self._refused.add(r)
         self._draw_row(r)
+
+    def waiting(self) -> set[int]:
+        """The rows typed that are not stored (short of their points, or refused)."""
+        return set(self._typed)
 
     def _forget(self, r: int) -> None:
         self._typed.pop(r, None)
@@ -283,7 +341,7 @@ class GridTable(KeyedTable):
             points = {self.member.scales[c].id: v for c, v in sorted(values.items())}
             self.row_entered.emit(self.grid.id, self.grid.rows[r].id, self.member.id, points)
 
-    def moveCursor(  # type: ignore[override]
+    def moveCursor(
         self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
     ) -> QModelIndex:
         """Tab and the arrows stay on the scale cells (the points column is a sum)."""
@@ -320,12 +378,14 @@ class GridForm(QScrollArea):
     def set_scheme(self, scheme: Scheme | None) -> None:
         """One table a member of each of the scheme's grids."""
         while self.column.count():
-            widget = self.column.takeAt(0).widget()
+            item = self.column.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
         self.tables = []
-        for grid in scheme.grids if scheme else ():
+        for grid in scheme.grids if scheme is not None else ():
             for m, member in enumerate(grid.members):
+                assert scheme is not None
                 self._add(scheme, grid, m, member)
         self.column.addStretch(1)
         self._turn_heads()
@@ -395,7 +455,7 @@ class GridForm(QScrollArea):
             if (table.grid.id, table.member.id) == (grid_id, member_id):
                 table.mark_refused(row_id)
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._turn_heads()
 
@@ -404,8 +464,7 @@ class GridForm(QScrollArea):
         room = self.viewport().width()
         upright = all(t.width_needed(True) <= room for t in self.tables)
         for table in self.tables:
-            table.header.set_upright(upright)
-            table.fit()
+            table.set_upright(upright)
 
     def minimumSizeHint(self) -> QSize:
         widest = max((t.width_needed(False) for t in self.tables), default=0)

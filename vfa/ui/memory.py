@@ -28,7 +28,7 @@ class Memory(QObject):
         super().__init__(parent)
         self.settings = settings
         self._kept: dict[QObject, str] = {}
-        self._first: dict[QObject, Callable[[int], list[int]]] = {}
+        self._first: dict[QObject, Callable[[int], object]] = {}  # at the first Show
 
     def last_clip(self, ws: Workspace) -> int | None:
         """The clip last open in this workspace, if any."""
@@ -50,13 +50,14 @@ class Memory(QObject):
     def keep(
         self, splitter: QSplitter, option: str, first: Callable[[int], list[int]] | None = None
     ) -> None:
-        """Lay the splitter out as it was last time (else, when it is first shown, as
-        ``first`` says for its length), and remember it whenever it is hidden (its window
-        closes, its tab is left)."""
+        """Lay the splitter out as it was last time (else as ``first`` says for its
+        length) when it is first shown at its size, and remember it whenever it is hidden
+        (its window closes, its tab is left)."""
         state = self.settings.get(option)
-        restored = not state.isEmpty() and splitter.restoreState(state)
-        if not restored and first is not None:
-            self._first[splitter] = first
+        if not state.isEmpty():
+            self._first[splitter] = lambda _length: splitter.restoreState(state)
+        elif first is not None:
+            self._first[splitter] = lambda length: splitter.setSizes(first(length))
         self._kept[splitter] = option
         splitter.installEventFilter(self)
 
@@ -65,9 +66,8 @@ class Memory(QObject):
         if option is None or not isinstance(watched, QSplitter):
             return False
         if event.type() == QEvent.Type.Show and watched in self._first:
-            first = self._first.pop(watched)
             horizontal = watched.orientation() == Qt.Orientation.Horizontal
-            watched.setSizes(first(watched.width() if horizontal else watched.height()))
+            self._first.pop(watched)(watched.width() if horizontal else watched.height())
         elif event.type() == QEvent.Type.Hide:
             self.settings.set(option, watched.saveState())
         return False

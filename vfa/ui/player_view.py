@@ -173,8 +173,10 @@ class PlayerView(QWidget):
         every step or key press)."""
         digits = len(str(max(frame_count - 1, 0)))
         widest = format_position(0, 0).replace("0", "8")[:-1] + "8" * digits
-        metrics = self.readout.fontMetrics()
-        self.readout.setFixedSize(metrics.horizontalAdvance(widest) + 8, metrics.height() + 4)
+        shown = self.readout.text()
+        self.readout.setText(widest)  # measured as the label draws it (selectable text
+        self.readout.setFixedSize(self.readout.sizeHint())  # has margins of its own)
+        self.readout.setText(shown)
 
     def shutdown(self) -> None:
         """Stop: unload the clip and wait for a frame still being decoded."""

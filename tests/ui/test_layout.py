@@ -1,0 +1,121 @@
+"""The window at 1024×700, a laptop's screen: every essential control keeps the room it
+needs (the position slider above all), whichever scheme is chosen and however the panes
+are dragged; item and scale names show in full."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from vfa.app import build_window
+from vfa.storage.workspace import open_workspace
+
+SMALL = (1024, 700)
+
+
+@pytest.fixture
+def small_window(qtbot, demo_copy):
+    """The window as a 1024×700 screen first shows it, on a copy of the demo workspace
+    with its clip open."""
+    win = build_window("qt")
+    qtbot.addWidget(win)
+    win.resize(*SMALL)
+    win.show()
+    qtbot.waitExposed(win)
+    with qtbot.waitSignal(win.player_view.frame_shown, timeout=20_000):
+        win.set_workspace(open_workspace(demo_copy))
+        if win.current_clip is None:
+            win.open_clip(1)
+    yield win
+    win.close()
+
+
+def needs(widget: QWidget, hint: bool) -> tuple[int, int]:
+    """The size a control needs: its minimum, and its size hint too where that is what
+    it needs (a button's text, the slider's length) rather than what it would like (a
+    timeline as wide as a screen)."""
+    size = widget.minimumSize().expandedTo(widget.minimumSizeHint())
+    if hint:
+        size = size.expandedTo(widget.sizeHint())
+    return size.width(), size.height()
+
+
+def assert_room(widget: QWidget, *, hint: bool = True, height_too: bool = True) -> None:
+    width, height = needs(widget, hint)
+    name = widget.objectName() or type(widget).__name__
+    assert widget.isVisible(), name
+    assert widget.width() >= width, (name, widget.width(), width)
+    if height_too:
+        assert widget.height() >= height, (name, widget.height(), height)
+
+
+def assert_essentials(win) -> None:
+    view = win.player_view
+    for control in (view.slider, view.play_button, view.loop_button, view.readout):
+        assert_room(control)
+    assert_room(view.timeline, hint=False)
+    assert view.timeline.width() >= view.timeline.minimumWidth() > 0
+    # the chooser shows its text whole at its minimum; the panel is never narrower
+    chooser = win.coding.chooser
+    assert chooser.width() >= chooser.minimumSizeHint().width()
+    assert chooser.isVisible()
+
+
+def text_fits(widget: QWidget, rect: QRect, text: str) -> bool:
+    """Whether ``text``, wrapped at word boundaries, fits ``rect`` (with a cell's margins)."""
+    flags = int(Qt.TextFlag.TextWordWrap)
+    needed = widget.fontMetrics().boundingRect(QRect(0, 0, rect.width() - 8, 10_000), flags, text)
+    return needed.width() <= rect.width() - 6 and needed.height() <= rect.height()
+
+
+@pytest.mark.parametrize("scheme_id", ["kips", "care_index_infant", "vig"])
+def test_at_1024_by_700_every_essential_control_has_its_room(small_window, qtbot, scheme_id):
+    win = small_window
+    assert (win.width(), win.height()) == SMALL
+    win.coding.choose(scheme_id)
+    QApplication.processEvents()
+    assert_essentials(win)
+
+
+def test_at_1024_by_700_each_kips_item_shows_its_whole_name(small_window):
+    win = small_window
+    win.coding.choose("kips")
+    QApplication.processEvents()
+    table = win.coding.table
+    assert_room(table, height_too=False)
+    for row in range(table.rowCount()):
+        item = table.item(row, 0)
+        rect = table.visualItemRect(item)
+        assert text_fits(table, rect, item.text()), item.text()
+
+
+def test_at_1024_by_700_each_care_scale_shows_its_whole_name(small_window):
+    win = small_window
+    win.coding.choose("care_index_infant")
+    QApplication.processEvents()
+    grids = win.coding.grids
+    for table in win.coding.grid_tables:
+        header = table.horizontalHeader()
+        for column in range(table.columnCount()):
+            need = header.size_of(column, header.upright)
+            assert header.sectionSize(column) >= need.width(), header.text(column)
+            assert header.height() >= need.height(), header.text(column)
+        # the table fits the panel: no scale is out of sight to the side
+        assert table.width() <= grids.viewport().width()
+        assert table.horizontalHeader().length() + table.verticalHeader().width() <= table.width()
+
+
+def test_dragging_the_panes_cannot_squeeze_the_player_or_hide_a_pane(small_window, qtbot):
+    win = small_window
+    win.coding.choose("kips")
+    splitter = win.splitter
+    splitter.setSizes([0, 0, 5_000])  # as far as a drag goes: the side pane over the player
+    QApplication.processEvents()
+    assert_essentials(win)
+    assert all(size > 0 for size in splitter.sizes())
+    splitter.setSizes([5_000, 0, 0])
+    QApplication.processEvents()
+    assert_essentials(win)
+    assert all(size > 0 for size in splitter.sizes())
+    assert win.coding.table.isVisible()
