@@ -64,6 +64,7 @@ class CodingPanel(QWidget):
 
         self.chooser = QComboBox()
         self.chooser.setObjectName("scheme")
+        self.chooser.setToolTip(self.tr("The coding scheme: its form shows below"))
         # long names do not widen the panel: the list shows them in full
         self.chooser.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
@@ -97,15 +98,12 @@ class CodingPanel(QWidget):
         self.total.setWordWrap(True)
         self.total.setStyleSheet("font-weight: 600")
 
-        top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("Scheme")))
-        top.addWidget(self.chooser, 1)
         status_row = QHBoxLayout()
         status_row.addWidget(self.status, 1)
         status_row.addWidget(self.submit, 0, Qt.AlignmentFlag.AlignTop)
         status_row.addWidget(self.reopen_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addWidget(self.chooser)  # (its first entry says what it is for)
         layout.addLayout(status_row)
         layout.addWidget(self.form, 1)
         layout.addWidget(self.message)
@@ -142,7 +140,7 @@ class CodingPanel(QWidget):
     def _refresh_chooser(self) -> None:
         self.chooser.blockSignals(True)
         self.chooser.clear()
-        self.chooser.addItem(self.tr("(no scheme)"), None)
+        self.chooser.addItem(self.tr("Choose a scheme…"), None)
         for scheme in self._schemes():
             self.chooser.addItem(f"{scheme.name} {scheme.version}", scheme)
         self.chooser.blockSignals(False)
