@@ -238,6 +238,7 @@ def test_tab_crosses_the_scales_and_enter_past_the_last_aspect_goes_to_the_infan
     for _ in range(len(adult.grid.rows)):
         qtbot.keyClick(adult, KEY.Key_Return)
     assert infant.hasFocus() and (infant.currentRow(), infant.currentColumn()) == (0, 0)
+    assert "Infant: Cooperativeness" in panel.details.title.text()  # the details follow
     # the scales under their full names (shared/domain/instruments.md)
     heads = [infant.horizontalHeaderItem(c).text() for c in range(infant.points_column)]
     assert heads == ["Cooperativeness", "Compulsivity", "Difficultness", "Passivity"]

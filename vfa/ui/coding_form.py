@@ -71,6 +71,7 @@ class CodingForm(QSplitter):
 
     @property
     def grid_tables(self) -> list[GridTable]:
+        """The grids' tables, one a member."""
         return self.grids.tables
 
     def build(self, scheme: Scheme | None) -> None:

@@ -13,7 +13,7 @@ why).
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QFont, QPainter, QResizeEvent
+from PySide6.QtGui import QBrush, QFocusEvent, QFont, QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -66,6 +66,7 @@ class ScaleHeader(QHeaderView):
             self.viewport().update()
 
     def text(self, logical: int) -> str:
+        """A column's head."""
         model = self.model()
         value = model.headerData(logical, self.orientation()) if model is not None else None
         return str(value or "")
@@ -138,6 +139,7 @@ class GridTable(KeyedTable):
     row's points against what it needs."""
 
     row_entered = Signal(str, str, str, dict)  # grid, row, member, points (blank = 0)
+    focused = Signal()  # the keys came to this table
 
     def __init__(self, grid: Grid, member_index: int, parent: QWidget | None = None) -> None:
         member = grid.members[member_index]
@@ -173,14 +175,29 @@ class GridTable(KeyedTable):
         self.setCurrentCell(0, 0)
         self.show_points({})
 
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        index = self.currentIndex()
+        if index.isValid():  # one cell marked in the whole form: the one keys go to
+            self.setCurrentCell(index.row(), index.column())
+        self.focused.emit()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        if event.reason() != Qt.FocusReason.PopupFocusReason:
+            self.clearSelection()
+
     @property
     def points_column(self) -> int:
+        """The column of the row's points against what it needs."""
         return len(self.member.scales)
 
     def scale_at(self, column: int) -> GridScale | None:
+        """The scale of a column (None for the points column)."""
         return self.member.scales[column] if 0 <= column < self.points_column else None
 
     def row_at(self, row: int) -> GridRow | None:
+        """The grid row of a table row."""
         return self.grid.rows[row] if 0 <= row < len(self.grid.rows) else None
 
     # -- size ---------------------------------------------------------------------------
@@ -410,11 +427,13 @@ class GridForm(QScrollArea):
         table.refused.connect(self.refused)
         table.past_end.connect(lambda t=table: self._next_table(t))
         table.currentCellChanged.connect(lambda *_a, t=table: self._follow(t))
+        table.focused.connect(lambda t=table: self._follow(t))
         for widget in (title, need, table):
             self.column.addWidget(widget)
         self.tables.append(table)
 
     def focus_first(self) -> None:
+        """The keys to the first table."""
         if self.tables:
             self.tables[0].setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -447,10 +466,12 @@ class GridForm(QScrollArea):
             table.show_points(points.get(table.grid.id, {}))
 
     def forget_typed(self) -> None:
+        """Drop every row typed and not stored (another run is shown)."""
         for table in self.tables:
             table.forget_typed()
 
     def mark_refused(self, grid_id: str, member_id: str, row_id: str) -> None:
+        """A member's row was refused: it stays as typed, in red."""
         for table in self.tables:
             if (table.grid.id, table.member.id) == (grid_id, member_id):
                 table.mark_refused(row_id)

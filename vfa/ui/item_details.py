@@ -105,6 +105,7 @@ class ItemDetails(QWidget):
         self.evidence.hide()
 
     def focus_note(self) -> None:
+        """The keys to the current item's note."""
         if self._item_id is not None:
             self.note.setFocus(Qt.FocusReason.ShortcutFocusReason)
             self.note.selectAll()

@@ -124,12 +124,15 @@ class KeyedTable(QTableWidget):
         return text.lower() == "n"
 
     def digit(self, value: int) -> None:
+        """A digit typed on the current row or cell."""
         raise NotImplementedError
 
     def letter(self, text: str) -> None:
+        """A letter the form takes (``takes_letter``) typed on the current row or cell."""
         raise NotImplementedError
 
     def clear_current(self) -> None:
+        """Delete (or Backspace) on the current row or cell."""
         raise NotImplementedError
 
 
@@ -157,6 +160,7 @@ class RatingTable(KeyedTable):
         self._rows: list[str] = []
 
     def set_scheme(self, scheme: Scheme | None) -> None:
+        """A row an item of the scheme's rating list (none without one)."""
         self.scheme = scheme
         items = scheme.ratings.items if scheme and scheme.ratings else ()
         self._rows = [item.id for item in items]
@@ -175,6 +179,7 @@ class RatingTable(KeyedTable):
             self.setCurrentCell(0, 1)
 
     def show_states(self, states: dict[str, coding.RatingState]) -> None:
+        """Each item's rating as stored; the unrated ones highlighted."""
         for row, item_id in enumerate(self._rows):
             state = states.get(item_id, coding.RatingState(None, None, ()))
             cell(self, row, 1).setText("" if state.value is None else str(state.value))
@@ -189,6 +194,7 @@ class RatingTable(KeyedTable):
         super().keyPressEvent(event)
 
     def current_item_id(self) -> str | None:
+        """The id of the item the keys go to."""
         row = self.currentRow()
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
