@@ -16,6 +16,7 @@ from vfa.services import clips as clip_service
 from vfa.services import coding
 from vfa.ui.coding_panel import CodingPanel
 from vfa.ui.session import CodingSession
+from vfa.ui.settings import config_dir
 
 KEY = Qt.Key
 SHIPPED = Path(__file__).resolve().parents[2] / "coding_schemes"
@@ -150,6 +151,7 @@ def test_the_details_show_a_description_filled_in_in_a_local_copy(
     qtbot.keyClick(panel.table, KEY.Key_Down)  # the next item's text is the manual's
     assert details.title.text().startswith("2 Supports Emotions")
     assert "licensed manual" in details.description.toPlainText()
+    assert str(config_dir() / "schemes") in details.description.toolTip()  # where to put it
 
 
 def test_the_care_grid_is_entered_with_digits_and_a_blank_counts_as_zero(make_panel, qtbot):

@@ -9,24 +9,26 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionComboBox, QWidget
 
 from vfa.app import build_window
+from vfa.services import clips as clip_service
 from vfa.storage.workspace import open_workspace
 
 SMALL = (1024, 700)
 
 
 @pytest.fixture
-def small_window(qtbot, demo_copy):
-    """The window as a 1024×700 screen first shows it, on a copy of the demo workspace
-    with its clip open."""
+def small_window(qtbot, tmp_path, clips):
+    """The window as a 1024×700 screen first shows it, on a workspace with a clip open."""
+    path = tmp_path / "small.vfa"
+    ws = open_workspace(path, create=True)
+    clip_id = clip_service.add_clip(ws, clips["cfr25"], "FAM-1", "Visit 1").clip_id
     win = build_window("qt")
     qtbot.addWidget(win)
     win.resize(*SMALL)
     win.show()
     qtbot.waitExposed(win)
+    win.set_workspace(ws)
     with qtbot.waitSignal(win.player_view.frame_shown, timeout=20_000):
-        win.set_workspace(open_workspace(demo_copy))
-        if win.current_clip is None:
-            win.open_clip(1)
+        win.open_clip(clip_id)
     yield win
     win.close()
 

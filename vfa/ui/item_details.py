@@ -118,12 +118,16 @@ class ItemDetails(QWidget):
                 text = description.strip()
             elif licensed:
                 text = self.tr(
-                    "In the licensed manual; a licensed copy of this scheme in {0} can hold it."
-                ).format(config_dir() / "schemes")
+                    "In the licensed manual; your licensed copy of the scheme, put in "
+                    "VFA's schemes folder, can hold it."
+                )
             else:
                 text = self.tr("The scheme gives no description.")
             said.append(f"{name}: {text}" if len(parts) > 1 else text)
         self.description.setPlainText("\n\n".join(said))
+        self.description.setToolTip(
+            self.tr("VFA's schemes folder: {0}").format(config_dir() / "schemes")
+        )
 
     def _commit(self) -> None:
         """Keep the note typed for the item it was typed for."""
