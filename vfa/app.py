@@ -6,12 +6,13 @@ import os
 import sys
 from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from vfa.storage.engine import default_workspace_path
+from vfa.storage.locations import default_workspace_path
 
 if TYPE_CHECKING:  # Qt is imported only when the GUI starts
     from vfa.ui.main_window import MainWindow
+    from vfa.ui.opening import Startup
 
 
 def prepare_platform(backend: str) -> None:
@@ -68,27 +69,37 @@ def install_error_hook(window: MainWindow) -> None:
     sys.excepthook = hook
 
 
-def start_gui(target: str | None = None, *, demo: bool = False) -> MainWindow:
-    """Create the application and show the window; the first view follows in the loop."""
-    from vfa.ui.settings import Settings
-
-    backend = os.environ.get("VFA_PLAYER") or str(Settings().get("player/backend"))
-    prepare_platform(backend)
-    if backend != "qt":
-        from vfa.player.vlc_loader import preload
-
-        preload()  # overlaps loading libVLC's plugins with the imports below
+def start_gui(target: str | None = None, *, demo: bool = False) -> Startup:
+    """Create the application and show the opening window at once; the main window, built
+    once the heavy modules have loaded, takes its place, and the first view follows."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from vfa.ui.opening import OpeningWindow, Startup
+    from vfa.ui.settings import Settings
+
+    settings = Settings()
+    backend = os.environ.get("VFA_PLAYER") or str(settings.get("player/backend"))
+    prepare_platform(backend)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("VFA")
     app.setOrganizationName("VFA")
-    window = build_window(os.environ.get("VFA_PLAYER"))
-    install_error_hook(window)
-    window.show()
-    QTimer.singleShot(0, initial_action(window, target, demo))
-    return window
+    opening = OpeningWindow(settings.get("window/geometry"))
+
+    def build() -> MainWindow:
+        window = build_window(os.environ.get("VFA_PLAYER"))
+        install_error_hook(window)
+        return window
+
+    def preload_vlc() -> None:
+        from vfa.player.vlc_loader import preload
+
+        preload()  # libVLC's plugins load on a thread of their own, beside the modules
+
+    startup = Startup(opening, build, None if backend == "qt" else preload_vlc)
+    startup.ready.connect(lambda window: QTimer.singleShot(0, initial_action(window, target, demo)))
+    opening.show()
+    return startup
 
 
 def run_gui(target: str | None = None, *, demo: bool = False) -> int:
@@ -96,14 +107,16 @@ def run_gui(target: str | None = None, *, demo: bool = False) -> int:
     from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication
 
-    window = start_gui(target, demo=demo)
+    startup = start_gui(target, demo=demo)
     app = QApplication.instance()
     assert app is not None
     status = app.exec()
     # no worker may outlive the objects it reports to
     QThreadPool.globalInstance().waitForDone(10_000)
-    window.ctx.player.close()  # no frame may reach a canvas that is going away
-    release = getattr(window.ctx.player, "release", None)
-    if release is not None:
-        release()
+    window = cast("MainWindow | None", startup.window)  # None: closed while opening
+    if window is not None:
+        window.ctx.player.close()  # no frame may reach a canvas that is going away
+        release = getattr(window.ctx.player, "release", None)
+        if release is not None:
+            release()
     return int(status)

@@ -128,7 +128,7 @@ def cmd_clip_relink(args: argparse.Namespace) -> int:
 
 def register_video(add: Add) -> None:
     """Add ``vfa probe`` and ``vfa still`` (a video file, in a workspace or not)."""
-    from vfa.services.consent import PURPOSES
+    from vfa.services.choices import PURPOSES
 
     p = add("probe", cmd_probe, "show a video file's facts (duration, frames, rate, size)")
     p.add_argument("file")

@@ -164,7 +164,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def register(add: Add, group: Group) -> None:
     """Add the import and export commands to the ``vfa`` parser."""
-    from vfa.services.exports import FORMATS
+    from vfa.services.choices import FORMATS
 
     p = add(
         "import",

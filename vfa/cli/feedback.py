@@ -226,7 +226,7 @@ def cmd_reel_theme(args: argparse.Namespace) -> int:
 
 def register(add: Add, group: Group) -> None:
     """Add the moment, consent and reel commands to the ``vfa`` parser."""
-    from vfa.services.consent import PURPOSES
+    from vfa.services.choices import PURPOSES
 
     moment = group("moment", "tag and list strength moments")
     moment_sub = moment.add_subparsers(dest="moment_command", metavar="ACTION", required=True)

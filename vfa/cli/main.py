@@ -6,12 +6,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from sqlalchemy.exc import DatabaseError
-
 from vfa.cli.parser import build_parser
 from vfa.cli.workspace import cmd_gui, opens_window
 from vfa.errors import InvalidInputError, VfaError
-from vfa.storage.engine import is_memory_url
+from vfa.storage.locations import is_memory_url
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,7 +36,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"{where}: {exc.strerror or exc}")
     except ValueError as exc:
         return _fail(str(exc))
-    except DatabaseError as exc:
+    except Exception as exc:
+        # imported here: `vfa` opens its window before the database layer is loaded
+        from sqlalchemy.exc import DatabaseError
+
+        if not isinstance(exc, DatabaseError):
+            raise
         return _fail(f"the workspace could not be used ({getattr(exc, 'orig', None) or exc})")
 
 

@@ -14,13 +14,13 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from vfa.services.clips import catalog
-    from vfa.services.workspaces import open_demo
-
     if args.open:  # the window shows at once and prepares the demo with a progress bar
         from vfa.app import run_gui
 
         return run_gui(args.workspace, demo=True)
+    from vfa.services.clips import catalog
+    from vfa.services.workspaces import open_demo
+
     with open_workspace(args, opener=lambda: open_demo(args.workspace)) as ws:
         clip_id = next(k.id for c in catalog(ws) for s in c.sessions for k in s.clips)
         location = ws.label

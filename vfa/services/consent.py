@@ -16,19 +16,9 @@ from sqlalchemy import select
 
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.services.audit import current_actor, record
+from vfa.services.choices import PURPOSES as PURPOSES
 from vfa.storage.models import Clip, ConsentRecord
 from vfa.storage.workspace import Workspace
-
-# what a family may agree their film is used for (AVIGuk asks for supervision and
-# training separately)
-PURPOSES: dict[str, str] = {
-    "feedback": "feedback to the family",
-    "supervision": "supervision",
-    "training": "training",
-    "research": "research",
-    # a still kept in the practitioner's own case notes
-    "notes": "the practitioner's own notes",
-}
 
 
 class ConsentError(InvalidInputError):

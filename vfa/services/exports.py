@@ -30,6 +30,9 @@ from vfa.io.document import (
     Rating,
 )
 from vfa.io.vfa_json import scheme_codes
+from vfa.services.choices import FORMATS as FORMATS
+from vfa.services.choices import OWN_FORMATS as OWN_FORMATS
+from vfa.services.choices import WRITER_FORMATS as WRITER_FORMATS
 from vfa.services.export_files import check_target as check_target
 from vfa.services.export_files import staged_file
 from vfa.services.export_selection import (
@@ -63,10 +66,6 @@ __all__ = [
     "write_ratings_csv",
 ]
 
-# the export formats VFA writes itself, and the registry's formats behind the others
-OWN_FORMATS = ("csv", "json")
-WRITER_FORMATS = {"eaf": "eaf", "boris": "boris", "sdis": "sdis", "srt": "srt"}
-FORMATS = (*OWN_FORMATS, *WRITER_FORMATS)
 SUFFIXES = {
     "csv": ".csv",
     "json": ".json",

@@ -7,26 +7,18 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
-from platformdirs import user_data_path
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.pool import StaticPool
 
 from vfa.errors import WorkspaceError
+from vfa.storage.locations import default_workspace_path, is_memory_url
 
 BUSY_TIMEOUT_MS = 5000
 # FULL syncs the write-ahead log at every commit, so an edit VFA reported stored survives
 # a power cut too (NORMAL survives a crashed or killed VFA, not a power cut); the commit
 # costs are in docs/architecture.md (bench_commit).
 SYNCHRONOUS = "FULL"
-
-
-def default_workspace_path() -> Path:
-    """The user's own workspace: ``$VFA_WORKSPACE`` or the platform's user data folder."""
-    env = os.environ.get("VFA_WORKSPACE")
-    if env:
-        return Path(env).expanduser()
-    return user_data_path("vfa", appauthor=False) / "workspace.vfa"
 
 
 def resolve_target(target: str | os.PathLike[str] | None) -> tuple[str, Path | None]:
@@ -55,14 +47,6 @@ def resolve_target(target: str | os.PathLike[str] | None) -> tuple[str, Path | N
 # so a writer waits out the busy timeout for the write lock instead of failing at once
 # when another process committed after this transaction's first read.
 WRITE_OPTION = "vfa_write"
-
-
-def is_memory_url(url: str) -> bool:
-    """Whether a URL names an in-memory SQLite database (it keeps nothing once closed)."""
-    text = url.strip()
-    return text.startswith("sqlite:") and (
-        text.split("?", 1)[0] in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in text
-    )
 
 
 def _hide_password(url: str) -> str:

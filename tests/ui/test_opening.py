@@ -1,0 +1,94 @@
+"""The opening window (vfa/ui/opening.py): on screen first, saying VFA is opening; the main
+window takes its place, or nothing is built when it was closed meanwhile."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtWidgets import QLabel, QMainWindow
+
+from vfa.ui import opening
+from vfa.ui.opening import OpeningWindow, Startup, preload_modules
+
+
+def texts(window: QMainWindow) -> list[str]:
+    return [label.text() for label in window.findChildren(QLabel) if label.isVisible()]
+
+
+def test_it_says_vfa_is_opening_and_the_main_window_takes_its_place(qtbot):
+    first = OpeningWindow()
+    qtbot.addWidget(first)
+    built: list[QMainWindow] = []
+
+    def build() -> QMainWindow:
+        window = QMainWindow()
+        qtbot.addWidget(window)
+        built.append(window)
+        return window
+
+    startup = Startup(first, build)
+    first.setGeometry(40, 50, 900, 600)
+    first.show()
+    qtbot.waitExposed(first)
+    assert first.windowTitle() == "VFA" and "Opening…" in texts(first)
+    with qtbot.waitSignal(startup.ready, timeout=20_000) as ready:
+        pass
+    assert built == [ready.args[0]] and startup.window is built[0]
+    assert built[0].isVisible() and not first.isVisible()
+    assert built[0].geometry().getRect() == (40, 50, 900, 600)
+    built[0].close()
+
+
+def test_a_maximised_opening_window_hands_over_maximised(qtbot):
+    first = OpeningWindow()
+    qtbot.addWidget(first)
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    first.showMaximized()
+    qtbot.waitExposed(first)
+    first.hand_over(window)
+    assert window.isVisible() and not first.isVisible()
+    assert window.windowState() & Qt.WindowState.WindowMaximized
+    window.close()
+
+
+def test_the_saved_geometry_places_it(qtbot):
+    before = OpeningWindow()
+    qtbot.addWidget(before)
+    before.setGeometry(30, 40, 700, 500)
+    saved = before.saveGeometry()
+    again = OpeningWindow(saved)
+    qtbot.addWidget(again)
+    assert again.geometry().getRect() == (30, 40, 700, 500)
+    assert OpeningWindow(QByteArray()).size().toTuple() == (1200, 760)
+
+
+def test_closed_while_opening_builds_nothing(qtbot):
+    first = OpeningWindow()
+    qtbot.addWidget(first)
+    built: list[int] = []
+    startup = Startup(first, lambda: built.append(1) or QMainWindow())
+    with qtbot.waitSignal(first.first_painted, timeout=10_000):
+        first.show()
+    with qtbot.waitSignal(startup.loaded, timeout=20_000):
+        first.close()  # before the modules are in and the main window would be built
+    assert built == [] and startup.window is None
+
+
+def test_a_module_that_fails_to_import_is_left_for_its_own_import(monkeypatch):
+    monkeypatch.setattr(opening, "BACKGROUND_MODULES", ("vfa_no_such_module", "json"))
+    preload_modules(opening.BACKGROUND_MODULES)  # no exception: the GUI thread's import says it
+
+
+def test_before_load_runs_once_the_window_is_painted(qtbot):
+    first = OpeningWindow()
+    qtbot.addWidget(first)
+    order: list[str] = []
+    startup = Startup(
+        first, lambda: order.append("build") or QMainWindow(), lambda: order.append("vlc")
+    )
+    assert order == []
+    first.show()
+    with qtbot.waitSignal(startup.ready, timeout=20_000) as ready:
+        pass
+    assert order == ["vlc", "build"]
+    ready.args[0].close()

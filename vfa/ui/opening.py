@@ -1,0 +1,144 @@
+"""The first window on screen: VFA's frame saying "Opening…" while the rest of VFA loads.
+
+It imports nothing but Qt's core, gui and widgets modules, so it is on screen a few tenths
+of a second after the process starts. Once shown it loads the heavy modules (the database
+layer, numpy, PyAV, libVLC, the scheme files' validator …) on a thread, then lets the
+composition root build the main window, which takes its place at the same geometry.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+
+from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QPaintEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
+
+# VFA_REPORT_FIRST_PAINT=FILE: at the first window's first paint, append to FILE a JSON line
+# with the wall-clock time and the top-level modules loaded by then (bench_first_window)
+REPORT_ENV = "VFA_REPORT_FIRST_PAINT"
+
+# what the main window needs that is not Qt, loaded off the GUI thread; the main window's
+# own modules (Qt widgets) are imported on the GUI thread, where they belong
+BACKGROUND_MODULES = (
+    "sqlalchemy.orm",
+    "numpy",
+    "av",
+    "yaml",
+    "jsonschema",
+    "vfa.services.clips",
+    "vfa.services.workspaces",
+    "vfa.services.schemes",
+    "vfa.services.coding",
+    "vfa.services.moments",
+    "vfa.services.stills",
+)
+
+
+def preload_modules(names: Iterable[str]) -> None:
+    """Import ``names``; one that fails is left for its real import to report."""
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception:  # the GUI thread's own import of it raises in place
+            continue
+
+
+class OpeningWindow(QMainWindow):
+    """The window as it first appears: VFA's title and a line saying it is opening."""
+
+    first_painted = Signal()
+
+    def __init__(self, geometry: QByteArray | None = None) -> None:
+        super().__init__()
+        self.setObjectName("openingWindow")
+        self.setWindowTitle("VFA")
+        self.resize(1200, 760)
+        if geometry is not None and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        title = QLabel(self.tr("Video Feedback Annotator"))
+        title.setObjectName("openingTitle")
+        title.setStyleSheet("font-size: 22pt; font-weight: 600")
+        self.status = QLabel(self.tr("Opening…"))
+        self.status.setObjectName("openingStatus")
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        layout.addWidget(title, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.status, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        self.setCentralWidget(page)
+        self._painted = False
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """The first paint: the window is on screen (said to $VFA_REPORT_FIRST_PAINT)."""
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            report_first_paint()
+            QTimer.singleShot(0, self.first_painted.emit)  # once this paint is out
+
+    def hand_over(self, window: QMainWindow) -> None:
+        """Show ``window`` where this one is and as large, then close this one."""
+        if self.isMaximized() or self.isFullScreen():
+            window.setWindowState(self.windowState())
+        else:
+            window.setGeometry(self.geometry())
+        window.show()
+        self.close()
+
+
+def report_first_paint() -> None:
+    """Append this moment and the loaded top-level modules to $VFA_REPORT_FIRST_PAINT."""
+    path = os.environ.get(REPORT_ENV)
+    if not path:
+        return
+    modules = sorted({name.split(".")[0] for name in list(sys.modules)})
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"time": time.time(), "pid": os.getpid(), "modules": modules}) + "\n")
+
+
+class Startup(QObject):
+    """From the opening window to the main window: once the opening window is painted,
+    ``before_load()`` (libVLC's own thread), the heavy modules on a thread, then ``build()``
+    on the GUI thread, whose window takes the opening window's place. Nothing is built
+    when the opening window was closed meanwhile."""
+
+    ready = Signal(object)  # the main window, shown
+    loaded = Signal()  # the heavy modules are in (emitted on the loading thread)
+
+    def __init__(
+        self,
+        opening: OpeningWindow,
+        build: Callable[[], QMainWindow],
+        before_load: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(opening)
+        self.opening = opening
+        self.window: QMainWindow | None = None
+        self._build = build
+        self._before_load = before_load
+        self.loaded.connect(self._finish, Qt.ConnectionType.QueuedConnection)
+        opening.first_painted.connect(self._begin)
+
+    def _begin(self) -> None:
+        if self._before_load is not None:
+            self._before_load()
+        threading.Thread(target=self._load, name="vfa-load", daemon=True).start()
+
+    def _load(self) -> None:
+        preload_modules(BACKGROUND_MODULES)
+        self.loaded.emit()
+
+    def _finish(self) -> None:
+        if self.window is not None or not self.opening.isVisible():
+            return
+        self.window = self._build()
+        self.opening.hand_over(self.window)
+        self.ready.emit(self.window)
