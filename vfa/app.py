@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, cast
 from vfa.storage.locations import default_workspace_path
 
 if TYPE_CHECKING:  # Qt is imported only when the GUI starts
+    from vfa.services.schemes import SchemeLibrary
     from vfa.ui.main_window import MainWindow
     from vfa.ui.opening import Startup
 
@@ -27,9 +28,9 @@ def prepare_platform(backend: str) -> None:
         os.environ["QT_QPA_PLATFORM"] = "xcb"
 
 
-def build_window(backend: str | None = None) -> MainWindow:
-    """Create the main window with its player and the schemes of the scheme folders, read
-    here once (QApplication must exist)."""
+def build_window(backend: str | None = None, schemes: SchemeLibrary | None = None) -> MainWindow:
+    """Create the main window with its player and the schemes of the scheme folders (read
+    here once unless given; QApplication must exist)."""
     from vfa.player.factory import create_player
     from vfa.services.schemes import SchemeLibrary
     from vfa.ui.main_window import AppContext, MainWindow
@@ -37,7 +38,18 @@ def build_window(backend: str | None = None) -> MainWindow:
 
     settings = Settings()
     player, note = create_player(backend or settings.get("player/backend"))
-    return MainWindow(AppContext(settings, player, note, SchemeLibrary()))
+    return MainWindow(AppContext(settings, player, note, schemes or SchemeLibrary()))
+
+
+def load_before_window() -> SchemeLibrary:
+    """Off the GUI thread, while the opening window shows: the modules the main window
+    needs (the database layer, numpy, PyAV …) and the scheme folders, read once."""
+    from vfa.ui.opening import BACKGROUND_MODULES, preload_modules
+
+    preload_modules(BACKGROUND_MODULES)
+    from vfa.services.schemes import SchemeLibrary
+
+    return SchemeLibrary()
 
 
 def initial_action(window: MainWindow, target: str | None, demo: bool) -> Callable[[], None]:
@@ -69,7 +81,7 @@ def install_error_hook(window: MainWindow) -> None:
     sys.excepthook = hook
 
 
-def start_gui(target: str | None = None, *, demo: bool = False) -> Startup:
+def start_gui(target: str | None = None, *, demo: bool = False) -> Startup[SchemeLibrary]:
     """Create the application and show the opening window at once; the main window, built
     once the heavy modules have loaded, takes its place, and the first view follows."""
     from PySide6.QtCore import QTimer
@@ -86,8 +98,8 @@ def start_gui(target: str | None = None, *, demo: bool = False) -> Startup:
     app.setOrganizationName("VFA")
     opening = OpeningWindow(settings.get("window/geometry"))
 
-    def build() -> MainWindow:
-        window = build_window(os.environ.get("VFA_PLAYER"))
+    def build(schemes: SchemeLibrary | None) -> MainWindow:
+        window = build_window(os.environ.get("VFA_PLAYER"), schemes)
         install_error_hook(window)
         return window
 
@@ -96,7 +108,7 @@ def start_gui(target: str | None = None, *, demo: bool = False) -> Startup:
 
         preload()  # libVLC's plugins load on a thread of their own, beside the modules
 
-    startup = Startup(opening, build, None if backend == "qt" else preload_vlc)
+    startup = Startup(opening, load_before_window, build, None if backend == "qt" else preload_vlc)
     startup.ready.connect(lambda window: QTimer.singleShot(0, initial_action(window, target, demo)))
     opening.show()
     return startup

@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtWidgets import QLabel, QMainWindow
 
-from vfa.ui import opening
 from vfa.ui.opening import OpeningWindow, Startup, preload_modules
 
 
@@ -19,13 +18,14 @@ def test_it_says_vfa_is_opening_and_the_main_window_takes_its_place(qtbot):
     qtbot.addWidget(first)
     built: list[QMainWindow] = []
 
-    def build() -> QMainWindow:
+    def build(loaded: str | None) -> QMainWindow:
+        assert loaded == "schemes"
         window = QMainWindow()
         qtbot.addWidget(window)
         built.append(window)
         return window
 
-    startup = Startup(first, build)
+    startup = Startup(first, lambda: "schemes", build)
     first.setGeometry(40, 50, 900, 600)
     first.show()
     qtbot.waitExposed(first)
@@ -66,7 +66,7 @@ def test_closed_while_opening_builds_nothing(qtbot):
     first = OpeningWindow()
     qtbot.addWidget(first)
     built: list[int] = []
-    startup = Startup(first, lambda: built.append(1) or QMainWindow())
+    startup = Startup(first, lambda: None, lambda _: built.append(1) or QMainWindow())
     with qtbot.waitSignal(first.first_painted, timeout=10_000):
         first.show()
     with qtbot.waitSignal(startup.loaded, timeout=20_000):
@@ -74,9 +74,28 @@ def test_closed_while_opening_builds_nothing(qtbot):
     assert built == [] and startup.window is None
 
 
-def test_a_module_that_fails_to_import_is_left_for_its_own_import(monkeypatch):
-    monkeypatch.setattr(opening, "BACKGROUND_MODULES", ("vfa_no_such_module", "json"))
-    preload_modules(opening.BACKGROUND_MODULES)  # no exception: the GUI thread's import says it
+def test_a_module_that_fails_to_import_is_left_for_its_own_import():
+    preload_modules(["vfa_no_such_module", "json"])  # no exception: the GUI thread's says it
+
+
+def test_a_failed_load_still_builds_the_window_which_meets_it_again(qtbot):
+    first = OpeningWindow()
+    qtbot.addWidget(first)
+    given: list[object] = []
+
+    def load() -> str:
+        raise OSError("a scheme folder cannot be read")
+
+    def build(loaded: object) -> QMainWindow:
+        given.append(loaded)
+        return QMainWindow()
+
+    startup = Startup(first, load, build)
+    first.show()
+    with qtbot.waitSignal(startup.ready, timeout=20_000) as ready:
+        pass
+    assert given == [None]
+    ready.args[0].close()
 
 
 def test_before_load_runs_once_the_window_is_painted(qtbot):
@@ -84,11 +103,14 @@ def test_before_load_runs_once_the_window_is_painted(qtbot):
     qtbot.addWidget(first)
     order: list[str] = []
     startup = Startup(
-        first, lambda: order.append("build") or QMainWindow(), lambda: order.append("vlc")
+        first,
+        lambda: order.append("load"),
+        lambda _: order.append("build") or QMainWindow(),
+        lambda: order.append("vlc"),
     )
     assert order == []
     first.show()
     with qtbot.waitSignal(startup.ready, timeout=20_000) as ready:
         pass
-    assert order == ["vlc", "build"]
+    assert order == ["vlc", "load", "build"]
     ready.args[0].close()

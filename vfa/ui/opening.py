@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
+from typing import Generic, TypeVar
 
 from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QPaintEvent
@@ -23,6 +24,8 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
 # VFA_REPORT_FIRST_PAINT=FILE: at the first window's first paint, append to FILE a JSON line
 # with the wall-clock time and the top-level modules loaded by then (bench_first_window)
 REPORT_ENV = "VFA_REPORT_FIRST_PAINT"
+
+T = TypeVar("T")
 
 # what the main window needs that is not Qt, loaded off the GUI thread; the main window's
 # own modules (Qt widgets) are imported on the GUI thread, where they belong
@@ -104,26 +107,30 @@ def report_first_paint() -> None:
         fh.write(json.dumps({"time": time.time(), "pid": os.getpid(), "modules": modules}) + "\n")
 
 
-class Startup(QObject):
+class Startup(QObject, Generic[T]):
     """From the opening window to the main window: once the opening window is painted,
-    ``before_load()`` (libVLC's own thread), the heavy modules on a thread, then ``build()``
-    on the GUI thread, whose window takes the opening window's place. Nothing is built
-    when the opening window was closed meanwhile."""
+    ``before_load()`` (libVLC's own thread), then ``load()`` on a thread (the heavy modules,
+    the scheme files), then ``build(what load returned)`` on the GUI thread, whose window
+    takes the opening window's place. Nothing is built when the opening window was closed
+    meanwhile."""
 
     ready = Signal(object)  # the main window, shown
-    loaded = Signal()  # the heavy modules are in (emitted on the loading thread)
+    loaded = Signal()  # load() is done (emitted on the loading thread)
 
     def __init__(
         self,
         opening: OpeningWindow,
-        build: Callable[[], QMainWindow],
+        load: Callable[[], T],
+        build: Callable[[T | None], QMainWindow],
         before_load: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(opening)
         self.opening = opening
         self.window: QMainWindow | None = None
+        self._load_work = load
         self._build = build
         self._before_load = before_load
+        self._result: T | None = None
         self.loaded.connect(self._finish, Qt.ConnectionType.QueuedConnection)
         opening.first_painted.connect(self._begin)
 
@@ -133,12 +140,15 @@ class Startup(QObject):
         threading.Thread(target=self._load, name="vfa-load", daemon=True).start()
 
     def _load(self) -> None:
-        preload_modules(BACKGROUND_MODULES)
+        try:
+            self._result = self._load_work()
+        except Exception:  # build() meets it again on the GUI thread, where it is shown
+            self._result = None
         self.loaded.emit()
 
     def _finish(self) -> None:
         if self.window is not None or not self.opening.isVisible():
             return
-        self.window = self._build()
+        self.window = self._build(self._result)
         self.opening.hand_over(self.window)
         self.ready.emit(self.window)
