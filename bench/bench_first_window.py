@@ -134,9 +134,10 @@ def time_first_window(
             proc.wait()
     painted = None
     if report is not None and report.exists():
-        lines = report.read_text().splitlines()
-        if lines:
-            painted = json.loads(lines[0])["time"] - started_wall
+        events = [json.loads(line) for line in report.read_text().splitlines()]
+        painted = next(
+            (e["time"] - started_wall for e in events if e["event"] == "first paint"), None
+        )
     return {"first": first, "second": second, "painted": painted}
 
 

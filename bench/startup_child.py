@@ -9,21 +9,26 @@ import sys
 def main() -> int:
     from vfa.app import start_gui
 
-    window = start_gui(sys.argv[1])
+    startup = start_gui(sys.argv[1])
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
     assert app is not None
 
-    def shown(_index: int) -> None:
-        print("shown", window.ctx.player.name, flush=True)
-        QTimer.singleShot(0, app.quit)
+    def ready(window) -> None:  # type: ignore[no-untyped-def]
+        def shown(_index: int) -> None:
+            print("shown", window.ctx.player.name, flush=True)
+            QTimer.singleShot(0, app.quit)
 
-    window.player_view.frame_shown.connect(shown)
-    window.workspace_opened.connect(lambda _ws: window.open_clip(1))
+        window.player_view.frame_shown.connect(shown)
+        window.workspace_opened.connect(lambda _ws: window.open_clip(1))
+
+    # the main window takes the opening window's place once VFA has loaded
+    startup.ready.connect(ready)
     status = app.exec()
-    release = getattr(window.ctx.player, "release", None)
+    window = startup.window
+    release = getattr(getattr(window, "ctx", None) and window.ctx.player, "release", None)
     if release:
         release()
     return status

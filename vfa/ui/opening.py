@@ -21,8 +21,9 @@ from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
 
-# VFA_REPORT_FIRST_PAINT=FILE: at the first window's first paint, append to FILE a JSON line
-# with the wall-clock time and the top-level modules loaded by then (bench_first_window)
+# VFA_REPORT_FIRST_PAINT=FILE: at the first window's first paint, and when the main window
+# has taken its place, append to FILE a JSON line with the event, the wall-clock time and
+# the top-level modules loaded by then (bench_first_window, tests/test_installer.py)
 REPORT_ENV = "VFA_REPORT_FIRST_PAINT"
 
 T = TypeVar("T")
@@ -84,7 +85,7 @@ class OpeningWindow(QMainWindow):
         super().paintEvent(event)
         if not self._painted:
             self._painted = True
-            report_first_paint()
+            report("first paint")
             QTimer.singleShot(0, self.first_painted.emit)  # once this paint is out
 
     def hand_over(self, window: QMainWindow) -> None:
@@ -97,14 +98,16 @@ class OpeningWindow(QMainWindow):
         self.close()
 
 
-def report_first_paint() -> None:
-    """Append this moment and the loaded top-level modules to $VFA_REPORT_FIRST_PAINT."""
+def report(event: str) -> None:
+    """Append ``event``, this moment and the loaded top-level modules to
+    $VFA_REPORT_FIRST_PAINT (when it is set)."""
     path = os.environ.get(REPORT_ENV)
     if not path:
         return
     modules = sorted({name.split(".")[0] for name in list(sys.modules)})
+    line = {"event": event, "time": time.time(), "pid": os.getpid(), "modules": modules}
     with open(path, "a", encoding="utf-8") as fh:
-        fh.write(json.dumps({"time": time.time(), "pid": os.getpid(), "modules": modules}) + "\n")
+        fh.write(json.dumps(line) + "\n")
 
 
 class Startup(QObject, Generic[T]):
@@ -151,4 +154,5 @@ class Startup(QObject, Generic[T]):
             return
         self.window = self._build(self._result)
         self.opening.hand_over(self.window)
+        report("main window")
         self.ready.emit(self.window)
