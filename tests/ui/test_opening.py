@@ -114,3 +114,20 @@ def test_before_load_runs_once_the_window_is_painted(qtbot):
         pass
     assert order == ["vlc", "load", "build"]
     ready.args[0].close()
+
+
+def test_a_window_that_cannot_be_built_is_said_in_place_of_opening(qtbot, capsys):
+    first = OpeningWindow()
+    qtbot.addWidget(first)
+
+    def build(_loaded: object) -> QMainWindow:
+        raise RuntimeError("the display has no OpenGL")
+
+    startup = Startup(first, lambda: None, build)
+    with qtbot.waitSignal(startup.loaded, timeout=20_000):
+        first.show()
+    qtbot.waitUntil(lambda: "could not open" in first.status.text())
+    assert "the display has no OpenGL" in first.status.text()
+    assert first.isVisible() and startup.window is None
+    assert "RuntimeError" in capsys.readouterr().err  # the details, for a report
+    first.close()

@@ -14,6 +14,7 @@ import os
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable
 from typing import Generic, TypeVar
 
@@ -88,6 +89,12 @@ class OpeningWindow(QMainWindow):
             report("first paint")
             QTimer.singleShot(0, self.first_painted.emit)  # once this paint is out
 
+    def failed(self, reason: str) -> None:
+        """VFA could not open: the window says so and why, in place of "Opening…"."""
+        self.status.setText(self.tr("VFA could not open: {0}").format(reason))
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
     def hand_over(self, window: QMainWindow) -> None:
         """Show ``window`` where this one is and as large, then close this one."""
         if self.isMaximized() or self.isFullScreen():
@@ -152,7 +159,13 @@ class Startup(QObject, Generic[T]):
     def _finish(self) -> None:
         if self.window is not None or not self.opening.isVisible():
             return
-        self.window = self._build(self._result)
-        self.opening.hand_over(self.window)
+        try:
+            window = self._build(self._result)
+        except Exception as exc:  # never "Opening…" for ever: say why, and the details
+            self.opening.failed(str(exc) or type(exc).__name__)
+            traceback.print_exc()
+            return
+        self.window = window
+        self.opening.hand_over(window)
         report("main window")
         self.ready.emit(self.window)
