@@ -36,7 +36,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench.common import median
+from bench.common import median, private_xvfb
 from bench.x11_windows import Display
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,29 +54,19 @@ def p90(values: list[float]) -> float:
 @contextmanager
 def screen() -> Iterator[str]:
     """A private Xvfb with openbox managing its windows; yields the display name."""
-    read_fd, write_fd = os.pipe()
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1400x900x24", "-nolisten", "tcp"],
-        pass_fds=[write_fd],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
-    with os.fdopen(read_fd) as fh:
-        name = f":{fh.readline().strip()}"
-    wm = subprocess.Popen(
-        ["openbox"],
-        env={**os.environ, "DISPLAY": name},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        time.sleep(0.5)  # openbox takes the screen before the first program starts
-        yield name
-    finally:
-        for proc in (wm, xvfb):
-            proc.terminate()
-            proc.wait(timeout=10)
+    with private_xvfb() as name:
+        wm = subprocess.Popen(
+            ["openbox"],
+            env={**os.environ, "DISPLAY": name},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            time.sleep(0.5)  # openbox takes the screen before the first program starts
+            yield name
+        finally:
+            wm.terminate()
+            wm.wait(timeout=10)
 
 
 def newcomer_env(home: Path, display: str) -> dict[str, str]:

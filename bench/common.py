@@ -56,6 +56,13 @@ def display() -> Iterator[str]:
     if os.environ.get("DISPLAY"):
         yield os.environ["DISPLAY"]
         return
+    with private_xvfb() as name:
+        yield name
+
+
+@contextlib.contextmanager
+def private_xvfb() -> Iterator[str]:
+    """A private Xvfb (1400x900, no TCP) for the benchmark; yields its display name."""
     read_fd, write_fd = os.pipe()
     proc = subprocess.Popen(
         ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1400x900x24", "-nolisten", "tcp"],

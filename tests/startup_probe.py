@@ -1,6 +1,6 @@
 """Run ``vfa ARGV`` in a process of its own and note what was loaded when its first window
 was painted: ``python -m tests.startup_probe ARGV…`` prints JSON and exits once the main
-window has taken the first window's place (a timer looks every 10 ms; no sleeps).
+window has taken the first window's place (``window_probe.run_vfa``: no sleeps).
 
 Only Qt's widgets module is imported here before ``vfa`` starts, so the modules seen at the
 first paint are those VFA itself loaded by then."""
@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import sys
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
-WAIT_MS = 60_000
+from tests.window_probe import run_vfa
 
 
 def _loaded() -> list[str]:
@@ -50,33 +50,19 @@ def main(argv: list[str]) -> int:
     app.installEventFilter(first)
     out: dict = {}
 
-    def look() -> None:
+    def look() -> bool:
         shown = [w for w in app.topLevelWidgets() if w.isVisible()]
         main_window = [w for w in shown if w.objectName() == "mainWindow"]
-        if main_window:
-            out["then_shown"] = [type(w).__name__ for w in shown]
-            out["main_geometry"] = list(main_window[0].geometry().getRect())
-            out["modules_at_main"] = _loaded()
-            poll.stop()
-            for widget in shown:
-                widget.close()
-            app.quit()
+        if not main_window:
+            return False
+        out["then_shown"] = [type(w).__name__ for w in shown]
+        out["main_geometry"] = list(main_window[0].geometry().getRect())
+        out["modules_at_main"] = _loaded()
+        for widget in shown:
+            widget.close()
+        return True
 
-    def give_up() -> None:
-        out["timed_out"] = True
-        app.quit()
-
-    poll = QTimer()
-    poll.setInterval(10)
-    poll.timeout.connect(look)
-    poll.start()
-    watchdog = QTimer()
-    watchdog.setSingleShot(True)
-    watchdog.timeout.connect(give_up)
-    watchdog.start(WAIT_MS)
-    from vfa.cli import main as vfa_main
-
-    out["code"] = vfa_main(argv)
+    run_vfa(argv, look, out)
     out["first"] = first.seen
     print(json.dumps(out))
     return 0

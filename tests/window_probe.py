@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 
 WAIT_MS = 60_000
 
@@ -26,33 +27,20 @@ def _ready(kind: str, window) -> bool:
     raise SystemExit(f"unknown READY {kind!r}")
 
 
-def main(kind: str, argv: list[str]) -> int:
+def run_vfa(argv: list[str], look: Callable[[], bool], seen: dict) -> dict:
+    """Run ``vfa ARGV`` with its real event loop, calling ``look()`` every 10 ms until it
+    returns True (having closed what it looked at) or a minute has passed; ``seen`` gets
+    the exit status (``code``) and, on giving up, ``timed_out``."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from vfa.cli import main as vfa_main
-    from vfa.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    seen: dict = {}
 
-    def look() -> None:
-        shown = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
-        if shown and _ready(kind, shown[0]):
-            window = shown[0]
-            seen.update(
-                title=window.windowTitle(),
-                welcome=window.pages.currentWidget() is window.welcome,
-                ws=None if window.ws is None else str(window.ws.path),
-                clip=window.current_clip,
-                message=window.messages.text("workspace"),
-                cases=[
-                    window.browser.topLevelItem(i).text(0)
-                    for i in range(window.browser.topLevelItemCount())
-                ],
-            )
+    def tick() -> None:
+        if look():
             poll.stop()
-            window.close()
             app.quit()
 
     def give_up() -> None:
@@ -61,14 +49,44 @@ def main(kind: str, argv: list[str]) -> int:
 
     poll = QTimer()
     poll.setInterval(10)
-    poll.timeout.connect(look)
+    poll.timeout.connect(tick)
     poll.start()
     watchdog = QTimer()
     watchdog.setSingleShot(True)
     watchdog.timeout.connect(give_up)
     watchdog.start(WAIT_MS)
     seen["code"] = vfa_main(argv)
-    print(json.dumps(seen))
+    return seen
+
+
+def main(kind: str, argv: list[str]) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from vfa.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    seen: dict = {}
+
+    def look() -> bool:
+        shown = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        if not (shown and _ready(kind, shown[0])):
+            return False
+        window = shown[0]
+        seen.update(
+            title=window.windowTitle(),
+            welcome=window.pages.currentWidget() is window.welcome,
+            ws=None if window.ws is None else str(window.ws.path),
+            clip=window.current_clip,
+            message=window.messages.text("workspace"),
+            cases=[
+                window.browser.topLevelItem(i).text(0)
+                for i in range(window.browser.topLevelItemCount())
+            ],
+        )
+        window.close()
+        return True
+
+    print(json.dumps(run_vfa(argv, look, seen)))
     return 0
 
 
