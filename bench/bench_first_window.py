@@ -12,7 +12,10 @@ the first window's place.
 Targets: VFA's median <= 0.8 s and >= 4x sooner than BORIS's. Run on demand, never in the
 suite, on a quiet machine (the load average is printed with the figures):
 
-    .venv/bin/python -m bench.bench_first_window [--runs 7] [--boris PATH] [--vfa CMD]
+    .venv/bin/python -m bench.bench_first_window [--runs 7] [--boris PATH] [--vfa CMD] [--warm]
+
+``--warm`` times a second start instead (each program's home kept from one untimed start:
+BORIS has its font cache and settings then, VFA its settings).
 
 BORIS goes into a virtual environment of its own (it needs Python >= 3.13 and libmpv2):
 ``python3.13 -m venv /work/boris-venv && /work/boris-venv/bin/pip install
@@ -154,6 +157,11 @@ def main() -> None:
         help="the VFA command (default: this Python on this checkout)",
     )
     parser.add_argument("--no-boris", action="store_true", help="time VFA alone")
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="a second start instead: each program's home kept from one untimed start",
+    )
     args = parser.parse_args()
     for tool in ("Xvfb", "openbox"):
         if shutil.which(tool) is None:
@@ -167,28 +175,38 @@ def main() -> None:
     load_before = os.getloadavg()
     with screen() as display, tempfile.TemporaryDirectory() as tmp:
         x = Display(display)
+
+        def start(name: str, home: Path) -> dict[str, float | None]:
+            home.mkdir(exist_ok=True)
+            env = newcomer_env(home, display)
+            report = None
+            if name == "VFA":
+                report = home / "first-paint.jsonl"
+                report.unlink(missing_ok=True)
+                env["VFA_REPORT_FIRST_PAINT"] = str(report)
+                env["VFA_VLC_ARGS"] = "--aout=dummy"  # no sound card under Xvfb
+                if "-m" in programs[name]:
+                    env["PYTHONPATH"] = str(ROOT)
+            return time_first_window(x, programs[name], env, home, report)
+
         try:
+            if args.warm:  # one start each, not timed, whose home the timed ones reuse
+                for name in programs:
+                    start(name, Path(tmp) / f"home-{name.split()[0]}")
             for run in range(args.runs):
                 order = list(programs) if run % 2 == 0 else list(reversed(programs))
                 for name in order:
-                    home = Path(tmp) / f"home-{run}-{name.split()[0]}"
-                    home.mkdir()
-                    env = newcomer_env(home, display)
-                    report = None
-                    if name == "VFA":
-                        report = home / "first-paint.jsonl"
-                        env["VFA_REPORT_FIRST_PAINT"] = str(report)
-                        env["VFA_VLC_ARGS"] = "--aout=dummy"  # no sound card under Xvfb
-                        if "-m" in programs[name]:
-                            env["PYTHONPATH"] = str(ROOT)
-                    timing = time_first_window(x, programs[name], env, home, report)
+                    kept = f"home-{name.split()[0]}"
+                    home = Path(tmp) / (kept if args.warm else f"{kept}-{run}")
+                    timing = start(name, home)
                     results[name].append(timing)
                     print(f"run {run + 1} {name}: {json.dumps(timing)}", file=sys.stderr)
         finally:
             x.close()
     load_after = os.getloadavg()
     print(
-        f"first window mapped, fresh home each run, {args.runs} alternating runs each "
+        f"first window mapped, {'a home kept from a first start' if args.warm else 'fresh home'}"
+        f" each run, {args.runs} alternating runs each "
         f"(load average before {load_before[0]:.2f}, after {load_after[0]:.2f}; "
         f"{os.cpu_count()} cores):"
     )
