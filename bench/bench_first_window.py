@@ -84,7 +84,7 @@ def newcomer_env(home: Path, display: str) -> dict[str, str]:
         "DISPLAY": display,
         "LANG": "C.UTF-8",
     }
-    (home / ".run").mkdir(mode=0o700)
+    (home / ".run").mkdir(mode=0o700, exist_ok=True)
     return env
 
 
@@ -119,12 +119,7 @@ def time_first_window(
                 break
             time.sleep(POLL_S)
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop(proc)
     painted = None
     if report is not None and report.exists():
         events = [json.loads(line) for line in report.read_text().splitlines()]
@@ -132,6 +127,21 @@ def time_first_window(
             (e["time"] - started_wall for e in events if e["event"] == "first paint"), None
         )
     return {"first": first, "second": second, "painted": painted}
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """End the started program and whatever it started (it may have ended by itself)."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            proc.wait(timeout=10)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    proc.wait()
 
 
 def summary(name: str, values: list[float | None]) -> str:
@@ -166,7 +176,10 @@ def main() -> None:
     for tool in ("Xvfb", "openbox"):
         if shutil.which(tool) is None:
             raise SystemExit(f"{tool} is needed (apt-get install xvfb openbox)")
-    programs = {"VFA": shlex.split(args.vfa)}
+    vfa_command = shlex.split(args.vfa)
+    if "/" in vfa_command[0]:  # the runs start in their own home folders
+        vfa_command[0] = str(Path(vfa_command[0]).absolute())
+    programs = {"VFA": vfa_command}
     if not args.no_boris:
         if not Path(args.boris).exists():
             raise SystemExit(f"{args.boris}: no BORIS there (see this file's docstring)")
