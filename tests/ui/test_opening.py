@@ -3,6 +3,8 @@ window takes its place, or nothing is built when it was closed meanwhile."""
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtWidgets import QLabel, QMainWindow
 
@@ -27,11 +29,9 @@ def test_it_says_vfa_is_opening_and_the_main_window_takes_its_place(qtbot):
 
     startup = Startup(first, lambda: "schemes", build)
     first.setGeometry(40, 50, 900, 600)
-    first.show()
-    qtbot.waitExposed(first)
-    assert first.windowTitle() == "VFA" and "Opening…" in texts(first)
     with qtbot.waitSignal(startup.ready, timeout=20_000) as ready:
-        pass
+        first.show()
+        assert first.windowTitle() == "VFA" and "Opening…" in texts(first)
     assert built == [ready.args[0]] and startup.window is built[0]
     assert built[0].isVisible() and not first.isVisible()
     assert built[0].geometry().getRect() == (40, 50, 900, 600)
@@ -66,11 +66,13 @@ def test_closed_while_opening_builds_nothing(qtbot):
     first = OpeningWindow()
     qtbot.addWidget(first)
     built: list[int] = []
-    startup = Startup(first, lambda: None, lambda _: built.append(1) or QMainWindow())
+    closed = threading.Event()  # the loading goes on until the window is closed
+    startup = Startup(first, lambda: closed.wait(20), lambda _: built.append(1) or QMainWindow())
     with qtbot.waitSignal(first.first_painted, timeout=10_000):
         first.show()
+    first.close()
     with qtbot.waitSignal(startup.loaded, timeout=20_000):
-        first.close()  # before the modules are in and the main window would be built
+        closed.set()
     assert built == [] and startup.window is None
 
 
