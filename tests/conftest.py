@@ -28,6 +28,7 @@ def isolated_user(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("VFA_CACHE_DIR", str(home / "cache"))
     monkeypatch.setenv("VFA_NO_AUDIO", "1")
     monkeypatch.setenv("VFA_VLC_ARGS", "--aout=dummy")
+    monkeypatch.setenv("VFA_LANG", "en")  # the window in English whatever the machine's locale
     return home
 
 
