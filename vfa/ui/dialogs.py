@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 
 from vfa.errors import InvalidInputError
 from vfa.services.clips import CaseNode, validate_case_code, validate_session_fields
-from vfa.ui.actions import SPEC_BY_ID, SPECS, conflicts, default_shortcut, effective_shortcuts
+from vfa.ui.actions import SPECS, conflicts, default_shortcut, effective_shortcuts
 from vfa.ui.forms import ok_cancel
+from vfa.ui.key_table import action_name
 from vfa.ui.messages import MessageBar
 
 CONTEXTS = ["play", "mealtime", "book sharing", "bath", "nappy change", "other"]
@@ -166,7 +167,7 @@ class SettingsDialog(QDialog):
         self.editors: dict[str, QKeySequenceEdit] = {}
         current = effective_shortcuts(shortcuts or {})
         for row, spec in enumerate(SPECS):
-            name = QTableWidgetItem(spec.text.replace("&", ""))
+            name = QTableWidgetItem(action_name(spec.id))
             name.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.keys.setItem(row, 0, name)
             editor = QKeySequenceEdit(QKeySequence.fromString(current[spec.id]))
@@ -225,8 +226,8 @@ class SettingsDialog(QDialog):
             self.message.error(
                 self.tr("{0} is given to both “{1}” and “{2}”; change one of them.").format(
                     key,
-                    SPEC_BY_ID[first].text.replace("&", ""),
-                    SPEC_BY_ID[second].text.replace("&", ""),
+                    action_name(first),
+                    action_name(second),
                 ),
                 "shortcuts",
             )

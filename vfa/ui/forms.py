@@ -9,10 +9,6 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLineEdit, QPushButton
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Forms", text)
-
-
 def ok_cancel(dialog: QDialog, ok: Callable[[], object] | None = None) -> QDialogButtonBox:
     """OK (``ok``, else accepting the dialog) and Cancel (rejecting it)."""
     box = QDialogButtonBox(
@@ -32,7 +28,7 @@ def close_button(dialog: QDialog) -> QDialogButtonBox:
 
 def choose_row(field: QLineEdit, choose: Callable[[], object]) -> QHBoxLayout:
     """``field`` with a Choose… button after it that calls ``choose``."""
-    browse = QPushButton(_tr("Choose…"))
+    browse = QPushButton(QCoreApplication.translate("Forms", "Choose…"))
     browse.clicked.connect(choose)
     row = QHBoxLayout()
     row.addWidget(field, 1)

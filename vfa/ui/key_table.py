@@ -12,14 +12,10 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMenuBar
 
 from vfa.domain.schemes import Scheme
-from vfa.ui.actions import SPEC_BY_ID, SPECS
+from vfa.ui.actions import SPEC_BY_ID, SPECS, action_text
 
 PORTABLE = QKeySequence.SequenceFormat.PortableText
 NATIVE = QKeySequence.SequenceFormat.NativeText
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("KeyTable", text)
 
 
 @dataclass(frozen=True)
@@ -37,7 +33,9 @@ class KeyRow:
     def of(cls, what: str, keys: Iterable[str], path: str = "", note: str = "") -> KeyRow:
         """A row whose keys are shown one by one, in the platform's own spelling."""
         keys = tuple(keys)
-        shown = _tr(" or ").join(QKeySequence(k).toString(NATIVE) for k in keys)
+        shown = QCoreApplication.translate("KeyTable", " or ").join(
+            QKeySequence(k).toString(NATIVE) for k in keys
+        )
         return cls(what, keys, shown, path, note)
 
 
@@ -97,13 +95,21 @@ def event_section(scheme: Scheme, taken: Mapping[str, str]) -> KeySection | None
         if not code.hotkey:
             continue
         key = QKeySequence(code.hotkey).toString(PORTABLE)
-        note = _tr("a state: the key starts it, again stops it") if code.kind == "state" else ""
+        note = (
+            QCoreApplication.translate("KeyTable", "a state: the key starts it, again stops it")
+            if code.kind == "state"
+            else ""
+        )
         if key in taken:
-            note = _tr("left out: the window's key for “{0}” (Settings)").format(taken[key])
+            note = QCoreApplication.translate(
+                "KeyTable", "left out: the window's key for “{0}” (Settings)"
+            ).format(taken[key])
         rows.append(KeyRow.of(code.name, [key], note=note))
     if not rows:
         return None
-    return KeySection(_tr("{0}: event keys").format(scheme.name), tuple(rows))
+    return KeySection(
+        QCoreApplication.translate("KeyTable", "{0}: event keys").format(scheme.name), tuple(rows)
+    )
 
 
 def rating_section(scheme: Scheme) -> KeySection | None:
@@ -117,16 +123,22 @@ def rating_section(scheme: Scheme) -> KeySection | None:
         digits = [str(d) for d in range(max(low, 0), min(high, 9) + 1)]
         if not digits:
             continue
-        what = _tr("Rate the current item")
+        what = QCoreApplication.translate("KeyTable", "Rate the current item")
         if len({(i.scale_min, i.scale_max) for i in items}) > 1:
-            what = _tr("Rate an item scored {0}–{1}").format(low, high)
+            what = QCoreApplication.translate("KeyTable", "Rate an item scored {0}–{1}").format(
+                low, high
+            )
         rows.append(KeyRow(what, tuple(digits), f"{digits[0]}–{digits[-1]}"))
     specials = {s.code: s for item in items for s in item.special}
     for code, special in specials.items():
         rows.append(KeyRow.of(f"{special.label} ({code})", [code[0].upper()]))
-    rows.append(KeyRow.of(_tr("Clear the rating"), ["Del", "Backspace"]))
-    rows.append(KeyRow.of(_tr("Next item"), ["Return", "Down"]))
-    title = _tr("{0}: the rating list, while it has the focus").format(scheme.name)
+    rows.append(
+        KeyRow.of(QCoreApplication.translate("KeyTable", "Clear the rating"), ["Del", "Backspace"])
+    )
+    rows.append(KeyRow.of(QCoreApplication.translate("KeyTable", "Next item"), ["Return", "Down"]))
+    title = QCoreApplication.translate(
+        "KeyTable", "{0}: the rating list, while it has the focus"
+    ).format(scheme.name)
     return KeySection(title, tuple(rows))
 
 
@@ -141,21 +153,28 @@ def scheme_sections(scheme: Scheme | None, taken: Mapping[str, str]) -> list[Key
 def presenting_section() -> KeySection:
     """The keys of presentation mode (``ui/presentation.py``; tests press each one)."""
     return KeySection(
-        _tr("While presenting the reel"),
+        QCoreApplication.translate("KeyTable", "While presenting the reel"),
         (
-            KeyRow.of(_tr("Next moment"), ["Right", "PgDown"]),
-            KeyRow.of(_tr("Previous moment"), ["Left", "PgUp"]),
-            KeyRow.of(_tr("Pause or play"), ["Space"]),
-            KeyRow.of(_tr("Freeze on the still (again to play)"), ["F"]),
-            KeyRow.of(_tr("The caption, or the line spoken for the child"), ["C"]),
-            KeyRow.of(_tr("Leave the presentation"), ["Esc"]),
+            KeyRow.of(QCoreApplication.translate("KeyTable", "Next moment"), ["Right", "PgDown"]),
+            KeyRow.of(QCoreApplication.translate("KeyTable", "Previous moment"), ["Left", "PgUp"]),
+            KeyRow.of(QCoreApplication.translate("KeyTable", "Pause or play"), ["Space"]),
+            KeyRow.of(
+                QCoreApplication.translate("KeyTable", "Freeze on the still (again to play)"), ["F"]
+            ),
+            KeyRow.of(
+                QCoreApplication.translate(
+                    "KeyTable", "The caption, or the line spoken for the child"
+                ),
+                ["C"],
+            ),
+            KeyRow.of(QCoreApplication.translate("KeyTable", "Leave the presentation"), ["Esc"]),
         ),
     )
 
 
 def action_name(action_id: str) -> str:
     """A registered action's name as its menu entry shows it (before Undo names its act)."""
-    return plain(QCoreApplication.translate("actions", SPEC_BY_ID[action_id].text))
+    return plain(action_text(SPEC_BY_ID[action_id]))
 
 
 def taken_keys(actions: Mapping[str, QAction]) -> dict[str, str]:

@@ -11,10 +11,6 @@ from PySide6.QtWidgets import QMenuBar
 from vfa.ui.player_view import PlayerView
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
-
-
 def navigation_handlers(
     view: PlayerView, go_to: Callable[[], None]
 ) -> dict[str, Callable[[], object]]:
@@ -45,7 +41,7 @@ def navigation_handlers(
 
 def build_menus(bar: QMenuBar, a: Mapping[str, QAction]) -> None:
     """The window's menus, each action in its place."""
-    file_menu = bar.addMenu(_tr("&File"))
+    file_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&File"))
     for key in ("workspace.new", "workspace.open", "workspace.demo"):
         file_menu.addAction(a[key])
     file_menu.addSeparator()
@@ -59,10 +55,10 @@ def build_menus(bar: QMenuBar, a: Mapping[str, QAction]) -> None:
     file_menu.addSeparator()
     file_menu.addAction(a["app.settings"])
     file_menu.addAction(a["app.quit"])
-    edit_menu = bar.addMenu(_tr("&Edit"))
+    edit_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Edit"))
     for key in ("edit.undo", "edit.redo", "event.delete", "event.modifiers", "evidence.link"):
         edit_menu.addAction(a[key])
-    play_menu = bar.addMenu(_tr("&Playback"))
+    play_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Playback"))
     groups = [
         ["player.toggle", "shuttle.reverse", "shuttle.stop", "shuttle.forward"],
         ["nav.frame_back", "nav.frame_forward", "nav.second_back", "nav.second_forward",
@@ -76,11 +72,13 @@ def build_menus(bar: QMenuBar, a: Mapping[str, QAction]) -> None:
             play_menu.addSeparator()
         for key in group:
             play_menu.addAction(a[key])
-    reel_menu = bar.addMenu(_tr("&Feedback"))
+    reel_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Feedback"))
     for key in ("moment.still", "clip.consent", "reel.present", "reel.export", "reel.script"):
         reel_menu.addAction(a[key])
-    bar.addMenu(_tr("&Reliability")).addAction(a["reliability.open"])
-    help_menu = bar.addMenu(_tr("&Help"))
+    bar.addMenu(QCoreApplication.translate("MainWindow", "&Reliability")).addAction(
+        a["reliability.open"]
+    )
+    help_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Help"))
     help_menu.addAction(a["help.quick_start"])
     help_menu.addAction(a["help.shortcuts"])
     help_menu.addSeparator()

@@ -17,10 +17,6 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("SaveDialogs", text)
-
-
 def with_suffix(path: str, suffixes: Sequence[str]) -> str:
     """``path``, with the first of ``suffixes`` added when it ends in none of them."""
     if suffixes and not path.lower().endswith(tuple(suffixes)):
@@ -40,8 +36,10 @@ def confirm_replace(parent: QWidget | None, path: str | os.PathLike[str]) -> boo
         return False
     answer = QMessageBox.question(
         parent,
-        _tr("Replace the file?"),
-        _tr("{0} already exists. Replace it?").format(os.fspath(path)),
+        QCoreApplication.translate("SaveDialogs", "Replace the file?"),
+        QCoreApplication.translate("SaveDialogs", "{0} already exists. Replace it?").format(
+            os.fspath(path)
+        ),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.No,
     )
@@ -57,8 +55,10 @@ def confirm_replace_in(parent: QWidget | None, folder: str, names: Sequence[str]
     shown = ", ".join(there[:6]) + (" …" if len(there) > 6 else "")
     answer = QMessageBox.question(
         parent,
-        _tr("Replace the files?"),
-        _tr("{0} already holds {1}. Replace them?").format(folder, shown),
+        QCoreApplication.translate("SaveDialogs", "Replace the files?"),
+        QCoreApplication.translate("SaveDialogs", "{0} already holds {1}. Replace them?").format(
+            folder, shown
+        ),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.No,
     )

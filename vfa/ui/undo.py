@@ -25,10 +25,6 @@ if TYPE_CHECKING:
     from vfa.ui.session import CodingSession
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Undo", text)
-
-
 class Command(QUndoCommand):
     """An undoable edit: ``apply`` makes it, ``revert`` and ``reapply`` put the stored
     values back; each returns what changed."""
@@ -69,10 +65,10 @@ class Command(QUndoCommand):
         if self._skip_redo:
             self._skip_redo = False
             return
-        self._step(self.reapply, _tr("Redid {0} ({1})"))
+        self._step(self.reapply, QCoreApplication.translate("Undo", "Redid {0} ({1})"))
 
     def undo(self) -> None:
-        self._step(self.revert, _tr("Undid {0} ({1})"))
+        self._step(self.revert, QCoreApplication.translate("Undo", "Undid {0} ({1})"))
 
     def _step(self, step: Callable[[], Change], said: str) -> None:
         """Undo or redo; refused (say, the run was submitted meanwhile), the command says
