@@ -8,7 +8,7 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QLocale, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -33,20 +33,21 @@ from vfa.ui.forms import close_button
 from vfa.ui.session import CodingSession
 from vfa.ui.tasks import BackgroundJob, TaskContext, run_task
 
-REASONS = {
-    "open": "when the workspace opened",
-    "daily": "daily",
-    "manual": "made by hand",
-    "before-restore": "the state before a restore",
-}
+
+def _reason(reason: str) -> str:
+    """Why a backup was made, as the list says it."""
+    said = {
+        "open": QCoreApplication.translate("Backups", "when the workspace opened"),
+        "daily": QCoreApplication.translate("Backups", "daily"),
+        "manual": QCoreApplication.translate("Backups", "made by hand"),
+        "before-restore": QCoreApplication.translate("Backups", "the state before a restore"),
+    }
+    return said.get(reason, reason)
 
 
 def _size(n: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1024  # type: ignore[assignment]
-    return str(n)
+    """A file's size in the user's language (``12 bytes``, ``2.0 kB``)."""
+    return QLocale().formattedDataSize(n, 1, QLocale.DataSizeFormat.DataSizeTraditionalFormat)
 
 
 class BackupsDialog(QDialog):
@@ -111,7 +112,7 @@ class BackupsDialog(QDialog):
             item = QTreeWidgetItem(
                 [
                     backup.made.strftime("%Y-%m-%d %H:%M:%S"),
-                    self.tr(REASONS.get(backup.reason, backup.reason)),
+                    _reason(backup.reason),
                     _size(backup.size),
                 ]
             )
@@ -211,7 +212,8 @@ def check_in_background(
         finally:
             reader.close()
 
-    run_task(parent, parent.tr("Checking the workspace…"), work, done, failed)
+    label = QCoreApplication.translate("Backups", "Checking the workspace…")
+    run_task(parent, label, work, done, failed)
 
 
 class WorkspaceSafety(QObject):

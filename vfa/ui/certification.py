@@ -30,6 +30,7 @@ from vfa.reports.statistic_text import statistic_text
 from vfa.services import certification
 from vfa.services.schemes import SchemeLibrary
 from vfa.services.workspaces import Workspace
+from vfa.ui.names import shown_name
 from vfa.ui.tasks import TaskContext
 
 
@@ -123,7 +124,7 @@ class CodersTab(QWidget):
         self.statistic = QComboBox()
         self.statistic.setObjectName("criterionStatistic")
         for statistic in pair_statistics():  # the registry's, each by its title
-            self.statistic.addItem(self.tr(statistic.title), statistic.key)
+            self.statistic.addItem(shown_name(statistic.title), statistic.key)
             at = self.statistic.count() - 1
             self.statistic.setItemData(at, statistic.methods, Qt.ItemDataRole.ToolTipRole)
         self.threshold = QDoubleSpinBox()
@@ -208,7 +209,7 @@ class CodersTab(QWidget):
             self.tr("{0}: {1} ({2} {3} over the last {4} clips; criterion {5})").format(
                 track.coder,
                 track.status,
-                self.tr(statistic.column),
+                shown_name(statistic.column),
                 latest,
                 track.criterion.window,
                 shown(track.criterion.threshold),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QLabel,
@@ -31,12 +31,17 @@ COLOURS = {
     "missing_first": QColor("#d0454c"),
     "missing_second": QColor("#d0454c"),
 }
-KIND_TEXT = {
-    "match": "agree",
-    "code": "different codes",
-    "missing_first": "only {second}",
-    "missing_second": "only {first}",
-}
+
+
+def kind_text(kind: str, first: str, second: str) -> str:
+    """How two coders' events differ, in words (``only Ana``, ``different codes``)."""
+    said = {
+        "match": QCoreApplication.translate("DisagreementView", "agree"),
+        "code": QCoreApplication.translate("DisagreementView", "different codes"),
+        "missing_first": QCoreApplication.translate("DisagreementView", "only {0}").format(second),
+        "missing_second": QCoreApplication.translate("DisagreementView", "only {0}").format(first),
+    }
+    return said.get(kind, kind)
 
 
 def pair_end(pair: EventPair) -> int:
@@ -166,7 +171,7 @@ class DisagreementView(QWidget):
         for n, row in enumerate(self.rows):
             if row.kind == "match":
                 continue
-            what = KIND_TEXT.get(row.kind, row.kind).format(first=names[0], second=names[1])
+            what = kind_text(row.kind, *names)
             codes = " / ".join(s.code if s else "—" for s in (row.first, row.second))
             text = f"{clock(row.start_ms)}  {what}: {codes}"
             if any(s is not None and s.open for s in (row.first, row.second)):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -40,14 +41,18 @@ from vfa.ui.messages import MessageBar
 from vfa.ui.session import CodingSession
 from vfa.ui.tasks import BackgroundJob, TaskContext
 
-FORMAT_NAMES = {
-    "csv": "Tidy CSV (R, SPSS, Excel)",
-    "json": "VFA JSON (the workspace, restorable)",
-    "eaf": "ELAN (.eaf)",
-    "boris": "BORIS project (.boris)",
-    "sdis": "SDIS for GSEQ",
-    "srt": "SRT subtitles",
-}
+
+def format_name(fmt: str) -> str:
+    """A format's name as the dialog lists it."""
+    names = {
+        "csv": QCoreApplication.translate("ExportDialog", "Tidy CSV (R, SPSS, Excel)"),
+        "json": QCoreApplication.translate("ExportDialog", "VFA JSON (the workspace, restorable)"),
+        "eaf": QCoreApplication.translate("ExportDialog", "ELAN (.eaf)"),
+        "boris": QCoreApplication.translate("ExportDialog", "BORIS project (.boris)"),
+        "sdis": QCoreApplication.translate("ExportDialog", "SDIS for GSEQ"),
+        "srt": QCoreApplication.translate("ExportDialog", "SRT subtitles"),
+    }
+    return names.get(fmt, fmt)
 
 
 def _writable(fmt: str) -> bool:
@@ -80,7 +85,7 @@ class ExportDialog(QDialog):
         self.format = QComboBox()
         self.format.setObjectName("exportFormat")
         for fmt in FORMATS:
-            self.format.addItem(self.tr(FORMAT_NAMES[fmt]), fmt)
+            self.format.addItem(format_name(fmt), fmt)
             if not _writable(fmt):
                 index = self.format.count() - 1
                 self.format.model().item(index).setEnabled(False)  # type: ignore[attr-defined]
@@ -242,16 +247,16 @@ def export_from(session: CodingSession) -> None:
         return
     result = dialog.outcome
     messages.info(
-        dialog.tr("Exported {0} rows of {1} run(s) to {2}").format(
+        QCoreApplication.translate("ExportDialog", "Exported {0} rows of {1} run(s) to {2}").format(
             result.rows, result.runs, result.path
         ),
         "export",
     )
     if result.left_out:
         messages.warning(
-            dialog.tr("Left out of the export (blind coding):\n{0}").format(
-                "\n".join(result.left_out)
-            ),
+            QCoreApplication.translate(
+                "ExportDialog", "Left out of the export (blind coding):\n{0}"
+            ).format("\n".join(result.left_out)),
             "export.left_out",
         )
     else:

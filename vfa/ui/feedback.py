@@ -74,7 +74,9 @@ class FeedbackSession(QObject):
             self.messages.error(str(exc), "consent")
             return
         self.messages.info(
-            self.tr("Consent recorded: {0}").format(", ".join(dialog.purposes()) or "none"),
+            self.tr("Consent recorded: {0}").format(
+                ", ".join(dialog.purposes()) or self.tr("none")
+            ),
             "consent",
         )
         self.session.tell(ConsentChanged(clip.id))
@@ -142,7 +144,7 @@ class FeedbackSession(QObject):
             return
         suggested = Path.home() / f"{clip.case_code} {clip.session_label} script.pdf"
         chosen = ask_save_file(
-            self.host, self.tr("Feedback script"), suggested, "PDF (*.pdf)", [".pdf"]
+            self.host, self.tr("Feedback script"), suggested, self.tr("PDF (*.pdf)"), [".pdf"]
         )
         if chosen is None:
             return

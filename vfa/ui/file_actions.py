@@ -23,8 +23,6 @@ from vfa.ui.dialogs import AddClipDialog
 from vfa.ui.messages import Level, MessageBar
 from vfa.ui.tasks import TaskContext, run_task
 
-VIDEO_FILTER = "Video files (*.mp4 *.mov *.m4v *.mkv *.avi *.mts *.m2ts *.webm *.3gp *.mpg)"
-
 
 class FileActions(QMainWindow):
     """Workspaces and clip files, for the main window."""
@@ -129,7 +127,13 @@ class FileActions(QMainWindow):
 
     def choose_clips(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(
-            self, self.tr("Add clips"), str(Path.home()), self.tr(VIDEO_FILTER) + ";;All files (*)"
+            self,
+            self.tr("Add clips"),
+            str(Path.home()),
+            self.tr(
+                "Video files (*.mp4 *.mov *.m4v *.mkv *.avi *.mts *.m2ts *.webm *.3gp *.mpg);;"
+                "All files (*)"
+            ),
         )
         if files:
             self.add_files([Path(f) for f in files])

@@ -51,9 +51,6 @@ from vfa.ui.session import CodingSession
 from vfa.ui.tasks import BackgroundJob, TaskContext
 from vfa.ui.undo import Command
 
-FILE_FILTER = (
-    "Coding files (*.eaf *.boris *.boris.gz *.opf *.otx *.otb *.csv *.json);;All files (*)"
-)
 REFUSED = inline_brush(Level.ERROR)
 
 
@@ -178,7 +175,13 @@ class ImportDialog(QDialog):
     # -- choosing ------------------------------------------------------------------------
     def choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Import coding"), "", self.tr(FILE_FILTER)
+            self,
+            self.tr("Import coding"),
+            "",
+            self.tr(
+                "Coding files (*.eaf *.boris *.boris.gz *.opf *.otx *.otb *.csv *.json);;"
+                "All files (*)"
+            ),
         )
         if path:
             self.set_file(path)
@@ -390,8 +393,8 @@ def import_into(session: CodingSession) -> None:
         lambda text: messages.error(text, "import")
     )
     messages.info(
-        dialog.tr("Imported {0} events (batch {1}); Edit → Undo removes them").format(
-            dialog.outcome.events, dialog.outcome.batch
-        ),
+        QCoreApplication.translate(
+            "ImportDialog", "Imported {0} events (batch {1}); Edit → Undo removes them"
+        ).format(dialog.outcome.events, dialog.outcome.batch),
         "import",
     )

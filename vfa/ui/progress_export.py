@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QIODevice, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QCoreApplication, QIODevice, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 
@@ -69,14 +69,19 @@ def describe(p: Progress | None) -> str:
     """The chart in words (the SVG's description): each session's totals by coder."""
     if p is None:
         return ""
-    lines = [f"{p.measure} of case {p.case_code} ({p.scheme_name}), per session and coder."]
+    head = QCoreApplication.translate(
+        "ProgressChart", "{0} of case {1} ({2}), per session and coder."
+    )
+    no_total = QCoreApplication.translate("ProgressChart", "no total")
+    lines = [head.format(p.measure, p.case_code, p.scheme_name)]
     for session in p.sessions:
         here = [q for q in p.points if q.session_id == session.id]
         values = "; ".join(
-            f"{q.coder} {number_text(q.total) if q.total is not None else 'no total'}"
+            f"{q.coder} {number_text(q.total) if q.total is not None else no_total}"
             + (f" ({q.band})" if q.band else "")
             for q in here
         )
         when = f" ({session.date.isoformat()})" if session.date else ""
-        lines.append(f"{session.label}{when}: {values or 'not coded'}")
+        shown = values or QCoreApplication.translate("ProgressChart", "not coded")
+        lines.append(f"{session.label}{when}: {shown}")
     return "\n".join(lines)

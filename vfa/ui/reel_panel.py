@@ -171,7 +171,7 @@ class ReelPanel(QWidget):
                     or m.child_line
                     or code_name(self.session.schemes, m.scheme_id, m.code)
                 )
-                item = QListWidgetItem(f"{n}. {text}  ({seconds:.1f} s)")
+                item = QListWidgetItem(self.tr("{0}. {1}  ({2:.1f} s)").format(n, text, seconds))
                 item.setData(Qt.ItemDataRole.UserRole, m.id)
                 self.list.addItem(item)
             ids = [m.id for m in self.items]

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -40,6 +40,7 @@ from vfa.services.workspaces import Workspace
 from vfa.ui.certification import CodersTab
 from vfa.ui.disagreement import DisagreementView
 from vfa.ui.messages import MessageBar
+from vfa.ui.names import shown_name
 from vfa.ui.save_dialogs import ask_save_file
 from vfa.ui.session import CodingSession
 from vfa.ui.tasks import TaskContext, run_task
@@ -48,7 +49,8 @@ from vfa.ui.tasks import TaskContext, run_task
 def columns() -> list[tuple[str, str]]:
     """The ratings table's columns after the item: (title, key), the units, then the
     statistics the registry shows in the window."""
-    return [("Units", "n_units"), *((s.column, s.key) for s in statistics("window"))]
+    units = QCoreApplication.translate("RatingsTab", "Units")
+    return [(units, "n_units"), *((shown_name(s.column), s.key) for s in statistics("window"))]
 
 
 def item_names(schemes: SchemeLibrary, scheme_id: str) -> dict[str, str]:
@@ -97,9 +99,11 @@ class RatingsTab(QWidget):
 
     def _set_columns(self) -> None:
         """The item, the registry's statistics, Pearson r (read anew for every result)."""
-        titles = [self.tr(title) for title, _key in columns()]
+        titles = [title for title, _key in columns()]
         self.table.setColumnCount(len(titles) + 2)
-        self.table.setHorizontalHeaderLabels([self.tr("Item"), *titles, self.tr(PEARSON_R.column)])
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Item"), *titles, shown_name(PEARSON_R.column)]
+        )
 
     def compute(self) -> None:
         ws, scheme_id, viewer = self.owner.ws, self.owner.scheme_id(), self.owner.viewer()
@@ -119,8 +123,8 @@ class RatingsTab(QWidget):
         shown = columns()
         rows = result.agreement.rows()
         self.table.setRowCount(len(rows))
-        names = {**item_names(self.owner.schemes, self.owner.scheme_id()), TOTAL: self.tr(TOTAL)}
-        names[POOLED] = self.tr(POOLED)
+        names = item_names(self.owner.schemes, self.owner.scheme_id())
+        names.update({TOTAL: shown_name(TOTAL), POOLED: shown_name(POOLED)})
         for r, stats in enumerate(rows):
             self.table.setItem(r, 0, QTableWidgetItem(names.get(stats.item, stats.item)))
             self.table.setItem(r, 1, QTableWidgetItem(statistic_text(stats.n_units)))
@@ -151,7 +155,7 @@ class RatingsTab(QWidget):
             self,
             self.tr("Reliability report"),
             Path.home() / f"reliability-{self.owner.scheme_id()}.pdf",
-            "PDF (*.pdf);;CSV (*.csv)",
+            self.tr("PDF (*.pdf);;CSV (*.csv)"),
             [".pdf", ".csv"],
         )
         if chosen is None:
@@ -184,12 +188,12 @@ class EventsTab(QWidget):
         self.tolerance = QSpinBox()
         self.tolerance.setRange(0, 10_000)
         self.tolerance.setSingleStep(500)
-        self.tolerance.setSuffix(" ms")
+        self.tolerance.setSuffix(self.tr(" ms"))
         self.tolerance.setSpecialValueText(self.tr("by 60% overlap"))
         self.unit = QSpinBox()
         self.unit.setRange(100, 10_000)
         self.unit.setValue(1_000)
-        self.unit.setSuffix(" ms")
+        self.unit.setSuffix(self.tr(" ms"))
         self.compare_button = QPushButton(self.tr("Compare"))
         self.compare_button.clicked.connect(self.compare)
         self.view = DisagreementView()

@@ -7,7 +7,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from vfa.errors import VfaError
@@ -88,8 +88,9 @@ def run_task(
 ) -> Task:
     """Run ``fn`` on the thread pool behind a progress dialog that can cancel it."""
     task = Task(parent)
-    dialog = QProgressDialog(label, parent.tr("Cancel"), 0, 1000, parent)
-    dialog.setWindowTitle(parent.tr("VFA"))
+    cancel = QCoreApplication.translate("Tasks", "Cancel")
+    dialog = QProgressDialog(label, cancel, 0, 1000, parent)
+    dialog.setWindowTitle(QCoreApplication.translate("Tasks", "VFA"))
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(300)
     dialog.setAutoClose(False)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QPointF, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -55,7 +55,11 @@ class Lane:
     title: str
 
 
-DEFAULT_LANES = [Lane("parent", "Parent"), Lane("infant", "Infant")]
+# the titles are translated as they are painted (a scheme's own subjects are its words)
+DEFAULT_LANES = [
+    Lane("parent", QT_TRANSLATE_NOOP("Timeline", "Parent")),
+    Lane("infant", QT_TRANSLATE_NOOP("Timeline", "Infant")),
+]
 
 
 class Timeline(QWidget):
