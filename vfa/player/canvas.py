@@ -3,11 +3,48 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFocusEvent, QImage, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QWidget
 
+KEYBOARD_REASONS = {
+    Qt.FocusReason.TabFocusReason,
+    Qt.FocusReason.BacktabFocusReason,
+    Qt.FocusReason.ShortcutFocusReason,
+}
 
-class VideoCanvas(QWidget):
+
+class FocusFrame(QWidget):
+    """A painted widget Tab reaches, showing so with a frame in the highlight colour. A
+    click leaves the focus where it was (the rating list keeps its keys while the user
+    scrubs); the window's keys work with the focus here as anywhere in the window."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self._by_keyboard = False
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self._by_keyboard = event.reason() in KEYBOARD_REASONS
+        self.update()
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self._by_keyboard = False
+        self.update()
+        super().focusOutEvent(event)
+
+    def paint_focus_frame(self, painter: QPainter) -> None:
+        """Draw the frame, last, when the keyboard focus is here."""
+        if not (self._by_keyboard and self.hasFocus()):
+            return
+        painter.setClipping(False)
+        colour = self.palette().color(QPalette.ColorRole.Highlight)
+        painter.setPen(QPen(colour, 2))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(QRectF(self.rect()).adjusted(1, 1, -1, -1))
+
+
+class VideoCanvas(FocusFrame):
     """Paints the latest frame, letterboxed, keeping its aspect ratio."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -15,6 +52,7 @@ class VideoCanvas(QWidget):
         self._image = QImage()
         self.setMinimumSize(160, 90)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setAccessibleName(self.tr("Video"))
 
     def set_image(self, image: QImage) -> None:
         self._image = image
@@ -29,6 +67,7 @@ class VideoCanvas(QWidget):
         if not self._image.isNull():
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             painter.drawImage(fit_rect(self._image.size(), self.size()), self._image)
+        self.paint_focus_frame(painter)
         painter.end()
 
 

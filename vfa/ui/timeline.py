@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from vfa.domain.frames import FrameTable
 from vfa.domain.navigation import LoopRange
+from vfa.player.canvas import FocusFrame
 from vfa.ui.lanes import EventSpan, LaneEvents, LaneView, paint_events
 from vfa.ui.timeline_paint import (
     FILM_H,
@@ -62,7 +63,7 @@ DEFAULT_LANES = [
 ]
 
 
-class Timeline(QWidget):
+class Timeline(FocusFrame):
     """Time runs left to right across [view_start, view_start + view_span)."""
 
     scrubbed = Signal(int)  # ms under the pointer while dragging
@@ -76,7 +77,7 @@ class Timeline(QWidget):
         super().__init__(parent)
         self.setObjectName("timeline")
         self.setMouseTracking(False)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setAccessibleName(self.tr("Timeline"))
         # it paints every pixel itself: an update repaints only this widget, not its parents
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -283,6 +284,7 @@ class Timeline(QWidget):
         if self.duration_ms <= 0:
             p.setPen(QColor("#8a8d91"))
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("No clip open"))
+            self.paint_focus_frame(p)
             p.end()
             return
         area = event.rect()
@@ -308,6 +310,7 @@ class Timeline(QWidget):
         x = self.x_of(self.playhead_ms)
         p.setPen(QPen(QColor("#ff4d4f"), 2))
         p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
+        self.paint_focus_frame(p)
         p.end()
 
     def _render_static(self) -> QPixmap:
