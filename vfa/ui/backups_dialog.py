@@ -29,7 +29,7 @@ from vfa.services.check import Finding
 from vfa.services.schemes import SchemeLookup
 from vfa.services.workspaces import Workspace
 from vfa.ui.changes import Change, RunOpened
-from vfa.ui.forms import close_button
+from vfa.ui.forms import close_button, labelled
 from vfa.ui.session import CodingSession
 from vfa.ui.tasks import BackgroundJob, TaskContext, run_task
 
@@ -74,6 +74,7 @@ class BackupsDialog(QDialog):
         intro.setWordWrap(True)
         self.list = QTreeWidget()
         self.list.setObjectName("backupList")
+        self.list.setAccessibleName(self.tr("Backups"))
         self.list.setHeaderLabels([self.tr("Made"), self.tr("Why"), self.tr("Size")])
         self.list.setRootIsDecorated(False)
         self.list.itemSelectionChanged.connect(self._selection_changed)
@@ -87,7 +88,7 @@ class BackupsDialog(QDialog):
         self.restore_button.setEnabled(False)
         self.restore_button.clicked.connect(self.restore_chosen)
         row = QHBoxLayout()
-        row.addWidget(QLabel(self.tr("Keep the newest")))
+        row.addWidget(labelled(self.tr("Keep the newest"), self.keep))
         row.addWidget(self.keep)
         row.addStretch(1)
         row.addWidget(self.now)

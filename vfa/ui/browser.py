@@ -33,6 +33,7 @@ class ClipBrowser(QTreeWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("browser")
+        self.setAccessibleName(self.tr("Cases, sessions and clips"))
         self.setHeaderLabels([self.tr("Case / session / clip"), self.tr("Length")])
         header = self.header()  # the names take the room; the lengths keep theirs
         header.setStretchLastSection(False)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from vfa.errors import InvalidInputError
 from vfa.services.clips import CaseNode, validate_case_code, validate_session_fields
 from vfa.ui.actions import SPECS, conflicts, default_shortcut, effective_shortcuts
-from vfa.ui.forms import ok_cancel
+from vfa.ui.forms import labelled, ok_cancel
 from vfa.ui.key_table import action_name
 from vfa.ui.messages import MessageBar
 
@@ -164,6 +164,7 @@ class SettingsDialog(QDialog):
         self.keys.setHorizontalHeaderLabels([self.tr("Action"), self.tr("Shortcut")])
         self.keys.verticalHeader().setVisible(False)
         self.keys.horizontalHeader().setStretchLastSection(True)
+        self.keys.setTabKeyNavigation(False)  # Tab goes on to the keys' fields, then the buttons
         self.editors: dict[str, QKeySequenceEdit] = {}
         current = effective_shortcuts(shortcuts or {})
         for row, spec in enumerate(SPECS):
@@ -172,6 +173,7 @@ class SettingsDialog(QDialog):
             self.keys.setItem(row, 0, name)
             editor = QKeySequenceEdit(QKeySequence.fromString(current[spec.id]))
             editor.setClearButtonEnabled(True)
+            editor.setAccessibleName(self.tr("Shortcut for {0}").format(action_name(spec.id)))
             self.keys.setCellWidget(row, 1, editor)
             self.editors[spec.id] = editor
         self.keys.resizeColumnToContents(0)
@@ -187,7 +189,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Coder"), self.coder)
         form.addRow(self.tr("Video player"), self.backend)
         form.addRow(note)
-        form.addRow(QLabel(self.tr("Keyboard shortcuts")))
+        form.addRow(labelled(self.tr("Keyboard shortcuts"), self.keys))
         form.addRow(self.keys)
         form.addRow(reset)
         form.addRow(self.message)

@@ -147,6 +147,7 @@ class DisagreementView(QWidget):
         self.tracks.clicked.connect(self._track_clicked)
         self.list = QListWidget()
         self.list.setObjectName("disagreements")
+        self.list.setAccessibleName(self.tr("Disagreements"))
         self.list.itemClicked.connect(self._item_clicked)
         self.list.itemActivated.connect(self._item_clicked)
         split = QSplitter(Qt.Orientation.Vertical)

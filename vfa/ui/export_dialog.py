@@ -36,7 +36,7 @@ from vfa.services.exports import (
     export_file,
 )
 from vfa.services.workspaces import Workspace
-from vfa.ui.forms import choose_row
+from vfa.ui.forms import add_choose_row
 from vfa.ui.messages import MessageBar
 from vfa.ui.session import CodingSession
 from vfa.ui.tasks import BackgroundJob, TaskContext
@@ -145,7 +145,7 @@ class ExportDialog(QDialog):
         form.addRow(self.tr("Coding of"), self.scope)
         form.addRow(self.tr("Coder"), self.coder)
         form.addRow(self.tr("Scheme"), self.scheme)
-        form.addRow(self.tr("File"), choose_row(self.path, self.choose_file))
+        add_choose_row(form, self.tr("File"), self.path, self.choose_file)
         form.addRow("", self.force)
         layout = QVBoxLayout(self)
         layout.addLayout(form)

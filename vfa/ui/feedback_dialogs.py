@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from vfa.media.stills import STILL_SUFFIXES
 from vfa.services.consent import PURPOSES, Consent, coverage
 from vfa.services.workspaces import Workspace
-from vfa.ui.forms import choose_row, ok_cancel
+from vfa.ui.forms import add_choose_row, labelled, ok_cancel
 from vfa.ui.messages import MessageBar
 from vfa.ui.save_dialogs import confirm_replace, with_suffix
 
@@ -138,8 +138,8 @@ class _PurposeDialog(QDialog):
     ) -> None:
         self._place = place
         form = QFormLayout()
-        form.addRow(self.tr("Purpose"), self.purpose_field)
-        form.addRow(place_label, choose_row(place, self._browse))
+        form.addRow(labelled(self.tr("Purpose"), self.purpose), self.purpose_field)
+        add_choose_row(form, place_label, place, self._browse)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         for widget in extras:

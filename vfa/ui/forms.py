@@ -6,7 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLineEdit, QPushButton
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
 
 
 def ok_cancel(dialog: QDialog, ok: Callable[[], object] | None = None) -> QDialogButtonBox:
@@ -24,6 +33,21 @@ def close_button(dialog: QDialog) -> QDialogButtonBox:
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
     box.rejected.connect(dialog.reject)
     return box
+
+
+def labelled(text: str, field: QWidget) -> QLabel:
+    """A label naming ``field``: its buddy, so a screen reader reads it as the field's name
+    and its underlined key takes the focus to the field."""
+    label = QLabel(text)
+    label.setBuddy(field)
+    return label
+
+
+def add_choose_row(
+    form: QFormLayout, text: str, field: QLineEdit, choose: Callable[[], object]
+) -> None:
+    """A form row: ``text``, naming ``field``, then the field with its Choose… button."""
+    form.addRow(labelled(text, field), choose_row(field, choose))
 
 
 def choose_row(field: QLineEdit, choose: Callable[[], object]) -> QHBoxLayout:

@@ -46,6 +46,7 @@ from vfa.services.imports import (
 from vfa.services.schemes import available_schemes
 from vfa.services.workspaces import Workspace
 from vfa.ui.changes import Change, RunsChanged
+from vfa.ui.forms import add_choose_row
 from vfa.ui.messages import Level, inline_brush
 from vfa.ui.session import CodingSession
 from vfa.ui.tasks import BackgroundJob, TaskContext
@@ -79,11 +80,6 @@ class ImportDialog(QDialog):
         self.file.setObjectName("importFile")
         self.file.setPlaceholderText(self.tr("ELAN, BORIS, Datavyu, Observer XT, VFA CSV or JSON"))
         self.file.editingFinished.connect(self._file_edited)
-        browse = QPushButton(self.tr("Choose…"))
-        browse.clicked.connect(self.choose_file)
-        file_row = QHBoxLayout()
-        file_row.addWidget(self.file, 1)
-        file_row.addWidget(browse)
 
         self.clip = QComboBox()
         self.clip.setObjectName("importClip")
@@ -130,6 +126,7 @@ class ImportDialog(QDialog):
         self.summary.setWordWrap(True)
         self.preview = QTableWidget(0, 5)
         self.preview.setObjectName("importPreview")
+        self.preview.setAccessibleName(self.tr("What the file holds"))
         self.preview.setHorizontalHeaderLabels(
             [
                 self.tr("In the file"),
@@ -144,6 +141,7 @@ class ImportDialog(QDialog):
         self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.problems = QListWidget()
         self.problems.setObjectName("importProblems")
+        self.problems.setAccessibleName(self.tr("Problems"))
         self.problems.setWordWrap(True)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -156,7 +154,7 @@ class ImportDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
         form = QFormLayout()
-        form.addRow(self.tr("File"), file_row)
+        add_choose_row(form, self.tr("File"), self.file, self.choose_file)
         form.addRow(self.tr("Observation"), self.observation)
         form.addRow(self.tr("Clip"), self.clip)
         form.addRow(self.tr("Media folder"), self.media_dir)

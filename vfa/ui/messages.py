@@ -61,8 +61,13 @@ class MessageText(QTextEdit):
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        # Tab reaches it (a screen reader reads it there); a click does not take the focus
+        # from the control the message is about
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.viewport().setAutoFillBackground(False)
         self.setStyleSheet("QTextEdit { background: transparent; }")
         self.document().setDocumentMargin(2)
@@ -190,6 +195,15 @@ class MessageBar(QWidget):
         return self
 
     # -- building ------------------------------------------------------------------------
+    def _level_name(self, level: Level) -> str:
+        """How a screen reader names a message of this level."""
+        names = {
+            Level.ERROR: self.tr("Error"),
+            Level.WARNING: self.tr("Warning"),
+            Level.INFO: self.tr("Information"),
+        }
+        return names[level]
+
     def _make(self, topic: str, level: Level) -> _Entry:
         background, foreground = COLOURS[level]
         box = QFrame()
@@ -200,9 +214,11 @@ class MessageBar(QWidget):
         )
         text = MessageText()
         text.setObjectName("messageText")
+        text.setAccessibleName(self._level_name(level))
         close = QToolButton()
         close.setText("×")
         close.setToolTip(self.tr("Dismiss"))
+        close.setAccessibleName(self.tr("Dismiss"))
         close.setAutoRaise(True)
         close.clicked.connect(lambda _c=False, t=topic: self.clear(t))
         row = QHBoxLayout(box)

@@ -155,6 +155,7 @@ class MomentsPanel(QWidget):
 
         self.list = QListWidget()
         self.list.setObjectName("momentList")
+        self.list.setAccessibleName(self.tr("Moments"))
         # one line a row, elided: rows never need measuring again as moments come
         self.list.setUniformItemSizes(True)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSizePolicy,
     QToolTip,
@@ -41,7 +40,7 @@ from vfa.services import progress as progress_service
 from vfa.services.progress import Progress, ProgressPoint, ProgressSession
 from vfa.services.schemes import SchemeLibrary
 from vfa.services.workspaces import Workspace
-from vfa.ui.forms import close_button
+from vfa.ui.forms import close_button, labelled
 from vfa.ui.messages import MessageBar
 from vfa.ui.progress_export import describe, export_chart, number_text
 from vfa.ui.save_dialogs import ask_save_file
@@ -407,7 +406,7 @@ class ProgressDialog(QDialog):
             )
 
         top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("Scheme")))
+        top.addWidget(labelled(self.tr("Scheme"), self.chooser))
         top.addWidget(self.chooser, 1)
         top.addWidget(self.submitted_only)
         bottom = QHBoxLayout()

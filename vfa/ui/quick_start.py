@@ -46,6 +46,7 @@ class QuickStartWindow(QWidget):
         }
         self.roles = QListWidget()
         self.roles.setObjectName("quickStartRoles")
+        self.roles.setAccessibleName(self.tr("Roles"))
         for role in ROLES:
             item = QListWidgetItem(names[role])
             item.setData(Qt.ItemDataRole.UserRole, role)
@@ -53,6 +54,7 @@ class QuickStartWindow(QWidget):
         self.roles.setFixedWidth(self.roles.sizeHintForColumn(0) + 40)
         self.page = QTextBrowser()
         self.page.setObjectName("quickStartPage")
+        self.page.setAccessibleName(self.tr("Page"))
         self.page.setSearchPaths([str(help_folder())])
         self.page.setOpenExternalLinks(True)  # (web links open in the browser; pages here)
         self.page.sourceChanged.connect(self._page_shown)

@@ -91,6 +91,7 @@ class ReelPanel(QWidget):
         edit.editingFinished.connect(self._theme_entered)
         self.list = ReelList()
         self.list.setObjectName("reelList")
+        self.list.setAccessibleName(self.tr("The reel's moments"))
         self.list.reordered.connect(self.reorder)
         self.list.currentRowChanged.connect(lambda _row: self._update_moves())
         self.empty = QLabel(

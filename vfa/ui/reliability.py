@@ -39,6 +39,7 @@ from vfa.services.schemes import SchemeLibrary
 from vfa.services.workspaces import Workspace
 from vfa.ui.certification import CodersTab
 from vfa.ui.disagreement import DisagreementView
+from vfa.ui.forms import labelled
 from vfa.ui.messages import MessageBar
 from vfa.ui.names import shown_name
 from vfa.ui.save_dialogs import ask_save_file
@@ -77,6 +78,7 @@ class RatingsTab(QWidget):
         edit = self.reference.lineEdit()
         assert edit is not None  # an editable combo box has one
         edit.setPlaceholderText(self.tr("reference coder (optional)"))
+        self.reference.setAccessibleName(self.tr("Reference coder"))
         self.show_button = QPushButton(self.tr("Compute"))
         self.show_button.clicked.connect(self.compute)
         self.report_button = QPushButton(self.tr("Report…"))
@@ -85,6 +87,7 @@ class RatingsTab(QWidget):
         self.note.setWordWrap(True)
         self.table = QTableWidget(0, 0)
         self.table.setObjectName("ratingsAgreement")
+        self.table.setAccessibleName(self.tr("Agreement by item"))
         self._set_columns()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         top = QHBoxLayout()
@@ -302,6 +305,7 @@ class AssignTab(QWidget):
         self.assign_button = QPushButton(self.tr("Assign"))
         self.assign_button.clicked.connect(self.assign)
         self.list = QListWidget()
+        self.list.setAccessibleName(self.tr("Assignments"))
         form = QFormLayout()
         form.addRow(self.tr("Coders"), self.coders)
         form.addRow(self.tr("Clips"), self.every)
@@ -375,7 +379,7 @@ class ReliabilityWindow(QDialog):
         self.tabs.addTab(self.coders, self.tr("Coders over time"))
         self.tabs.addTab(self.assign, self.tr("Assign"))
         top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("Scheme")))
+        top.addWidget(labelled(self.tr("Scheme"), self.scheme))
         top.addWidget(self.scheme, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)

@@ -47,11 +47,13 @@ class ShortcutsWindow(QWidget):
         self.session, self.registered, self.bar = session, dict(actions), bar
         self.filter = QLineEdit()
         self.filter.setObjectName("shortcutsFilter")
+        self.filter.setAccessibleName(self.tr("Filter"))
         self.filter.setPlaceholderText(self.tr("Filter: a word or a key (Ctrl+E, F5, …)"))
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.apply_filter)
         self.tree = QTreeWidget()
         self.tree.setObjectName("shortcuts")
+        self.tree.setAccessibleName(self.tr("Keys"))
         self.tree.setHeaderLabels([self.tr("What"), self.tr("Key"), self.tr("Note")])
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
