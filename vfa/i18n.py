@@ -24,8 +24,9 @@ if TYPE_CHECKING:  # Qt is imported only when the window starts
 PACKAGE = Path(__file__).resolve().parent
 I18N_DIR = PACKAGE / "data" / "i18n"
 TEMPLATE = I18N_DIR / "vfa_template.ts"
-# the code whose texts are translated: the window (services' messages are not, yet)
-SOURCES = (PACKAGE / "ui",)
+# the code whose texts are translated: the window and its player's widgets (the services'
+# messages are not, yet)
+SOURCES = (PACKAGE / "ui", PACKAGE / "player")
 SOURCE_LANGUAGE = "en"
 LANG_ENV = "VFA_LANG"
 
