@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QPointF, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -31,6 +31,7 @@ from vfa.domain.frames import FrameTable
 from vfa.domain.navigation import LoopRange
 from vfa.player.canvas import FocusFrame
 from vfa.ui.lanes import EventSpan, LaneEvents, LaneView, paint_events
+from vfa.ui.names import QT_TRANSLATE_NOOP
 from vfa.ui.timeline_paint import (
     FILM_H,
     LABEL_W,
