@@ -118,14 +118,15 @@ def chosen_language(setting: str = "") -> str:
 
 def install_translators(app: QCoreApplication, language: str = "") -> list[QTranslator]:
     """Install VFA's translation for the language (the system's when ''), and Qt's own for
-    its standard buttons, when VFA has one; returns what was installed."""
+    its standard buttons, when VFA has one; returns what was installed (each a child of
+    ``app``)."""
     from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 
     locale = QLocale(language) if language else QLocale.system()
     if locale.language() in (QLocale.Language.English, QLocale.Language.C):
         return []  # the code's own language (else a second preference would be loaded)
     own = QTranslator(app)
-    if not own.load(locale, "vfa", "_", str(I18N_DIR)):
+    if not own.load(locale, "vfa", "_", str(I18N_DIR)) or own.isEmpty():
         return []
     installed = [own]
     qt = QTranslator(app)
@@ -136,15 +137,20 @@ def install_translators(app: QCoreApplication, language: str = "") -> list[QTran
     return installed
 
 
+def _shown(path: Path) -> str:
+    """A path as the tool prints it: from the repository's top when it is in it."""
+    return str(path.relative_to(PACKAGE.parent) if path.is_relative_to(PACKAGE.parent) else path)
+
+
 def main(argv: list[str] | None = None) -> int:
     """``update`` (every file from the code), ``add LANG``, ``check`` (exit 1 when stale)."""
     args = sys.argv[1:] if argv is None else argv
     if args == ["update"]:
         for path in update():
-            print(path.relative_to(PACKAGE.parent))
+            print(_shown(path))
         return 0
     if len(args) == 2 and args[0] == "add":
-        print(add(args[1]).relative_to(PACKAGE.parent))
+        print(_shown(add(args[1])))
         print("translate it (pyside6-linguist or any .ts editor), then: python -m vfa.i18n update")
         return 0
     if args == ["check"]:

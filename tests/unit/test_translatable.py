@@ -14,7 +14,12 @@ ROOT = Path(__file__).resolve().parents[2]
 FOLDERS = SOURCES  # the folders lupdate reads
 
 # literals shown as they are, each with its reason: (module, text) -> why
-SHOWN_AS_IS: dict[tuple[str, str], str] = {}
+SHOWN_AS_IS: dict[tuple[str, str], str] = {
+    ("vfa/ui/dialogs.py", "English"): (
+        "Settings lists each language in its own words (Deutsch, English), so whoever "
+        "needs it can read it"
+    ),
+}
 
 # translations of a text held in a variable, each with where its sources are marked for
 # lupdate: (module, the text's expression) -> why

@@ -1,0 +1,2014 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de" sourcelanguage="en">
+<context>
+    <name>AddClipDialog</name>
+    <message>
+        <source>Add clips</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Case code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Context</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cycle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Session</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. Visit 1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pseudonymous code, e.g. FAM-017</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AssignTab</name>
+    <message>
+        <source> · blind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assign</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assignments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Blind (neither sees the other&apos;s coding until both submit)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clips</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>coders, comma-separated: Ann, Ben</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>every </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} clip(s) assigned.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Backups</name>
+    <message>
+        <source>Checking the workspace…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>daily</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>made by hand</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the state before a restore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>when the workspace opened</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>BackupsDialog</name>
+    <message>
+        <source>A team database is backed up by its server, not by VFA.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back up now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backing up…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backups of {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep the newest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Made</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Put the workspace back as it was on {0}? Its current state is kept as a backup first, so nothing is lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore a backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VFA copies the workspace into the backups folder beside it when it opens (if it changed) and once a day while it is open. Restoring keeps the current state as a backup first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Chart</name>
+    <message>
+        <source>No clips coded by both yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CheckDialog</name>
+    <message>
+        <source>Check workspace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0}: all is well.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0}: {1} problem(s) found.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ClipBrowser</name>
+    <message>
+        <source>Case / session / clip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cases, sessions and clips</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CodersTab</name>
+    <message>
+        <source>Against</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At least</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Criterion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name the coder and the reference coder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Over the last clips</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save criterion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Statistic</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tracking…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>clips</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>coder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>over</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reference (master) coder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0}: {1} ({2} {3} over the last {4} clips; criterion {5})</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CodingPanel</name>
+    <message>
+        <source>(no scheme)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Assigned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a scheme to code this clip.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not started · the first rating or event begins the coding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reopen a submitted coding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reopen…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scheme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select the item to link the moment to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submitted (locked)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Total {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why does this coding need to change? (kept in the audit trail)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>evidence for &quot;{0}&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>grid row &quot;{0}&quot; of {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>note on &quot;{0}&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>rating of &quot;{0}&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>state</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} unrated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} · coder {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConsentDialog</name>
+    <message>
+        <source>Consent for {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Given on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last recorded by {0}. A change is recorded; the history is kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recorded by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The family agreed that this film may be used for:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ContentHasher</name>
+    <message>
+        <source>Reading clip content… %p%</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VFA records a hash of every byte of new clips, to tell later if they change</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DisagreementView</name>
+    <message>
+        <source> (not stopped: runs to the clip&apos;s end)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disagreements</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>agree</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>different codes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>only {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EventCoding</name>
+    <message>
+        <source>Choose a scheme in the coding panel first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No event at the playhead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a clip before coding events.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>coding of &quot;{0}&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>deletion of &quot;{0}&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>modifiers of &quot;{0}&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>trim of &quot;{0}&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} ({1}) is not a hotkey now: {1} is the window&apos;s key for “{2}” (Settings).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} has no modifiers in this scheme</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EventsTab</name>
+    <message>
+        <source> (blind runs open)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Comparing events…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Onset tolerance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time unit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time units of {0} ms and events: agreement {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time units of {0} ms: agreement {1}, κ {2}.  Events paired by {3}: agreement {4}, κ {5} (κmax {6}); {7} matched, {8} + {9} unmatched.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>by 60% overlap</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>onsets within {0} ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>overlap ≥ {0:.0%}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>A handout of the stills and captions (PDF)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>BORIS project (.boris)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Burn the captions into the video</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Case {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the file to write.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coding of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ELAN (.eaf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Each moment becomes NN.mp4 and its still NN.png; the captions go into reel.srt and, unless burned in, into each clip as subtitles.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every coder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every scheme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export coding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export into</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the reel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exported {0} rows of {1} run(s) to {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Left out of the export (blind coding):
+{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ratings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replace the file if it exists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SDIS for GSEQ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SRT subtitles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scheme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The export was cancelled; nothing was written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The whole workspace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tidy CSV (R, SPSS, Excel)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VFA JSON (the workspace, restorable)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>this VFA has no writer for it</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FeedbackSession</name>
+    <message>
+        <source>Consent recorded: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exporting the reel…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Feedback script</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Feedback script written: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a clip first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Present on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reel exported for {0}: {1} files in {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Screen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Writing the feedback script…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FileActions</name>
+    <message>
+        <source>Add clips</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Adding clips…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All {0} clip files are in place and unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking clip files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Creating workspace…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Folder the clips were moved to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Looking for moved clips…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New workspace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open or create a workspace before adding clips.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open workspace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opening workspace…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preparing the demo workspace…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Relinked {0} clip(s).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VFA workspace (*.vfa)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VFA workspace (*.vfa);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Video files (*.mp4 *.mov *.m4v *.mkv *.avi *.mts *.m2ts *.webm *.3gp *.mpg);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} clip(s) added.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Forms</name>
+    <message>
+        <source>Choose…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>GoToDialog</name>
+    <message>
+        <source>1:02.5 · 62.5 s · 62500 ms · f1500</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Go to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time or frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <source> (new)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A new scheme from the file&apos;s codes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All observations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel reading</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a file to see what it holds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coding files (*.eaf *.boris *.boris.gz *.opf *.otx *.otb *.csv *.json);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ELAN, BORIS, Datavyu, Observer XT, VFA CSV or JSON</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Events in the file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import coding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Imported {0} events (batch {1}); Edit → Undo removes them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In the file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave out codes the scheme does not know</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Media folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Observation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading was cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refused — {0}: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scheme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Subject in the file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The clip the file names (by name or fingerprint)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file cannot be imported:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What the file holds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a folder to look for the file&apos;s media in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the coder the file names, else “imported”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} events to import ({1} points, {2} states) with scheme {3}
+{4}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“{0}” → clip {1} ({2}), coder {3}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>KeyTable</name>
+    <message>
+        <source> or </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear the rating</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Freeze on the still (again to play)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave the presentation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next moment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pause or play</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous moment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rate an item scored {0}–{1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rate the current item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The caption, or the line spoken for the child</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>While presenting the reel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a state: the key starts it, again stops it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>left out: the window&apos;s key for “{0}” (Settings)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0}: event keys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0}: the rating list, while it has the focus</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+        <source>&amp;Feedback</source>
+        <translation>&amp;Feedback</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;Playback</source>
+        <translation>&amp;Wiedergabe</translation>
+    </message>
+    <message>
+        <source>&amp;Reliability</source>
+        <translation>&amp;Reliabilität</translation>
+    </message>
+    <message>
+        <source>About VFA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Moments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a workspace first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved frame {0} as {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saving still…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VFA {0} — Video Feedback Annotator
+GPL-3.0-or-later. Makes no network connections.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Workspace upgraded; the previous version was kept as {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0}: open read-only ({1}). You can look, but nothing can be changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MessageBar</name>
+    <message>
+        <source>Dismiss</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Information</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ModifiersDialog</name>
+    <message>
+        <source>Modifiers of {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MomentsPanel</name>
+    <message>
+        <source>Caption</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Child</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>For feedback (in the session&apos;s reel)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In the parent&apos;s words: &apos;You waited, and…&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make the frame on screen the moment&apos;s still</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Moments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No moments yet. Choose the VIG or VIPP-SD scheme in Coding and press a tag&apos;s key while the clip plays.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Play moment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Prepared comment for the visit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Span</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Speaking for the child: &apos;I like it when…&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Still: this frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>caption</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>child line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>comment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>still</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0:.1f} s · frames {1}–{2} · still at frame {3}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} of &quot;{1}&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“for feedback”</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Names</name>
+    <message>
+        <source>(pooled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(total)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cohen&apos;s kappa (unweighted)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exact agreement</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fleiss κ</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fleiss&apos; kappa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Krippendorff&apos;s alpha (interval)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Krippendorff&apos;s alpha (nominal)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Krippendorff&apos;s alpha (ordinal)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pearson r against the reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weighted kappa, linear weights</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Weighted kappa, quadratic weights</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Within-one agreement</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>r vs reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>α interval</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>α nominal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>α ordinal</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>κ linear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>κ quadratic</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PlayerView</name>
+    <message>
+        <source>Loop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loop the selected range (Shift+drag on the timeline, or I and O)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Play / pause (Space)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Playback rate ([ slower, ] faster)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a range to loop first: Shift+drag on the timeline, or I and O.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PresentationWindow</name>
+    <message>
+        <source>Presentation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This reel has no moments yet.
+
+Press Esc to leave presentation mode.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ProgressChart</name>
+    <message>
+        <source> · not submitted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No scheme chosen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No {0} scores for {1} yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cycle {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no total</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not coded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not submitted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} of case {1} ({2}), per session and coder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ProgressDialog</name>
+    <message>
+        <source>Export PNG…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export SVG…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export chart as {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Progress over time — {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scheme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submitted codings only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} has no codings with a score to follow yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} image (*{1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PurposeField</name>
+    <message>
+        <source>{0} (not covered by the consent)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>QuickStartWindow</name>
+    <message>
+        <source>Coder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quick start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Roles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Therapist</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RatingTable</name>
+    <message>
+        <source>Evidence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} linked</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RatingsTab</name>
+    <message>
+        <source> {0} clips held back until their blind runs are submitted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Agreement by item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Computing agreement…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf);;CSV (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reference coder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reliability report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Report written: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Report…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Units</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Writing the report…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reference coder (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} double-coded clips; coders: {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReelPanel</name>
+    <message>
+        <source>Consent…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Earlier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Feedback script…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark moments &apos;For feedback&apos; in Moments to build this session&apos;s reel.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Present…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reel · {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The reel&apos;s moments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The visit&apos;s theme (VIPP-SD)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reel order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>visit theme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0}. {1}  ({2:.1f} s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReliabilityWindow</name>
+    <message>
+        <source>Assign</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coders over time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ratings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reliability</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scheme</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SaveDialogs</name>
+    <message>
+        <source>Replace the file?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replace the files?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} already exists. Replace it?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} already holds {1}. Replace them?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>A change takes effect when VFA restarts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Automatic (VLC when available)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Qt Multimedia</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reset shortcuts to defaults</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shortcut for {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The system&apos;s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VLC</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Video player</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>your name, as it appears on codings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} is given to both “{1}” and “{2}”; change one of them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsWindow</name>
+    <message>
+        <source>Filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter: a word or a key (Ctrl+E, F5, …)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>StillDialog</name>
+    <message>
+        <source>A still of a family&apos;s video leaves VFA like a reel: for a purpose their consent covers, recorded in the audit trail.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;JPEG image (*.jpg *.jpeg)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save still</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Tasks</name>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VFA</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Timeline</name>
+    <message>
+        <source>Frames</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Infant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No clip open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Parent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sound</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TimelineBar</name>
+    <message>
+        <source>Filmstrip %p%</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the whole clip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop building the filmstrip and waveform</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom in (Ctrl+wheel)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Undo</name>
+    <message>
+        <source>Redid {0} ({1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undid {0} ({1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>import {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>VideoCanvas</name>
+    <message>
+        <source>Video</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WelcomeView</name>
+    <message>
+        <source>Create a new empty workspace…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a workspace…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the demo workspace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Video Feedback Annotator: review parent–infant clips, tag strength moments, code with structured schemes and check reliability.
+
+Video files stay where they are; VFA keeps your annotations in a workspace and makes no network connections.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Welcome to VFA</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WorkspaceSafety</name>
+    <message>
+        <source>Restoring the backup…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Workspace backed up to {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>_PurposeDialog</name>
+    <message>
+        <source>Purpose</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>actions</name>
+    <message>
+        <source>&amp;About VFA</source>
+        <translation>&amp;Über VFA</translation>
+    </message>
+    <message>
+        <source>&amp;Add clips…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Backups…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Check clip files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Consent for this clip…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Export the reel…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Go to time or frame…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Import coding…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>&amp;Loop the range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;New workspace…</source>
+        <translation>&amp;Neuer Arbeitsbereich…</translation>
+    </message>
+    <message>
+        <source>&amp;Open workspace…</source>
+        <translation>Arbeitsbereich &amp;öffnen…</translation>
+    </message>
+    <message>
+        <source>&amp;Play / pause</source>
+        <translation>&amp;Wiedergabe / Pause</translation>
+    </message>
+    <message>
+        <source>&amp;Present the reel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Progress over time for this case…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Quick start</source>
+        <translation>&amp;Schnellstart</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>B&amp;eenden</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>&amp;Wiederholen</translation>
+    </message>
+    <message>
+        <source>&amp;Reliability…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Relink missing clips…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>Einstellun&amp;gen…</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>&amp;Rückgängig</translation>
+    </message>
+    <message>
+        <source>Back five seconds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back one second</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check &amp;workspace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete the event at the playhead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E&amp;xport coding…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Faster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Feedback &amp;script (PDF)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Forward five seconds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Forward one second</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Go to end</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Go to start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Link the moment at the playhead to the item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loop ends here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loop starts here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make this frame the moment&apos;s still</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Modifiers of the event at the playhead…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the &amp;demo workspace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous frame</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save &amp;still…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shuttle backwards (J)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shuttle forwards (L)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shuttle stop (K)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slower</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom timeline in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom timeline out</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>
