@@ -123,7 +123,9 @@ def test_the_checker_names_a_control_that_keeps_the_tab_key(qtbot):
     notes.setAccessibleName("Notes")
     layout.addWidget(notes)
     top.show()
-    assert problems(top) == ["Planted: QPlainTextEdit 'notes' keeps the Tab key (focus cannot leave it)"]
+    assert problems(top) == [
+        "Planted: QPlainTextEdit 'notes' keeps the Tab key (focus cannot leave it)"
+    ]
 
 
 # -- the main window ----------------------------------------------------------------------

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from vfa.errors import InvalidInputError
+from vfa.i18n import languages
 from vfa.services.clips import CaseNode, validate_case_code, validate_session_fields
 from vfa.ui.actions import SPECS, conflicts, default_shortcut, effective_shortcuts
 from vfa.ui.forms import labelled, ok_cancel
@@ -134,7 +135,8 @@ class AddClipDialog(QDialog):
 
 
 class SettingsDialog(QDialog):
-    """Preferences: the video player backend and the keyboard shortcuts."""
+    """Preferences: the coder, the video player backend, the window's language and the
+    keyboard shortcuts."""
 
     def __init__(
         self,
@@ -143,6 +145,7 @@ class SettingsDialog(QDialog):
         shortcuts: dict[str, str] | None = None,
         parent: QWidget | None = None,
         coder: str = "",
+        language: str = "",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
@@ -153,6 +156,13 @@ class SettingsDialog(QDialog):
         self.backend.addItem(self.tr("VLC"), "vlc")
         self.backend.addItem(self.tr("Qt Multimedia"), "qt")
         self.backend.setCurrentIndex(max(0, self.backend.findData(backend)))
+        self.language = QComboBox()
+        self.language.setObjectName("language")
+        self.language.addItem(self.tr("The system's"), "")
+        self.language.addItem("English", "en")
+        for code in languages():  # each in its own words: who needs it can read it
+            self.language.addItem(QLocale(code).nativeLanguageName().capitalize(), code)
+        self.language.setCurrentIndex(max(0, self.language.findData(language)))
         self.coder = QLineEdit(coder)
         self.coder.setObjectName("coder")
         self.coder.setPlaceholderText(self.tr("your name, as it appears on codings"))
@@ -188,6 +198,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout(self)
         form.addRow(self.tr("Coder"), self.coder)
         form.addRow(self.tr("Video player"), self.backend)
+        form.addRow(self.tr("Language"), self.language)
         form.addRow(note)
         form.addRow(labelled(self.tr("Keyboard shortcuts"), self.keys))
         form.addRow(self.keys)
@@ -197,6 +208,10 @@ class SettingsDialog(QDialog):
 
     def chosen_backend(self) -> str:
         return str(self.backend.currentData())
+
+    def chosen_language(self) -> str:
+        """The language chosen for the window ('' the system's)."""
+        return str(self.language.currentData())
 
     def shortcut_texts(self) -> dict[str, str]:
         """Every action's shortcut as edited (portable text)."""
