@@ -31,6 +31,7 @@ OPTIONS = {
         Option("player/backend", str, "auto", "Video player (auto, vlc or qt)"),
         Option("workspace/last", str, "", "Last workspace opened"),
         Option("coder/name", str, "", "Your name as it appears on codings"),
+        Option("app/language", str, "", "The window's language (empty: the system's)"),
         Option("window/geometry", QByteArray, QByteArray(), "Main window geometry"),
         Option("window/state", QByteArray, QByteArray(), "Main window layout"),
         Option("window/panes", QByteArray, QByteArray(), "Clips, player and side panes"),
