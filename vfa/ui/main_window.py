@@ -190,7 +190,7 @@ class MainWindow(FileActions):
         self.hasher.failed.connect(lambda text: self.show_error(text, "clips.hash"))
         self.statusBar().addPermanentWidget(self.hasher.indicator)
         self._set_workspace_actions(False)
-        self.setWindowTitle("VFA")
+        self.setWindowTitle(self.tr("VFA"))
         geometry = ctx.settings.get("window/geometry")
         if not geometry.isEmpty():
             self.restoreGeometry(geometry)
@@ -308,7 +308,7 @@ class MainWindow(FileActions):
         self.ws = ws
         self.session.set_workspace(ws)
         self.current_clip = None
-        self.setWindowTitle(f"VFA — {ws.name}")
+        self.setWindowTitle(self.tr("VFA — {0}").format(ws.name))
         self.ctx.settings.set("workspace/last", ws.url if ws.path is None else str(ws.path))
         self.messages.clear_all()  # what was said was about the workspace closed
         self.statusBar().clearMessage()
@@ -368,10 +368,13 @@ class MainWindow(FileActions):
         self.session.open_clip(info, self.coding.scheme_for(clip_id))
         self.memory.remember_clip(self.ws, clip_id)
         self.browser.select_clip(clip_id)
-        self.note(
-            f"{info.case_code} · {info.session_label} · {info.name} — {info.width}×{info.height}"
-            f"{' VFR' if info.vfr else ''}, {info.fps:g} fps"
+        where = f"{info.case_code} · {info.session_label} · {info.name}"
+        shown = (
+            self.tr("{0} — {1}×{2} VFR, {3:g} fps")
+            if info.vfr
+            else self.tr("{0} — {1}×{2}, {3:g} fps")
         )
+        self.note(shown.format(where, info.width, info.height, info.fps))
         self.clip_opened.emit(clip_id)
 
     # -- misc -----------------------------------------------------------------

@@ -30,10 +30,6 @@ ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 CLEAR = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("RatingTable", text)
-
-
 def numbered(scheme: Scheme, item: RatingItem) -> str:
     """An item as the instrument publishes it: its number, then its name."""
     items = scheme.ratings.items if scheme.ratings else ()
@@ -45,7 +41,7 @@ def rating_keys(item: RatingItem) -> str:
     (NOB)'."""
     text = f"{item.scale_min}–{item.scale_max}"
     for special in item.special:
-        text += _tr(", or {0} for {1} ({2})").format(
+        text += QCoreApplication.translate("RatingTable", ", or {0} for {1} ({2})").format(
             special.code[0].upper(), special.label, special.code
         )
     return text
@@ -147,6 +143,8 @@ class RatingTable(KeyedTable):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, 2, parent)
         self.setObjectName("ratings")
+        self.setAccessibleName(self.tr("Ratings"))
+        self.setTabKeyNavigation(False)  # Enter and ↓ go down the list; Tab leaves it
         self.setHorizontalHeaderLabels([self.tr("Item"), self.tr("Rating")])
         self.verticalHeader().setVisible(False)
         # rows as tall as their wrapped names, at whatever width the panel has
