@@ -144,6 +144,8 @@ def test_the_main_window_coding_with_a_scheme_is_named_and_reached_by_tab(window
     clean(every_tab(window, "main window, KIPS"))
     window.coding.choose("vipp_sd")  # the event keys
     clean(every_tab(window, "main window, VIPP-SD"))
+    window.coding.choose("care_index_infant")  # the grids
+    clean(every_tab(window, "main window, CARE-Index"))
 
 
 def test_the_canvas_and_the_timeline_take_the_focus_and_keep_the_windows_keys(window, qtbot):

@@ -46,7 +46,10 @@ class CodingForm(QSplitter):
         self.grids.current_changed.connect(self.show_details)
         self.hotkeys = QListWidget()
         self.hotkeys.setObjectName("hotkeys")
-        self.hotkeys.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.hotkeys.setAccessibleName(self.tr("Event keys"))
+        # Tab reaches it to read; a click leaves the focus where it was, and the keys it
+        # lists are the window's wherever the focus is
+        self.hotkeys.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.hotkeys.setWordWrap(True)  # a code's full name, however narrow the panel
         self.hotkeys.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.empty = QLabel(

@@ -64,6 +64,7 @@ class CodingPanel(QWidget):
 
         self.chooser = QComboBox()
         self.chooser.setObjectName("scheme")
+        self.chooser.setAccessibleName(self.tr("Coding scheme"))
         self.chooser.setToolTip(self.tr("The coding scheme: its form shows below"))
         # long names do not widen the panel: the list shows them in full
         self.chooser.setSizeAdjustPolicy(

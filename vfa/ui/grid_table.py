@@ -146,6 +146,7 @@ class GridTable(KeyedTable):
         super().__init__(len(grid.rows), len(member.scales) + 1, parent)
         self.grid, self.member = grid, member
         self.setObjectName(f"grid-{grid.id}-{member.id}")
+        self.setAccessibleName(f"{grid.name} · {member.name}")
         self.header = ScaleHeader(self)
         self.setHorizontalHeader(self.header)
         self.setHorizontalHeaderLabels([s.name for s in member.scales] + [self.tr("Points")])
@@ -361,13 +362,19 @@ class GridTable(KeyedTable):
     def moveCursor(
         self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
     ) -> QModelIndex:
-        """Tab and the arrows stay on the scale cells (the points column is a sum)."""
+        """Tab and the arrows stay on the scale cells (the points column is a sum); Tab on
+        the last row's last scale, or Shift+Tab on the first cell, leaves the table."""
+        current = self.currentIndex()
+        if action == QAbstractItemView.CursorAction.MovePrevious and (
+            current.row() <= 0 and current.column() <= 0
+        ):
+            return QModelIndex()
         index = super().moveCursor(action, modifiers)
         if index.isValid() and index.column() >= self.points_column:
-            current = self.currentIndex()
             if action == QAbstractItemView.CursorAction.MoveNext:
-                row = min(current.row() + 1, self.rowCount() - 1)
-                return self.model().index(row, 0)
+                if current.row() + 1 >= self.rowCount():
+                    return QModelIndex()
+                return self.model().index(current.row() + 1, 0)
             return self.model().index(index.row(), self.points_column - 1)
         return index
 

@@ -43,6 +43,7 @@ class TimelineBar(QWidget):
         self.media_cancel = QToolButton()
         self.media_cancel.setText("×")
         self.media_cancel.setToolTip(self.tr("Stop building the filmstrip and waveform"))
+        self.media_cancel.setAccessibleName(self.tr("Stop building"))
         self.media_cancel.setAutoRaise(True)
         self.media_cancel.clicked.connect(self.cancel_media)
         self.media_cancel.hide()
@@ -54,10 +55,12 @@ class TimelineBar(QWidget):
         ):
             button.setText(text)
             button.setToolTip(tip)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # (a click leaves the focus)
             button.clicked.connect(slot)
         zoom_in.setObjectName("zoomIn")
         zoom_out.setObjectName("zoomOut")
+        zoom_in.setAccessibleName(self.tr("Zoom in"))  # (a sign is no name to read out)
+        zoom_out.setAccessibleName(self.tr("Zoom out"))
 
         self.tools = bar = QHBoxLayout()
         bar.setContentsMargins(4, 0, 8, 0)
