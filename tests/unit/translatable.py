@@ -136,6 +136,7 @@ TRANSLATORS: dict[str, tuple[int | None, int]] = {
     "QT_TR_NOOP": (None, 0),
     "QT_TRANSLATE_NOOP": (0, 1),
 }
+APPLICATIONS = {"QCoreApplication", "QGuiApplication", "QApplication"}
 # string methods whose receiver and arguments end up in the text
 STRING_METHODS = {"format", "join", "replace", "strip", "rstrip", "lstrip", "upper", "lower"}
 
@@ -159,8 +160,21 @@ def _name(func: ast.expr) -> str:
     return ""
 
 
+def _is_translator(call: ast.Call) -> bool:
+    """A call lupdate reads: tr, Qt's translate (not a painter's) or a NOOP marker."""
+    name = _name(call.func)
+    if name != "translate":
+        return name in TRANSLATORS
+    func = call.func
+    return isinstance(func, ast.Name) or (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id in APPLICATIONS
+    )
+
+
 def _is_translation(node: ast.expr) -> bool:
-    return isinstance(node, ast.Call) and _name(node.func) in TRANSLATORS
+    return isinstance(node, ast.Call) and _is_translator(node)
 
 
 def _has_letters(text: str) -> bool:
@@ -184,8 +198,8 @@ def _visible_literals(node: ast.expr) -> list[tuple[int, str, str]]:
                 found += _visible_literals(value.value)
         return found
     children: list[ast.expr] = []
-    if isinstance(node, ast.BinOp):
-        children = [node.left, node.right]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod):
+        children = [node.left, node.right]  # (not a path: folder / "schemes")
     elif isinstance(node, ast.IfExp):
         children = [node.body, node.orelse]
     elif isinstance(node, ast.BoolOp):
@@ -295,7 +309,7 @@ def find(source: str, path: str) -> list[Finding]:
     tree = ast.parse(source, filename=path)
     found: list[Finding] = []
     for node, in_class in _calls(tree):
-        if _name(node.func) in TRANSLATORS and not _is_stdlib_translate(node):
+        if _is_translator(node):
             found += [Finding(path, line, text, why) for line, text, why in _hidden(node)]
             wrong = _wrong_context(node, in_class)
             if wrong:
@@ -308,11 +322,6 @@ def find(source: str, path: str) -> list[Finding]:
                 why = f"a {kind} shown by {_name(node.func)}() without tr()"
                 found.append(Finding(path, line, text, why))
     return sorted(found, key=lambda f: f.line)
-
-
-def _is_stdlib_translate(call: ast.Call) -> bool:
-    """str.translate(table) (one argument, not a string) is not Qt's translate."""
-    return _name(call.func) == "translate" and len(call.args) == 1
 
 
 def find_in_tree(folder: Path, root: Path) -> list[Finding]:
