@@ -199,6 +199,17 @@
     </message>
 </context>
 <context>
+    <name>ClipsPane</name>
+    <message>
+        <source>Add clips…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No clips in this workspace yet. Add the video files of a case: they stay where they are, VFA keeps only your coding.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CodersTab</name>
     <message>
         <source>Against</source>
@@ -262,17 +273,32 @@
     </message>
 </context>
 <context>
-    <name>CodingPanel</name>
+    <name>CodingForm</name>
     <message>
-        <source>(no scheme)</source>
+        <source>Choose a scheme to start coding: its items, grid or event keys show here.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Event keys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>state</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CodingPanel</name>
     <message>
         <source>Assigned</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Choose a scheme to code this clip.</source>
+        <source>Choose a scheme…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Coding scheme</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -284,15 +310,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Open a clip to code it: choose one in the list of clips.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Reopen a submitted coding</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Reopen…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Scheme</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -305,6 +331,10 @@
     </message>
     <message>
         <source>Submitted (locked)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The coding scheme: its form shows below</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -329,10 +359,6 @@
     </message>
     <message>
         <source>rating of &quot;{0}&quot;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -768,6 +794,32 @@
     </message>
 </context>
 <context>
+    <name>GridForm</name>
+    <message>
+        <source>Each row gives {0} points in all to the {1} scales: type them in (Tab moves across); a blank cell counts as 0 once the row adds up.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>GridTable</name>
+    <message>
+        <source>Points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This grid has no &quot;not observed&quot;: each row gives its {0} points to the {1} scales (a blank cell counts as 0).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} of {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} points is more than a row gives: each row gives {1} points in all to the {2} scales.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ImportDialog</name>
     <message>
         <source> (new)</source>
@@ -912,6 +964,45 @@
     </message>
 </context>
 <context>
+    <name>ItemDetails</name>
+    <message>
+        <source>A note on this item (F2 from the list)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Description of the item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In the licensed manual; your licensed copy of the scheme, put in VFA&apos;s schemes folder, can hold it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keys: 0–{0} points; Delete clears, Enter moves to the next row.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keys: {0}; Delete clears, Enter moves on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note on the item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The scheme gives no description.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VFA&apos;s schemes folder: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} linked</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>KeyTable</name>
     <message>
         <source> or </source>
@@ -1033,12 +1124,28 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>VFA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>VFA {0} — Video Feedback Annotator
 GPL-3.0-or-later. Makes no network connections.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>VFA — {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Workspace upgraded; the previous version was kept as {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} — {1}×{2} VFR, {3:g} fps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} — {1}×{2}, {3:g} fps</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1253,11 +1360,23 @@ GPL-3.0-or-later. Makes no network connections.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>No clip open. Choose one in the list of clips, or add clips (File → Add clips…).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Play / pause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Play / pause (Space)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Playback rate ([ slower, ] faster)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Position</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1385,7 +1504,11 @@ Press Esc to leave presentation mode.</source>
 <context>
     <name>RatingTable</name>
     <message>
-        <source>Evidence</source>
+        <source>&quot;{0}&quot; has no &quot;not observed&quot; code: press {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>, or {0} for {1} ({2})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1393,15 +1516,15 @@ Press Esc to leave presentation mode.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Note</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Rating</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{0} linked</source>
+        <source>Ratings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} is not a rating of &quot;{1}&quot;: press {2}.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1739,7 +1862,15 @@ Press Esc to leave presentation mode.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Stop building</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Stop building the filmstrip and waveform</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
