@@ -87,6 +87,7 @@ def start_gui(target: str | None = None, *, demo: bool = False) -> Startup[Schem
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from vfa.i18n import chosen_language, install_translators
     from vfa.ui.opening import OpeningWindow, Startup
     from vfa.ui.settings import Settings
 
@@ -96,6 +97,7 @@ def start_gui(target: str | None = None, *, demo: bool = False) -> Startup[Schem
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("VFA")
     app.setOrganizationName("VFA")
+    install_translators(app, chosen_language(str(settings.get("app/language"))))
     opening = OpeningWindow(settings.get("window/geometry"))
 
     def build(schemes: SchemeLibrary | None) -> MainWindow:

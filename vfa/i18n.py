@@ -12,9 +12,7 @@ docs/translations.md.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +41,8 @@ def ts_file(language: str) -> Path:
 
 def _qt_tool(name: str, *args: str) -> None:
     """Run one of PySide6's Linguist tools (lupdate, lrelease); a failure is an error."""
+    import subprocess  # (the window imports this module as it starts: only what it needs)
+
     code = (
         "import sys\n"
         f"from PySide6.scripts.pyside_tool import {name} as tool\n"
@@ -91,6 +91,8 @@ def add(language: str) -> Path:
 
 def stale() -> list[str]:
     """The shipped files that differ from what ``update`` would write (none: current)."""
+    import tempfile
+
     found = []
     with tempfile.TemporaryDirectory() as folder:
         fresh = Path(folder) / TEMPLATE.name

@@ -63,7 +63,7 @@ class OpeningWindow(QMainWindow):
     def __init__(self, geometry: QByteArray | None = None) -> None:
         super().__init__()
         self.setObjectName("openingWindow")
-        self.setWindowTitle("VFA")
+        self.setWindowTitle(self.tr("VFA"))
         self.resize(1200, 760)
         if geometry is not None and not geometry.isEmpty():
             self.restoreGeometry(geometry)
