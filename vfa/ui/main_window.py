@@ -385,9 +385,11 @@ class MainWindow(FileActions):
             self.ctx.settings.shortcuts(),
             self,
             coder=str(self.ctx.settings.get("coder/name")),
+            language=str(self.ctx.settings.get("app/language")),
         )
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.ctx.settings.set("player/backend", dialog.chosen_backend())
+            self.ctx.settings.set("app/language", dialog.chosen_language())  # (at restart)
             coder_before = self.coder_name()
             self.ctx.settings.set("coder/name", dialog.coder.text().strip())
             if self.coder_name() != coder_before and self.ws is not None:
