@@ -36,13 +36,23 @@ def menus(window) -> list[str]:
     return list(menu_titles(window.menuBar()).values())
 
 
-def test_starting_in_german_shows_the_german_menus(translated, monkeypatch, qtbot):
+def started(qtbot):
+    """Start the window as ``vfa`` does (the opening window, then the main window)."""
     from vfa.app import start_gui
 
+    startup = start_gui()
+    qtbot.addWidget(startup.opening)
+    with qtbot.waitSignal(startup.ready, timeout=60_000) as ready:
+        pass
+    window = ready.args[0]
+    qtbot.addWidget(window)
+    return window
+
+
+def test_starting_in_german_shows_the_german_menus(translated, monkeypatch, qtbot):
     monkeypatch.setenv("VFA_LANG", "de")
     monkeypatch.setenv("VFA_PLAYER", "qt")
-    window = start_gui()
-    qtbot.addWidget(window)
+    window = started(qtbot)
     assert menus(window) == GERMAN_MENUS
     shown = {a.objectName(): a.text() for a in window.actions_by_id.values()}
     assert shown["workspace.new"] == "&Neuer Arbeitsbereich…"
@@ -50,18 +60,26 @@ def test_starting_in_german_shows_the_german_menus(translated, monkeypatch, qtbo
     window.close()
 
 
-def test_starting_in_english_or_a_language_without_a_translation_shows_english(
-    translated, monkeypatch, qtbot
-):
-    from vfa.app import start_gui
+def test_the_language_chosen_in_settings_is_the_one_started_in(translated, monkeypatch, qtbot):
+    from vfa.ui.settings import Settings
 
+    monkeypatch.delenv("VFA_LANG")
     monkeypatch.setenv("VFA_PLAYER", "qt")
-    for language in ("en", "fr"):
-        monkeypatch.setenv("VFA_LANG", language)
-        window = start_gui()
-        qtbot.addWidget(window)
-        assert menus(window) == ENGLISH_MENUS, language
-        window.close()
+    Settings().set("app/language", "de")
+    window = started(qtbot)
+    assert menus(window) == GERMAN_MENUS
+    window.close()
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_starting_in_english_or_a_language_without_a_translation_shows_english(
+    translated, monkeypatch, qtbot, language
+):
+    monkeypatch.setenv("VFA_LANG", language)
+    monkeypatch.setenv("VFA_PLAYER", "qt")
+    window = started(qtbot)
+    assert menus(window) == ENGLISH_MENUS
+    window.close()
 
 
 def test_the_language_comes_from_vfa_lang_then_the_setting_then_the_system(monkeypatch):
@@ -107,13 +125,14 @@ def test_every_name_the_window_takes_from_the_lower_layers_is_marked():
 
 @pytest.fixture
 def own_folder(tmp_path, monkeypatch) -> Path:
-    """The translation files in a folder of the test's own, starting from the shipped ones."""
+    """The translation files in a folder of the test's own, made from the shipped ones."""
     folder = tmp_path / "i18n"
     folder.mkdir()
     for path in i18n.I18N_DIR.iterdir():
         (folder / path.name).write_bytes(path.read_bytes())
     monkeypatch.setattr(i18n, "I18N_DIR", folder)
     monkeypatch.setattr(i18n, "TEMPLATE", folder / i18n.TEMPLATE.name)
+    i18n.update()  # as current as the code, whatever the shipped files are
     return folder
 
 

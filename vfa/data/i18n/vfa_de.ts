@@ -1350,6 +1350,25 @@ GPL-3.0-or-later. Makes no network connections.</source>
     </message>
 </context>
 <context>
+    <name>OpeningWindow</name>
+    <message>
+        <source>Opening…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VFA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VFA could not open: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Video Feedback Annotator</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>PlayerView</name>
     <message>
         <source>Loop</source>
