@@ -148,6 +148,37 @@ def test_the_main_window_coding_with_a_scheme_is_named_and_reached_by_tab(window
     clean(every_tab(window, "main window, CARE-Index"))
 
 
+def test_the_add_clips_pane_of_an_empty_workspace_is_named_and_reached_by_tab(
+    bare_window, tmp_path, qtbot
+):
+    from vfa.services.workspaces import open_workspace
+
+    bare_window.set_workspace(open_workspace(tmp_path / "empty.vfa", create=True))
+    clean(every_tab(bare_window, "empty workspace"))
+
+
+def test_the_progress_chart_says_in_words_what_it_draws(window, surface, qtbot):
+    from vfa.services import coding
+    from vfa.services.schemes import get_scheme
+
+    kips = get_scheme("kips")
+    run = coding.open_run(window.ws, 1, kips, window.coder_name())
+    coding.set_rating(window.ws, run.id, kips, kips.ratings.items[0].id, 3)
+    said = {}
+
+    def read(dialog: ProgressDialog) -> None:
+        said["name"] = dialog.chart.accessibleName()
+        said["description"] = dialog.chart.accessibleDescription()
+        dialog.reject()
+
+    with answering(qtbot, (ProgressDialog, read)):
+        surface.fire(window, "case.progress")
+    assert said["name"] == "Progress chart"
+    # the case, the scheme, and the session's total by the coder, as the chart draws them
+    assert "DEMO-001" in said["description"] and kips.name in said["description"]
+    assert f"Visit 1: {window.coder_name()} 3" in said["description"]  # its one rating, 3
+
+
 def test_the_canvas_and_the_timeline_take_the_focus_and_keep_the_windows_keys(window, qtbot):
     view = window.player_view
     for widget in (view.exact, view.timeline):

@@ -88,6 +88,7 @@ class ProgressChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("progressChart")
+        self.setAccessibleName(self.tr("Progress chart"))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(420, 260)
         self.setMouseTracking(True)
@@ -99,6 +100,7 @@ class ProgressChart(QWidget):
 
     def set_progress(self, progress: Progress | None) -> None:
         self.progress = progress
+        self.setAccessibleDescription(self.description())  # the chart in words, read out
         self.update()
 
     def title(self) -> str:

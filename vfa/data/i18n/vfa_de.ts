@@ -1431,6 +1431,10 @@ Press Esc to leave presentation mode.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Progress chart</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>cycle {0}</source>
         <translation type="unfinished"></translation>
     </message>
