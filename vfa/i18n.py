@@ -12,6 +12,7 @@ docs/translations.md.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +28,7 @@ TEMPLATE = I18N_DIR / "vfa_template.ts"
 SOURCES = (PACKAGE / "ui", PACKAGE / "player")
 SOURCE_LANGUAGE = "en"
 LANG_ENV = "VFA_LANG"
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(_[A-Z][a-z]{3})?(_[A-Z]{2}|_[0-9]{3})?")
 
 
 def languages() -> list[str]:
@@ -82,6 +84,10 @@ def update() -> list[Path]:
 
 def add(language: str) -> Path:
     """Start a language's .ts from the code (every text still to translate)."""
+    if not LANGUAGE_CODE.fullmatch(language):
+        raise ValueError(
+            f"{language!r}: not a language as Qt names one (de, nl_BE, pt_BR, zh_Hant_TW)"
+        )
     target = ts_file(language)
     if target.exists():
         raise FileExistsError(f"{target}: the language is already there")
@@ -129,11 +135,14 @@ def install_translators(app: QCoreApplication, language: str = "") -> list[QTran
         return []  # the code's own language (else a second preference would be loaded)
     own = QTranslator(app)
     if not own.load(locale, "vfa", "_", str(I18N_DIR)) or own.isEmpty():
+        own.deleteLater()
         return []
     installed = [own]
     qt = QTranslator(app)
     if qt.load(locale, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         installed.append(qt)
+    else:
+        qt.deleteLater()
     for translator in installed:
         app.installTranslator(translator)
     return installed
@@ -152,7 +161,12 @@ def main(argv: list[str] | None = None) -> int:
             print(_shown(path))
         return 0
     if len(args) == 2 and args[0] == "add":
-        print(_shown(add(args[1])))
+        try:
+            added = add(args[1])
+        except (FileExistsError, ValueError) as refused:
+            print(f"vfa.i18n: {refused}", file=sys.stderr)
+            return 2
+        print(_shown(added))
         print("translate it (pyside6-linguist or any .ts editor), then: python -m vfa.i18n update")
         return 0
     if args == ["check"]:

@@ -168,9 +168,27 @@ def test_a_service_adds_its_language_with_add_translate_and_update(
     assert QCoreApplication.translate("MainWindow", "&File") == "&Bestand"
 
 
-def test_adding_a_language_already_there_is_refused(own_folder):
-    with pytest.raises(FileExistsError, match=r"vfa_de\.ts: the language is already there"):
-        i18n.add("de")
+def test_adding_a_language_already_there_is_refused_and_nothing_changes(own_folder, capsys):
+    before = {p.name: p.read_bytes() for p in own_folder.iterdir()}
+    assert i18n.main(["add", "de"]) == 2
+    assert capsys.readouterr().err == (
+        f"vfa.i18n: {own_folder / 'vfa_de.ts'}: the language is already there\n"
+    )
+    assert {p.name: p.read_bytes() for p in own_folder.iterdir()} == before
+
+
+@pytest.mark.parametrize("name", ["../../etc/x", "German", "de-DE", "", "de_de"])
+def test_adding_a_name_that_is_no_language_is_refused_and_writes_nothing(own_folder, capsys, name):
+    before = sorted(p.name for p in own_folder.iterdir())
+    assert i18n.main(["add", name]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"vfa.i18n: {name!r}: not a language as Qt names one")
+    assert sorted(p.name for p in own_folder.iterdir()) == before
+
+
+@pytest.mark.parametrize("name", ["nl", "nl_BE", "pt_BR", "zh_Hant_TW", "es_419", "fil"])
+def test_a_language_as_qt_names_it_is_taken(name):
+    assert i18n.LANGUAGE_CODE.fullmatch(name)
 
 
 def test_a_stale_template_is_found(own_folder):
