@@ -1,10 +1,15 @@
 """Finds user-visible text in the window's code that bypasses translation (read by the AST).
 
-Two mistakes are found. A *bypass*: a string literal or f-string with letters in it that
-reaches a Qt text setter or constructor (``setText``, ``QLabel(...)``, ``addMenu``, a
+Three mistakes are found. A *bypass*: a string literal or f-string with letters in it
+that reaches a Qt text setter or constructor (``setText``, ``QLabel(...)``, ``addMenu``, a
 message box's texts, …) without going through ``tr()`` or ``QCoreApplication.translate``.
 A *hidden* text: a translation call whose text (or context) is not a literal, which
-``pyside6-lupdate`` cannot extract, so no translator ever sees it.
+``pyside6-lupdate`` cannot extract, so no translator ever sees it. A *misfiled* text:
+``tr()`` called on another object than ``self``, or outside a class, which lupdate files
+under another context than the one Qt looks it up in at run time.
+
+Texts that reach the screen through a variable are not followed (``label.setText(name)``
+with ``name = "…"`` elsewhere): the check reads each call on its own.
 """
 
 from __future__ import annotations
