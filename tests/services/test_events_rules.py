@@ -4,8 +4,13 @@ kept in the order they were made, and a running state has no end."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.services.test_edges_events import gaze, press  # noqa: F401 - fixture
+from vfa.services import assignments as asg
 from vfa.services import coding, events
+from vfa.services.blind import BlindError
+from vfa.services.viewer import viewing_as
 
 
 def test_the_timeline_reads_every_event_of_the_run_in_time_order(gaze):  # noqa: F811
@@ -29,3 +34,25 @@ def test_a_stopped_state_has_its_end_and_an_empty_run_has_no_spans(gaze):  # noq
     started = press(ws, scheme, run, "look_toy", "parent", 400).event
     press(ws, scheme, run, "look_toy", "parent", 2_000)  # the same key again stops it
     assert events.event_spans(ws, run) == [(started.id, "parent", 400, 2_000, "look_toy")]
+
+
+def test_a_blind_coder_reads_their_own_events_whoever_is_at_the_keyboard(gaze):  # noqa: F811
+    ws, scheme, run, clip = gaze
+    ann, _ben = asg.assign(ws, [clip], scheme, ["Ann", "Ben"])  # Ann's run, now blind
+    assert ann.id == run
+    made = press(ws, scheme, run, "touch", "parent", 1_000).event
+    with viewing_as("Sue"):  # the reads are for the viewer named, not for Sue
+        assert events.get_event(ws, run, made.id, viewer="Ann") == made
+        assert events.event_spans(ws, run, viewer="Ann") == [
+            (made.id, "parent", 1_000, 1_000, "touch")
+        ]
+        assert events.run_events(ws, run, viewer="Ann") == [made]
+        for read in (
+            lambda viewer: events.get_event(ws, run, made.id, viewer=viewer),
+            lambda viewer: events.event_spans(ws, run, viewer=viewer),
+            lambda viewer: events.run_events(ws, run, viewer=viewer),
+        ):
+            with pytest.raises(BlindError, match=rf"^clip {clip}: Ben codes this clip blind"):
+                read("Ben")
+            with pytest.raises(BlindError, match=rf"Ann's run {run} is blind coding"):
+                read(None)  # Sue, a supervisor
