@@ -7,9 +7,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from tests.services.test_edges_blind import add_clip_row
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.services import clips as clip_service
 from vfa.services import moments
+from vfa.services.viewer import viewing_as
 from vfa.storage.models import AuditEntry, Coder, Role
 
 
@@ -74,4 +76,19 @@ def test_the_person_tagging_moments_is_recorded_once_as_a_therapist(workspace):
     with workspace.sessions() as db:
         assert [(c.id, c.name, c.role) for c in db.scalars(select(Coder))] == [
             (first, "Sue", Role.THERAPIST)
+        ]
+
+
+def test_restoring_a_moment_returns_it_as_it_was_and_is_audited(workspace):
+    clip_id, _ = add_clip_row(workspace)
+    first = moments.add_moment(workspace, clip_id, ["vig:waiting"], 1_000, 3_000, caption="A")
+    moments.edit_moment(workspace, first.id, caption="B")
+    edited = moments.get_moment(workspace, first.id)
+    with viewing_as("Tess"):
+        assert moments.restore_moment(workspace, first) == edited  # for the redo
+    assert moments.get_moment(workspace, first.id) == first
+    with workspace.sessions() as db:
+        rows = db.scalars(select(AuditEntry).where(AuditEntry.action == "restore")).all()
+        assert [(e.actor, e.entity, e.entity_id, e.detail) for e in rows] == [
+            ("Tess", "moment", first.id, {})
         ]
