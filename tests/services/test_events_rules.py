@@ -5,12 +5,16 @@ kept in the order they were made, and a running state has no end."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import create_engine
 
-from tests.services.test_edges_events import gaze, press  # noqa: F401 - fixture
+from tests.services.test_edges_blind import add_clip_row
+from tests.services.test_edges_events import GAZE, TABLE, gaze, press  # noqa: F401 - fixture
 from vfa.services import assignments as asg
 from vfa.services import coding, events
 from vfa.services.blind import BlindError
+from vfa.services.schemes import load_scheme_file
 from vfa.services.viewer import viewing_as
+from vfa.storage.workspace import open_workspace
 
 
 def test_the_timeline_reads_every_event_of_the_run_in_time_order(gaze):  # noqa: F811
@@ -56,3 +60,25 @@ def test_a_blind_coder_reads_their_own_events_whoever_is_at_the_keyboard(gaze): 
                 read("Ben")
             with pytest.raises(BlindError, match=rf"Ann's run {run} is blind coding"):
                 read(None)  # Sue, a supervisor
+
+
+def test_the_timeline_reads_the_spans_from_a_postgresql_workspace(pg_url, tmp_path):
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:  # start from an empty database
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    engine.dispose()
+    path = tmp_path / "gaze.yaml"
+    path.write_text(GAZE)
+    scheme = load_scheme_file(path)
+    ws = open_workspace(pg_url, create=True)
+    try:
+        clip, _ = add_clip_row(ws, TABLE)
+        run = coding.open_run(ws, clip, scheme, "Ann").id
+        later = press(ws, scheme, run, "touch", "parent", 2_000).event
+        state = press(ws, scheme, run, "look_partner", "infant", 400).event
+        assert events.event_spans(ws, run) == [
+            (state.id, "infant", 400, None, "look_partner"),
+            (later.id, "parent", 2_000, 2_000, "touch"),
+        ]
+    finally:
+        ws.close()
