@@ -6,10 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from tests.services.test_edges_blind import add_clip_row
+from tests.services.test_edges_events import GAZE
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.services import assignments as asg
 from vfa.services import clips as clip_service
-from vfa.services.schemes import get_scheme
+from vfa.services.schemes import get_scheme, load_scheme_file
 from vfa.services.viewer import viewing_as
 from vfa.storage.models import AuditEntry, Clip, Session
 
@@ -153,3 +154,27 @@ def test_a_share_assigned_by_a_supervisor_is_audited_as_theirs(workspace):
     runs = {a.run_id for a in asg.assignments(workspace)}
     assert len(runs) == 4
     assert sorted(entries) == sorted(("Sue", run) for run in runs)
+
+
+def test_a_scheme_named_by_id_is_looked_up_where_the_caller_says(workspace, tmp_path):
+    # a scheme only the caller's library knows (not in the folders get_scheme reads)
+    path = tmp_path / "gaze.yaml"
+    path.write_text(GAZE)
+    gaze = load_scheme_file(path)
+    asked = []
+
+    def library(scheme_id):
+        asked.append(scheme_id)
+        return gaze
+
+    clip_ids = clip_rows(workspace, [("FAM-1", "V1"), ("FAM-1", "V2")])
+    assert asg.assign_share(workspace, "gaze", ["Ann"], every=2, find_scheme=library) == [
+        clip_ids[1]
+    ]
+    runs = asg.assign(workspace, clip_ids[:1], "gaze", ["Ben"], find_scheme=library)
+    assert asked == ["gaze", "gaze"]
+    assert [(a.clip_id, a.coder, a.scheme_id) for a in asg.assignments(workspace)] == [
+        (clip_ids[0], "Ben", "gaze"),
+        (clip_ids[1], "Ann", "gaze"),
+    ]
+    assert runs[0].scheme_id == "gaze"
