@@ -5,7 +5,7 @@ kept in the order they were made, and a running state has no end."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, select
 
 from tests.services.test_edges_blind import add_clip_row
 from tests.services.test_edges_events import GAZE, TABLE, gaze, press  # noqa: F401 - fixture
@@ -14,6 +14,7 @@ from vfa.services import coding, events
 from vfa.services.blind import BlindError
 from vfa.services.schemes import load_scheme_file
 from vfa.services.viewer import viewing_as
+from vfa.storage.models import AuditEntry
 from vfa.storage.workspace import open_workspace
 
 
@@ -82,3 +83,40 @@ def test_the_timeline_reads_the_spans_from_a_postgresql_workspace(pg_url, tmp_pa
         ]
     finally:
         ws.close()
+
+
+def audit_of_events(ws):
+    with ws.sessions() as db:
+        rows = db.execute(
+            select(
+                AuditEntry.actor,
+                AuditEntry.action,
+                AuditEntry.entity,
+                AuditEntry.entity_id,
+                AuditEntry.detail,
+            )
+            .where(AuditEntry.entity == "annotation")
+            .order_by(AuditEntry.id)
+        ).all()
+    return [tuple(row) for row in rows]
+
+
+def test_every_edit_of_an_event_leaves_an_audit_entry_naming_it(gaze):  # noqa: F811
+    ws, scheme, run, _ = gaze
+    with viewing_as("Ann"):
+        touch = press(ws, scheme, run, "touch", "parent", 1_010).event  # frame at 1000
+        look = press(ws, scheme, run, "look_partner", "infant", 400).event
+        press(ws, scheme, run, "look_partner", "infant", 2_000)  # the same key stops it
+        events.move_event(ws, run, touch.id, 1_200, 1_600, TABLE)
+        events.set_modifiers(ws, run, scheme, look.id, {"affect": "positive"})
+        gone = events.delete_event(ws, run, touch.id)
+        events.restore_event(ws, run, gone)
+    assert audit_of_events(ws) == [
+        ("Ann", "code", "annotation", touch.id, {"code": "touch", "at_ms": 1_000}),
+        ("Ann", "code", "annotation", look.id, {"code": "look_partner", "at_ms": 400}),
+        ("Ann", "stop", "annotation", look.id, {"at_ms": 2_000}),
+        ("Ann", "move", "annotation", touch.id, {"from": [1_000, 1_000], "to": [1_200, 1_600]}),
+        ("Ann", "modify", "annotation", look.id, {"to": {"affect": "positive"}}),
+        ("Ann", "delete", "annotation", touch.id, {"code": "touch"}),
+        ("Ann", "restore", "annotation", touch.id, {}),
+    ]
