@@ -111,6 +111,7 @@ def test_every_edit_of_an_event_leaves_an_audit_entry_naming_it(gaze):  # noqa: 
         events.set_modifiers(ws, run, scheme, look.id, {"affect": "positive"})
         gone = events.delete_event(ws, run, touch.id)
         events.restore_event(ws, run, gone)
+    assert events.get_event(ws, run, touch.id) == gone  # back under its own id
     assert audit_of_events(ws) == [
         ("Ann", "code", "annotation", touch.id, {"code": "touch", "at_ms": 1_000}),
         ("Ann", "code", "annotation", look.id, {"code": "look_partner", "at_ms": 400}),
