@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.services.test_edges_blind import add_clip_row
+from vfa.domain.schemes import parse_scheme
 from vfa.services import clips as clip_service
 from vfa.services import coding
 from vfa.services.schemes import get_scheme
@@ -63,3 +65,33 @@ def test_clearing_starts_an_assigned_run(care_run):
     coding.clear_grid_row(ws, run.id, scheme, GRID, FACE, "adult")
     assert coding.run_info(ws, run.id).status is RunStatus.IN_PROGRESS
     assert coding.ratings(ws, run.id) == {}
+
+
+def test_clearing_a_grid_row_leaves_another_coders_row_of_the_clip(care_run):
+    ws, scheme, run = care_run
+    other = coding.open_run(ws, run.clip_id, scheme, "Ben")
+    coding.set_grid_row(ws, run.id, scheme, GRID, FACE, "adult", ADULT)
+    coding.set_grid_row(ws, other.id, scheme, GRID, FACE, "adult", ADULT_VOICE)
+    coding.clear_grid_row(ws, run.id, scheme, GRID, FACE, "adult")
+    assert coding.ratings(ws, run.id) == {}
+    assert coding.grid_points(coding.ratings(ws, other.id)) == {
+        GRID: {FACE: {"adult": ADULT_VOICE}}
+    }
+
+
+# -- looking for a run: this clip, this scheme content, this coder ----------------------
+
+
+def test_looking_finds_only_the_coders_run_of_that_clip_and_that_scheme_content(care_run):
+    ws, scheme, run = care_run
+    other_clip, _ = add_clip_row(ws, case="FAM-2")
+    assert coding.find_run(ws, run.clip_id, scheme, "Ann") == run
+    assert coding.find_run(ws, other_clip, scheme, "Ann") is None  # another clip
+    # the same id and version with other content (an edited file) is another scheme row
+    edited = parse_scheme({**scheme.raw, "description": "edited"}, "edited.yaml")
+    assert (edited.id, edited.version) == (scheme.id, scheme.version)
+    assert coding.find_run(ws, run.clip_id, edited, "Ann") is None
+    mine = coding.open_run(ws, run.clip_id, edited, "Ann")
+    assert mine.id != run.id
+    assert coding.find_run(ws, run.clip_id, edited, "Ann") == mine
+    assert coding.find_run(ws, run.clip_id, scheme, "Ann") == run
