@@ -86,16 +86,30 @@ def test_the_demos_moments_go_out_to_boris_and_come_back_as_spans(capsys, tmp_pa
                        "--workspace", str(demo))  # fmt: skip
     assert code == 0, err
     from vfa.io import boris
+    from vfa.services.moments import moments
+    from vfa.storage.workspace import open_workspace
 
+    store = open_workspace(demo)
+    tagged = sorted((m.code, m.start_ms, m.end_ms) for m in moments(store))
+    store.close()
     doc = boris.read(str(out))
-    spans = [e for o in doc.observations for e in o.events if e.end_ms > e.start_ms]
-    assert len(spans) == 2  # the demo's two moments, each a span
+    spans = sorted(
+        (e.code, e.start_ms, e.end_ms)
+        for o in doc.observations
+        for e in o.events
+        if (e.code, e.start_ms, e.end_ms) in set(tagged)
+    )
+    assert tagged and spans == tagged  # each of the demo's moments, a span
 
 
 @pytest.mark.parametrize("caption", ["esc\x1b[31mRED", "bell\x07", "a\u202eb", "nul\x00"])
-def test_a_caption_with_control_characters_is_refused_naming_the_field(capsys, tmp_path, caption):
-    demo = tmp_path / "demo.vfa"
-    assert run(capsys, "demo", "--workspace", str(demo))[0] == 0
+def test_a_caption_with_control_characters_is_refused_naming_the_field(
+    capsys, tmp_path, clips, caption
+):
+    demo = tmp_path / "w.vfa"
+    assert run(capsys, "workspace", "new", str(demo))[0] == 0
+    assert run(capsys, "clip", "add", str(clips["cfr25"]), "--case", "FAM-1",
+               "--session", "Visit 1", "--workspace", str(demo))[0] == 0  # fmt: skip
     code, _, err = run(
         capsys, "moment", "add", "--clip", "1", "--start-ms", "1000", "--end-ms", "2000",
         "--tag", "vig:waiting", "--caption", caption, "--workspace", str(demo),

@@ -249,9 +249,9 @@ def test_the_disagreement_review_has_pairs_that_differ(demo):
     assert differ and any(p.kind == "match" for p in result.pairs)
     kinds = {p.kind for p in differ}
     assert "code" in kinds and kinds & {"missing_first", "missing_second"}
-    assert result.time_unit["percent_agreement"] is not None
-    assert result.event["kappa"] is not None
-    assert result.event["matched"] == sum(p.kind in ("match", "code") for p in result.pairs)
+    assert result.time_unit.percent_agreement is not None
+    assert result.event.kappa is not None
+    assert result.event.matched == sum(p.kind in ("match", "code") for p in result.pairs)
 
 
 def test_a_reel_of_three_captioned_moments_within_the_guidance(demo):
