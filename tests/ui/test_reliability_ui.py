@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from vfa.app import build_window
 from vfa.player.base import PlayerState
@@ -106,6 +107,8 @@ def test_a_click_on_a_disagreement_plays_it_from_two_seconds_before(window, qtbo
     player = win.player_view.player
     qtbot.waitUntil(lambda: player.state() is PlayerState.PLAYING, timeout=10_000)
     assert win.current_clip == clip_ids[0]
+    # the window that plays it comes in front of the Reliability window that asked
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=5_000)
 
 
 def test_the_window_opens_from_the_menu_with_ctrl_shift_r(window, qtbot):

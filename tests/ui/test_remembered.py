@@ -127,3 +127,22 @@ def test_splitter_state_and_memory_live_in_the_settings_file(qtbot, two_clips):
     settings = Settings()
     assert not settings.get("window/panes").isEmpty()
     assert not settings.get("coding/panes").isEmpty()
+
+
+def test_the_reliability_window_shows_the_scheme_it_showed_last_time(qtbot, two_clips):
+    path, _first, _second = two_clips
+    win = start(qtbot, path, wait_for_clip=False)
+    win.show_reliability()
+    rel = win.reliability
+    first_offered = rel.scheme_id()
+    last = rel.scheme.count() - 1
+    rel.scheme.setCurrentIndex(last)  # not the one offered first
+    chosen = rel.scheme_id()
+    assert chosen != first_offered
+    rel.close()
+    win.close()
+    again = start(qtbot, path, wait_for_clip=False)
+    again.show_reliability()
+    assert again.reliability.scheme_id() == chosen
+    again.reliability.close()
+    again.close()

@@ -206,7 +206,7 @@ class MainWindow(FileActions):
             self.reliability.raise_()  # one window: a second would outlive the workspace
             self.reliability.activateWindow()
             return
-        window = ReliabilityWindow(self.session, self)
+        window = ReliabilityWindow(self.session, self, self.memory)
         window.play_requested.connect(self.play_clip_from)
         window.show()
         self.reliability = window
@@ -220,6 +220,8 @@ class MainWindow(FileActions):
         table = self.player_view.info.frame_table
         self.player_view.show_frame(table.index_at(t_ms))
         self.player_view.player.play()
+        self.raise_()  # in front of the Reliability window that asked, to be seen
+        self.activateWindow()
 
     def import_coding(self) -> None:
         """File → Import…: another tool's coding into a clip, undoable as a whole."""

@@ -47,6 +47,14 @@ class Memory(QObject):
         """This scheme is the one used on the clip."""
         self.settings.remember("clip-scheme", f"{place_key(ws)}-{clip_id}", scheme_id)
 
+    def reliability_scheme(self, ws: Workspace) -> str | None:
+        """The scheme the Reliability window last showed for this workspace, if any."""
+        return self.settings.recalled("reliability-scheme", place_key(ws)) or None
+
+    def remember_reliability_scheme(self, ws: Workspace, scheme_id: str) -> None:
+        """This scheme is the one the Reliability window shows for the workspace."""
+        self.settings.remember("reliability-scheme", place_key(ws), scheme_id)
+
     def keep(
         self, splitter: QSplitter, option: str, first: Callable[[int], list[int]] | None = None
     ) -> None:

@@ -40,6 +40,7 @@ from vfa.services.workspaces import Workspace
 from vfa.ui.certification import CodersTab
 from vfa.ui.disagreement import DisagreementView
 from vfa.ui.forms import labelled
+from vfa.ui.memory import Memory
 from vfa.ui.messages import MessageBar
 from vfa.ui.names import shown_name
 from vfa.ui.save_dialogs import ask_save_file
@@ -354,7 +355,9 @@ class ReliabilityWindow(QDialog):
 
     play_requested = Signal(int, int)  # clip id, ms: play the clip from there
 
-    def __init__(self, session: CodingSession, parent: QWidget | None) -> None:
+    def __init__(
+        self, session: CodingSession, parent: QWidget | None, memory: Memory | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Reliability"))
         self.setObjectName("reliabilityWindow")
@@ -385,6 +388,13 @@ class ReliabilityWindow(QDialog):
         layout.addLayout(top)
         layout.addWidget(self.message)
         layout.addWidget(self.tabs, 1)
+        if memory is not None:  # the scheme it showed last time for this workspace
+            last = self.scheme.findData(memory.reliability_scheme(self.ws))
+            if last >= 0:
+                self.scheme.setCurrentIndex(last)
+            self.scheme.currentIndexChanged.connect(
+                lambda _i: memory.remember_reliability_scheme(self.ws, self.scheme_id())
+            )
         self.scheme.currentIndexChanged.connect(lambda _i: self.refresh())
         self.refresh()
 
