@@ -109,10 +109,36 @@ def size_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in files) / 2**20
 
 
+def ensure_pyinstaller() -> None:
+    """Install the ``packaging`` extra (PyInstaller) into this environment when missing."""
+    import importlib.util
+
+    if importlib.util.find_spec("PyInstaller") is None:
+        print("PyInstaller is missing: installing VFA's 'packaging' extra", flush=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "-q", "-e", f"{ROOT}[packaging]"],
+            check=True,
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-archive", action="store_true", help="leave out the archive")
     args = parser.parse_args()
+    try:
+        ensure_pyinstaller()
+        return build(args.no_archive)
+    except subprocess.CalledProcessError as failed:
+        print(f"build.py: {failed.cmd[0]} … stopped with status {failed.returncode}",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    except OSError as failed:
+        print(f"build.py: {failed}", file=sys.stderr)
+        return 2
+
+
+def build(no_archive: bool) -> int:
+    """Run PyInstaller on the spec, refresh the bundled plugin cache, pack the archive."""
     libs, plugins, cache_gen = find_vlc()
     env = dict(
         os.environ,
@@ -138,7 +164,7 @@ def main() -> int:
     print(make_plugin_cache(cache_gen))
     folder = DIST / ("VFA.app" if sys.platform == "darwin" else "vfa")
     print(f"built {folder} ({size_mb(folder):.0f} MiB)")
-    if not args.no_archive:
+    if not no_archive:
         packed = archive()
         print(f"installer {packed} ({size_mb(packed):.0f} MiB)")
     return 0
