@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import replace
 
 import pytest
 
@@ -250,3 +251,27 @@ def test_a_new_still_must_be_a_frame_of_the_moment(workspace, key_ms, frame):
     else:
         moments.edit_moment(workspace, made.id, key_ms=key_ms)
         assert moments.get_moment(workspace, made.id).key_frame == frame
+
+
+MILLI = FrameTable.from_pts(list(range(20_000)), 20_000)  # a frame a millisecond, 20 s
+
+
+@pytest.mark.parametrize(("end", "noted"), [(10_500, False), (10_501, True)])
+def test_the_half_second_over_is_measured_to_the_millisecond(workspace, end, noted):
+    clip, session = add_clip_row(workspace, MILLI)
+    m = moments.add_moment(workspace, clip, ["vig:waiting"], 0, end, feedback=True, coder="Tess")
+    assert m.span_ms == end  # a frame a millisecond: it plays what it spans
+    notes = moments.reel_guidance(workspace, session, viewer="Tess")
+    assert notes == (["clip 1 runs 10.5 s; the guidance is about 10 s at most"] if noted else [])
+
+
+def test_the_notes_give_seconds_rounded_to_a_tenth_and_the_guidance_to_a_second(workspace):
+    clip, session = add_clip_row(workspace, MILLI)
+    moments.add_moment(workspace, clip, ["vig:waiting"], 0, 15_060, feedback=True, coder="Tess")
+    vig = get_scheme("vig")
+    assert vig.moments is not None
+    short = replace(vig, moments=replace(vig.moments, max_clip_ms=1_500))
+    # 15.06 s reads 15.1 (to a tenth); a guidance of 1.5 s reads 2 (to a second)
+    assert moments.reel_guidance(workspace, session, viewer="Tess", find=lambda _id: short) == [
+        "clip 1 runs 15.1 s; the guidance is about 2 s at most"
+    ]
