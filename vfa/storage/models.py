@@ -58,6 +58,7 @@ class Role(enum.StrEnum):
     THERAPIST = "therapist"
     CODER = "coder"
     SUPERVISOR = "supervisor"
+    ADMIN = "admin"
 
 
 class RunStatus(enum.StrEnum):
@@ -90,6 +91,8 @@ class Session(Base):
     context: Mapped[str | None] = mapped_column(String(64))
     cycle: Mapped[int | None]
     theme: Mapped[str | None] = mapped_column(String(200))  # the feedback visit's theme
+    # raised by every change to the session's reel (its ordered moments)
+    reel_version: Mapped[int] = mapped_column(default=1, server_default="1")
     case: Mapped[Case] = relationship(back_populates="sessions")
     clips: Mapped[list[Clip]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="Clip.id"
@@ -132,13 +135,28 @@ class Clip(Base):
 
 
 class Coder(Base):
-    """A person who codes, tags or supervises."""
+    """A person who codes, tags, supervises or manages the workspace's people, and the
+    database login (a PostgreSQL role) they connect as on a team workspace."""
 
     __tablename__ = "coder"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(128), unique=True)
     role: Mapped[Role] = mapped_column(
         Enum(Role, native_enum=False, length=16, values_callable=_values)
+    )
+    login: Mapped[str | None] = mapped_column(String(63), unique=True)
+
+
+class CaseMember(Base):
+    """A therapist a case is shared with (a case without members is open to every
+    therapist)."""
+
+    __tablename__ = "case_member"
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("case.id", ondelete="CASCADE"), primary_key=True
+    )
+    coder_id: Mapped[int] = mapped_column(
+        ForeignKey("coder.id", ondelete="CASCADE"), primary_key=True
     )
 
 
@@ -189,6 +207,8 @@ class Annotation(Base):
     modifiers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     caption: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # raised by every edit; an edit made on an older version is refused
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
 
 class Rating(Base):
@@ -203,6 +223,8 @@ class Rating(Base):
     special: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
     evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # raised by every edit; an edit made on an older version is refused
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
 
 class Moment(Base):
@@ -222,6 +244,8 @@ class Moment(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     feedback: Mapped[bool] = mapped_column(default=False)
     reel_position: Mapped[int | None]
+    # raised by every edit; an edit made on an older version is refused
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
 
 class ConsentRecord(Base):
@@ -232,6 +256,7 @@ class ConsentRecord(Base):
     clip_id: Mapped[int] = mapped_column(ForeignKey("clip.id", ondelete="CASCADE"), index=True)
     purposes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     given_on: Mapped[dt.date | None]
+    valid_until: Mapped[dt.date | None]  # the last day it holds; None: no end date
     recorded_by: Mapped[str | None] = mapped_column(String(128))
     recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
@@ -247,6 +272,10 @@ class AuditEntry(Base):
     entity: Mapped[str] = mapped_column(String(64))
     entity_id: Mapped[int | None]
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # what the change was about (plain numbers: an entry outlives what it names)
+    case_id: Mapped[int | None] = mapped_column(index=True)
+    clip_id: Mapped[int | None]
+    run_id: Mapped[int | None]
 
 
 class WorkspaceInfo(Base):
