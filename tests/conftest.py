@@ -142,3 +142,23 @@ def workspace(tmp_path: Path):
 def pg_url() -> str:
     """The throwaway PostgreSQL server (a skip when absent, a failure under CI)."""
     return need_pg_url()
+
+
+@pytest.fixture
+def pg_database(pg_url: str) -> Iterator[str]:
+    """A new, empty database on the throwaway PostgreSQL server for one test: its URL
+    (the same server and login as ``pg_url``), dropped afterwards."""
+    import uuid
+
+    from sqlalchemy import create_engine, make_url
+
+    name = f"vfa_t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        yield make_url(pg_url).set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()
