@@ -54,6 +54,8 @@ pkgs=(
   libvlc5 libvlc-bin vlc-plugin-base vlc-plugin-video-output
   # fonts so Qt shows text
   fonts-dejavu-core
+  # the no-network test watches the app's connect() calls
+  strace
 )
 
 deb_installed() {
