@@ -27,6 +27,19 @@ from vfa.services.clip_files import verify_clip
 from vfa.storage.models import Clip
 from vfa.storage.workspace import Workspace
 
+# what a file name cannot hold on one system or another (and what does not print)
+_NOT_IN_NAMES = frozenset('\\/:*?"<>|')
+
+
+def still_name(case_code: str, session_label: str, frame: int, suffix: str = ".png") -> str:
+    """The file name a still of a clip is offered under: the case's pseudonymous code, the
+    visit and the frame, never the video's own file name (which often names the family)."""
+    visit = "".join(
+        "-" if c in _NOT_IN_NAMES or not c.isprintable() else c
+        for c in " ".join(session_label.split())
+    )
+    return " ".join(filter(None, (case_code, visit, f"frame {frame}"))) + suffix
+
 
 @dataclass(frozen=True)
 class Still:

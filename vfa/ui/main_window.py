@@ -25,7 +25,7 @@ from vfa.player.base import Player
 from vfa.services import clips as clip_service
 from vfa.services.audit import current_actor
 from vfa.services.schemes import SchemeLibrary
-from vfa.services.stills import save_still
+from vfa.services.stills import save_still, still_name
 from vfa.services.workspaces import Workspace
 from vfa.ui.actions import apply_shortcuts, build_actions
 from vfa.ui.backups_dialog import WorkspaceSafety
@@ -435,7 +435,8 @@ class MainWindow(FileActions):
         if info is None or server is None or ws is None:
             return
         index, _pts = view.current_frame()
-        suggested = Path(info.path).with_name(f"{Path(info.path).stem}_f{index:06d}.png")
+        # beside the video, named for the case and visit (the video's own name may name the family)
+        suggested = Path(info.path).with_name(still_name(info.case_code, info.session_label, index))
         chosen = ask_still(self, ws, info.id, str(suggested), path, purpose)
         if chosen is None:
             return
