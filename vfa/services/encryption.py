@@ -26,6 +26,8 @@ from vfa.storage.locks import exclusive_lock
 from vfa.storage.passphrases import Passphrase, check_new, forget, remember
 from vfa.storage.workspace import open_workspace
 
+__all__ = ["Conversion", "Passphrase", "decrypt_workspace", "encrypt_workspace"]
+
 
 @dataclass(frozen=True)
 class Conversion:
