@@ -90,3 +90,10 @@ def test_an_empty_passphrase_is_not_tried(bare_window, qtbot, encrypted):
     assert dialog.isVisible() and dialog.problem.isVisible()
     dialog.reject()
     qtbot.waitUntil(lambda: shown_dialog(window) is None, timeout=10_000)
+
+
+def test_the_backups_list_says_every_reason_in_words(qapp):
+    from vfa.storage.backups import REASONS
+    from vfa.ui.backups_dialog import _reason
+
+    assert [r for r in REASONS if "-" in _reason(r)] == []  # before-encrypt, before-decrypt too

@@ -98,6 +98,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>the state before decrypting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the state before encrypting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>when the workspace opened</source>
         <translation type="unfinished"></translation>
     </message>
