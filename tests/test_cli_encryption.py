@@ -96,6 +96,8 @@ def test_encrypt_makes_the_file_unreadable_and_every_command_takes_the_passphras
 def test_the_passphrase_may_come_from_the_environment(capfd, encrypted, monkeypatch):
     monkeypatch.setenv("VFA_PASSPHRASE", SECRET)
     assert cases(capfd, encrypted) == [CASE]
+    code, out, err = run(capfd, "workspace", "info", "--workspace", str(encrypted), "--json")
+    assert code == 0 and json.loads(out)["encrypted"] is True, err
 
 
 def test_encrypt_with_the_passphrase_file_before_the_subcommand(capfd, plain, key_file):
