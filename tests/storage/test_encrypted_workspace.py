@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections import Counter
 from contextlib import closing
 from pathlib import Path
 
@@ -83,6 +84,10 @@ def assert_unreadable(path: Path) -> None:
         raw.execute("SELECT count(*) FROM sqlite_master").fetchone()
     data = path.read_bytes()
     assert data[:16] != cipher.HEADER
+    # as random bytes: every byte value about as often as any other (a plain SQLite file
+    # is mostly zeros); no value more than half again as often as the mean, plus slack
+    counts = Counter(data)
+    assert len(counts) == 256 and max(counts.values()) <= 1.5 * len(data) / 256 + 50
     for secret in (CASE, EVENT, "Ann", "gaze"):
         assert secret.encode() not in data, f"{secret} is readable in {path.name}"
 
