@@ -70,6 +70,7 @@ def main() -> int:
     from vfa.storage.workspace import open_workspace
 
     workspace, clip, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    encrypted = sys.argv[4:] == ["encrypted"]
     app = QApplication(sys.argv[:1])
     window = build_window()
     window.resize(1400, 880)
@@ -98,6 +99,14 @@ def main() -> int:
         )
     with ws.engine.begin() as conn:
         conn.execute(insert(Annotation), rows)
+    if encrypted:  # the same workspace, encrypted, opened as the window opens it
+        from vfa.services.encryption import Passphrase, encrypt_workspace
+
+        ws.close()
+        secret = Passphrase("bench passphrase, not a secret")
+        encrypt_workspace(workspace, secret)
+        ws = open_workspace(workspace, passphrase=secret)
+        assert ws.passphrase is not None
     window.activateWindow()  # shortcuts need the active window (no window manager here)
     window.set_workspace(ws)
     window.open_clip(clip_id)

@@ -29,6 +29,7 @@ def isolated_user(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("VFA_NO_AUDIO", "1")
     monkeypatch.setenv("VFA_VLC_ARGS", "--aout=dummy")
     monkeypatch.setenv("VFA_LANG", "en")  # the window in English whatever the machine's locale
+    monkeypatch.delenv("VFA_PASSPHRASE", raising=False)  # no passphrase of the machine's
     return home
 
 

@@ -76,6 +76,8 @@ NOT_RUN = {
     "→ Coder) and its reads are the services walked in tests/services/test_blind_everywhere.py",
     ("demo",): "makes the demo cases, their generated clips and their coding; prints none",
     ("restore",): "puts a backup in the workspace's place; shows no coding",
+    ("workspace", "encrypt"): "rewrites the whole file encrypted, as restore does; shows no coding",
+    ("workspace", "decrypt"): "rewrites the whole file plain, as restore does; shows no coding",
 }
 ALSO = {
     ("moment", "list"): [["--clip", "{x}"]],

@@ -70,6 +70,12 @@ SCENARIOS: dict[tuple[str, ...], str] = {
     ("workspace", "new"): (
         "test_cli_surface_workspace.py::test_workspace_new_and_info_name_and_count_what_is_in_it"
     ),
+    ("workspace", "encrypt"): (
+        "test_cli_encryption.py::test_encrypt_with_the_passphrase_file_before_the_subcommand"
+    ),
+    ("workspace", "decrypt"): (
+        "test_cli_encryption.py::test_decrypt_gives_back_a_plain_workspace_with_every_row"
+    ),
 }
 
 

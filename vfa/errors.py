@@ -26,6 +26,18 @@ class NewerWorkspaceError(WorkspaceError):
     """The workspace was written by a newer VFA than this one."""
 
 
+class PassphraseError(WorkspaceError):
+    """An encrypted workspace was opened without its passphrase, or with a wrong one."""
+
+
+class PassphraseNeededError(PassphraseError):
+    """The workspace file is encrypted (or not a workspace) and no passphrase was given."""
+
+
+class WrongPassphraseError(PassphraseError):
+    """The passphrase given does not open the workspace file."""
+
+
 class NotFoundError(VfaError):
     """A case, session, clip or other record does not exist."""
 

@@ -10,6 +10,12 @@ from vfa.cli.parser import build_parser
 from vfa.cli.workspace import cmd_gui, opens_window
 from vfa.errors import InvalidInputError, VfaError
 from vfa.storage.locations import is_memory_url
+from vfa.storage.passphrases import (
+    Passphrase,
+    giving,
+    read_passphrase_file,
+    readable_by_others,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -18,8 +24,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if opens_window(args) and args.viewer:
         return _fail("--as is for the batch commands; the window's coder is Settings → Coder")
-    if args.command is None:
-        return cmd_gui(args)
+    try:
+        secret = _passphrase(args)
+    except VfaError as exc:
+        return _fail(str(exc))
+    with giving(secret):  # --passphrase-file holds for the whole command (or window)
+        if args.command is None:
+            return cmd_gui(args)
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from vfa.services.viewer import viewing_as
 
     try:
@@ -57,6 +72,22 @@ def _check_options(args: argparse.Namespace) -> None:
             f"--workspace {target}: an in-memory database keeps nothing after the command; "
             "give a workspace file or a PostgreSQL URL"
         )
+
+
+def _passphrase(args: argparse.Namespace) -> Passphrase | None:
+    """The passphrase of ``--passphrase-file``, read once (None when not given); a file
+    that others can read is used, with a warning."""
+    path = getattr(args, "passphrase_file", None)
+    if path is None:
+        return None
+    secret = read_passphrase_file(path)
+    if readable_by_others(path):
+        print(
+            f"vfa: warning: {path} can be read by other users; keep a passphrase file to "
+            f"yourself (chmod 600 {path})",
+            file=sys.stderr,
+        )
+    return secret
 
 
 def _fail(message: str) -> int:

@@ -13,6 +13,9 @@ AS_HELP = (
     "blind coding is decided for (default: Settings → Coder, else your login name)"
 )
 WORKSPACE_HELP = "a workspace file or SQLAlchemy URL (default: your workspace)"
+PASSPHRASE_HELP = (
+    "an encrypted workspace's passphrase: the first line of FILE (else $VFA_PASSPHRASE)"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,12 +29,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--workspace", metavar="PATH_OR_URL", default=None, help=WORKSPACE_HELP)
     parser.add_argument("--json", action="store_true", default=False, help=argparse.SUPPRESS)
     parser.add_argument("--as", dest="viewer", metavar="NAME", default=None, help=AS_HELP)
+    parser.add_argument("--passphrase-file", metavar="FILE", default=None, help=PASSPHRASE_HELP)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--workspace", metavar="PATH_OR_URL", default=argparse.SUPPRESS, help=WORKSPACE_HELP
     )
     common.add_argument(
         "--as", dest="viewer", metavar="NAME", default=argparse.SUPPRESS, help=AS_HELP
+    )
+    common.add_argument(
+        "--passphrase-file", metavar="FILE", default=argparse.SUPPRESS, help=PASSPHRASE_HELP
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 

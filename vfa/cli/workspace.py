@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from vfa.cli import encryption
 from vfa.cli.common import Add, Group, emit, open_workspace
 
 
@@ -64,10 +65,11 @@ def register_app(add: Add) -> None:
 
 
 def register(add: Add, group: Group) -> None:
-    """Add ``vfa workspace info|new``."""
+    """Add ``vfa workspace info|new|encrypt|decrypt``."""
     ws = group("workspace", "create a workspace, or show its facts")
     ws_sub = ws.add_subparsers(dest="ws_command", metavar="ACTION", required=True)
     add("info", cmd_workspace_info, "name, location, schema and counts", ws_sub)
+    encryption.register(add, ws_sub)
     p = add(
         "new", cmd_workspace_new, "create a new, empty workspace (a file or a database)", ws_sub
     )

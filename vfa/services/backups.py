@@ -14,6 +14,7 @@ from vfa.storage import backups as store
 from vfa.storage.backups import DEFAULT_KEEP, Backup
 from vfa.storage.engine import resolve_target
 from vfa.storage.models import WorkspaceInfo
+from vfa.storage.passphrases import passphrase_for
 from vfa.storage.workspace import Workspace, open_workspace
 
 __all__ = [
@@ -76,7 +77,9 @@ def backup_now(ws: Workspace, reason: str = "manual", target: str | None = None)
         out = Path(target).expanduser().absolute()
         if out.suffix.lower() != ".vfa":
             raise InvalidInputError(f"{out}: name the backup with the .vfa suffix")
-    return store.make_backup(path, reason, keep=keep_count(ws), target=out)
+    return store.make_backup(
+        path, reason, keep=keep_count(ws), target=out, passphrase=ws.passphrase
+    )
 
 
 def backup_if_due(ws: Workspace, reason: str, max_age: dt.timedelta) -> Path | None:
@@ -85,7 +88,7 @@ def backup_if_due(ws: Workspace, reason: str, max_age: dt.timedelta) -> Path | N
         return None
     if not store.is_due(ws.path, max_age):
         return None
-    return store.make_backup(ws.path, reason, keep=keep_count(ws))
+    return store.make_backup(ws.path, reason, keep=keep_count(ws), passphrase=ws.passphrase)
 
 
 def restore_backup(
@@ -103,7 +106,7 @@ def restore_backup(
     known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
     keep = DEFAULT_KEEP
     source = Path(backup).expanduser().absolute()
-    before = store.restore(path, source, known, keep)
+    before = store.restore(path, source, known, keep, passphrase_for(path))
     ws = open_workspace(path)  # brings an older backup up to this VFA's schema
     try:
         with ws.writes.begin() as db:

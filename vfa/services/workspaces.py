@@ -70,5 +70,6 @@ def workspace_summary(ws: Workspace) -> dict[str, object]:
         "schema": schema_revision(ws),
         "vfa_schema": HEAD,
         "read_only": ws.read_only,
+        "encrypted": ws.passphrase is not None,
         **counts,
     }

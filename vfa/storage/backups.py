@@ -3,7 +3,8 @@
 Backups are whole copies made with SQLite's backup API (consistent while others write),
 written in a private folder in ``backups/`` beside the workspace and moved into place
 (:mod:`vfa.atomic`), named ``STEM.YYYYMMDD-HHMMSS-ffffff.REASON.vfa`` so that names
-sort by age.
+sort by age. The backups of an encrypted workspace are encrypted with its passphrase
+(:mod:`vfa.storage.cipher`).
 """
 
 from __future__ import annotations
@@ -12,18 +13,19 @@ import contextlib
 import datetime as dt
 import os
 import re
-import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 from vfa.atomic import AtomicFile
 from vfa.errors import WorkspaceError
+from vfa.storage import cipher
 from vfa.storage.locks import exclusive_lock
+from vfa.storage.passphrases import Passphrase
 
 FOLDER = "backups"
 DEFAULT_KEEP = 10
-REASONS = ("open", "daily", "manual", "before-restore")
+REASONS = ("open", "daily", "manual", "before-restore", "before-encrypt", "before-decrypt")
 _NAME = re.compile(r"^(?P<stem>.+)\.(?P<stamp>\d{8}-\d{6}-\d{6})\.(?P<reason>[a-z-]+)\.vfa$")
 
 
@@ -85,9 +87,14 @@ def is_due(workspace: Path, max_age: dt.timedelta, now: dt.datetime | None = Non
 
 
 def make_backup(
-    workspace: Path, reason: str, keep: int = DEFAULT_KEEP, target: Path | None = None
+    workspace: Path,
+    reason: str,
+    keep: int = DEFAULT_KEEP,
+    target: Path | None = None,
+    passphrase: Passphrase | None = None,
 ) -> Path:
-    """Copy the workspace into a new backup (or ``target``) and keep only the newest ``keep``."""
+    """Copy the workspace into a new backup (or ``target``) and keep only the newest ``keep``.
+    The backup of an encrypted workspace (``passphrase``) is encrypted with it."""
     if reason not in REASONS:
         raise ValueError(f"unknown backup reason {reason!r}")
     if target is None:
@@ -100,7 +107,7 @@ def make_backup(
             ) from exc
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         target = folder / f"{workspace.stem}.{stamp}.{reason}.vfa"
-    _copy(workspace, target)
+    _copy(workspace, target, passphrase)
     if target.parent == backup_folder(workspace):
         prune(workspace, keep, spare=target)
     return target
@@ -118,7 +125,7 @@ def prune(workspace: Path, keep: int, spare: Path | None = None) -> list[Path]:
     return removed
 
 
-def _copy(source: Path, target: Path) -> None:
+def _copy(source: Path, target: Path, passphrase: Passphrase | None = None) -> None:
     """SQLite's backup API into a private file beside ``target``, then moved into place
     (never over anything: a name that appeared meanwhile is refused)."""
     if target.exists() or target.is_symlink():
@@ -131,9 +138,9 @@ def _copy(source: Path, target: Path) -> None:
         ) from exc
     with pending:
         try:
-            src = sqlite3.connect(f"file:{quote(str(source))}?mode=ro", uri=True, timeout=5)
+            src = cipher.connect(source, passphrase, read_only=True)
             try:
-                dst = sqlite3.connect(pending.path)
+                dst = cipher.connect_new(pending.path, passphrase)
                 try:
                     src.backup(dst)
                     dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
@@ -142,7 +149,7 @@ def _copy(source: Path, target: Path) -> None:
             finally:
                 src.close()
             pending.commit(replace=False)
-        except sqlite3.Error as exc:
+        except cipher.database_errors() as exc:
             raise WorkspaceError(
                 f"{source}: the backup failed ({exc}); nothing was written"
             ) from exc
@@ -152,20 +159,25 @@ def _copy(source: Path, target: Path) -> None:
             ) from exc
 
 
-def check_backup(path: Path, known_revisions: set[str]) -> str:
-    """A backup's schema revision, once it proves a sound VFA workspace this VFA can open."""
+def check_backup(
+    path: Path, known_revisions: set[str], passphrase: Passphrase | None = None
+) -> str:
+    """A backup's schema revision, once it proves a sound VFA workspace this VFA can open.
+    An encrypted backup needs ``passphrase``."""
     if not path.is_file():
         raise WorkspaceError(f"{path}: no backup file here")
+    secret = cipher.require(path, passphrase) if cipher.looks_encrypted(path) else None
+    errors = cipher.database_errors()
     try:
-        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=5)
-    except sqlite3.Error as exc:
+        conn = cipher.connect(path, secret, read_only=True)
+    except errors as exc:
         raise WorkspaceError(f"{path}: the backup cannot be opened ({exc})") from exc
     try:
         problems = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
         if problems != ["ok"]:
             raise WorkspaceError(f"{path}: the backup is damaged ({'; '.join(problems)})")
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.DatabaseError as exc:
+    except errors as exc:
         raise WorkspaceError(f"{path}: not a VFA workspace backup ({exc})") from exc
     finally:
         conn.close()
@@ -177,32 +189,58 @@ def check_backup(path: Path, known_revisions: set[str]) -> str:
     return str(row[0])
 
 
-def restore(workspace: Path, backup: Path, known_revisions: set[str], keep: int) -> Path:
+def restore(
+    workspace: Path,
+    backup: Path,
+    known_revisions: set[str],
+    keep: int,
+    passphrase: Passphrase | None = None,
+) -> Path:
     """Put a backup's content into the workspace; the current state is backed up first.
 
     Refused while another VFA has the workspace open. Returns the backup of the state
-    that was replaced.
+    that was replaced. ``passphrase`` opens an encrypted workspace and an encrypted
+    backup; the workspace stays as it is (encrypted or not) whatever the backup is.
     """
     if backup.resolve() == workspace.resolve():
         raise WorkspaceError(f"{backup}: is the workspace itself, not a backup of it")
-    check_backup(backup, known_revisions)
+    check_backup(backup, known_revisions, passphrase)
     if not workspace.is_file():
         raise WorkspaceError(f"{workspace}: no workspace here to restore into")
+    secret = cipher.require(workspace, passphrase) if cipher.looks_encrypted(workspace) else None
+    if secret is not None:
+        cipher.check_opens(workspace, secret)
     with exclusive_lock(workspace):
-        before = make_backup(workspace, "before-restore", keep=max(keep, 1) + 1)
+        before = make_backup(workspace, "before-restore", keep=max(keep, 1) + 1, passphrase=secret)
+        source_key = passphrase if cipher.looks_encrypted(backup) else None
         try:
-            src = sqlite3.connect(f"file:{quote(str(backup))}?mode=ro", uri=True, timeout=5)
-            try:
-                dst = sqlite3.connect(workspace, timeout=5)
+            with _in_form(backup, source_key, workspace, secret) as source:
+                src = cipher.connect(source, secret, read_only=True)
                 try:
-                    src.backup(dst)
-                    dst.execute("PRAGMA journal_mode=WAL")
+                    dst = cipher.connect(workspace, secret)
+                    try:
+                        src.backup(dst)
+                        dst.execute("PRAGMA journal_mode=WAL")
+                    finally:
+                        dst.close()
                 finally:
-                    dst.close()
-            finally:
-                src.close()
-        except sqlite3.Error as exc:
+                    src.close()
+        except cipher.database_errors() as exc:
             raise WorkspaceError(
                 f"{workspace}: restoring {backup} failed ({exc}); the state before is in {before}"
             ) from exc
     return before
+
+
+@contextlib.contextmanager
+def _in_form(
+    backup: Path, backup_key: Passphrase | None, workspace: Path, secret: Passphrase | None
+) -> Iterator[Path]:
+    """The backup as the workspace is (encrypted with its passphrase, or plain): itself,
+    or a private copy beside the workspace made for the restore and removed after it."""
+    if (backup_key is None) == (secret is None):
+        yield backup
+        return
+    with AtomicFile(workspace.with_name(f"{workspace.name}.restoring.vfa"), mode=0o600) as copy:
+        cipher.export(backup, backup_key, copy.path, secret)
+        yield copy.path

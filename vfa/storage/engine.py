@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from functools import partial
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
@@ -114,15 +115,21 @@ def _translate(label: str, context: ExceptionContext) -> Exception | None:
     return None
 
 
-def make_engine(url: str, *, read_only: bool = False, label: str | None = None) -> Engine:
-    """An engine whose every SQLite connection has WAL, foreign keys and a busy timeout."""
+def make_engine(
+    url: str, *, read_only: bool = False, label: str | None = None, dbapi: Any = None
+) -> Engine:
+    """An engine whose every SQLite connection has WAL, foreign keys and a busy timeout.
+    ``dbapi`` connects instead of the sqlite3 module (an encrypted workspace's keyed
+    SQLCipher: storage/cipher.py)."""
     if url in ("sqlite://", "sqlite:///:memory:"):
         engine = create_engine(
             "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
         )
     elif url.startswith("sqlite"):
         engine = create_engine(
-            url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+            url,
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            **({"module": dbapi} if dbapi is not None else {}),
         )
     else:
         engine = create_engine(url, pool_pre_ping=True)

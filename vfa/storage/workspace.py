@@ -5,12 +5,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import sqlite3
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, event, inspect, make_url, select, text
 from sqlalchemy.exc import DatabaseError, OperationalError
@@ -19,6 +17,7 @@ from sqlalchemy.orm import sessionmaker
 
 import vfa
 from vfa.errors import NewerWorkspaceError, ReadOnlyWorkspaceError, WorkspaceError
+from vfa.storage import cipher
 from vfa.storage.engine import (
     WRITE_OPTION,
     make_engine,
@@ -27,6 +26,7 @@ from vfa.storage.engine import (
 )
 from vfa.storage.locks import SharedLock
 from vfa.storage.models import WorkspaceInfo
+from vfa.storage.passphrases import Passphrase, passphrase_for, remember
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -49,6 +49,8 @@ class Workspace:
     backup_path: Path | None = None
     # why the workspace is open for reading only (damaged, a read-only file), or None
     read_only: str | None = None
+    # what opened an encrypted workspace file (its backups are encrypted with it), or None
+    passphrase: Passphrase | None = field(default=None, repr=False)
     _write_engine: Engine = field(init=False, repr=False)
     _writes: sessionmaker[DbSession] = field(init=False, repr=False)
     _lock: SharedLock | None = field(init=False, repr=False, default=None)
@@ -126,34 +128,45 @@ def open_workspace(
     create: bool = False,
     read_only: bool = False,
     name: str | None = None,
+    passphrase: Passphrase | None = None,
 ) -> Workspace:
     """Open the workspace at a path or URL, migrating it as needed.
 
     Only ``create=True`` (``vfa workspace new``, the demo, the window's New) makes a new
     one; otherwise a missing workspace is refused and named. A damaged SQLite file or one
     that cannot be written opens read-only, with the reason in ``Workspace.read_only``.
+    An encrypted file opens with ``passphrase``, else the one :func:`passphrase_for` finds;
+    without one, or with a wrong one, it is refused untouched (PassphraseError).
     """
     url, path = resolve_target(target)
     where = str(path) if path is not None else make_url(url).render_as_string(hide_password=True)
     reason = "you asked for read-only" if read_only else None
     existed = True
+    secret: Passphrase | None = None
     if path is not None:
         existed = _check_sqlite_file(path, create)
+        if existed and cipher.looks_encrypted(path):
+            secret = cipher.require(path, passphrase or passphrase_for(path))
+            cipher.check_opens(path, secret)
         if existed and reason is None and not os.access(path, os.W_OK):
             reason = "the file cannot be written (permission denied)"
         if existed and reason is None:
-            reason = _damage(path, where)
+            reason = _damage(path, where, secret)
     if reason is not None and path is not None:
         url = sqlite_url(path, read_only=True)
-    engine = make_engine(url, read_only=reason is not None, label=where)
+    keyed = cipher.keyed_dbapi(path, secret) if path is not None and secret else None
+    engine = make_engine(url, read_only=reason is not None, label=where, dbapi=keyed)
     try:
         if reason is not None:
             _check_current(engine, where, reason)
             ws_name = _read_name(engine) or name or _default_name(url, path)
-            return Workspace(url, path, engine, sessionmaker(engine), ws_name, read_only=reason)
+            return _opened(
+                Workspace(url, path, engine, sessionmaker(engine), ws_name, read_only=reason),
+                secret,
+            )
         if path is None and not create and engine.dialect.name != "sqlite":
             _check_initialised(engine, where)
-        backup = _migrate(engine, path, where)
+        backup = _migrate(engine, path, where, secret)
         factory = sessionmaker(engine, expire_on_commit=False)
         ws_name = _ensure_info(factory, name or _default_name(url, path))
     except OperationalError as exc:
@@ -168,7 +181,16 @@ def open_workspace(
         engine.dispose()
         _forget_new(path, existed)
         raise
-    return Workspace(url, path, engine, factory, ws_name, backup)
+    return _opened(Workspace(url, path, engine, factory, ws_name, backup), secret)
+
+
+def _opened(ws: Workspace, secret: Passphrase | None) -> Workspace:
+    """An encrypted workspace keeps the passphrase that opened it, and this process
+    remembers it for the file (a reopen after a restore does not ask again)."""
+    if secret is not None and ws.path is not None:
+        ws.passphrase = secret
+        remember(ws.path, secret)
+    return ws
 
 
 def _forget_new(path: Path | None, existed: bool) -> None:
@@ -180,15 +202,16 @@ def _forget_new(path: Path | None, existed: bool) -> None:
             leftover.unlink()
 
 
-def _damage(path: Path, where: str) -> str | None:
+def _damage(path: Path, where: str, secret: Passphrase | None = None) -> str | None:
     """SQLite's quick check of an existing file: None when sound, else what is wrong."""
+    errors = cipher.database_errors()
     try:
-        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=5)
-    except sqlite3.Error as exc:
+        conn = cipher.connect(path, secret, read_only=True, where=where)
+    except errors as exc:
         raise WorkspaceError(f"{where}: the workspace cannot be opened ({exc})") from exc
     try:
         rows = [r[0] for r in conn.execute("PRAGMA quick_check(5)").fetchall()]
-    except sqlite3.DatabaseError as exc:
+    except errors as exc:
         text_ = str(exc)
         if "malformed" in text_:  # too damaged to list the problems: still try to read it
             return f"it is damaged: {text_}"
@@ -289,7 +312,9 @@ def _current_revision(conn: Connection) -> str | None:
     return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def _migrate(engine: Engine, path: Path | None, where: str) -> Path | None:
+def _migrate(
+    engine: Engine, path: Path | None, where: str, secret: Passphrase | None = None
+) -> Path | None:
     """Bring the schema to head; return the backup made before migrating, if any."""
     with engine.connect() as conn:
         if _current_revision(conn) == HEAD:
@@ -315,7 +340,7 @@ def _migrate(engine: Engine, path: Path | None, where: str) -> Path | None:
         )
     if current == head:
         return None
-    backup = _backup(path, current) if path is not None and current is not None else None
+    backup = _backup(path, current, secret) if path is not None and current is not None else None
     try:
         _upgrade(engine, where)
     except Exception:
@@ -363,18 +388,19 @@ def _upgrade(engine: Engine, where: str) -> None:
                 raw.execute("PRAGMA foreign_keys=ON")
 
 
-def _backup(path: Path, revision: str) -> Path:
-    """Copy the workspace with SQLite's backup API (consistent even in WAL mode)."""
+def _backup(path: Path, revision: str, secret: Passphrase | None = None) -> Path:
+    """Copy the workspace with SQLite's backup API (consistent even in WAL mode),
+    encrypted with the workspace's passphrase when it is encrypted."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.before-{revision}-{stamp}.bak")
-    _copy_database(path, target)
+    _copy_database(path, target, secret)
     return target
 
 
-def _copy_database(source: Path, target: Path) -> None:
-    src = sqlite3.connect(source)
+def _copy_database(source: Path, target: Path, secret: Passphrase | None = None) -> None:
+    src = cipher.connect(source, secret)
     try:
-        dst = sqlite3.connect(target)
+        dst = cipher.connect_new(target, secret)
         try:
             src.backup(dst)
         finally:

@@ -41,6 +41,8 @@ def _reason(reason: str) -> str:
         "daily": QCoreApplication.translate("Backups", "daily"),
         "manual": QCoreApplication.translate("Backups", "made by hand"),
         "before-restore": QCoreApplication.translate("Backups", "the state before a restore"),
+        "before-encrypt": QCoreApplication.translate("Backups", "the state before encrypting"),
+        "before-decrypt": QCoreApplication.translate("Backups", "the state before decrypting"),
     }
     return said.get(reason, reason)
 

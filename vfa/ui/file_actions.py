@@ -13,14 +13,16 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMainWindow
 
-from vfa.errors import VfaError
+from vfa.errors import PassphraseError, VfaError, WrongPassphraseError
 from vfa.services import clips as clip_service
 from vfa.services import workspaces
+from vfa.services.encryption import Passphrase
 from vfa.services.workspaces import Workspace
 from vfa.ui.browser import ClipBrowser
 from vfa.ui.clip_hashing import ContentHasher
 from vfa.ui.dialogs import AddClipDialog
 from vfa.ui.messages import Level, MessageBar
+from vfa.ui.passphrase_dialog import ask_passphrase
 from vfa.ui.tasks import TaskContext, run_task
 
 
@@ -73,14 +75,35 @@ class FileActions(QMainWindow):
 
         run_task(self, label, fn, done, lambda text: self.show_error(text, topic))
 
-    def open_workspace_at(self, target: str) -> None:
-        """Open a workspace (migrating it if needed) off the GUI thread."""
-        self._run(
-            self.tr("Opening workspace…"),
-            lambda ctx: workspaces.open_workspace(target),
-            self.set_workspace,
-            "workspace",
-        )
+    def open_workspace_at(self, target: str, passphrase: Passphrase | None = None) -> None:
+        """Open a workspace (migrating it if needed) off the GUI thread; an encrypted one
+        asks for its passphrase (again after a wrong one) and opens with it."""
+
+        def work(ctx: TaskContext) -> Workspace | PassphraseError:
+            try:
+                return workspaces.open_workspace(target, passphrase=passphrase)
+            except PassphraseError as exc:  # asked for on the GUI thread
+                return exc
+
+        def done(result: Workspace | PassphraseError) -> None:
+            if isinstance(result, PassphraseError):
+                wrong = isinstance(result, WrongPassphraseError)
+                ask_passphrase(self, target, wrong, lambda p: self._with_passphrase(target, p))
+            else:
+                self.set_workspace(result)
+
+        self._run(self.tr("Opening workspace…"), work, done, "workspace")
+
+    def _with_passphrase(self, target: str, passphrase: Passphrase | None) -> None:
+        if passphrase is None:
+            self.show_info(
+                self.tr("{0} was not opened: it is encrypted, and no passphrase was given.").format(
+                    target
+                ),
+                "workspace",
+            )
+        else:
+            self.open_workspace_at(target, passphrase)
 
     def open_demo(self, target: str | None = None) -> None:
         """Open the demo workspace, generating its clip on first use."""

@@ -98,6 +98,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>the state before decrypting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the state before encrypting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>when the workspace opened</source>
         <translation type="unfinished"></translation>
     </message>
@@ -770,6 +778,10 @@
         <source>{0} clip(s) added.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>{0} was not opened: it is encrypted, and no passphrase was given.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Forms</name>
@@ -1365,6 +1377,33 @@ GPL-3.0-or-later. Makes no network connections.</source>
     </message>
     <message>
         <source>Video Feedback Annotator</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PassphraseDialog</name>
+    <message>
+        <source>&amp;Passphrase:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Encrypted workspace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the passphrase, or cancel.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrong passphrase (or not a VFA workspace). Try again, or cancel.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} is encrypted. Enter its passphrase to open it.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
