@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from fractions import Fraction
 from pathlib import Path
 
+import hypothesis
 import pytest
 
 # GUI tests draw offscreen; the end-to-end tests run their own Xvfb in a child process
@@ -17,6 +18,13 @@ from tests.requirements import SHARED_MEDIA, need_media, need_pg_url
 from vfa.media.synth import make_clip
 
 __all__ = ["SHARED_MEDIA"]  # tests import it from here
+
+# How long an example takes depends on how busy the machine is, not on the code under
+# test: no deadline, and slow input generation is not a failure.
+hypothesis.settings.register_profile(
+    "vfa", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
+hypothesis.settings.load_profile("vfa")
 
 
 @pytest.fixture(autouse=True)
