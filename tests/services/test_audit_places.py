@@ -5,6 +5,7 @@ The coding hotkey pays for it with no statement of its own."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import event, select
@@ -100,16 +101,22 @@ def test_the_hotkey_adds_no_statement_for_the_entrys_place(gaze):  # noqa: F811
     press(ws, scheme, run, "cry", "infant", 400)  # (the first press has warmed up)
     seen: list[str] = []
 
-    def count(_conn, _cursor, statement, *_args) -> None:
-        seen.append(statement.split()[0].upper())
+    def keep(_conn, _cursor, statement, *_args) -> None:
+        seen.append(" ".join(statement.split()))
 
-    event.listen(ws.write_engine, "before_cursor_execute", count)
+    event.listen(ws.write_engine, "before_cursor_execute", keep)
     try:
-        press(ws, scheme, run, "look_toy", "parent", 1_000)  # a state: nothing runs yet
+        press(ws, scheme, run, "look_toy", "parent", 1_000)
     finally:
-        event.remove(ws.write_engine, "before_cursor_execute", count)
-    # the run's status (with its place), the running states, the event, its entry
-    assert [s for s in seen if s != "BEGIN"] == ["SELECT", "SELECT", "INSERT", "INSERT"]
+        event.remove(ws.write_engine, "before_cursor_execute", keep)
+    # the one read of the run (its status, whether it may be edited) also gives its clip
+    # and case: no statement of its own for the audit entry's place
+    runs = [s for s in seen if re.search(r"\bFROM coding_run\b", s)]
+    assert len(runs) == 1 and re.search(r"\bJOIN session\b", runs[0])
+    assert not [s for s in seen if re.search(r"\b(FROM|JOIN) (clip|session|\"case\")\b", s)
+                and s not in runs]  # fmt: skip
+    (entry,) = [s for s in seen if s.startswith("INSERT INTO audit_entry")]
+    assert "case_id" in entry and "clip_id" in entry and "run_id" in entry
 
 
 def test_moments_reel_and_theme_keep_before_and_after(workspace):
