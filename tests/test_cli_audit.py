@@ -107,7 +107,7 @@ def test_audit_writes_the_trail_as_csv_and_replaces_a_file_only_with_force(
         capsys, *where(ws, before, "audit", "--case", "FAM-2", "--csv", target, "--force")
     )
     fam2 = sum(1 for r in rows if r["case"] == "FAM-2")
-    assert code == 0 and out == f"{fam2} audit entries written to {target}\n"
+    assert code == 0 and out == f"written to {target} (audit entries: {fam2})\n"
     assert len(list(csv.DictReader(io.StringIO(target.read_text("utf-8"))))) == fam2
 
 

@@ -82,7 +82,7 @@ def test_the_table_lists_the_trail_newest_first(opened):
     assert cells(window, 6)[rated] == str(run)
     assert cells(window, 7)[rated] == "value: 3; note: —; evidence: —"
     assert cells(window, 8)[rated] == "value: 4; note: —; evidence: —"
-    assert window.count.text() == f"{len(entries)} entries"
+    assert window.count.text() == f"Entries: {len(entries)}"
     offered = {window.person.itemText(i) for i in range(window.person.count())}
     assert {"", "Ann", "Sue"} <= offered  # (blank: everyone)
     assert [window.case.itemText(i) for i in range(window.case.count())] == ["", "FAM-1", "FAM-2"]
@@ -148,7 +148,7 @@ def test_export_csv_writes_every_entry_the_filters_select(opened, qtbot, monkeyp
     assert window.messages.level("audit.export") is Level.INFO
     rows = list(csv.DictReader(io.StringIO(target.read_text("utf-8"))))
     assert [r["action"] for r in rows] == ["rate", "rate"]
-    assert window.messages.text("audit.export") == f"2 entries written to {target}"
+    assert window.messages.text("audit.export") == f"Written to {target} (entries: 2)"
 
 
 def test_export_csv_onto_a_link_is_refused_and_the_file_kept(opened, qtbot, monkeypatch, tmp_path):

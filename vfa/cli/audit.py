@@ -34,7 +34,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         emit(
             args,
             {"file": str(written), "entries": len(rows)},
-            lambda d: f"{d['entries']} audit entries written to {d['file']}",
+            lambda d: f"written to {d['file']} (audit entries: {d['entries']})",
         )
         return 0
     emit_rows(args, [r.as_dict() for r in rows], _line, "no audit entries")

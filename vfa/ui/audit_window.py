@@ -317,7 +317,7 @@ class AuditWindow(QDialog):
                 )
             )
         else:
-            self.count.setText(self.tr("{0} entries").format(len(rows)))
+            self.count.setText(self.tr("Entries: {0}").format(len(rows)))
 
     def _refused(self, asked: int, text: str) -> None:
         if asked != self._asked:
@@ -364,7 +364,7 @@ class AuditWindow(QDialog):
             self.tr("Exporting the audit trail…"),
             work,
             lambda done: self.messages.info(
-                self.tr("{1} entries written to {0}").format(*done), "audit.export"
+                self.tr("Written to {0} (entries: {1})").format(*done), "audit.export"
             ),
             lambda text: self.messages.error(text, "audit.export"),
         )

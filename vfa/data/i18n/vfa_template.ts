@@ -152,6 +152,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Entries: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Every case</source>
         <translation type="unfinished"></translation>
     </message>
@@ -208,19 +212,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Written to {0} (entries: {1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>no</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>yes</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{0} entries</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{1} entries written to {0}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
