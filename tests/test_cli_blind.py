@@ -50,6 +50,7 @@ COMMANDS: dict[tuple[str, ...], list[str]] = {
     ],
     ("consent", "set"): ["--clip", "{z}", "--purposes", "feedback,supervision"],
     ("consent", "show"): ["--clip", "{x}"],
+    ("consent", "due"): [],
     ("reel", "show"): ["--session", "{s1}"],
     ("reel", "order"): ["--session", "{s1}", "{reversed_reel}"],
     ("reel", "theme"): ["--session", "{s1}", "Sensitive discipline"],
@@ -59,6 +60,10 @@ COMMANDS: dict[tuple[str, ...], list[str]] = {
     ("agreement",): ["{out}/events.csv"],
     ("assign",): ["--scheme", "kips", "--coders", "Ann,Ben", "--clips", "{x}"],
     ("assignments",): [],
+    # the whole trail shows that acts on hidden runs happened (who, when, what kind: see
+    # tests/services/test_audit_trail.py); here what Tess did, which hides her moment on
+    # X from Ben
+    ("audit",): ["--person", "Tess"],
     ("reliability-report",): ["--scheme", "kips", "-o", "{out}/report-{viewer}.csv"],
     ("certification",): ["--scheme", "kips", "--coder", "Ben", "--reference", "Ann"],
     ("criterion", "set"): ["--scheme", "kips", "--statistic", "icc_2_1", "--threshold", "0.7"],
@@ -83,6 +88,7 @@ ALSO = {
     ("moment", "list"): [["--clip", "{x}"]],
     ("progress",): [["--case", "FAM-1", "--scheme", "kips", "--submitted-only"]],
     ("assignments",): [["--coder", "Ann"]],
+    ("audit",): [["--case", "FAM-1", "--kind", "consent"]],
     ("reel", "show"): [["--session", "{s2}"]],
     # a copy of the whole workspace file, as the person already holds it: no view of it
     ("backup",): [["-o", "{out}/backup-{viewer}-{format}.vfa"]],

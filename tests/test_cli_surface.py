@@ -41,6 +41,8 @@ SCENARIOS: dict[tuple[str, ...], str] = {
     ("moment", "list"): "test_cli_surface_feedback.py::test_moment_list_by_clip_and_by_session",
     ("consent", "set"): "test_cli_surface_feedback.py::test_consent_show_is_what_was_last_set",
     ("consent", "show"): "test_cli_surface_feedback.py::test_consent_show_is_what_was_last_set",
+    ("consent", "due"): "test_cli_audit.py::test_consent_set_until_then_consent_due_lists_it",
+    ("audit",): "test_cli_audit.py::test_audit_lists_the_trail_newest_first_and_filters_it",
     ("reel", "show"): "test_cli_reel.py::test_reel_show_lists_the_reel_in_order_with_guidance",
     ("reel", "order"): "test_cli_surface_feedback.py::test_reel_order_is_the_order_reel_show_gives",
     ("reel", "theme"): "test_cli_surface_feedback.py::test_reel_theme_is_stored_and_shown",

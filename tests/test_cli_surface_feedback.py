@@ -153,6 +153,8 @@ def test_consent_show_is_what_was_last_set(capsys, visit, place):
         "clip_id": clip_id,
         "purposes": ["feedback", "supervision"],  # in the canonical order, as PURPOSES
         "given_on": "2024-03-01",
+        "valid_until": None,
+        "ended": False,
         "recorded_by": "Ann",
     }
     assert start <= recorded.replace(tzinfo=None) <= dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -166,7 +168,13 @@ def test_consent_withdrawn_and_recorded_by_who_asks(capsys, visit):
     code, data, _ = run(capsys, "--as", "Ben", "consent", "set", "--clip", clip_id,
                         "--purposes", "", "--workspace", ws, "--json")  # fmt: skip
     assert code == 0
-    assert data == {"clip_id": clip_id, "purposes": [], "given_on": None, "recorded_by": "Ben"}
+    assert data == {
+        "clip_id": clip_id,
+        "purposes": [],
+        "given_on": None,
+        "valid_until": None,
+        "recorded_by": "Ben",
+    }
     code, out, _ = run(capsys, "consent", "show", "--clip", clip_id, "--workspace", ws)
     assert out == f"clip {clip_id}: nothing (recorded by Ben)\n"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import datetime as dt
 import json
 import zlib
 from array import array
@@ -79,7 +80,8 @@ def sample() -> dict:
         "rotation": 0, "has_audio": True, "codec": "h264", "frame_table": frame_table(),
         "added_at": "2024-05-01T09:00:00.000000",
         "consent": [{"purposes": {"purposes": ["feedback"]}, "given_on": "2024-04-30",
-                     "recorded_by": "Ann", "recorded_at": "2024-05-01T09:00:00.000000"}],
+                     "valid_until": "2025-04-30", "recorded_by": "Ann",
+                     "recorded_at": "2024-05-01T09:00:00.000000"}],
         "runs": [run],
     }  # fmt: skip
     return {
@@ -275,3 +277,23 @@ def test_a_mangled_export_is_read_or_refused_naming_itself(tmp_path, data):
         assert str(exc).startswith(str(path))
     else:
         assert all(0 <= e.start_ms <= e.end_ms for o in doc.observations for e in o.events)
+
+
+CONSENT = ["cases", 0, "sessions", 0, "clips", 0, "consent", 0]
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.one_of(st.text(max_size=24), st.dates().map(dt.date.isoformat)))
+def test_a_consents_end_date_is_read_when_it_is_a_date_and_else_refused_by_its_place(
+    tmp_path, text
+):
+    file = write(tmp_path, broken([*CONSENT, "valid_until"], text))
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        with pytest.raises(FormatError) as caught:
+            vfa_json.read(file)
+        assert caught.value.place == "cases[0].sessions[0].clips[0].consent[0].valid_until"
+        assert caught.value.reason  # (text with a NUL or the like is refused as text first)
+    else:
+        vfa_json.read(file)

@@ -19,6 +19,7 @@ import vfa.services
 from tests.services.blind_world import BEN_OWN, SECRET, TESS_ON_X, World, build_world
 from vfa.services import (
     assignments,
+    audit_trail,
     certification,
     coding,
     event_reliability,
@@ -106,6 +107,21 @@ READS: dict[str, Read] = {
     "workspace_json.write_workspace_json": lambda w, v, _: _written(
         lambda s: workspace_json.write_workspace_json(w.ws, Selection(viewer=v), s), binary=True
     ),
+    # the trail says that a hidden run was acted on (who, when, what kind: that varies
+    # with it), never what was recorded: the entries shown in full, and what the hidden
+    # ones show of their values (nothing, whatever the run holds)
+    "audit_trail.read_audit": lambda w, v, _: [
+        {k: x for k, x in r.as_dict().items() if k not in ("id", "when")}
+        for r in audit_trail.read_audit(w.ws, viewer=v)
+        if not r.hidden
+    ],
+    "audit_trail.read_audit/hidden": lambda w, v, _: sorted(
+        {
+            repr((r.before, r.after, r.detail))
+            for r in audit_trail.read_audit(w.ws, viewer=v)
+            if r.hidden
+        }
+    ),
     "exports.export_file": lambda w, v, out: (
         exports.export_file(
             w.ws, "eaf", out / "x.eaf", Selection(clip_id=w.x, viewer=v), force=True
@@ -188,6 +204,11 @@ OTHER = {
     "reliability.check_event_settings", "reliability.check_size",
     "reliability.special_codes", "scoring.scheme_value",
     "event_reliability.state_end",
+    # where an audit entry belongs and what it changed (ids and values given); the trail's
+    # CSV of entries already read; who acted, on which cases, with which kinds of act
+    "audit.changed", "audit.clip_place", "audit.run_place", "audit.session_place",
+    "audit_trail.audit_csv", "audit_trail.write_audit_csv", "audit_trail.audit_choices",
+    "consent.consent_due",
     # exports' plumbing: files, selections of run metadata (the blind rule is applied by
     # selected_runs, walked through the exports above), streams of runs already selected
     "export_files.check_target", "export_files.staged_file", "export_selection.batches",

@@ -116,8 +116,14 @@ def test_every_edit_of_an_event_leaves_an_audit_entry_naming_it(gaze):  # noqa: 
         ("Ann", "code", "annotation", touch.id, {"code": "touch", "at_ms": 1_000}),
         ("Ann", "code", "annotation", look.id, {"code": "look_partner", "at_ms": 400}),
         ("Ann", "stop", "annotation", look.id, {"at_ms": 2_000}),
-        ("Ann", "move", "annotation", touch.id, {"from": [1_000, 1_000], "to": [1_200, 1_600]}),
-        ("Ann", "modify", "annotation", look.id, {"to": {"affect": "positive"}}),
+        (
+            "Ann",
+            "move",
+            "annotation",
+            touch.id,
+            {"before": [1_000, 1_000], "after": [1_200, 1_600]},
+        ),
+        ("Ann", "modify", "annotation", look.id, {"before": {}, "after": {"affect": "positive"}}),
         ("Ann", "delete", "annotation", touch.id, {"code": "touch"}),
         ("Ann", "restore", "annotation", touch.id, {}),
     ]

@@ -42,10 +42,10 @@ def test_a_theme_is_set_replaced_and_cleared_returning_the_one_before(visit):
     assert moments.session_theme(ws, session_id) is None
     assert moments.set_theme(ws, session_id, None) is None
     assert theme_audit(ws) == [
-        ("session", session_id, {"theme": "Speaking for the child"}),
-        ("session", session_id, {"theme": "Sharing emotions"}),
-        ("session", session_id, {"theme": None}),
-        ("session", session_id, {"theme": None}),
+        ("session", session_id, {"before": None, "after": "Speaking for the child"}),
+        ("session", session_id, {"before": "Speaking for the child", "after": "Sharing emotions"}),
+        ("session", session_id, {"before": "Sharing emotions", "after": None}),
+        ("session", session_id, {"before": None, "after": None}),
     ]
 
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from tests.ui.accessibility import problems, tab_walk
 from tests.ui.test_actions_surface import TypeFileName, answering
 from tests.ui.test_actions_surface_edit import code_here
+from vfa.ui.audit_window import AuditWindow
 from vfa.ui.backups_dialog import BackupsDialog, CheckDialog
 from vfa.ui.dialogs import AddClipDialog, GoToDialog, ModifiersDialog, SettingsDialog
 from vfa.ui.export_dialog import ExportDialog as CodingExportDialog
@@ -240,6 +241,7 @@ WINDOWS: dict[str, tuple[type[QWidget], Callable[[Any], QWidget]]] = {
     "help.quick_start": (QuickStartWindow, lambda _w: top_level(QuickStartWindow)),
     "help.shortcuts": (ShortcutsWindow, lambda _w: top_level(ShortcutsWindow)),
     "reel.present": (PresentationWindow, lambda w: w.feedback.presentation),
+    "tools.audit": (AuditWindow, lambda w: w.audit.window),
 }
 
 

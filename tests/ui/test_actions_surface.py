@@ -57,6 +57,7 @@ MENU_TITLES = {
     "playback": "Playback",
     "feedback": "Feedback",
     "reliability": "Reliability",
+    "tools": "Tools",
     "help": "Help",
 }
 

@@ -1,11 +1,14 @@
-"""Help actions fired by their shortcut or menu entry: Quick start shows the roles' pages,
-Keyboard shortcuts lists the keys; each opens one window, shown again rather than twice."""
+"""Help and Tools actions fired by their shortcut or menu entry: Quick start shows the
+roles' pages, Keyboard shortcuts lists the keys, Audit trail lists the workspace's trail;
+each opens one window, shown again rather than twice."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.test_actions_surface import covers
+from vfa.services.audit_trail import read_audit
+from vfa.ui.audit_window import AuditWindow
 from vfa.ui.key_table import action_name
 from vfa.ui.quick_start import ROLES, QuickStartWindow, page_file
 from vfa.ui.shortcuts_window import ShortcutsWindow
@@ -42,3 +45,16 @@ def test_keyboard_shortcuts_lists_every_window_action_with_its_key(bare_window, 
     surface.fire(bare_window, "help.shortcuts")
     assert shown(ShortcutsWindow) == [keys]
     keys.close()
+
+
+@covers("tools.audit")
+def test_audit_trail_lists_the_workspaces_trail_in_one_window(window, surface, qtbot):
+    surface.fire(window, "tools.audit")
+    (trail,) = shown(AuditWindow)
+    qtbot.waitExposed(trail)
+    assert trail.windowTitle() == "Audit trail" and not trail.isModal()
+    qtbot.waitUntil(lambda: not trail.busy(), timeout=20_000)
+    assert [r.id for r in trail.model.rows] == [e.id for e in read_audit(window.ws)]
+    surface.fire(window, "tools.audit")
+    assert shown(AuditWindow) == [trail]
+    trail.close()

@@ -19,8 +19,10 @@ from vfa.ui.key_table import menu_titles
 from vfa.ui.names import AS_IS, MARKED
 
 # the German of the shipped partial translation, as a translator wrote it
-GERMAN_MENUS = ["Datei", "Bearbeiten", "Wiedergabe", "Feedback", "Reliabilität", "Hilfe"]
-ENGLISH_MENUS = ["File", "Edit", "Playback", "Feedback", "Reliability", "Help"]
+GERMAN_MENUS = [
+    "Datei", "Bearbeiten", "Wiedergabe", "Feedback", "Reliabilität", "Extras", "Hilfe"
+]  # fmt: skip
+ENGLISH_MENUS = ["File", "Edit", "Playback", "Feedback", "Reliability", "Tools", "Help"]
 
 
 @pytest.fixture

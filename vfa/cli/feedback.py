@@ -16,7 +16,7 @@ from vfa.cli.common import (
     open_workspace,
     scheme_library,
 )
-from vfa.cli.types import iso_date, milliseconds, record_id
+from vfa.cli.types import day, days, iso_date, milliseconds, record_id
 from vfa.errors import InvalidInputError
 
 
@@ -90,18 +90,25 @@ def cmd_consent_set(args: argparse.Namespace) -> int:
 
     purposes = [p for p in args.purposes.split(",")] if args.purposes else []
     given = args.date
+    until = day(args.until, "--until") if args.until is not None else None
     with open_workspace(args) as ws:
-        consent = set_consent(ws, args.clip, purposes, given_on=given, by=args.by)
+        consent = set_consent(
+            ws, args.clip, purposes, given_on=given, by=args.by, valid_until=until
+        )
     data = {
         "clip_id": consent.clip_id,
         "purposes": list(consent.purposes),
         "given_on": consent.given_on.isoformat() if consent.given_on else None,
+        "valid_until": consent.valid_until.isoformat() if consent.valid_until else None,
         "recorded_by": consent.recorded_by,
     }
     emit(
         args,
         data,
-        lambda d: f"clip {d['clip_id']}: consent for {', '.join(d['purposes']) or 'nothing'}",
+        lambda d: (
+            f"clip {d['clip_id']}: consent for {', '.join(d['purposes']) or 'nothing'}"
+            + (f" until {d['valid_until']}" if d["valid_until"] else "")
+        ),
     )
     return 0
 
@@ -118,19 +125,56 @@ def cmd_consent_show(args: argparse.Namespace) -> int:
             "clip_id": consent.clip_id,
             "purposes": list(consent.purposes),
             "given_on": consent.given_on.isoformat() if consent.given_on else None,
+            "valid_until": consent.valid_until.isoformat() if consent.valid_until else None,
+            "ended": consent.ended(),
             "recorded_by": consent.recorded_by,
             "recorded_at": consent.recorded_at.isoformat(),
         }
     )
-    emit(
+    emit(args, data, lambda d: _consent_text(args.clip, d))
+    return 0
+
+
+def _consent_text(clip_id: int, d: dict[str, Any] | None) -> str:
+    if d is None:
+        return f"clip {clip_id}: no consent recorded"
+    end = ""
+    if d["valid_until"]:
+        end = f", ended on {d['valid_until']}" if d["ended"] else f", until {d['valid_until']}"
+    agreed = ", ".join(d["purposes"]) or "nothing"
+    return f"clip {clip_id}: {agreed} (recorded by {d['recorded_by']}{end})"
+
+
+def cmd_consent_due(args: argparse.Namespace) -> int:
+    from vfa.services.consent import consent_due
+
+    with open_workspace(args) as ws:
+        due = consent_due(ws, args.within)
+    rows = [
+        {
+            "case": d.case,
+            "session": d.session,
+            "session_id": d.session_id,
+            "clip_id": d.clip_id,
+            "clip": d.clip,
+            "purposes": list(d.purposes),
+            "valid_until": d.valid_until.isoformat(),
+            "days_left": d.days_left,
+        }
+        for d in due
+    ]
+    emit_rows(
         args,
-        data,
-        lambda d: (
-            f"clip {args.clip}: no consent recorded"
-            if d is None
-            else f"clip {args.clip}: {', '.join(d['purposes']) or 'nothing'} "
-            f"(recorded by {d['recorded_by']})"
+        rows,
+        lambda r: (
+            f"{r['case']} · {r['session']} · clip {r['clip_id']} ({r['clip']}): "
+            + (
+                f"ended on {r['valid_until']}"
+                if r["days_left"] < 0
+                else f"ends {r['valid_until']} ({r['days_left']} days left)"
+            )
         ),
+        f"no consent has ended or ends within {args.within} days",
     )
     return 0
 
@@ -226,7 +270,7 @@ def cmd_reel_theme(args: argparse.Namespace) -> int:
 
 def register(add: Add, group: Group) -> None:
     """Add the moment, consent and reel commands to the ``vfa`` parser."""
-    from vfa.services.choices import PURPOSES
+    from vfa.services.choices import DUE_DAYS, PURPOSES
 
     moment = group("moment", "tag and list strength moments")
     moment_sub = moment.add_subparsers(dest="moment_command", metavar="ACTION", required=True)
@@ -266,9 +310,20 @@ def register(add: Add, group: Group) -> None:
         help=f"comma-separated: {', '.join(PURPOSES)} (empty to withdraw)",
     )
     p.add_argument("--date", type=iso_date, help="when consent was given, YYYY-MM-DD")
+    p.add_argument(
+        "--until", metavar="YYYY-MM-DD", help="the last day it holds (default: no end date)"
+    )
     p.add_argument("--by", metavar="NAME", help="who recorded it (default: you)")
     p = add("show", cmd_consent_show, "the clip's consent as last recorded", consent_sub)
     p.add_argument("--clip", type=record_id, required=True, metavar="ID")
+    p = add("due", cmd_consent_due, "clips whose consent has ended or ends soon", consent_sub)
+    p.add_argument(
+        "--within",
+        type=days,
+        default=DUE_DAYS,
+        metavar="DAYS",
+        help=f"how many days ahead to look (default: {DUE_DAYS})",
+    )
 
     reel = group("reel", "a session's reel: show, order, export")
     reel_sub = reel.add_subparsers(dest="reel_command", metavar="ACTION", required=True)

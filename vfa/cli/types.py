@@ -11,6 +11,7 @@ import math
 import re
 
 from vfa.domain.limits import MAX_ID, MAX_MS
+from vfa.errors import InvalidInputError
 
 __all__ = ["MAX_ID", "MAX_MS"]
 
@@ -112,4 +113,32 @@ def iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a date that has been (1900-01-01 to today)"
         )
+    return value
+
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9999, 12, 31)
+
+
+def day(text: str, option: str) -> dt.date:
+    """A calendar date written YYYY-MM-DD (1900-01-01 to 9999-12-31), past or future,
+    checked by the command itself: a wrong one is refused as ``vfa: OPTION …`` naming the
+    option and what was given (InvalidInputError)."""
+    shown = repr(text if len(text) <= 40 else text[:40] + "…")
+    if not _DAY.fullmatch(text):
+        raise InvalidInputError(f"{option} {shown}: not a date written YYYY-MM-DD")
+    try:
+        value = dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidInputError(f"{option} {shown}: not a date ({exc})") from None
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise InvalidInputError(f"{option} {shown}: not a date from 1900 to 9999")
+    return value
+
+
+def days(text: str) -> int:
+    """A number of days ahead: 0 to 36,500 (a hundred years)."""
+    value = _int(text, "a number of days")
+    if not 0 <= value <= 36_500:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days (0 to 36500)")
     return value

@@ -251,6 +251,7 @@ def _clip(ck: _Check, clip: Obj, place: str, schemes: set[tuple[str, str, str]])
     for where, consent in ck.items(clip, "consent", f"{place}."):
         ck.mapping(consent, "purposes", where)
         ck.date(consent, "given_on", where)
+        ck.date(consent, "valid_until", where)
         ck.text(consent, "recorded_by", where, optional=True)
         ck.stamp(consent, "recorded_at", where, optional=True)
     for where, run in ck.items(clip, "runs", f"{place}."):

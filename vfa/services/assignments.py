@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from vfa.domain.schemes import Scheme
 from vfa.errors import InvalidInputError, NotFoundError
-from vfa.services.audit import record
+from vfa.services.audit import record, run_place
 from vfa.services.blind import (
     BlindError,
     PendingRun,
@@ -166,6 +166,7 @@ def assign(
                             "blind": blind,
                         },
                         actor=by,
+                        **run_place(db, run.id),
                     )
                 elif run.blind != blind:
                     record(
@@ -175,6 +176,7 @@ def assign(
                         run.id,
                         {"coder": name, "blind": blind, "blind_before": run.blind},
                         actor=by,
+                        **run_place(db, run.id),
                     )
                     run.blind = blind
                 out.append(

@@ -15,6 +15,9 @@ PURPOSES: dict[str, str] = {
     "notes": "the practitioner's own notes",
 }
 
+# how many days ahead ``vfa consent due`` looks for consent that ends, unless told
+DUE_DAYS = 30
+
 # the export formats VFA writes itself, and the registry's formats behind the others
 OWN_FORMATS = ("csv", "json")
 WRITER_FORMATS = {"eaf": "eaf", "boris": "boris", "sdis": "sdis", "srt": "srt"}

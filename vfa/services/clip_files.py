@@ -26,7 +26,7 @@ from vfa.media.fingerprint import (
     regular_file_problem,
     size_of_fingerprint,
 )
-from vfa.services.audit import record
+from vfa.services.audit import changed, clip_place, record
 from vfa.storage.models import Clip
 from vfa.storage.workspace import Workspace
 
@@ -180,7 +180,8 @@ def _first_hash(
         )
         stored = cast("CursorResult[Any]", result).rowcount
         if stored:
-            record(db, "hash", "clip", clip.id, {"path": clip.path, "content_hash": digest})
+            detail = {"path": clip.path, "content_hash": digest}
+            record(db, "hash", "clip", clip.id, detail, **clip_place(db, clip.id))
         else:  # another process stored it meanwhile: compare with theirs
             theirs = db.scalar(select(Clip.content_hash).where(Clip.id == clip.id))
             if theirs != digest:
@@ -318,7 +319,8 @@ def relink(
             old = clip.path
             clip.path = str(candidate)
             clip.file_mtime_ns = mtime_ns
-            record(db, "relink", "clip", clip_id, {"from": old, "to": str(candidate)})
+            detail = changed(old, str(candidate))
+            record(db, "relink", "clip", clip_id, detail, **clip_place(db, clip_id))
         found.append(ClipCheck(clip_id, str(candidate), ClipState.OK, f"{old} -> {candidate}"))
         if not wanted:
             break

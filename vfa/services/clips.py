@@ -214,7 +214,7 @@ def _get_or_create_case(db: DbSession, code: str) -> Case:
         case = Case(code=code)
         db.add(case)
         db.flush()
-        record(db, "create", "case", case.id, {"code": code})
+        record(db, "create", "case", case.id, {"code": code}, case_id=case.id)
     return case
 
 
@@ -230,7 +230,8 @@ def _get_or_create_session(db: DbSession, case: Case, fields: SessionFields) -> 
         )
         db.add(session)
         db.flush()
-        record(db, "create", "session", session.id, {"case": case.code, "label": fields.label})
+        detail = {"case": case.code, "label": fields.label}
+        record(db, "create", "session", session.id, detail, case_id=case.id)
     return session
 
 
@@ -299,7 +300,8 @@ def add_clip(
         )
         db.add(clip)
         db.flush()
-        record(db, "add", "clip", clip.id, {"path": str(path), "fingerprint": fp})
+        detail = {"path": str(path), "fingerprint": fp}
+        record(db, "add", "clip", clip.id, detail, case_id=case.id, clip_id=clip.id)
         return AddedClip(case.id, session.id, clip.id, case_code=case.code, session=session.label)
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session as DbSession
 from vfa.domain.schemes import Scheme
 from vfa.domain.scoring import RatingValue, ScoreResult, check_grid_row, check_rating, score
 from vfa.errors import InvalidInputError, NotFoundError
-from vfa.services.audit import record
+from vfa.services.audit import changed, record, run_place
 from vfa.services.blind import check_run
 from vfa.services.schemes import register_scheme
 from vfa.storage.models import (
@@ -108,6 +108,7 @@ def open_run(ws: Workspace, clip_id: int, scheme: Scheme, coder_name: str) -> Ru
                 run.id,
                 {"clip": clip_id, "scheme": scheme.id, "version": scheme.version},
                 actor=coder_name,
+                **run_place(db, run.id),
             )
         return _info(db, run)
 
@@ -198,7 +199,7 @@ def submit_run(
             return
         run.status = RunStatus.SUBMITTED
         run.submitted_at = at or dt.datetime.now(dt.UTC)
-        record(db, "submit", "coding_run", run_id, {}, actor=actor)
+        record(db, "submit", "coding_run", run_id, {}, actor=actor, **run_place(db, run_id))
 
 
 def reopen_run(ws: Workspace, run_id: int, reason: str, actor: str | None = None) -> None:
@@ -212,7 +213,8 @@ def reopen_run(ws: Workspace, run_id: int, reason: str, actor: str | None = None
             raise InvalidInputError(f"coding run {run_id} is not submitted")
         run.status = RunStatus.IN_PROGRESS
         run.submitted_at = None
-        record(db, "reopen", "coding_run", run_id, {"reason": reason.strip()}, actor=actor)
+        detail = {"reason": reason.strip()}
+        record(db, "reopen", "coding_run", run_id, detail, actor=actor, **run_place(db, run_id))
 
 
 # -- ratings --------------------------------------------------------------------
@@ -275,7 +277,8 @@ def set_rating_state(
             "rate",
             "coding_run",
             run_id,
-            {"item": item, "from": _jsonable(before), "to": _jsonable(state)},
+            changed(_jsonable(before), _jsonable(state), item=item),
+            **run_place(db, run_id),
         )
         return before
 
@@ -337,13 +340,8 @@ def set_grid_row(
             "grid",
             "coding_run",
             run_id,
-            {
-                "grid": grid_id,
-                "row": row_id,
-                "member": member_id,
-                "from": before,
-                "to": dict(points),
-            },
+            changed(before, dict(points), grid=grid_id, row=row_id, member=member_id),
+            **run_place(db, run_id),
         )
         return before
 

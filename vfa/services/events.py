@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session as DbSession
 from vfa.domain.frames import FrameTable
 from vfa.domain.schemes import Scheme
 from vfa.errors import InvalidInputError, NotFoundError
-from vfa.services.audit import record
+from vfa.services.audit import Place, changed, record, run_place
 from vfa.services.blind import check_run
 from vfa.services.coding import editable_run, refuse_locked
 from vfa.services.moment_fields import MomentDetail, moment_columns, put_moment, stored_detail
-from vfa.storage.models import Annotation, CodingRun, Moment, RunStatus
+from vfa.storage.models import Annotation, Clip, CodingRun, Moment, RunStatus
+from vfa.storage.models import Session as SessionRow
 from vfa.storage.workspace import Workspace
 
 
@@ -158,7 +159,7 @@ def code_event(
     # Core statements in one transaction: a key press is on the hot path of coding
     # (tens of thousands of events per clip), and ORM objects cost more than the commit.
     with ws.write_engine.begin() as conn:
-        _editable_core(conn, run_id)
+        place = _editable_core(conn, run_id)
         stopped: list[Event] = []
         closed: list[Event] = []
         if code.kind == "state":
@@ -198,7 +199,7 @@ def code_event(
             own = next((c for c in closed if c.code == code_id), None)
             if own is not None:
                 # the key toggles its own state off: nothing new starts
-                record(conn, "stop", "annotation", own.id, {"at_ms": pts})
+                record(conn, "stop", "annotation", own.id, {"at_ms": pts}, **place)
                 return CodedEvent(own, tuple(stopped), tuple(closed), created=False)
         start_ms, start_frame = pts, frame
         end_ms: int | None = pts if code.kind != "state" else None
@@ -229,7 +230,7 @@ def code_event(
             # the frame on screen at the key press is the moment's still until changed
             detail = MomentDetail(pts, frame)
             conn.execute(_INSERT_MOMENT, {"annotation_id": new_id, **moment_columns(detail)})
-        record(conn, "code", "annotation", new_id, {"code": code_id, "at_ms": pts})
+        record(conn, "code", "annotation", new_id, {"code": code_id, "at_ms": pts}, **place)
         event = Event(
             new_id, code_id, subject, start_ms, end_ms, start_frame, end_frame, {}, detail
         )
@@ -239,16 +240,25 @@ def code_event(
 # built once: a key press only binds its values
 _INSERT_EVENT = insert(Annotation)
 _INSERT_MOMENT = insert(Moment)
-_RUN_STATUS = select(CodingRun.status).where(CodingRun.id == bindparam("run_id"))
+# the run's status, and its clip and case for the audit entry, in the one query
+_RUN_STATUS = (
+    select(CodingRun.status, CodingRun.clip_id, SessionRow.case_id)
+    .join(Clip, Clip.id == CodingRun.clip_id)
+    .join(SessionRow, SessionRow.id == Clip.session_id)
+    .where(CodingRun.id == bindparam("run_id"))
+)
 
 
-def _editable_core(conn: Connection, run_id: int) -> None:
-    """``editable_run`` for Core callers: refuse a submitted run, start an assigned one."""
-    status = conn.execute(_RUN_STATUS, {"run_id": run_id}).scalar_one_or_none()
-    if refuse_locked(run_id, status) is RunStatus.ASSIGNED:
+def _editable_core(conn: Connection, run_id: int) -> Place:
+    """``editable_run`` for Core callers: refuse a submitted run, start an assigned one;
+    the run's place for its audit entries."""
+    row = conn.execute(_RUN_STATUS, {"run_id": run_id}).first()
+    if refuse_locked(run_id, row[0] if row is not None else None) is RunStatus.ASSIGNED:
         conn.execute(
             update(CodingRun).where(CodingRun.id == run_id).values(status=RunStatus.IN_PROGRESS)
         )
+    assert row is not None
+    return Place(case_id=row[2], clip_id=row[1], run_id=run_id)
 
 
 def _run_event(db: DbSession, run_id: int, event_id: int) -> Annotation:
@@ -273,7 +283,7 @@ def restore_event(ws: Workspace, run_id: int, event: Event) -> None:
         row.modifiers = dict(event.modifiers)
         db.flush()
         put_moment(db, row, event.moment)
-        record(db, "restore", "annotation", event.id, {})
+        record(db, "restore", "annotation", event.id, {}, **run_place(db, run_id))
 
 
 def delete_event(ws: Workspace, run_id: int, event_id: int) -> Event:
@@ -283,7 +293,7 @@ def delete_event(ws: Workspace, run_id: int, event_id: int) -> Event:
         row = _run_event(db, run_id, event_id)
         before = _event_full(db, row)
         db.delete(row)
-        record(db, "delete", "annotation", event_id, {"code": before.code})
+        record(db, "delete", "annotation", event_id, {"code": before.code}, **run_place(db, run_id))
         return before
 
 
@@ -312,7 +322,8 @@ def move_event(
             "move",
             "annotation",
             event_id,
-            {"from": [before.start_ms, before.end_ms], "to": [row.start_ms, row.end_ms]},
+            changed([before.start_ms, before.end_ms], [row.start_ms, row.end_ms]),
+            **run_place(db, run_id),
         )
         return before
 
@@ -333,5 +344,6 @@ def set_modifiers(
                 )
         before = _event_full(db, row)
         row.modifiers = dict(modifiers)
-        record(db, "modify", "annotation", event_id, {"to": dict(modifiers)})
+        detail = changed(before.modifiers, dict(modifiers))
+        record(db, "modify", "annotation", event_id, detail, **run_place(db, run_id))
         return before

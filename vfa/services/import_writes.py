@@ -23,7 +23,7 @@ from vfa.atomic import AtomicFile
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.io.document import Problem
 from vfa.outputs import file_mode
-from vfa.services.audit import current_actor, record
+from vfa.services.audit import current_actor, record, run_place
 from vfa.services.coding import coder_row
 from vfa.services.moment_fields import MomentDetail, moment_columns
 from vfa.services.schemes import stored_scheme_row
@@ -214,6 +214,7 @@ def run_import(ws: Workspace, plan: ImportPlan, actor: str | None = None) -> Imp
                     run_id,
                     {"batch": batch, "file": plan.file, "observation": run.observation},
                     actor=actor,
+                    **run_place(db, run_id),
                 )
                 made.append(ImportedRun(run_id, run.clip_id, run.coder, plan.scheme.id))
             record(

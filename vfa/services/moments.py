@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session as DbSession
 from vfa.domain.text_fields import single_line
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.services import coding
-from vfa.services.audit import current_actor, record
+from vfa.services.audit import changed, current_actor, record, run_place, session_place
 from vfa.services.blind import BlindError, blind_view, pending_text
 from vfa.services.moment_fields import (
     MAX_CHARS,
@@ -175,7 +175,14 @@ def add_moment(
             reel_position=_next_position(db, session_id) if feedback else None,
         )
         put_moment(db, row, detail)
-        record(db, "moment", "annotation", row.id, {"tags": list(tags), "feedback": feedback})
+        record(
+            db,
+            "moment",
+            "annotation",
+            row.id,
+            {"tags": list(tags), "feedback": feedback},
+            **run_place(db, run.id),
+        )
         moment_id = row.id
     return get_moment(ws, moment_id, viewer=run.coder)
 
@@ -335,22 +342,23 @@ def edit_moment(
         coding.editable_run(db, before.run_id)
         ann = db.get_one(Annotation, moment_id)
         moment = db.get_one(Moment, moment_id)
-        changed: dict[str, Any] = {}
+        was: dict[str, Any] = {}
+        now: dict[str, Any] = {}
         if caption is not _UNSET:
-            ann.caption = caption
-            changed["caption"] = ann.caption
+            was["caption"], ann.caption = ann.caption, caption
+            now["caption"] = ann.caption
         if child_line is not _UNSET:
-            moment.child_line = child_line
-            changed["child_line"] = moment.child_line
+            was["child_line"], moment.child_line = moment.child_line, child_line
+            now["child_line"] = moment.child_line
         if comment is not _UNSET:
-            moment.comment = comment
-            changed["comment"] = moment.comment
+            was["comment"], moment.comment = moment.comment, comment
+            now["comment"] = moment.comment
         if feedback is not _UNSET and bool(feedback) != moment.feedback:
-            moment.feedback = bool(feedback)
+            was["feedback"], moment.feedback = moment.feedback, bool(feedback)
             moment.reel_position = (
                 _next_position(db, before.session_id) if moment.feedback else None
             )
-            changed["feedback"] = moment.feedback
+            now["feedback"] = moment.feedback
         if key_ms is not _UNSET:
             from vfa.services.clips import clip_info
 
@@ -361,10 +369,12 @@ def edit_moment(
                     f"moment {moment_id}: the key frame must lie in the moment "
                     f"(frames {before.start_frame}–{before.end_frame}), not frame {key}"
                 )
+            was["key_frame"] = moment.key_frame
             moment.key_frame, moment.key_ms = key, table.pts_of(key)
-            changed["key_frame"] = key
-        if changed:
-            record(db, "edit", "moment", moment_id, changed)
+            now["key_frame"] = key
+        if now:
+            detail = changed(was, now)
+            record(db, "edit", "moment", moment_id, detail, **run_place(db, before.run_id))
     return before
 
 
@@ -374,7 +384,7 @@ def restore_moment(ws: Workspace, before: MomentInfo) -> MomentInfo:
     with ws.writes.begin() as db:
         coding.editable_run(db, before.run_id)
         put_moment(db, db.get_one(Annotation, before.id), before.detail)
-        record(db, "restore", "moment", before.id, {})
+        record(db, "restore", "moment", before.id, {}, **run_place(db, before.run_id))
     return now
 
 
@@ -399,7 +409,8 @@ def reorder_reel(
             places = sorted(m.reel_position or 0 for m in shown)
         for position, moment_id in zip(places, order, strict=True):
             db.get_one(Moment, moment_id).reel_position = position
-        record(db, "reorder", "reel", session_id, {"order": list(order)})
+        detail = changed(current, list(order))
+        record(db, "reorder", "reel", session_id, detail, **session_place(db, session_id))
     return current
 
 
@@ -424,7 +435,8 @@ def set_theme(ws: Workspace, session_id: int, theme: str | None) -> str | None:
         session = _session(ws, db, session_id)
         before = session.theme
         session.theme = theme
-        record(db, "theme", "session", session_id, {"theme": session.theme})
+        detail = changed(before, session.theme)
+        record(db, "theme", "session", session_id, detail, case_id=session.case_id)
         return before
 
 

@@ -28,7 +28,7 @@ from vfa.outputs import check_target, staged_folder, write_text
 from vfa.reports.handout import MAX_STILLS, HandoutItem, write_handout
 from vfa.reports.script import ScriptItem, write_feedback_script
 from vfa.services import consent, moments
-from vfa.services.audit import record
+from vfa.services.audit import record, session_place
 from vfa.services.clips import ClipInfo, ClipState, check_clip, clip_info, verify_clips
 from vfa.services.schemes import SchemeLookup, get_scheme
 from vfa.storage.workspace import Workspace
@@ -254,4 +254,4 @@ def export_script(
 def _record_export(ws: Workspace, session_id: int, detail: dict[str, Any]) -> None:
     """The audit entry of what left VFA from the session, by the person at the keyboard."""
     with ws.writes.begin() as db:
-        record(db, "export", "session", session_id, detail)
+        record(db, "export", "session", session_id, detail, **session_place(db, session_id))

@@ -22,7 +22,7 @@ from vfa.media.source import check_readable
 from vfa.media.stills import STILL_SUFFIXES, frame_for, write_still
 from vfa.outputs import check_target
 from vfa.services import consent
-from vfa.services.audit import current_actor, record
+from vfa.services.audit import clip_place, current_actor, record
 from vfa.services.clip_files import verify_clip
 from vfa.storage.models import Clip
 from vfa.storage.workspace import Workspace
@@ -100,6 +100,7 @@ def _audit(ws: Workspace, clip_id: int, purpose: str, frame: int, written: Path)
             clip_id,
             {"purpose": purpose, "kind": "still", "frame": frame, "file": str(written)},
             actor=current_actor(),
+            **clip_place(db, clip_id),
         )
 
 

@@ -399,6 +399,7 @@ def _write_clip(
         {
             "purposes": c.purposes,
             "given_on": c.given_on.isoformat() if c.given_on else None,
+            "valid_until": c.valid_until.isoformat() if c.valid_until else None,
             "recorded_by": c.recorded_by,
             "recorded_at": stamp(c.recorded_at),
         }

@@ -237,6 +237,7 @@ class _Restorer:
                 "clip_id": clip_id,
                 "purposes": consent.get("purposes") or {},
                 "given_on": _date(consent.get("given_on")),
+                "valid_until": _date(consent.get("valid_until")),
                 "recorded_by": consent.get("recorded_by"),
             }
             self.conn.execute(

@@ -148,6 +148,7 @@ SPECS = [
         "Ctrl+Shift+R",
         "reliability",
     ),
+    ActionSpec("tools.audit", QT_TRANSLATE_NOOP("actions", "&Audit trail…"), None, "tools"),
     ActionSpec("help.quick_start", QT_TRANSLATE_NOOP("actions", "&Quick start"), None, "help"),
     ActionSpec(
         "help.shortcuts", QT_TRANSLATE_NOOP("actions", "&Keyboard shortcuts"), "Ctrl+/", "help"

@@ -67,18 +67,24 @@ class FeedbackSession(QObject):
         if dialog.exec() != ConsentDialog.DialogCode.Accepted:
             return
         try:
-            consent.set_consent(
-                ws, clip.id, dialog.purposes(), given_on=dialog.given_on(), by=dialog.by.text()
+            recorded = consent.set_consent(
+                ws,
+                clip.id,
+                dialog.purposes(),
+                given_on=dialog.given_on(),
+                by=dialog.by.text(),
+                valid_until=dialog.valid_until(),
             )
         except VfaError as exc:
             self.messages.error(str(exc), "consent")
             return
-        self.messages.info(
-            self.tr("Consent recorded: {0}").format(
-                ", ".join(dialog.purposes()) or self.tr("none")
-            ),
-            "consent",
+        agreed = ", ".join(recorded.purposes) or self.tr("none")
+        shown = (
+            self.tr("Consent recorded: {0}, until {1}").format(agreed, recorded.valid_until)
+            if recorded.valid_until
+            else self.tr("Consent recorded: {0}").format(agreed)
         )
+        self.messages.info(shown, "consent")
         self.session.tell(ConsentChanged(clip.id))
 
     def covered(self) -> dict[str, str | None]:

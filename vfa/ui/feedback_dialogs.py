@@ -53,7 +53,22 @@ class ConsentDialog(QDialog):
         given = current.given_on if current and current.given_on else dt.date.today()
         self.date.setDate(QDate(given.year, given.month, given.day))
         self.by = QLineEdit(recorder)
+        # the last day it holds, when the family gave it for a time
+        self.ends = QCheckBox(self.tr("Holds until"))
+        self.ends.setObjectName("consentEnds")
+        self.until = QDateEdit()
+        self.until.setObjectName("consentUntil")
+        self.until.setAccessibleName(self.tr("The last day it holds"))
+        self.until.setCalendarPopup(True)
+        self.until.setDisplayFormat("yyyy-MM-dd")
+        last = current.valid_until if current and current.valid_until else None
+        shown = last or dt.date(given.year + 1, given.month, min(given.day, 28))
+        self.until.setDate(QDate(shown.year, shown.month, shown.day))
+        self.until.setEnabled(last is not None)
+        self.ends.setChecked(last is not None)
+        self.ends.toggled.connect(self.until.setEnabled)
         form.addRow(self.tr("Given on"), self.date)
+        form.addRow(self.ends, self.until)
         form.addRow(self.tr("Recorded by"), self.by)
         layout.addLayout(form)
         if current is not None:
@@ -71,6 +86,13 @@ class ConsentDialog(QDialog):
 
     def given_on(self) -> dt.date:
         d = self.date.date()
+        return dt.date(d.year(), d.month(), d.day())
+
+    def valid_until(self) -> dt.date | None:
+        """The last day the consent holds, or None when it has no end date."""
+        if not self.ends.isChecked():
+            return None
+        d = self.until.date()
         return dt.date(d.year(), d.month(), d.day())
 
 

@@ -28,6 +28,7 @@ from vfa.services.schemes import SchemeLibrary
 from vfa.services.stills import save_still, still_name
 from vfa.services.workspaces import Workspace
 from vfa.ui.actions import apply_shortcuts, build_actions
+from vfa.ui.audit_window import AuditTrail
 from vfa.ui.backups_dialog import WorkspaceSafety
 from vfa.ui.browser import ClipBrowser, ClipsPane
 from vfa.ui.clip_hashing import ContentHasher
@@ -143,6 +144,7 @@ class MainWindow(FileActions):
         # backups, restore, check
         self.safety = WorkspaceSafety(self.session, self.close_workspace, self.open_workspace_at)
         self.help = HelpWindows(self.session, self)  # Help → Quick start, Keyboard shortcuts
+        self.audit = AuditTrail(self.session, self)  # Tools → Audit trail…
         self.actions_by_id = build_actions(
             self,
             {
@@ -171,6 +173,7 @@ class MainWindow(FileActions):
                 "reel.export": self.feedback.export,
                 "reel.script": self.feedback.script,
                 "reliability.open": self.show_reliability,
+                "tools.audit": self.audit.show,
                 "help.quick_start": self.help.quick_start,
                 "help.shortcuts": self.help.shortcuts,
                 "help.about": self.about,
@@ -267,6 +270,7 @@ class MainWindow(FileActions):
             "clip.relink",
             "clip.check",
             "reliability.open",
+            "tools.audit",
             "workspace.backups",
             "workspace.check",
             "coding.import",

@@ -78,6 +78,7 @@ def build_menus(bar: QMenuBar, a: Mapping[str, QAction]) -> None:
     bar.addMenu(QCoreApplication.translate("MainWindow", "&Reliability")).addAction(
         a["reliability.open"]
     )
+    bar.addMenu(QCoreApplication.translate("MainWindow", "&Tools")).addAction(a["tools.audit"])
     help_menu = bar.addMenu(QCoreApplication.translate("MainWindow", "&Help"))
     help_menu.addAction(a["help.quick_start"])
     help_menu.addAction(a["help.shortcuts"])

@@ -33,6 +33,7 @@ from vfa.services import events, moments
 from vfa.services.moments import MomentInfo
 from vfa.services.schemes import SchemeLibrary
 from vfa.ui.changes import Change, EventsChanged, MomentsChanged, RunOpened
+from vfa.ui.consent_note import ConsentNote
 from vfa.ui.messages import Level, inline_label
 from vfa.ui.session import CodingSession, WhenShown
 from vfa.ui.undo import MomentCommand
@@ -214,7 +215,9 @@ class MomentsPanel(QWidget):
         editor.addWidget(self.feedback)
         editor.addLayout(buttons)
 
+        self.consent_note = ConsentNote(session)  # when the clip's consent ends
         layout = QVBoxLayout(self)
+        layout.addWidget(self.consent_note)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.empty)
         layout.addWidget(self.editor)

@@ -80,6 +80,151 @@
     </message>
 </context>
 <context>
+    <name>AuditModel</name>
+    <message>
+        <source>Action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>hidden: blind coding</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AuditTrail</name>
+    <message>
+        <source>Open a workspace first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AuditWindow</name>
+    <message>
+        <source>Audit entries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Audit trail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Entries: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Everyone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the audit trail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exporting the audit trail…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From the day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the audit trail…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The newest {0} entries; narrow the filters to see older ones.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To the day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Written to {0} (entries: {1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Backups</name>
     <message>
         <source>Checking the workspace…</source>
@@ -389,6 +534,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Holds until</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Last recorded by {0}. A change is recorded; the history is kept.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -398,6 +547,33 @@
     </message>
     <message>
         <source>The family agreed that this film may be used for:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The last day it holds</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ConsentNote</name>
+    <message>
+        <source>The family&apos;s consent for this clip ended on {0}: nothing of it may leave VFA until their consent is recorded again (Feedback → Consent for this clip…).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The family&apos;s consent for this clip holds until {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The family&apos;s consent for this clip holds until {0}: today is its last day.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The family&apos;s consent for this clip holds until {0}: tomorrow is its last day.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The family&apos;s consent for this clip holds until {0}: {1} days left.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -665,6 +841,10 @@
     <name>FeedbackSession</name>
     <message>
         <source>Consent recorded: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Consent recorded: {0}, until {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1106,6 +1286,10 @@
     <message>
         <source>&amp;Reliability</source>
         <translation>&amp;Reliabilität</translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>E&amp;xtras</translation>
     </message>
     <message>
         <source>About VFA</source>
@@ -2017,6 +2201,10 @@ Video files stay where they are; VFA keeps your annotations in a workspace and m
     </message>
     <message>
         <source>&amp;Add clips…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Audit trail…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
