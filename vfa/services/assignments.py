@@ -38,6 +38,8 @@ from vfa.services.blind import (
 )
 from vfa.services.coding import RatingState, RunInfo, coder_row, ratings
 from vfa.services.events import Event, run_events
+from vfa.services.people import Act, require
+from vfa.services.permissions import check_known
 from vfa.services.schemes import SchemeLookup, get_scheme, register_scheme
 from vfa.services.viewer import resolve
 from vfa.storage.models import Case, Clip, Coder, CodingRun, RunStatus, Session
@@ -126,6 +128,9 @@ def assign(
     clips = list(dict.fromkeys(clip_ids))
     if not clips:
         raise InvalidInputError("assign: no clips given")
+    with ws.sessions() as db:  # before the scheme is stored
+        require(db, Act.ASSIGN, by)
+        check_known(db, names)
     scheme_row = register_scheme(ws, chosen)
     out: list[RunInfo] = []
     with ws.writes.begin() as db:

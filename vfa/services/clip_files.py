@@ -27,6 +27,8 @@ from vfa.media.fingerprint import (
     size_of_fingerprint,
 )
 from vfa.services.audit import record
+from vfa.services.people import Act
+from vfa.services.permissions import require_in
 from vfa.storage.models import Clip
 from vfa.storage.workspace import Workspace
 
@@ -288,6 +290,7 @@ def relink(
 ) -> list[ClipCheck]:
     """Find missing clips in a folder (and its subfolders) by content fingerprint; a clip
     with a content hash is relinked only to a file with that same hash."""
+    require_in(ws, Act.ADD_CLIPS)  # before the folder is searched (a long read)
     root = Path(folder).expanduser().resolve()
     if not root.is_dir():
         raise MediaError(f"{root}: not a folder")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from vfa.errors import InvalidInputError, NotFoundError
+from vfa.services import case_access, people
 from vfa.services.audit import current_actor, record
 from vfa.services.choices import PURPOSES as PURPOSES
 from vfa.storage.models import Clip, ConsentRecord
@@ -60,8 +61,10 @@ def set_consent(
     chosen = check_purposes(purposes)
     who = (by or "").strip() or current_actor()
     with ws.writes.begin() as db:
+        people.require(db, people.Act.MANAGE_CONSENT, by)
         if db.get(Clip, clip_id) is None:
             raise NotFoundError(f"clip {clip_id}: no such clip in {ws.label}")
+        case_access.check_clip(db, clip_id, by)
         row = ConsentRecord(
             clip_id=clip_id,
             purposes={"purposes": list(chosen)},
@@ -96,6 +99,7 @@ def consent_for(ws: Workspace, clip_id: int) -> Consent | None:
     with ws.sessions() as db:
         if db.get(Clip, clip_id) is None:
             raise NotFoundError(f"clip {clip_id}: no such clip in {ws.label}")
+        case_access.check_clip(db, clip_id)
         row = db.scalars(
             select(ConsentRecord)
             .where(ConsentRecord.clip_id == clip_id)
