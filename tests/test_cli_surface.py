@@ -70,6 +70,12 @@ SCENARIOS: dict[tuple[str, ...], str] = {
     ("workspace", "new"): (
         "test_cli_surface_workspace.py::test_workspace_new_and_info_name_and_count_what_is_in_it"
     ),
+    ("people", "list"): "test_cli_people.py::test_people_added_and_listed_as_json_and_text",
+    ("people", "add"): "test_cli_people.py::test_people_added_and_listed_as_json_and_text",
+    ("people", "role"): "test_cli_people.py::test_an_admin_changes_a_role",
+    ("case", "share"): "test_cli_people.py::test_a_case_is_shared_and_unshared",
+    ("case", "unshare"): "test_cli_people.py::test_a_case_is_shared_and_unshared",
+    ("case", "members"): "test_cli_people.py::test_a_case_is_shared_and_unshared",
 }
 
 

@@ -206,12 +206,12 @@ OTHER = {
     "import_writes.existing_run", "imports.plan_document", "imports.plan_import",
     # people, their roles and the cases shared with them: names and roles, no coding
     "people.find_person", "people.is_managed", "people.may", "people.people",
-    "people.require", "people.role_names", "case_access.case_filter",
+    "people.require", "people.role_names", "people.with_article", "case_access.case_filter",
     "case_sharing.case_members", "case_access.check_case", "case_access.check_clip",
     "case_access.check_session", "permissions.check_coding_as", "permissions.check_known",
     "permissions.check_own_run",
     "permissions.not_a_person", "permissions.not_own_run", "permissions.refuse_stranger",
-    "permissions.require_in", "permissions.role_refusal",
+    "permissions.require_in", "permissions.role_refusal", "permissions.roster",
 }  # fmt: skip
 
 

@@ -75,7 +75,7 @@ def test_each_role_may_do_what_the_table_allows_and_no_more(world, tmp_path, act
         with pytest.raises(NotAllowedError) as refused:
             ACTS[act](world, name, out)
     message = str(refused.value)
-    assert message.startswith(f"{name} is a {role.value}: only a ")
+    assert message.startswith(f"{name} is a {role.value}: only a")
     assert f"may {act.value}" in message
     for allowed in ALLOWED[act]:
         assert allowed.value in message.split(":", 1)[1].split(" may ")[0]

@@ -10,15 +10,26 @@ workspace none of this applies (``require`` lets everyone do everything there).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from vfa.services.people import ALLOWED, Act, NotAllowedError, Person, is_managed, require
+from vfa.services.people import (
+    ALLOWED,
+    Act,
+    NotAllowedError,
+    Person,
+    is_managed,
+    people,
+    require,
+    with_article,
+)
 from vfa.storage.models import Coder, CodingRun, Role
 from vfa.storage.workspace import Workspace
 
 __all__ = [
+    "Roster",
     "check_coding_as",
     "check_known",
     "check_own_run",
@@ -27,6 +38,7 @@ __all__ = [
     "refuse_stranger",
     "require_in",
     "role_refusal",
+    "roster",
 ]
 
 
@@ -35,6 +47,24 @@ def require_in(ws: Workspace, act: Act, who: str | None = None) -> Person | None
     export, a search of folders) and writes later, if at all."""
     with ws.sessions() as db:
         return require(db, act, who)
+
+
+@dataclass(frozen=True)
+class Roster:
+    """A workspace's people and whether it is managed (has an admin, so roles count)."""
+
+    people: tuple[Person, ...]
+    managed: bool
+
+    def find(self, name: str) -> Person | None:
+        """The person of that name, or None."""
+        return next((p for p in self.people if p.name == name), None)
+
+
+def roster(ws: Workspace) -> Roster:
+    """The workspace's people by name, and whether roles are checked there."""
+    with ws.sessions() as db:
+        return Roster(tuple(people(db)), is_managed(db))
 
 
 def not_a_person(name: str) -> NotAllowedError:
@@ -58,8 +88,8 @@ def role_refusal(name: str, role: Role, act: Act) -> NotAllowedError:
     roles = [r.value for r in Role if r in ALLOWED[act]]
     who_may = roles[0] if len(roles) == 1 else ", ".join(roles[:-1]) + " or " + roles[-1]
     return NotAllowedError(
-        f"{name} is a {role.value}: only a {who_may} may {act.value}; an admin can change a "
-        f"role (vfa people role NAME ROLE)"
+        f"{name} is {with_article(role.value)}: only {with_article(who_may)} may "
+        f"{act.value}; an admin can change a role (vfa people role NAME ROLE)"
     )
 
 
