@@ -8,7 +8,7 @@ import pytest
 
 from tests.services.people_world import World, build_world, row_counts
 from vfa.errors import InvalidInputError, NotFoundError
-from vfa.services import case_sharing, consent, moments, people, progress
+from vfa.services import assignments, case_sharing, clip_files, consent, moments, people, progress
 from vfa.services import clips as clip_service
 from vfa.services.people import NotAllowedError
 from vfa.services.viewer import viewing_as
@@ -61,7 +61,11 @@ def test_every_read_of_a_hidden_cases_clips_and_moments_leaves_it_out(world, cli
             world.ws, added.clip_id, ["vig:waiting"], 0, 1_000, feedback=True, coder="Tia"
         )
         consent.set_consent(world.ws, added.clip_id, ["feedback"])
+    with viewing_as("Sue"):
+        assignments.assign(world.ws, [added.clip_id], "kips", ["Cal"], by="Sue")
     with viewing_as("Tom"):
+        assert added.clip_id not in {a.clip_id for a in assignments.assignments(world.ws)}
+        assert added.clip_id not in {c.clip_id for c in clip_files.check_all(world.ws, quick=True)}
         assert moments.moments(world.ws, clip_id=added.clip_id) == []
         assert moments.moments(world.ws, session_id=added.session_id) == []
         for read in (
@@ -83,6 +87,8 @@ def test_every_read_of_a_hidden_cases_clips_and_moments_leaves_it_out(world, cli
         assert row_counts(world.ws) == before
     with viewing_as("Tia"):
         assert [m.id for m in moments.moments(world.ws, clip_id=added.clip_id)] == [moment.id]
+        assert added.clip_id in {c.clip_id for c in clip_files.check_all(world.ws, quick=True)}
+        assert added.clip_id in {a.clip_id for a in assignments.assignments(world.ws)}
 
 
 def test_sharing_lets_another_therapist_see_the_case_and_unsharing_ends_it(world, clips):

@@ -36,6 +36,7 @@ from vfa.services.blind import (
     pending_blind_runs,
     pending_text,
 )
+from vfa.services.case_access import case_filter
 from vfa.services.coding import RatingState, RunInfo, coder_row, ratings
 from vfa.services.events import Event, run_events
 from vfa.services.people import Act, require
@@ -280,6 +281,9 @@ def assignments(
             query = query.where(Coder.name == coder)
         if scheme is not None:
             query = query.where(SchemeRow.scheme_key == scheme)
+        seen = case_filter(db)  # a therapist: the cases open to them
+        if seen is not None:
+            query = query.where(seen)
         return [
             Assignment(
                 run.id,

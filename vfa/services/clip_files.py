@@ -27,9 +27,10 @@ from vfa.media.fingerprint import (
     size_of_fingerprint,
 )
 from vfa.services.audit import record
+from vfa.services.case_access import case_filter
 from vfa.services.people import Act
 from vfa.services.permissions import require_in
-from vfa.storage.models import Clip
+from vfa.storage.models import Clip, Session
 from vfa.storage.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -258,12 +259,16 @@ def check_all(
     progress: ProgressFn | None = None,
     cancelled: CancelledFn | None = None,
 ) -> list[ClipCheck]:
-    """Check every clip of the workspace (or those of ``clip_ids``): every byte, recording
-    a missing content hash, or with ``quick`` the size and samples only. Problems are
-    returned, not raised."""
+    """Check every clip of the workspace that you see (a therapist: of the cases open to
+    them), or those of ``clip_ids``: every byte, recording a missing content hash, or with
+    ``quick`` the size and samples only. Problems are returned, not raised."""
     if clip_ids is None:
         with ws.sessions() as db:
-            ids: Sequence[int] = db.scalars(select(Clip.id).order_by(Clip.id)).all()
+            query = select(Clip.id).order_by(Clip.id)
+            seen = case_filter(db, None, Session.case_id)
+            if seen is not None:
+                query = query.join(Session, Session.id == Clip.session_id).where(seen)
+            ids: Sequence[int] = db.scalars(query).all()
     else:
         ids = list(dict.fromkeys(clip_ids))
     if quick:
