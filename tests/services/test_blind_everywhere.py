@@ -140,7 +140,7 @@ WRITES = {
     "demo_coding.plant_kips", "demo_coding.plant_care_grid", "demo_coding.plant_events",
     "audit.record", "reliability_report.write_report", "stills.save_still",
     "stills.still_from_file", "workspaces.new_workspace", "workspaces.open_demo",
-    "viewer.viewing_as", "backups.backup_if_due", "backups.backup_now",
+    "viewer.viewing_as", "viewer.set_person", "backups.backup_if_due", "backups.backup_now",
     "backups.restore_backup", "backups.set_keep_count", "clip_files.relink",
     "import_writes.run_import", "import_writes.undo_import", "import_writes.insert_run_events",
     "workspace_restore.import_workspace_json",
