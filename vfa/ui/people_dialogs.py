@@ -154,6 +154,7 @@ class PeopleDialog(QDialog):
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the fields below
         rows = self.table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.note = QLabel()
@@ -166,6 +167,7 @@ class PeopleDialog(QDialog):
         self.new_name.setObjectName("newName")
         self.new_name.setPlaceholderText(self.tr("their name"))
         self.new_role = self._roles("newRole")
+        self.new_role.setAccessibleName(self.tr("Role of the new person"))
         add = QPushButton(self.tr("&Add person"))
         add.setObjectName("addPerson")
         add.clicked.connect(self.add)

@@ -1466,6 +1466,10 @@ GPL-3.0-or-later. Makes no network connections.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Role of the new person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Roles are checked: only an admin adds people and changes roles.</source>
         <translation type="unfinished"></translation>
     </message>
