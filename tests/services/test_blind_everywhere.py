@@ -212,6 +212,7 @@ OTHER = {
     "permissions.check_own_run",
     "permissions.not_a_person", "permissions.not_own_run", "permissions.refuse_stranger",
     "permissions.require_in", "permissions.role_refusal", "permissions.roster",
+    "permissions.allowed_acts",
 }  # fmt: skip
 
 

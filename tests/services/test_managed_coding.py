@@ -176,3 +176,20 @@ def _scheme_row(w: World, scheme) -> int:
     from vfa.services.schemes import register_scheme
 
     return register_scheme(w.ws, scheme)
+
+
+def test_someone_first_met_tagging_moments_is_recorded_as_a_therapist(workspace, clips):
+    """(So that once the workspace is managed they may go on tagging them.)"""
+    world = build_world(workspace, clips, managed=False)
+    moments.add_moment(world.ws, world.clip, ["vig:waiting"], 0, 1_000, coder="Tess")
+    with viewing_as("Kim"):
+        coding.open_run(world.ws, world.clip, get_scheme("vipp_sd"), "Kim")
+        coding.open_run(world.ws, world.clip, get_scheme("kips"), "Kim")  # (known now)
+        coding.open_run(world.ws, world.clip, get_scheme("kips"), "Lou")
+    with world.ws.sessions() as db:
+        roles = {name: role for name, role in db.execute(select(Coder.name, Coder.role))}
+    assert (roles["Tess"], roles["Kim"], roles["Lou"]) == (
+        Role.THERAPIST,
+        Role.THERAPIST,
+        Role.CODER,
+    )

@@ -99,3 +99,19 @@ def test_on_a_personal_workspace_anyone_does_everything(workspace, clips, tmp_pa
     world = build_world(workspace, clips, managed=False)
     with viewing_as("Stranger"):
         ACTS[act](world, "Stranger", tmp_path)
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
+def test_the_acts_allowed_for_menus_are_the_table(world, role):
+    from vfa.services.permissions import allowed_acts
+
+    expected = {act for act in Act if role in ALLOWED[act]}
+    assert allowed_acts(world.ws, NAMES[role]) == expected
+    assert allowed_acts(world.ws, "Stranger") == frozenset()
+
+
+def test_on_a_personal_workspace_every_act_is_allowed_for_menus(workspace, clips):
+    from vfa.services.permissions import allowed_acts
+
+    world = build_world(workspace, clips, managed=False)
+    assert allowed_acts(world.ws, "Stranger") == set(Act)

@@ -58,7 +58,7 @@ def test_people_lists_adds_and_changes_roles(bare_window, barcode_copy, surface,
         "rows": [
             ("Ada", "admin"),
             ("Cal", "coder"),
-            ("Demo therapist", "coder"),
+            ("Demo therapist", "therapist"),
             ("Sue", "supervisor"),
             ("Tia", "therapist"),
         ],

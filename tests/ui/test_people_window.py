@@ -44,7 +44,7 @@ def test_a_managed_file_asks_who_you_are_once_and_shows_you_and_your_role(
         "offered": [
             "Ada — admin",
             "Cal — coder",
-            "Demo therapist — coder",  # (who tagged the moments, made on first use)
+            "Demo therapist — therapist",  # (who tagged the moments, made on first use)
             "Sue — supervisor",
             "Tia — therapist",
         ],

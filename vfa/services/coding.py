@@ -92,7 +92,10 @@ def open_run(ws: Workspace, clip_id: int, scheme: Scheme, coder_name: str) -> Ru
     workspace the person codes under their own name only."""
     with ws.sessions() as db:
         check_coding_as(db, coder_name)  # before the coder or the scheme is stored
-    coder_id = ensure_coder(ws, coder_name)
+    # a person first met tagging moments (VIG, VIPP-SD) is a therapist, else a coder
+    coder_id = ensure_coder(
+        ws, coder_name, Role.THERAPIST if scheme.moments is not None else Role.CODER
+    )
     scheme_row = register_scheme(ws, scheme)
     with ws.writes.begin() as db:
         if db.get(Clip, clip_id) is None:

@@ -21,6 +21,7 @@ from vfa.services.people import (
     NotAllowedError,
     Person,
     is_managed,
+    may,
     people,
     require,
     with_article,
@@ -30,6 +31,7 @@ from vfa.storage.workspace import Workspace
 
 __all__ = [
     "Roster",
+    "allowed_acts",
     "check_coding_as",
     "check_known",
     "check_own_run",
@@ -65,6 +67,13 @@ def roster(ws: Workspace) -> Roster:
     """The workspace's people by name, and whether roles are checked there."""
     with ws.sessions() as db:
         return Roster(tuple(people(db)), is_managed(db))
+
+
+def allowed_acts(ws: Workspace, who: str | None = None) -> frozenset[Act]:
+    """The acts ``who`` (None: the viewer) may do in the workspace (``people.may`` for
+    each: every act on a personal workspace), for menus and buttons."""
+    with ws.sessions() as db:
+        return frozenset(act for act in Act if may(db, act, who))
 
 
 def not_a_person(name: str) -> NotAllowedError:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu
 
 from vfa.errors import VfaError
 from vfa.services.people import ALLOWED, Act, Person
-from vfa.services.permissions import Roster, roster
+from vfa.services.permissions import Roster, allowed_acts, roster
 from vfa.services.viewer import current_viewer, login_name, set_person
 from vfa.services.workspaces import Workspace
 from vfa.ui.memory import Memory
@@ -69,6 +69,7 @@ class PersonGate(QObject):
         self.ws: Workspace | None = None
         self.roster = Roster((), False)
         self.person: Person | None = None
+        self.allowed: frozenset[Act] = frozenset(Act)  # (people.may, read once a change)
         self._tips = {key: actions[key].toolTip() for key in GATED if key in actions}
         # short beside the clip's note and the player's; the whole of it on hover
         self.note = QLabel(self.tr("Roles are advisory in a workspace file"))
@@ -190,6 +191,10 @@ class PersonGate(QObject):
     # -- what the window shows ------------------------------------------------------------
     def _show(self) -> None:
         self.person = self.roster.find(current_viewer()) if self.ws is not None else None
+        try:
+            self.allowed = allowed_acts(self.ws) if self.ws is not None else frozenset(Act)
+        except VfaError:
+            self.allowed = frozenset(Act)  # a damaged workspace: its refusals say so
         self.note.setVisible(
             self.ws is not None and self.roster.managed and self.ws.path is not None
         )
@@ -211,7 +216,7 @@ class PersonGate(QObject):
 
     def why_not(self, act: Act) -> str | None:
         """Why the person may not do ``act`` here, or None when they may."""
-        if self.ws is None or not self.roster.managed:
+        if self.ws is None or act in self.allowed:
             return None
         name = current_viewer()
         if self.person is None:
@@ -219,8 +224,6 @@ class PersonGate(QObject):
                 "{0} is not one of this workspace's people: an admin adds people (File → "
                 "People…); File → Who are you… says who you are"
             ).format(name)
-        if self.person.role in ALLOWED[act]:
-            return None
         return self.tr("{0} ({1}) may not {2}. Roles that may: {3}.").format(
             name, role_name(self.person.role.value), act_name(act), self._who_may(act)
         )
