@@ -41,6 +41,15 @@ def isolated_user(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     return home
 
 
+@pytest.fixture(autouse=True)
+def no_window_person() -> Iterator[None]:
+    """The person a test's window worked as is nobody's after it (viewer.set_person)."""
+    yield
+    from vfa.services.viewer import set_person
+
+    set_person(None)
+
+
 CLIP_SPECS = {
     # name: make_clip keyword arguments
     "cfr25": dict(seconds=6, rate=25, gop=50),

@@ -74,6 +74,12 @@ COMMANDS: dict[tuple[str, ...], list[str]] = {
     ("backup",): ["--list"],
     ("export",): ["--format", "csv", "--all", "-o", "{out}/events-{viewer}-{format}.csv"],
     ("import",): ["{out}/events-{viewer}-{format}.csv", "--clip", "{z}", "--dry-run"],
+    ("people", "list"): [],
+    ("people", "add"): ["Zed", "--role", "coder"],
+    ("people", "role"): ["Zed", "therapist"],
+    ("case", "share"): ["FAM-1", "Zed"],
+    ("case", "members"): ["FAM-1"],
+    ("case", "unshare"): ["FAM-1", "Zed"],
 }
 # run on their own in tests below, or not at all, and why
 NOT_RUN = {

@@ -78,6 +78,12 @@ SCENARIOS: dict[tuple[str, ...], str] = {
     ("workspace", "decrypt"): (
         "test_cli_encryption.py::test_decrypt_gives_back_a_plain_workspace_with_every_row"
     ),
+    ("people", "list"): "test_cli_people.py::test_people_added_and_listed_as_json_and_text",
+    ("people", "add"): "test_cli_people.py::test_people_added_and_listed_as_json_and_text",
+    ("people", "role"): "test_cli_people.py::test_an_admin_changes_a_role",
+    ("case", "share"): "test_cli_people.py::test_a_case_is_shared_and_unshared",
+    ("case", "unshare"): "test_cli_people.py::test_a_case_is_shared_and_unshared",
+    ("case", "members"): "test_cli_people.py::test_a_case_is_shared_and_unshared",
 }
 
 

@@ -156,10 +156,12 @@ WRITES = {
     "demo_coding.plant_kips", "demo_coding.plant_care_grid", "demo_coding.plant_events",
     "audit.record", "reliability_report.write_report", "stills.save_still",
     "stills.still_from_file", "workspaces.new_workspace", "workspaces.open_demo",
-    "viewer.viewing_as", "backups.backup_if_due", "backups.backup_now",
+    "viewer.viewing_as", "viewer.set_person", "backups.backup_if_due", "backups.backup_now",
     "backups.restore_backup", "backups.set_keep_count", "clip_files.relink",
     "import_writes.run_import", "import_writes.undo_import", "import_writes.insert_run_events",
     "workspace_restore.import_workspace_json",
+    "people.add_person", "people.set_role", "case_sharing.share_case",
+    "case_sharing.unshare_case", "case_access.entering_case",
 }  # fmt: skip
 
 # no coding content: files, clips, consent, schemes, statistics of given tables, run
@@ -223,6 +225,15 @@ OTHER = {
     "import_clips.find_clip", "import_clips.workspace_clips", "import_scheme.draft_id",
     "import_scheme.draft_scheme", "import_scheme.make_id", "import_scheme.map_onto",
     "import_writes.existing_run", "imports.plan_document", "imports.plan_import",
+    # people, their roles and the cases shared with them: names and roles, no coding
+    "people.find_person", "people.is_managed", "people.may", "people.people",
+    "people.require", "people.role_names", "people.with_article", "case_access.case_filter",
+    "case_sharing.case_members", "case_access.check_case", "case_access.check_clip",
+    "case_access.check_session", "permissions.check_coding_as", "permissions.check_known",
+    "permissions.check_own_run",
+    "permissions.not_a_person", "permissions.not_own_run", "permissions.refuse_stranger",
+    "permissions.require_in", "permissions.role_refusal", "permissions.roster",
+    "permissions.allowed_acts",
 }  # fmt: skip
 
 

@@ -32,6 +32,7 @@ from vfa.ui.export_dialog import ExportDialog as CodingExportDialog
 from vfa.ui.feedback_dialogs import ConsentDialog, StillDialog
 from vfa.ui.feedback_dialogs import ExportDialog as ReelExportDialog
 from vfa.ui.import_dialog import ImportDialog
+from vfa.ui.people_dialogs import PeopleDialog, WhoAreYouDialog
 from vfa.ui.presentation import PresentationWindow
 from vfa.ui.progress_chart import ProgressDialog
 from vfa.ui.quick_start import QuickStartWindow
@@ -205,6 +206,8 @@ MODAL: dict[str, type[QWidget]] = {
     "workspace.backups": BackupsDialog,
     "workspace.check": CheckDialog,
     "help.about": QMessageBox,
+    "person.choose": WhoAreYouDialog,
+    "people.manage": PeopleDialog,
 }
 
 

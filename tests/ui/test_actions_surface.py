@@ -50,6 +50,7 @@ SURFACE_MODULES = (
     "tests.ui.test_actions_surface_playback",
     "tests.ui.test_actions_surface_edit",
     "tests.ui.test_actions_surface_help",
+    "tests.ui.test_actions_surface_people",
 )
 MENU_TITLES = {
     "file": "File",

@@ -31,6 +31,12 @@ DYNAMIC: dict[tuple[str, str], str] = {
         "the lower layers' names, each marked in MARKED (tests/ui/test_translations.py holds "
         "the statistics registry to it)"
     ),
+    ("vfa/ui/people_dialogs.py", "ROLES.get(role, role)"): (
+        "the roles' names, each marked QT_TRANSLATE_NOOP('People', …) in ROLES"
+    ),
+    ("vfa/ui/people_dialogs.py", "ACTS[act]"): (
+        "the acts' names (people.Act), each marked QT_TRANSLATE_NOOP('People', …) in ACTS"
+    ),
     ("vfa/ui/timeline.py", "lane.title"): (
         "DEFAULT_LANES' titles are marked QT_TRANSLATE_NOOP('Timeline', …); a scheme's "
         "subjects are the scheme's own words"

@@ -6,7 +6,17 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from vfa.cli import audit, clips, data, exchange, feedback, reliability, schemes, workspace
+from vfa.cli import (
+    audit,
+    clips,
+    data,
+    exchange,
+    feedback,
+    people,
+    reliability,
+    schemes,
+    workspace,
+)
 
 AS_HELP = (
     "who you are: the coder name your coding is stored under and what you may see of "
@@ -71,4 +81,5 @@ def build_parser() -> argparse.ArgumentParser:
     exchange.register(add, group)
     audit.register(add, group)
     workspace.register(add, group)
+    people.register(add, group)
     return parser

@@ -36,8 +36,11 @@ from vfa.services.blind import (
     pending_blind_runs,
     pending_text,
 )
+from vfa.services.case_access import case_filter
 from vfa.services.coding import RatingState, RunInfo, coder_row, ratings
 from vfa.services.events import Event, run_events
+from vfa.services.people import Act, require
+from vfa.services.permissions import check_known
 from vfa.services.schemes import SchemeLookup, get_scheme, register_scheme
 from vfa.services.viewer import resolve
 from vfa.storage.models import Case, Clip, Coder, CodingRun, RunStatus, Session
@@ -126,6 +129,9 @@ def assign(
     clips = list(dict.fromkeys(clip_ids))
     if not clips:
         raise InvalidInputError("assign: no clips given")
+    with ws.sessions() as db:  # before the scheme is stored
+        require(db, Act.ASSIGN, by)
+        check_known(db, names)
     scheme_row = register_scheme(ws, chosen)
     out: list[RunInfo] = []
     with ws.writes.begin() as db:
@@ -277,6 +283,9 @@ def assignments(
             query = query.where(Coder.name == coder)
         if scheme is not None:
             query = query.where(SchemeRow.scheme_key == scheme)
+        seen = case_filter(db)  # a therapist: the cases open to them
+        if seen is not None:
+            query = query.where(seen)
         return [
             Assignment(
                 run.id,

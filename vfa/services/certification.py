@@ -36,8 +36,10 @@ from vfa.domain.ratings_agreement import scale_values
 from vfa.domain.schemes import Scheme
 from vfa.errors import InvalidInputError
 from vfa.services.audit import current_actor, record
+from vfa.services.people import Act, require
 from vfa.services.reliability_runs import CodedRatings, coded_ratings
 from vfa.services.schemes import SchemeLookup, current_scheme, get_scheme
+from vfa.services.viewer import current_viewer
 from vfa.storage.models import ReliabilityCriterion
 from vfa.storage.workspace import Workspace
 
@@ -163,6 +165,7 @@ def set_criterion(
         _check_item(current_scheme(ws, scheme_id, find_scheme), item)
     actor = by or current_actor()
     with ws.writes.begin() as db:
+        require(db, Act.ASSIGN, by)
         row = db.get(ReliabilityCriterion, scheme_id)
         before = (
             {
@@ -296,7 +299,10 @@ def track(
     chosen = rule or criterion(ws, scheme_id)
     # a stored statistic no longer registered is refused before anything is computed
     criterion_statistic(chosen.statistic, f"scheme {scheme_id}: the criterion")
-    coded = coded_ratings(ws, scheme_id, viewer=reference, find_scheme=find_scheme)
+    # the blind rule reads as the reference; the role checked is the asker's
+    coded = coded_ratings(
+        ws, scheme_id, viewer=reference, find_scheme=find_scheme, asker=current_viewer()
+    )
     scheme = coded.scheme
     if chosen.item is not None:
         _check_item(scheme, chosen.item)

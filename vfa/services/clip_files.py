@@ -27,7 +27,10 @@ from vfa.media.fingerprint import (
     size_of_fingerprint,
 )
 from vfa.services.audit import changed, clip_place, record
-from vfa.storage.models import Clip
+from vfa.services.case_access import case_filter
+from vfa.services.people import Act
+from vfa.services.permissions import require_in
+from vfa.storage.models import Clip, Session
 from vfa.storage.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -257,12 +260,16 @@ def check_all(
     progress: ProgressFn | None = None,
     cancelled: CancelledFn | None = None,
 ) -> list[ClipCheck]:
-    """Check every clip of the workspace (or those of ``clip_ids``): every byte, recording
-    a missing content hash, or with ``quick`` the size and samples only. Problems are
-    returned, not raised."""
+    """Check every clip of the workspace that you see (a therapist: of the cases open to
+    them), or those of ``clip_ids``: every byte, recording a missing content hash, or with
+    ``quick`` the size and samples only. Problems are returned, not raised."""
     if clip_ids is None:
         with ws.sessions() as db:
-            ids: Sequence[int] = db.scalars(select(Clip.id).order_by(Clip.id)).all()
+            query = select(Clip.id).order_by(Clip.id)
+            seen = case_filter(db, None, Session.case_id)
+            if seen is not None:
+                query = query.join(Session, Session.id == Clip.session_id).where(seen)
+            ids: Sequence[int] = db.scalars(query).all()
     else:
         ids = list(dict.fromkeys(clip_ids))
     if quick:
@@ -289,6 +296,7 @@ def relink(
 ) -> list[ClipCheck]:
     """Find missing clips in a folder (and its subfolders) by content fingerprint; a clip
     with a content hash is relinked only to a file with that same hash."""
+    require_in(ws, Act.ADD_CLIPS)  # before the folder is searched (a long read)
     root = Path(folder).expanduser().resolve()
     if not root.is_dir():
         raise MediaError(f"{root}: not a folder")

@@ -20,6 +20,7 @@ from vfa.domain.text_fields import matching_key, shown, single_line
 from vfa.errors import InvalidInputError, MediaError, NotFoundError
 from vfa.media.fingerprint import fingerprint, regular_file_problem
 from vfa.media.probe import ProbeResult, probe
+from vfa.services import case_access
 from vfa.services.audit import record
 from vfa.services.clip_files import (
     ClipCheck,
@@ -30,6 +31,7 @@ from vfa.services.clip_files import (
     verify_clip,
     verify_clips,
 )
+from vfa.services.people import Act, require
 from vfa.storage.models import Case, Clip, Session
 from vfa.storage.workspace import Workspace
 
@@ -272,7 +274,10 @@ def add_clip(
     fp = fingerprint(path)
     stat = path.stat()
     with ws.writes.begin() as db:
+        person = require(db, Act.ADD_CLIPS)
+        new = find_case(db, code) is None
         case = _get_or_create_case(db, code)
+        case_access.entering_case(db, case, person, new)
         session = _get_or_create_session(db, case, fields)
         existing = db.scalar(
             select(Clip).where(Clip.session_id == session.id, Clip.fingerprint == fp)
@@ -305,10 +310,13 @@ def add_clip(
         return AddedClip(case.id, session.id, clip.id, case_code=case.code, session=session.label)
 
 
-def catalog(ws: Workspace) -> list[CaseNode]:
-    """Every case with its sessions and clips, for the browser."""
+def catalog(ws: Workspace, viewer: str | None = None) -> list[CaseNode]:
+    """Every case with its sessions and clips that ``viewer`` (None: you) sees (a
+    therapist: the cases shared with them or with nobody), for the browser."""
     with ws.sessions() as db:
-        cases = db.scalars(select(Case).order_by(Case.code)).all()
+        query = select(Case).order_by(Case.code)
+        seen = case_access.case_filter(db, viewer)
+        cases = db.scalars(query if seen is None else query.where(seen)).all()
         return [
             CaseNode(
                 c.id,
@@ -327,12 +335,14 @@ def catalog(ws: Workspace) -> list[CaseNode]:
         ]
 
 
-def clip_info(ws: Workspace, clip_id: int) -> ClipInfo:
-    """Load a clip with its frame table (no file access)."""
+def clip_info(ws: Workspace, clip_id: int, viewer: str | None = None) -> ClipInfo:
+    """Load a clip with its frame table (no file access), if its case is not hidden
+    from ``viewer`` (None: you; see ``case_access``)."""
     with ws.sessions() as db:
         clip = db.get(Clip, clip_id)
         if clip is None:
             raise NotFoundError(f"clip {clip_id}: no such clip in {ws.label}")
+        case_access.check_clip(db, clip_id, viewer)
         return ClipInfo(
             id=clip.id,
             path=clip.path,

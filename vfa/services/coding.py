@@ -20,6 +20,8 @@ from vfa.domain.scoring import RatingValue, ScoreResult, check_grid_row, check_r
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.services.audit import changed, record, run_place
 from vfa.services.blind import check_run
+from vfa.services.people import Act, require
+from vfa.services.permissions import check_coding_as, check_own_run, refuse_stranger
 from vfa.services.schemes import register_scheme
 from vfa.storage.models import (
     Clip,
@@ -71,10 +73,12 @@ def ensure_coder(ws: Workspace, name: str, role: Role = Role.CODER) -> int:
 
 
 def coder_row(db: DbSession, name: str, role: Role = Role.CODER) -> tuple[int, bool]:
-    """The coder's id, and whether this made them (audited) in the caller's transaction."""
+    """The coder's id, and whether this made them (audited) in the caller's transaction;
+    a managed workspace refuses a name that is not one of its people instead."""
     coder = db.scalar(select(Coder).where(Coder.name == name))
     if coder is not None:
         return coder.id, False
+    refuse_stranger(db, name)
     coder = Coder(name=name, role=role)
     db.add(coder)
     db.flush()
@@ -84,8 +88,14 @@ def coder_row(db: DbSession, name: str, role: Role = Role.CODER) -> tuple[int, b
 
 def open_run(ws: Workspace, clip_id: int, scheme: Scheme, coder_name: str) -> RunInfo:
     """The coder's run of this clip with this scheme (version and content), made if new:
-    called for an edit (the first rating, event or note begins a run)."""
-    coder_id = ensure_coder(ws, coder_name)
+    called for an edit (the first rating, event or note begins a run). On a managed
+    workspace the person codes under their own name only."""
+    with ws.sessions() as db:
+        check_coding_as(db, coder_name)  # before the coder or the scheme is stored
+    # a person first met tagging moments (VIG, VIPP-SD) is a therapist, else a coder
+    coder_id = ensure_coder(
+        ws, coder_name, Role.THERAPIST if scheme.moments is not None else Role.CODER
+    )
     scheme_row = register_scheme(ws, scheme)
     with ws.writes.begin() as db:
         if db.get(Clip, clip_id) is None:
@@ -176,8 +186,10 @@ def refuse_locked(run_id: int, status: RunStatus | str | None) -> RunStatus:
 
 
 def editable_run(db: DbSession, run_id: int) -> CodingRun:
-    """The run, moved to in-progress on its first edit; refused when submitted."""
+    """The run, moved to in-progress on its first edit; refused when submitted, and on a
+    managed workspace when it is not the viewer's own (``permissions.check_own_run``)."""
     run = _run(db, run_id)
+    check_own_run(db, run_id)
     if refuse_locked(run_id, run.status) is RunStatus.ASSIGNED:
         run.status = RunStatus.IN_PROGRESS
     return run
@@ -195,6 +207,7 @@ def submit_run(
     """Lock the run as finished, now or (``at``, for coding recorded afterwards) then."""
     with ws.writes.begin() as db:
         run = _run(db, run_id)
+        check_own_run(db, run_id, actor)
         if run.status is RunStatus.SUBMITTED:
             return
         run.status = RunStatus.SUBMITTED
@@ -207,6 +220,7 @@ def reopen_run(ws: Workspace, run_id: int, reason: str, actor: str | None = None
     if not reason.strip():
         raise InvalidInputError("reopening a submitted run needs a reason")
     with ws.writes.begin() as db:
+        require(db, Act.ASSIGN, actor)  # a supervisor's act on a managed workspace
         check_run(db, run_id, actor)  # another coder's hidden blind run is not theirs to open
         run = _run(db, run_id)
         if run.status is not RunStatus.SUBMITTED:

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session as DbSession
 
 from vfa.errors import InvalidInputError, NotFoundError
+from vfa.services import case_access, people
 from vfa.services.audit import changed, clip_place, current_actor, record
 from vfa.services.choices import DUE_DAYS as DUE_DAYS
 from vfa.services.choices import PURPOSES as PURPOSES
@@ -79,8 +80,10 @@ def set_consent(
         )
     who = (by or "").strip() or current_actor()
     with ws.writes.begin() as db:
+        people.require(db, people.Act.MANAGE_CONSENT, by)
         if db.get(Clip, clip_id) is None:
             raise NotFoundError(f"clip {clip_id}: no such clip in {ws.label}")
+        case_access.check_clip(db, clip_id, by)
         last = _latest(db, clip_id)
         row = ConsentRecord(
             clip_id=clip_id,
@@ -131,6 +134,7 @@ def consent_for(ws: Workspace, clip_id: int) -> Consent | None:
     with ws.sessions() as db:
         if db.get(Clip, clip_id) is None:
             raise NotFoundError(f"clip {clip_id}: no such clip in {ws.label}")
+        case_access.check_clip(db, clip_id)
         row = _latest(db, clip_id)
         return _consent(row) if row is not None else None
 

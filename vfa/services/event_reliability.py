@@ -46,6 +46,8 @@ from vfa.services.assignments import (
     pending_text,
 )
 from vfa.services.events import event_spans
+from vfa.services.people import Act
+from vfa.services.permissions import require_in
 from vfa.services.reliability import check_event_settings
 from vfa.services.reliability_runs import RunRow, clip_order, latest_runs, scheme_runs
 from vfa.services.schemes import SchemeLookup, current_scheme, get_scheme
@@ -189,6 +191,7 @@ def event_agreement_for_clip(
     (a library read once, else the folders now).
     """
     check_event_settings(unit_ms, overlap, tolerance_ms)
+    require_in(ws, Act.SEE_AGREEMENT, viewer)
     first_name, second_name = coders
     if first_name == second_name:
         raise InvalidInputError(f"event agreement needs two different coders, not {first_name}")
@@ -263,7 +266,9 @@ class DoubleCoded:
 
 def double_coded(ws: Workspace, scheme_id: str) -> list[DoubleCoded]:
     """The clips coded (and submitted) by two or more coders with the scheme, in
-    catalogue order, each with the open blind runs that still hold its agreement back."""
+    catalogue order, each with the open blind runs that still hold its agreement back
+    (who coded what, for a supervisor or admin on a managed workspace)."""
+    require_in(ws, Act.SEE_AGREEMENT)
     order = clip_order(ws)
     with ws.sessions() as db:
         chosen = latest_runs(scheme_runs(db, scheme_id, submitted_only=True))

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, exists, insert, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from vfa.domain.frames import FrameTable
@@ -19,7 +19,10 @@ from vfa.services.audit import Place, changed, record, run_place
 from vfa.services.blind import check_run
 from vfa.services.coding import editable_run, refuse_locked
 from vfa.services.moment_fields import MomentDetail, moment_columns, put_moment, stored_detail
-from vfa.storage.models import Annotation, Clip, CodingRun, Moment, RunStatus
+from vfa.services.people import ALLOWED, Act
+from vfa.services.permissions import not_own_run, role_refusal
+from vfa.services.viewer import current_viewer
+from vfa.storage.models import Annotation, Clip, Coder, CodingRun, Moment, Role, RunStatus
 from vfa.storage.models import Session as SessionRow
 from vfa.storage.workspace import Workspace
 
@@ -159,7 +162,7 @@ def code_event(
     # Core statements in one transaction: a key press is on the hot path of coding
     # (tens of thousands of events per clip), and ORM objects cost more than the commit.
     with ws.write_engine.begin() as conn:
-        place = _editable_core(conn, run_id)
+        place = _editable_core(conn, run_id, Act.TAG_MOMENTS if code.moment else Act.CODE)
         stopped: list[Event] = []
         closed: list[Event] = []
         if code.kind == "state":
@@ -240,24 +243,41 @@ def code_event(
 # built once: a key press only binds its values
 _INSERT_EVENT = insert(Annotation)
 _INSERT_MOMENT = insert(Moment)
-# the run's status, and its clip and case for the audit entry, in the one query
+# the run's status, its clip and case for the audit entry, its owner, and whether the
+# workspace is managed: one statement
 _RUN_STATUS = (
-    select(CodingRun.status, CodingRun.clip_id, SessionRow.case_id)
+    select(
+        CodingRun.status,
+        CodingRun.clip_id,
+        SessionRow.case_id,
+        Coder.name,
+        Coder.role,
+        exists(select(Coder.id).where(Coder.role == Role.ADMIN)),
+    )
     .join(Clip, Clip.id == CodingRun.clip_id)
     .join(SessionRow, SessionRow.id == Clip.session_id)
+    .join(Coder, Coder.id == CodingRun.coder_id)
     .where(CodingRun.id == bindparam("run_id"))
 )
 
 
-def _editable_core(conn: Connection, run_id: int) -> Place:
-    """``editable_run`` for Core callers: refuse a submitted run, start an assigned one;
-    the run's place for its audit entries."""
+def _editable_core(conn: Connection, run_id: int, act: Act = Act.CODE) -> Place:
+    """``editable_run`` for Core callers in one statement: refuse a submitted run, and
+    on a managed workspace someone else's run or an act the owner's role does not
+    allow; start an assigned one. The run's place for its audit entries."""
     row = conn.execute(_RUN_STATUS, {"run_id": run_id}).first()
-    if refuse_locked(run_id, row[0] if row is not None else None) is RunStatus.ASSIGNED:
+    status = refuse_locked(run_id, row[0] if row is not None else None)
+    assert row is not None
+    if row[5]:  # managed: the person coding is the run's owner, and may do the act
+        owner, role, viewer = row[3], Role(row[4]), current_viewer()
+        if owner != viewer:
+            raise not_own_run(run_id, owner, viewer)
+        if role not in ALLOWED[act]:
+            raise role_refusal(owner, role, act)
+    if status is RunStatus.ASSIGNED:
         conn.execute(
             update(CodingRun).where(CodingRun.id == run_id).values(status=RunStatus.IN_PROGRESS)
         )
-    assert row is not None
     return Place(case_id=row[2], clip_id=row[1], run_id=run_id)
 
 

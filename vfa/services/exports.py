@@ -52,6 +52,8 @@ from vfa.services.export_selection import (
     selected_runs,
     stream_events,
 )
+from vfa.services.people import Act
+from vfa.services.permissions import require_in
 from vfa.storage.models import Clip as ClipRow
 from vfa.storage.workspace import Workspace
 
@@ -286,7 +288,9 @@ def export_file(
     progress: ProgressFn | None = None,
     cancelled: CancelledFn | None = None,
 ) -> ExportResult:
-    """Write the selection in a format (``FORMATS``) to ``path``, whole or not at all."""
+    """Write the selection in a format (``FORMATS``) to ``path``, whole or not at all
+    (a coder's, supervisor's or admin's act on a managed workspace)."""
+    require_in(ws, Act.EXPORT_DATA, sel.viewer)
     if fmt not in FORMATS:
         raise ExportError(f"export: {fmt!r} is not a format ({', '.join(FORMATS)})")
     if what not in ("events", "ratings"):

@@ -26,6 +26,7 @@ from vfa.outputs import file_mode
 from vfa.services.audit import current_actor, record, run_place
 from vfa.services.coding import coder_row
 from vfa.services.moment_fields import MomentDetail, moment_columns
+from vfa.services.people import Act, NotAllowedError, require
 from vfa.services.schemes import stored_scheme_row
 from vfa.storage.models import (
     Annotation,
@@ -34,6 +35,7 @@ from vfa.storage.models import (
     CodingRun,
     Moment,
     Rating,
+    Role,
     RunStatus,
 )
 from vfa.storage.models import Scheme as SchemeRow
@@ -197,6 +199,15 @@ def run_import(ws: Workspace, plan: ImportPlan, actor: str | None = None) -> Imp
     made: list[ImportedRun] = []
     try:
         with ws.writes.begin() as db:
+            person = require(db, Act.EXPORT_DATA, actor)
+            if person is not None and person.role is Role.CODER:
+                # a coder brings in their own coding, never into another person's runs
+                for other in (r.coder for r in plan.runs if r.coder != person.name):
+                    raise NotAllowedError(
+                        f"{plan.file}: not imported: it holds {other}'s coding and "
+                        f"{person.name} is a coder, who imports their own coding only (name "
+                        "yourself as its coder, or ask a supervisor to import it)"
+                    )
             scheme_row, row_made = stored_scheme_row(db, plan.scheme)
             coders_made: list[int] = []
             for run in plan.runs:
@@ -330,6 +341,7 @@ def undo_import(ws: Workspace, batch: str, actor: str | None = None) -> UndoResu
     submitted, or the batch was undone already."""
     batch = batch.strip()
     with ws.writes.begin() as db:
+        require(db, Act.EXPORT_DATA, actor)
         entry = _batch_entry(db, batch)
         detail: dict[str, Any] = dict(entry.detail)
         undone = db.scalars(select(AuditEntry).where(AuditEntry.action == UNDO_ACTION)).all()

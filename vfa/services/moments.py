@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from vfa.domain.text_fields import single_line
 from vfa.errors import InvalidInputError, NotFoundError
-from vfa.services import coding
+from vfa.services import case_access, coding
 from vfa.services.audit import changed, current_actor, record, run_place, session_place
 from vfa.services.blind import BlindError, blind_view, pending_text
 from vfa.services.moment_fields import (
@@ -36,6 +36,8 @@ from vfa.services.moment_fields import (
     span_frames,
     stored_detail,
 )
+from vfa.services.people import Act, require
+from vfa.services.permissions import require_in
 from vfa.services.schemes import SchemeLookup, get_scheme
 from vfa.services.viewer import resolve
 from vfa.storage.models import (
@@ -120,7 +122,9 @@ def add_moment(
     feedback: bool = False,
     coder: str | None = None,
 ) -> MomentInfo:
-    """Tag a moment of a clip with one or more moment codes of one scheme."""
+    """Tag a moment of a clip with one or more moment codes of one scheme (a therapist's,
+    supervisor's or admin's act on a managed workspace)."""
+    require_in(ws, Act.TAG_MOMENTS)  # before a run is begun for it
     caption = checked_text(caption, "caption", "moment")
     child_line = checked_text(child_line, "child line", "moment")
     comment = checked_text(comment, "comment", "moment")
@@ -150,6 +154,7 @@ def add_moment(
     code = scheme.code(codes[0])
     subject = code.subjects[0] if code.subjects else None
     with ws.writes.begin() as db:
+        require(db, Act.TAG_MOMENTS)
         coding.editable_run(db, run.id)
         row = Annotation(
             run_id=run.id,
@@ -248,6 +253,7 @@ def get_moment(ws: Workspace, moment_id: int, viewer: str | None = None) -> Mome
         if row is None:
             raise NotFoundError(f"moment {moment_id}: no such moment in {ws.label}")
         info = _info(row)
+        case_access.check_clip(db, info.clip_id, viewer)
         if info.coder != resolve(viewer):
             blind_view(db, viewer, [info.clip_id]).check(info.run_id, info.clip_id, info.coder)
         return info
@@ -268,6 +274,9 @@ def moments(
     if session_id is not None:
         query = query.where(Clip.session_id == session_id)
     with ws.sessions() as db:
+        seen = case_access.case_filter(db, viewer, SessionRow.case_id)
+        if seen is not None:  # a therapist's: the moments of cases open to them only
+            query = query.join(SessionRow, SessionRow.id == Clip.session_id).where(seen)
         rows = db.execute(query.order_by(CodingRun.clip_id, Annotation.start_ms, Annotation.id))
         found = [_info(r) for r in rows]
         view = blind_view(db, viewer, {m.clip_id for m in found})
@@ -283,6 +292,7 @@ def reel(
     leaves VFA with moments missing."""
     with ws.sessions() as db:
         _session(ws, db, session_id)
+        case_access.check_session(db, session_id, viewer)
         if complete:
             _check_whole_session(db, session_id, viewer)
     flagged = [m for m in moments(ws, session_id=session_id, viewer=viewer) if m.feedback]
@@ -339,6 +349,7 @@ def edit_moment(
         comment = checked_text(comment, "comment", where)
     before = get_moment(ws, moment_id)
     with ws.writes.begin() as db:
+        require(db, Act.TAG_MOMENTS)
         coding.editable_run(db, before.run_id)
         ann = db.get_one(Annotation, moment_id)
         moment = db.get_one(Moment, moment_id)
@@ -382,6 +393,7 @@ def restore_moment(ws: Workspace, before: MomentInfo) -> MomentInfo:
     """Put a moment's details back as they were; returns them as they are now."""
     now = get_moment(ws, before.id)
     with ws.writes.begin() as db:
+        require(db, Act.TAG_MOMENTS)
         coding.editable_run(db, before.run_id)
         put_moment(db, db.get_one(Annotation, before.id), before.detail)
         record(db, "restore", "moment", before.id, {}, **run_place(db, before.run_id))
@@ -402,6 +414,7 @@ def reorder_reel(
             f"{sorted(current)} once each, not {list(order)}"
         )
     with ws.writes.begin() as db:
+        require(db, Act.TAG_MOMENTS, viewer)
         everything = sum(1 for m in _flagged(db, session_id))
         if everything == len(current):
             places = list(range(1, len(current) + 1))
@@ -432,7 +445,9 @@ def set_theme(ws: Workspace, session_id: int, theme: str | None) -> str | None:
         theme or None, f"session {session_id}: the theme", MAX_CHARS["theme"], required=False
     )
     with ws.writes.begin() as db:
+        require(db, Act.TAG_MOMENTS)
         session = _session(ws, db, session_id)
+        case_access.check_session(db, session_id)
         before = session.theme
         session.theme = theme
         detail = changed(before, session.theme)
@@ -443,7 +458,9 @@ def set_theme(ws: Workspace, session_id: int, theme: str | None) -> str | None:
 def session_theme(ws: Workspace, session_id: int) -> str | None:
     """The session's feedback theme, or None."""
     with ws.sessions() as db:
-        return _session(ws, db, session_id).theme
+        theme = _session(ws, db, session_id).theme
+        case_access.check_session(db, session_id)
+        return theme
 
 
 def _session(ws: Workspace, db: DbSession, session_id: int) -> SessionRow:

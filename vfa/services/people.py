@@ -86,6 +86,11 @@ def _roles_text(roles: Iterable[Role]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
+def with_article(words: str) -> str:
+    """``a coder``, ``an admin``: the words with their indefinite article."""
+    return f"an {words}" if words[:1] in "aeiou" else f"a {words}"
+
+
 def is_managed(db: DbSession) -> bool:
     """Whether the workspace has an admin, so that roles are checked."""
     return db.scalar(select(Coder.id).where(Coder.role == Role.ADMIN).limit(1)) is not None
@@ -121,7 +126,8 @@ def require(db: DbSession, act: Act, who: str | None = None) -> Person | None:
         )
     if person.role not in allowed:
         raise NotAllowedError(
-            f"{person.name} is a {person.role.value}: only a {_roles_text(allowed)} may "
+            f"{person.name} is {with_article(person.role.value)}: only "
+            f"{with_article(_roles_text(allowed))} may "
             f"{act.value}; an admin can change a role (vfa people role NAME ROLE)"
         )
     return person

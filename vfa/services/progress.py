@@ -22,6 +22,7 @@ from vfa.domain.scoring import ScoreResult
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.services import coding
 from vfa.services.blind import blind_view
+from vfa.services.case_access import check_case
 from vfa.services.clips import find_case
 from vfa.services.schemes import SchemeLookup, current_scheme, get_scheme, stored_scheme
 from vfa.services.viewer import resolve
@@ -136,11 +137,14 @@ def _value(scheme: Scheme, result: ScoreResult) -> tuple[float | None, str | Non
     return None, None  # coded with a content that had no such score
 
 
-def _case(ws: Workspace, case_code: str) -> tuple[int, tuple[ProgressSession, ...]]:
+def _case(
+    ws: Workspace, case_code: str, viewer: str | None
+) -> tuple[int, tuple[ProgressSession, ...]]:
     with ws.sessions() as db:
         case = find_case(db, case_code)  # FAM-001 is fam-001
         if case is None:
             raise NotFoundError(f"case {case_code!r}: no such case in {ws.label}")
+        check_case(db, case.id, viewer, f"case {case.code}")  # a therapist's own cases
         rows = db.scalars(select(Session).where(Session.case_id == case.id)).all()
         sessions = [ProgressSession(s.id, s.label, s.date, s.cycle) for s in rows]
         case_id = case.id
@@ -168,7 +172,7 @@ def case_progress(
     """Every coding run's total on the scheme for the case that the blind rule lets
     ``viewer`` (None: you) see, in session order. A hidden run is left out entirely.
     ``find_scheme`` looks the scheme up (a library read once, else the folders now)."""
-    case_id, sessions = _case(ws, case_code)
+    case_id, sessions = _case(ws, case_code, viewer)
     current = current_scheme(ws, scheme_id, find_scheme)
     measure = _measure(current)
     name = resolve(viewer)
@@ -233,7 +237,7 @@ def case_progress(
 def coded_schemes(ws: Workspace, case_code: str, viewer: str | None = None) -> list[str]:
     """The ids of the schemes with coding runs on the case's clips that the blind rule
     lets ``viewer`` (None: you) see, sorted."""
-    case_id, _ = _case(ws, case_code)
+    case_id, _ = _case(ws, case_code, viewer)
     with ws.sessions() as db:
         rows = db.execute(
             select(CodingRun.id, CodingRun.clip_id, Coder.name, SchemeRow.scheme_key)

@@ -30,6 +30,8 @@ from vfa.reports.script import ScriptItem, write_feedback_script
 from vfa.services import consent, moments
 from vfa.services.audit import record, session_place
 from vfa.services.clips import ClipInfo, ClipState, check_clip, clip_info, verify_clips
+from vfa.services.people import Act
+from vfa.services.permissions import require_in
 from vfa.services.schemes import SchemeLookup, get_scheme
 from vfa.storage.workspace import Workspace
 
@@ -120,6 +122,7 @@ def export_reel(
 ) -> ReelExport:
     """Export the session's reel for ``purpose`` into ``out_dir`` (a new folder, or an
     existing one whose files of the same names are replaced only with ``force``)."""
+    require_in(ws, Act.EXPORT_FEEDBACK)
     items = prepare(ws, session_id, purpose)
     if handout:
         check_handout(len(items))
@@ -214,6 +217,7 @@ def export_script(
     still, span, caption, child line and prepared comment. Its stills leave VFA too, so
     the consent must cover ``purpose``."""
     check_target(out_pdf, force=force, suffixes=(".pdf",))
+    require_in(ws, Act.EXPORT_FEEDBACK)
     items = prepare(ws, session_id, purpose)
     ws.writes  # noqa: B018 - a read-only workspace cannot record the export: refuse now
     with tempfile.TemporaryDirectory(prefix=".vfa-script-") as tmp:

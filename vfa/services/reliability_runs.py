@@ -41,6 +41,8 @@ from vfa.services.assignments import (
 )
 from vfa.services.clips import catalog
 from vfa.services.coding import GRID_SEP, grid_points
+from vfa.services.people import Act
+from vfa.services.permissions import require_in
 from vfa.services.reliability import check_size
 from vfa.services.schemes import SchemeLookup, current_scheme, get_scheme, stored_scheme
 from vfa.storage.models import Coder, CodingRun, RunStatus
@@ -161,12 +163,17 @@ def coded_ratings(
     clip_ids: Sequence[int] | None = None,
     submitted_only: bool = True,
     find_scheme: SchemeLookup = get_scheme,
+    *,
+    asker: str | None = None,
 ) -> CodedRatings:
     """Every double-coded clip's ratings of the scheme that the blind rule lets be shown.
 
     A clip in ``clip_ids`` that open blind runs hold back raises BlindError naming them;
     ``find_scheme`` looks the scheme up (a library read once, else the folders now).
+    Agreement across coders is for a supervisor or admin on a managed workspace: the
+    person asking is ``asker``, else ``viewer``.
     """
+    require_in(ws, Act.SEE_AGREEMENT, asker or viewer)
     scheme = current_scheme(ws, scheme_id, find_scheme)
     order = clip_order(ws)
     wanted = set(clip_ids) if clip_ids is not None else None

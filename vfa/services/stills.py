@@ -24,6 +24,8 @@ from vfa.outputs import check_target
 from vfa.services import consent
 from vfa.services.audit import clip_place, current_actor, record
 from vfa.services.clip_files import verify_clip
+from vfa.services.people import Act
+from vfa.services.permissions import require_in
 from vfa.storage.models import Clip
 from vfa.storage.workspace import Workspace
 
@@ -83,7 +85,9 @@ def _purpose(purpose: str | None, what: str) -> str:
 
 
 def _allowed(ws: Workspace, clip_id: int, purpose: str | None, what: str) -> str:
-    """The purpose, once the consent covers it and the export can be audited."""
+    """The purpose, once the person may export for feedback, the consent covers it and
+    the export can be audited."""
+    require_in(ws, Act.EXPORT_FEEDBACK)
     chosen = _purpose(purpose, what)
     consent.require(ws, clip_id, chosen, f"{what} for {chosen}")
     ws.writes  # noqa: B018 - a read-only workspace cannot record the export: refuse now

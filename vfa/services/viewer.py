@@ -1,7 +1,9 @@
 """Who is asking: the coder name every read of coding data is filtered for.
 
 ``current_viewer()`` is, in this order: the name given for this call chain
-(``viewing_as``, which ``vfa ... --as NAME`` uses), the coder named in the settings
+(``viewing_as``, which ``vfa ... --as NAME`` uses), the person the window's workspace is
+open as (``set_person``: who the window was told they are there), the coder named in the
+settings
 (Settings → Coder in the window, ``[coder] name=`` in ``vfa.ini`` in the config folder),
 else the login name. The window and the ``vfa`` command read the same settings file, so
 both see a person's coding as the same coder. The audit trail names the same person.
@@ -23,6 +25,7 @@ from platformdirs import user_config_path
 SETTINGS_FILE = "vfa.ini"
 
 _override: list[str] = []  # viewing_as's names, innermost last (process-wide: threads too)
+_person: list[str] = [""]  # the window's person in its workspace (set_person)
 _cache: dict[Path, tuple[tuple[int, int], str]] = {}
 
 
@@ -61,8 +64,15 @@ def settings_coder(path: Path | None = None) -> str:
 
 
 def current_viewer() -> str:
-    """Who is asking: ``viewing_as``'s name, else the settings' coder, else the login."""
-    return (_override[-1] if _override else "") or settings_coder() or login_name()
+    """Who is asking: ``viewing_as``'s name, else the window's person, else the
+    settings' coder, else the login."""
+    return (_override[-1] if _override else "") or _person[0] or settings_coder() or login_name()
+
+
+def set_person(name: str | None) -> None:
+    """The person the window works as in its open workspace (None or blank: none, so
+    the settings' coder or the login name): for every service the window calls."""
+    _person[0] = (name or "").strip()
 
 
 def resolve(viewer: str | None) -> str:

@@ -25,6 +25,7 @@ from vfa.errors import FormatError, InvalidInputError
 from vfa.io import vfa_json
 from vfa.services.audit import record
 from vfa.services.import_writes import insert_run_events
+from vfa.services.people import Act, require
 from vfa.storage.models import (
     Case,
     Clip,
@@ -334,6 +335,7 @@ def import_workspace_json(ws: Workspace, path: str | Path) -> RestoreResult:
     check_restorable(data, file)
     digest = hashlib.sha256(Path(file).read_bytes()).hexdigest()
     with ws.writes.begin() as db:
+        require(db, Act.EXPORT_DATA)
         _check_empty(db, ws)
         restorer = _Restorer(db.connection(), file)
         restorer.header(data)

@@ -41,6 +41,7 @@ from vfa.ui.file_actions import FileActions
 from vfa.ui.memory import Memory
 from vfa.ui.menus import build_menus, navigation_handlers
 from vfa.ui.messages import MessageBar, note
+from vfa.ui.person import PersonGate
 from vfa.ui.player_view import PlayerView
 from vfa.ui.quick_start import HelpWindows
 from vfa.ui.session import CodingSession, Shell
@@ -182,6 +183,10 @@ class MainWindow(FileActions):
             ctx.settings.shortcuts(),
         )
         build_menus(self.menuBar(), self.actions_by_id)
+        # who works in the workspace, and what their role lets them do (File → Who are you…,
+        # People…); another person: the actions their role allows
+        self.people = PersonGate(self.session, self.actions_by_id, ctx.settings, self.memory)
+        self.people.person_changed.connect(lambda _name: self._set_workspace_actions(bool(self.ws)))
         self._edit_verbs = {k: self.actions_by_id[k].text() for k in ("edit.undo", "edit.redo")}
         self.undo_stack.undoTextChanged.connect(self._name_undo)
         self.undo_stack.redoTextChanged.connect(self._name_undo)
@@ -275,9 +280,11 @@ class MainWindow(FileActions):
             "workspace.check",
             "coding.import",
             "coding.export",
+            "person.choose",
+            "people.manage",
         ):
             self.actions_by_id[key].setEnabled(enabled)
-        self._set_clip_actions(False)
+        self._set_clip_actions(enabled and self.current_clip is not None)
 
     def _set_clip_actions(self, enabled: bool) -> None:
         """Playback and still actions need an open clip."""
@@ -288,6 +295,7 @@ class MainWindow(FileActions):
             self.actions_by_id[key].setEnabled(enabled)
         for key in ("reel.present", "reel.export", "reel.script"):
             self.actions_by_id[key].setEnabled(enabled)
+        self.people.apply()  # what the person's role does not allow stays disabled
 
     # -- workspaces -------------------------------------------------------
     def show_welcome(self) -> None:
@@ -306,15 +314,20 @@ class MainWindow(FileActions):
             self.ws.close()
             self.ws = None
             self.current_clip = None
+            self.people.leave()
             self._set_workspace_actions(False)
 
     def set_workspace(self, ws: Workspace) -> None:
-        """Show an open workspace (in place of the one open)."""
+        """Show an open workspace (in place of the one open), as the person working in it
+        (asked on a managed workspace the first time; not opened when that is cancelled)."""
+        person = self.people.who_in(ws)
+        if person is None:  # (closed, and the window says why)
+            return
         self.close_workspace()
         self.ws = ws
+        self.people.enter(ws, person)
         self.session.set_workspace(ws)
         self.current_clip = None
-        self.setWindowTitle(self.tr("VFA — {0}").format(ws.name))
         self.ctx.settings.set("workspace/last", ws.url if ws.path is None else str(ws.path))
         self.messages.clear_all()  # what was said was about the workspace closed
         self.statusBar().clearMessage()
@@ -396,20 +409,19 @@ class MainWindow(FileActions):
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.ctx.settings.set("player/backend", dialog.chosen_backend())
             self.ctx.settings.set("app/language", dialog.chosen_language())  # (at restart)
-            coder_before = self.coder_name()
+            named_before = str(self.ctx.settings.get("coder/name"))
             self.ctx.settings.set("coder/name", dialog.coder.text().strip())
-            if self.coder_name() != coder_before and self.ws is not None:
-                # another person codes now: their own run, never the last person's
-                self.undo_stack.clear()
-                self.session.reload()
+            if named_before != dialog.coder.text().strip():
+                self.people.settings_coder_changed()  # another person codes now
             overrides = dialog.chosen_overrides()
             self.ctx.settings.set_shortcuts(overrides)
             apply_shortcuts(self.actions_by_id, overrides)
             self.events.install_hotkeys()  # a scheme's key the window now has (or not)
 
     def coder_name(self) -> str:
-        """The coder named in settings, else the login name."""
-        return str(self.ctx.settings.get("coder/name")) or current_actor()
+        """Who works in the window: its person in the workspace, else Settings → Coder,
+        else the login name (``viewer.current_viewer``, as every service asks)."""
+        return current_actor()
 
     def show_progress(self) -> None:
         """A chart of a scheme's total across this case's sessions (PNG / SVG export)."""

@@ -1,6 +1,6 @@
 """What the window remembers from one run to the next, in the settings file: where its
-splitters were, the clip last open in each workspace and the scheme last used on each
-clip."""
+splitters were, the clip last open in each workspace, who worked in it, and the scheme
+last used on each clip."""
 
 from __future__ import annotations
 
@@ -54,6 +54,15 @@ class Memory(QObject):
     def remember_reliability_scheme(self, ws: Workspace, scheme_id: str) -> None:
         """This scheme is the one the Reliability window shows for the workspace."""
         self.settings.remember("reliability-scheme", place_key(ws), scheme_id)
+
+    def person_of(self, ws: Workspace) -> str:
+        """Who the window worked as in this workspace last time ('' when nobody was
+        chosen for it)."""
+        return self.settings.recalled("person", place_key(ws))
+
+    def remember_person(self, ws: Workspace, name: str) -> None:
+        """The window works as this person in the workspace (File → Who are you…)."""
+        self.settings.remember("person", place_key(ws), name)
 
     def keep(
         self, splitter: QSplitter, option: str, first: Callable[[int], list[int]] | None = None

@@ -1329,10 +1329,6 @@ GPL-3.0-or-later. Makes no network connections.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>VFA — {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Workspace upgraded; the previous version was kept as {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1588,6 +1584,167 @@ GPL-3.0-or-later. Makes no network connections.</source>
     </message>
     <message>
         <source>{0} is encrypted. Enter its passphrase to open it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>People</name>
+    <message>
+        <source>add and change clips and cases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>admin</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>assign clips and set reliability criteria</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>code clips</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>coder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>export and import coding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>export for feedback to the family</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>manage people</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>read the audit trail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>record consent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>see agreement across coders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>supervisor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tag moments and build reels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>therapist</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PeopleDialog</name>
+    <message>
+        <source>&amp;Add person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Role of the chosen person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Set role</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A personal workspace: everyone may do everything. Add an admin to make roles count (then only an admin manages people).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a person in the list first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New &amp;person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>P&amp;eople</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Role of the new person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Roles are checked: only an admin adds people and changes roles.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>their name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} is one of the people now ({1}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0}&apos;s role is {1} now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PersonGate</name>
+    <message>
+        <source>Roles are advisory in a workspace file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Roles are advisory in a workspace file: anyone can say who they are; a team workspace on PostgreSQL enforces them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VFA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VFA — {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VFA — {0} — {1} (not one of its people)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VFA — {0} — {1} ({2})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} ({1}) may not {2}. Roles that may: {3}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} is not one of this workspace&apos;s people: an admin adds people (File → People…); File → Who are you… says who you are</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} was not opened: choose who you are to work in it.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2176,6 +2333,25 @@ Video files stay where they are; VFA keeps your annotations in a workspace and m
     </message>
 </context>
 <context>
+    <name>WhoAreYouDialog</name>
+    <message>
+        <source>&amp;Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The workspace “{0}” has people with roles. Choose yourself: what you may do in it follows your role.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who are you?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your name, as your coding in the workspace “{0}” is signed. It is remembered for this workspace.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>WorkspaceSafety</name>
     <message>
         <source>Restoring the backup…</source>
@@ -2288,6 +2464,10 @@ Video files stay where they are; VFA keeps your annotations in a workspace and m
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>&amp;Who are you…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Back five seconds</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2357,6 +2537,10 @@ Video files stay where they are; VFA keeps your annotations in a workspace and m
     </message>
     <message>
         <source>Open the &amp;demo workspace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>P&amp;eople…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
