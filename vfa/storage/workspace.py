@@ -9,7 +9,7 @@ import sqlite3
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, event, inspect, make_url, select, text
@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
 
 import vfa
-from vfa.errors import NewerWorkspaceError, ReadOnlyWorkspaceError, WorkspaceError
+from vfa.errors import NewerWorkspaceError, ReadOnlyWorkspaceError, VfaError, WorkspaceError
+from vfa.storage import signed_in
 from vfa.storage.engine import (
     WRITE_OPTION,
     make_engine,
@@ -26,7 +27,9 @@ from vfa.storage.engine import (
     sqlite_url,
 )
 from vfa.storage.locks import SharedLock
+from vfa.storage.logins import Identity, identify, not_a_person
 from vfa.storage.models import WorkspaceInfo
+from vfa.storage.pg_errors import connection_advice
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -49,6 +52,10 @@ class Workspace:
     backup_path: Path | None = None
     # why the workspace is open for reading only (damaged, a read-only file), or None
     read_only: str | None = None
+    # PostgreSQL: the login connected, and the person it is (who acts: see storage/logins)
+    login: str | None = None
+    person: str | None = None
+    team: bool = False  # the server enforces the roles (vfa team init)
     _write_engine: Engine = field(init=False, repr=False)
     _writes: sessionmaker[DbSession] = field(init=False, repr=False)
     _lock: SharedLock | None = field(init=False, repr=False, default=None)
@@ -61,6 +68,8 @@ class Workspace:
         self._writes = sessionmaker(self._write_engine, expire_on_commit=False)
         if self.path is not None:
             self._lock = SharedLock(self.path)
+        if self.person is not None:
+            signed_in.sign_in(self, self.person)
 
     @property
     def label(self) -> str:
@@ -97,6 +106,7 @@ class Workspace:
     def close(self) -> None:
         """Release every connection; the workspace refuses any use after this."""
         self._closed = True
+        signed_in.sign_out(self)
         self.engine.dispose()
         if self._lock is not None:
             self._lock.release()
@@ -149,26 +159,46 @@ def open_workspace(
     try:
         if reason is not None:
             _check_current(engine, where, reason)
+            who = _identify(engine, where)
             ws_name = _read_name(engine) or name or _default_name(url, path)
-            return Workspace(url, path, engine, sessionmaker(engine), ws_name, read_only=reason)
+            return Workspace(
+                url, path, engine, sessionmaker(engine), ws_name, read_only=reason, **who
+            )
         if path is None and not create and engine.dialect.name != "sqlite":
             _check_initialised(engine, where)
         backup = _migrate(engine, path, where)
+        who = _identify(engine, where)
         factory = sessionmaker(engine, expire_on_commit=False)
         ws_name = _ensure_info(factory, name or _default_name(url, path))
     except OperationalError as exc:
         engine.dispose()
         _forget_new(path, existed)
-        raise WorkspaceError(f"{where}: the workspace cannot be used ({_reason(exc)})") from exc
+        said = _reason(exc)
+        if engine.dialect.name == "postgresql":
+            advice = connection_advice(said, engine.url.username)
+            raise WorkspaceError(f"{where}: cannot connect ({said}): {advice}") from exc
+        raise WorkspaceError(f"{where}: the workspace cannot be used ({said})") from exc
     except DatabaseError as exc:
         engine.dispose()
         _forget_new(path, existed)
         raise WorkspaceError(f"{where}: not a VFA workspace ({_reason(exc)})") from exc
-    except WorkspaceError:
+    except VfaError:
         engine.dispose()
         _forget_new(path, existed)
         raise
-    return Workspace(url, path, engine, factory, ws_name, backup)
+    return Workspace(url, path, engine, factory, ws_name, backup, **who)
+
+
+def _identify(engine: Engine, where: str) -> dict[str, Any]:
+    """On PostgreSQL, the login and the person it is; a login that is none of a team
+    workspace's people (and not its administrator) is refused."""
+    if engine.dialect.name != "postgresql":
+        return {}
+    with engine.connect() as conn:
+        found: Identity = identify(conn)
+    if found.team and found.person is None and not found.administrator:
+        raise not_a_person(where, found.login)
+    return {"login": found.login, "person": found.person, "team": found.team}
 
 
 def _forget_new(path: Path | None, existed: bool) -> None:
@@ -243,7 +273,7 @@ def _default_name(url: str, path: Path | None) -> str:
         return path.stem
     if url.startswith("sqlite"):
         return "in memory"
-    return url.rsplit("/", 1)[-1].split("?")[0] or "team workspace"
+    return make_url(url).database or "team workspace"
 
 
 def _reason(exc: DatabaseError) -> str:
