@@ -70,6 +70,15 @@ SCENARIOS: dict[tuple[str, ...], str] = {
     ("workspace", "new"): (
         "test_cli_surface_workspace.py::test_workspace_new_and_info_name_and_count_what_is_in_it"
     ),
+    ("team", "init"): "test_cli_team.py::test_team_init_sets_up_a_database_and_can_run_again",
+    (
+        "team",
+        "add",
+    ): "test_cli_team.py::test_team_add_makes_a_login_that_connects_and_the_person_with_it",
+    (
+        "team",
+        "list",
+    ): "test_cli_team.py::test_team_add_makes_a_login_that_connects_and_the_person_with_it",
 }
 
 

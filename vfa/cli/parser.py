@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from vfa.cli import clips, data, exchange, feedback, reliability, schemes, workspace
+from vfa.cli import clips, data, exchange, feedback, reliability, schemes, team, workspace
 
 AS_HELP = (
     "who you are: the coder name your coding is stored under and what you may see of "
@@ -63,4 +63,5 @@ def build_parser() -> argparse.ArgumentParser:
     data.register(add, group)
     exchange.register(add, group)
     workspace.register(add, group)
+    team.register(add, group)
     return parser

@@ -404,7 +404,10 @@ class MainWindow(FileActions):
             self.events.install_hotkeys()  # a scheme's key the window now has (or not)
 
     def coder_name(self) -> str:
-        """The coder named in settings, else the login name."""
+        """The person a team workspace logged in as, else the coder named in settings,
+        else the login name."""
+        if self.ws is not None and self.ws.person is not None:
+            return self.ws.person
         return str(self.ctx.settings.get("coder/name")) or current_actor()
 
     def show_progress(self) -> None:
