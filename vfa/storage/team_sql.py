@@ -107,29 +107,39 @@ $$
 
 # -- who is asking, and what is hidden from them -----------------------------------------
 # Each is STABLE and SECURITY DEFINER with the search path fixed at creation (the schema
-# of the workspace, then pg_temp), so a caller cannot slip in tables of their own.
+# of the workspace, then pg_temp), so a caller cannot slip in tables of their own; and in
+# PL/pgSQL, whose plans a connection keeps (an SQL function's are made again for every
+# statement: a key press's insert took 1.3 ms instead of 0.2).
 
 FUNCTIONS = r"""
 CREATE OR REPLACE FUNCTION vfa_me() RETURNS integer
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
-    SELECT id FROM coder WHERE login = session_user
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+    RETURN (SELECT id FROM coder WHERE login = session_user);
+END
 $$;
 
 CREATE OR REPLACE FUNCTION vfa_my_role() RETURNS text
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
-    SELECT role::text FROM coder WHERE login = session_user
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+    RETURN (SELECT role::text FROM coder WHERE login = session_user);
+END
 $$;
 
 CREATE OR REPLACE FUNCTION vfa_my_name() RETURNS text
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
-    SELECT name::text FROM coder WHERE login = session_user
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+    RETURN (SELECT name::text FROM coder WHERE login = session_user);
+END
 $$;
 
 -- cases the caller may not see: all of them for a login that is not one of the people;
 -- for a therapist, those shared with others but not with them (a case without members
 -- is open to every therapist)
 CREATE OR REPLACE FUNCTION vfa_hidden_cases() RETURNS SETOF integer
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+    RETURN QUERY
     WITH me AS (SELECT id, role FROM coder WHERE login = session_user)
     SELECT c.id FROM "case" c
     WHERE NOT EXISTS (SELECT 1 FROM me)
@@ -137,25 +147,35 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
            AND EXISTS (SELECT 1 FROM case_member m WHERE m.case_id = c.id)
            AND NOT EXISTS (
                SELECT 1 FROM case_member m
-               WHERE m.case_id = c.id AND m.coder_id = (SELECT id FROM me)))
+               WHERE m.case_id = c.id AND m.coder_id = (SELECT id FROM me)));
+END
 $$;
 
 CREATE OR REPLACE FUNCTION vfa_hidden_sessions() RETURNS SETOF integer
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
-    SELECT s.id FROM session s WHERE s.case_id IN (SELECT vfa_hidden_cases())
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+    RETURN QUERY
+    SELECT s.id FROM session s WHERE s.case_id IN (SELECT vfa_hidden_cases());
+END
 $$;
 
 CREATE OR REPLACE FUNCTION vfa_hidden_clips() RETURNS SETOF integer
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+    RETURN QUERY
     SELECT k.id FROM clip k JOIN session s ON s.id = k.session_id
-    WHERE s.case_id IN (SELECT vfa_hidden_cases())
+    WHERE s.case_id IN (SELECT vfa_hidden_cases());
+END
 $$;
 
 -- the cases the caller is a member of
 CREATE OR REPLACE FUNCTION vfa_my_cases() RETURNS SETOF integer
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+    RETURN QUERY
     SELECT m.case_id FROM case_member m JOIN coder c ON c.id = m.coder_id
-    WHERE c.login = session_user
+    WHERE c.login = session_user;
+END
 $$;
 
 -- runs whose content (events, ratings, moments) the caller may not see: the blind rule
@@ -164,7 +184,9 @@ $$;
 -- open, (1) each of its runs is seen by its own coder only, and (2) each of its coders
 -- sees, of that clip, only their own coding.
 CREATE OR REPLACE FUNCTION vfa_hidden_runs() RETURNS SETOF integer
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+    RETURN QUERY
     WITH me AS (SELECT id FROM coder WHERE login = session_user),
     blind_runs AS (
         SELECT r.id, r.clip_id, r.coder_id, r.status, s.scheme_key
@@ -186,20 +208,25 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
        OR (r.coder_id <> (SELECT id FROM me)
            AND (r.id IN (SELECT id FROM sealed)
                 OR r.clip_id IN (SELECT clip_id FROM blinded_clips)))
-       OR r.clip_id IN (SELECT vfa_hidden_clips())
+       OR r.clip_id IN (SELECT vfa_hidden_clips());
+END
 $$;
 
 -- whether the run is the caller's own (the only runs whose content they may change)
 CREATE OR REPLACE FUNCTION vfa_owns_run(run_key integer) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
-    SELECT EXISTS (
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+    RETURN (SELECT EXISTS (
         SELECT 1 FROM coding_run r JOIN coder c ON c.id = r.coder_id
-        WHERE r.id = run_key AND c.login = session_user)
+        WHERE r.id = run_key AND c.login = session_user));
+END
 $$;
 
 CREATE OR REPLACE FUNCTION vfa_annotation_run(annotation_key integer) RETURNS integer
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
-    SELECT a.run_id FROM annotation a WHERE a.id = annotation_key
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+    RETURN (SELECT a.run_id FROM annotation a WHERE a.id = annotation_key);
+END
 $$;
 
 -- the audit trail is append-only, for everyone, the table's owner included
