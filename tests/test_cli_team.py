@@ -199,10 +199,43 @@ def test_the_login_is_a_plain_one_without_a_password_or_powers_over_the_server(t
             "rolpassword IS NULL FROM pg_authid WHERE rolname = %s",
             [team.logins["Ann"]],
         ).fetchone()
-        groups = conn.execute(
-            "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
-            "JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = %s",
-            [team.logins["Ann"]],
-        ).fetchall()
     assert row == (False, False, False, False, True, True)
-    assert groups == [("vfa_coder",)]  # her role's group, and no other
+    assert _groups(team, team.logins["Ann"]) == ["vfa_coder"]  # her role's group only
+
+
+def test_an_admin_adds_people_with_her_own_login_and_their_role_moves_their_login(
+    capsys, team, isolated_user
+):
+    from vfa.services.people import set_role
+
+    login = f"gil_{uuid.uuid4().hex[:6]}"
+    team.strays.append(login)
+    ada = team.url_of("Ada")  # an admin, not the server's administrator
+    code, _, err = run(
+        capsys, "team", "add", "Gil", "--role", "coder", "--login", login, "--workspace", ada
+    )
+    assert code == 0, err
+    assert _groups(team, login) == ["vfa_coder"]
+    ws = open_workspace(ada)
+    try:
+        set_role(ws, "Gil", "supervisor")
+    finally:
+        ws.close()
+    assert _groups(team, login) == ["vfa_supervisor"]  # and no longer a coder's
+
+
+def test_team_init_by_a_login_that_does_not_own_the_database_is_refused(
+    capsys, team, isolated_user
+):
+    err = refused(capsys, "team", "init", team.url_of("Ada"))
+    assert "database's owner" in err and "CREATEROLE" in err
+
+
+def _groups(team: Team, login: str) -> list[str]:
+    with team.as_login(team.owner_login) as conn:
+        rows = conn.execute(
+            "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+            "JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = %s ORDER BY 1",
+            [login],
+        ).fetchall()
+    return [row[0] for row in rows]
