@@ -272,9 +272,11 @@ def test_only_an_admin_manages_people(team):
     for person in ("Ann", "Sue", "Tia"):
         _refused(team, person, add)
         _refused(team, person, promote, person)
+    _refused(team, "Sue", "DELETE FROM coder WHERE name = 'Ann'")
     with team.as_person("Ada") as conn:
         assert _count(conn, add) == 1
         assert _count(conn, promote, "Sue") == 1
+        assert _count(conn, "DELETE FROM coder WHERE name = 'Eve'") == 1
 
 
 def test_a_therapist_reads_only_the_cases_shared_with_them_or_with_nobody(team, owner):

@@ -78,12 +78,19 @@ def test_clinicians_add_and_change_cases_sessions_and_clips_they_see_coders_none
     move_session = "UPDATE session SET case_id = %s WHERE id = %s"
     drop_session = "DELETE FROM session WHERE id = %s"
     repath = "UPDATE clip SET path = '/elsewhere.mp4' WHERE id = %s"
+    new_clip = (
+        "INSERT INTO clip (session_id, path, fingerprint, file_size, file_mtime_ns, "
+        "duration_ms, frame_count, fps, vfr, width, height, rotation, has_audio, codec, "
+        "frame_table, added_at) VALUES (%s, '/new.mp4', 'f', 1, 0, 1000, 25, 25, false, 64, "
+        "48, 0, false, 'h264', '', now())"
+    )
     drop_clip = "DELETE FROM clip WHERE id = %s"
     for sql, params in (
         (new_case, ()),
         (rename, (place["open"],)),
         (new_session, (place["open"],)),
         (repath, (place["open_clip"],)),
+        (new_clip, (place["open_session"],)),
     ):
         _refused(team, "Ann", sql, *params)  # a coder adds and changes no cases or clips
     for who in ("Tia", "Sue"):  # a clinician: the cases they see
@@ -94,6 +101,7 @@ def test_clinicians_add_and_change_cases_sessions_and_clips_they_see_coders_none
         assert _count(team, who, relabel, place["open_session"]) == 1
         assert _count(team, who, drop_session, place["open_session"]) == 1
         assert _count(team, who, repath, place["open_clip"]) == 1
+        assert _count(team, who, new_clip, place["open_session"]) == 1
         assert _count(team, who, drop_clip, place["open_clip"]) == 1  # and its coding
     # a therapist and a case shared with someone else: not seen, so not changed
     assert _count(team, "Tia", rename, place["toms"]) == 0
@@ -103,6 +111,7 @@ def test_clinicians_add_and_change_cases_sessions_and_clips_they_see_coders_none
     assert _count(team, "Tia", repath, place["toms_clip"]) == 0
     assert _count(team, "Tia", drop_clip, place["toms_clip"]) == 0
     _refused(team, "Tia", new_session, place["toms"])
+    _refused(team, "Tia", new_clip, place["toms_session"])
     _refused(team, "Tia", move_session, place["toms"], place["open_session"])
     assert _count(team, "Tom", repath, place["toms_clip"]) == 1
 
@@ -128,6 +137,7 @@ def test_case_members_are_seen_with_their_case_and_unshared_by_a_member(team, pl
     with team.as_person("Ada") as conn:
         assert {r[0] for r in _rows(conn, members)} >= {tia_case, place["toms"]}
     assert _count(team, "Tia", unshare, place["toms"]) == 0  # not hers
+    assert _count(team, "Sue", unshare, place["toms"]) == 0  # seen, but not a member
     assert _count(team, "Tom", unshare, place["toms"]) == 1
     assert _count(team, "Ada", unshare, place["toms"]) == 1
 
