@@ -170,6 +170,10 @@ def test_nobody_changes_or_adds_to_another_persons_run(team, owner):
         "INSERT INTO annotation (run_id, code, start_ms, start_frame, modifiers, created_at, "
         "version) VALUES (%s, 'PE', 0, 0, '{}', now(), 1)"
     )
+    add_rating = (
+        "INSERT INTO rating (run_id, item, value, evidence, version) "
+        "VALUES (%s, 'new_item', 2, '{}', 1)"
+    )
     for person in ("Ann", "Sue", "Ada"):
         with team.as_person(person) as conn:
             assert _seen(conn, "annotation", [ben_event]) == {ben_event}  # seen, but ...
@@ -179,6 +183,7 @@ def test_nobody_changes_or_adds_to_another_persons_run(team, owner):
             ("UPDATE rating SET value = 1 WHERE id = %s", ben_rating),
             ("DELETE FROM rating WHERE id = %s", ben_rating),
             (add_event, c.ben_run),
+            (add_rating, c.ben_run),
         ):
             _refused(team, person, sql, key)  # ... not changed, deleted or added to
     # nor moved into one's own run
@@ -190,6 +195,7 @@ def test_nobody_changes_or_adds_to_another_persons_run(team, owner):
         assert _count(conn, "DELETE FROM annotation WHERE id = %s", c.ben_events[1]) == 1
         assert _count(conn, "DELETE FROM rating WHERE id = %s", ben_rating) == 1
         assert _count(conn, add_event, c.ben_run) == 1
+        assert _count(conn, add_rating, c.ben_run) == 1
     tia_moment = c.tia_events[0]
     comment = "UPDATE moment SET comment = 'x' WHERE annotation_id = %s"
     _refused(team, "Tom", comment, tia_moment)  # a therapist: only their own moments
@@ -318,15 +324,24 @@ def test_a_therapist_claims_an_unshared_case_and_shares_only_their_own(team, own
     _refused(team, "Ann", member, case, ids["Ann"])  # a coder: no cases to share
 
 
-def test_a_login_that_is_none_of_the_people_sees_nothing(team, owner):
+def test_a_login_that_is_none_of_the_people_sees_and_adds_nothing(team, owner):
     blind_clip(owner, SUBMITTED, SUBMITTED)
     stray = f"stray_{team.database[-8:]}"
     team.strays.append(stray)
-    with team.as_login(team.owner_login) as conn:
-        conn.execute(f'CREATE ROLE "{stray}" LOGIN IN ROLE vfa_coder')
+    with team.as_login(team.owner_login) as conn:  # even in the group with every grant
+        conn.execute(f'CREATE ROLE "{stray}" LOGIN IN ROLE vfa_admin')
         conn.commit()
     with team.as_login(stray) as conn:
         for table in ("annotation", "rating", "coding_run", '"case"', "clip", "coder", "scheme"):
             assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)
+    for sql in (
+        """INSERT INTO "case" (code, created_at) VALUES ('FAM-STRAY', now())""",
+        "INSERT INTO coder (name, role) VALUES ('Stray', 'admin')",
+        "INSERT INTO scheme (scheme_key, version, content_hash, name, content) "
+        "VALUES ('s', '1', 'h', 'S', '{}')",
+        "INSERT INTO audit_entry (at, actor, action, entity, detail) "
+        "VALUES (now(), NULL, 'x', 'y', '{}')",
+    ):
+        _refused(team, stray, sql, match="row-level security")
     with team.as_person("Ann") as conn:  # who is one of the people sees them
         assert conn.execute("SELECT count(*) FROM annotation").fetchone() != (0,)
