@@ -196,6 +196,13 @@ def test_nobody_changes_or_adds_to_another_persons_run(team, owner):
         assert _count(conn, "DELETE FROM rating WHERE id = %s", ben_rating) == 1
         assert _count(conn, add_event, c.ben_run) == 1
         assert _count(conn, add_rating, c.ben_run) == 1
+    add_moment = (
+        "INSERT INTO moment (annotation_id, key_ms, key_frame, tags, feedback, version) "
+        "VALUES (%s, 0, 0, '{}', false, 1)"
+    )
+    _refused(team, "Tom", add_moment, c.ben_events[0])  # a moment of someone else's event
+    with team.as_person("Ben") as conn:
+        assert _count(conn, add_moment, c.ben_events[0]) == 1  # of his own
     tia_moment = c.tia_events[0]
     comment = "UPDATE moment SET comment = 'x' WHERE annotation_id = %s"
     _refused(team, "Tom", comment, tia_moment)  # a therapist: only their own moments
@@ -341,6 +348,9 @@ def test_a_login_that_is_none_of_the_people_sees_and_adds_nothing(team, owner):
         "VALUES ('s', '1', 'h', 'S', '{}')",
         "INSERT INTO audit_entry (at, actor, action, entity, detail) "
         "VALUES (now(), NULL, 'x', 'y', '{}')",
+        'INSERT INTO reliability_criterion (scheme_key, statistic, threshold, "window", '
+        "updated_at) VALUES ('kips', 'icc', 0.7, 5, now())",
+        "INSERT INTO workspace_info (key, value) VALUES ('written_by', 'x')",
     ):
         _refused(team, stray, sql, match="row-level security")
     with team.as_person("Ann") as conn:  # who is one of the people sees them
