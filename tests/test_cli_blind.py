@@ -70,6 +70,10 @@ COMMANDS: dict[tuple[str, ...], list[str]] = {
     ("criterion", "show"): ["--scheme", "kips"],
     ("workspace", "info"): [],
     ("workspace", "new"): ["{out}/new-{viewer}-{format}.vfa"],
+    # a workspace file has no logins: refused alike (the server's rules: test_team_rls.py)
+    ("team", "init"): [],
+    ("team", "add"): ["Eve", "--role", "coder"],
+    ("team", "list"): [],
     ("check",): [],
     ("backup",): ["--list"],
     ("export",): ["--format", "csv", "--all", "-o", "{out}/events-{viewer}-{format}.csv"],

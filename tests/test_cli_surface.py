@@ -84,6 +84,15 @@ SCENARIOS: dict[tuple[str, ...], str] = {
     ("case", "share"): "test_cli_people.py::test_a_case_is_shared_and_unshared",
     ("case", "unshare"): "test_cli_people.py::test_a_case_is_shared_and_unshared",
     ("case", "members"): "test_cli_people.py::test_a_case_is_shared_and_unshared",
+    ("team", "init"): "test_cli_team.py::test_team_init_sets_up_a_database_and_can_run_again",
+    (
+        "team",
+        "add",
+    ): "test_cli_team.py::test_team_add_makes_a_login_that_connects_and_the_person_with_it",
+    (
+        "team",
+        "list",
+    ): "test_cli_team.py::test_team_add_makes_a_login_that_connects_and_the_person_with_it",
 }
 
 

@@ -76,3 +76,7 @@ class FormatError(VfaError):
 
     def __reduce__(self) -> tuple[type[FormatError], tuple[str, str, str]]:
         return (type(self), (self.file, self.place, self.reason))
+
+
+class RefusedByServerError(InvalidInputError):
+    """The database server refused an act: the login's role does not allow it."""

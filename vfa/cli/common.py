@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from vfa.errors import VfaError
+from vfa.errors import InvalidInputError, VfaError
 
 if TYPE_CHECKING:
     from vfa.domain.schemes import Scheme
@@ -62,11 +62,23 @@ def open_workspace(
 
         ws = open_target(args.workspace, read_only=read_only)
     try:
+        _check_claim(args, ws)
         if daily_backup and not read_only:
             _backup_if_due(ws)
         yield ws
     finally:
         ws.close()
+
+
+def _check_claim(args: argparse.Namespace, ws: Workspace) -> None:
+    """On a team workspace a person is who they log in as: ``--as`` someone else is refused."""
+    claimed = getattr(args, "viewer", None)
+    if ws.person is not None and claimed and claimed != ws.person:
+        raise InvalidInputError(
+            f"--as {claimed}: on the team workspace {ws.label} you are who you log in as, "
+            f"and login {ws.login} is {ws.person}; to act as {claimed}, connect with "
+            f"{claimed}'s own login"
+        )
 
 
 def _backup_if_due(ws: Workspace) -> None:

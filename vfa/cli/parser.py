@@ -15,6 +15,7 @@ from vfa.cli import (
     people,
     reliability,
     schemes,
+    team,
     workspace,
 )
 
@@ -82,4 +83,5 @@ def build_parser() -> argparse.ArgumentParser:
     audit.register(add, group)
     workspace.register(add, group)
     people.register(add, group)
+    team.register(add, group)
     return parser

@@ -1,15 +1,17 @@
 """Who is asking: the coder name every read of coding data is filtered for.
 
 ``current_viewer()`` is, in this order: the name given for this call chain
-(``viewing_as``, which ``vfa ... --as NAME`` uses), the person the window's workspace is
-open as (``set_person``: who the window was told they are there), the coder named in the
-settings
-(Settings → Coder in the window, ``[coder] name=`` in ``vfa.ini`` in the config folder),
-else the login name. The window and the ``vfa`` command read the same settings file, so
-both see a person's coding as the same coder. The audit trail names the same person.
+(``viewing_as``, which ``vfa ... --as NAME`` uses), the person an open team workspace
+logged in as (``vfa.storage.signed_in``), the person the window's workspace is open as
+(``set_person``: who the window was told they are there), the coder named in the
+settings (Settings → Coder in the window, ``[coder] name=`` in ``vfa.ini`` in the config
+folder), else the login name. The window and the ``vfa`` command read the same settings
+file, so both see a person's coding as the same coder. The audit trail names the same
+person.
 
-The name is who a person says they are: VFA has no accounts, so the blind rule keeps
-honest coders from seeing what they should not by accident; it is not access control.
+In a workspace file the name is who a person says they are: the blind rule keeps honest
+coders from seeing what they should not by accident; it is not access control. On a team
+workspace (PostgreSQL) a person is who they log in as, and the server enforces the rules.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from platformdirs import user_config_path
+
+from vfa.storage.signed_in import signed_in
 
 SETTINGS_FILE = "vfa.ini"
 
@@ -64,9 +68,15 @@ def settings_coder(path: Path | None = None) -> str:
 
 
 def current_viewer() -> str:
-    """Who is asking: ``viewing_as``'s name, else the window's person, else the
-    settings' coder, else the login."""
-    return (_override[-1] if _override else "") or _person[0] or settings_coder() or login_name()
+    """Who is asking: ``viewing_as``'s name, else the person a team workspace logged in
+    as, else the window's person, else the settings' coder, else the login."""
+    return (
+        (_override[-1] if _override else "")
+        or signed_in()
+        or _person[0]
+        or settings_coder()
+        or login_name()
+    )
 
 
 def set_person(name: str | None) -> None:

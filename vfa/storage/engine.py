@@ -137,4 +137,8 @@ def make_engine(
         event.listen(engine, "connect", partial(_sqlite_connect, read_only=read_only))
         event.listen(engine, "begin", _sqlite_begin)
         event.listen(engine, "handle_error", partial(_translate, label or _hide_password(url)))
+    elif engine.dialect.name == "postgresql":
+        from vfa.storage.pg_errors import translate
+
+        event.listen(engine, "handle_error", partial(translate, label or _hide_password(url)))
     return engine

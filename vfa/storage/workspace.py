@@ -8,7 +8,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, event, inspect, make_url, select, text
 from sqlalchemy.exc import DatabaseError, OperationalError
@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
 
 import vfa
-from vfa.errors import NewerWorkspaceError, ReadOnlyWorkspaceError, WorkspaceError
-from vfa.storage import cipher
+from vfa.errors import NewerWorkspaceError, ReadOnlyWorkspaceError, VfaError, WorkspaceError
+from vfa.storage import cipher, signed_in
 from vfa.storage.engine import (
     WRITE_OPTION,
     make_engine,
@@ -25,8 +25,10 @@ from vfa.storage.engine import (
     sqlite_url,
 )
 from vfa.storage.locks import SharedLock
+from vfa.storage.logins import Identity, identify, not_a_person
 from vfa.storage.models import WorkspaceInfo
 from vfa.storage.passphrases import Passphrase, passphrase_for, remember
+from vfa.storage.pg_errors import connection_advice
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -51,6 +53,10 @@ class Workspace:
     read_only: str | None = None
     # what opened an encrypted workspace file (its backups are encrypted with it), or None
     passphrase: Passphrase | None = field(default=None, repr=False)
+    # PostgreSQL: the login connected, and the person it is (who acts: see storage/logins)
+    login: str | None = None
+    person: str | None = None
+    team: bool = False  # the server enforces the roles (vfa team init)
     _write_engine: Engine = field(init=False, repr=False)
     _writes: sessionmaker[DbSession] = field(init=False, repr=False)
     _lock: SharedLock | None = field(init=False, repr=False, default=None)
@@ -63,6 +69,8 @@ class Workspace:
         self._writes = sessionmaker(self._write_engine, expire_on_commit=False)
         if self.path is not None:
             self._lock = SharedLock(self.path)
+        if self.person is not None:
+            signed_in.sign_in(self, self.person)
 
     @property
     def label(self) -> str:
@@ -99,6 +107,7 @@ class Workspace:
     def close(self) -> None:
         """Release every connection; the workspace refuses any use after this."""
         self._closed = True
+        signed_in.sign_out(self)
         self.engine.dispose()
         if self._lock is not None:
             self._lock.release()
@@ -159,29 +168,37 @@ def open_workspace(
     try:
         if reason is not None:
             _check_current(engine, where, reason)
+            who = _identify(engine, where)
             ws_name = _read_name(engine) or name or _default_name(url, path)
             return _opened(
-                Workspace(url, path, engine, sessionmaker(engine), ws_name, read_only=reason),
+                Workspace(
+                    url, path, engine, sessionmaker(engine), ws_name, read_only=reason, **who
+                ),
                 secret,
             )
         if path is None and not create and engine.dialect.name != "sqlite":
             _check_initialised(engine, where)
         backup = _migrate(engine, path, where, secret)
+        who = _identify(engine, where)
         factory = sessionmaker(engine, expire_on_commit=False)
         ws_name = _ensure_info(factory, name or _default_name(url, path))
     except OperationalError as exc:
         engine.dispose()
         _forget_new(path, existed)
-        raise WorkspaceError(f"{where}: the workspace cannot be used ({_reason(exc)})") from exc
+        said = _reason(exc)
+        if engine.dialect.name == "postgresql":
+            advice = connection_advice(said, engine.url.username)
+            raise WorkspaceError(f"{where}: cannot connect ({said}): {advice}") from exc
+        raise WorkspaceError(f"{where}: the workspace cannot be used ({said})") from exc
     except DatabaseError as exc:
         engine.dispose()
         _forget_new(path, existed)
         raise WorkspaceError(f"{where}: not a VFA workspace ({_reason(exc)})") from exc
-    except WorkspaceError:
+    except VfaError:
         engine.dispose()
         _forget_new(path, existed)
         raise
-    return _opened(Workspace(url, path, engine, factory, ws_name, backup), secret)
+    return _opened(Workspace(url, path, engine, factory, ws_name, backup, **who), secret)
 
 
 def _opened(ws: Workspace, secret: Passphrase | None) -> Workspace:
@@ -191,6 +208,18 @@ def _opened(ws: Workspace, secret: Passphrase | None) -> Workspace:
         ws.passphrase = secret
         remember(ws.path, secret)
     return ws
+
+
+def _identify(engine: Engine, where: str) -> dict[str, Any]:
+    """On PostgreSQL, the login and the person it is; a login that is none of a team
+    workspace's people (and not its administrator) is refused."""
+    if engine.dialect.name != "postgresql":
+        return {}
+    with engine.connect() as conn:
+        found: Identity = identify(conn)
+    if found.team and found.person is None and not found.administrator:
+        raise not_a_person(where, found.login)
+    return {"login": found.login, "person": found.person, "team": found.team}
 
 
 def _forget_new(path: Path | None, existed: bool) -> None:
@@ -266,7 +295,7 @@ def _default_name(url: str, path: Path | None) -> str:
         return path.stem
     if url.startswith("sqlite"):
         return "in memory"
-    return url.rsplit("/", 1)[-1].split("?")[0] or "team workspace"
+    return make_url(url).database or "team workspace"
 
 
 def _reason(exc: DatabaseError) -> str:

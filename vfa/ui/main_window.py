@@ -419,8 +419,11 @@ class MainWindow(FileActions):
             self.events.install_hotkeys()  # a scheme's key the window now has (or not)
 
     def coder_name(self) -> str:
-        """Who works in the window: its person in the workspace, else Settings → Coder,
-        else the login name (``viewer.current_viewer``, as every service asks)."""
+        """Who works in the window: the person a team workspace logged in as, else its
+        person in the workspace, else Settings → Coder, else the login name
+        (``viewer.current_viewer``, as every service asks)."""
+        if self.ws is not None and self.ws.person is not None:
+            return self.ws.person
         return current_actor()
 
     def show_progress(self) -> None:
