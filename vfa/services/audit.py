@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, insert, text
 from sqlalchemy.orm import Session as DbSession
 
 from vfa.services.viewer import current_viewer
@@ -12,6 +12,10 @@ from vfa.storage.models import AuditEntry
 
 # built once: the coding hotkeys write an entry on every key press
 _INSERT = insert(AuditEntry)
+# on PostgreSQL every entry also tells the open windows, when its transaction commits
+# (``services/live.py`` listens on this channel)
+CHANNEL = "vfa_changes"
+_NOTIFY = text(f"SELECT pg_notify('{CHANNEL}', :payload)")
 
 
 def current_actor() -> str:
@@ -38,5 +42,9 @@ def record(
     }
     if isinstance(db, Connection):
         db.execute(_INSERT, values)
+        dialect = db.dialect.name
     else:
         db.add(AuditEntry(**values))
+        dialect = db.get_bind().dialect.name
+    if dialect == "postgresql":
+        db.execute(_NOTIFY, {"payload": f"{entity}:{entity_id}"})
