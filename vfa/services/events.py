@@ -366,7 +366,7 @@ def delete_event(
             reel_moved(db, row, flag, None)
         db.delete(row)
         record(db, "delete", "annotation", event_id, {"code": before.code})
-        wrote(("event", event_id), before.version, ABSENT)
+        wrote(("event", event_id), before.version + 1, ABSENT)  # (claimed: raised, then gone)
         return before
 
 

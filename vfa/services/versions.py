@@ -92,18 +92,24 @@ class Trail:
     matches: Callable[[dict[str, Any]], bool] | None = None
 
 
-def last_change(db: Db, trail: Trail) -> tuple[str | None, dt.datetime] | None:
-    """Who made the newest audit entry about the thing, and when (None: no entry)."""
+def last_change(
+    db: Db, trail: Trail, not_by: str | None = None
+) -> tuple[str | None, dt.datetime] | None:
+    """Who made the newest audit entry about the thing, and when: the newest by someone
+    other than ``not_by`` when there is one (None: no entry)."""
     rows = db.execute(
         select(AuditEntry.actor, AuditEntry.at, AuditEntry.detail)
         .where(AuditEntry.entity.in_(trail.entities), AuditEntry.entity_id == trail.entity_id)
         .order_by(AuditEntry.id.desc())
-        .limit(1 if trail.matches is None else 500)
+        .limit(500)
     )
+    newest = None
     for actor, at, detail in rows:
         if trail.matches is None or trail.matches(detail or {}):
-            return actor, at
-    return None
+            if not_by is None or actor != not_by:
+                return actor, at
+            newest = newest or (actor, at)
+    return newest
 
 
 def when_text(at: dt.datetime) -> str:
@@ -114,8 +120,9 @@ def when_text(at: dt.datetime) -> str:
 
 
 def stale_error(db: Db, trail: Trail, key: Key, *, gone: bool = False) -> StaleEditError:
-    """The refusal of an edit made on a stale copy: who changed the thing last and when."""
-    found = last_change(db, trail)
+    """The refusal of an edit made on a stale copy: who changed the thing last and when
+    (the last other person, else you: in another window, or a command)."""
+    found = last_change(db, trail, current_viewer())
     if found is None:
         by = "by someone else"
     else:
