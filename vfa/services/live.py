@@ -24,9 +24,9 @@ from sqlalchemy import Connection, func, select
 
 from vfa.services.audit import CHANNEL
 from vfa.services.blind import blind_view
-from vfa.services.coding import GRID_SEP, row_key
 from vfa.services.events import Event
 from vfa.services.moment_fields import stored_detail
+from vfa.services.rating_keys import GRID_SEP, row_key
 from vfa.storage.models import Annotation, AuditEntry, Coder, CodingRun, Moment, Rating
 from vfa.storage.models import Session as SessionRow
 from vfa.storage.workspace import Workspace
