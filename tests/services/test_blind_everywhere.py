@@ -206,6 +206,8 @@ OTHER = {
     # versions: how many times a thing changed, who changed it last (the audit trail's
     # words), and the statements that check and raise them inside the edits
     "coding.rating_trail", "coding.rating_versions", "coding.row_key", "events.event_trail",
+    "rating_keys.grid_key", "rating_keys.locked_rows", "rating_keys.made_meanwhile",
+    "rating_keys.rating_trail", "rating_keys.rating_versions", "rating_keys.row_key",
     "moment_fields.claim_moment", "moment_fields.moment_trail", "moment_fields.reel_moved",
     "moments.reel_version", "versions.check", "versions.claim", "versions.claim_reel",
     "versions.fresh", "versions.fresh_version", "versions.last_change", "versions.receipt",
