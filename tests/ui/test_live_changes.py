@@ -9,12 +9,14 @@ import pytest
 
 from vfa.services import clips as clip_service
 from vfa.services import coding, events, moments
+from vfa.services.live import Feed, Shown
 from vfa.services.schemes import available_schemes, get_scheme
 from vfa.services.viewer import viewing_as
 from vfa.storage.workspace import open_workspace
 from vfa.ui.changes import EventsChanged, MomentsChanged, RatingsChanged, ReelChanged
 from vfa.ui.coding_panel import CodingPanel
 from vfa.ui.event_coding import EventCoding
+from vfa.ui.live import changes_seen
 from vfa.ui.moments_panel import MomentsPanel
 from vfa.ui.reel_panel import ReelPanel
 from vfa.ui.session import CodingSession
@@ -139,3 +141,46 @@ def test_the_window_finds_the_run_begun_elsewhere(qtbot, team):
     coding.set_rating(other, run.id, session.scheme, session.scheme.ratings.items[0].id, 4)
     qtbot.waitUntil(lambda: session.run is not None and session.run.id == run.id,
                     timeout=TIMEOUT)  # fmt: skip
+
+
+def test_a_look_older_than_the_windows_own_edit_is_not_shown_and_typing_stays(
+    qtbot, tmp_path, clips
+):
+    """A look read before the window's own edit arrives after it: nothing it shows goes
+    back; a change by someone else to another field leaves what is being typed."""
+    ann = open_workspace(tmp_path / "team.vfa", create=True)
+    ben = open_workspace(tmp_path / "team.vfa")
+    try:
+        clip = clip_service.add_clip(ann, clips["cfr25"], "FAM-1", "Visit 1").clip_id
+        m = moments.add_moment(ann, clip, ["vig:waiting"], 200, 1_000, coder="Ann")
+        session = CodingSession.bare(ann, coder="Ann")
+        panel = MomentsPanel(session)
+        qtbot.addWidget(panel)
+        panel.show()
+        session.open_clip(clip_service.clip_info(ann, clip))
+        shown = Shown("Ann", clip, None, m.session_id)
+        feed = Feed(ann)
+        panel.caption.setPlainText("You waited")
+        panel.caption.commit()  # the window's own edit: what the look will read
+        old = feed.look(shown)
+        panel.caption.setPlainText("You waited for her")
+        panel.caption.commit()  # and one more, after the look
+        newest = moments.get_moment(ann, m.id).version
+        panel.comment.setPlainText("Ann is typing")  # not stored yet
+        changes = changes_seen(session, old)
+        assert not [c for c in changes if isinstance(c, (EventsChanged, MomentsChanged))]
+        assert session.held.seen(("moment", m.id)) == newest
+        assert panel.caption.toPlainText() == "You waited for her"
+        with viewing_as("Ben"):
+            moments.edit_moment(ben, m.id, child_line="I like it", expected_version=newest)
+        for change in changes_seen(session, feed.look(shown)):
+            session.tell(change)
+        assert panel.child_line.toPlainText() == "I like it"  # Ben's, shown
+        assert panel.comment.toPlainText() == "Ann is typing"  # Ann's typing stays
+        panel.comment.commit()  # and is stored on Ben's version, which the window holds
+        stored = moments.get_moment(ann, m.id)
+        assert (stored.child_line, stored.comment) == ("I like it", "Ann is typing")
+        session.undo.clear()
+    finally:
+        ben.close()
+        ann.close()

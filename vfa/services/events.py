@@ -201,37 +201,31 @@ def code_event(
                 else set()
             )
             running = conn.execute(
-                select(*cols).where(
+                select(*cols)
+                .where(
                     ann.run_id == run_id,
                     ann.end_ms.is_(None),
                     ann.subject.is_(None) if subject is None else ann.subject == subject,
                     ann.code.in_({code_id, *same_group}),
                 )
+                .order_by(ann.id)  # (rows are locked in one order by every writer)
             ).all()
             for row in running:
                 id_, code_, subject_, start_, end_, start_f, end_f, mods, v = row
                 before = Event(
                     id_, code_, subject_, start_, end_, start_f, end_f, dict(mods or {}), version=v
                 )
-                after = Event(
-                    before.id,
-                    before.code,
-                    before.subject,
-                    before.start_ms,
-                    max(pts, before.start_ms),
-                    before.start_frame,
-                    max(frame, before.start_frame),
-                    before.modifiers,
-                    version=v + 1,
-                )
-                # read in this transaction: the key press stops what is stored, so the
-                # stop needs no version from the caller; it raises the state's own
-                conn.execute(
+                end_ms_, end_frame_ = max(pts, before.start_ms), max(frame, before.start_frame)
+                # the key press stops the state as stored, so it needs no version from
+                # the caller; it raises the state's own (one statement, its new one back)
+                version = conn.execute(
                     update(ann)
                     .where(ann.id == before.id)
-                    .values(end_ms=after.end_ms, end_frame=after.end_frame, version=v + 1)
-                )
-                wrote(("event", before.id), v, v + 1)
+                    .values(end_ms=end_ms_, end_frame=end_frame_, version=ann.version + 1)
+                    .returning(ann.version)
+                ).scalar_one()
+                after = replace(before, end_ms=end_ms_, end_frame=end_frame_, version=version)
+                wrote(("event", before.id), version - 1, version)
                 stopped.append(before)
                 closed.append(after)
             own = next((c for c in closed if c.code == code_id), None)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -57,6 +58,7 @@ class Seen:
     reel_version: int | None = None  # the visit's reel
     consent: bool = False  # the clip's consent was recorded
     entries: int = 0  # how many entries the look read
+    started: float = 0.0  # when the look began (time.monotonic): it read what was then
 
 
 def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
@@ -75,6 +77,7 @@ class Feed:
 
     def look(self, shown: Shown) -> Seen | None:
         """What changed of ``shown`` since the last look; None when nothing was written."""
+        started = time.monotonic()
         with self.ws.sessions() as db:
             entries = db.execute(
                 select(AuditEntry.id, AuditEntry.entity, AuditEntry.entity_id, AuditEntry.action)
@@ -85,7 +88,7 @@ class Feed:
                 return None
             self.last = entries[-1][0]
             if shown.clip_id is None:
-                return Seen(entries=len(entries))
+                return Seen(entries=len(entries), started=started)
             touched: dict[str, set[int]] = {}
             made_runs: set[int] = set()
             for _id, entity, entity_id, action in entries:
@@ -112,9 +115,8 @@ class Feed:
                         select(SessionRow.reel_version).where(SessionRow.id == shown.session_id)
                     ),
                 )
-            return replace(
-                seen, consent=shown.clip_id in touched.get("clip", set()), entries=len(entries)
-            )
+            consent = shown.clip_id in touched.get("clip", set())
+            return replace(seen, consent=consent, entries=len(entries), started=started)
 
     @staticmethod
     def _events(db: Any, viewer: str, clip_id: int, ids: set[int]) -> Seen:

@@ -289,7 +289,9 @@ def edit_moment(
         comment = checked_text(comment, "comment", where)
     get_moment(ws, moment_id)  # (one the viewer may see)
     with ws.writes.begin() as db:
-        # locked, then read with its event in this transaction: what undo puts back
+        # locked (its event first, as every writer does), then read in this
+        # transaction: what undo puts back
+        db.get(Annotation, moment_id, with_for_update=True)
         moment = db.get(Moment, moment_id, with_for_update=True)
         found = db.execute(_by_id(), {"moment_id": moment_id}).first()
         if moment is None or found is None:
@@ -374,9 +376,11 @@ def reorder_reel(
             f"{sorted(current)} once each, not {list(order)}"
         )
     with ws.writes.begin() as db:
+        # the moments first, then the reel: the order every writer locks them in
+        flagged = _flagged(db, session_id, lock=True)
         if claim_reel(db, session_id, expected_version) is None:
             raise NotFoundError(f"session {session_id}: no such session in {ws.label}")
-        everything = sum(1 for m in _flagged(db, session_id))
+        everything = len(flagged)
         if everything == len(current):
             places = list(range(1, len(current) + 1))
         else:
@@ -390,16 +394,16 @@ def reorder_reel(
     return current
 
 
-def _flagged(db: DbSession, session_id: int) -> list[Moment]:
-    return list(
-        db.scalars(
-            select(Moment)
-            .join(Annotation, Annotation.id == Moment.annotation_id)
-            .join(CodingRun, CodingRun.id == Annotation.run_id)
-            .join(Clip, Clip.id == CodingRun.clip_id)
-            .where(Clip.session_id == session_id, Moment.feedback.is_(True))
-        )
+def _flagged(db: DbSession, session_id: int, lock: bool = False) -> list[Moment]:
+    query = (
+        select(Moment)
+        .join(Annotation, Annotation.id == Moment.annotation_id)
+        .join(CodingRun, CodingRun.id == Annotation.run_id)
+        .join(Clip, Clip.id == CodingRun.clip_id)
+        .where(Clip.session_id == session_id, Moment.feedback.is_(True))
+        .order_by(Moment.annotation_id)
     )
+    return list(db.scalars(query.with_for_update(of=Moment) if lock else query))
 
 
 def set_theme(

@@ -78,6 +78,8 @@ def made_meanwhile(ws: Workspace, run_id: int, item: str) -> Iterator[None]:
 
 
 def locked_rows(db: DbSession, run_id: int, items: list[str]) -> dict[str, Rating]:
-    """The stored rows of these items, locked for this transaction (on PostgreSQL)."""
+    """The stored rows of these items, locked for this transaction (on PostgreSQL), in
+    one order whoever locks them."""
     query = select(Rating).where(Rating.run_id == run_id, Rating.item.in_(items))
+    query = query.order_by(Rating.item)
     return {row.item: row for row in db.scalars(query.with_for_update())}

@@ -113,30 +113,38 @@ class LiveChanges(QObject):
 
 def changes_seen(session: Shows, seen: Seen) -> list[Change]:
     """The change values for what others changed of what the session shows: each thing
-    whose version differs from the one the window holds (which then holds the new one)."""
+    whose version differs from the one the window holds (which then holds the new one).
+    What the window read or wrote after the look began is as new as it: left alone."""
     clip = session.clip
     if clip is None:
         return []
     held = session.held
+
+    def fresh(*keys: Key) -> bool:  # read by the look, not since by the window
+        return not held.newer(keys, seen.started)
+
     run_id = session.run.id if session.run is not None else None
     out: list[Change] = []
     made: dict[int, list[events.Event]] = {}
     redrawn: list[int] = []
+    versions: dict[Key, int] = {}
     for run, event in seen.events:
-        if held.seen(("event", event.id)) != event.version:
+        keys: tuple[Key, Key] = (("event", event.id), ("moment", event.id))
+        if not fresh(*keys):
+            continue
+        versions[keys[0]] = event.version
+        if event.moment is not None:
+            versions[keys[1]] = event.moment.version
+        if held.seen(keys[0]) != event.version:
             made.setdefault(run, []).append(event)
-        elif event.moment is not None and held.seen(("moment", event.id)) != event.moment.version:
+        elif event.moment is not None and held.seen(keys[1]) != event.moment.version:
             redrawn.append(event.id)
     gone = tuple(
         i
         for i in seen.missing
-        if held.seen(("event", i)) != ABSENT or held.seen(("moment", i)) != ABSENT
+        if fresh(("event", i), ("moment", i))
+        and (held.seen(("event", i)) != ABSENT or held.seen(("moment", i)) != ABSENT)
     )
-    versions: dict[Key, int] = {}
-    for _run, event in seen.events:
-        versions[("event", event.id)] = event.version
-        if event.moment is not None:
-            versions[("moment", event.id)] = event.moment.version
     versions |= {(kind, i): ABSENT for i in gone for kind in ("event", "moment")}
     held.load(versions)
     out += [EventsChanged(run, clip.id, (), tuple(evs)) for run, evs in made.items()]
@@ -147,13 +155,14 @@ def changes_seen(session: Shows, seen: Seen) -> list[Change]:
     if seen.ratings is not None and run_id is not None:
         held_now = held.under(("rating", run_id))
         stored = {("rating", run_id, item): v for item, v in seen.ratings.items()}
-        if {k: v for k, v in held_now.items() if v != ABSENT} != stored:
+        if fresh(*held_now, *stored) and {k: v for k, v in held_now.items() if v} != stored:
             out.append(RatingsChanged(run_id))
     if seen.status is not None and session.run is not None and seen.status != session.run.status:
         out.append(RunStatusChanged(session.run.id))
     reel_key = ("reel", clip.session_id)
-    if seen.reel_version is not None and held.seen(reel_key) != seen.reel_version:
-        held.load({reel_key: seen.reel_version})
+    reel = seen.reel_version
+    if reel is not None and fresh(reel_key) and held.seen(reel_key) != reel:
+        held.load({reel_key: reel})
         out.append(ReelChanged(clip.session_id))
     if seen.consent:
         out.append(ConsentChanged(clip.id))

@@ -80,6 +80,14 @@ class LineEdit(QPlainTextEdit):
         self._timer.stop()
         self.highlighter.rehighlight()
 
+    def show_stored(self, text: str | None) -> None:
+        """Show the text as stored now, unless typing is going on over the same stored
+        text (another field changed, here or elsewhere): what is being typed stays."""
+        if self._timer.isActive() and self._stored == (text or ""):
+            return
+        if self.toPlainText().strip() != (text or ""):
+            self.show_text(text)  # (left alone when it already says so: no jump)
+
     def findings(self) -> list[Finding]:
         return self.words.check(self.toPlainText())
 
@@ -334,8 +342,7 @@ class MomentsPanel(QWidget):
             (self.child_line, m.child_line),
             (self.comment, m.comment),
         ):
-            if field.toPlainText().strip() != (text or ""):
-                field.show_text(text)  # (left alone when it already says so: no jump)
+            field.show_stored(text)
         with QSignalBlocker(self.feedback):
             self.feedback.setChecked(m.feedback)
         self._show_hints()

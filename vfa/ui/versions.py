@@ -5,6 +5,7 @@ when anyone else wrote since."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
 
 from vfa.services.versions import ABSENT, Key, Written
@@ -18,6 +19,7 @@ class HeldVersions:
 
     def __init__(self) -> None:
         self._seen: dict[Key, int] = {}
+        self._when: dict[Key, float] = {}  # when each was last read or written (monotonic)
         self._own: dict[Key, tuple[int, int]] = {}  # key -> (version written, chain)
         self._chains: dict[int, int] = {}  # chain -> the version it last wrote
         self._next = 0
@@ -26,6 +28,11 @@ class HeldVersions:
         """The version the views hold (0: not stored, or never read)."""
         return self._seen.get(key, ABSENT)
 
+    def newer(self, keys: Iterable[Key], than: float) -> bool:
+        """Whether any of the keys was read or written after ``than`` (time.monotonic):
+        what the window holds of it is at least as new as a look begun then."""
+        return any(self._when.get(key, 0.0) > than for key in keys)
+
     def under(self, prefix: Key) -> dict[Key, int]:
         """The versions held of one kind (a run's ratings: ``("rating", run)``)."""
         return {k: v for k, v in self._seen.items() if k[: len(prefix)] == prefix}
@@ -33,15 +40,15 @@ class HeldVersions:
     def load(self, versions: Mapping[Key, int]) -> None:
         """Versions a view read."""
         self._seen.update(versions)
+        now = time.monotonic()
+        self._when.update(dict.fromkeys(versions, now))
 
     def load_under(self, prefix: Key, versions: Mapping[Key, int]) -> None:
         """All the versions of one kind a view read (a run's ratings): the keys under
         ``prefix`` it did not find are no longer stored."""
         size = len(prefix)
-        for key in self._seen:
-            if key[:size] == prefix and key not in versions:
-                self._seen[key] = ABSENT
-        self._seen.update(versions)
+        gone = {key: ABSENT for key in self._seen if key[:size] == prefix and key not in versions}
+        self.load(gone | dict(versions))
 
     def wrote(self, written: Iterable[Written]) -> dict[Key, int]:
         """The window's own writes: each key's chain."""
@@ -56,6 +63,7 @@ class HeldVersions:
             self._own[w.key] = (w.after, chain)
             self._chains[chain] = w.after
             self._seen[w.key] = w.after
+            self._when[w.key] = time.monotonic()
             chains[w.key] = chain
         return chains
 
@@ -66,5 +74,6 @@ class HeldVersions:
     def clear(self) -> None:
         """Another workspace: nothing held."""
         self._seen.clear()
+        self._when.clear()
         self._own.clear()
         self._chains.clear()
