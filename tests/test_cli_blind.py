@@ -69,6 +69,9 @@ COMMANDS: dict[tuple[str, ...], list[str]] = {
     ("backup",): ["--list"],
     ("export",): ["--format", "csv", "--all", "-o", "{out}/events-{viewer}-{format}.csv"],
     ("import",): ["{out}/events-{viewer}-{format}.csv", "--clip", "{z}", "--dry-run"],
+    ("checkout",): ["--coder", "Ben", "-o", "{out}/laptop-{viewer}-{format}.vfa"],
+    # the copy the backup walk made: everything is already here
+    ("merge",): ["{out}/backup-{viewer}-{format}.vfa", "--dry-run"],
 }
 # run on their own in tests below, or not at all, and why
 NOT_RUN = {

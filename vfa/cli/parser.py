@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from vfa.cli import clips, data, exchange, feedback, reliability, schemes, workspace
+from vfa.cli import merge as merge_commands
 
 AS_HELP = (
     "who you are: the coder name your coding is stored under and what you may see of "
@@ -62,5 +63,6 @@ def build_parser() -> argparse.ArgumentParser:
     reliability.register(add, group)
     data.register(add, group)
     exchange.register(add, group)
+    merge_commands.register(add, group)
     workspace.register(add, group)
     return parser

@@ -23,7 +23,7 @@ from vfa.storage.locks import exclusive_lock
 
 FOLDER = "backups"
 DEFAULT_KEEP = 10
-REASONS = ("open", "daily", "manual", "before-restore")
+REASONS = ("open", "daily", "manual", "before-restore", "before-merge")
 _NAME = re.compile(r"^(?P<stem>.+)\.(?P<stamp>\d{8}-\d{6}-\d{6})\.(?P<reason>[a-z-]+)\.vfa$")
 
 

@@ -41,6 +41,7 @@ def _reason(reason: str) -> str:
         "daily": QCoreApplication.translate("Backups", "daily"),
         "manual": QCoreApplication.translate("Backups", "made by hand"),
         "before-restore": QCoreApplication.translate("Backups", "the state before a restore"),
+        "before-merge": QCoreApplication.translate("Backups", "the state before a merge"),
     }
     return said.get(reason, reason)
 
