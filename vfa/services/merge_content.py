@@ -12,6 +12,7 @@ are left out: they differ between two workspaces holding the same coding.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -34,6 +35,14 @@ EVENT_COLUMNS = (
     "caption",
 )
 MOMENT_COLUMNS = ("key_ms", "key_frame", "tags", "child_line", "comment", "feedback")
+
+
+def utc(value: Any) -> Any:
+    """A stored time as an aware UTC datetime (SQLite gives it without its zone, in UTC;
+    PostgreSQL in the session's zone), so that it is the same instant on either side."""
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+    return value
 
 
 def canonical(value: Any) -> str:
@@ -128,7 +137,7 @@ def read_contents(conn: Connection, statuses: Mapping[int, str]) -> dict[int, Ru
             run_id, ann_id, made = row[0], row[1], row[2]
             columns = dict(zip(EVENT_COLUMNS, row[3 : 3 + len(cols)], strict=True))
             columns["modifiers"] = dict(columns["modifiers"] or {})
-            columns["created_at"] = made
+            columns["created_at"] = utc(made)
             moment = None
             if row[3 + len(cols)] is not None:
                 rest = row[5 + len(cols) :]

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session as DbSession
 
 from vfa.domain.text_fields import matching_key
 from vfa.services.blind import blind_view
-from vfa.services.merge_content import RunContent, read_contents
+from vfa.services.merge_content import RunContent, read_contents, utc
 from vfa.storage.models import (
     AuditEntry,
     Case,
@@ -44,11 +44,13 @@ def _table(model: Any) -> Table:
 
 
 def rows_of(conn: Connection, model: Any, *where: Any) -> list[Row]:
-    """Every row of a model's table (those matching ``where``) as dicts, by key."""
+    """Every row of a model's table (those matching ``where``) as dicts, by key; times
+    as aware UTC."""
     query = select(_table(model))
     for clause in where:
         query = query.where(clause)
-    return [dict(r) for r in conn.execute(query.order_by(*_table(model).primary_key)).mappings()]
+    rows = conn.execute(query.order_by(*_table(model).primary_key)).mappings()
+    return [{k: utc(v) for k, v in r.items()} for r in rows]
 
 
 def clip_matches(a: Row, b: Row) -> bool:
