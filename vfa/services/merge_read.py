@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import Connection, DateTime, Table, func, select
 from sqlalchemy.orm import Session as DbSession
 
 from vfa.domain.text_fields import matching_key
@@ -49,8 +49,16 @@ def rows_of(conn: Connection, model: Any, *where: Any) -> list[Row]:
     query = select(_table(model))
     for clause in where:
         query = query.where(clause)
-    rows = conn.execute(query.order_by(*_table(model).primary_key)).mappings()
-    return [{k: utc(v) for k, v in r.items()} for r in rows]
+    result = conn.execute(query.order_by(*_table(model).primary_key))
+    keys = list(result.keys())
+    times = [n for n, c in enumerate(_table(model).columns) if isinstance(c.type, DateTime)]
+    rows = []
+    for found in result:
+        values = list(found)
+        for n in times:
+            values[n] = utc(values[n])
+        rows.append(dict(zip(keys, values, strict=True)))
+    return rows
 
 
 def clip_matches(a: Row, b: Row) -> bool:

@@ -163,11 +163,16 @@ def plan_audit(conn: Connection, other: Snapshot, report: MergeReport) -> list[R
     if not other.audit:
         return []
     earliest = min(_aware(r["at"]) for r in other.audit)
-    known = {audit_key(r) for r in audit_since(conn, earliest)}
+    here = audit_since(conn, earliest)
+    # an entry can be here already only at a time an entry here has: the whole key (its
+    # detail as canonical JSON) is worked out for those alone
+    times = {stamp(r["at"]) for r in here}
+    incoming = {stamp(r["at"]) for r in other.audit}
+    known = {audit_key(r) for r in here if stamp(r["at"]) in incoming}
     out = []
     for row in other.audit:
         shown = not _about_hidden(other, row)
-        if audit_key(row) in known:
+        if stamp(row["at"]) in times and audit_key(row) in known:
             tally.skipped += shown
         else:
             out.append(row)

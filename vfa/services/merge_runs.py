@@ -12,9 +12,12 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from vfa.errors import InvalidInputError
 from vfa.services.merge_content import EventRow, RatingRow, RunContent, mapped_evidence
 from vfa.services.merge_read import Row
 from vfa.storage.models import Annotation, Clip, CodingRun, Moment, Rating, Session
+
+BATCH = 5_000  # events in one executemany
 
 
 def new_ids(conn: Connection, table: Any, rows: list[Row]) -> list[int]:
@@ -23,6 +26,28 @@ def new_ids(conn: Connection, table: Any, rows: list[Row]) -> list[int]:
         return []
     stmt = insert(table).returning(table.id, sort_by_parameter_order=True)
     return [int(i) for i in conn.execute(stmt, rows).scalars()]
+
+
+def new_event_ids(conn: Connection, run_id: int, rows: list[Row]) -> list[int]:
+    """Insert a run's events (plain executemany: many thousands at once); their new ids in
+    the order given. Ids ascend in insertion order (SQLite's rowid past the largest, a
+    sequence) and this transaction holds the write lock, so the run's ids above the
+    largest before are these rows, in order."""
+    if not rows:
+        return []
+    before = conn.scalar(select(func.max(Annotation.id))) or 0
+    for first in range(0, len(rows), BATCH):
+        conn.execute(insert(Annotation), rows[first : first + BATCH])
+    made = conn.scalars(
+        select(Annotation.id)
+        .where(Annotation.run_id == run_id, Annotation.id > before)
+        .order_by(Annotation.id)
+    ).all()
+    if len(made) != len(rows):
+        raise InvalidInputError(
+            f"coding run {run_id}: {len(made)} events stored, {len(rows)} given"
+        )
+    return [int(i) for i in made]
 
 
 def without(row: Row, *names: str) -> Row:
@@ -83,7 +108,7 @@ class RunWriter:
         return [e for found in free.values() for e in found]
 
     def _insert_events(self, run_id: int, events: list[EventRow], session: int) -> None:
-        ids = new_ids(self.conn, Annotation, [{**e.columns, "run_id": run_id} for e in events])
+        ids = new_event_ids(self.conn, run_id, [{**e.columns, "run_id": run_id} for e in events])
         moments = []
         for event, new in zip(events, ids, strict=True):
             self.events[event.id] = new
