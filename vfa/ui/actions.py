@@ -44,6 +44,7 @@ SPECS = [
     ActionSpec("workspace.check", QT_TRANSLATE_NOOP("actions", "Check &workspace"), None, "help"),
     ActionSpec("coding.import", QT_TRANSLATE_NOOP("actions", "&Import coding…")),
     ActionSpec("coding.export", QT_TRANSLATE_NOOP("actions", "E&xport coding…")),
+    ActionSpec("workspace.merge", QT_TRANSLATE_NOOP("actions", "&Merge workspace…")),
     ActionSpec("still.save", QT_TRANSLATE_NOOP("actions", "Save &still…"), "Ctrl+Shift+S"),
     ActionSpec("case.progress", QT_TRANSLATE_NOOP("actions", "&Progress over time for this case…")),
     ActionSpec(

@@ -156,6 +156,7 @@ class MainWindow(FileActions):
                 "workspace.check": self.safety.check,
                 "coding.import": self.import_coding,
                 "coding.export": self.export_coding,
+                "workspace.merge": self.merge_workspace,
                 "app.settings": self.edit_settings,
                 "app.quit": self.close,
                 "still.save": self.save_still,
@@ -271,6 +272,7 @@ class MainWindow(FileActions):
             "workspace.check",
             "coding.import",
             "coding.export",
+            "workspace.merge",
         ):
             self.actions_by_id[key].setEnabled(enabled)
         self._set_clip_actions(False)
