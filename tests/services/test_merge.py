@@ -347,5 +347,6 @@ def test_a_merge_keeps_the_blind_rule_for_the_person_merging(team, laptop):
 
 
 def test_the_other_workspace_must_be_another_one(team):
-    with pytest.raises(MergeError, match="this is the workspace open here"):
-        merged(team, team.ws.path)
+    for same in (team.ws.path, team.ws, str(team.ws.path.parent / "." / "team.vfa")):
+        with pytest.raises(MergeError, match="this is the workspace open here"):
+            merged(team, same)

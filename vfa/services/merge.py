@@ -107,6 +107,8 @@ def merge(
     ``same_cases`` names cases that are the same family though no clip matches."""
     who = resolve(viewer)
     meter = _Meter(progress, cancel)
+    if isinstance(other, Workspace) and _same(ws, other):
+        raise MergeError(f"{other.label}: this is the workspace open here; merge another one")
     source = other if isinstance(other, Workspace) else open_other(ws, other)
     try:
         snapshot = read_snapshot(source, who, meter.part(0.0, 0.4))
