@@ -350,3 +350,32 @@ def test_the_other_workspace_must_be_another_one(team):
     for same in (team.ws.path, team.ws, str(team.ws.path.parent / "." / "team.vfa")):
         with pytest.raises(MergeError, match="this is the workspace open here"):
             merged(team, same)
+
+
+def test_two_incoming_cases_cannot_both_take_one_code(team, tmp_path, clips):
+    other = open_workspace(tmp_path / "other.vfa", create=True)
+    clip_service.add_clip(other, clips["ntsc"], "FAM-5", "Visit 1")
+    clip_service.add_clip(other, clips["vfr"], "FAM-6", "Visit 1")
+    other.close()
+    with pytest.raises(MergeError, match="cases would both be fam-6; give each its own code"):
+        merged(team, tmp_path / "other.vfa", renames={"FAM-5": "fam-6"})
+    with pytest.raises(MergeError, match=r"--rename-case FAM-4: .* holds no case FAM-4"):
+        merged(team, tmp_path / "other.vfa", renames={"FAM-4": "FAM-9"})
+
+
+def test_blind_coding_new_here_is_hidden_from_the_person_merging(team, tmp_path, clips):
+    """Another site's blind run on the same video arrives as a new run: the supervisor
+    merging it sees it counted only as hidden; its coder sees what it brings."""
+    from vfa.services import assignments
+
+    other = open_workspace(tmp_path / "site.vfa", create=True)
+    x = clip_service.add_clip(other, clips["cfr25"], "FAM-1", "Visit 1").clip_id
+    (cleo,) = assignments.assign(other, [x], get_scheme("vig"), ["Cleo"], by="Sue")
+    table = clip_service.clip_info(other, x).frame_table
+    for at in (500, 1_500):
+        events.code_event(other, cleo.id, get_scheme("vig"), "waiting", None, at, table)
+    other.close()
+    sue = merged(team, tmp_path / "site.vfa", viewer="Sue", dry_run=True)
+    assert sue.hidden_runs == 1 and sue.tallies["events"].added == 0
+    own = merged(team, tmp_path / "site.vfa", viewer="Cleo", dry_run=True)
+    assert own.hidden_runs == 0 and own.tallies["events"].added == 2

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session as DbSession
 
-from vfa.services.blind import blind_view
+from vfa.services.blind import BlindView, blind_view
 from vfa.services.clips import validate_case_code
 from vfa.services.merge_content import RunContent, read_contents
 from vfa.services.merge_read import (
@@ -38,7 +38,7 @@ from vfa.services.merge_read import (
 )
 from vfa.services.merge_records import common_count, plan_audit, plan_consent, plan_criteria
 from vfa.services.merge_report import Conflict, MergeError, MergeReport
-from vfa.storage.models import Role
+from vfa.storage.models import Role, RunStatus
 
 _HEX = re.compile(r"^[0-9a-f]{1,64}$")
 
@@ -146,6 +146,7 @@ class Planner:
         self.db, self.conn, self.other, self.viewer = db, db.connection(), other, viewer
         self.renames = {k.lower(): v for k, v in renames.items()}
         self.same_cases = {c.lower() for c in same_cases}
+        self.given = {k.lower(): k for k in [*renames, *same_cases]}  # as typed, for messages
         self.plan = Plan(report)
         self.here: Here = read_here(db, [self.code_of(i) for i in other.cases])
 
@@ -173,11 +174,20 @@ class Planner:
         codes = {str(c["code"]).lower() for c in self.other.cases.values()}
         for old, new in self.renames.items():
             if old not in codes:
-                raise MergeError(f"--rename-case {old}: {self.other.label} holds no case {old}")
+                given = self.given[old]
+                raise MergeError(f"--rename-case {given}: {self.other.label} holds no case {given}")
             validate_case_code(new)
         for same in self.same_cases:
             if same not in codes:
-                raise MergeError(f"--same-case {same}: {self.other.label} holds no case {same}")
+                given = self.given[same]
+                raise MergeError(f"--same-case {given}: {self.other.label} holds no case {given}")
+        arriving = [self.code_of(i).lower() for i in self.other.cases]
+        twice = sorted({c for c in arriving if arriving.count(c) > 1})
+        if twice:
+            raise MergeError(
+                f"--rename-case: two of {self.other.label}'s cases would both be "
+                f"{', '.join(twice)}; give each its own code"
+            )
 
     def _people(self) -> None:
         tally = self.plan.report.tallies["people"]
@@ -340,7 +350,9 @@ class Planner:
             theirs = self.other.contents[run_id]
             digest = theirs.digest()
             hidden = run_id in self.other.hidden or (
-                ours is not None and view.hides(ours["id"], ours["clip_id"], ours["coder"])
+                view.hides(ours["id"], ours["clip_id"], ours["coder"])
+                if ours is not None
+                else self._hidden_here(run_id, view)
             )
             base = bases.get(str(run_id if by_other else (ours or {}).get("id")))
             if ours is None:  # new there, or (with a base) removed here since
@@ -377,6 +389,18 @@ class Planner:
                     )
                 )
             self._tally_run(plan)
+
+    def _hidden_here(self, run_id: int, view: BlindView) -> bool:
+        """Whether a run new here would be hidden from the person merging once here: they
+        code its clip blind, or it is blind coding still open here."""
+        run = self.other.runs[run_id]
+        coder = self.other.coders[run["coder_id"]]["name"]
+        clip = self.plan.clip_map[run["clip_id"]]
+        if coder == view.viewer or clip is None:
+            return False
+        scheme = self.other.schemes[run["scheme_id"]]["scheme_key"]
+        still_open = run["status"] is not RunStatus.SUBMITTED or (clip, scheme) in view.pending
+        return clip in view.blinded or (bool(run["blind"]) and still_open)
 
     def _tally_run(self, plan: RunPlan) -> None:
         tallies = self.plan.report.tallies
