@@ -379,3 +379,21 @@ def test_blind_coding_new_here_is_hidden_from_the_person_merging(team, tmp_path,
     assert sue.hidden_runs == 1 and sue.tallies["events"].added == 0
     own = merged(team, tmp_path / "site.vfa", viewer="Cleo", dry_run=True)
     assert own.hidden_runs == 0 and own.tallies["events"].added == 2
+
+
+def test_on_a_managed_workspace_bringing_home_ones_own_coding_is_coding(team, laptop, clips):
+    from vfa.services.people import NotAllowedError
+
+    add_person(team.ws, "Sue", "admin", who="Sue")
+    for name, role in (("Ann", "coder"), ("Ben", "coder"), ("Tess", "therapist")):
+        add_person(team.ws, name, role, who="Sue")
+    x = only_clip(laptop, "cfr25.mp4")
+    with viewing_as("Ann"):
+        code_on(laptop, x, "Ann", "on the train")
+    with pytest.raises(NotAllowedError, match="Tess is a therapist: only a .* may export and"):
+        merged(team, laptop.path, viewer="Tess", dry_run=True)
+    assert merged(team, laptop.path, viewer="Ann", dry_run=True).tallies["runs"].updated == 2
+    clip_service.add_clip(laptop, clips["ntsc"], "FAM-3", "Visit 1")  # a new family
+    with pytest.raises(NotAllowedError, match="Ann is a coder: .* add and change clips"):
+        merged(team, laptop.path, viewer="Ann")
+    assert merged(team, laptop.path, viewer="Sue").written

@@ -119,13 +119,12 @@ def merge(
     meter.check()
     if dry_run:
         with ws.sessions() as db:
-            require(db, Act.EXPORT_DATA, who)
-            _plan(db, snapshot, who, renames, same_cases, report)
+            _check_acts(db, _plan(db, snapshot, who, renames, same_cases, report), snapshot, who)
         meter.step(1.0)
         return report
     with ws.writes.begin() as db:
-        require(db, Act.EXPORT_DATA, who)
         plan = _plan(db, snapshot, who, renames, same_cases, report)
+        _check_acts(db, plan, snapshot, who)
         meter.step(0.5)
         if report.conflicts:
             listed = "\n  ".join(c.text() for c in report.conflicts)
@@ -154,6 +153,23 @@ def _plan(
     report: MergeReport,
 ) -> Plan:
     return Planner(db, snapshot, who, renames or {}, same_cases or set(), report).run()
+
+
+def _check_acts(db: DbSession, plan: Plan, other: Snapshot, who: str) -> None:
+    """What the merge would do, checked against the person's role (a managed workspace):
+    bringing home one's own coding is coding; anyone else's is importing coding; new
+    cases, sessions or clips, consent and criteria need the roles that make them."""
+    writes = [r for r in plan.runs if r.action in ("add", "take")]
+    others = any(other.coders[other.runs[r.other_id]["coder_id"]]["name"] != who for r in writes)
+    acts = [Act.EXPORT_DATA if others else Act.CODE]
+    if any(v is None for m in (plan.case_map, plan.session_map, plan.clip_map) for v in m.values()):
+        acts.append(Act.ADD_CLIPS)
+    if plan.consent:
+        acts.append(Act.MANAGE_CONSENT)
+    if plan.criteria:
+        acts.append(Act.ASSIGN)
+    for act in acts:
+        require(db, act, who)
 
 
 class _Meter:
