@@ -390,10 +390,10 @@ def test_on_a_managed_workspace_bringing_home_ones_own_coding_is_coding(team, la
     x = only_clip(laptop, "cfr25.mp4")
     with viewing_as("Ann"):
         code_on(laptop, x, "Ann", "on the train")
-    with pytest.raises(NotAllowedError, match="Tess is a therapist: only a .* may export and"):
+    with pytest.raises(NotAllowedError, match=r"Tess is a therapist: only a .* may export and"):
         merged(team, laptop.path, viewer="Tess", dry_run=True)
     assert merged(team, laptop.path, viewer="Ann", dry_run=True).tallies["runs"].updated == 2
     clip_service.add_clip(laptop, clips["ntsc"], "FAM-3", "Visit 1")  # a new family
-    with pytest.raises(NotAllowedError, match="Ann is a coder: .* add and change clips"):
+    with pytest.raises(NotAllowedError, match=r"Ann is a coder: .* add and change clips"):
         merged(team, laptop.path, viewer="Ann")
     assert merged(team, laptop.path, viewer="Sue").written

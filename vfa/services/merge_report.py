@@ -24,6 +24,9 @@ KINDS = (
 )
 
 
+SAID = {"skipped": "already here"}  # (the JSON's key is "skipped")
+
+
 class MergeError(InvalidInputError):
     """A merge that cannot be made as asked; nothing was changed."""
 
@@ -103,7 +106,7 @@ def merge_text(report: MergeReport) -> str:
     head = "would merge" if report.dry_run else ("merged" if report.written else "nothing new in")
     lines = [f"{head} {report.source}"]
     for kind, tally in report.tallies.items():
-        parts = [f"{n} {what}" for what, n in tally.as_dict().items() if n]
+        parts = [f"{n} {SAID.get(what, what)}" for what, n in tally.as_dict().items() if n]
         if parts:
             lines.append(f"  {kind}: {', '.join(parts)}")
     if report.hidden_runs:
