@@ -84,6 +84,9 @@ COMMANDS: dict[tuple[str, ...], list[str]] = {
     ("case", "share"): ["FAM-1", "Zed"],
     ("case", "members"): ["FAM-1"],
     ("case", "unshare"): ["FAM-1", "Zed"],
+    ("checkout",): ["--coder", "Ben", "-o", "{out}/laptop-{viewer}-{format}.vfa"],
+    # the copy the backup walk made: everything is already here
+    ("merge",): ["{out}/backup-{viewer}-{format}.vfa", "--dry-run"],
 }
 # run on their own in tests below, or not at all, and why
 NOT_RUN = {

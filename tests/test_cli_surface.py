@@ -66,6 +66,8 @@ SCENARIOS: dict[tuple[str, ...], str] = {
     ("check",): "test_cli_data.py::test_check_reports_a_missing_clip_with_what_to_do_and_exits_1",
     ("import",): "test_cli_exchange.py::test_import_prints_what_it_did_as_json",
     ("export",): "test_cli_exchange.py::test_export_csv_and_ratings_options_before_and_after",
+    ("checkout",): "test_cli_merge.py::test_vfa_checkout_then_vfa_merge_brings_the_laptop_home",
+    ("merge",): "test_cli_merge.py::test_vfa_checkout_then_vfa_merge_brings_the_laptop_home",
     ("workspace", "info"): (
         "test_cli_surface_workspace.py::test_workspace_new_and_info_name_and_count_what_is_in_it"
     ),

@@ -25,6 +25,7 @@ from vfa.services import (
     event_reliability,
     events,
     exports,
+    merge,
     moments,
     progress,
     reel_export,
@@ -123,6 +124,8 @@ READS: dict[str, Read] = {
             if r.hidden
         }
     ),
+    # the dry run of merging the workspace into an empty one: everything would be added
+    "merge.merge": lambda w, v, out: _merge_into_empty(w, v, out),
     "exports.export_file": lambda w, v, out: (
         exports.export_file(
             w.ws, "eaf", out / "x.eaf", Selection(clip_id=w.x, viewer=v), force=True
@@ -140,6 +143,15 @@ def _written(write: Callable[[Any], Any], binary: bool = False) -> tuple[Any, st
     result = write(stream)
     text = stream.getvalue()
     return result, text.decode("utf-8") if binary else text
+
+
+def _merge_into_empty(world: World, viewer: str, out: Path) -> str:
+    """What a dry run of merging the world into a new, empty workspace reports."""
+    empty = open_workspace(out / f"empty-{viewer}.vfa", create=True)
+    try:
+        return merge.merge_text(merge.merge(empty, world.ws, dry_run=True, viewer=viewer))
+    finally:
+        empty.close()
 
 
 # edits (each returns what it replaced, for its own coder's undo) and helpers on runs
@@ -163,6 +175,8 @@ WRITES = {
     "workspace_restore.import_workspace_json",
     "people.add_person", "people.set_role", "case_sharing.share_case",
     "case_sharing.unshare_case", "case_access.entering_case",
+    "checkout.checkout", "merge_records.copy_audit", "merge_records.write_consent",
+    "merge_records.write_criteria", "merge_runs.new_ids",
 }  # fmt: skip
 
 # no coding content: files, clips, consent, schemes, statistics of given tables, run
@@ -245,6 +259,15 @@ OTHER = {
     "versions.fresh", "versions.fresh_version", "versions.last_change", "versions.receipt",
     "versions.reel_changed", "versions.reel_trail", "versions.stale_error",
     "versions.when_text", "versions.wrote",
+    # merging's plumbing: the other workspace read whole, runs' content read for digests and
+    # copies, what matches what; the blind rule is applied by merge.merge (walked above)
+    "merge.open_other", "merge_content.canonical", "merge_content.mapped_evidence",
+    "merge_content.read_contents", "merge_read.audit_since", "merge_read.clip_matches",
+    "merge_read.consent_on", "merge_read.find_session", "merge_read.read_here",
+    "merge_read.read_snapshot", "merge_read.rows_of", "merge_read.runs_on",
+    "merge_read.scheme_key", "merge_records.audit_key", "merge_records.common_count",
+    "merge_records.plan_audit", "merge_records.plan_consent", "merge_records.plan_criteria",
+    "merge_records.stamp", "merge_report.merge_text", "merge_runs.without",
 }  # fmt: skip
 
 

@@ -32,6 +32,7 @@ from vfa.ui.export_dialog import ExportDialog as CodingExportDialog
 from vfa.ui.feedback_dialogs import ConsentDialog, StillDialog
 from vfa.ui.feedback_dialogs import ExportDialog as ReelExportDialog
 from vfa.ui.import_dialog import ImportDialog
+from vfa.ui.merge_dialog import MergeDialog
 from vfa.ui.people_dialogs import PeopleDialog, WhoAreYouDialog
 from vfa.ui.presentation import PresentationWindow
 from vfa.ui.progress_chart import ProgressDialog
@@ -224,6 +225,21 @@ def test_the_add_clips_dialog_is_named_and_reached_by_tab(window, surface, qtbot
     audit = Audit()
     with answering(qtbot, (QFileDialog, TypeFileName(clips["noaudio"])), (AddClipDialog, audit)):
         surface.fire(window, "clip.add")
+    assert audit.walked == 1
+    clean(audit.found)
+
+
+def test_the_merge_dialog_is_named_and_reached_by_tab(window, surface, qtbot, barcode_copy):
+    audit = Audit()
+
+    def walked_when_read(dialog: MergeDialog) -> None:
+        qtbot.waitUntil(lambda: not dialog.busy(), timeout=30_000)
+        audit(dialog)
+
+    # the window's own workspace: the dialog shows why it cannot be merged, and is walked so
+    with answering(qtbot, (QFileDialog, TypeFileName(barcode_copy)),
+                   (MergeDialog, walked_when_read)):  # fmt: skip
+        surface.fire(window, "workspace.merge")
     assert audit.walked == 1
     clean(audit.found)
 

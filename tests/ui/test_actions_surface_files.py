@@ -17,10 +17,12 @@ from vfa.services import clips as clip_service
 from vfa.services import coding, events
 from vfa.services.assignments import assignments
 from vfa.services.schemes import get_scheme
+from vfa.storage.workspace import open_workspace
 from vfa.ui.dialogs import AddClipDialog
 from vfa.ui.export_dialog import ExportDialog
 from vfa.ui.feedback_dialogs import StillDialog
 from vfa.ui.import_dialog import ImportDialog
+from vfa.ui.merge_dialog import MergeDialog
 from vfa.ui.messages import Level
 from vfa.ui.progress_chart import ProgressDialog
 
@@ -207,3 +209,31 @@ def test_export_coding_writes_the_clips_events_to_the_file_typed(window, surface
         ("Demo therapist", "waiting", "11000", str(16000 - frame)),
     ]
     assert window.messages.level("export") is Level.INFO
+
+
+@covers("workspace.merge")
+def test_merge_workspace_brings_another_workspaces_case_into_the_window(
+    window, surface, qtbot, tmp_path, clips
+):
+    other = open_workspace(tmp_path / "site-b.vfa", create=True)
+    clip_service.add_clip(other, clips["noaudio"], "FAM-7", "Visit 1")
+    other.close()
+    summary = {}
+
+    def run_merge(dialog: MergeDialog) -> None:
+        qtbot.waitUntil(lambda: dialog.report is not None, timeout=30_000)
+        summary["text"] = dialog.summary.text()
+        with qtbot.waitSignal(dialog.merged, timeout=30_000):
+            qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+        dialog.reject()
+
+    typed = TypeFileName(tmp_path / "site-b.vfa")
+    with answering(qtbot, (QFileDialog, typed), (MergeDialog, run_merge)):
+        surface.fire(window, "workspace.merge")
+    assert typed.file_mode is QFileDialog.FileMode.ExistingFile
+    assert summary["text"] == f"Merging {tmp_path / 'site-b.vfa'} would do this:"
+    codes = [
+        window.browser.topLevelItem(n).text(0) for n in range(window.browser.topLevelItemCount())
+    ]
+    assert codes == ["DEMO-001", "FAM-7"]
+    assert window.messages.text("merge") == f"Merged {tmp_path / 'site-b.vfa'}."

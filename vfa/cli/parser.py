@@ -18,6 +18,7 @@ from vfa.cli import (
     team,
     workspace,
 )
+from vfa.cli import merge as merge_commands
 
 AS_HELP = (
     "who you are: the coder name your coding is stored under and what you may see of "
@@ -81,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     data.register(add, group)
     exchange.register(add, group)
     audit.register(add, group)
+    merge_commands.register(add, group)
     workspace.register(add, group)
     people.register(add, group)
     team.register(add, group)

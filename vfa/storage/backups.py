@@ -25,7 +25,15 @@ from vfa.storage.passphrases import Passphrase
 
 FOLDER = "backups"
 DEFAULT_KEEP = 10
-REASONS = ("open", "daily", "manual", "before-restore", "before-encrypt", "before-decrypt")
+REASONS = (
+    "open",
+    "daily",
+    "manual",
+    "before-restore",
+    "before-encrypt",
+    "before-decrypt",
+    "before-merge",
+)
 _NAME = re.compile(r"^(?P<stem>.+)\.(?P<stamp>\d{8}-\d{6}-\d{6})\.(?P<reason>[a-z-]+)\.vfa$")
 
 

@@ -40,7 +40,11 @@ def resolve_target(target: str | os.PathLike[str] | None) -> tuple[str, Path | N
         if text.startswith("sqlite:///") and len(text) > len("sqlite:///"):
             return text, Path(text[len("sqlite:///") :].split("?", 1)[0])
         return text, None
-    path = Path(text).expanduser().resolve()
+    try:
+        path = Path(text).expanduser().resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links (Python < 3.13)
+        why = getattr(exc, "strerror", None) or "a loop of symbolic links"
+        raise WorkspaceError(f"{text}: the workspace cannot be reached ({why})") from exc
     return f"sqlite:///{path}", path
 
 

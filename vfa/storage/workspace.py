@@ -261,9 +261,19 @@ def _check_current(engine: Engine, where: str, reason: str) -> None:
     if current is None:
         raise WorkspaceError(f"{where}: not a VFA workspace, and it cannot be set up ({reason})")
     if current != HEAD:
+        from alembic.script import ScriptDirectory
+
+        known = {r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+        if current not in known:
+            raise NewerWorkspaceError(
+                f"{where}: this workspace was written by a newer version of VFA "
+                f"(schema {current}; this VFA {vfa.__version__} knows up to {HEAD}). "
+                "Update VFA to open it; nothing was changed."
+            )
         raise WorkspaceError(
             f"{where}: the workspace needs an upgrade (schema {current} to {HEAD}) "
-            f"but is open read-only ({reason}); nothing was changed"
+            f"but is open read-only ({reason}); open it once with this VFA to upgrade it. "
+            "Nothing was changed"
         )
 
 

@@ -46,6 +46,7 @@ SPECS = [
     ActionSpec("coding.export", QT_TRANSLATE_NOOP("actions", "E&xport coding…")),
     ActionSpec("person.choose", QT_TRANSLATE_NOOP("actions", "&Who are you…")),
     ActionSpec("people.manage", QT_TRANSLATE_NOOP("actions", "P&eople…")),
+    ActionSpec("workspace.merge", QT_TRANSLATE_NOOP("actions", "&Merge workspace…")),
     ActionSpec("still.save", QT_TRANSLATE_NOOP("actions", "Save &still…"), "Ctrl+Shift+S"),
     ActionSpec("case.progress", QT_TRANSLATE_NOOP("actions", "&Progress over time for this case…")),
     ActionSpec(

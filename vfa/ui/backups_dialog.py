@@ -43,6 +43,7 @@ def _reason(reason: str) -> str:
         "before-restore": QCoreApplication.translate("Backups", "the state before a restore"),
         "before-encrypt": QCoreApplication.translate("Backups", "the state before encrypting"),
         "before-decrypt": QCoreApplication.translate("Backups", "the state before decrypting"),
+        "before-merge": QCoreApplication.translate("Backups", "the state before a merge"),
     }
     return said.get(reason, reason)
 

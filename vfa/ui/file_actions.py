@@ -1,5 +1,5 @@
-"""The window's file operations: opening and making workspaces, adding clips (by the
-dialog or by a drop), relinking moved clips and checking clip files, each off the GUI
+"""The window's file operations: opening, making and merging workspaces, adding clips (by
+the dialog or by a drop), relinking moved clips and checking clip files, each off the GUI
 thread. :class:`MainWindow` is made from this base; it supplies the workspace shown and
 the methods listed below."""
 
@@ -23,6 +23,7 @@ from vfa.ui.clip_hashing import ContentHasher
 from vfa.ui.dialogs import AddClipDialog
 from vfa.ui.messages import Level, MessageBar
 from vfa.ui.passphrase_dialog import ask_passphrase
+from vfa.ui.session import CodingSession
 from vfa.ui.tasks import TaskContext, run_task
 
 
@@ -33,6 +34,7 @@ class FileActions(QMainWindow):
 
     # what the window supplies
     ws: Workspace | None
+    session: CodingSession
     current_clip: int | None
     browser: ClipBrowser
     hasher: ContentHasher
@@ -147,6 +149,16 @@ class FileActions(QMainWindow):
         )
         if path:
             self.open_workspace_at(path)
+
+    def merge_workspace(self) -> None:
+        """File → Merge workspace…: another workspace's work (a laptop's) brought in."""
+        from vfa.ui.merge_dialog import merge_into
+
+        if self.ws is None:
+            self.show_error(self.tr("Open a workspace first."), "workspace")
+            return
+        if merge_into(self.session) is not None:
+            self.refresh_browser()
 
     def choose_clips(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(

@@ -160,6 +160,7 @@ class MainWindow(FileActions):
                 "workspace.check": self.safety.check,
                 "coding.import": self.import_coding,
                 "coding.export": self.export_coding,
+                "workspace.merge": self.merge_workspace,
                 "app.settings": self.edit_settings,
                 "app.quit": self.close,
                 "still.save": self.save_still,
@@ -283,6 +284,7 @@ class MainWindow(FileActions):
             "coding.export",
             "person.choose",
             "people.manage",
+            "workspace.merge",
         ):
             self.actions_by_id[key].setEnabled(enabled)
         self._set_clip_actions(enabled and self.current_clip is not None)

@@ -50,6 +50,7 @@ def build_menus(bar: QMenuBar, a: Mapping[str, QAction]) -> None:
     file_menu.addSeparator()
     file_menu.addAction(a["coding.import"])
     file_menu.addAction(a["coding.export"])
+    file_menu.addAction(a["workspace.merge"])
     file_menu.addSeparator()
     file_menu.addAction(a["person.choose"])
     file_menu.addAction(a["people.manage"])

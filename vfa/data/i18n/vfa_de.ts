@@ -239,6 +239,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>the state before a merge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>the state before a restore</source>
         <translation type="unfinished"></translation>
     </message>
@@ -923,6 +927,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Open a workspace first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Open or create a workspace before adding clips.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1342,6 +1350,169 @@ GPL-3.0-or-later. Makes no network connections.</source>
     </message>
     <message>
         <source>{0}: open read-only ({1}). You can look, but nothing can be changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MergeDialog</name>
+    <message>
+        <source>Added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Already here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Audit trail entries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changed on both sides — {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the workspace to merge into this one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clips</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Codings (runs)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Conflicts and notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Consent records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Everything in {0} is already here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FAM-001, … (the same family filmed elsewhere)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>FAM-001=FAM-001-B, … (another family, same code)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge workspace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merged {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merging {0} would do this:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merging {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Moments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ratings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reliability criteria</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename incoming cases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename incoming cases: “{0}” is not CODE=NEW-CODE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Same family as here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Schemes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sessions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopped; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The state before is kept as {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This workspace cannot be merged:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VFA workspace (*.vfa);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What the merge brings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Workspace to merge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} codings are blind coding hidden from you: they are merged, not counted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} codings changed on both sides since the workspaces parted: the merge would be refused. Decide with their coders which to keep.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2413,6 +2584,10 @@ Video files stay where they are; VFA keeps your annotations in a workspace and m
     </message>
     <message>
         <source>&amp;Loop the range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Merge workspace…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
