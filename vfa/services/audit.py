@@ -20,7 +20,7 @@ from vfa.storage.models import AuditEntry, Clip, CodingRun
 from vfa.storage.models import Session as SessionRow
 
 # built once: the coding hotkeys write an entry on every key press
-_INSERT = insert(AuditEntry)
+_INSERT = insert(AuditEntry).inline()  # (inline: no RETURNING of the new id)
 # on PostgreSQL every entry also tells the open windows, when its transaction commits
 # (``services/live.py`` listens on this channel)
 CHANNEL = "vfa_changes"
@@ -52,8 +52,8 @@ def record(
     clip_id: int | None = None,
     run_id: int | None = None,
 ) -> None:
-    """Add an audit entry to the current transaction (the caller commits): to an ORM
-    session, or to a Core connection on the coding hot path."""
+    """Add an audit entry to the current transaction (the caller commits): of an ORM
+    session, or of a Core connection on the coding hot path."""
     values = {
         "actor": actor or current_actor(),
         "action": action,
@@ -64,14 +64,13 @@ def record(
         "clip_id": clip_id,
         "run_id": run_id,
     }
-    if isinstance(db, Connection):
-        db.execute(_INSERT, values)
-        dialect = db.dialect.name
-    else:
-        db.add(AuditEntry(**values))
-        dialect = db.get_bind().dialect.name
-    if dialect == "postgresql":
-        db.execute(_NOTIFY, {"payload": f"{entity}:{entity_id}"})
+    # a plain INSERT, never INSERT ... RETURNING (as an ORM add, or a row's insert that
+    # reads its new id back, would be): on a team workspace the server lets a person add
+    # an entry about a blind run they may not read back
+    conn = db if isinstance(db, Connection) else db.connection()
+    conn.execute(_INSERT, values)
+    if conn.dialect.name == "postgresql":
+        conn.execute(_NOTIFY, {"payload": f"{entity}:{entity_id}"})
 
 
 def changed(before: Any, after: Any, **detail: Any) -> dict[str, Any]:
