@@ -160,8 +160,8 @@ def person(url: str, job: dict, seconds: float, start_at: float, out: mp.Queue) 
                 with peek.connect() as conn:
                     seen = conn.execute(
                         text(
-                            "SELECT count(*) FROM annotation a JOIN coding_run r ON r.id = a.run_id "
-                            "WHERE r.id <> :mine AND r.blind"
+                            "SELECT count(*) FROM annotation a JOIN coding_run r "
+                            "ON r.id = a.run_id WHERE r.id <> :mine AND r.blind"
                         ),
                         {"mine": job["run"]},
                     ).scalar_one()
