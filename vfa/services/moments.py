@@ -40,14 +40,7 @@ from vfa.services.people import Act, require
 from vfa.services.permissions import require_in
 from vfa.services.schemes import SchemeLookup, get_scheme
 from vfa.services.viewer import resolve
-from vfa.storage.models import (
-    Annotation,
-    Clip,
-    Coder,
-    CodingRun,
-    Moment,
-    Role,
-)
+from vfa.storage.models import Annotation, Clip, Coder, CodingRun, Moment, Role
 from vfa.storage.models import Scheme as SchemeRow
 from vfa.storage.models import Session as SessionRow
 from vfa.storage.workspace import Workspace

@@ -12,7 +12,7 @@ from vfa.errors import VfaError
 from vfa.services import consent
 from vfa.services.choices import DUE_DAYS
 from vfa.ui.changes import Change, ConsentChanged, RunOpened
-from vfa.ui.messages import INLINE, Level
+from vfa.ui.messages import Level, set_inline_level
 from vfa.ui.session import CodingSession
 
 
@@ -75,5 +75,5 @@ class ConsentNote(QLabel):
             self.level = Level.INFO
             text = self.tr("The family's consent for this clip holds until {0}.").format(until)
         self.setText(text)
-        self.setStyleSheet(f"color: {INLINE[self.level]};")
+        set_inline_level(self, self.level)
         self.setVisible(True)

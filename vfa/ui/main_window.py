@@ -6,9 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import (
-    QCloseEvent,
-)
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
@@ -69,6 +67,14 @@ def first_panes(width: int) -> list[int]:
     the player, the clips narrow."""
     clips, side = min(240, width // 5), max(340, width * 3 // 10)
     return [clips, width - clips - side, side]
+
+
+# the actions that need an open workspace
+_WORKSPACE_ACTIONS = (
+    *("clip.add", "clip.relink", "clip.check", "reliability.open", "tools.audit"),
+    *("workspace.backups", "workspace.check", "coding.import", "coding.export"),
+    *("person.choose", "people.manage", "workspace.merge"),
+)
 
 
 class MainWindow(FileActions):
@@ -271,20 +277,7 @@ class MainWindow(FileActions):
             self.coding.choose(scheme_id)
 
     def _set_workspace_actions(self, enabled: bool) -> None:
-        for key in (
-            "clip.add",
-            "clip.relink",
-            "clip.check",
-            "reliability.open",
-            "tools.audit",
-            "workspace.backups",
-            "workspace.check",
-            "coding.import",
-            "coding.export",
-            "person.choose",
-            "people.manage",
-            "workspace.merge",
-        ):
+        for key in _WORKSPACE_ACTIONS:
             self.actions_by_id[key].setEnabled(enabled)
         self._set_clip_actions(enabled and self.current_clip is not None)
 

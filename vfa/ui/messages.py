@@ -253,8 +253,13 @@ def inline_label(level: Level, name: str = "", parent: QWidget | None = None) ->
     if name:
         label.setObjectName(name)
     label.setWordWrap(True)
-    label.setStyleSheet(f"color: {INLINE[level]};")
+    set_inline_level(label, level)
     return label
+
+
+def set_inline_level(label: QLabel, level: Level) -> None:
+    """Show an inline note's text in (another) level's colour."""
+    label.setStyleSheet(f"color: {INLINE[level]};")
 
 
 def inline_brush(level: Level) -> QBrush:

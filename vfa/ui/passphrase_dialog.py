@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QVBoxLayo
 from vfa.errors import InvalidInputError
 from vfa.services.encryption import Passphrase
 from vfa.ui.forms import labelled, ok_cancel
+from vfa.ui.messages import Level, inline_label
 
 
 class PassphraseDialog(QDialog):
@@ -27,12 +28,10 @@ class PassphraseDialog(QDialog):
             self.tr("{0} is encrypted. Enter its passphrase to open it.").format(location)
         )
         intro.setWordWrap(True)
-        self.problem = QLabel(
+        self.problem = inline_label(Level.ERROR, "passphraseProblem")
+        self.problem.setText(
             self.tr("Wrong passphrase (or not a VFA workspace). Try again, or cancel.")
         )
-        self.problem.setObjectName("passphraseProblem")
-        self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #b00020")
         self.problem.setVisible(wrong)
         self.field = QLineEdit()
         self.field.setObjectName("passphraseField")
