@@ -216,3 +216,45 @@ def test_a_login_that_is_none_of_the_people_sees_none_of_these(team, place):
             assert _rows(conn, f"SELECT count(*) FROM {table}") == [(0,)], table
     with team.as_person("Sue") as conn:
         assert _rows(conn, "SELECT count(*) FROM workspace_info") != [(0,)]
+
+
+# a statement over a whole table sets a constant (reading no column): only the UPDATE and
+# DELETE policies decide which rows it touches, not the SELECT policy
+BLANKET = {
+    '"case"': "created_at = now()",
+    "session": "context = 'x'",
+    "clip": "codec = 'x'",
+    "coder": "role = 'admin'",
+    "case_member": None,
+    "scheme": "name = 'x'",
+    "coding_run": "status = 'submitted'",
+    "annotation": "caption = 'x'",
+    "rating": "note = 'x'",
+    "moment": "comment = 'x'",
+    "consent_record": "purposes = '{}'",
+    "workspace_info": "value = 'x'",
+    "reliability_criterion": "threshold = 0.5",
+}
+
+
+def test_statements_over_whole_tables_touch_only_what_the_person_may_change(team, place):
+    stray = f"blanket_{team.database[-8:]}"
+    team.strays.append(stray)
+    with team.as_login(team.owner_login) as conn:  # in the group with every grant
+        conn.execute(f'CREATE ROLE "{stray}" LOGIN IN ROLE vfa_admin')
+        conn.commit()
+    for table, assignment in BLANKET.items():
+        statements = [f"DELETE FROM {table}"]
+        statements += [f"UPDATE {table} SET {assignment}"] if assignment else []
+        for sql in statements:
+            with team.as_login(stray) as conn:
+                assert conn.execute(sql).rowcount == 0, sql
+    for table, assignment in (('"case"', "created_at = now()"), ("session", "context = 'x'"),
+                              ("clip", "codec = 'x'")):  # fmt: skip
+        with team.as_person("Tia") as conn:
+            (seen,) = _rows(conn, f"SELECT count(*) FROM {table}")[0]
+            assert conn.execute(f"UPDATE {table} SET {assignment}").rowcount == seen
+        with team.as_person("Tia") as conn:
+            assert conn.execute(f"DELETE FROM {table}").rowcount == seen
+        with team.as_person("Sue") as conn:  # a supervisor sees (and changes) all of them
+            assert conn.execute(f"UPDATE {table} SET {assignment}").rowcount > seen
