@@ -305,3 +305,18 @@ def test_an_export_that_fails_in_ffmpeg_names_the_clip_the_frames_and_the_reason
         "(Generic error in an external library)"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_video_stream_no_decoder_opens_is_refused_naming_the_file(tmp_path):
+    """A damaged header can name a codec no decoder opens: PyAV then gives the stream no
+    codec context, and every reader of the stream must refuse it by name."""
+    from types import SimpleNamespace
+
+    from vfa.media.source import first_video_stream
+
+    path = tmp_path / "damaged.mp4"
+    stream = SimpleNamespace(codec_context=None)
+    container = SimpleNamespace(streams=SimpleNamespace(video=[stream]))
+    with pytest.raises(MediaError) as refused:
+        first_video_stream(path, container)
+    assert str(refused.value).startswith(f"{path}: its video cannot be decoded")

@@ -94,8 +94,6 @@ def _build(
 ) -> Filmstrip:
     stream = first_video_stream(p, container)
     cc = stream.codec_context
-    if cc is None:  # a damaged header can name a codec no decoder opens
-        raise MediaError(f"{p}: its video cannot be decoded (no decoder for its stream)")
     cc.skip_frame = "NONKEY"
     tb = stream.time_base or Fraction(1, 1000)
     start = stream.start_time if stream.start_time is not None else 0

@@ -93,10 +93,16 @@ def open_media(
 def first_video_stream(
     path: str | os.PathLike[str], container: av.container.InputContainer
 ) -> av.VideoStream:
-    """The container's first video stream, or a MediaError saying it has none."""
+    """The container's first video stream, or a MediaError saying it has none or that no
+    decoder opens it (a damaged header can name a codec that does not exist)."""
     if not container.streams.video:
         raise MediaError(f"{os.fspath(path)}: contains no video stream")
-    return container.streams.video[0]
+    stream = container.streams.video[0]
+    if stream.codec_context is None:
+        raise MediaError(
+            f"{os.fspath(path)}: its video cannot be decoded (no decoder for its stream)"
+        )
+    return stream
 
 
 def _reason(exc: Exception) -> str:
