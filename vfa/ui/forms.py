@@ -35,6 +35,24 @@ def close_button(dialog: QDialog) -> QDialogButtonBox:
     return box
 
 
+def act_buttons(
+    dialog: QDialog,
+    leave: QDialogButtonBox.StandardButton,
+    text: str,
+    name: str,
+    act: Callable[[], object],
+) -> tuple[QDialogButtonBox, QPushButton]:
+    """A dialog's own act (``text``, off until the dialog enables it) beside Cancel or
+    Close (``leave``, rejecting the dialog): the box and the act's button."""
+    box = QDialogButtonBox(leave)
+    button = box.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)
+    button.setObjectName(name)
+    button.setEnabled(False)
+    box.accepted.connect(act)
+    box.rejected.connect(dialog.reject)
+    return box, button
+
+
 def labelled(text: str, field: QWidget) -> QLabel:
     """A label naming ``field``: its buddy, so a screen reader reads it as the field's name
     and its underlined key takes the focus to the field."""

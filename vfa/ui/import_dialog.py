@@ -46,7 +46,7 @@ from vfa.services.imports import (
 from vfa.services.schemes import available_schemes
 from vfa.services.workspaces import Workspace
 from vfa.ui.changes import Change, RunsChanged
-from vfa.ui.forms import add_choose_row
+from vfa.ui.forms import act_buttons, add_choose_row
 from vfa.ui.messages import Level, inline_brush
 from vfa.ui.session import CodingSession
 from vfa.ui.tasks import BackgroundJob, TaskContext
@@ -144,14 +144,13 @@ class ImportDialog(QDialog):
         self.problems.setAccessibleName(self.tr("Problems"))
         self.problems.setWordWrap(True)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.import_button = self.buttons.addButton(
-            self.tr("Import"), QDialogButtonBox.ButtonRole.AcceptRole
+        self.buttons, self.import_button = act_buttons(
+            self,
+            QDialogButtonBox.StandardButton.Cancel,
+            self.tr("Import"),
+            "importButton",
+            self.do_import,
         )
-        self.import_button.setObjectName("importButton")
-        self.import_button.setEnabled(False)
-        self.buttons.accepted.connect(self.do_import)
-        self.buttons.rejected.connect(self.reject)
 
         form = QFormLayout()
         add_choose_row(form, self.tr("File"), self.file, self.choose_file)

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from vfa.services.merge import MergeReport, merge
 from vfa.services.workspaces import Workspace
-from vfa.ui.forms import add_choose_row, labelled
+from vfa.ui.forms import act_buttons, add_choose_row, labelled
 from vfa.ui.messages import Level, inline_brush
 from vfa.ui.session import CodingSession
 from vfa.ui.tasks import BackgroundJob, TaskContext
@@ -117,14 +117,13 @@ class MergeDialog(QDialog):
         self.problems.setAccessibleName(self.tr("Conflicts and notes"))
         self.problems.setWordWrap(True)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.merge_button = self.buttons.addButton(
-            self.tr("Merge"), QDialogButtonBox.ButtonRole.AcceptRole
+        self.buttons, self.merge_button = act_buttons(
+            self,
+            QDialogButtonBox.StandardButton.Close,
+            self.tr("Merge"),
+            "mergeButton",
+            self.do_merge,
         )
-        self.merge_button.setObjectName("mergeButton")
-        self.merge_button.setEnabled(False)
-        self.buttons.accepted.connect(self.do_merge)
-        self.buttons.rejected.connect(self.reject)
 
         form = QFormLayout()
         add_choose_row(form, self.tr("Workspace to merge"), self.other, self.choose_other)
