@@ -1,6 +1,9 @@
 """What a help page or guide page names, read as the user reads it, and the check that
 each exists in VFA: its menu paths (**Menu → Item**, in bold), its keys (`Ctrl+E`, as
-code), the controls it names (*Submit*, in italics) and its links and pictures.
+code), the ``vfa`` commands it quotes (as code, `vfa merge laptop.vfa`, or lines of a
+code block: parsed by the real parser, tests/help_commands.py) and the environment
+variables it names (`VFA_PASSPHRASE`, as code), the controls it names (*Submit*, in
+italics) and its links and pictures.
 
 The page is read through Qt's own Markdown reader (what Help → Quick start shows), so
 what counts as bold, code or a link is what the user sees as such."""
@@ -12,9 +15,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtGui import QFont, QKeySequence, QTextDocument
+from PySide6.QtGui import QFont, QKeySequence, QTextBlock, QTextDocument, QTextFormat
 from PySide6.QtWidgets import QMenu, QMenuBar
 
+from tests.help_commands import (
+    command_problems,
+    environment_problems,
+    is_command,
+    is_environment,
+    shell_commands,
+)
 from vfa.ui.actions import SPECS
 from vfa.ui.key_table import plain, presenting_section, scheme_sections
 
@@ -33,6 +43,8 @@ class Mentions:
     links: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     stray_arrows: list[str] = field(default_factory=list)  # a → outside a bold menu path
+    commands: list[str] = field(default_factory=list)  # `vfa …`, inline or in a code block
+    environment: list[str] = field(default_factory=list)  # `VFA_…`
 
 
 def mentions(markdown: str) -> Mentions:
@@ -41,7 +53,14 @@ def mentions(markdown: str) -> Mentions:
     doc.setMarkdown(markdown)
     found = Mentions()
     block = doc.begin()
+    shell: list[str] = []  # the lines of the code block being read
     while block.isValid():
+        if _in_code_block(block):
+            shell.append(block.text())
+            block = block.next()
+            continue
+        found.commands += shell_commands("\n".join(shell))
+        shell = []
         runs: list[tuple[str, str]] = []  # (kind, text), neighbours of one kind joined
         frag = block.begin()
         while not frag.atEnd():
@@ -68,7 +87,11 @@ def mentions(markdown: str) -> Mentions:
             frag += 1
         heading = block.blockFormat().headingLevel() > 0
         for kind, text in runs:
-            if kind == "code":
+            if kind == "code" and is_command(text):
+                found.commands.append(text)
+            elif kind == "code" and is_environment(text):
+                found.environment.append(text)
+            elif kind == "code":
                 found.keys.append(text)
             elif kind == "bold" and ARROW in text and not heading:
                 found.paths.append(text.strip())
@@ -77,7 +100,14 @@ def mentions(markdown: str) -> Mentions:
             elif ARROW in text:
                 found.stray_arrows.append(text.strip())
         block = block.next()
+    found.commands += shell_commands("\n".join(shell))
     return found
+
+
+def _in_code_block(block: QTextBlock) -> bool:
+    """Whether a block is a line of a fenced or indented code block."""
+    fmt = block.blockFormat()  # (Qt marks both kinds with a code language, maybe empty)
+    return fmt.hasProperty(QTextFormat.Property.BlockCodeLanguage)
 
 
 def menu_paths(bar: QMenuBar) -> set[str]:
@@ -134,4 +164,6 @@ def problems(page: Mentions, paths: set[str], keys: set[str], texts: set[str]) -
         if not any(c in text for text in texts)
     ]  # fmt: skip
     found += [f"menu path {a!r} is not in bold" for a in page.stray_arrows]
+    found += [why for command in page.commands for why in command_problems(command)]
+    found += [why for name in page.environment for why in environment_problems(name)]
     return found
