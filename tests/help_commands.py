@@ -160,6 +160,31 @@ def _value_problems(args: argparse.Namespace) -> list[str]:
     return found
 
 
+PROSE_OPTION = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
+
+
+@cache
+def every_option() -> frozenset[str]:
+    """The options of every ``vfa`` command, each spelled in full."""
+    found: set[str] = set()
+    waiting = [parser()]
+    while waiting:
+        here = waiting.pop()
+        found |= {o for o in here._option_string_actions if o.startswith("--")}
+        waiting += _subcommands(here).values()
+    return frozenset(found)
+
+
+def prose_options(text: str) -> list[str]:
+    """The options a text names outside any command (``add --as and your name``)."""
+    return PROSE_OPTION.findall(text)
+
+
+def option_problems(option: str) -> list[str]:
+    """Why an option named in a text is no option of any ``vfa`` command ([] if it is one)."""
+    return [] if option in every_option() else [f"no vfa command has the option {option}"]
+
+
 @cache
 def environment_read() -> frozenset[str]:
     """The environment variables VFA's own code names (``"VFA_…"`` in its sources)."""

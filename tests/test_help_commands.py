@@ -13,6 +13,8 @@ import pytest
 from tests.help_commands import (
     command_problems,
     environment_problems,
+    option_problems,
+    prose_options,
     shell_commands,
     subcommand_of,
 )
@@ -42,6 +44,13 @@ def test_the_readme_lists_every_command_vfa_has():
     listed = {subcommand_of(command) for command in readme_commands()}
     missing = sorted(" ".join(("vfa", *p)) for p in set(leaves(build_parser())) - listed)
     assert not missing, f"add these to the README's command list: {missing}"
+
+
+def test_every_option_the_readme_names_for_users_is_one_of_vfas():
+    using = README.read_text(encoding="utf-8").split("## Development")[0]  # (ruff's after)
+    named = prose_options(using)
+    assert "--passphrase-file" in named and "--force" in named  # (the text is read)
+    assert [why for option in named for why in option_problems(option)] == []
 
 
 def test_the_readme_names_the_team_commands_with_their_options():
@@ -113,6 +122,15 @@ def test_a_shell_block_is_read_as_its_commands():
         "vfa checkout --coder Ben -o laptop.vfa",
         "vfa still clip.mp4 --at-ms 10 -o still.png [--purpose notes]",
     ]
+
+
+def test_an_option_named_in_a_text_is_one_a_vfa_command_has():
+    assert prose_options("add --as and your name, or --passphrase-file; not -o or a — dash") == [
+        "--as",
+        "--passphrase-file",
+    ]
+    assert option_problems("--rename-case") == []  # (one command's own)
+    assert option_problems("--passphrase") == ["no vfa command has the option --passphrase"]
 
 
 def test_an_environment_variable_named_is_one_vfa_reads():

@@ -1,9 +1,9 @@
 """What a help page or guide page names, read as the user reads it, and the check that
 each exists in VFA: its menu paths (**Menu → Item**, in bold), its keys (`Ctrl+E`, as
 code), the ``vfa`` commands it quotes (as code, `vfa merge laptop.vfa`, or lines of a
-code block: parsed by the real parser, tests/help_commands.py) and the environment
-variables it names (`VFA_PASSPHRASE`, as code), the controls it names (*Submit*, in
-italics) and its links and pictures.
+code block: parsed by the real parser, tests/help_commands.py), the options its text
+names (--as), the environment variables it names (`VFA_PASSPHRASE`, as code), the
+controls it names (*Submit*, in italics) and its links and pictures.
 
 The page is read through Qt's own Markdown reader (what Help → Quick start shows), so
 what counts as bold, code or a link is what the user sees as such."""
@@ -23,6 +23,8 @@ from tests.help_commands import (
     environment_problems,
     is_command,
     is_environment,
+    option_problems,
+    prose_options,
     shell_commands,
 )
 from vfa.ui.actions import SPECS
@@ -45,6 +47,7 @@ class Mentions:
     stray_arrows: list[str] = field(default_factory=list)  # a → outside a bold menu path
     commands: list[str] = field(default_factory=list)  # `vfa …`, inline or in a code block
     environment: list[str] = field(default_factory=list)  # `VFA_…`
+    options: list[str] = field(default_factory=list)  # --as, named in the text
 
 
 def mentions(markdown: str) -> Mentions:
@@ -87,6 +90,8 @@ def mentions(markdown: str) -> Mentions:
             frag += 1
         heading = block.blockFormat().headingLevel() > 0
         for kind, text in runs:
+            if kind != "code":
+                found.options += prose_options(text)
             if kind == "code" and is_command(text):
                 found.commands.append(text)
             elif kind == "code" and is_environment(text):
@@ -166,4 +171,5 @@ def problems(page: Mentions, paths: set[str], keys: set[str], texts: set[str]) -
     found += [f"menu path {a!r} is not in bold" for a in page.stray_arrows]
     found += [why for command in page.commands for why in command_problems(command)]
     found += [why for name in page.environment for why in environment_problems(name)]
+    found += [why for option in page.options for why in option_problems(option)]
     return found

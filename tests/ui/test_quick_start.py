@@ -71,6 +71,34 @@ def test_the_check_finds_what_vfa_does_not_have(menus):
     ]
 
 
+def test_the_check_finds_commands_options_and_variables_vfa_does_not_have(menus):
+    page = mentions(
+        "# A page\n\nRun `vfa merge laptop.vfa --dry-run`, then `vfa audit --persn Ben`; "
+        "add --as and your name, or --passphrase, or set `VFA_PASSPHRASE` or "
+        "`VFA_PASSWORD`.\n\n"
+        "```sh\nvfa people add Ada --role admin\nvfa checkout --coder Ben \\\n"
+        "    -o laptop.vfa\nvfa people add Cal --role king\n```\n\n"
+        "    vfa consent due --within 60\n"
+    )
+    assert page.commands == [
+        "vfa merge laptop.vfa --dry-run",
+        "vfa audit --persn Ben",
+        "vfa people add Ada --role admin",
+        "vfa checkout --coder Ben -o laptop.vfa",
+        "vfa people add Cal --role king",
+        "vfa consent due --within 60",
+    ]
+    assert page.keys == []  # (a command or a variable is not taken for a key)
+    keys = documented_keys(SchemeLibrary()())
+    assert problems(page, menus, keys, ui_texts()) == [
+        "'vfa audit --persn Ben': vfa audit has no option --persn",
+        "'vfa people add Cal --role king': 'king' is not a role "
+        "(one of therapist, coder, supervisor, admin)",
+        "VFA reads no environment variable VFA_PASSWORD",
+        "no vfa command has the option --passphrase",
+    ]
+
+
 def test_every_role_in_the_list_shows_its_page(guide, qtbot):
     assert [guide.roles.item(n).data(Qt.ItemDataRole.UserRole) for n in range(3)] == list(ROLES)
     assert guide.role() == ROLES[0]
