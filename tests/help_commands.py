@@ -1,9 +1,10 @@
 """The ``vfa`` commands a help page, a guide page or the README quotes, checked against
-the real parser: each names a command ``vfa`` has, spells every option in full as one of
-that command's own, and, written out whole (no ``[optional]`` parts, no ``a|b`` choices,
-no ``…``), is taken by the parser as it stands, values included (a date, a role, a
-number). The environment variables a page names (``VFA_PASSPHRASE``) must be ones VFA
-reads. No Qt here: the README is checked without it."""
+the real parser: each names a command ``vfa`` has (its name alone, ``vfa team add``,
+names it and is no more), spells every option in full as one of that command's own, and,
+written out whole (no ``[optional]`` parts, no ``a|b`` choices, no ``…``), is taken by
+the parser as it stands, values included (a date, a role, a number). The options a text
+names outside a command, and the environment variables it names (``VFA_PASSPHRASE``),
+must be ones VFA has and reads. No Qt here: the README is checked without it."""
 
 from __future__ import annotations
 
@@ -106,8 +107,10 @@ def command_problems(command: str) -> list[str]:
     if not words or words[0] != "vfa":
         return [f"{command!r} is not a vfa command"]
     path, leaf, found = _leaf(words)
-    if found:
+    if found and words[1:] != path:  # (a command's name alone, `vfa team`, names it)
         return [f"{command!r}: {found[0]}"]
+    if words[1:] == path:
+        return []
     known = set(leaf._option_string_actions) | set(parser()._option_string_actions)
     name = f"vfa {' '.join(path)}".strip()
     for word in words[1:]:

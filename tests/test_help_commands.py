@@ -63,7 +63,7 @@ def test_the_readme_names_the_team_commands_with_their_options():
     ("command", "why"),
     [
         ("vfa peple list", "'vfa' has no command 'peple'"),
-        ("vfa people", "'vfa people' needs one of: list, add, role"),
+        ("vfa people --json", "'vfa people' needs one of: list, add, role"),
         ("vfa audit --persn Ben", "vfa audit has no option --persn"),
         ("vfa audit --pers Ben", "vfa audit has no option --pers"),  # (argparse would take it)
         ("vfa merge laptop.vfa --coder Ben", "vfa merge has no option --coder"),
@@ -89,6 +89,8 @@ def test_the_check_finds_a_command_vfa_does_not_take(command, why):
     [
         "vfa",
         "vfa --as Ben",
+        "vfa merge",  # a command's name, in a sentence
+        "vfa team",
         "vfa --workspace team.vfa merge laptop.vfa --dry-run",  # options before and after
         "vfa merge --as=Ben laptop.vfa",
         "vfa people role Cal ROLE",  # a placeholder is not a value

@@ -62,7 +62,13 @@ def unlike(taken: Path, kept: Path) -> str:
 
 
 def test_the_guide_has_an_index_and_a_page_a_role():
-    assert [p.name for p in PAGES] == ["coder.md", "index.md", "supervisor.md", "therapist.md"]
+    assert [p.name for p in PAGES] == [
+        "coder.md",
+        "index.md",
+        "supervisor.md",
+        "team.md",
+        "therapist.md",
+    ]
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
