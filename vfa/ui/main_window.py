@@ -111,6 +111,7 @@ class MainWindow(FileActions):
             self.coder_name, Shell(self.messages, self, self.note), self, ctx.schemes
         )
         self.session.playhead = self.player_view.current_frame
+        self.session.watch()  # others' changes to what is shown, within seconds
         self.undo_stack = self.session.undo
         self.events = EventCoding(self.session, self.player_view.timeline)
         self.coding = CodingPanel(self.session, ctx.schemes, memory=self.memory)
@@ -495,6 +496,7 @@ class MainWindow(FileActions):
         self.ctx.settings.set("window/geometry", self.saveGeometry())
         self.hasher.cancel()
         self.player_view.shutdown()
+        self.session.stop_watching()
         if self.ws is not None:
             self.ws.close()
         super().closeEvent(event)
