@@ -177,6 +177,7 @@ WRITES = {
     "case_sharing.unshare_case", "case_access.entering_case",
     "checkout.checkout", "merge_records.copy_audit", "merge_records.write_consent",
     "merge_records.write_criteria", "merge_runs.new_ids",
+    "encryption.encrypt_workspace", "encryption.decrypt_workspace", "team.add_person_login",
 }  # fmt: skip
 
 # no coding content: files, clips, consent, schemes, statistics of given tables, run
@@ -256,7 +257,7 @@ OTHER = {
     "rating_keys.rating_trail", "rating_keys.rating_versions", "rating_keys.row_key",
     "moment_fields.claim_moment", "moment_fields.moment_trail", "moment_fields.reel_moved",
     "moments.reel_version", "versions.check", "versions.claim", "versions.claim_reel",
-    "versions.fresh", "versions.fresh_version", "versions.last_change", "versions.receipt",
+    "versions.fresh", "versions.last_change", "versions.receipt",
     "versions.reel_changed", "versions.reel_trail", "versions.stale_error",
     "versions.when_text", "versions.wrote",
     # merging's plumbing: the other workspace read whole, runs' content read for digests and
@@ -268,6 +269,8 @@ OTHER = {
     "merge_read.scheme_key", "merge_records.audit_key", "merge_records.common_count",
     "merge_records.plan_audit", "merge_records.plan_consent", "merge_records.plan_criteria",
     "merge_records.stamp", "merge_report.merge_text", "merge_runs.without",
+    "merge_content.utc", "merge_runs.new_event_ids", "stills.still_name",
+    "team.require_team", "team.team_people",
 }  # fmt: skip
 
 

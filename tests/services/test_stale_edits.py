@@ -145,17 +145,19 @@ def test_an_event_deleted_meanwhile_is_named_deleted_and_a_restore_over_it_is_re
         events.restore_event(ann_ws, run, gone, expected_version=ABSENT)
 
 
-def test_an_event_made_again_on_a_reused_id_does_not_pass_for_the_old_one(two, gaze):
+def test_a_new_event_never_takes_a_deleted_events_id(two, gaze):
     ann_ws, ben_ws = two
     clip, _ = add_clip_row(ann_ws, TABLE)
     run = coding.open_run(ann_ws, clip, gaze, "Ann").id
     first = events.code_event(ann_ws, run, gaze, "touch", "parent", 1_000, TABLE).event
     events.delete_event(ann_ws, run, first.id, first.version)
+    # the newest event's id, once deleted, is not the next one's (SQLite's plain rowid
+    # would hand it out again), so an edit made on a copy of the deleted one cannot land
     again = events.code_event(ben_ws, run, gaze, "touch", "infant", 3_000, TABLE).event
-    # (SQLite gives the newest row's id to the next one; PostgreSQL never reuses it)
-    assert again.version > first.version
-    with pytest.raises(StaleEditError):
-        events.move_event(ann_ws, run, again.id, 0, 400, TABLE, expected_version=first.version)
+    assert again.id > first.id
+    with pytest.raises(StaleEditError, match=rf"^event {first.id}: deleted "):
+        events.move_event(ann_ws, run, first.id, 0, 400, TABLE, expected_version=first.version)
+    assert events.get_event(ann_ws, run, again.id) == again
 
 
 def test_a_key_press_stops_the_state_as_stored_and_raises_its_version(two, gaze):

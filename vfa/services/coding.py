@@ -306,8 +306,9 @@ def set_rating_state(
         editable_run(db, run_id)
         row = locked_rows(db, run_id, [item]).get(item)
         before = _state(row)
-        check(db, before.version, expected_version, rating_trail(run_id, item), key)
-        version = before.version + 1 if row is not None else fresh(db)
+        trail = rating_trail(run_id, item)
+        check(db, before.version, expected_version, trail, key)
+        version = before.version + 1 if row is not None else fresh(db, trail)
         _write_state(db, run_id, item, state, row, version)
         record(
             db,
@@ -394,8 +395,9 @@ def set_grid_row(
         editable_run(db, run_id)
         rows = locked_rows(db, run_id, list(cells.values()))
         stored = max((r.version for r in rows.values()), default=ABSENT)
-        check(db, stored, expected_version, rating_trail(run_id, row_item), key)
-        version = stored + 1 if rows else fresh(db)
+        trail = rating_trail(run_id, row_item)
+        check(db, stored, expected_version, trail, key)
+        version = stored + 1 if rows else fresh(db, trail)
         before: dict[str, int] = {}
         for scale_id, cell in cells.items():
             row = rows.get(cell)
@@ -436,7 +438,8 @@ def clear_grid_row(
         keys = [grid_key(grid_id, row_id, member_id, s.id) for s in member.scales]
         rows = locked_rows(db, run_id, keys)
         stored = max((r.version for r in rows.values()), default=ABSENT)
-        check(db, stored, expected_version, rating_trail(run_id, row_item), key)
+        trail = rating_trail(run_id, row_item)
+        check(db, stored, expected_version, trail, key)
         if not rows:
             return
         before = {

@@ -30,7 +30,7 @@ from vfa.services.moment_fields import (
 )
 from vfa.services.people import ALLOWED, Act
 from vfa.services.permissions import not_own_run, role_refusal
-from vfa.services.versions import ABSENT, Trail, check, claim, fresh, fresh_version, wrote
+from vfa.services.versions import ABSENT, Trail, check, claim, fresh, wrote
 from vfa.services.viewer import current_viewer
 from vfa.storage.models import Annotation, Clip, Coder, CodingRun, Moment, Role, RunStatus
 from vfa.storage.models import Session as SessionRow
@@ -276,13 +276,10 @@ def code_event(
         return CodedEvent(event, tuple(stopped), tuple(closed))
 
 
-# built once: a key press only binds its values. A new row's version is above any its id
-# can have had (SQLite reuses the id of the newest row once it is deleted), in the insert
-# itself: still one statement a row.
-_INSERT_EVENT = (
-    insert(Annotation).values(version=fresh_version()).returning(Annotation.id, Annotation.version)
-)
-_INSERT_MOMENT = insert(Moment).values(version=fresh_version()).returning(Moment.version)
+# built once: a key press only binds its values. A new row starts at version 1 (its id
+# was never used before: migration 0008)
+_INSERT_EVENT = insert(Annotation).returning(Annotation.id, Annotation.version)
+_INSERT_MOMENT = insert(Moment).returning(Moment.version)
 # the run's status, its clip and case for the audit entry, its owner, and whether the
 # workspace is managed: one statement
 _RUN_STATUS = (
@@ -360,7 +357,7 @@ def restore_event(
         stored = row.version if row is not None else ABSENT
         check(db, stored, expected_version, event_trail(event.id), ("event", event.id))
         if row is None:
-            row = Annotation(id=event.id, run_id=run_id, version=fresh(db))
+            row = Annotation(id=event.id, run_id=run_id, version=fresh(db, event_trail(event.id)))
             db.add(row)
         else:
             row.version = stored + 1

@@ -16,6 +16,7 @@ from vfa.domain.frames import FrameTable
 from vfa.domain.scheme_types import Scheme
 from vfa.domain.text_fields import refused_character
 from vfa.errors import InvalidInputError
+from vfa.services.audit import run_place
 from vfa.services.versions import ABSENT, Trail, check, claim, fresh, reel_changed, wrote
 from vfa.storage.models import Annotation, Clip, CodingRun, Moment
 
@@ -222,7 +223,7 @@ def put_moment(
         return
     check(db, stored, expected_version, moment_trail(row.id), key)
     if moment is None:
-        moment = Moment(annotation_id=row.id, version=fresh(db))
+        moment = Moment(annotation_id=row.id, version=fresh(db, moment_trail(row.id)))
         db.add(moment)
     else:
         moment.version = stored + 1
@@ -251,4 +252,4 @@ def reel_moved(
     )
     if session_id is not None:
         action = "move" if joined and left else "add" if joined else "remove"
-        reel_changed(db, session_id, action, {"moment": row.id})
+        reel_changed(db, session_id, action, {"moment": row.id}, run_place(db, row.run_id))

@@ -45,7 +45,7 @@ from vfa.services.moment_fields import MomentInfo as MomentInfo  # (re-exported)
 from vfa.services.people import Act, require
 from vfa.services.permissions import require_in
 from vfa.services.schemes import SchemeLookup, get_scheme
-from vfa.services.versions import check, claim_reel, fresh, wrote
+from vfa.services.versions import check, claim_reel, wrote
 from vfa.services.viewer import resolve
 from vfa.storage.models import Annotation, Clip, Coder, CodingRun, Moment, Role
 from vfa.storage.models import Scheme as SchemeRow
@@ -110,7 +110,6 @@ def add_moment(
             start_frame=first,
             end_frame=last,
             modifiers={},
-            version=fresh(db),
         )
         db.add(row)
         db.flush()

@@ -7,11 +7,14 @@ still, extra tags, child line, comment, the flag for feedback), a rating or a gr
 version. Every edit raises it by one. An edit that says which version it was made on
 (``expected_version``) is refused with :class:`StaleEditError` when the stored one is
 another, naming who changed it last and when, and nothing is stored; ``None`` means no
-check (scripts, imports). Something not stored has version 0 (``ABSENT``). A row made
-again (an undone delete, a rating typed after it was cleared, a new event whose id
-SQLite reuses) starts above every version it can have had: one more than the audit
-trail's newest entry. Every edit writes an entry in the same transaction and raises a
-row's version by at most one, so no stored version ever passes that number.
+check (scripts, imports). Something not stored has version 0 (``ABSENT``). A new row
+starts at 1: event ids are never handed out twice (migration 0008), so no stale copy
+can name it. A row made again (an undone delete, a rating typed after it was cleared)
+starts above every version it can have had: one more than the number of audit entries
+about that thing. Every edit writes an entry about it in the same transaction and raises
+its version by at most one, so no version of it ever passed that number. The number
+counts only the thing's own history, never anyone else's work (a version shown to a
+blind coder must not move with another coder's hidden activity).
 
 The versions each edit wrote are collected, when asked, by :func:`receipt`: the
 window's undo history keeps them (``ui/versions.py``).
@@ -26,11 +29,11 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, func, select, update
+from sqlalchemy import ColumnElement, Connection, Table, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from vfa.errors import StaleEditError
-from vfa.services.audit import record
+from vfa.services.audit import Place, record
 from vfa.services.viewer import current_viewer
 from vfa.storage.models import AuditEntry
 from vfa.storage.models import Session as SessionRow
@@ -71,16 +74,6 @@ def wrote(key: Key, before: int, after: int) -> None:
         written.append(Written(key, before, after))
 
 
-def fresh_version() -> Any:
-    """SQL for a version above every one stored so far: the newest audit entry's id + 1."""
-    return select(func.coalesce(func.max(AuditEntry.id), 0) + 1).scalar_subquery()
-
-
-def fresh(db: Db) -> int:
-    """A version above every one stored so far (see :func:`fresh_version`)."""
-    return int(db.execute(select(fresh_version())).scalar_one())
-
-
 @dataclass(frozen=True)
 class Trail:
     """How refusals name a thing (``what``) and where the audit trail keeps its changes:
@@ -110,6 +103,18 @@ def last_change(
                 return actor, at
             newest = newest or (actor, at)
     return newest
+
+
+def fresh(db: Db, trail: Trail) -> int:
+    """The version of a row made again: one more than the audit entries about it."""
+    rows = db.execute(
+        select(AuditEntry.detail).where(
+            AuditEntry.entity.in_(trail.entities), AuditEntry.entity_id == trail.entity_id
+        )
+    )
+    if trail.matches is None:
+        return 1 + len(rows.all())
+    return 1 + sum(1 for (detail,) in rows if trail.matches(detail or {}))
 
 
 def when_text(at: dt.datetime) -> str:
@@ -194,8 +199,10 @@ def claim_reel(db: Db, session_id: int, expected: int | None) -> tuple[int, int]
     )
 
 
-def reel_changed(db: Db, session_id: int, action: str, detail: dict[str, Any]) -> None:
+def reel_changed(
+    db: Db, session_id: int, action: str, detail: dict[str, Any], place: Place
+) -> None:
     """A moment joined or left the session's reel (or moved in it): its version rises and
-    the trail says so."""
+    the trail says so, naming the moment's case, clip and run (``place``)."""
     claim_reel(db, session_id, None)
-    record(db, action, "reel", session_id, detail)
+    record(db, action, "reel", session_id, detail, **place)
