@@ -80,3 +80,15 @@ class FormatError(VfaError):
 
 class RefusedByServerError(InvalidInputError):
     """The database server refused an act: the login's role does not allow it."""
+
+
+class StaleEditError(InvalidInputError):
+    """An edit was made on a copy someone has changed since: who changed it and when;
+    nothing was stored, and the view reloads."""
+
+    def __init__(self, message: str, key: tuple[object, ...] = ()) -> None:
+        super().__init__(message)
+        self.key = key  # what was stale: ("event", id), ("moment", id), ("rating", run, item)…
+
+    def __reduce__(self) -> tuple[type[StaleEditError], tuple[str, tuple[object, ...]]]:
+        return (type(self), (str(self), self.key))

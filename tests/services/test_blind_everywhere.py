@@ -54,6 +54,7 @@ READS: dict[str, Read] = {
     "events.run_events/own": lambda w, v, _: events.run_events(w.ws, w.ben_vig, v),
     "events.get_event": lambda w, v, _: events.get_event(w.ws, w.ann_vig, w.ann_events[-1], v),
     "events.event_spans": lambda w, v, _: events.event_spans(w.ws, w.ann_vig, v),
+    "events.event_versions": lambda w, v, _: events.event_versions(w.ws, w.ann_vig, v),
     "moments.get_moment": lambda w, v, _: moments.get_moment(w.ws, w.ann_moments[-1], v),
     "moments.get_moment/therapist": lambda w, v, _: moments.get_moment(w.ws, w.tess_x_moment, v),
     "moments.moments": lambda w, v, _: moments.moments(w.ws, clip_id=w.x, viewer=v),
@@ -249,6 +250,16 @@ OTHER = {
     "permissions.not_a_person", "permissions.not_own_run", "permissions.refuse_stranger",
     "permissions.require_in", "permissions.role_refusal", "permissions.roster",
     "permissions.allowed_acts",
+    # versions: how many times a thing changed, who changed it last (the audit trail's
+    # words), and the statements that check and raise them inside the edits
+    "coding.rating_trail", "coding.rating_versions", "coding.row_key", "events.event_trail",
+    "rating_keys.grid_key", "rating_keys.locked_rows", "rating_keys.made_meanwhile",
+    "rating_keys.rating_trail", "rating_keys.rating_versions", "rating_keys.row_key",
+    "moment_fields.claim_moment", "moment_fields.moment_trail", "moment_fields.reel_moved",
+    "moments.reel_version", "versions.check", "versions.claim", "versions.claim_reel",
+    "versions.fresh", "versions.last_change", "versions.receipt",
+    "versions.reel_changed", "versions.reel_trail", "versions.stale_error",
+    "versions.when_text", "versions.wrote",
     # merging's plumbing: the other workspace read whole, runs' content read for digests and
     # copies, what matches what; the blind rule is applied by merge.merge (walked above)
     "merge.open_other", "merge_content.canonical", "merge_content.mapped_evidence",

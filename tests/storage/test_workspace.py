@@ -415,3 +415,49 @@ def test_upgrading_to_the_team_schema_keeps_every_row_at_version_one(tmp_path):
             assert conn.exec_driver_sql("SELECT login FROM coder").all() == [(None,)]
     finally:
         ws.close()
+
+
+def test_upgrading_to_event_ids_never_hands_out_an_id_the_trail_remembers(tmp_path):
+    """0008: events keep every stored fact, and the next event's id is above every event
+    id the workspace used, including deleted ones the audit trail still names."""
+    path = tmp_path / "old.vfa"
+    _workspace_at_first_revision(path)
+    eng = make_engine(f"sqlite:///{path}")
+    cfg = alembic_config()
+    with eng.connect() as conn:  # as VFA with schema 0007 left it
+        conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0007")
+        conn.commit()
+    eng.dispose()
+    with closing(sqlite3.connect(path)) as raw:
+        newest = raw.execute("SELECT max(id) FROM annotation").fetchone()[0]
+        # the newest event deleted, as 0007 did it: gone, and named by the trail; one
+        # made and deleted before, that only the trail remembers
+        raw.execute("DELETE FROM annotation WHERE id = ?", (newest,))
+        for gone in (newest, newest + 3):
+            raw.execute(
+                "INSERT INTO audit_entry (at, actor, action, entity, entity_id, detail)"
+                " VALUES ('2026-01-01 10:00:00', 'Ann', 'delete', 'annotation', ?, '{}')",
+                (gone,),
+            )
+        raw.commit()
+        kept = raw.execute("SELECT * FROM annotation ORDER BY id").fetchall()
+    assert kept
+    ws = open_workspace(path)
+    try:
+        with ws.engine.connect() as conn:
+            after = conn.exec_driver_sql("SELECT * FROM annotation ORDER BY id").fetchall()
+            assert [tuple(r) for r in after] == [tuple(r) for r in kept]
+        with ws.writes.begin() as db:
+            like = db.get(Annotation, kept[0][0])
+            assert like is not None
+            made = Annotation(
+                run_id=like.run_id, code=like.code, start_ms=0, end_ms=0, start_frame=0,
+                end_frame=0,
+            )  # fmt: skip
+            db.add(made)
+            db.flush()
+            assert made.id == newest + 4
+    finally:
+        ws.close()

@@ -180,13 +180,18 @@ def cmd_consent_due(args: argparse.Namespace) -> int:
 
 
 def cmd_reel_show(args: argparse.Namespace) -> int:
-    from vfa.services.moments import reel, reel_guidance, session_theme
+    from vfa.services.moments import reel, reel_guidance, reel_version, session_theme
 
     with open_workspace(args) as ws:
         find = scheme_library(args).get
         items, notes = reel(ws, args.session), reel_guidance(ws, args.session, find=find)
-        theme = session_theme(ws, args.session)
-    data = {"theme": theme, "moments": [_moment_dict(m) for m in items], "guidance": notes}
+        theme, version = session_theme(ws, args.session), reel_version(ws, args.session)
+    data = {
+        "theme": theme,
+        "version": version,
+        "moments": [_moment_dict(m) for m in items],
+        "guidance": notes,
+    }
     emit(
         args,
         data,
@@ -212,7 +217,7 @@ def cmd_reel_order(args: argparse.Namespace) -> int:
             f"reel order: {args.order!r} is not a list of moment ids (3,1,2)"
         ) from None
     with open_workspace(args) as ws:
-        reorder_reel(ws, args.session, order)
+        reorder_reel(ws, args.session, order, expected_version=args.if_version)
     emit(args, {"session_id": args.session, "order": order}, lambda d: "reel reordered")
     return 0
 
@@ -258,7 +263,7 @@ def cmd_reel_theme(args: argparse.Namespace) -> int:
     from vfa.services.moments import session_theme, set_theme
 
     with open_workspace(args) as ws:
-        before = set_theme(ws, args.session, args.theme)
+        before = set_theme(ws, args.session, args.theme, expected_version=args.if_version)
         theme = session_theme(ws, args.session)  # as stored: trimmed, or none when empty
     emit(
         args,
@@ -266,6 +271,16 @@ def cmd_reel_theme(args: argparse.Namespace) -> int:
         lambda d: f"theme set: {d['theme']}" if d["theme"] else "theme cleared",
     )
     return 0
+
+
+def _add_if_version(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--if-version",
+        type=record_id,
+        metavar="N",
+        help="only if the reel is still at version N (vfa reel show --json): refused when "
+        "someone changed it since",
+    )
 
 
 def register(add: Add, group: Group) -> None:
@@ -332,9 +347,11 @@ def register(add: Add, group: Group) -> None:
     p = add("order", cmd_reel_order, "set the reel's order", reel_sub)
     p.add_argument("--session", type=record_id, required=True, metavar="ID")
     p.add_argument("order", metavar="ID,ID,…", help="moment ids in their new order")
+    _add_if_version(p)
     p = add("theme", cmd_reel_theme, "set the session's feedback theme (VIPP-SD)", reel_sub)
     p.add_argument("--session", type=record_id, required=True, metavar="ID")
     p.add_argument("theme")
+    _add_if_version(p)
     p = add(
         "export",
         cmd_reel_export,

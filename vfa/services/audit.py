@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, bindparam, insert, select, text
 from sqlalchemy.orm import Session as DbSession
 
 from vfa.services.viewer import current_viewer
@@ -21,6 +21,10 @@ from vfa.storage.models import Session as SessionRow
 
 # built once: the coding hotkeys write an entry on every key press
 _INSERT = insert(AuditEntry).inline()  # (inline: no RETURNING of the new id)
+# on PostgreSQL every entry also tells the open windows, when its transaction commits
+# (``services/live.py`` listens on this channel)
+CHANNEL = "vfa_changes"
+_NOTIFY = text(f"SELECT pg_notify('{CHANNEL}', :payload)")
 
 
 class Place(TypedDict, total=False):
@@ -65,6 +69,8 @@ def record(
     # an entry about a blind run they may not read back
     conn = db if isinstance(db, Connection) else db.connection()
     conn.execute(_INSERT, values)
+    if conn.dialect.name == "postgresql":
+        conn.execute(_NOTIFY, {"payload": f"{entity}:{entity_id}"})
 
 
 def changed(before: Any, after: Any, **detail: Any) -> dict[str, Any]:

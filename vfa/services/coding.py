@@ -2,14 +2,16 @@
 
 Every edit returns what is needed to reverse it, so the UI's undo stack stays thin.
 A submitted run is locked: edits are refused until it is reopened with a reason, which
-the audit trail keeps.
+the audit trail keeps. A rating (and a grid row) has a version: an edit may say which
+one it was made on (``expected_version``) and is refused when someone changed it since
+(``services/versions.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -22,7 +24,14 @@ from vfa.services.audit import changed, record, run_place
 from vfa.services.blind import check_run
 from vfa.services.people import Act, require
 from vfa.services.permissions import check_coding_as, check_own_run, refuse_stranger
+from vfa.services.rating_keys import GRID_SEP as GRID_SEP  # (re-exported, as below)
+from vfa.services.rating_keys import grid_key as grid_key
+from vfa.services.rating_keys import locked_rows, made_meanwhile
+from vfa.services.rating_keys import rating_trail as rating_trail
+from vfa.services.rating_keys import rating_versions as rating_versions
+from vfa.services.rating_keys import row_key as row_key
 from vfa.services.schemes import register_scheme
+from vfa.services.versions import ABSENT, Key, check, fresh, wrote
 from vfa.storage.models import (
     Clip,
     Coder,
@@ -32,8 +41,6 @@ from vfa.storage.models import (
     RunStatus,
 )
 from vfa.storage.workspace import Workspace
-
-GRID_SEP = "/"
 
 
 class RunLockedError(InvalidInputError):
@@ -58,6 +65,8 @@ class RatingState:
     value: RatingValue | None
     note: str | None
     evidence: tuple[int, ...]
+    # the stored row's version when read (0: none stored); not part of what it says
+    version: int = field(default=0, compare=False)
 
 
 # -- coders and runs ----------------------------------------------------------
@@ -244,11 +253,14 @@ def _state(row: Rating | None) -> RatingState:
     value: RatingValue | None = (
         row.special if row.special else (int(row.value) if row.value is not None else None)
     )
-    return RatingState(value, row.note, tuple(row.evidence.get("annotations", [])))
+    return RatingState(value, row.note, tuple(row.evidence.get("annotations", [])), row.version)
 
 
-def _write_state(db: DbSession, run_id: int, item: str, state: RatingState) -> None:
-    row = _rating_row(db, run_id, item)
+def _write_state(
+    db: DbSession, run_id: int, item: str, state: RatingState, row: Rating | None, version: int
+) -> None:
+    """Store the item's state as ``row`` (None: none stored yet) at ``version``; an empty
+    state removes the row."""
     if state == RatingState(None, None, ()):
         if row is not None:
             db.delete(row)
@@ -260,6 +272,7 @@ def _write_state(db: DbSession, run_id: int, item: str, state: RatingState) -> N
     row.value = float(state.value) if isinstance(state.value, int) else None
     row.note = state.note
     row.evidence = {"annotations": list(state.evidence)}
+    row.version = version
 
 
 def rating_state(ws: Workspace, run_id: int, item: str, viewer: str | None = None) -> RatingState:
@@ -276,16 +289,27 @@ def _stored_state(ws: Workspace, run_id: int, item: str) -> RatingState:
 
 
 def set_rating_state(
-    ws: Workspace, run_id: int, item: str, state: RatingState, scheme: Scheme | None = None
+    ws: Workspace,
+    run_id: int,
+    item: str,
+    state: RatingState,
+    scheme: Scheme | None = None,
+    expected_version: int | None = None,
 ) -> RatingState:
     """Store an item's whole state (used by set_rating, notes, evidence and undo);
-    returns the previous state."""
+    returns the previous state. ``expected_version``: the version the caller read (0:
+    none stored; None: no check)."""
     if scheme is not None and state.value is not None and GRID_SEP not in item:
         check_rating(scheme, item, state.value)
-    with ws.writes.begin() as db:
+    key: Key = ("rating", run_id, item)
+    with made_meanwhile(ws, run_id, item), ws.writes.begin() as db:
         editable_run(db, run_id)
-        before = _state(_rating_row(db, run_id, item))
-        _write_state(db, run_id, item, state)
+        row = locked_rows(db, run_id, [item]).get(item)
+        before = _state(row)
+        trail = rating_trail(run_id, item)
+        check(db, before.version, expected_version, trail, key)
+        version = before.version + 1 if row is not None else fresh(db, trail)
+        _write_state(db, run_id, item, state, row, version)
         record(
             db,
             "rate",
@@ -294,35 +318,56 @@ def set_rating_state(
             changed(_jsonable(before), _jsonable(state), item=item),
             **run_place(db, run_id),
         )
+        db.flush()
+        wrote(key, before.version, ABSENT if state == RatingState(None, None, ()) else version)
         return before
 
 
 def set_rating(
-    ws: Workspace, run_id: int, scheme: Scheme, item: str, value: RatingValue | None
+    ws: Workspace,
+    run_id: int,
+    scheme: Scheme,
+    item: str,
+    value: RatingValue | None,
+    expected_version: int | None = None,
 ) -> RatingState:
     """Rate an item (a scale point or a special code; None clears); returns the previous."""
     before = _stored_state(ws, run_id, item)
     return set_rating_state(
-        ws, run_id, item, RatingState(value, before.note, before.evidence), scheme
+        ws, run_id, item, RatingState(value, before.note, before.evidence), scheme, expected_version
     )
 
 
-def set_note(ws: Workspace, run_id: int, item: str, note: str | None) -> RatingState:
+def set_note(
+    ws: Workspace, run_id: int, item: str, note: str | None, expected_version: int | None = None
+) -> RatingState:
     before = _stored_state(ws, run_id, item)
     return set_rating_state(
-        ws, run_id, item, RatingState(before.value, note or None, before.evidence)
+        ws,
+        run_id,
+        item,
+        RatingState(before.value, note or None, before.evidence),
+        expected_version=expected_version,
     )
 
 
-def link_evidence(ws: Workspace, run_id: int, item: str, annotation_id: int) -> RatingState:
+def link_evidence(
+    ws: Workspace,
+    run_id: int,
+    item: str,
+    annotation_id: int,
+    expected_version: int | None = None,
+) -> RatingState:
     """Link a moment on the timeline to the rating as its evidence."""
     before = _stored_state(ws, run_id, item)
     evidence = tuple(dict.fromkeys((*before.evidence, annotation_id)))
-    return set_rating_state(ws, run_id, item, RatingState(before.value, before.note, evidence))
-
-
-def grid_key(grid: str, row: str, member: str, scale: str) -> str:
-    return GRID_SEP.join((grid, row, member, scale))
+    return set_rating_state(
+        ws,
+        run_id,
+        item,
+        RatingState(before.value, before.note, evidence),
+        expected_version=expected_version,
+    )
 
 
 def set_grid_row(
@@ -333,22 +378,34 @@ def set_grid_row(
     row_id: str,
     member_id: str,
     points: Mapping[str, int],
+    expected_version: int | None = None,
 ) -> dict[str, int]:
-    """Store one grid row's points for one member (they must add up); returns the previous."""
+    """Store one grid row's points for one member (they must add up); returns the previous.
+    ``expected_version``: the row's version the caller read (0: none stored; None: no
+    check)."""
     grid = next((g for g in scheme.grids if g.id == grid_id), None)
     if grid is None:
         raise InvalidInputError(f"grid {grid_id!r} is not in scheme {scheme.id}")
     check_grid_row(grid, row_id, member_id, points)
     member = next(m for m in grid.members if m.id == member_id)
-    with ws.writes.begin() as db:
+    cells = {scale.id: grid_key(grid_id, row_id, member_id, scale.id) for scale in member.scales}
+    row_item = row_key(grid_id, row_id, member_id)
+    key: Key = ("rating", run_id, row_item)
+    with made_meanwhile(ws, run_id, row_item), ws.writes.begin() as db:
         editable_run(db, run_id)
+        rows = locked_rows(db, run_id, list(cells.values()))
+        stored = max((r.version for r in rows.values()), default=ABSENT)
+        trail = rating_trail(run_id, row_item)
+        check(db, stored, expected_version, trail, key)
+        version = stored + 1 if rows else fresh(db, trail)
         before: dict[str, int] = {}
-        for scale in member.scales:
-            key = grid_key(grid_id, row_id, member_id, scale.id)
-            row = _rating_row(db, run_id, key)
+        for scale_id, cell in cells.items():
+            row = rows.get(cell)
             if row is not None and row.value is not None:
-                before[scale.id] = int(row.value)
-            _write_state(db, run_id, key, RatingState(points.get(scale.id, 0), None, ()))
+                before[scale_id] = int(row.value)
+            _write_state(
+                db, run_id, cell, RatingState(points.get(scale_id, 0), None, ()), row, version
+            )
         record(
             db,
             "grid",
@@ -357,19 +414,48 @@ def set_grid_row(
             changed(before, dict(points), grid=grid_id, row=row_id, member=member_id),
             **run_place(db, run_id),
         )
+        db.flush()
+        wrote(key, stored, version)
         return before
 
 
 def clear_grid_row(
-    ws: Workspace, run_id: int, scheme: Scheme, grid_id: str, row_id: str, member_id: str
+    ws: Workspace,
+    run_id: int,
+    scheme: Scheme,
+    grid_id: str,
+    row_id: str,
+    member_id: str,
+    expected_version: int | None = None,
 ) -> None:
-    """Remove a row's points (undo of a first entry)."""
+    """Remove a row's points (undo of a first entry), made on ``expected_version``."""
     grid = next(g for g in scheme.grids if g.id == grid_id)
     member = next(m for m in grid.members if m.id == member_id)
+    row_item = row_key(grid_id, row_id, member_id)
+    key: Key = ("rating", run_id, row_item)
     with ws.writes.begin() as db:
         editable_run(db, run_id)
         keys = [grid_key(grid_id, row_id, member_id, s.id) for s in member.scales]
+        rows = locked_rows(db, run_id, keys)
+        stored = max((r.version for r in rows.values()), default=ABSENT)
+        trail = rating_trail(run_id, row_item)
+        check(db, stored, expected_version, trail, key)
+        if not rows:
+            return
+        before = {
+            item.rsplit(GRID_SEP, 1)[1]: int(r.value)
+            for item, r in rows.items()
+            if r.value is not None
+        }
         db.execute(delete(Rating).where(Rating.run_id == run_id, Rating.item.in_(keys)))
+        record(
+            db,
+            "grid",
+            "coding_run",
+            run_id,
+            {"grid": grid_id, "row": row_id, "member": member_id, "from": before, "to": {}},
+        )
+        wrote(key, stored, ABSENT)
 
 
 def ratings(ws: Workspace, run_id: int, viewer: str | None = None) -> dict[str, RatingState]:

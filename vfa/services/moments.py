@@ -4,7 +4,10 @@ A moment is a moment-tag annotation (a VIG principle, a VIPP-SD theme, …) with
 details: a key frame for its still, a caption in the parent's words, a "speaking for the
 child" line, a prepared comment and a "for feedback" flag. The flagged moments of a
 session's clips, in reel order, are that session's reel. Every edit returns the moment as
-it was, so the UI's undo restores it with :func:`restore_moment`.
+it was, so the UI's undo restores it with :func:`restore_moment`. A moment's details and
+a session's reel each have a version; an edit may say which one it was made on
+(``expected_version``) and is refused when someone changed it since
+(``services/versions.py``).
 
 Spans are frames: a span given in milliseconds as ``[start, end)`` covers the frame shown
 at ``start`` through the last frame that starts before ``end``; it is stored as those two
@@ -15,7 +18,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
@@ -31,74 +33,24 @@ from vfa.services.moment_fields import (
     MomentDetail,
     check_moment_codes,
     checked_text,
+    claim_moment,
+    moment_trail,
     parse_tag,
     put_moment,
+    reel_moved,
     span_frames,
     stored_detail,
 )
+from vfa.services.moment_fields import MomentInfo as MomentInfo  # (re-exported)
 from vfa.services.people import Act, require
 from vfa.services.permissions import require_in
 from vfa.services.schemes import SchemeLookup, get_scheme
+from vfa.services.versions import check, claim_reel, wrote
 from vfa.services.viewer import resolve
 from vfa.storage.models import Annotation, Clip, Coder, CodingRun, Moment, Role
 from vfa.storage.models import Scheme as SchemeRow
 from vfa.storage.models import Session as SessionRow
 from vfa.storage.workspace import Workspace
-
-
-@dataclass(frozen=True)
-class MomentInfo:
-    """A moment as the moments list, the reel and the exports see it."""
-
-    id: int
-    clip_id: int
-    session_id: int
-    run_id: int
-    scheme_id: str
-    coder: str
-    code: str
-    extra_tags: tuple[str, ...]
-    start_ms: int
-    end_ms: int
-    start_frame: int
-    end_frame: int
-    key_ms: int
-    key_frame: int
-    caption: str | None
-    child_line: str | None
-    comment: str | None
-    feedback: bool
-    reel_position: int | None
-
-    @property
-    def detail(self) -> MomentDetail:
-        """Its feedback details, as its event carries them for undo."""
-        return MomentDetail(
-            self.key_ms,
-            self.key_frame,
-            self.extra_tags,
-            self.caption,
-            self.child_line,
-            self.comment,
-            self.feedback,
-            self.reel_position,
-        )
-
-    @property
-    def tags(self) -> tuple[str, ...]:
-        return (self.code, *self.extra_tags)
-
-    @property
-    def frames(self) -> int:
-        return self.end_frame - self.start_frame + 1
-
-    @property
-    def span_ms(self) -> int:
-        """How long the moment plays: its frames, the last one included (estimated
-        from the span's mean frame interval)."""
-        if self.frames <= 1:
-            return max(self.end_ms - self.start_ms, 0)
-        return round((self.end_ms - self.start_ms) * self.frames / (self.frames - 1))
 
 
 def add_moment(
@@ -161,6 +113,7 @@ def add_moment(
         )
         db.add(row)
         db.flush()
+        wrote(("event", row.id), 0, row.version)
         session_id = info_session(db, clip_id)
         detail = MomentDetail(
             key_ms=table.pts_of(key),
@@ -228,7 +181,8 @@ def _info(row: Any) -> MomentInfo:
         end_ms=ann.end_ms if ann.end_ms is not None else ann.start_ms,
         start_frame=ann.start_frame,
         end_frame=ann.end_frame if ann.end_frame is not None else ann.start_frame,
-        **vars(stored_detail(ann, moment)),  # key frame, tags, texts, flag, reel place
+        event_version=ann.version,
+        **vars(stored_detail(ann, moment)),  # key frame, tags, texts, flag, place, version
     )
 
 
@@ -330,9 +284,11 @@ def edit_moment(
     comment: str | None = _UNSET,
     feedback: bool = _UNSET,
     key_ms: int = _UNSET,
+    expected_version: int | None = None,
 ) -> MomentInfo:
     """Change a moment's caption, child line, comment, flag or key frame; returns the
-    moment as it was (for undo). Flagging adds it at the end of its session's reel."""
+    moment as it was (for undo). Flagging adds it at the end of its session's reel.
+    ``expected_version``: the version of its details the caller read (None: no check)."""
     where = f"moment {moment_id}"
     if caption is not _UNSET:
         caption = checked_text(caption, "caption", where)
@@ -340,12 +296,20 @@ def edit_moment(
         child_line = checked_text(child_line, "child line", where)
     if comment is not _UNSET:
         comment = checked_text(comment, "comment", where)
-    before = get_moment(ws, moment_id)
+    get_moment(ws, moment_id)  # (one the viewer may see)
     with ws.writes.begin() as db:
         require(db, Act.TAG_MOMENTS)
+        # locked (its event first, as every writer does), then read in this
+        # transaction: what undo puts back
+        db.get(Annotation, moment_id, with_for_update=True)
+        moment = db.get(Moment, moment_id, with_for_update=True)
+        found = db.execute(_by_id(), {"moment_id": moment_id}).first()
+        if moment is None or found is None:
+            raise NotFoundError(f"{where}: no such moment in {ws.label}")
+        before = _info(found)
         coding.editable_run(db, before.run_id)
+        check(db, moment.version, expected_version, moment_trail(moment_id), ("moment", moment_id))
         ann = db.get_one(Annotation, moment_id)
-        moment = db.get_one(Moment, moment_id)
         was: dict[str, Any] = {}
         now: dict[str, Any] = {}
         if caption is not _UNSET:
@@ -377,28 +341,47 @@ def edit_moment(
             moment.key_frame, moment.key_ms = key, table.pts_of(key)
             now["key_frame"] = key
         if now:
+            moment.version = before.version + 1
+            wrote(("moment", moment_id), before.version, moment.version)
             detail = changed(was, now)
             record(db, "edit", "moment", moment_id, detail, **run_place(db, before.run_id))
+            flags = (before.feedback, before.reel_position)
+            reel_moved(db, ann, flags, (moment.feedback, moment.reel_position))
     return before
 
 
-def restore_moment(ws: Workspace, before: MomentInfo) -> MomentInfo:
-    """Put a moment's details back as they were; returns them as they are now."""
+def restore_moment(
+    ws: Workspace, before: MomentInfo, expected_version: int | None = None
+) -> MomentInfo:
+    """Put a moment's details back as they were; returns them as they are now.
+    ``expected_version``: the version of the stored details the caller holds (None: no
+    check)."""
     now = get_moment(ws, before.id)
     with ws.writes.begin() as db:
         require(db, Act.TAG_MOMENTS)
         coding.editable_run(db, before.run_id)
-        put_moment(db, db.get_one(Annotation, before.id), before.detail)
+        put_moment(db, db.get_one(Annotation, before.id), before.detail, expected_version)
         record(db, "restore", "moment", before.id, {}, **run_place(db, before.run_id))
     return now
 
 
+def reel_version(ws: Workspace, session_id: int) -> int:
+    """The version of the session's reel (its order, its moments, its theme)."""
+    with ws.sessions() as db:
+        return _session(ws, db, session_id).reel_version
+
+
 def reorder_reel(
-    ws: Workspace, session_id: int, order: Sequence[int], viewer: str | None = None
+    ws: Workspace,
+    session_id: int,
+    order: Sequence[int],
+    viewer: str | None = None,
+    expected_version: int | None = None,
 ) -> list[int]:
     """Put the session's reel, as ``viewer`` (None: you) sees it, in this order (every
     moment of it once); returns the previous order. Moments the blind rule hides keep
-    their places: the ones shown trade the places they held."""
+    their places: the ones shown trade the places they held. ``expected_version``: the
+    reel's version the order was chosen on (None: no check)."""
     shown = reel(ws, session_id, viewer)
     current = [m.id for m in shown]
     if sorted(order) != sorted(current):
@@ -408,37 +391,50 @@ def reorder_reel(
         )
     with ws.writes.begin() as db:
         require(db, Act.TAG_MOMENTS, viewer)
-        everything = sum(1 for m in _flagged(db, session_id))
+        # the moments first, then the reel: the order every writer locks them in
+        flagged = _flagged(db, session_id, lock=True)
+        if claim_reel(db, session_id, expected_version) is None:
+            raise NotFoundError(f"session {session_id}: no such session in {ws.label}")
+        everything = len(flagged)
         if everything == len(current):
             places = list(range(1, len(current) + 1))
         else:
             places = sorted(m.reel_position or 0 for m in shown)
         for position, moment_id in zip(places, order, strict=True):
-            db.get_one(Moment, moment_id).reel_position = position
+            moment = db.get_one(Moment, moment_id)
+            if moment.reel_position != position:  # a moment's place is one of its details
+                moment.reel_position = position
+                claim_moment(db, moment_id)
         detail = changed(current, list(order))
         record(db, "reorder", "reel", session_id, detail, **session_place(db, session_id))
     return current
 
 
-def _flagged(db: DbSession, session_id: int) -> list[Moment]:
-    return list(
-        db.scalars(
-            select(Moment)
-            .join(Annotation, Annotation.id == Moment.annotation_id)
-            .join(CodingRun, CodingRun.id == Annotation.run_id)
-            .join(Clip, Clip.id == CodingRun.clip_id)
-            .where(Clip.session_id == session_id, Moment.feedback.is_(True))
-        )
+def _flagged(db: DbSession, session_id: int, lock: bool = False) -> list[Moment]:
+    query = (
+        select(Moment)
+        .join(Annotation, Annotation.id == Moment.annotation_id)
+        .join(CodingRun, CodingRun.id == Annotation.run_id)
+        .join(Clip, Clip.id == CodingRun.clip_id)
+        .where(Clip.session_id == session_id, Moment.feedback.is_(True))
+        .order_by(Moment.annotation_id)
     )
+    return list(db.scalars(query.with_for_update(of=Moment) if lock else query))
 
 
-def set_theme(ws: Workspace, session_id: int, theme: str | None) -> str | None:
-    """The session's feedback theme (VIPP-SD); returns the previous one."""
+def set_theme(
+    ws: Workspace, session_id: int, theme: str | None, expected_version: int | None = None
+) -> str | None:
+    """The session's feedback theme (VIPP-SD); returns the previous one. The theme is
+    the reel's: ``expected_version`` is the reel's version it was typed on (None: no
+    check)."""
     theme = single_line(
         theme or None, f"session {session_id}: the theme", MAX_CHARS["theme"], required=False
     )
     with ws.writes.begin() as db:
         require(db, Act.TAG_MOMENTS)
+        if claim_reel(db, session_id, expected_version) is None:
+            raise NotFoundError(f"session {session_id}: no such session in {ws.label}")
         session = _session(ws, db, session_id)
         case_access.check_session(db, session_id)
         before = session.theme

@@ -196,6 +196,8 @@ class Annotation(Base):
     yet while a state event is still running."""
 
     __tablename__ = "annotation"
+    # ids are never handed out twice (a stale copy must not name a new event): 0008
+    __table_args__ = ({"sqlite_autoincrement": True},)
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("coding_run.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(128))

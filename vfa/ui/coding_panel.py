@@ -306,6 +306,7 @@ class CodingPanel(QWidget):
     def _push(self, command: RateCommand | GridRowCommand | RatingStateCommand) -> None:
         """Check the edit first: a refused one shows why and changes nothing (not even a
         run is begun for it)."""
+        self.when_shown.catch_up()  # (the edit is made on the run as the form shows it)
         try:
             command.check()
         except VfaError as exc:
@@ -377,7 +378,11 @@ class CodingPanel(QWidget):
         self.submit.setEnabled(True)
         run = self.session.reread_run()
         assert run is not None
-        self.form.show_run(coding.ratings(self.ws, run.id))
+        states = coding.ratings(self.ws, run.id)
+        self.form.show_run(states)
+        versions = coding.rating_versions(states)  # what the form's edits are made on
+        prefix = ("rating", run.id)
+        self.session.held.load_under(prefix, {(*prefix, k): v for k, v in versions.items()})
         result = coding.run_score(self.ws, run.id, self.scheme)
         parts = []
         if self.scheme.ratings is not None:

@@ -141,12 +141,13 @@ class EventCoding(QObject):
         if dialog.exec() != ModifiersDialog.DialogCode.Accepted:
             return
         ws, run_id, scheme, chosen = session.ws, session.run.id, session.scheme, dialog.values()
+        seen = session.held.seen(("event", target.id))  # the event as the timeline drew it
         self._push(
             EventsCommand(
                 session,
                 self.tr('modifiers of "{0}"').format(self._name(target.code)),
                 lambda: (
-                    [events.set_modifiers(ws, run_id, scheme, target.id, chosen)],
+                    [events.set_modifiers(ws, run_id, scheme, target.id, chosen, seen)],
                     [events.get_event(ws, run_id, target.id)],
                 ),
             )
@@ -159,11 +160,12 @@ class EventCoding(QObject):
         if target is None or session.ws is None or session.run is None:
             return
         ws, run_id = session.ws, session.run.id
+        seen = session.held.seen(("event", target.id))
         self._push(
             EventsCommand(
                 session,
                 self.tr('deletion of "{0}"').format(self._name(target.code)),
-                lambda: ([events.delete_event(ws, run_id, target.id)], []),
+                lambda: ([events.delete_event(ws, run_id, target.id, seen)], []),
             )
         )
 
@@ -179,8 +181,10 @@ class EventCoding(QObject):
             self._error(str(exc))
             return
 
+        seen = session.held.seen(("event", event_id))  # the span as it was dragged
+
         def action() -> tuple[list[events.Event], list[events.Event]]:
-            before = events.move_event(ws, run_id, event_id, start_ms, end_ms, table)
+            before = events.move_event(ws, run_id, event_id, start_ms, end_ms, table, seen)
             return [before], [events.get_event(ws, run_id, event_id)]
 
         text = self.tr('trim of "{0}"').format(self._name(code))
@@ -214,3 +218,6 @@ class EventCoding(QObject):
                 for id_, subject, start, end, code in events.event_spans(session.ws, session.run.id)
             ]
         )
+        # the versions its edits are made on
+        versions = events.event_versions(session.ws, session.run.id)
+        session.held.load({("event", i): v for i, v in versions.items()})

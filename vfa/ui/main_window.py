@@ -38,13 +38,14 @@ from vfa.ui.feedback_dialogs import ask_still
 from vfa.ui.file_actions import FileActions
 from vfa.ui.memory import Memory
 from vfa.ui.menus import build_menus, navigation_handlers
-from vfa.ui.messages import MessageBar, note
+from vfa.ui.messages import MessageBar
 from vfa.ui.person import PersonGate
 from vfa.ui.player_view import PlayerView
 from vfa.ui.quick_start import HelpWindows
 from vfa.ui.session import CodingSession, Shell
 from vfa.ui.settings import Settings
 from vfa.ui.welcome import WelcomeView
+from vfa.ui.window_messages import WindowMessages
 
 # the topics of messages about the open clip: they go when another clip opens
 CLIP_TOPICS = ("clip", "player", "coding", "events", "moments", "reel", "reel.export",
@@ -77,7 +78,7 @@ _WORKSPACE_ACTIONS = (
 )
 
 
-class MainWindow(FileActions):
+class MainWindow(WindowMessages, FileActions):
     """Welcome page or workspace page; every action a line or two over a service."""
 
     workspace_opened = Signal(object)
@@ -111,6 +112,7 @@ class MainWindow(FileActions):
             self.coder_name, Shell(self.messages, self, self.note), self, ctx.schemes
         )
         self.session.playhead = self.player_view.current_frame
+        self.session.watch()  # others' changes to what is shown, within seconds
         self.undo_stack = self.session.undo
         self.events = EventCoding(self.session, self.player_view.timeline)
         self.coding = CodingPanel(self.session, ctx.schemes, memory=self.memory)
@@ -474,27 +476,11 @@ class MainWindow(FileActions):
             ).format(vfa.__version__),
         )
 
-    # -- messages -------------------------------------------------------------------
-    def show_error(self, message: str, topic: str = "") -> None:
-        """Show a problem in the window's message bar (never a crash); it stays until the
-        topic's next message (its success) replaces it, or it is dismissed."""
-        self.messages.error(message, topic)
-
-    def show_warning(self, message: str, topic: str = "") -> None:
-        self.messages.warning(message, topic)
-
-    def show_info(self, message: str, topic: str = "") -> None:
-        """A success: shown (not in red) in place of the topic's problem; goes by itself."""
-        self.messages.info(message, topic)
-
-    def note(self, text: str) -> None:
-        """A passing note in the status bar (it times out)."""
-        note(self.statusBar(), text)
-
     def closeEvent(self, event: QCloseEvent) -> None:
         self.ctx.settings.set("window/geometry", self.saveGeometry())
         self.hasher.cancel()
         self.player_view.shutdown()
+        self.session.stop_watching()
         if self.ws is not None:
             self.ws.close()
         super().closeEvent(event)

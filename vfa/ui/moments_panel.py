@@ -81,6 +81,14 @@ class LineEdit(QPlainTextEdit):
         self._timer.stop()
         self.highlighter.rehighlight()
 
+    def show_stored(self, text: str | None) -> None:
+        """Show the text as stored now, unless typing is going on over the same stored
+        text (another field changed, here or elsewhere): what is being typed stays."""
+        if self._timer.isActive() and self._stored == (text or ""):
+            return
+        if self.toPlainText().strip() != (text or ""):
+            self.show_text(text)  # (left alone when it already says so: no jump)
+
     def findings(self) -> list[Finding]:
         return self.words.check(self.toPlainText())
 
@@ -251,6 +259,7 @@ class MomentsPanel(QWidget):
         self._moments = (
             moments.moments(ws, clip_id=clip_id) if ws is not None and clip_id is not None else []
         )
+        self._hold(self._moments)
         with QSignalBlocker(self.list):
             self.list.clear()
             for m in self._moments:
@@ -264,6 +273,11 @@ class MomentsPanel(QWidget):
                 self.list.setCurrentRow(0)
         self.empty.setVisible(not self._moments)
         self._show_current()
+
+    def _hold(self, read: list[MomentInfo]) -> None:
+        """The versions the editor's edits (and the timeline's) are made on."""
+        held = {("moment", m.id): m.version for m in read}
+        self.session.held.load(held | {("event", m.id): m.event_version for m in read})
 
     def apply_edit(self, gone: tuple[int, ...], made: tuple[events.Event, ...]) -> None:
         """Take an event edit into the list without reloading it (a hotkey stays quick
@@ -287,6 +301,7 @@ class MomentsPanel(QWidget):
                 if event.id not in touched or event.moment is None:
                     continue
                 m = moments.get_moment(ws, event.id)
+                self._hold([m])
                 key = (m.clip_id, m.start_ms, m.id)
                 row = next(
                     (n for n, x in enumerate(self._moments) if (x.clip_id, x.start_ms, x.id) > key),
@@ -330,8 +345,7 @@ class MomentsPanel(QWidget):
             (self.child_line, m.child_line),
             (self.comment, m.comment),
         ):
-            if field.toPlainText().strip() != (text or ""):
-                field.show_text(text)  # (left alone when it already says so: no jump)
+            field.show_stored(text)
         with QSignalBlocker(self.feedback):
             self.feedback.setChecked(m.feedback)
         self._show_hints()
@@ -357,8 +371,10 @@ class MomentsPanel(QWidget):
         if m is None or ws is None or clip is None:
             return
 
+        seen = self.session.held.seen(("moment", moment_id))  # the moment as shown
+
         def edit() -> MomentInfo:
-            return moments.edit_moment(ws, moment_id, **change)  # type: ignore[arg-type]
+            return moments.edit_moment(ws, moment_id, expected_version=seen, **change)  # type: ignore[arg-type]
 
         text = self.tr('{0} of "{1}"').format(
             what, code_name(self.session.schemes, m.scheme_id, m.code)
@@ -376,6 +392,7 @@ class MomentsPanel(QWidget):
             if moment_id not in ids:
                 continue
             m = moments.get_moment(self.session.ws, moment_id)
+            self._hold([m])
             row = ids.index(moment_id)
             self._moments[row] = m
             self.list.item(row).setText(moment_label(self.session.schemes, m))

@@ -159,6 +159,8 @@ class ReelPanel(QWidget):
         self.when_shown.stale = False
         ws, session_id = self.ws, self.session_id
         self.items = moments.reel(ws, session_id) if ws and session_id is not None else []
+        if ws is not None and session_id is not None:  # what its edits are made on
+            self.session.held.load({("reel", session_id): moments.reel_version(ws, session_id)})
         current = self.list.currentItem()
         chosen = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
         # only the list's own signals are held back: its model must still tell the view
@@ -212,8 +214,8 @@ class ReelPanel(QWidget):
         if ws is None or session_id is None or order == self.order():
             return
 
-        def set_order(value: list[int]) -> list[int]:
-            return moments.reorder_reel(ws, session_id, value)
+        def set_order(value: list[int], version: int | None) -> list[int]:
+            return moments.reorder_reel(ws, session_id, value, expected_version=version)
 
         self._push(ReelCommand(self.session, self.tr("reel order"), session_id, set_order, order))
 
@@ -234,8 +236,8 @@ class ReelPanel(QWidget):
         if text == moments.session_theme(ws, session_id):
             return
 
-        def set_theme(value: str | None) -> str | None:
-            return moments.set_theme(ws, session_id, value)
+        def set_theme(value: str | None, version: int | None) -> str | None:
+            return moments.set_theme(ws, session_id, value, expected_version=version)
 
         self._push(ReelCommand(self.session, self.tr("visit theme"), session_id, set_theme, text))
 

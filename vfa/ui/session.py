@@ -16,9 +16,10 @@ from PySide6.QtWidgets import QWidget
 
 from vfa.domain.frames import FrameTable
 from vfa.domain.schemes import Scheme
-from vfa.errors import VfaError
+from vfa.errors import StaleEditError, VfaError
 from vfa.services import coding
 from vfa.services.clips import ClipInfo
+from vfa.services.live import INTERVAL_S
 from vfa.services.schemes import SchemeLibrary
 from vfa.services.workspaces import Workspace
 from vfa.ui.changes import (
@@ -32,7 +33,9 @@ from vfa.ui.changes import (
     RunsChanged,
     RunStatusChanged,
 )
+from vfa.ui.live import LiveChanges, changes_after_stale
 from vfa.ui.messages import MessageBar
+from vfa.ui.versions import HeldVersions
 
 
 class Shell:
@@ -127,6 +130,10 @@ class CodingSession(QObject):
         # the schemes the composition root read (a session of its own reads them here)
         self.schemes = schemes if schemes is not None else SchemeLibrary()
         self.undo = QUndoStack(self)
+        # the versions of what the views read and the edits wrote (ui/versions.py)
+        self.held = HeldVersions()
+        # others' changes shown within seconds, once the window asks (``watch``)
+        self.live: LiveChanges | None = None
         self.ws: Workspace | None = None
         self.clip: ClipInfo | None = None
         self.scheme: Scheme | None = None
@@ -166,8 +173,35 @@ class CodingSession(QObject):
     def set_workspace(self, ws: Workspace | None) -> None:
         """Another workspace (or none): nothing of the last is open or undoable."""
         self.undo.clear()
+        self.held.clear()
+        if self.live is not None:
+            self.live.stop()  # (before the last workspace closes)
         self.ws, self.clip = ws, None
         self._find_run()
+        if self.live is not None:
+            self.live.start(ws)
+
+    def watch(self, interval: float | None = None) -> None:
+        """Show others' changes to what is open within seconds (every ``interval`` s on
+        SQLite; at once on PostgreSQL), from now on and for each workspace opened."""
+        if self.live is None:
+            self.live = LiveChanges(self, self, interval or INTERVAL_S)
+            self.live.start(self.ws)
+
+    def stop_watching(self) -> None:
+        """Stop showing others' changes (the window closes)."""
+        if self.live is not None:
+            self.live.stop()
+            self.live = None
+
+    def stale(self, error: StaleEditError, topic: str = "stale") -> None:
+        """An edit made on a stale copy was refused: say who changed it and when, and
+        show what it was made on as it is now, where it is (the user's place kept)."""
+        self.shell.messages.error(str(error), topic)
+        for change in changes_after_stale(self, error.key):
+            self.tell(change)
+        if self.live is not None:
+            self.live.check_now()  # (anything else they changed comes with it)
 
     def open_clip(self, clip: ClipInfo | None, scheme: Scheme | None = None) -> None:
         """Show this clip, with ``scheme`` when one is given (the one last used on it),

@@ -5,7 +5,9 @@ session) and the values before and after; it works whatever is open when it is u
 :class:`Command` owns "apply, then push": the edit is made first, so a refused edit
 raises and never reaches the stack. Every apply, undo and redo emits one change value
 on the session; an undo of an edit that is not on screen says in the status line what
-it undid and where.
+it undid and where. An edit says the version the window read of what it changes; an
+undo or redo the version its own edits left (``ui/versions.py``), so one made after
+someone else changed the thing is refused as stale and the view reloads.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
+from vfa.domain.schemes import Scheme
 from vfa.domain.scoring import check_grid_row, check_rating
-from vfa.errors import VfaError
+from vfa.errors import StaleEditError, VfaError
 from vfa.services import coding, events, moments
+from vfa.services.versions import ABSENT, Key, receipt
 from vfa.ui.changes import Change, EventsChanged, MomentsChanged, RatingsChanged, ReelChanged
 
 if TYPE_CHECKING:
@@ -35,6 +39,24 @@ class Command(QUndoCommand):
         self.ws = session.ws
         self.where = where or session.where()
         self._skip_redo = False
+        self.chains: dict[Key, int] = {}  # the chain of each version the command wrote
+
+    def seen(self, key: Key) -> int:
+        """The version the window's views hold (what a new edit is made on)."""
+        return self.session.held.seen(key)
+
+    def expect(self, key: Key, otherwise: int | None = None) -> int | None:
+        """The version this command's edits (and the window's after them) left ``key`` at;
+        ``otherwise`` for what the command never wrote."""
+        chain = self.chains.get(key)
+        return self.session.held.expected(chain) if chain is not None else otherwise
+
+    def _written(self, step: Callable[[], Change]) -> Change:
+        """Make a step, keeping the versions it wrote."""
+        with receipt() as written:
+            change = step()
+        self.chains.update(self.session.held.wrote(written))
+        return change
 
     def apply(self) -> Change:
         """Make the edit (raising VfaError when it is refused)."""
@@ -52,7 +74,10 @@ class Command(QUndoCommand):
         """Apply, then push onto the session's history; a refusal is handed to
         ``refused`` and nothing is pushed."""
         try:
-            change = self.apply()
+            change = self._written(self.apply)
+        except StaleEditError as exc:
+            self.session.stale(exc)
+            return False
         except VfaError as exc:
             refused(str(exc))
             return False
@@ -74,9 +99,12 @@ class Command(QUndoCommand):
         """Undo or redo; refused (say, the run was submitted meanwhile), the command says
         why and leaves the history, and nothing changes."""
         try:
-            change = step()
+            change = self._written(step)
         except VfaError as exc:
-            self.session.shell.messages.error(str(exc), "undo")
+            if isinstance(exc, StaleEditError):
+                self.session.stale(exc, "undo")
+            else:
+                self.session.shell.messages.error(str(exc), "undo")
             self.setObsolete(True)
             return
         if not self.session.shows(change):  # nothing on screen shows it: say so
@@ -106,21 +134,30 @@ class RatingStateCommand(Command):
         if self.run_id is not None:  # (none yet: this edit begins it, unlocked)
             coding.check_editable(self.ws, self.run_id)
 
+    @property
+    def key(self) -> Key:
+        return ("rating", self.run_id, self.item_id)
+
     def apply(self) -> Change:
         assert self.ws is not None and self.session.run is not None
         self.run_id = self.session.run.id  # (begun for this edit, when it was the first)
         self.before = coding.rating_state(self.ws, self.run_id, self.item_id)
         self.after = self.change(self.before)
-        return self.reapply()
+        return self._store(self.after, self.seen(self.key), self.scheme)
 
     def reapply(self) -> Change:
-        assert self.ws is not None and self.run_id is not None and self.after is not None
-        coding.set_rating_state(self.ws, self.run_id, self.item_id, self.after, self.scheme)
-        return RatingsChanged(self.run_id)
+        assert self.after is not None
+        return self._store(self.after, self.expect(self.key), self.scheme)
 
     def revert(self) -> Change:
-        assert self.ws is not None and self.run_id is not None and self.before is not None
-        coding.set_rating_state(self.ws, self.run_id, self.item_id, self.before)
+        assert self.before is not None
+        return self._store(self.before, self.expect(self.key))
+
+    def _store(
+        self, state: coding.RatingState, expected: int | None, scheme: Scheme | None = None
+    ) -> Change:
+        assert self.ws is not None and self.run_id is not None
+        coding.set_rating_state(self.ws, self.run_id, self.item_id, state, scheme, expected)
         return RatingsChanged(self.run_id)
 
 
@@ -165,30 +202,34 @@ class GridRowCommand(Command):
         grid = next(g for g in self.scheme.grids if g.id == self.grid_id)
         check_grid_row(grid, self.row_id, self.member_id, self.points)
 
+    @property
+    def key(self) -> Key:
+        return ("rating", self.run_id, coding.row_key(self.grid_id, self.row_id, self.member_id))
+
     def apply(self) -> Change:
         assert self.session.run is not None
         self.run_id = self.session.run.id
-        self.before = self._set(self.points)
+        self.before = self._set(self.points, self.seen(self.key))
         return RatingsChanged(self.run_id)
 
     def reapply(self) -> Change:
-        self._set(self.points)
+        self._set(self.points, self.expect(self.key))
         return RatingsChanged(self._run())
 
     def revert(self) -> Change:
-        self._set(self.before)
+        self._set(self.before, self.expect(self.key))
         return RatingsChanged(self._run())
 
     def _run(self) -> int:
         assert self.run_id is not None
         return self.run_id
 
-    def _set(self, points: dict[str, int]) -> dict[str, int]:
+    def _set(self, points: dict[str, int], expected: int | None) -> dict[str, int]:
         assert self.ws is not None and self.scheme is not None
         cell = (self.grid_id, self.row_id, self.member_id)
         if points:
-            return coding.set_grid_row(self.ws, self._run(), self.scheme, *cell, points)
-        coding.clear_grid_row(self.ws, self._run(), self.scheme, *cell)
+            return coding.set_grid_row(self.ws, self._run(), self.scheme, *cell, points, expected)
+        coding.clear_grid_row(self.ws, self._run(), self.scheme, *cell, expected)
         return {}
 
 
@@ -197,7 +238,8 @@ EventChange = tuple[list[events.Event], list[events.Event]]  # (as they were, as
 
 class EventsCommand(Command):
     """Any change to timed events of the open run, undone by restoring the events as
-    they were; one command serves coding, stopping, deleting and moving."""
+    they were; one command serves coding, stopping, deleting and moving. Its action
+    makes the edit on the versions the window holds (``seen``)."""
 
     def __init__(
         self, session: CodingSession, text: str, action: Callable[[], EventChange]
@@ -222,17 +264,28 @@ class EventsCommand(Command):
         return self._swap(self.after, self.before)
 
     def _swap(self, old: dict[int, events.Event], new: dict[int, events.Event]) -> Change:
+        """Put ``new`` in the place of ``old`` (the events as they are stored now)."""
         assert self.ws is not None
         for event_id in old.keys() - new.keys():
-            events.delete_event(self.ws, self.run_id, event_id)
+            expected = self.expect(("event", event_id))
+            events.delete_event(self.ws, self.run_id, event_id, expected)
         for event in new.values():
-            events.restore_event(self.ws, self.run_id, event)
+            now = old.get(event.id)
+            moment = now.moment.version if now is not None and now.moment is not None else None
+            events.restore_event(
+                self.ws,
+                self.run_id,
+                event,
+                self.expect(("event", event.id), ABSENT if now is None else None),
+                self.expect(("moment", event.id), moment),
+            )
         return EventsChanged(self.run_id, self.clip_id, tuple(old), tuple(new.values()))
 
 
 class MomentCommand(Command):
     """An edit of a moment's details (caption, child line, comment, flag, still), undone
-    by restoring the moment as it was."""
+    by restoring the moment as it was. ``edit`` makes the edit on the version the window
+    holds (``seen``)."""
 
     def __init__(
         self,
@@ -252,12 +305,13 @@ class MomentCommand(Command):
 
     def reapply(self) -> Change:
         assert self.ws is not None and self.after is not None
-        moments.restore_moment(self.ws, self.after)
+        moments.restore_moment(self.ws, self.after, self.expect(("moment", self.after.id)))
         return self._change(self.after)
 
     def revert(self) -> Change:
         assert self.ws is not None and self.before is not None
-        self.after = moments.restore_moment(self.ws, self.before)
+        expected = self.expect(("moment", self.before.id))
+        self.after = moments.restore_moment(self.ws, self.before, expected)
         return self._change(self.before)
 
     @staticmethod
@@ -266,29 +320,31 @@ class MomentCommand(Command):
 
 
 class ReelCommand(Command):
-    """A new reel order or theme of one session, undone by putting the previous back."""
+    """A new reel order or theme of one session, undone by putting the previous back.
+    ``set_value(value, version)`` stores a value made on that version of the reel."""
 
     def __init__(
         self,
         session: CodingSession,
         text: str,
         session_id: int,
-        set_value: Callable[[Any], Any],
+        set_value: Callable[[Any, int | None], Any],
         value: Any,
         where: str = "",
     ) -> None:
         super().__init__(session, text, where)
         self.session_id, self.set_value, self.value = session_id, set_value, value
         self.previous: Any = None
+        self.key: Key = ("reel", session_id)
 
     def apply(self) -> Change:
-        self.previous = self.set_value(self.value)
+        self.previous = self.set_value(self.value, self.seen(self.key))
         return ReelChanged(self.session_id)
 
     def reapply(self) -> Change:
-        self.set_value(self.value)
+        self.set_value(self.value, self.expect(self.key))
         return ReelChanged(self.session_id)
 
     def revert(self) -> Change:
-        self.set_value(self.previous)
+        self.set_value(self.previous, self.expect(self.key))
         return ReelChanged(self.session_id)
