@@ -19,22 +19,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vfa.atomic import AtomicFile
-from vfa.errors import InvalidInputError, VfaError, WorkspaceError
+from vfa.errors import InvalidInputError, VfaError, WorkspaceError, WrongPassphraseError
 from vfa.services.audit import record
 from vfa.services.backups import keep_count
 from vfa.storage import backups as store
 from vfa.storage import cipher
 from vfa.storage.engine import resolve_target
 from vfa.storage.locks import exclusive_lock
-from vfa.storage.passphrases import Passphrase, check_new, forget, remember
+from vfa.storage.passphrases import MIN_NEW_LENGTH, Passphrase, check_new, forget, remember
 from vfa.storage.workspace import open_workspace
 
 __all__ = [
+    "MIN_NEW_LENGTH",
     "Conversion",
     "EncryptionCancelled",
     "Passphrase",
     "decrypt_workspace",
     "encrypt_workspace",
+    "opens",
 ]
 
 ProgressFn = Callable[[float], None]
@@ -91,6 +93,16 @@ def decrypt_workspace(
     if not cipher.looks_encrypted(path):
         raise InvalidInputError(f"{path}: is not encrypted; nothing was changed")
     return _convert(path, passphrase, None, _Meter(path, "decrypted", progress, cancel))
+
+
+def opens(target: str | os.PathLike[str] | None, passphrase: Passphrase) -> bool:
+    """Whether ``passphrase`` opens the encrypted workspace file at ``target`` (which
+    stays as it is)."""
+    try:
+        cipher.check_opens(_file(target, "decrypted"), passphrase)
+    except WrongPassphraseError:
+        return False
+    return True
 
 
 class _Meter:
