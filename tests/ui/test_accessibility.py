@@ -28,6 +28,7 @@ from tests.ui.test_actions_surface_edit import code_here
 from vfa.ui.audit_window import AuditWindow
 from vfa.ui.backups_dialog import BackupsDialog, CheckDialog
 from vfa.ui.dialogs import AddClipDialog, GoToDialog, ModifiersDialog, SettingsDialog
+from vfa.ui.encrypt_dialog import CipherDialog
 from vfa.ui.export_dialog import ExportDialog as CodingExportDialog
 from vfa.ui.feedback_dialogs import ConsentDialog, StillDialog
 from vfa.ui.feedback_dialogs import ExportDialog as ReelExportDialog
@@ -206,6 +207,7 @@ MODAL: dict[str, type[QWidget]] = {
     "coding.export": CodingExportDialog,
     "workspace.backups": BackupsDialog,
     "workspace.check": CheckDialog,
+    "workspace.encrypt": CipherDialog,
     "help.about": QMessageBox,
     "person.choose": WhoAreYouDialog,
     "people.manage": PeopleDialog,

@@ -51,6 +51,7 @@ SURFACE_MODULES = (
     "tests.ui.test_actions_surface_edit",
     "tests.ui.test_actions_surface_help",
     "tests.ui.test_actions_surface_people",
+    "tests.ui.test_actions_surface_cipher",
 )
 MENU_TITLES = {
     "file": "File",

@@ -37,6 +37,9 @@ DYNAMIC: dict[tuple[str, str], str] = {
     ("vfa/ui/people_dialogs.py", "ACTS[act]"): (
         "the acts' names (people.Act), each marked QT_TRANSLATE_NOOP('People', …) in ACTS"
     ),
+    ("vfa/ui/person.py", "doing"): (
+        "what a gated button does, each marked QT_TRANSLATE_NOOP('People', …) in GATED_BUTTONS"
+    ),
     ("vfa/ui/timeline.py", "lane.title"): (
         "DEFAULT_LANES' titles are marked QT_TRANSLATE_NOOP('Timeline', …); a scheme's "
         "subjects are the scheme's own words"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -26,6 +27,8 @@ from vfa.storage.passphrases import SALT_BYTES, Passphrase
 
 HEADER = b"SQLite format 3\x00"
 TIMEOUT_S = 5.0
+# a long statement asks whether to stop every this many SQLite VM steps
+CANCEL_EVERY = 1_000
 
 
 def looks_encrypted(path: Path) -> bool:
@@ -187,10 +190,12 @@ def export(
     source_key: Passphrase | None,
     target: Path,
     target_key: Passphrase | None,
+    cancel: Callable[[], bool] | None = None,
 ) -> None:
     """Copy every table, index, trigger and view of ``source`` into the new database
     ``target`` (an empty file or none) with ``sqlcipher_export``, in one read transaction:
-    encrypted with ``target_key`` under a fresh salt, or plain without one."""
+    encrypted with ``target_key`` under a fresh salt, or plain without one. A ``cancel``
+    that turns true interrupts the copy (SQLite's "interrupted" error)."""
     module = dbapi()
     conn = (
         connect(source, source_key)
@@ -206,16 +211,20 @@ def export(
             key = f"\"x'{target_key.key(salt).hex()}{salt.hex()}'\""
         conn.execute(f"ATTACH DATABASE ? AS vfa_export KEY {key}", (str(target),))
         try:
+            if cancel is not None:
+                conn.set_progress_handler(lambda: int(cancel()), CANCEL_EVERY)
             conn.execute("BEGIN")
             conn.execute("SELECT sqlcipher_export('vfa_export')")
             version = conn.execute("PRAGMA main.user_version").fetchone()[0]
             conn.execute(f"PRAGMA vfa_export.user_version = {int(version)}")
             conn.execute("COMMIT")
         except BaseException:
+            conn.set_progress_handler(None, 0)  # the rollback is not interrupted
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
         finally:
+            conn.set_progress_handler(None, 0)
             conn.execute("DETACH DATABASE vfa_export")
     finally:
         conn.close()

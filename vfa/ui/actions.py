@@ -41,6 +41,8 @@ SPECS = [
     ActionSpec("clip.relink", QT_TRANSLATE_NOOP("actions", "&Relink missing clips…")),
     ActionSpec("clip.check", QT_TRANSLATE_NOOP("actions", "&Check clip files")),
     ActionSpec("workspace.backups", QT_TRANSLATE_NOOP("actions", "&Backups…")),
+    ActionSpec("workspace.encrypt", QT_TRANSLATE_NOOP("actions", "Encr&ypt workspace…")),
+    ActionSpec("workspace.decrypt", QT_TRANSLATE_NOOP("actions", "Decryp&t workspace…")),
     ActionSpec("workspace.check", QT_TRANSLATE_NOOP("actions", "Check &workspace"), None, "help"),
     ActionSpec("coding.import", QT_TRANSLATE_NOOP("actions", "&Import coding…")),
     ActionSpec("coding.export", QT_TRANSLATE_NOOP("actions", "E&xport coding…")),

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QLocale, QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QLocale, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -225,6 +225,8 @@ class WorkspaceSafety(QObject):
     Help → Check workspace, for the session's workspace. Restoring a backup asks the
     window to close the workspace (``close``) and to open it again (``open_at``)."""
 
+    busy_changed = Signal(bool)  # a backup began (True) or ended (False)
+
     def __init__(
         self, session: CodingSession, close: Callable[[], None], open_at: Callable[[str], None]
     ) -> None:
@@ -257,7 +259,19 @@ class WorkspaceSafety(QObject):
         job = BackgroundJob(lambda ctx: backup_service.backup_if_due(ws, reason, max_age), self)
         job.failed.connect(self._error)
         job.finished.connect(self._backed_up)
+        job.failed.connect(lambda _text: self._over(job))
+        job.finished.connect(lambda _path: self._over(job))
         self.job = job.start()
+        self.busy_changed.emit(True)
+
+    def busy(self) -> bool:
+        """Whether a backup is being made."""
+        return self.job is not None
+
+    def _over(self, job: BackgroundJob) -> None:
+        if self.job is job:  # (not an earlier one)
+            self.job = None
+            self.busy_changed.emit(False)
 
     def _backed_up(self, path: object) -> None:
         if path is not None:

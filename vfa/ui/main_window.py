@@ -32,6 +32,7 @@ from vfa.ui.browser import ClipBrowser, ClipsPane
 from vfa.ui.clip_hashing import ContentHasher
 from vfa.ui.coding_panel import CodingPanel
 from vfa.ui.dialogs import GoToDialog, SettingsDialog
+from vfa.ui.encrypt_dialog import WorkspaceCipher
 from vfa.ui.event_coding import EventCoding
 from vfa.ui.feedback import FeedbackSession
 from vfa.ui.feedback_dialogs import ask_still
@@ -206,6 +207,7 @@ class MainWindow(WindowMessages, FileActions):
         self.hasher = ContentHasher(self)  # new clips' content hashes, in the background
         self.hasher.failed.connect(lambda text: self.show_error(text, "clips.hash"))
         self.statusBar().addPermanentWidget(self.hasher.indicator)
+        self.cipher = WorkspaceCipher(self, self)  # File → Encrypt workspace…, Decrypt workspace…
         self._set_workspace_actions(False)
         self.setWindowTitle(self.tr("VFA"))
         geometry = ctx.settings.get("window/geometry")
@@ -288,9 +290,8 @@ class MainWindow(WindowMessages, FileActions):
         for spec_id, action in self.actions_by_id.items():
             if spec_id.split(".")[0] in {"player", "nav", "shuttle", "rate", "loop", "timeline"}:
                 action.setEnabled(enabled)
-        for key in ("still.save", "case.progress", "moment.still", "clip.consent"):
-            self.actions_by_id[key].setEnabled(enabled)
-        for key in ("reel.present", "reel.export", "reel.script"):
+        for key in (*("still.save", "case.progress", "moment.still", "clip.consent"),
+                    *("reel.present", "reel.export", "reel.script")):  # fmt: skip
             self.actions_by_id[key].setEnabled(enabled)
         self.people.apply()  # what the person's role does not allow stays disabled
 
@@ -309,8 +310,7 @@ class MainWindow(WindowMessages, FileActions):
                 self.reliability.close()
                 self.reliability = None
             self.ws.close()
-            self.ws = None
-            self.current_clip = None
+            self.ws, self.current_clip = None, None
             self.people.leave()
             self._set_workspace_actions(False)
 

@@ -56,6 +56,8 @@ def build_menus(bar: QMenuBar, a: Mapping[str, QAction]) -> None:
     file_menu.addAction(a["people.manage"])
     file_menu.addSeparator()
     file_menu.addAction(a["workspace.backups"])
+    file_menu.addAction(a["workspace.encrypt"])
+    file_menu.addAction(a["workspace.decrypt"])
     file_menu.addSeparator()
     file_menu.addAction(a["app.settings"])
     file_menu.addAction(a["app.quit"])

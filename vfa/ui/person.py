@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QWidget
 
 from vfa.errors import VfaError
 from vfa.services.people import ALLOWED, Act, Person
@@ -25,6 +25,7 @@ from vfa.services.permissions import Roster, allowed_acts, roster
 from vfa.services.viewer import current_viewer, login_name, set_person
 from vfa.services.workspaces import Workspace
 from vfa.ui.memory import Memory
+from vfa.ui.names import QT_TRANSLATE_NOOP
 from vfa.ui.people_dialogs import AskFn, PeopleDialog, act_name, ask_person, role_name
 from vfa.ui.session import CodingSession
 from vfa.ui.settings import Settings
@@ -42,6 +43,12 @@ GATED: dict[str, Act] = {
     "moment.still": Act.TAG_MOMENTS,
     "reliability.open": Act.SEE_AGREEMENT,
     "people.manage": Act.MANAGE_PEOPLE,
+    "tools.audit": Act.READ_AUDIT,
+}
+# the window's buttons (by object name) a role may not be allowed: the act, and what the
+# button does as its tooltip says it
+GATED_BUTTONS: dict[str, tuple[Act, str]] = {
+    "reopen": (Act.ASSIGN, QT_TRANSLATE_NOOP("People", "reopen a submitted coding")),
 }
 
 
@@ -71,6 +78,13 @@ class PersonGate(QObject):
         self.person: Person | None = None
         self.allowed: frozenset[Act] = frozenset(Act)  # (people.may, read once a change)
         self._tips = {key: actions[key].toolTip() for key in GATED if key in actions}
+        # panels' buttons (GATED_BUTTONS; their panels show and hide them, never enable
+        # them): (the button, its act, what it does, its own tooltip)
+        self._buttons = [
+            (button, act, doing, button.toolTip())
+            for name, (act, doing) in GATED_BUTTONS.items()
+            for button in window.findChildren(QWidget, name)
+        ]
         # short beside the clip's note and the player's; the whole of it on hover
         self.note = QLabel(self.tr("Roles are advisory in a workspace file"))
         self.note.setObjectName("rolesNote")
@@ -214,8 +228,9 @@ class PersonGate(QObject):
             self.ws.name, name, role_name(self.person.role.value)
         )
 
-    def why_not(self, act: Act) -> str | None:
-        """Why the person may not do ``act`` here, or None when they may."""
+    def why_not(self, act: Act, doing: str = "") -> str | None:
+        """Why the person may not do ``act`` (said as ``doing``, else the act's name)
+        here, or None when they may."""
         if self.ws is None or act in self.allowed:
             return None
         name = current_viewer()
@@ -225,7 +240,7 @@ class PersonGate(QObject):
                 "People…); File → Who are you… says who you are"
             ).format(name)
         return self.tr("{0} ({1}) may not {2}. Roles that may: {3}.").format(
-            name, role_name(self.person.role.value), act_name(act), self._who_may(act)
+            name, role_name(self.person.role.value), doing or act_name(act), self._who_may(act)
         )
 
     def _who_may(self, act: Act) -> str:
@@ -243,3 +258,7 @@ class PersonGate(QObject):
             action.setToolTip(why if why is not None else self._tips.get(key, ""))
             if why is not None:
                 action.setEnabled(False)
+        for button, act, doing, tip in self._buttons:
+            why = self.why_not(act, QCoreApplication.translate("People", doing))
+            button.setToolTip(why if why is not None else tip)
+            button.setEnabled(why is None)

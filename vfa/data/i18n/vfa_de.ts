@@ -341,6 +341,85 @@
     </message>
 </context>
 <context>
+    <name>CipherDialog</name>
+    <message>
+        <source>&amp;Again:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Passphrase:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking the passphrase…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decrypt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decrypt workspace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decrypt {0} and its backups: enter its passphrase.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Encrypt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Encrypt workspace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Encrypt {0} and its backups with a passphrase. VFA asks for it whenever the workspace is opened.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Encrypting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter a passphrase.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Once decrypted, the workspace and its backups are plain files: anyone who has a copy can read them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Passphrase again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The passphrase cannot be recovered: if it is lost, nobody can open the workspace or its backups again. Keep it somewhere safe.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The passphrase has {0} characters; give one of at least {1} (a few unrelated words are easy to type and hard to guess).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The two passphrases differ: type the same one twice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ClipBrowser</name>
     <message>
         <source>Case / session / clip</source>
@@ -1801,6 +1880,10 @@ GPL-3.0-or-later. Makes no network connections.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>reopen a submitted coding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>see agreement across coders</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2523,6 +2606,77 @@ Video files stay where they are; VFA keeps your annotations in a workspace and m
     </message>
 </context>
 <context>
+    <name>WorkspaceCipher</name>
+    <message>
+        <source>A team database is kept safe by its server (its disks and its connections), not encrypted by VFA.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decrypted {0} and {1} backup(s): they are plain files again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decrypting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Encrypt the workspace file and its backups with a passphrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Encrypted {0} and {1} backup(s). Keep the passphrase safe: without it nobody can open the workspace.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Encrypting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Left as they were: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a workspace first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Store the workspace file and its backups unencrypted again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The workspace is encrypted already. To change its passphrase, decrypt it, then encrypt it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The workspace is not encrypted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VFA is backing up the workspace; try again when it has finished.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>VFA is still reading the content of new clips; try again when it has finished.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrong passphrase. Try again, or cancel.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} is open read-only ({1}): it cannot be changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} was not decrypted: stopped; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} was not encrypted: stopped; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>WorkspaceSafety</name>
     <message>
         <source>Restoring the backup…</source>
@@ -2655,11 +2809,19 @@ Video files stay where they are; VFA keeps your annotations in a workspace and m
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Decryp&amp;t workspace…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Delete the event at the playhead</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>E&amp;xport coding…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Encr&amp;ypt workspace…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
