@@ -45,6 +45,7 @@ from vfa.storage.models import (
     Session,
     WorkspaceInfo,
 )
+from vfa.storage.passphrases import Passphrase
 from vfa.storage.workspace import Workspace, open_workspace
 
 __all__ = [
@@ -66,8 +67,11 @@ class MergeCancelled(MergeError):
     """The merge was cancelled; nothing was changed."""
 
 
-def open_other(ws: Workspace, other: str | os.PathLike[str]) -> Workspace:
-    """The workspace to merge from, opened read-only; refused when it is this one."""
+def open_other(
+    ws: Workspace, other: str | os.PathLike[str], passphrase: Passphrase | None = None
+) -> Workspace:
+    """The workspace to merge from, opened read-only (an encrypted file with
+    ``passphrase``, else as ``open_workspace`` finds one); refused when it is this one."""
     text = os.fspath(other).strip()
     if not text:
         raise MergeError("merge: name the workspace to merge from (a file or a PostgreSQL URL)")
@@ -75,7 +79,7 @@ def open_other(ws: Workspace, other: str | os.PathLike[str]) -> Workspace:
         path = Path(text).expanduser()
         if not path.exists() and not path.is_symlink():
             raise MergeError(f"{path}: no workspace here to merge from; check the path")
-    found = open_workspace(text, read_only=True)
+    found = open_workspace(text, read_only=True, passphrase=passphrase)
     if _same(ws, found):
         found.close()
         raise MergeError(f"{found.label}: this is the workspace open here; merge another one")
@@ -101,14 +105,16 @@ def merge(
     renames: Mapping[str, str] | None = None,
     same_cases: set[str] | None = None,
     viewer: str | None = None,
+    passphrase: Passphrase | None = None,
 ) -> MergeReport:
     """Bring ``other``'s work into ``ws`` (see the module's note); what was (or, with
     ``dry_run``, would be) done. ``renames`` gives incoming cases other codes (old -> new),
-    ``same_cases`` names cases that are the same family though no clip matches."""
+    ``same_cases`` names cases that are the same family though no clip matches;
+    ``passphrase`` opens ``other`` when it is an encrypted file."""
     meter = _Meter(progress, cancel)
     if isinstance(other, Workspace) and _same(ws, other):
         raise MergeError(f"{other.label}: this is the workspace open here; merge another one")
-    source = other if isinstance(other, Workspace) else open_other(ws, other)
+    source = other if isinstance(other, Workspace) else open_other(ws, other, passphrase)
     try:
         # once both are open: a team workspace's login says who is merging
         who = acting_person(source if ws.person is None and source.person else ws, viewer)
