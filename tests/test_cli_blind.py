@@ -90,8 +90,9 @@ COMMANDS: dict[tuple[str, ...], list[str]] = {
 }
 # run on their own in tests below, or not at all, and why
 NOT_RUN = {
-    ("gui",): "opens the window; --as is refused for it (the window's coder is Settings "
-    "→ Coder) and its reads are the services walked in tests/services/test_blind_everywhere.py",
+    ("gui",): "opens the window; --as is refused for it (the window's coder is the Coder in "
+    "File → Settings…) and its reads are the services walked in "
+    "tests/services/test_blind_everywhere.py",
     ("demo",): "makes the demo cases, their generated clips and their coding; prints none",
     ("restore",): "puts a backup in the workspace's place; shows no coding",
     ("workspace", "encrypt"): "rewrites the whole file encrypted, as restore does; shows no coding",

@@ -202,6 +202,21 @@ def test_encrypt_needs_a_passphrase_and_a_long_enough_one(capfd, plain, tmp_path
     assert digest(plain) == before
 
 
+@pytest.mark.parametrize("verb", ["encrypt", "decrypt"])
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_without_a_passphrase_the_command_says_how_to_give_it_in_plain_words(
+    capfd, plain, verb, where
+):
+    from tests.message_texts import doubled_words
+
+    argv = ["workspace", verb]
+    argv = ["--workspace", str(plain), *argv] if where == "before" else [*argv, str(plain)]
+    code, out, err = run(capfd, *argv)
+    assert code == 2 and out == ""
+    assert err.startswith(f"vfa: give the passphrase to {verb} with: --passphrase-file FILE")
+    assert doubled_words(err) == []
+
+
 @pytest.mark.parametrize("where", ["before", "after"])
 @pytest.mark.parametrize("make", ["folder", "device", "huge", "empty line", "missing"])
 def test_a_passphrase_file_that_is_not_one_is_refused_naming_it(

@@ -118,6 +118,10 @@ def test_an_admin_changes_a_role(path, capsys, before):
             "case FAM-1: Cal is a coder; a case is shared with therapists",
         ),
         (
+            ["case", "share", "FAM-1", "Ada", "--as", "Ada"],
+            "case FAM-1: Ada is an admin; a case is shared with therapists",
+        ),
+        (
             ["case", "share", "FAM-1", "Tia", "--as", "Cal"],
             "Cal is a coder: only a therapist, supervisor or admin may add and change clips",
         ),

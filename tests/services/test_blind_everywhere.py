@@ -270,6 +270,9 @@ OTHER = {
     "merge_records.plan_audit", "merge_records.plan_consent", "merge_records.plan_criteria",
     "merge_records.stamp", "merge_report.merge_text", "merge_runs.without",
     "merge_content.utc", "merge_runs.new_event_ids", "stills.still_name",
+    "merge_records.about_hidden", "merge_records.known_on_server", "merge_rules.hold_to_role",
+    # who acts on an open workspace: a name, no coding
+    "acting.acting_person",
     "team.require_team", "team.team_people",
 }  # fmt: skip
 

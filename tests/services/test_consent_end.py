@@ -54,7 +54,7 @@ def test_consent_holds_through_its_last_day_and_not_a_day_longer(clip):
         assert str(refused.value) == (
             f"the reel: the family's consent for clip {clip_id} ended on "
             f"{TODAY.isoformat()} (recorded by Sue); record their renewed consent "
-            "(Clip → Consent, or 'vfa consent set') before exporting"
+            "(Feedback → Consent for this clip…, or 'vfa consent set') before exporting"
         )
     ended = coverage(ws, [clip_id], "the export", today=TODAY + DAY)
     assert set(ended) == set(PURPOSES)

@@ -43,7 +43,7 @@ def test_a_clip_without_consent_stops_every_purpose(two_clips):
     found = coverage(ws, [first, second], "the export")
     reason = (
         f"the export: no consent is recorded for clip {first}; record the family's consent "
-        "(Clip → Consent, or 'vfa consent set') before exporting"
+        "(Feedback → Consent for this clip…, or 'vfa consent set') before exporting"
     )
     assert found == dict.fromkeys(PURPOSES, reason)
     assert coverage(ws, [second], "the export") == dict.fromkeys(PURPOSES)

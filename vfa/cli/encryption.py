@@ -53,7 +53,7 @@ def _report(args: argparse.Namespace, done: object, verb: str) -> int:
 def cmd_encrypt(args: argparse.Namespace) -> int:
     from vfa.services.encryption import encrypt_workspace
 
-    secret = _passphrase("encrypt with")
+    secret = _passphrase("encrypt")
     done = encrypt_workspace(args.target or args.workspace, secret)
     return _report(args, done, "encrypted")
 

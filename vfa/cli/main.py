@@ -23,7 +23,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if opens_window(args) and args.viewer:
-        return _fail("--as is for the batch commands; the window's coder is Settings → Coder")
+        return _fail(
+            "--as is for the batch commands; the window's coder is the Coder in File → Settings…"
+        )
     try:
         secret = _passphrase(args)
     except VfaError as exc:

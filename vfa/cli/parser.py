@@ -22,7 +22,8 @@ from vfa.cli import merge as merge_commands
 
 AS_HELP = (
     "who you are: the coder name your coding is stored under and what you may see of "
-    "blind coding is decided for (default: Settings → Coder, else your login name)"
+    "blind coding is decided for (default: the Coder in File → Settings…, else your login "
+    "name)"
 )
 WORKSPACE_HELP = "a workspace file or SQLAlchemy URL (default: your workspace)"
 PASSPHRASE_HELP = (

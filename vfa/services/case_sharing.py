@@ -18,7 +18,7 @@ from vfa.errors import InvalidInputError, NotFoundError
 from vfa.services.audit import record
 from vfa.services.case_access import check_case
 from vfa.services.clips import find_case
-from vfa.services.people import Act, Person, find_person, require
+from vfa.services.people import Act, Person, find_person, require, with_article
 from vfa.storage.models import Case, CaseMember, Coder, Role
 from vfa.storage.workspace import Workspace
 
@@ -61,8 +61,8 @@ def _therapist(db: DbSession, name: str, code: str) -> Person:
         )
     if person.role is not Role.THERAPIST:
         raise InvalidInputError(
-            f"case {code}: {person.name} is a {person.role.value}; a case is shared with "
-            f"therapists (coders, supervisors and admins see every case already)"
+            f"case {code}: {person.name} is {with_article(person.role.value)}; a case is "
+            f"shared with therapists (coders, supervisors and admins see every case already)"
         )
     return person
 

@@ -27,12 +27,13 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session as DbSession
 
 from vfa.errors import InvalidInputError, NotFoundError
+from vfa.services.acting import acting_person
 from vfa.services.audit import record
+from vfa.services.blind import blind_view
 from vfa.services.merge_content import RunContent, read_contents
 from vfa.services.merge_read import CHECKOUT_KEY, Row, rows_of
 from vfa.services.merge_runs import RunWriter, new_ids, without
 from vfa.services.people import Act, require
-from vfa.services.viewer import resolve
 from vfa.storage.models import (
     AuditEntry,
     Case,
@@ -128,6 +129,22 @@ def _read(db: DbSession, coder: str, who: str, where: str) -> _Taken:
     )
 
 
+def _check_readable(db: DbSession, taken: _Taken, who: str) -> None:
+    """On a team workspace the server shows a blind run's content to its own coder only
+    while the blind coding is open: someone else's checkout would take those runs away
+    empty, so it is refused, saying who can take them."""
+    coder = taken.coder["name"]
+    view = blind_view(db, who, sorted(taken.clips))
+    hidden = [r for i, r in taken.runs.items() if view.hides(i, r["clip_id"], coder)]
+    if hidden:
+        raise InvalidInputError(
+            f"{coder}'s blind coding of {len({r['clip_id'] for r in hidden})} clip(s) is shown "
+            f"to {coder} alone until every blind run there is submitted, so the server hides "
+            f"it from {who} and a checkout would take it away empty: {coder} checks out "
+            f"their own clips, connected as themselves; nothing was written"
+        )
+
+
 def checkout(
     url_or_path: Workspace | str | os.PathLike[str] | None,
     coder: str,
@@ -138,15 +155,17 @@ def checkout(
 ) -> CheckoutResult:
     """Write a new SQLite workspace at ``out`` with ``coder``'s clips to code (see the
     module's note) and record the checkout in the workspace it came from."""
-    who = resolve(viewer)
     name = (coder or "").strip()
     if not name:
         raise InvalidInputError("--coder: name the person whose clips to take away")
     path = _target(out)
     source = url_or_path if isinstance(url_or_path, Workspace) else open_workspace(url_or_path)
     try:
+        who = acting_person(source, viewer)  # once open: on a team workspace, the login
         with source.sessions() as db:
             taken = _read(db, name, who, source.label)
+            if source.person is not None and who != name:
+                _check_readable(db, taken, who)
         if progress is not None:
             progress(0.3)
         result, ident = _write(path, taken, source.label, who)

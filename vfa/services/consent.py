@@ -151,13 +151,14 @@ def require(
     if consent is None:
         raise ConsentError(
             f"{what}: no consent is recorded for clip {clip_id}; record the family's consent "
-            "(Clip → Consent, or 'vfa consent set') before exporting"
+            "(Feedback → Consent for this clip…, or 'vfa consent set') before exporting"
         )
     if consent.ended(today) and consent.valid_until is not None:
         raise ConsentError(
             f"{what}: the family's consent for clip {clip_id} ended on "
             f"{consent.valid_until.isoformat()} (recorded by {consent.recorded_by}); record "
-            "their renewed consent (Clip → Consent, or 'vfa consent set') before exporting"
+            "their renewed consent (Feedback → Consent for this clip…, or 'vfa consent set') "
+            "before exporting"
         )
     if not consent.covers(purpose):
         when = f" on {consent.given_on.isoformat()}" if consent.given_on else ""

@@ -20,9 +20,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session as DbSession
 
+from vfa.services.acting import acting_person
 from vfa.services.merge_plan import Plan, Planner
 from vfa.services.merge_read import CHECKOUT_KEY, Snapshot, read_snapshot
 from vfa.services.merge_records import copy_audit, write_consent, write_criteria
@@ -33,9 +34,8 @@ from vfa.services.merge_report import (
     MergeReport,
     merge_text,
 )
+from vfa.services.merge_rules import hold_to_role
 from vfa.services.merge_runs import RunWriter, new_ids, without
-from vfa.services.people import Act, require
-from vfa.services.viewer import resolve
 from vfa.storage.models import (
     AuditEntry,
     Case,
@@ -45,6 +45,7 @@ from vfa.storage.models import (
     Session,
     WorkspaceInfo,
 )
+from vfa.storage.passphrases import Passphrase
 from vfa.storage.workspace import Workspace, open_workspace
 
 __all__ = [
@@ -66,8 +67,11 @@ class MergeCancelled(MergeError):
     """The merge was cancelled; nothing was changed."""
 
 
-def open_other(ws: Workspace, other: str | os.PathLike[str]) -> Workspace:
-    """The workspace to merge from, opened read-only; refused when it is this one."""
+def open_other(
+    ws: Workspace, other: str | os.PathLike[str], passphrase: Passphrase | None = None
+) -> Workspace:
+    """The workspace to merge from, opened read-only (an encrypted file with
+    ``passphrase``, else as ``open_workspace`` finds one); refused when it is this one."""
     text = os.fspath(other).strip()
     if not text:
         raise MergeError("merge: name the workspace to merge from (a file or a PostgreSQL URL)")
@@ -75,7 +79,7 @@ def open_other(ws: Workspace, other: str | os.PathLike[str]) -> Workspace:
         path = Path(text).expanduser()
         if not path.exists() and not path.is_symlink():
             raise MergeError(f"{path}: no workspace here to merge from; check the path")
-    found = open_workspace(text, read_only=True)
+    found = open_workspace(text, read_only=True, passphrase=passphrase)
     if _same(ws, found):
         found.close()
         raise MergeError(f"{found.label}: this is the workspace open here; merge another one")
@@ -101,30 +105,35 @@ def merge(
     renames: Mapping[str, str] | None = None,
     same_cases: set[str] | None = None,
     viewer: str | None = None,
+    passphrase: Passphrase | None = None,
 ) -> MergeReport:
     """Bring ``other``'s work into ``ws`` (see the module's note); what was (or, with
     ``dry_run``, would be) done. ``renames`` gives incoming cases other codes (old -> new),
-    ``same_cases`` names cases that are the same family though no clip matches."""
-    who = resolve(viewer)
+    ``same_cases`` names cases that are the same family though no clip matches;
+    ``passphrase`` opens ``other`` when it is an encrypted file."""
     meter = _Meter(progress, cancel)
     if isinstance(other, Workspace) and _same(ws, other):
         raise MergeError(f"{other.label}: this is the workspace open here; merge another one")
-    source = other if isinstance(other, Workspace) else open_other(ws, other)
+    source = other if isinstance(other, Workspace) else open_other(ws, other, passphrase)
     try:
+        # once both are open: a team workspace's login says who is merging
+        who = acting_person(source if ws.person is None and source.person else ws, viewer)
         snapshot = read_snapshot(source, who, meter.part(0.0, 0.4))
     finally:
         if source is not other:
             source.close()
     report = MergeReport(snapshot.label, dry_run)
     meter.check()
+    team = ws.person is not None  # a person's own login: the server holds its rules
     if dry_run:
         with ws.sessions() as db:
-            _check_acts(db, _plan(db, snapshot, who, renames, same_cases, report), snapshot, who)
+            plan = _plan(db, snapshot, who, renames, same_cases, report)
+            hold_to_role(db, plan, snapshot, who, team)
         meter.step(1.0)
         return report
     with ws.writes.begin() as db:
         plan = _plan(db, snapshot, who, renames, same_cases, report)
-        _check_acts(db, plan, snapshot, who)
+        hold_to_role(db, plan, snapshot, who, team)
         meter.step(0.5)
         if report.conflicts:
             listed = "\n  ".join(c.text() for c in report.conflicts)
@@ -139,7 +148,7 @@ def merge(
             from vfa.services.backups import backup_now
 
             report.backup = str(backup_now(ws, "before-merge"))
-        _Writer(db, snapshot, plan, who, meter.part(0.5, 1.0)).write()
+        _Writer(db, snapshot, plan, who, meter.part(0.5, 1.0), team).write()
         report.written = True
     return report
 
@@ -153,23 +162,6 @@ def _plan(
     report: MergeReport,
 ) -> Plan:
     return Planner(db, snapshot, who, renames or {}, same_cases or set(), report).run()
-
-
-def _check_acts(db: DbSession, plan: Plan, other: Snapshot, who: str) -> None:
-    """What the merge would do, checked against the person's role (a managed workspace):
-    bringing home one's own coding is coding; anyone else's is importing coding; new
-    cases, sessions or clips, consent and criteria need the roles that make them."""
-    writes = [r for r in plan.runs if r.action in ("add", "take")]
-    others = any(other.coders[other.runs[r.other_id]["coder_id"]]["name"] != who for r in writes)
-    acts = [Act.EXPORT_DATA if others else Act.CODE]
-    if any(v is None for m in (plan.case_map, plan.session_map, plan.clip_map) for v in m.values()):
-        acts.append(Act.ADD_CLIPS)
-    if plan.consent:
-        acts.append(Act.MANAGE_CONSENT)
-    if plan.criteria:
-        acts.append(Act.ASSIGN)
-    for act in acts:
-        require(db, act, who)
 
 
 class _Meter:
@@ -198,10 +190,16 @@ class _Writer:
     """Writes a plan into this workspace, in the transaction of ``db``."""
 
     def __init__(
-        self, db: DbSession, other: Snapshot, plan: Plan, who: str, progress: ProgressFn
+        self,
+        db: DbSession,
+        other: Snapshot,
+        plan: Plan,
+        who: str,
+        progress: ProgressFn,
+        team: bool = False,
     ) -> None:
         self.conn, self.other, self.plan, self.who = db.connection(), other, plan, who
-        self.progress = progress
+        self.progress, self.team = progress, team
         self.content = RunWriter(self.conn)
         self.runs: dict[int, int] = {}  # other run id -> here
 
@@ -220,7 +218,7 @@ class _Writer:
             "clip": p.clip_map, "coding_run": self.runs, "annotation": self.content.events,
             "moment": self.content.events, "coder": p.coder_map, "scheme": p.scheme_map,
         }  # fmt: skip
-        copy_audit(self.conn, p.audit, maps, self.other.name)
+        copy_audit(self.conn, p.audit, maps, self.other.name, self.who, server=self.team)
         counts = {k: t.as_dict() for k, t in p.report.tallies.items()}
         detail = {"from": self.other.label, "counts": counts, "backup": p.report.backup}
         self._entry("workspace", None, detail)
@@ -321,7 +319,17 @@ class _Writer:
             value = json.dumps(record)
         else:
             value = json.dumps({**p.bases, **{str(r.other_id): r.digest for r in agreed}})
-        if stored is None:
+        if self.team:  # workspace_info is an admin's: the server's own way for a merge
+            recorded = self.conn.scalar(
+                text("SELECT vfa_record_merge(:key, :value)"), {"key": p.base_key, "value": value}
+            )
+            if not recorded:
+                p.report.notes.append(
+                    f"which runs agree after this merge was not recorded here: "
+                    f"{self.other.label} was not checked out for {self.who} from this "
+                    "workspace, so a later merge of it may report runs changed on both sides"
+                )
+        elif stored is None:
             self.conn.execute(insert(WorkspaceInfo), [{"key": p.base_key, "value": value}])
         else:
             self.conn.execute(

@@ -8,17 +8,20 @@ the audit trail. Each is planned (which of the other side's are new here) and wr
 - A scheme's reliability criterion: the one set later holds.
 - Audit entries keep their own time and person; an entry already here (the same time,
   person, act, kind and detail) is not added twice. Each copied entry notes where it came
-  from (``merged_from``: the other workspace, its id there, and the id it named there).
+  from and who carried it over (``merged_from``: the other workspace, its id there, the
+  id it named there, and ``by``: the person merging). On a team workspace, connected as a
+  person, they go through the server's ``vfa_carry_audit`` (``vfa.storage.team_sql``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, insert, update
+from sqlalchemy import Connection, insert, text, update
 
 from vfa.services.merge_content import canonical
 from vfa.services.merge_read import Row, Snapshot, audit_since, consent_on
@@ -144,7 +147,7 @@ def audit_key(row: Row) -> str:
     return canonical([stamp(row["at"]), row["actor"], row["action"], row["entity"], detail])
 
 
-def _about_hidden(other: Snapshot, row: Row) -> bool:
+def about_hidden(other: Snapshot, row: Row) -> bool:
     """Whether an entry may be about a run hidden from the person merging."""
     if not other.hidden or row["entity"] not in RUN_ENTITIES:
         return False
@@ -171,7 +174,7 @@ def plan_audit(conn: Connection, other: Snapshot, report: MergeReport) -> list[R
     known = {audit_key(r) for r in here if stamp(r["at"]) in incoming}
     out = []
     for row in other.audit:
-        shown = not _about_hidden(other, row)
+        shown = not about_hidden(other, row)
         if stamp(row["at"]) in times and audit_key(row) in known:
             tally.skipped += shown
         else:
@@ -181,17 +184,24 @@ def plan_audit(conn: Connection, other: Snapshot, report: MergeReport) -> list[R
 
 
 def copy_audit(
-    conn: Connection, rows: list[Row], maps: Mapping[str, Mapping[int, int | None]], source: str
+    conn: Connection,
+    rows: list[Row],
+    maps: Mapping[str, Mapping[int, int | None]],
+    source: str,
+    carrier: str,
+    *,
+    server: bool = False,
 ) -> None:
     """Add the other side's entries, the records they name turned into this workspace's
     (``maps``: kind -> other id -> id here; "case", "clip" and "coding_run" also serve the
-    entries' case, clip and run)."""
+    entries' case, clip and run), each marked as carried over by ``carrier``. ``server``:
+    through the team server's ``vfa_carry_audit`` (a person's own login, whose entries
+    must otherwise name them), which marks them with the person itself."""
     made = []
     for row in rows:
         detail = dict(row["detail"] or {})
-        detail.setdefault(
-            "merged_from", {"workspace": source, "id": row["id"], "entity_id": row["entity_id"]}
-        )
+        came = {"workspace": source, "id": row["id"], "entity_id": row["entity_id"]}
+        detail["merged_from"] = {**dict(detail.get("merged_from") or came), "by": carrier}
         kind = maps.get(row["entity"])
         entity = row["entity_id"]
         if entity:  # a number of the other workspace's: this one's, else none
@@ -206,8 +216,39 @@ def copy_audit(
                 "run_id": maps["coding_run"].get(row["run_id"]) if row["run_id"] else None,
             }
         )
-    if made:
+    if made and server:
+        entries = json.dumps([{**r, "at": _iso(r["at"])} for r in made])
+        conn.execute(text("SELECT vfa_carry_audit(:entries)"), {"entries": entries})
+    elif made:
         conn.execute(insert(AuditEntry), made)
+
+
+def known_on_server(conn: Connection, rows: list[Row]) -> set[int]:
+    """Which of the other side's entries (by index) a team server holds already, those
+    hidden from the person merging included (``vfa_audit_known``)."""
+    if not rows:
+        return set()
+    keys = [
+        {
+            "at": _iso(r["at"]),
+            "actor": r["actor"],
+            "action": r["action"],
+            "entity": r["entity"],
+            "detail": dict(r["detail"] or {}),
+        }
+        for r in rows
+    ]
+    found = conn.execute(text("SELECT vfa_audit_known(:entries)"), {"entries": json.dumps(keys)})
+    return {int(n) - 1 for (n,) in found}
+
+
+def _iso(value: Any) -> str | None:
+    """A stored time as ISO text with its zone (UTC when it has none), for the server."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return str(_aware(value).isoformat())
 
 
 def _without(row: Row, *names: str) -> Row:

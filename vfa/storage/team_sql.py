@@ -15,6 +15,8 @@ another table's policies and none recurses.
 
 from __future__ import annotations
 
+from vfa.storage.team_merge_sql import MERGE_FUNCTIONS, MERGE_HELPERS
+
 # the group roles, by VFA role; a person's login is a member of their role's group
 GROUPS = {
     "admin": "vfa_admin",
@@ -319,7 +321,7 @@ END
 $$;
 """
 
-HELPERS = (
+HELPERS: tuple[str, ...] = (
     "vfa_me()",
     "vfa_my_role()",
     "vfa_my_name()",
@@ -465,3 +467,7 @@ TRIGGERS = [
     "CREATE TRIGGER vfa_sync_login AFTER INSERT OR UPDATE OF role, login OR DELETE ON coder "
     "FOR EACH ROW EXECUTE FUNCTION vfa_sync_login()",
 ]
+
+# -- a merge made by one of the people: its own functions (vfa.storage.team_merge_sql) ----
+FUNCTIONS += MERGE_FUNCTIONS  # made, and granted to the groups, with the others
+HELPERS += MERGE_HELPERS

@@ -6,6 +6,10 @@ bar, and Stop) and the dialog shows, per kind, what would be added, updated, rem
 already here, the runs changed on both sides (which refuse the merge) and notes. Merge
 writes it off the GUI thread too; the window then shows the workspace as it now is, with
 an empty undo history (the coding it showed may have changed under it).
+
+An encrypted workspace to merge asks for its passphrase in the dialog the window uses when
+it opens one (again, saying so, after a wrong one); the dialog keeps it for that file's
+dry run and merge only.
 """
 
 from __future__ import annotations
@@ -32,10 +36,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vfa.errors import PassphraseError, WrongPassphraseError
+from vfa.services.encryption import Passphrase
 from vfa.services.merge import MergeReport, merge
 from vfa.services.workspaces import Workspace
 from vfa.ui.forms import act_buttons, add_choose_row, labelled
 from vfa.ui.messages import Level, inline_brush
+from vfa.ui.passphrase_dialog import ask_passphrase
 from vfa.ui.session import CodingSession
 from vfa.ui.tasks import BackgroundJob, TaskContext
 
@@ -74,6 +81,7 @@ class MergeDialog(QDialog):
         self.report: MergeReport | None = None  # the dry run shown
         self.outcome: MergeReport | None = None  # the merge written
         self._job: BackgroundJob | None = None
+        self._secret: tuple[str, Passphrase] | None = None  # an encrypted file's, for it only
         self.setWindowTitle(self.tr("Merge workspace"))
         self.resize(720, 560)
 
@@ -180,16 +188,20 @@ class MergeDialog(QDialog):
         if options is None:
             return
         self.cancel()
-        ws, viewer = self.ws, self.viewer
+        ws, viewer, secret = self.ws, self.viewer, self._passphrase(path)
         renames, same = options
 
-        def work(ctx: TaskContext) -> MergeReport:
-            return merge(ws, path, dry_run=True, progress=ctx.progress, cancel=ctx.cancelled,
-                         renames=renames, same_cases=same, viewer=viewer)  # fmt: skip
+        def work(ctx: TaskContext) -> MergeReport | PassphraseError:
+            try:
+                return merge(ws, path, dry_run=True, progress=ctx.progress,
+                             cancel=ctx.cancelled, renames=renames, same_cases=same,
+                             viewer=viewer, passphrase=secret)  # fmt: skip
+            except PassphraseError as exc:  # asked for on the GUI thread
+                return exc
 
         self.report = None
         self.summary.setText(self.tr("Reading {0}…").format(path))
-        self._start(work, self._planned)
+        self._start(work, lambda result: self._planned(result, path))
 
     def do_merge(self) -> None:
         """Write the merge shown (off the GUI thread)."""
@@ -197,19 +209,46 @@ class MergeDialog(QDialog):
         if report is None or report.conflicts or options is None or self._job is not None:
             return
         ws, viewer, path = self.ws, self.viewer, report.source
+        secret = self._passphrase(path)
         renames, same = options
 
         def work(ctx: TaskContext) -> MergeReport:
             return merge(ws, path, progress=ctx.progress, cancel=ctx.cancelled,
-                         renames=renames, same_cases=same, viewer=viewer)  # fmt: skip
+                         renames=renames, same_cases=same, viewer=viewer,
+                         passphrase=secret)  # fmt: skip
 
         self.summary.setText(self.tr("Merging {0}…").format(path))
         self._start(work, self._merged)
 
+    def _passphrase(self, path: str) -> Passphrase | None:
+        """The passphrase given here for the file at ``path``, if any."""
+        return self._secret[1] if self._secret is not None and self._secret[0] == path else None
+
+    def _ask_passphrase(self, path: str, problem: PassphraseError) -> None:
+        """The file is encrypted: ask for its passphrase (saying so after a wrong one),
+        then read it again; cancelled, say it was not merged."""
+
+        def given(secret: Passphrase | None) -> None:
+            if secret is None:
+                self._secret = None
+                self._refused(
+                    self.tr(
+                        "{0} was not merged: it is encrypted, and no passphrase was given."
+                    ).format(path)
+                )
+                self.summary.setText(self.tr("This workspace cannot be merged:"))
+                self.planned.emit(None)
+                return
+            self._secret = (path, secret)
+            self.replan()
+
+        self.summary.setText(self.tr("{0} is encrypted.").format(path))
+        ask_passphrase(self, path, isinstance(problem, WrongPassphraseError), given)
+
     def _start(
         self,
-        work: Callable[[TaskContext], MergeReport],
-        done: Callable[[MergeReport | None], None],
+        work: Callable[[TaskContext], MergeReport | PassphraseError],
+        done: Callable[[MergeReport | PassphraseError | None], None],
     ) -> None:
         job = BackgroundJob(work, self)
         job.progress.connect(lambda f: self.progress.setValue(int(f * 1000)))
@@ -260,8 +299,11 @@ class MergeDialog(QDialog):
         self.problems.addItem(item)
         self.merge_button.setEnabled(False)
 
-    def _planned(self, report: MergeReport | None) -> None:
+    def _planned(self, report: MergeReport | PassphraseError | None, path: str = "") -> None:
         self._idle()
+        if isinstance(report, PassphraseError):
+            self._ask_passphrase(path, report)
+            return
         if report is None:
             return
         self.report = report
@@ -279,9 +321,9 @@ class MergeDialog(QDialog):
         self.merge_button.setEnabled(not report.conflicts and (changes or report.hidden_runs > 0))
         self.planned.emit(report)
 
-    def _merged(self, report: MergeReport | None) -> None:
+    def _merged(self, report: MergeReport | PassphraseError | None) -> None:
         self._idle()
-        if report is None:
+        if not isinstance(report, MergeReport):
             return
         self.outcome = report
         self._show(report)

@@ -1594,6 +1594,14 @@ GPL-3.0-or-later. Makes no network connections.</source>
         <source>{0} codings changed on both sides since the workspaces parted: the merge would be refused. Decide with their coders which to keep.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>{0} is encrypted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} was not merged: it is encrypted, and no passphrase was given.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>MessageBar</name>
