@@ -274,6 +274,8 @@ OTHER = {
     # who acts on an open workspace: a name, no coding
     "acting.acting_person",
     "team.require_team", "team.team_people",
+    # whether a passphrase opens an encrypted file: reads no row
+    "encryption.opens",
 }  # fmt: skip
 
 

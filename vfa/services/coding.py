@@ -76,7 +76,7 @@ def ensure_coder(ws: Workspace, name: str, role: Role = Role.CODER) -> int:
     """The coder's id, creating them on first use."""
     name = name.strip()
     if not name:
-        raise InvalidInputError("coder: give a name (Settings → Coder)")
+        raise InvalidInputError("coder: give a name (the Coder in File → Settings…)")
     with ws.writes.begin() as db:
         return coder_row(db, name, role)[0]
 
