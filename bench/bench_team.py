@@ -59,8 +59,21 @@ def throwaway_server():
         cwd="/",
     )
     options = f"-k {data} -p {PORT} -c listen_addresses='' -c max_connections=100"
+    log = base / "server.log"
     subprocess.run(
-        [*run_as, str(pg_bin / "pg_ctl"), "-D", str(data), "-w", "-o", options, "start"],
+        # the server's own output to its log: a pipe would stay open as long as it runs
+        [
+            *run_as,
+            str(pg_bin / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(log),
+            "-w",
+            "-o",
+            options,
+            "start",
+        ],
         check=True,
         capture_output=True,
         cwd="/",
