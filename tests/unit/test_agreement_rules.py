@@ -1,6 +1,8 @@
 """Agreement formulas at their edges: several bootstrap resamples at once, a single unit,
-weighted units, undefined values (None or NaN, quietly), each worked out by hand from the
-published definitions (Fleiss 1971; Krippendorff 2011)."""
+weighted units, undefined values (None or NaN, quietly), the refusals in their words, where
+each statistic starts being defined (two units, two coders, two values, MAX_CATEGORIES),
+each worked out by hand from the published definitions (Fleiss 1971; Krippendorff 2011;
+Shrout & Fleiss 1979; McGraw & Wong 1996)."""
 
 from __future__ import annotations
 
@@ -12,11 +14,15 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from tests.unit.test_agreement import FLEISS_1971, KRIPPENDORFF, units_by_coders
+from tests.unit.test_agreement import FLEISS_1971, KRIPPENDORFF, SHROUT_FLEISS, units_by_coders
 from vfa.domain.agreement import (
+    MAX_CATEGORIES,
+    IccResult,
     alpha_from_coincidences,
+    as_matrix,
     coincidences,
     fleiss_kappa_from_counts,
+    icc,
     pearson,
     rating_stats,
     value_counts,
@@ -181,3 +187,164 @@ def test_pearson_uses_only_the_units_both_coders_rated():
     assert r == pytest.approx(0.8)
     z = math.atanh(0.8)
     assert ci == pytest.approx((math.tanh(z - 1.959964), math.tanh(z + 1.959964)), abs=1e-6)
+
+
+# -- the matrix and the refusals' words --------------------------------------------------
+
+
+@pytest.mark.parametrize("ragged", [[[1, 2], [3]], [[1, 2], [3], [4, 5, 6]]])
+def test_units_with_unequal_entries_are_refused_in_words(ragged):
+    with pytest.raises(
+        ValueError, match=r"^every unit needs one entry per coder \(None when not rated\)$"
+    ):
+        rating_stats(ragged)
+
+
+@pytest.mark.parametrize("shape", [(3,), (2, 2, 2)])
+def test_ratings_that_are_not_a_table_are_refused_in_words(shape):
+    with pytest.raises(ValueError, match=r"^ratings must be a units × coders matrix$"):
+        rating_stats(np.ones(shape))
+
+
+def test_no_units_is_a_table_of_no_units_and_no_coders():
+    assert as_matrix([]).shape == (0, 0)
+    assert rating_stats([]).n_units == 0
+
+
+def test_an_array_of_ratings_is_read_as_floats_with_none_as_not_rated():
+    assert as_matrix(np.array([[1, 2], [3, 4]])).dtype == np.float64
+    # an object array, as a table with gaps arrives from a data frame: None is not rated
+    gaps = np.array([[1, None], [2, 2], [3, 3]], dtype=object)
+    assert np.isnan(as_matrix(gaps)[0, 1])
+    assert rating_stats(gaps).n_units == 2
+
+
+def test_coder_names_must_match_the_coders_in_number():
+    with pytest.raises(ValueError, match=r"^1 coder names for 2 coders$"):
+        rating_stats([[1, 2], [2, 2]], coder_names=["ann"])
+
+
+@pytest.mark.parametrize("reference", [2, 3, -1])
+def test_the_reference_coder_must_be_one_of_the_columns(reference):
+    with pytest.raises(ValueError, match=rf"^reference coder {reference} is not among 2 coders$"):
+        rating_stats([[1, 2], [2, 2], [3, 3]], reference_index=reference)
+
+
+def test_unnamed_coders_are_named_by_their_column_from_0():
+    result = rating_stats([[1, 2, 2], [2, 3, 3], [3, 3, 5], [4, 5, 4]], reference_index=1)
+    assert set(result.pearson_r) == {"0", "2"}
+    assert set(result.pearson_r_ci) == {"0", "2"}
+
+
+def test_without_ratable_units_the_reference_still_has_its_correlations_and_they_are_none():
+    # nobody shares a unit: no statistic, but the reference coder was asked for, so each
+    # other coder is listed with r None (not "no reference coder", which is None itself)
+    result = rating_stats([[1, None], [None, 2]], reference_index=0, coder_names=["ann", "ben"])
+    assert result.n_units == 0
+    assert result.pearson_r == {"ben": None}
+    assert result.pearson_r_ci == {"ben": None}
+
+
+# -- where a statistic starts and stops being defined ------------------------------------
+
+
+def test_three_coders_who_all_gave_one_value_have_no_fleiss_kappa():
+    # chance agreement is 1 (one category): kappa is 0 / 0, None and never NaN
+    result = rating_stats([[3, 3, 3]] * 5, categories=[1, 2, 3, 4, 5])
+    assert result.fleiss_kappa is None
+    assert result.exact_agreement == 1.0
+
+
+def test_a_single_value_with_no_other_scale_value_is_agreement_without_kappas():
+    # the only value anyone used, and no categories: nothing to vary, nothing to crash on
+    result = rating_stats([[3, 3, 3], [3, 3, None], [3, 3, 3]])
+    assert result.n_units == 3 and result.exact_agreement == 1.0
+    assert result.fleiss_kappa is None and result.alpha_nominal is None
+
+
+def test_two_values_used_are_enough_for_the_alphas():
+    # units (1,1) (1,2) (2,2) (2,2): coincidences o11 = 2, o12 = o21 = 1, o22 = 4, so
+    # n1 = 3, n2 = 5, n = 8 and alpha = 1 - (n - 1)(o12 + o21) / (2 n1 n2) = 1 - 14/30 = 8/15;
+    # with two values there is one distance: nominal, ordinal and interval agree
+    result = rating_stats([[1, 1], [1, 2], [2, 2], [2, 2]])
+    for level in ("nominal", "ordinal", "interval"):
+        assert getattr(result, f"alpha_{level}") == pytest.approx(8 / 15), level
+
+
+def test_kappas_are_given_up_to_max_categories_distinct_values_and_not_above():
+    # two coders agreeing on every unit: kappa 1 while the values are categories
+    values = np.arange(float(MAX_CATEGORIES))
+    at_limit = rating_stats(np.column_stack([values, values]), bootstrap=False)
+    assert at_limit.cohen_kappa == pytest.approx(1.0)
+    above = np.arange(float(MAX_CATEGORIES + 1))
+    past = rating_stats(np.column_stack([above, above]), bootstrap=False)
+    assert past.cohen_kappa is None and past.kappa_quadratic is None
+    assert past.icc_2_1 == pytest.approx(1.0)
+
+
+# -- ICC at its edges ------------------------------------------------------------------
+
+NO_ICC = IccResult(None, None, None, {"icc_1_1": None, "icc_2_1": None, "icc_3_1": None})
+
+
+@pytest.mark.parametrize(
+    "matrix",
+    [[[1.0, 2.0]], [[1.0], [2.0], [3.0]], [[1.0, 2.0], [3.0, None]], [[1.0, 2.0], [None, 3.0]]],
+)
+def test_iccs_need_two_complete_units_and_two_coders(matrix):
+    assert icc(np.array(matrix, dtype=float)) == NO_ICC
+
+
+def test_a_single_unit_has_every_icc_and_its_interval_none():
+    result = rating_stats([[1, 2]])
+    assert (result.icc_1_1, result.icc_2_1, result.icc_3_1) == (None, None, None)
+    assert {name: result.ci[name] for name in NO_ICC.ci} == NO_ICC.ci
+
+
+def test_two_units_are_enough_for_the_iccs():
+    # [[1, 3], [4, 5]] by hand (Shrout & Fleiss 1979): grand mean 3.25; unit means 2, 4.5,
+    # coder means 2.5, 4; SS_units = 2 (1.5625 + 1.5625) = 6.25, SS_coders = 2 (0.5625 +
+    # 0.5625) = 2.25, SS_total = 8.75, SS_error = 0.25; BMS = 6.25, WMS = 2.5 / 2 = 1.25,
+    # JMS = 2.25, EMS = 0.25
+    result = icc(np.array([[1.0, 3.0], [4.0, 5.0]]))
+    assert result.icc_1_1 == pytest.approx((6.25 - 1.25) / (6.25 + 1.25))  # 2/3
+    assert result.icc_2_1 == pytest.approx((6.25 - 0.25) / (6.25 + 0.25 + 2 * 2.0 / 2))  # 12/17
+    assert result.icc_3_1 == pytest.approx((6.25 - 0.25) / (6.25 + 0.25))  # 12/13
+    assert all(result.ci[name] is not None for name in ("icc_1_1", "icc_3_1"))
+
+
+@pytest.mark.parametrize(
+    ("matrix", "icc_2_1"),
+    [
+        # BMS = 0, JMS = 0, EMS = 2: ICC(2,1) = -EMS / (EMS - 2 EMS / 3) = -3
+        ([[1, 3], [3, 1], [2, 2]], -3.0),
+        # BMS = 0, JMS = EMS = 2/3: ICC(2,1) = -EMS / EMS = -1
+        ([[1, 1], [0, 2], [1, 1]], -1.0),
+    ],
+)
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")  # NaN bounds
+def test_units_that_all_have_the_same_mean_have_no_icc_2_1_interval(matrix, icc_2_1):
+    # with BMS = 0, McGraw & Wong's a·JMS + b·EMS is 0: the Satterthwaite df is 0 (or 0 / 0)
+    # and there is no F quantile to bound ICC(2,1) with
+    result = rating_stats(matrix, bootstrap=False)
+    assert result.icc_2_1 == pytest.approx(icc_2_1)
+    assert result.ci["icc_2_1"] is None
+
+
+def test_perfect_agreement_on_large_decimal_ratings_has_an_icc_2_1_of_one_without_interval():
+    # three coders agree on every unit; at this size the error mean square is a rounding
+    # residue, not 0, but ICC(2,1) is 1 and its bounds divide by 1 - ICC: no interval
+    result = rating_stats([[1234.5] * 3, [10.2] * 3], bootstrap=False)
+    assert result.icc_2_1 == 1.0
+    assert result.ci["icc_2_1"] is None
+
+
+def test_icc_intervals_do_not_depend_on_the_unit_the_ratings_are_in():
+    # every ICC is a ratio of mean squares: ratings in tenths or in hundreds change nothing
+    y = np.array(SHROUT_FLEISS, dtype=float)
+    expected = icc(y)
+    for factor in (0.1, 100.0):
+        scaled = icc(y * factor)
+        for name in ("icc_1_1", "icc_2_1", "icc_3_1"):
+            assert getattr(scaled, name) == pytest.approx(getattr(expected, name)), name
+            assert scaled.ci[name] == pytest.approx(expected.ci[name]), name

@@ -1,6 +1,9 @@
 """Scheme lookups and checks by their stated rules: unknown grids and members named with
 the known ones, duplicate grid members and rows refused at their place, a scheme without
-an ethogram has no hotkeys, and the plain (JSON) form carries every top-level field."""
+an ethogram has no hotkeys, the plain (JSON) form carries every top-level field, and each
+refusal of a scheme file gives its place and its whole reason (bands, scale points,
+special codes, ``unverified``); what a file may leave out (bands, a description, all but
+an ethogram) and what it keeps (a band's verification, a one-score band)."""
 
 from __future__ import annotations
 
@@ -358,3 +361,160 @@ def test_a_code_keeps_its_parts_and_one_without_a_hotkey_has_none():
         ("parent", "infant"),
         "praise",
     )
+
+
+# -- each refusal's whole reason (place and words), more of them --------------------------
+
+NOB_AGAIN = {"code": "nob", "label": "Again", "counts_as": "excluded", "verified": True}
+
+WHOLE = {
+    "nothing to code": (
+        lambda d: [d.pop(key) for key in ("ratings", "grids", "ethogram", "moments")],
+        "",
+        "nothing to code: give ratings, grids or an ethogram",
+    ),
+    "duplicate band label": (
+        lambda d: d["ratings"]["bands"][1].update(label="LOW"),
+        "ratings.bands[1].label",
+        "duplicate label 'LOW' (also ratings.bands[0])",
+    ),
+    "band bound not a number": (
+        lambda d: d["ratings"]["bands"][0].update(min=float("nan")),
+        "ratings.bands[0].min",
+        "band 'low': min must be a finite number",
+    ),
+    "band bound infinite": (
+        lambda d: d["ratings"]["bands"][2].update(max=float("inf")),
+        "ratings.bands[2].max",
+        "band 'high': max must be a finite number",
+    ),
+    "band bound minus infinity": (
+        lambda d: d["grids"][0]["bands"][0].update(min=float("-inf")),
+        "grids[0].bands[0].min",
+        "band 'low': min must be a finite number",
+    ),
+    "gap between bands": (
+        lambda d: d["ratings"]["bands"][1].update(min=3.2),
+        "ratings.bands[1]",
+        "gap between band 'low' (up to 2.9) and band 'moderate' (from 3.2): scores in "
+        "between would have no band",
+    ),
+    "point labelled twice": (
+        lambda d: d["ratings"]["scale"]["points"][1].update(value=1),
+        "ratings.scale.points[1].value",
+        "point 1 is labelled twice",
+    ),
+    "duplicate special code": (
+        lambda d: d["ratings"]["special"].append(NOB_AGAIN),
+        "ratings.special[1].code",
+        "duplicate code 'nob' (also ratings.special[0])",
+    ),
+    "unverified names no field": (
+        lambda d: d["moments"].update(unverified=["span"]),
+        "moments.unverified[0]",
+        "'span' is not a field of this object (fields: before_ms, after_ms, max_clips, "
+        "max_clip_ms, verified, unverified)",
+    ),
+    "unverified names no field of an item": (
+        lambda d: d["ratings"]["items"][1].update(unverified=["colour"]),
+        "ratings.items[1].unverified[0]",
+        "'colour' is not a field of this object (fields: id, name, verified, unverified)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(WHOLE), ids=list(WHOLE))
+def test_each_refusal_names_its_place_and_gives_its_whole_reason(case):
+    change, place, reason = WHOLE[case]
+    data = base()
+    change(data)
+    error = failure(data)
+    assert (error.file, error.place, error.reason) == ("demo.yaml", place, reason)
+
+
+@pytest.mark.parametrize("code", ["+3", "-1", " 7 "])
+def test_a_special_code_with_a_sign_or_spaces_around_digits_reads_as_a_point(code):
+    data = base()
+    data["ratings"]["special"][0]["code"] = code
+    error = failure(data)
+    assert (error.place, error.reason) == (
+        "ratings.special[0].code",
+        f"{code!r} would read as a scale point; use letters",
+    )
+
+
+@pytest.mark.parametrize("code", ["X9", "N/A", "3+"])
+def test_a_special_code_that_does_not_read_as_a_number_is_kept(code):
+    data = base()
+    data["ratings"]["special"][0]["code"] = code
+    assert parse_scheme(data, "demo.yaml").item("a").special[0].code == code
+
+
+# -- bands ---------------------------------------------------------------------------------
+
+
+def test_a_band_may_be_a_single_score():
+    data = base()  # 1.0–2.9, then 3.0–3.0 and 3.1–5.0: each a step of 0.1 from the next
+    data["ratings"]["bands"][1]["max"] = 3.0
+    data["ratings"]["bands"][2]["min"] = 3.1
+    bands = parse_scheme(data, "demo.yaml").ratings.bands
+    assert [(b.label, b.min, b.max) for b in bands] == [
+        ("low", 1.0, 2.9), ("moderate", 3.0, 3.0), ("high", 3.1, 5.0)
+    ]  # fmt: skip
+
+
+def test_a_band_keeps_whether_it_was_verified():
+    data = base()
+    data["ratings"]["bands"][1]["verified"] = False
+    scheme = parse_scheme(data, "demo.yaml")
+    assert [b.verified for b in scheme.ratings.bands] == [True, False, True]
+    assert [b.verified for b in scheme.grid("grid").bands] == [False, False]
+
+
+def test_ratings_without_bands_have_none():
+    data = base()
+    del data["ratings"]["bands"]
+    assert parse_scheme(data, "demo.yaml").ratings.bands == ()
+
+
+def test_summed_items_without_special_codes_start_at_the_sum_of_their_minima():
+    data = base()
+    data["ratings"]["aggregate"] = "sum"
+    del data["ratings"]["special"]
+    # two items 1–5, no code to leave one out: sums run from 1 + 1 = 2 to 5 + 5 = 10
+    data["ratings"]["bands"] = [
+        {"label": "low", "min": 2, "max": 5, "verified": True},
+        {"label": "high", "min": 6, "max": 10, "verified": True},
+    ]
+    assert [b.min for b in parse_scheme(data, "demo.yaml").ratings.bands] == [2.0, 6.0]
+    data["ratings"]["bands"][0]["min"] = 1
+    error = failure(data)
+    assert (error.place, error.reason) == (
+        "ratings.bands[0]",
+        "band 'low' (1–5) is outside the possible sums (2–10)",
+    )
+
+
+# -- the rest of a scheme --------------------------------------------------------------------
+
+
+def test_an_ethogram_alone_is_something_to_code():
+    data = base()
+    del data["ratings"], data["grids"]
+    scheme = parse_scheme(data, "demo.yaml")
+    assert scheme.ratings is None and scheme.grids == ()
+    assert [c.id for c in scheme.ethogram.codes] == ["look", "away", "praise", "praise_words"]
+
+
+def test_a_scheme_keeps_its_description_and_has_an_empty_one_without():
+    data = base()
+    data["description"] = "Strengths in play"
+    assert parse_scheme(data, "demo.yaml").description == "Strengths in play"
+    del data["description"]
+    assert parse_scheme(data, "demo.yaml").description == ""
+
+
+def test_unverified_may_name_the_order_of_an_object_without_an_order_field():
+    data = base()
+    data["ratings"]["items"][0]["unverified"] = ["order", "name"]
+    assert parse_scheme(data, "demo.yaml").item("a").name == "Item A"
