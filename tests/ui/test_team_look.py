@@ -4,8 +4,11 @@ in a clinician's words."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -15,11 +18,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tests.services.test_edges_blind import add_clip_row
+from tests.services.test_edges_events import TABLE
 from tests.ui.people_helpers import PEOPLE, make_managed
+from vfa.services import coding, consent
 from vfa.services.people import Person
 from vfa.services.permissions import Roster
+from vfa.services.schemes import get_scheme
+from vfa.services.viewer import viewing_as
 from vfa.storage.models import Role
+from vfa.storage.workspace import open_workspace
+from vfa.ui.audit_window import AuditWindow
 from vfa.ui.people_dialogs import PeopleDialog, WhoAreYouDialog
+from vfa.ui.session import CodingSession
+
+WAIT = 20_000
 
 
 def shown_and_focused(qtbot, dialog: QWidget, field: QWidget) -> None:
@@ -103,3 +116,96 @@ def test_set_role_waits_for_a_person_shown_chosen(qtbot, workspace):
     assert dialog.chosen().name == "Cal" and dialog.set_role.isEnabled()
     assert dialog.role.currentData() == PEOPLE["Cal"]
     dialog.close()
+
+
+# -- Tools → Audit trail…: in the reader's words -------------------------------------------
+
+
+@pytest.fixture
+def audit(qtbot, workspace):
+    """The Audit trail window, as Sue, on Cal's rating (twice, with a note) and Sue's
+    consent, named as a service names its clips and people."""
+    clip, _ = add_clip_row(workspace, TABLE, case="DEMO-001", label="visit-1")
+    kips = get_scheme("kips")
+    item = kips.ratings.items[0].id
+    with viewing_as("Cal Jones"):
+        run = coding.open_run(workspace, clip, kips, "Cal Jones").id
+        coding.set_rating(workspace, run, kips, item, 3)
+        coding.set_note(workspace, run, item, "Warm and quick to follow her lead throughout")
+        coding.set_rating(workspace, run, kips, item, 4)
+    with viewing_as("Sue"):
+        consent.set_consent(workspace, clip, ["feedback"])
+    window = AuditWindow(CodingSession.bare(workspace, coder="Sue"))
+    window.show()
+    qtbot.waitUntil(lambda: not window.busy(), timeout=WAIT)
+    yield window, run
+    window.close()
+
+
+def cells(window: AuditWindow, column: int) -> list[str]:
+    return [window.model.cell(row, column) for row in window.model.rows]
+
+
+def reread(qtbot, window: AuditWindow) -> None:
+    window.reload()
+    qtbot.waitUntil(lambda: not window.busy(), timeout=WAIT)
+
+
+def test_the_trail_names_codings_events_and_people_not_their_tables(audit):
+    window, run = audit
+    stored = ("coding_run", "annotation", "coder", "reliability_criterion")
+    shown = [text for c in range(window.model.columnCount()) for text in cells(window, c)]
+    assert [t for t in shown if t.split(" ")[0] in stored] == []
+    rated = [n for n, r in enumerate(window.model.rows) if r.entity == "coding_run"]
+    assert rated
+    assert {cells(window, 3)[n] for n in rated} == {f"coding {run}"}
+    # the coding an entry is about: its scheme and coder, as the assignment list says
+    assert {cells(window, 6)[n] for n in rated} == {"kips · Cal Jones"}
+    assert window.model.headerData(6, Qt.Orientation.Horizontal) != "Run"
+
+
+def test_a_kind_is_offered_and_chosen_by_its_name(audit, qtbot):
+    window, _run = audit
+    offered = {window.kind.itemText(i): window.kind.itemData(i) for i in range(window.kind.count())}
+    assert "coding_run" not in offered and offered["coding"] == "coding_run"
+    window.kind.setCurrentText("Coding")  # in any capitals, as the other filters
+    reread(qtbot, window)
+    assert {r.entity for r in window.model.rows} == {"coding_run"}
+    window.kind.setCurrentText("coding_run")  # the stored word, typed, still filters
+    reread(qtbot, window)
+    assert {r.entity for r in window.model.rows} == {"coding_run"}
+
+
+def test_no_entry_shown_says_why_and_keeps_the_columns_readable(audit, qtbot, tmp_path):
+    window, _run = audit
+    when = window.table.columnWidth(0)
+    window.since.set_day(dt.date.today() + dt.timedelta(days=1))  # nothing written yet
+    qtbot.waitUntil(lambda: not window.busy() and window.model.rowCount() == 0, timeout=WAIT)
+    filtered = window.table.empty_text
+    assert filtered  # said in the table's middle
+    assert window.table.columnWidth(0) == when  # the times' column not squeezed to "When"
+    fresh = open_workspace(tmp_path / "new.vfa", create=True)
+    empty = AuditWindow(CodingSession.bare(fresh, coder="Sue"))
+    empty.show()
+    try:
+        qtbot.waitUntil(lambda: not empty.busy(), timeout=WAIT)
+        assert empty.model.rowCount() == 0
+        assert empty.table.empty_text and empty.table.empty_text != filtered
+    finally:
+        empty.close()
+        fresh.close()
+
+
+def test_the_audit_window_has_a_key_for_each_filter_and_button(audit):
+    window, _run = audit
+    assert_keys_of(window)
+
+
+def test_before_and_after_show_in_full_beside_what_changed_at_1024(audit, qtbot):
+    window, _run = audit
+    window.resize(980, 560)  # as it opens on a 1024×700 screen
+    qtbot.waitUntil(lambda: window.table.viewport().width() < 980, timeout=WAIT)
+    header, room = window.table.horizontalHeader(), window.table.viewport().width()
+    for column in (7, 8):  # before, after
+        left = header.sectionViewportPosition(column)
+        assert left >= 0 and left + header.sectionSize(column) <= room, column

@@ -102,15 +102,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Coding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Details</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Record</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Run</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -127,6 +127,185 @@
     </message>
 </context>
 <context>
+    <name>AuditNames</name>
+    <message>
+        <source>add</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>assign</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>backups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>change modifiers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>check out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>clip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>coding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>create</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>decrypt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>encrypt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>end</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>event</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>merge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>moment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>move</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>rate a grid row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>read the video&apos;s content</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>record consent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>register</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reliability criterion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>relink</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reopen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reorder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>restore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>scheme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>session</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>set the theme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>share</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stop sharing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>submit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>workspace</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AuditTrail</name>
     <message>
         <source>Open a workspace first.</source>
@@ -136,6 +315,26 @@
 <context>
     <name>AuditWindow</name>
     <message>
+        <source>&amp;Export CSV…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;To</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Audit entries</source>
         <translation type="unfinished"></translation>
     </message>
@@ -144,11 +343,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>CSV (*.csv)</source>
+        <source>C&amp;ase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Case</source>
+        <source>CSV (*.csv)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -168,10 +367,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Export CSV…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Export the audit trail</source>
         <translation type="unfinished"></translation>
     </message>
@@ -180,19 +375,19 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>From</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>From the day</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Kind</source>
+        <source>No entries match these filters. Widen them: Everyone, Every case, Every kind, no days.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Person</source>
+        <source>No entries yet: the trail grows as people work in the workspace.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing to show: see the message above.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -201,10 +396,6 @@
     </message>
     <message>
         <source>The newest {0} entries; narrow the filters to see older ones.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>To</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
