@@ -209,3 +209,10 @@ def test_before_and_after_show_in_full_beside_what_changed_at_1024(audit, qtbot)
     for column in (7, 8):  # before, after
         left = header.sectionViewportPosition(column)
         assert left >= 0 and left + header.sectionSize(column) <= room, column
+
+
+def test_a_recorded_value_names_its_fields_in_words(audit):
+    window, _run = audit
+    (consented,) = [n for n, r in enumerate(window.model.rows) if r.action == "consent"]
+    after = cells(window, 8)[consented]
+    assert "given on: " in after and "valid until: " in after and "_" not in after

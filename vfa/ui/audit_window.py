@@ -59,11 +59,12 @@ Runs = dict[int, str]  # a coding's id: its scheme and coder, as the table names
 
 
 def value_text(value: Any) -> str:
-    """A recorded value on one line, as a person reads it: ``value: 3; note: —``."""
+    """A recorded value on one line, as a person reads it: ``value: 3; given on: —``."""
     if value is None:
         return "—"
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {value_text(v)}" for k, v in value.items()) or "—"
+        pairs = (f"{str(k).replace('_', ' ')}: {value_text(v)}" for k, v in value.items())
+        return "; ".join(pairs) or "—"
     if isinstance(value, list):
         return ", ".join(value_text(v) for v in value) or "—"
     if isinstance(value, bool):
