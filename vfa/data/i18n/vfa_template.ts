@@ -1626,6 +1626,30 @@ GPL-3.0-or-later. Makes no network connections.</source>
 <context>
     <name>MergeDialog</name>
     <message>
+        <source>&amp;Merge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Rename incoming cases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Same family as here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Workspace to merge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A coding changed on both sides since the workspaces parted: the merge would be refused. Decide with its coder which to keep.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A coding is blind coding hidden from you: it is merged, not counted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Added</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1654,7 +1678,11 @@ GPL-3.0-or-later. Makes no network connections.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Codings (runs)</source>
+        <source>Co&amp;nflicts and notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Codings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1679,10 +1707,6 @@ GPL-3.0-or-later. Makes no network connections.</source>
     </message>
     <message>
         <source>FAM-001=FAM-001-B, … (another family, same code)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Merge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1726,15 +1750,11 @@ GPL-3.0-or-later. Makes no network connections.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Rename incoming cases</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Rename incoming cases: “{0}” is not CODE=NEW-CODE</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Same family as here</source>
+        <source>S&amp;top</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1743,10 +1763,6 @@ GPL-3.0-or-later. Makes no network connections.</source>
     </message>
     <message>
         <source>Sessions</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1771,10 +1787,6 @@ GPL-3.0-or-later. Makes no network connections.</source>
     </message>
     <message>
         <source>What the merge brings</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Workspace to merge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
