@@ -5,7 +5,9 @@ in a clinician's words."""
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import re
+import time
 
 import pytest
 from PySide6.QtCore import Qt
@@ -22,18 +24,22 @@ from tests.services.merge_world import build_team, code_on, only_clip
 from tests.services.test_edges_blind import add_clip_row
 from tests.services.test_edges_events import TABLE
 from tests.ui.people_helpers import PEOPLE, make_managed
+from vfa.errors import StaleEditError
+from vfa.services import clips as clip_service
 from vfa.services import coding, consent
 from vfa.services.checkout import checkout
 from vfa.services.people import Person
 from vfa.services.permissions import Roster
-from vfa.services.schemes import get_scheme
+from vfa.services.schemes import available_schemes, get_scheme
 from vfa.services.viewer import viewing_as
 from vfa.storage.models import Role
 from vfa.storage.workspace import open_workspace
 from vfa.ui.audit_window import AuditWindow
+from vfa.ui.coding_panel import CodingPanel
 from vfa.ui.merge_dialog import MergeDialog
 from vfa.ui.people_dialogs import PeopleDialog, WhoAreYouDialog
 from vfa.ui.session import CodingSession
+from vfa.ui.stale_text import clock, thing
 
 WAIT = 20_000
 # the Choose… button after a file field (vfa/ui/forms.py, shared by the import and export
@@ -262,3 +268,90 @@ def test_every_kind_the_merge_counts_shows_without_scrolling(merging, qtbot):
 
 def test_the_merge_dialog_has_a_key_for_each_field_and_button(merging):
     assert_keys_of(merging)
+
+
+# -- a stale edit, said in the window's words ------------------------------------------------
+
+
+@pytest.fixture
+def rating_form(qtbot, tmp_path):
+    """Ann's coding form on KIPS (her first item rated 3) and Ben's workspace handle on the
+    same file."""
+    ann = open_workspace(tmp_path / "team.vfa", create=True)
+    ben = open_workspace(tmp_path / "team.vfa")
+    clip, _ = add_clip_row(ann, TABLE, case="DEMO-001")
+    session = CodingSession.bare(ann, coder="Ann")
+    panel = CodingPanel(session, available_schemes)
+    qtbot.addWidget(panel)
+    panel.show()
+    session.open_clip(clip_service.clip_info(ann, clip))
+    panel.choose("kips")
+    item = session.scheme.ratings.items[0]
+    with viewing_as("Ann"):
+        panel.rate(item.id, 3)
+    yield session, panel, item, ben
+    session.undo.clear()
+    ben.close()
+    ann.close()
+
+
+def test_a_stale_rating_is_said_with_the_item_as_the_form_names_it(rating_form):
+    session, panel, item, ben = rating_form
+    run = session.run.id
+    with viewing_as("Ben"):
+        seen = coding.rating_state(ben, run, item.id)
+        coding.set_rating(ben, run, session.scheme, item.id, 5, seen.version)
+    panel.rate(item.id, 2)
+    said = session.shell.messages.text("stale")
+    assert said.startswith(f"Ben changed the rating of “{item.name}” at ")
+    # no coding's id, no item's key, and the time on the reader's clock
+    assert f"run {run}" not in said and item.id not in said and "UTC" not in said
+    assert panel.table.item(0, 1).text() == "5"  # theirs, shown
+
+
+def test_a_stale_rating_changed_by_you_elsewhere_says_so(rating_form):
+    session, panel, item, ben = rating_form
+    run = session.run.id
+    with viewing_as("Ann"):  # Ann again, in another window or with a command
+        seen = coding.rating_state(ben, run, item.id)
+        coding.set_rating(ben, run, session.scheme, item.id, 5, seen.version)
+        panel.rate(item.id, 2)  # (the window works as Ann, as it does once she is chosen)
+    said = session.shell.messages.text("stale")
+    assert said.startswith(f"You changed the rating of “{item.name}” at ")
+    assert "Ann" not in said
+
+
+def test_a_stale_time_is_on_the_readers_clock(monkeypatch):
+    monkeypatch.setenv("TZ", "Pacific/Auckland")
+    time.tzset()
+    try:
+        at = dt.datetime(2026, 7, 1, 22, 30, 5)  # as SQLite keeps it: UTC, no zone
+        now = dt.datetime(2026, 7, 2, 12, 0, tzinfo=dt.UTC)  # the next day there
+        assert clock(at, now) == "10:30:05"  # NZST is UTC+12: 10:30 the next morning
+        assert clock(at, now + dt.timedelta(days=2)) == "2026-07-02 10:30:05"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_a_stale_grid_row_is_named_by_its_row_member_and_grid():
+    care = get_scheme("care_index_infant")
+    grid = care.grids[0]
+    key = ("rating", 1, "/".join((grid.id, grid.rows[0].id, grid.members[0].id)))
+    named = thing(key, care)
+    assert grid.rows[0].name in named and grid.members[0].name in named
+    assert grid.name in named and grid.id not in named.replace(grid.name, "")
+
+
+def test_a_stale_edit_keeps_who_and_when_across_processes():
+    at = dt.datetime(2026, 7, 1, 22, 30, 5, tzinfo=dt.UTC)
+    error = StaleEditError("event 3: changed by Ben", ("event", 3), "Ben", at, False, True)
+    again = pickle.loads(pickle.dumps(error))
+    assert (again.key, again.by, again.at, again.yours, again.gone) == (
+        ("event", 3),
+        "Ben",
+        at,
+        False,
+        True,
+    )
+    assert str(again) == str(error)

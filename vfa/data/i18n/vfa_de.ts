@@ -2651,6 +2651,73 @@ Press Esc to leave presentation mode.</source>
     </message>
 </context>
 <context>
+    <name>StaleEdit</name>
+    <message>
+        <source>Someone else changed {0} after this window showed it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Someone else deleted {0} after this window showed it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The window shows it as it is now: look, then make your change again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You changed {0} at {1} elsewhere (in another window or with a command), after this window showed it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You deleted {0} at {1} elsewhere (in another window or with a command), after this window showed it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the rating of “{0}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the row “{0}” of {1} in “{2}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>this event</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>this moment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>this rating</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>this session&apos;s reel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>what you changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>your change was not stored.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>your undo or redo was not made.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} changed {1} at {2}, after this window showed it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} deleted {1} at {2}, after this window showed it</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>StillDialog</name>
     <message>
         <source>A still of a family&apos;s video leaves VFA like a reel: for a purpose their consent covers, recorded in the audit trail.</source>
