@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from tests.services.merge_world import build_team, code_on, only_clip
 from tests.services.test_edges_blind import add_clip_row
 from tests.services.test_edges_events import TABLE
-from tests.ui.people_helpers import PEOPLE, make_managed
+from tests.ui.people_helpers import PEOPLE, make_managed, open_as
 from vfa.errors import StaleEditError
 from vfa.services import clips as clip_service
 from vfa.services import coding, consent
@@ -355,3 +355,18 @@ def test_a_stale_edit_keeps_who_and_when_across_processes():
         True,
     )
     assert str(again) == str(error)
+
+
+# -- the status bar of a managed workspace ---------------------------------------------------
+
+
+def test_the_backup_note_fits_beside_the_roles_note_at_1024(bare_window, barcode_copy, qtbot):
+    make_managed(barcode_copy)
+    bare_window.resize(1024, 700)
+    open_as(bare_window, qtbot, barcode_copy, "Ada")  # the backup made on opening
+    bar = bare_window.statusBar()
+    qtbot.waitUntil(lambda: "backed up" in bar.currentMessage(), timeout=WAIT)
+    roles = bare_window.findChild(QLabel, "rolesNote")
+    assert roles.isVisible()
+    room = roles.geometry().left()  # the note is drawn left of the permanent notes
+    assert bar.fontMetrics().horizontalAdvance(bar.currentMessage()) < room

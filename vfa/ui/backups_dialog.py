@@ -4,6 +4,7 @@ Help → Check workspace."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from html import escape
 from typing import Any
@@ -274,8 +275,9 @@ class WorkspaceSafety(QObject):
             self.busy_changed.emit(False)
 
     def _backed_up(self, path: object) -> None:
-        if path is not None:
-            self.shell.note(self.tr("Workspace backed up to {0}").format(path))
+        if path is not None:  # (its name: a whole path is cut off beside the status notes)
+            name = os.path.basename(str(path))
+            self.shell.note(self.tr("Workspace backed up: {0} (File → Backups…)").format(name))
 
     def show_backups(self) -> None:
         if self.session.ws is not None:
