@@ -36,6 +36,7 @@ from vfa.storage.models import Role
 from vfa.storage.workspace import open_workspace
 from vfa.ui.audit_window import AuditWindow
 from vfa.ui.coding_panel import CodingPanel
+from vfa.ui.encrypt_dialog import CipherDialog
 from vfa.ui.merge_dialog import MergeDialog
 from vfa.ui.people_dialogs import PeopleDialog, WhoAreYouDialog
 from vfa.ui.session import CodingSession
@@ -370,3 +371,11 @@ def test_the_backup_note_fits_beside_the_roles_note_at_1024(bare_window, barcode
     assert roles.isVisible()
     room = roles.geometry().left()  # the note is drawn left of the permanent notes
     assert bar.fontMetrics().horizontalAdvance(bar.currentMessage()) < room
+
+
+@pytest.mark.parametrize("encrypting", [True, False])
+def test_the_encryption_dialogs_have_a_key_for_each_field_and_button(qtbot, encrypting):
+    dialog = CipherDialog("clinic", encrypting)
+    shown_and_focused(qtbot, dialog, dialog.field)
+    assert_keys_of(dialog)
+    dialog.close()

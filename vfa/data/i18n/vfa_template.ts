@@ -538,6 +538,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>&amp;Decrypt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Encrypt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Passphrase:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -546,19 +554,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Decrypt</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Decrypt workspace</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Decrypt {0} and its backups: enter its passphrase.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Encrypt</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
