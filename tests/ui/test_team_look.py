@@ -362,9 +362,11 @@ def test_a_stale_edit_keeps_who_and_when_across_processes():
 
 
 def test_the_backup_note_fits_beside_the_roles_note_at_1024(bare_window, barcode_copy, qtbot):
-    make_managed(barcode_copy)
+    named = barcode_copy.with_name("Parent-infant service, north site, 2026.vfa")
+    barcode_copy.rename(named)  # (a workspace named as a service names it)
+    make_managed(named)
     bare_window.resize(1024, 700)
-    open_as(bare_window, qtbot, barcode_copy, "Ada")  # the backup made on opening
+    open_as(bare_window, qtbot, named, "Ada")  # the backup made on opening
     bar = bare_window.statusBar()
     qtbot.waitUntil(lambda: "backed up" in bar.currentMessage(), timeout=WAIT)
     roles = bare_window.findChild(QLabel, "rolesNote")

@@ -4,7 +4,6 @@ Help → Check workspace."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from html import escape
 from typing import Any
@@ -275,9 +274,8 @@ class WorkspaceSafety(QObject):
             self.busy_changed.emit(False)
 
     def _backed_up(self, path: object) -> None:
-        if path is not None:  # (its name: a whole path is cut off beside the status notes)
-            name = os.path.basename(str(path))
-            self.shell.note(self.tr("Workspace backed up: {0} (File → Backups…)").format(name))
+        if path is not None:  # (short: a path is cut off beside the status bar's notes)
+            self.shell.note(self.tr("Workspace backed up (File → Backups… lists the backups)"))
 
     def show_backups(self) -> None:
         if self.session.ws is not None:

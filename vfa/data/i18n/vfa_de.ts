@@ -2953,7 +2953,7 @@ Video files stay where they are; VFA keeps your annotations in a workspace and m
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Workspace backed up: {0} (File → Backups…)</source>
+        <source>Workspace backed up (File → Backups… lists the backups)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
