@@ -5,6 +5,8 @@ The GUI shows ``str(error)`` in the window; the CLI prints it to stderr and exit
 
 from __future__ import annotations
 
+import datetime as dt
+
 
 class VfaError(Exception):
     """Base of every error VFA reports to its user."""
@@ -86,9 +88,21 @@ class StaleEditError(InvalidInputError):
     """An edit was made on a copy someone has changed since: who changed it and when;
     nothing was stored, and the view reloads."""
 
-    def __init__(self, message: str, key: tuple[object, ...] = ()) -> None:
+    def __init__(
+        self,
+        message: str,
+        key: tuple[object, ...] = (),
+        by: str | None = None,
+        at: dt.datetime | None = None,
+        yours: bool = False,
+        gone: bool = False,
+    ) -> None:
         super().__init__(message)
         self.key = key  # what was stale: ("event", id), ("moment", id), ("rating", run, item)…
+        # who changed it last (None: not known) and when (UTC), whether that was the
+        # same person elsewhere (another window, a command), and whether it was deleted:
+        # for a window to say it in its own words
+        self.by, self.at, self.yours, self.gone = by, at, yours, gone
 
-    def __reduce__(self) -> tuple[type[StaleEditError], tuple[str, tuple[object, ...]]]:
-        return (type(self), (str(self), self.key))
+    def __reduce__(self) -> tuple[type[StaleEditError], tuple[object, ...]]:
+        return (type(self), (str(self), self.key, self.by, self.at, self.yours, self.gone))

@@ -69,17 +69,17 @@ def settle(qtbot, window: AuditWindow) -> None:
 
 
 def test_the_table_lists_the_trail_newest_first(opened):
-    window, (ws, _first, second, run) = opened
+    window, (ws, _first, second, _run) = opened
     entries = read_audit(ws)
     assert window.model.rowCount() == len(entries)
     assert [r.id for r in window.model.rows] == [e.id for e in entries]
     assert window.model.columnCount() == 10
     newest = entries[0]
-    assert cells(window, 1)[0] == "Sue" and cells(window, 2)[0] == "consent"
+    assert cells(window, 1)[0] == "Sue" and cells(window, 2)[0] == "record consent"
     assert cells(window, 3)[0] == f"clip {second}" and cells(window, 4)[0] == "FAM-2"
     assert cells(window, 0)[0] == f"{newest.when.astimezone():%Y-%m-%d %H:%M:%S}"
     rated = next(n for n, r in enumerate(window.model.rows) if r.action == "rate")
-    assert cells(window, 6)[rated] == str(run)
+    assert cells(window, 6)[rated] == "kips · Ann"  # the coding: its scheme and coder
     assert cells(window, 7)[rated] == "value: 3; note: —; evidence: —"
     assert cells(window, 8)[rated] == "value: 4; note: —; evidence: —"
     assert window.count.text() == f"Entries: {len(entries)}"
@@ -87,7 +87,7 @@ def test_the_table_lists_the_trail_newest_first(opened):
     assert {"", "Ann", "Sue"} <= offered  # (blank: everyone)
     assert [window.case.itemText(i) for i in range(window.case.count())] == ["", "FAM-1", "FAM-2"]
     assert {"rate", "consent", "coding_run"} <= {
-        window.kind.itemText(i) for i in range(window.kind.count())
+        window.kind.itemData(i) for i in range(window.kind.count())
     }
 
 
@@ -189,7 +189,7 @@ def test_what_a_blind_run_recorded_is_hidden_from_the_supervisor(qtbot, workspac
     qtbot.waitUntil(lambda: not window.busy(), timeout=WAIT)
     rated = [n for n, r in enumerate(window.model.rows) if r.action == "rate"]
     assert rated and all(cells(window, 7)[n] == "hidden: blind coding" for n in rated)
-    assert all(cells(window, 6)[n] == str(ann.id) for n in rated)
+    assert all(cells(window, 6)[n] == "kips · Ann" for n in rated)
     window.close()
 
 

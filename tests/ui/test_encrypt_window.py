@@ -223,4 +223,4 @@ def test_the_dialog_says_what_it_will_do_and_masks_the_passphrase(qtbot, encrypt
         if encrypting
         else "Decrypt clinic and its backups: enter its passphrase."
     )
-    assert dialog.act.text() == ("Encrypt" if encrypting else "Decrypt")
+    assert dialog.act.text() == ("&Encrypt" if encrypting else "&Decrypt")

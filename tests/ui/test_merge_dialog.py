@@ -70,7 +70,7 @@ def test_the_dry_run_is_summed_up_and_merge_writes_it(qtbot, team, laptop):
     dialog = opened(qtbot, team, laptop)
     assert dialog.summary.text() == f"Merging {laptop} would do this:"
     table = shown(dialog)
-    assert table["Codings (runs)"] == ["0", "2", "0", "0"]  # added, updated, removed, here
+    assert table["Codings"] == ["0", "2", "0", "0"]  # added, updated, removed, here
     assert table["Events"] == ["2", "0", "0", "0"]
     assert table["Clips"] == ["0", "0", "0", "1"]
     assert dialog.merge_button.isEnabled()
@@ -91,7 +91,7 @@ def test_a_conflict_is_listed_in_red_and_merge_stays_off(qtbot, team, laptop, tm
     before = dump(tmp_path / "team.vfa")
     dialog = opened(qtbot, team, laptop)
     assert not dialog.merge_button.isEnabled()
-    assert dialog.summary.text().startswith("1 codings changed on both sides")
+    assert dialog.summary.text().startswith("A coding changed on both sides")
     first = dialog.problems.item(0)
     assert first.text().startswith("Changed on both sides — FAM-1 / Visit 1 / cfr25.mp4")
     assert first.foreground() == inline_brush(Level.ERROR)

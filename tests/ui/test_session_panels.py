@@ -196,8 +196,7 @@ def test_the_sessions_workspace_is_backed_up_when_it_opens_and_checked_on_demand
     session.set_workspace(ws)
     qtbot.waitUntil(lambda: len(backups_of(ws)) == 1, timeout=TIMEOUT)
     qtbot.waitUntil(lambda: bool(session.shell.last_note), timeout=TIMEOUT)
-    (backup,) = backups_of(ws)
-    assert str(backup.path) in session.shell.last_note and safety.timer.isActive()
+    assert "backed up" in session.shell.last_note and safety.timer.isActive()
     shown: list[CheckDialog] = []
     monkeypatch.setattr(CheckDialog, "exec", lambda d: shown.append(d) or 0)
     safety.check()

@@ -79,8 +79,8 @@ def test_a_trim_of_a_span_someone_moved_is_refused_and_their_span_is_drawn(qtbot
     theirs = events.get_event(team.ann, run, made.id)
     steps, team.seen[:] = team.session.undo.count(), []
     coding_events.move_edge(made.id, 0, made.end_ms)  # Ann drags the edge she sees
-    assert team.said().startswith(f"event {made.id}: changed by Ben at ")
-    assert "view reloads" in team.said()
+    assert team.said().startswith("Ben changed this event at ")
+    assert team.said().endswith("look, then make your change again.")
     assert events.get_event(team.ann, run, made.id) == theirs  # nothing stored changed
     assert team.session.undo.count() == steps  # and nothing reached the history
     # their span is drawn in place; the clip and run stay open
@@ -106,7 +106,7 @@ def test_a_rating_typed_over_a_value_someone_changed_is_refused_and_theirs_shown
         seen = coding.rating_state(team.ben, run, first.id)
         coding.set_rating(team.ben, run, team.session.scheme, first.id, 5, seen.version)
     panel.rate(first.id, 2)
-    assert team.said().startswith(f"coding run {run}: the rating of {first.id}: changed by Ben")
+    assert team.said().startswith(f"Ben changed the rating of “{first.name}” at ")
     assert coding.rating_state(team.ann, run, first.id).value == 5
     assert panel.table.item(0, 1).text() == "5"  # theirs, shown
     assert panel.table.currentRow() == 1  # the place kept
@@ -125,7 +125,7 @@ def test_a_caption_typed_over_a_moment_someone_changed_is_refused(qtbot, team):
         moments.edit_moment(team.ben, m.id, caption="Ben's words", expected_version=m.version)
     panel.comment.setPlainText("Ann's comment")
     panel.comment.commit()
-    assert team.said().startswith(f"moment {m.id}: changed by Ben at ")
+    assert team.said().startswith("Ben changed this moment at ")
     stored = moments.get_moment(team.ann, m.id)
     assert (stored.caption, stored.comment) == ("Ben's words", None)
     assert panel.caption.toPlainText() == "Ben's words"  # theirs, shown
@@ -148,7 +148,7 @@ def test_a_reel_order_made_on_one_someone_changed_is_refused_and_theirs_shown(qt
         version = moments.reel_version(team.ben, session_id)
         moments.reorder_reel(team.ben, session_id, [c.id, a.id, b.id], expected_version=version)
     reel.move_current(+1)  # Ann moves b later, on the order she sees
-    assert team.said().startswith(f"the reel of session {session_id}: changed by Ben at ")
+    assert team.said().startswith("Ben changed this session's reel at ")
     assert [m.id for m in moments.reel(team.ann, session_id)] == [c.id, a.id, b.id]
     assert reel.order() == [c.id, a.id, b.id]  # theirs, shown
     assert reel.list.currentItem().data(256) == b.id  # the chosen moment stays chosen
@@ -171,9 +171,8 @@ def test_undo_of_a_rating_someone_changed_since_is_refused_and_leaves_the_histor
         seen = coding.rating_state(team.ben, run, item.id)
         coding.set_rating(team.ben, run, team.session.scheme, item.id, 5, seen.version)
     team.session.undo.undo()
-    assert team.said("undo").startswith(
-        f"coding run {run}: the rating of {item.id}: changed by Ben"
-    )
+    assert team.said("undo").startswith(f"Ben changed the rating of “{item.name}” at ")
+    assert "your undo or redo was not made" in team.said("undo")
     assert coding.rating_state(team.ann, run, item.id).value == 5  # nothing changed
     assert team.session.undo.count() == 1  # the refused step left the history
     assert panel.table.item(0, 1).text() == "5"
@@ -206,7 +205,7 @@ def test_the_windows_own_edits_undo_in_a_row_and_an_older_one_after_theirs_is_re
     team.session.undo.undo()
     assert coding.rating_state(team.ann, run, item.id).value == 1
     team.session.undo.undo()
-    assert "changed by Ben" in team.said("undo")
+    assert team.said("undo").startswith("Ben changed ")
     assert coding.rating_state(team.ann, run, item.id).value == 1
 
 
@@ -218,7 +217,7 @@ def test_undo_of_coding_an_event_someone_moved_since_is_refused(qtbot, team):
     with viewing_as("Ben"):
         events.move_event(team.ben, run, made.id, 2_000, 3_000, table, made.version)
     team.session.undo.undo()  # would delete the event Ben has trimmed
-    assert team.said("undo").startswith(f"event {made.id}: changed by Ben at ")
+    assert team.said("undo").startswith("Ben changed this event at ")
     assert events.get_event(team.ann, run, made.id).start_ms == 2_000
 
 
@@ -252,7 +251,7 @@ def test_undo_of_a_caption_after_someone_changed_the_moment_is_refused(qtbot, te
         now = moments.get_moment(team.ben, m.id)
         moments.edit_moment(team.ben, m.id, comment="Lovely", expected_version=now.version)
     team.session.undo.undo()
-    assert team.said("undo").startswith(f"moment {m.id}: changed by Ben at ")
+    assert team.said("undo").startswith("Ben changed this moment at ")
     stored = moments.get_moment(team.ann, m.id)
     assert (stored.caption, stored.comment) == ("You waited", "Lovely")
 
@@ -272,5 +271,5 @@ def test_undo_of_a_reel_order_after_someone_set_the_theme_is_refused(qtbot, team
         version = moments.reel_version(team.ben, a.session_id)
         moments.set_theme(team.ben, a.session_id, "Play", expected_version=version)
     team.session.undo.undo()
-    assert team.said("undo").startswith(f"the reel of session {a.session_id}: changed by Ben")
+    assert team.said("undo").startswith("Ben changed this session's reel at ")
     assert [m.id for m in moments.reel(team.ann, a.session_id)] == [b.id, a.id]

@@ -27,6 +27,10 @@ DYNAMIC: dict[tuple[str, str], str] = {
     ("vfa/ui/actions.py", "spec.text"): (
         "the actions' texts, each marked QT_TRANSLATE_NOOP('actions', …) in SPECS"
     ),
+    ("vfa/ui/audit_names.py", "known"): (
+        "the audit trail's records and acts, each marked QT_TRANSLATE_NOOP('AuditNames', …) "
+        "in RECORDS and ACTIONS"
+    ),
     ("vfa/ui/names.py", "name"): (
         "the lower layers' names, each marked in MARKED (tests/ui/test_translations.py holds "
         "the statistics registry to it)"

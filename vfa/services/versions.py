@@ -128,11 +128,13 @@ def stale_error(db: Db, trail: Trail, key: Key, *, gone: bool = False) -> StaleE
     """The refusal of an edit made on a stale copy: who changed the thing last and when
     (the last other person, else you: in another window, or a command)."""
     found = last_change(db, trail, current_viewer())
+    actor, at, yours = None, None, False
     if found is None:
         by = "by someone else"
     else:
         actor, at = found
-        if actor and actor == current_viewer():
+        yours = bool(actor) and actor == current_viewer()
+        if yours:
             who = f"by you elsewhere ({actor}: another window or a command)"
         else:
             who = f"by {actor or 'someone else'}"
@@ -142,6 +144,10 @@ def stale_error(db: Db, trail: Trail, key: Key, *, gone: bool = False) -> StaleE
         "edit was not stored. The view reloads to show it as it is now: look, then make "
         "the edit again.",
         key,
+        actor or None,
+        at,
+        yours,
+        gone,
     )
 
 

@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -39,9 +39,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vfa.services.assignments import assignments
 from vfa.services.audit_trail import AuditChoices, AuditRow, audit_choices, read_audit
 from vfa.services.audit_trail import write_audit_csv as write_csv
 from vfa.services.workspaces import Workspace
+from vfa.ui.audit_names import action_name, kind_name, record_name
 from vfa.ui.changes import Change, RunOpened
 from vfa.ui.forms import labelled
 from vfa.ui.messages import INLINE, Level, MessageBar
@@ -49,17 +51,20 @@ from vfa.ui.save_dialogs import ask_save_file
 from vfa.ui.session import CodingSession
 from vfa.ui.tasks import BackgroundJob, TaskContext, run_task
 
+VALUE_PX = 200  # the widest a before, after or detail column opens (a tooltip has it all)
 SHOWN = 2_000  # the newest entries the table shows; narrower filters reach older ones
 RELOAD_AFTER_MS = 300  # a filter typed into: read again when typing pauses
 Filters = dict[str, Any]
+Runs = dict[int, str]  # a coding's id: its scheme and coder, as the table names it
 
 
 def value_text(value: Any) -> str:
-    """A recorded value on one line, as a person reads it: ``value: 3; note: —``."""
+    """A recorded value on one line, as a person reads it: ``value: 3; given on: —``."""
     if value is None:
         return "—"
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {value_text(v)}" for k, v in value.items()) or "—"
+        pairs = (f"{str(k).replace('_', ' ')}: {value_text(v)}" for k, v in value.items())
+        return "; ".join(pairs) or "—"
     if isinstance(value, list):
         return ", ".join(value_text(v) for v in value) or "—"
     if isinstance(value, bool):
@@ -74,6 +79,7 @@ class AuditModel(QAbstractTableModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[AuditRow] = []
+        self.runs: Runs = {}
         self.headers = (
             self.tr("When"),
             self.tr("Who"),
@@ -81,16 +87,18 @@ class AuditModel(QAbstractTableModel):
             self.tr("Record"),
             self.tr("Case"),
             self.tr("Clip"),
-            self.tr("Run"),
+            self.tr("Coding"),
             self.tr("Before"),
             self.tr("After"),
             self.tr("Details"),
         )
         self.hidden_text = self.tr("hidden: blind coding")
 
-    def show_rows(self, rows: list[AuditRow]) -> None:
+    def show_rows(self, rows: list[AuditRow], runs: Runs | None = None) -> None:
+        """Show these entries; ``runs`` names the codings they are about."""
         self.beginResetModel()
         self.rows = rows
+        self.runs = runs or {}
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -128,9 +136,10 @@ class AuditModel(QAbstractTableModel):
         if column == 1:
             return row.who or ""
         if column == 2:
-            return row.action
+            return action_name(row.action)
         if column == 3:
-            return f"{row.entity} {row.entity_id}" if row.entity_id is not None else row.entity
+            what = record_name(row.entity, row.action)
+            return f"{what} {row.entity_id}" if row.entity_id is not None else what
         if column == 4:
             return row.case or ""
         if column == 5:
@@ -138,7 +147,9 @@ class AuditModel(QAbstractTableModel):
                 return ""
             return f"{row.clip} ({row.clip_id})" if row.clip else str(row.clip_id)
         if column == 6:
-            return str(row.run_id) if row.run_id is not None else ""
+            if row.run_id is None:
+                return ""
+            return self.runs.get(row.run_id) or f"{record_name('coding_run')} {row.run_id}"
         if row.hidden:
             return self.hidden_text
         if column == 7:
@@ -146,6 +157,23 @@ class AuditModel(QAbstractTableModel):
         if column == 8:
             return value_text(row.after) if row.after is not None else ""
         return value_text(row.detail) if row.detail else ""
+
+
+class LogTable(QTableView):
+    """The entries' table; with none, it says why in its middle (``empty_text``)."""
+
+    empty_text = ""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if model is None or model.rowCount() or not self.empty_text:
+            return
+        painter = QPainter(self.viewport())
+        painter.setPen(self.palette().placeholderText().color())
+        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+        painter.drawText(self.viewport().rect().adjusted(12, 12, -12, -12), flags, self.empty_text)
+        painter.end()
 
 
 class DateFilter(QWidget):
@@ -198,13 +226,13 @@ class AuditWindow(QDialog):
         self.person = self._combo("person", self.tr("Everyone"))
         self.case = self._combo("case", self.tr("Every case"))
         self.kind = self._combo("kind", self.tr("Every kind"))
-        self.since = DateFilter(self.tr("From"), "since", self.tr("From the day"))
-        self.until = DateFilter(self.tr("To"), "until", self.tr("To the day"))
+        self.since = DateFilter(self.tr("&From"), "since", self.tr("From the day"))
+        self.until = DateFilter(self.tr("&To"), "until", self.tr("To the day"))
         who_what = QHBoxLayout()
         for text, field in (
-            (self.tr("Person"), self.person),
-            (self.tr("Case"), self.case),
-            (self.tr("Kind"), self.kind),
+            (self.tr("&Person"), self.person),
+            (self.tr("C&ase"), self.case),
+            (self.tr("&Kind"), self.kind),
         ):
             who_what.addWidget(labelled(text, field))
             who_what.addWidget(field, 1)
@@ -214,7 +242,7 @@ class AuditWindow(QDialog):
         days.addStretch(1)
 
         self.model = AuditModel(self)
-        self.table = QTableView()
+        self.table = LogTable()
         self.table.setObjectName("auditTable")
         self.table.setAccessibleName(self.tr("Audit entries"))
         self.table.setModel(self.model)
@@ -227,9 +255,13 @@ class AuditWindow(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        # before and after beside what changed, the place after them: a 1024 px screen
+        # shows who changed what from what to what without scrolling sideways
+        for logical, shown in ((7, 4), (8, 5)):
+            header.moveSection(header.visualIndex(logical), shown)
         self.count = QLabel()
         self.count.setObjectName("auditCount")
-        self.export_button = QPushButton(self.tr("Export CSV…"))
+        self.export_button = QPushButton(self.tr("&Export CSV…"))
         self.export_button.setObjectName("exportCsv")
         self.export_button.clicked.connect(self.export_csv)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -251,7 +283,8 @@ class AuditWindow(QDialog):
         for day in (self.since, self.until):
             day.box.toggled.connect(lambda _on: self.reload())
             day.date.dateChanged.connect(lambda _d: self._typing.start())
-        self.resize(980, 560)
+        room = (parent or self).screen().availableGeometry()
+        self.resize(min(max(980, room.width() * 3 // 4), 1500, room.width() - 40), 560)
         self.reload()
 
     def _combo(self, name: str, everyone: str) -> QComboBox:
@@ -268,11 +301,14 @@ class AuditWindow(QDialog):
 
     # -- reading ------------------------------------------------------------------------
     def filters(self) -> Filters:
-        """The filters as ``read_audit`` takes them."""
+        """The filters as ``read_audit`` takes them (a kind chosen by its shown name: the
+        stored kind it names; one typed otherwise: as typed)."""
+        kind = self.kind.currentText().strip()
+        found = self.kind.findText(kind, Qt.MatchFlag.MatchFixedString) if kind else -1
         return {
             "person": self.person.currentText().strip() or None,
             "case": self.case.currentText().strip() or None,
-            "kind": self.kind.currentText().strip() or None,
+            "kind": (self.kind.itemData(found) if found > 0 else kind) or None,
             "since": self.since.day(),
             "until": self.until.day(),
         }
@@ -284,9 +320,10 @@ class AuditWindow(QDialog):
         asked, ws, viewer, wanted = self._asked, self.ws, self.viewer, self.filters()
         with_choices = not self._choices_read
 
-        def work(_ctx: TaskContext) -> tuple[list[AuditRow], AuditChoices | None]:
+        def work(_ctx: TaskContext) -> tuple[list[AuditRow], AuditChoices | None, Runs]:
             rows = read_audit(ws, **wanted, limit=SHOWN + 1, viewer=viewer)
-            return rows, (audit_choices(ws, viewer) if with_choices else None)
+            choices = audit_choices(ws, viewer) if with_choices else None
+            return rows, choices, coding_names(ws, rows)
 
         job = BackgroundJob(work, self)
         job.finished.connect(lambda result: self._read(asked, result))
@@ -298,18 +335,20 @@ class AuditWindow(QDialog):
         """Whether a read is still on its way."""
         return self.count.text() == self.tr("Reading the audit trail…")
 
-    def _read(self, asked: int, result: tuple[list[AuditRow], AuditChoices | None]) -> None:
+    def _read(self, asked: int, result: tuple[list[AuditRow], AuditChoices | None, Runs]) -> None:
         if asked != self._asked:
             return  # the filters changed meanwhile: a newer read is on its way
-        rows, choices = result
+        rows, choices, runs = result
         if choices is not None:
             self._choices_read = True
             self._offer(choices)
         self.messages.clear("audit")
-        self.model.show_rows(rows[:SHOWN])
-        self.table.resizeColumnsToContents()
-        for column in (7, 8, 9):  # values can be long: their tooltips hold them whole
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 240))
+        self.table.empty_text = self._empty_text()
+        self.model.show_rows(rows[:SHOWN], runs)
+        if rows:  # (with none, the columns keep their widths: no headers squeezed)
+            self.table.resizeColumnsToContents()
+            for column in (7, 8, 9):  # values can be long: their tooltips hold them whole
+                self.table.setColumnWidth(column, min(self.table.columnWidth(column), VALUE_PX))
         if len(rows) > SHOWN:
             self.count.setText(
                 self.tr("The newest {0} entries; narrow the filters to see older ones.").format(
@@ -319,25 +358,37 @@ class AuditWindow(QDialog):
         else:
             self.count.setText(self.tr("Entries: {0}").format(len(rows)))
 
+    def _empty_text(self) -> str:
+        """What the table says when no entry is shown."""
+        if any(value is not None for value in self.filters().values()):
+            return self.tr(
+                "No entries match these filters. Widen them: Everyone, Every case, Every "
+                "kind, no days."
+            )
+        return self.tr("No entries yet: the trail grows as people work in the workspace.")
+
     def _refused(self, asked: int, text: str) -> None:
         if asked != self._asked:
             return
+        self.table.empty_text = self.tr("Nothing to show: see the message above.")
         self.model.show_rows([])
         self.count.setText("")
         self.messages.error(text, "audit")
 
     def _offer(self, choices: AuditChoices) -> None:
         """Fill the filters' lists, keeping what is typed in them."""
+        kinds = sorted(((kind_name(k), k) for k in choices.kinds), key=lambda n: n[0].lower())
         for combo, items in (
-            (self.person, choices.people),
-            (self.case, choices.cases),
-            (self.kind, choices.kinds),
+            (self.person, [(p, p) for p in choices.people]),
+            (self.case, [(c, c) for c in choices.cases]),
+            (self.kind, kinds),
         ):
             with QSignalBlocker(combo):
                 typed = combo.currentText()
                 combo.clear()
                 combo.addItem("")
-                combo.addItems(list(items))
+                for shown, stored in items:
+                    combo.addItem(shown, stored)
                 combo.setCurrentText(typed)
 
     # -- export ---------------------------------------------------------------------------
@@ -368,6 +419,15 @@ class AuditWindow(QDialog):
             ),
             lambda text: self.messages.error(text, "audit.export"),
         )
+
+
+def coding_names(ws: Workspace, rows: list[AuditRow]) -> Runs:
+    """The codings the entries are about, each as its scheme and coder (what the
+    assignment list shows anyone)."""
+    wanted = {row.run_id for row in rows if row.run_id is not None}
+    if not wanted:
+        return {}
+    return {a.run_id: f"{a.scheme_id} · {a.coder}" for a in assignments(ws) if a.run_id in wanted}
 
 
 class AuditTrail(QObject):

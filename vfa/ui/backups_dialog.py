@@ -274,8 +274,8 @@ class WorkspaceSafety(QObject):
             self.busy_changed.emit(False)
 
     def _backed_up(self, path: object) -> None:
-        if path is not None:
-            self.shell.note(self.tr("Workspace backed up to {0}").format(path))
+        if path is not None:  # (short: a path is cut off beside the status bar's notes)
+            self.shell.note(self.tr("Workspace backed up (File → Backups… lists the backups)"))
 
     def show_backups(self) -> None:
         if self.session.ws is not None:

@@ -105,7 +105,7 @@ class CipherDialog(QDialog):
         self.buttons, self.act = act_buttons(
             self,
             QDialogButtonBox.StandardButton.Cancel,
-            self.tr("Encrypt") if encrypting else self.tr("Decrypt"),
+            self.tr("&Encrypt") if encrypting else self.tr("&Decrypt"),
             "cipherButton",
             self._submit,
         )

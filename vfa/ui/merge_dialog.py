@@ -57,7 +57,7 @@ def kind_names() -> dict[str, str]:
         "cases": QCoreApplication.translate("MergeDialog", "Cases"),
         "sessions": QCoreApplication.translate("MergeDialog", "Sessions"),
         "clips": QCoreApplication.translate("MergeDialog", "Clips"),
-        "runs": QCoreApplication.translate("MergeDialog", "Codings (runs)"),
+        "runs": QCoreApplication.translate("MergeDialog", "Codings"),
         "events": QCoreApplication.translate("MergeDialog", "Events"),
         "ratings": QCoreApplication.translate("MergeDialog", "Ratings"),
         "moments": QCoreApplication.translate("MergeDialog", "Moments"),
@@ -101,7 +101,7 @@ class MergeDialog(QDialog):
         self.progress.setObjectName("mergeProgress")
         self.progress.setRange(0, 1000)
         self.progress.hide()
-        self.stop = QPushButton(self.tr("Stop"))
+        self.stop = QPushButton(self.tr("S&top"))
         self.stop.setObjectName("mergeStop")
         self.stop.clicked.connect(self.cancel)
         self.stop.hide()
@@ -120,6 +120,10 @@ class MergeDialog(QDialog):
         )
         self.counts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.counts.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        rows = self.counts.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.counts.fontMetrics().height() + 8)  # compact
+        self.counts.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.problems = QListWidget()
         self.problems.setObjectName("mergeProblems")
         self.problems.setAccessibleName(self.tr("Conflicts and notes"))
@@ -128,23 +132,24 @@ class MergeDialog(QDialog):
         self.buttons, self.merge_button = act_buttons(
             self,
             QDialogButtonBox.StandardButton.Close,
-            self.tr("Merge"),
+            self.tr("&Merge"),
             "mergeButton",
             self.do_merge,
         )
 
         form = QFormLayout()
-        add_choose_row(form, self.tr("Workspace to merge"), self.other, self.choose_other)
-        form.addRow(labelled(self.tr("Rename incoming cases"), self.renames), self.renames)
-        form.addRow(labelled(self.tr("Same family as here"), self.same), self.same)
+        add_choose_row(form, self.tr("&Workspace to merge"), self.other, self.choose_other)
+        form.addRow(labelled(self.tr("&Rename incoming cases"), self.renames), self.renames)
+        form.addRow(labelled(self.tr("&Same family as here"), self.same), self.same)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(busy)
         layout.addWidget(self.summary)
-        layout.addWidget(self.counts, 3)
-        layout.addWidget(QLabel(self.tr("Conflicts and notes")))
-        layout.addWidget(self.problems, 2)
+        layout.addWidget(self.counts)  # as tall as its rows: every kind shows in full
+        layout.addWidget(labelled(self.tr("Co&nflicts and notes"), self.problems))
+        layout.addWidget(self.problems, 1)
         layout.addWidget(self.buttons)
+        self._fit_counts()
         if other:
             self.replan()
 
@@ -308,7 +313,14 @@ class MergeDialog(QDialog):
             return
         self.report = report
         self._show(report)
-        if report.conflicts:
+        if len(report.conflicts) == 1:
+            self.summary.setText(
+                self.tr(
+                    "A coding changed on both sides since the workspaces parted: the merge "
+                    "would be refused. Decide with its coder which to keep."
+                )
+            )
+        elif report.conflicts:
             self.summary.setText(
                 self.tr(
                     "{0} codings changed on both sides since the workspaces parted: the merge "
@@ -347,12 +359,17 @@ class MergeDialog(QDialog):
                 cell = QTableWidgetItem(str(n))
                 cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.counts.setItem(row, col, cell)
+        self._fit_counts()
         self.problems.clear()
         for conflict in report.conflicts:
             item = QListWidgetItem(self.tr("Changed on both sides — {0}").format(conflict.text()))
             item.setForeground(REFUSED)
             self.problems.addItem(item)
-        if report.hidden_runs:
+        if report.hidden_runs == 1:
+            self.problems.addItem(
+                self.tr("A coding is blind coding hidden from you: it is merged, not counted.")
+            )
+        elif report.hidden_runs:
             self.problems.addItem(
                 self.tr(
                     "{0} codings are blind coding hidden from you: they are merged, not counted."
@@ -360,6 +377,14 @@ class MergeDialog(QDialog):
             )
         for note in report.notes:
             self.problems.addItem(note)
+
+    def _fit_counts(self) -> None:
+        """The summary as tall as its rows, so that no kind is scrolled out of sight."""
+        table = self.counts
+        rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+        table.setFixedHeight(
+            table.horizontalHeader().sizeHint().height() + rows + 2 * table.frameWidth()
+        )
 
 
 def merge_into(session: CodingSession) -> MergeReport | None:

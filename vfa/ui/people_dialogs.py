@@ -106,14 +106,15 @@ class WhoAreYouDialog(QDialog):
         self.buttons = ok_cancel(self)
         layout.addWidget(self.buttons)
         self._update()
-        self.people.currentItemChanged.connect(lambda *_: self._update())
+        self.people.itemSelectionChanged.connect(self._update)
         self.name.textChanged.connect(lambda _t: self._update())
 
     def chosen(self) -> str:
-        """The person chosen, or the name typed ('' when none)."""
+        """The person chosen, or the name typed ('' when none). Only a person shown chosen
+        counts: the list's focus alone lands on its first row (an admin, maybe) unchosen."""
         if self.managed:
-            item = self.people.currentItem()
-            return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else ""
+            items = self.people.selectedItems()
+            return str(items[0].data(Qt.ItemDataRole.UserRole)) if items else ""
         return self.name.text().strip()
 
     def _update(self) -> None:
@@ -177,14 +178,14 @@ class PeopleDialog(QDialog):
         adding.addWidget(add)
 
         self.role = self._roles("role")
-        change = QPushButton(self.tr("&Set role"))
-        change.setObjectName("setRole")
-        change.clicked.connect(self.change_role)
+        self.set_role = QPushButton(self.tr("&Set role"))
+        self.set_role.setObjectName("setRole")
+        self.set_role.clicked.connect(self.change_role)
         changing = QHBoxLayout()
         changing.addWidget(self.role)
-        changing.addWidget(change)
+        changing.addWidget(self.set_role)
         changing.addStretch(1)
-        self.table.currentCellChanged.connect(lambda *_: self._show_role())
+        self.table.itemSelectionChanged.connect(self._show_role)
 
         form = QFormLayout()
         form.addRow(labelled(self.tr("New &person"), self.new_name), adding)
@@ -209,6 +210,7 @@ class PeopleDialog(QDialog):
         """List the people again (choosing ``select``)."""
         found = roster(self.ws)
         self.people: list[Person] = list(found.people)
+        self.table.clearSelection()
         self.table.setRowCount(len(self.people))
         for row, person in enumerate(self.people):
             self.table.setItem(row, 0, QTableWidgetItem(person.name))
@@ -216,6 +218,7 @@ class PeopleDialog(QDialog):
             if person.name == select:
                 self.table.selectRow(row)
         self.table.resizeColumnToContents(0)
+        self._show_role()
         if found.managed:
             self.note.setText(
                 self.tr("Roles are checked: only an admin adds people and changes roles.")
@@ -229,14 +232,18 @@ class PeopleDialog(QDialog):
             )
 
     def chosen(self) -> Person | None:
-        """The person chosen in the list, if any."""
-        row = self.table.currentRow()
+        """The person chosen (shown selected) in the list, if any."""
+        rows = self.table.selectionModel().selectedRows()
+        row = rows[0].row() if rows else -1
         return self.people[row] if 0 <= row < len(self.people) else None
 
     def _show_role(self) -> None:
+        """The chosen person's role in the field; with nobody chosen, no role to set."""
         person = self.chosen()
         if person is not None:
             self.role.setCurrentIndex(max(0, self.role.findData(person.role.value)))
+        self.role.setEnabled(person is not None)
+        self.set_role.setEnabled(person is not None)
 
     def add(self) -> None:
         """Add the person typed, with the role chosen."""

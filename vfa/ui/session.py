@@ -35,6 +35,7 @@ from vfa.ui.changes import (
 )
 from vfa.ui.live import LiveChanges, changes_after_stale
 from vfa.ui.messages import MessageBar
+from vfa.ui.stale_text import stale_text
 from vfa.ui.versions import HeldVersions
 
 
@@ -197,7 +198,7 @@ class CodingSession(QObject):
     def stale(self, error: StaleEditError, topic: str = "stale") -> None:
         """An edit made on a stale copy was refused: say who changed it and when, and
         show what it was made on as it is now, where it is (the user's place kept)."""
-        self.shell.messages.error(str(error), topic)
+        self.shell.messages.error(stale_text(error, self.scheme, topic == "undo"), topic)
         for change in changes_after_stale(self, error.key):
             self.tell(change)
         if self.live is not None:

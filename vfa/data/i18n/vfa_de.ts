@@ -102,15 +102,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Coding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Details</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Record</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Run</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -127,6 +127,185 @@
     </message>
 </context>
 <context>
+    <name>AuditNames</name>
+    <message>
+        <source>add</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>assign</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>backups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>case</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>change modifiers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>check out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>clip</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>coding</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>create</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>decrypt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>encrypt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>end</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>event</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>merge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>moment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>move</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>rate a grid row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>read the video&apos;s content</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>record consent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>register</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reliability criterion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>relink</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reopen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reorder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>restore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>scheme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>session</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>set the theme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>share</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>stop sharing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>submit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>workspace</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AuditTrail</name>
     <message>
         <source>Open a workspace first.</source>
@@ -136,6 +315,26 @@
 <context>
     <name>AuditWindow</name>
     <message>
+        <source>&amp;Export CSV…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;To</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Audit entries</source>
         <translation type="unfinished"></translation>
     </message>
@@ -144,11 +343,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>CSV (*.csv)</source>
+        <source>C&amp;ase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Case</source>
+        <source>CSV (*.csv)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -168,10 +367,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Export CSV…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Export the audit trail</source>
         <translation type="unfinished"></translation>
     </message>
@@ -180,19 +375,19 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>From</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>From the day</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Kind</source>
+        <source>No entries match these filters. Widen them: Everyone, Every case, Every kind, no days.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Person</source>
+        <source>No entries yet: the trail grows as people work in the workspace.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing to show: see the message above.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -201,10 +396,6 @@
     </message>
     <message>
         <source>The newest {0} entries; narrow the filters to see older ones.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>To</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -347,6 +538,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>&amp;Decrypt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Encrypt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Passphrase:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -355,19 +554,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Decrypt</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Decrypt workspace</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Decrypt {0} and its backups: enter its passphrase.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Encrypt</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1435,6 +1626,30 @@ GPL-3.0-or-later. Makes no network connections.</source>
 <context>
     <name>MergeDialog</name>
     <message>
+        <source>&amp;Merge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Rename incoming cases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Same family as here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Workspace to merge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A coding changed on both sides since the workspaces parted: the merge would be refused. Decide with its coder which to keep.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A coding is blind coding hidden from you: it is merged, not counted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Added</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1463,7 +1678,11 @@ GPL-3.0-or-later. Makes no network connections.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Codings (runs)</source>
+        <source>Co&amp;nflicts and notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Codings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1488,10 +1707,6 @@ GPL-3.0-or-later. Makes no network connections.</source>
     </message>
     <message>
         <source>FAM-001=FAM-001-B, … (another family, same code)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Merge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1535,15 +1750,11 @@ GPL-3.0-or-later. Makes no network connections.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Rename incoming cases</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Rename incoming cases: “{0}” is not CODE=NEW-CODE</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Same family as here</source>
+        <source>S&amp;top</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1552,10 +1763,6 @@ GPL-3.0-or-later. Makes no network connections.</source>
     </message>
     <message>
         <source>Sessions</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Stop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1580,10 +1787,6 @@ GPL-3.0-or-later. Makes no network connections.</source>
     </message>
     <message>
         <source>What the merge brings</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Workspace to merge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2456,6 +2659,73 @@ Press Esc to leave presentation mode.</source>
     </message>
 </context>
 <context>
+    <name>StaleEdit</name>
+    <message>
+        <source>Someone else changed {0} after this window showed it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Someone else deleted {0} after this window showed it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The window shows it as it is now: look, then make your change again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You changed {0} at {1} elsewhere (in another window or with a command), after this window showed it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You deleted {0} at {1} elsewhere (in another window or with a command), after this window showed it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the rating of “{0}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the row “{0}” of {1} in “{2}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>this event</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>this moment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>this rating</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>this session&apos;s reel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>what you changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>your change was not stored.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>your undo or redo was not made.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} changed {1} at {2}, after this window showed it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} deleted {1} at {2}, after this window showed it</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>StillDialog</name>
     <message>
         <source>A still of a family&apos;s video leaves VFA like a reel: for a purpose their consent covers, recorded in the audit trail.</source>
@@ -2691,7 +2961,7 @@ Video files stay where they are; VFA keeps your annotations in a workspace and m
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Workspace backed up to {0}</source>
+        <source>Workspace backed up (File → Backups… lists the backups)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
