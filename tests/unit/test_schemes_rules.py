@@ -518,3 +518,33 @@ def test_unverified_may_name_the_order_of_an_object_without_an_order_field():
     data = base()
     data["ratings"]["items"][0]["unverified"] = ["order", "name"]
     assert parse_scheme(data, "demo.yaml").item("a").name == "Item A"
+
+
+@pytest.mark.parametrize(
+    ("low_max", "high_min", "gap"),
+    [
+        # one step of the written precision between bands is allowed, two are a gap: at
+        # every precision, nine places and more included
+        (2.9, 3.0, False),
+        (2.9, 3.1, True),
+        (1.000000001, 1.000000002, False),
+        (1.000000001, 1.000000003, True),
+        (0.0, 0.000000001, False),
+        (0.0, 0.000000002, True),
+        (2.0, 2.0000000000001, False),
+        (2.0, 2.0000000000002, True),
+    ],
+)
+def test_a_gap_between_bands_is_more_than_one_step_of_their_written_precision(
+    low_max, high_min, gap
+):
+    data = base()
+    bands = data["grids"][0]["bands"]
+    bands[0].update(min=0, max=low_max)
+    bands[1].update(min=high_min, max=4)
+    if gap:
+        error = failure(data)
+        assert error.place == "grids[0].bands[1]"
+        assert error.reason.startswith(f"gap between band 'low' (up to {low_max}) and band")
+    else:
+        parse_scheme(data, "demo.yaml")

@@ -210,6 +210,11 @@ def _decimals(value: float) -> int:
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
+def _written(value: float) -> Decimal:
+    """A bound as written in the file (a float's shortest repr), exactly."""
+    return Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+
+
 def _span(band: Mapping[str, Any]) -> str:
     return f"{band['min']}–{band['max']}"
 
@@ -247,7 +252,8 @@ def _bands(
         bands.append(band)
     if not raw:
         return ()
-    step = 10.0 ** -max(_decimals(r[edge]) for r in raw for edge in ("min", "max"))
+    # exactly, in the decimals written: a float slack would itself be a step at 9 places
+    step = Decimal(1).scaleb(-max(_decimals(r[edge]) for r in raw for edge in ("min", "max")))
     order = sorted(range(len(bands)), key=lambda i: (bands[i].min, bands[i].max))
     for before, after in pairwise(order):
         low, high = bands[before], bands[after]
@@ -257,7 +263,7 @@ def _bands(
                 f"band {high.label!r} ({_span(raw[after])}) overlaps band {low.label!r} "
                 f"({_span(raw[before])})",
             )
-        if high.min - low.max > step + 1e-9:
+        if _written(raw[after]["min"]) - _written(raw[before]["max"]) > step:
             ck.fail(
                 (*path, after),
                 f"gap between band {low.label!r} (up to {raw[before]['max']}) and band "
