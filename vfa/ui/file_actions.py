@@ -21,7 +21,7 @@ from vfa.services.workspaces import Workspace
 from vfa.ui.browser import ClipBrowser
 from vfa.ui.clip_hashing import ContentHasher
 from vfa.ui.dialogs import AddClipDialog
-from vfa.ui.messages import Level, MessageBar
+from vfa.ui.messages import Level, MessageBar, note
 from vfa.ui.passphrase_dialog import ask_passphrase
 from vfa.ui.session import CodingSession
 from vfa.ui.tasks import TaskContext, run_task
@@ -52,13 +52,23 @@ class FileActions(QMainWindow):
         """List the workspace's clips again (the window's)."""
         raise NotImplementedError
 
+    # -- messages -------------------------------------------------------------------
     def show_error(self, message: str, topic: str = "") -> None:
-        """Say a problem (the window's)."""
-        raise NotImplementedError
+        """Show a problem in the window's message bar (never a crash); it stays until the
+        topic's next message (its success) replaces it, or it is dismissed."""
+        self.messages.error(message, topic)
+
+    def show_warning(self, message: str, topic: str = "") -> None:
+        """A warning in the message bar, in place of the topic's last message."""
+        self.messages.warning(message, topic)
 
     def show_info(self, message: str, topic: str = "") -> None:
-        """Say a success (the window's)."""
-        raise NotImplementedError
+        """A success: shown (not in red) in place of the topic's problem; goes by itself."""
+        self.messages.info(message, topic)
+
+    def note(self, text: str) -> None:
+        """A passing note in the status bar (it times out)."""
+        note(self.statusBar(), text)
 
     def _run(
         self,

@@ -46,7 +46,6 @@ from vfa.ui.quick_start import HelpWindows
 from vfa.ui.session import CodingSession, Shell
 from vfa.ui.settings import Settings
 from vfa.ui.welcome import WelcomeView
-from vfa.ui.window_messages import WindowMessages
 
 # the topics of messages about the open clip: they go when another clip opens
 CLIP_TOPICS = ("clip", "player", "coding", "events", "moments", "reel", "reel.export",
@@ -79,7 +78,7 @@ _WORKSPACE_ACTIONS = (
 )
 
 
-class MainWindow(WindowMessages, FileActions):
+class MainWindow(FileActions):
     """Welcome page or workspace page; every action a line or two over a service."""
 
     workspace_opened = Signal(object)
