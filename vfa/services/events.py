@@ -54,7 +54,8 @@ class Event:
     version: int = field(default=1, compare=False)
 
 
-def _event(row: Annotation) -> Event:
+def event_of(row: Annotation, moment: Moment | None = None) -> Event:
+    """The event a stored row holds (with its moment's details when given)."""
     return Event(
         row.id,
         row.code,
@@ -64,6 +65,7 @@ def _event(row: Annotation) -> Event:
         row.start_frame,
         row.end_frame,
         dict(row.modifiers),
+        stored_detail(row, moment) if moment is not None else None,
         version=row.version,
     )
 
@@ -75,10 +77,7 @@ def event_trail(event_id: int) -> Trail:
 
 def _event_full(db: DbSession, row: Annotation) -> Event:
     """The event with its moment details, when it is a moment."""
-    moment = db.get(Moment, row.id)
-    if moment is None:
-        return _event(row)
-    return replace(_event(row), moment=stored_detail(row, moment))
+    return event_of(row, db.get(Moment, row.id))
 
 
 def run_events(ws: Workspace, run_id: int, viewer: str | None = None) -> list[Event]:

@@ -25,8 +25,7 @@ from sqlalchemy import Connection, func, select
 
 from vfa.services.audit import CHANNEL
 from vfa.services.blind import blind_view
-from vfa.services.events import Event
-from vfa.services.moment_fields import stored_detail
+from vfa.services.events import Event, event_of
 from vfa.services.rating_keys import GRID_SEP, row_key
 from vfa.storage.models import Annotation, AuditEntry, Coder, CodingRun, Moment, Rating
 from vfa.storage.models import Session as SessionRow
@@ -140,23 +139,8 @@ class Feed:
                 m.annotation_id: m
                 for m in db.scalars(select(Moment).where(Moment.annotation_id.in_(chunk)))
             }
-        events = []
-        for run, row in visible:
-            moment = moments.get(row.id)
-            event = Event(
-                row.id,
-                row.code,
-                row.subject,
-                row.start_ms,
-                row.end_ms,
-                row.start_frame,
-                row.end_frame,
-                dict(row.modifiers),
-                stored_detail(row, moment) if moment is not None else None,
-                version=row.version,
-            )
-            events.append((run, event))
-        return Seen(events=tuple(events), missing=tuple(sorted(ids - stored)))
+        events = tuple((run, event_of(row, moments.get(row.id))) for run, row in visible)
+        return Seen(events=events, missing=tuple(sorted(ids - stored)))
 
 
 def _rating_versions(db: Any, run_id: int) -> dict[str, int]:
