@@ -1,15 +1,18 @@
 """Other people's changes shown within seconds, and the view read again after a stale
-edit. ``services/live.py`` watches the workspace off the GUI thread; what it finds comes
-here as a queued signal and becomes the session's change values, so the timeline,
-ratings, moments and reel redraw as they do for the window's own edits. What the window
-already holds at the same version (its own edits) is not shown twice."""
+edit. ``services/live.py`` watches the workspace off the GUI thread; what it finds waits
+in a queue that the GUI thread empties (the watcher's thread touches no Qt object, so a
+window closing or collected while it looks cannot race it), and becomes the session's
+change values, so the timeline, ratings, moments and reel redraw as they do for the
+window's own edits. What the window already holds at the same version (its own edits) is
+not shown twice."""
 
 from __future__ import annotations
 
+import queue
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QTimer
 
 from vfa.errors import NotFoundError, VfaError
 from vfa.services import coding, events, moments
@@ -51,11 +54,19 @@ class Shows(Protocol):
     def reload(self) -> None: ...
 
 
+TAKE_MS = 100  # how often the GUI thread takes what the watcher found
+
+
+class _Shown:
+    """What is shown, for the watcher's thread to read: a plain object, not a Qt one."""
+
+    def __init__(self) -> None:
+        self.now = Shown("")
+
+
 class LiveChanges(QObject):
     """Watches the session's workspace while it is open (not an in-memory one: nobody
     else can write to it) and tells the session what others changed of what it shows."""
-
-    found = Signal(object)  # (the watcher that found it, Seen): from the watcher's thread
 
     def __init__(
         self, session: Shows, parent: QObject | None = None, interval: float = INTERVAL_S
@@ -63,8 +74,10 @@ class LiveChanges(QObject):
         super().__init__(parent)
         self.session, self.interval = session, interval
         self.watcher: Watcher | None = None
-        self._shown = Shown("")
-        self.found.connect(self._take, Qt.ConnectionType.QueuedConnection)
+        self._shown = _Shown()
+        self._found: queue.SimpleQueue[tuple[Watcher, Seen]] = queue.SimpleQueue()
+        self._taking = QTimer(self, interval=TAKE_MS)
+        self._taking.timeout.connect(self._take_found)
         session.changed.connect(self._follow)
 
     def start(self, ws: Workspace | None) -> None:
@@ -73,38 +86,45 @@ class LiveChanges(QObject):
         if ws is None or (ws.path is None and ws.engine.dialect.name == "sqlite"):
             return
         self._follow()
+        shown, found = self._shown, self._found  # (the thread holds these, not self)
         watcher = Watcher(
-            ws, lambda: self._shown, lambda seen: self._deliver(watcher, seen), self.interval
+            ws, lambda: shown.now, lambda seen: found.put((watcher, seen)), self.interval
         )
         self.watcher = watcher
         watcher.start()
+        self._taking.start()
 
     def stop(self) -> None:
         """Stop watching (the watcher's thread ends and closes its connection)."""
+        self._taking.stop()
         if self.watcher is not None:
             self.watcher.stop()
             self.watcher = None
+        self._found = queue.SimpleQueue()  # (what a look of the last one left)
 
     def check_now(self) -> None:
         """Look at once rather than at the next interval."""
         if self.watcher is not None:
             self.watcher.check_now()
 
-    def _deliver(self, watcher: Watcher, seen: Seen) -> None:
-        """(On the watcher's thread.) To the GUI thread, queued."""
-        self.found.emit((watcher, seen))
-
     def _follow(self, change: Change | None = None) -> None:
         """What is shown, for the watcher's next look (read on its thread)."""
         if change is None or isinstance(change, (RunOpened, RunStatusChanged)):
             s = self.session
             run = s.run.id if s.run is not None else None
-            self._shown = Shown(s.coder(), s.clip_id, run, s.session_id)
+            self._shown.now = Shown(s.coder(), s.clip_id, run, s.session_id)
 
-    def _take(self, found: tuple[Watcher, Seen]) -> None:
-        watcher, seen = found
-        if watcher is not self.watcher:  # (a look of a workspace no longer open)
-            return
+    def _take_found(self) -> None:
+        """(On the GUI thread.) Show what the watcher found since the last time."""
+        while True:
+            try:
+                watcher, seen = self._found.get_nowait()
+            except queue.Empty:
+                return
+            if watcher is self.watcher:  # (else a look of a workspace no longer open)
+                self._take(seen)
+
+    def _take(self, seen: Seen) -> None:
         if seen.runs_made and self.session.run is None:
             self.session.reload()  # the coder's run of the clip shown may be there now
         for change in changes_seen(self.session, seen):
