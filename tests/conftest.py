@@ -27,6 +27,27 @@ hypothesis.settings.register_profile(
 hypothesis.settings.load_profile("vfa")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def collector_on_the_main_thread() -> Iterator[None]:
+    """As in the app (vfa/ui/gui_gc.py): the cycle collector never runs on a worker's
+    thread, where a widget it freed would be destroyed beside the GUI thread; the main
+    thread collects what is due after each test (and the app's timer while it runs)."""
+    import gc
+
+    was = gc.isenabled()
+    gc.disable()
+    yield
+    if was:
+        gc.enable()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    from vfa.ui.gui_gc import collect_due
+
+    collect_due()
+
+
 @pytest.fixture(autouse=True)
 def isolated_user(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     """Each test gets its own default workspace and settings, never the real user's."""

@@ -88,6 +88,7 @@ def start_gui(target: str | None = None, *, demo: bool = False) -> Startup[Schem
     from PySide6.QtWidgets import QApplication
 
     from vfa.i18n import chosen_language, install_translators
+    from vfa.ui.gui_gc import collect_on_gui_thread
     from vfa.ui.opening import OpeningWindow, Startup
     from vfa.ui.settings import Settings
 
@@ -95,6 +96,7 @@ def start_gui(target: str | None = None, *, demo: bool = False) -> Startup[Schem
     backend = os.environ.get("VFA_PLAYER") or str(settings.get("player/backend"))
     prepare_platform(backend)
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    collect_on_gui_thread(app)  # never a widget freed on a worker's thread
     app.setApplicationName("VFA")
     app.setOrganizationName("VFA")
     install_translators(app, chosen_language(str(settings.get("app/language"))))
