@@ -42,6 +42,9 @@ GROUPS = {
 LEFT_OUT = {"domain": [], "services": ["--ignore=tests/services/test_demo.py"]}
 LINKED = ("vfa", "tests", "coding_schemes")
 TARGETS = {"domain": 0.90, "services": 0.80}
+# a test that runs longer under a mutant has hung (an endless loop): pytest-timeout ends the
+# run, which counts as killed (the tests noticed); mutmut's own limit is half an hour of CPU
+TEST_TIMEOUT_S = 120
 # mutmut's exit codes (mutmut/stats.py); a timeout means the tests noticed the mutant
 KILLED = {1, 3, 24, 36, -24, 152, 255}
 SURVIVED = {0}
@@ -170,6 +173,7 @@ def group_folder(group: str) -> Path:
     text = re.sub(r"^pytest_add_cli_args_test_selection = .*$",
                   f"pytest_add_cli_args_test_selection = {json.dumps(tests)}", text,
                   count=1, flags=re.M)  # fmt: skip
+    text = re.sub(r"^timeout = \d+$", f"timeout = {TEST_TIMEOUT_S}", text, count=1, flags=re.M)
     if LEFT_OUT[group]:
         text = text.replace(
             "pytest_add_cli_args = [\n",
