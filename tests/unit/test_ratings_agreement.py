@@ -5,11 +5,12 @@ are worked out by hand from the definitions, and the JSON every view reads."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
 from tests.unit.scheme_files import shipped, summed
-from vfa.domain.agreement import as_matrix, rating_stats
+from vfa.domain.agreement import MAX_CATEGORIES, as_matrix, rating_stats
 from vfa.domain.rating_statistics import (
     PEARSON_R,
     Estimate,
@@ -401,3 +402,67 @@ def test_a_grid_scheme_pools_without_one_scale():
     assert found.pooled.get("exact_agreement").value == pytest.approx(1.0)
     assert found.total is None  # (a grid scheme without rating items has no total)
     assert found.items[0].n_units == 3
+
+
+# -- defaults, the bootstrap and scales too long for a kappa ----------------------------------
+
+THREE = [[1, 1, 2], [2, 2, 2], [3, 3, 1], [1, 2, 1], [2, 2, 3], [3, 1, 3]]
+
+
+def test_an_item_is_unnamed_and_bootstrapped_unless_told():
+    found = item_agreement(THREE, [1, 2, 3])
+    assert found.item == ""
+    for key in ("fleiss_kappa", "alpha_nominal", "alpha_ordinal", "alpha_interval"):
+        assert found.get(key).value is not None, key
+        assert found.get(key).ci is not None, key  # percentile bootstrap over units
+
+
+def test_without_the_bootstrap_the_bootstrapped_statistics_have_no_interval():
+    found = item_agreement(THREE, [1, 2, 3], bootstrap=False)
+    for key in ("fleiss_kappa", "alpha_nominal", "alpha_ordinal", "alpha_interval"):
+        assert found.get(key).value is not None, key
+        assert found.get(key).ci is None, key
+    assert found.get("icc_2_1").ci is not None  # (an exact interval, not bootstrapped)
+    assert rating_stats(THREE, [1, 2, 3], bootstrap=False).ci.get("fleiss_kappa") is None
+
+
+def test_a_scale_of_more_values_than_a_kappa_table_takes_has_no_kappas():
+    # the values are the scale's (used or not): over MAX_CATEGORIES, the data is continuous
+    long_scale = list(range(MAX_CATEGORIES + 1))
+    assert item_agreement(TWO, long_scale, bootstrap=False).get("cohen_kappa").value is None
+    assert item_agreement(TWO, long_scale[:MAX_CATEGORIES], bootstrap=False).get(
+        "cohen_kappa"
+    ).value == pytest.approx(0.5)
+
+
+def test_each_items_scale_and_the_pooled_scale_come_from_the_scheme():
+    scheme = summed()
+    ratings = scheme.ratings
+    assert ratings is not None
+    long = replace(ratings.items[0], scale_max=MAX_CATEGORIES)  # x: 0 to MAX_CATEGORIES
+    wide = replace(scheme, ratings=replace(ratings, items=(long, *ratings.items[1:])))
+    rows: list[tuple[str, str, str, float | str]] = [
+        (f"u{n}", c, item, v)
+        for item in ("x", "y")
+        for n, (a, b) in enumerate(TWO)
+        for c, v in (("Ann", a), ("Ben", b))
+    ]
+    found = table_agreement(table_of(rows), wide)
+    x, y = found.items
+    assert x.get("cohen_kappa").value is None  # x's scale is too long for a kappa
+    assert y.get("cohen_kappa").value == pytest.approx(0.5)  # y's is 0–3
+    assert found.pooled.get("cohen_kappa").value is None  # the pooled scale holds x's
+    assert table_agreement(table_of(rows), summed()).pooled.get(
+        "cohen_kappa"
+    ).value == pytest.approx(0.5)
+
+
+def test_a_scheme_without_rating_items_gives_no_scale_for_a_name_it_lacks():
+    assert scale_values(shipped("care_index_infant.yaml"), "nope") is None
+
+
+def test_an_item_not_in_the_table_is_named_by_the_key_error():
+    found = RatingsAgreement(("Ann",), (), ItemAgreement(POOLED, 0, 1, ()))
+    with pytest.raises(KeyError) as raised:
+        found.item("sensitivity")
+    assert raised.value.args == ("sensitivity",)

@@ -134,3 +134,29 @@ def test_agreement_is_given_once_a_code_is_coded_and_undefined_before():
     one_code = units_of([Event("a", 0, 2000)], [Event("a", 0, 1000)], 5000)
     # units: a a - - - against a - - - -: 4 of 5 agree
     assert one_code.percent_agreement == pytest.approx(0.8)
+
+
+def test_time_unit_agreement_counts_one_second_units_unless_told():
+    a, b = [Event("a", 0, 2002)], [Event("a", 0, 2002)]
+    # 2002 ms: three 1-second units (the last 2 ms long), each tallied once
+    assert int(time_unit_agreement(a, b, 2002).confusion.counts.sum()) == 3
+    assert int(time_unit_agreement(a, b, 2002, unit_ms=500).confusion.counts.sum()) == 5
+
+
+# 2400 ms in 1-second units: the last unit runs 2000–2400, its midpoint 2200 (not 2500)
+SHORT_LAST = 2400
+ENDS_IN_LAST = Event("a", 2000, 2300)  # holds 2200 but not 2500
+
+
+def test_a_short_last_units_midpoint_is_halfway_to_the_clips_end_in_presence_and_labels():
+    units = unit_count(SHORT_LAST, UNIT)
+    assert units == 3
+    found = presence([ENDS_IN_LAST], "a", units, UNIT, SHORT_LAST)
+    assert found.tolist() == [0, 0, 1] and found.dtype.kind == "i"  # counts, not floats
+    assert presence([ENDS_IN_LAST], "a", units, UNIT).tolist() == [0, 0, 0]  # a whole unit
+    assert unit_labels([ENDS_IN_LAST], units, UNIT, CODES, SHORT_LAST).tolist() == [
+        NONE_INDEX,
+        NONE_INDEX,
+        0,
+    ]
+    assert unit_labels([ENDS_IN_LAST], units, UNIT, CODES).tolist() == [NONE_INDEX] * 3
