@@ -466,3 +466,10 @@ def test_an_item_not_in_the_table_is_named_by_the_key_error():
     with pytest.raises(KeyError) as raised:
         found.item("sensitivity")
     assert raised.value.args == ("sensitivity",)
+
+
+def test_a_labelled_statistic_asks_the_report_for_a_wider_column():
+    # its cell holds the Landis & Koch label under the value ("almost perfect")
+    labelled = [s.width for s in statistics() if s.landis_koch and s.has_ci]
+    plain = [s.width for s in statistics() if not s.landis_koch and s.has_ci]
+    assert labelled and plain and min(labelled) > max(plain)
