@@ -10,6 +10,7 @@ from sqlalchemy import select
 from tests.services.test_assignments_rules import clip_rows
 from tests.services.test_edges_blind import TABLE
 from tests.services.test_edges_events import GAZE
+from tests.services.test_schemes import _kips_variant
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.services import assignments as asg
 from vfa.services import events
@@ -156,6 +157,21 @@ def test_a_sessions_clips_come_in_the_order_added_whoever_codes_them(workspace):
     asg.assign(workspace, [b], kips, ["Ann"])
     asg.assign(workspace, [a], kips, ["Ben"])
     assert [(x.clip_id, x.coder) for x in asg.assignments(workspace)] == [(a, "Ben"), (b, "Ann")]
+
+
+def test_a_coders_runs_of_one_clip_come_in_the_order_they_were_assigned(workspace, tmp_path):
+    kips = get_scheme("kips")
+    kips_2 = load_scheme_file(_kips_variant(tmp_path, 'version: "1"', 'version: "2"'))
+    a, b = clip_rows(workspace, [("FAM-1", "V1"), ("FAM-1", "V2")])
+    asg.assign(workspace, [b], kips_2, ["Zed"])
+    (newer,) = asg.assign(workspace, [a], kips_2, ["Ann"])  # version 2 given to Ann first
+    (older,) = asg.assign(workspace, [a], kips, ["Ann"])
+    for scheme in (None, "kips"):
+        listed = asg.assignments(workspace, scheme=scheme)
+        assert [(x.run_id, x.scheme_version) for x in listed if x.coder == "Ann"] == [
+            (newer.id, "2"),
+            (older.id, "1"),
+        ]
 
 
 # -- a run as read_run gives it ------------------------------------------------------------
