@@ -6,6 +6,8 @@ is named, and audited as that clip's by that person; a record without a list of 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tests.services.test_audit_places import entries, last_id
@@ -48,7 +50,7 @@ def test_a_record_is_the_clips_and_audited_as_whoever_recorded_it(workspace):
     clip, _ = add_clip_row(workspace)
     start = last_id(workspace)
     with viewing_as("Kim"):
-        mine = set_consent(workspace, clip, ["feedback"])
+        mine = set_consent(workspace, clip, ["feedback"], given_on=dt.date(2026, 3, 2))
         theirs = set_consent(workspace, clip, ["feedback", "research"], by="  Sue ")
     assert (mine.clip_id, mine.recorded_by) == (clip, "Kim")
     assert (theirs.clip_id, theirs.recorded_by) == (clip, "Sue")
@@ -59,10 +61,11 @@ def test_a_record_is_the_clips_and_audited_as_whoever_recorded_it(workspace):
         ("consent", "clip", clip, "Kim"),
         ("consent", "clip", clip, "Sue"),
     ]
-    said = {"purposes": ["feedback"], "given_on": None, "valid_until": None}
+    said = {"purposes": ["feedback"], "given_on": "2026-03-02", "valid_until": None}
+    assert first.detail == {"before": None, "after": said}
     assert second.detail == {
         "before": said,
-        "after": dict(said, purposes=["feedback", "research"]),
+        "after": dict(said, purposes=["feedback", "research"], given_on=None),
     }
 
 
