@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.services.test_edges_blind import add_clip_row
+from tests.services.test_edges_blind import add_clip_row, blind_pair  # noqa: F401 - fixture
 from tests.services.test_edges_events import TABLE, gaze, press  # noqa: F401 - fixture
 from vfa.domain.frames import FrameTable
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.services import coding, events
+from vfa.services.blind import BlindError
 from vfa.services.events import Event
 from vfa.services.moment_fields import MomentDetail
 from vfa.services.schemes import load_scheme_file
@@ -161,3 +162,25 @@ def test_a_modifier_not_allowed_is_refused_naming_each_modifier_and_its_options(
         "affect: positive, neutral; pace: slow, quick"
     )
     assert stored(ws, run, looked.id).modifiers == {}
+
+
+def test_the_versions_a_view_holds_are_the_runs_own_events_each_counting_its_edits(play):
+    ws, scheme, run, clip = play
+    first = press(ws, scheme, run, "touch", "parent", 1_000).event
+    second = press(ws, scheme, run, "touch", "infant", 2_000).event
+    other = coding.open_run(ws, clip, scheme, "Bea").id
+    press(ws, scheme, other, "touch", "parent", 3_000)  # another run's: not listed
+    assert events.event_versions(ws, run) == {first.id: 1, second.id: 1}  # made: version 1
+    events.move_event(ws, run, first.id, 1_200, None, TABLE)
+    events.move_event(ws, run, first.id, 1_400, None, TABLE)
+    assert events.event_versions(ws, run) == {first.id: 3, second.id: 1}  # one a change
+    assert events.event_versions(ws, other, viewer="Bea") == {
+        e.id: e.version for e in events.run_events(ws, other)
+    }
+
+
+def test_the_versions_of_a_hidden_blind_run_are_refused_to_the_viewer_named(blind_pair):  # noqa: F811
+    ws, clip, _session, _ann, ben, _tess = blind_pair
+    assert events.event_versions(ws, ben, viewer="Ben") == {}  # his own, empty yet
+    with pytest.raises(BlindError, match=f"clip {clip}"):
+        events.event_versions(ws, ben, viewer="Ann")
