@@ -75,7 +75,7 @@ class LiveChanges(QObject):
         self.session, self.interval = session, interval
         self.watcher: Watcher | None = None
         self._shown = _Shown()
-        self._found: queue.SimpleQueue[tuple[Watcher, Seen]] = queue.SimpleQueue()
+        self._found: queue.SimpleQueue[Seen] = queue.SimpleQueue()  # the watcher's own
         self._taking = QTimer(self, interval=TAKE_MS)
         self._taking.timeout.connect(self._take_found)
         session.changed.connect(self._follow)
@@ -86,12 +86,11 @@ class LiveChanges(QObject):
         if ws is None or (ws.path is None and ws.engine.dialect.name == "sqlite"):
             return
         self._follow()
-        shown, found = self._shown, self._found  # (the thread holds these, not self)
-        watcher = Watcher(
-            ws, lambda: shown.now, lambda seen: found.put((watcher, seen)), self.interval
-        )
-        self.watcher = watcher
-        watcher.start()
+        # the watcher's thread holds these plain objects, never self
+        shown, found = self._shown, queue.SimpleQueue[Seen]()
+        self._found = found
+        self.watcher = Watcher(ws, lambda: shown.now, found.put, self.interval)
+        self.watcher.start()
         self._taking.start()
 
     def stop(self) -> None:
@@ -100,7 +99,7 @@ class LiveChanges(QObject):
         if self.watcher is not None:
             self.watcher.stop()
             self.watcher = None
-        self._found = queue.SimpleQueue()  # (what a look of the last one left)
+        self._found = queue.SimpleQueue()  # (what a look of the last one left is dropped)
 
     def check_now(self) -> None:
         """Look at once rather than at the next interval."""
@@ -118,11 +117,10 @@ class LiveChanges(QObject):
         """(On the GUI thread.) Show what the watcher found since the last time."""
         while True:
             try:
-                watcher, seen = self._found.get_nowait()
+                seen = self._found.get_nowait()
             except queue.Empty:
                 return
-            if watcher is self.watcher:  # (else a look of a workspace no longer open)
-                self._take(seen)
+            self._take(seen)
 
     def _take(self, seen: Seen) -> None:
         if seen.runs_made and self.session.run is None:
