@@ -30,12 +30,19 @@ def prepare_platform(backend: str) -> None:
 
 def build_window(backend: str | None = None, schemes: SchemeLibrary | None = None) -> MainWindow:
     """Create the main window with its player and the schemes of the scheme folders (read
-    here once unless given; QApplication must exist)."""
+    here once unless given; QApplication must exist). From then on the cycle collector
+    runs on the GUI thread only (``ui/gui_gc.py``)."""
+    from PySide6.QtCore import QCoreApplication
+
     from vfa.player.factory import create_player
     from vfa.services.schemes import SchemeLibrary
+    from vfa.ui.gui_gc import collect_on_gui_thread
     from vfa.ui.main_window import AppContext, MainWindow
     from vfa.ui.settings import Settings
 
+    app = QCoreApplication.instance()
+    assert app is not None, "build_window needs the QApplication"
+    collect_on_gui_thread(app)  # never a widget freed on a worker's thread
     settings = Settings()
     player, note = create_player(backend or settings.get("player/backend"))
     return MainWindow(AppContext(settings, player, note, schemes or SchemeLibrary()))
@@ -88,7 +95,6 @@ def start_gui(target: str | None = None, *, demo: bool = False) -> Startup[Schem
     from PySide6.QtWidgets import QApplication
 
     from vfa.i18n import chosen_language, install_translators
-    from vfa.ui.gui_gc import collect_on_gui_thread
     from vfa.ui.opening import OpeningWindow, Startup
     from vfa.ui.settings import Settings
 
@@ -96,7 +102,6 @@ def start_gui(target: str | None = None, *, demo: bool = False) -> Startup[Schem
     backend = os.environ.get("VFA_PLAYER") or str(settings.get("player/backend"))
     prepare_platform(backend)
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    collect_on_gui_thread(app)  # never a widget freed on a worker's thread
     app.setApplicationName("VFA")
     app.setOrganizationName("VFA")
     install_translators(app, chosen_language(str(settings.get("app/language"))))
