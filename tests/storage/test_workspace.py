@@ -384,20 +384,25 @@ def test_a_closed_workspace_refuses_reads_and_writes_and_its_file_is_untouched(t
         again.close()
 
 
-def test_upgrading_to_the_team_schema_keeps_every_row_at_version_one(tmp_path):
-    """0007: events and ratings keep every stored fact; each starts at version 1, people
-    have no login yet and old audit entries name no case."""
-    path = tmp_path / "old.vfa"
+def _upgraded_to(path: Path, revision: str) -> Path:
+    """A workspace made at the first revision and upgraded as VFA migrates (outside a
+    transaction, foreign keys off: 0002 rebuilds clip) to ``revision``."""
     _workspace_at_first_revision(path)
     eng = make_engine(f"sqlite:///{path}")
     cfg = alembic_config()
-    with eng.connect() as conn:  # as VFA with schema 0006 left it
-        # as VFA migrates (outside a transaction): 0002 rebuilds clip
+    with eng.connect() as conn:
         conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0006")
+        command.upgrade(cfg, revision)
         conn.commit()
     eng.dispose()
+    return path
+
+
+def test_upgrading_to_the_team_schema_keeps_every_row_at_version_one(tmp_path):
+    """0007: events and ratings keep every stored fact; each starts at version 1, people
+    have no login yet and old audit entries name no case."""
+    path = _upgraded_to(tmp_path / "old.vfa", "0006")
     with closing(sqlite3.connect(path)) as raw:
         before = {
             table: raw.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
@@ -420,16 +425,7 @@ def test_upgrading_to_the_team_schema_keeps_every_row_at_version_one(tmp_path):
 def test_upgrading_to_event_ids_never_hands_out_an_id_the_trail_remembers(tmp_path):
     """0008: events keep every stored fact, and the next event's id is above every event
     id the workspace used, including deleted ones the audit trail still names."""
-    path = tmp_path / "old.vfa"
-    _workspace_at_first_revision(path)
-    eng = make_engine(f"sqlite:///{path}")
-    cfg = alembic_config()
-    with eng.connect() as conn:  # as VFA with schema 0007 left it
-        conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0007")
-        conn.commit()
-    eng.dispose()
+    path = _upgraded_to(tmp_path / "old.vfa", "0007")
     with closing(sqlite3.connect(path)) as raw:
         newest = raw.execute("SELECT max(id) FROM annotation").fetchone()[0]
         # the newest event deleted, as 0007 did it: gone, and named by the trail; one
@@ -459,5 +455,33 @@ def test_upgrading_to_event_ids_never_hands_out_an_id_the_trail_remembers(tmp_pa
             db.add(made)
             db.flush()
             assert made.id == newest + 4
+    finally:
+        ws.close()
+
+
+def test_an_altered_trail_naming_an_id_near_the_top_leaves_ids_for_new_events(tmp_path):
+    """0008: an event id in the audit trail that VFA could never have handed out (an
+    altered file, near 2**63) does not start the counter there; new events still get an
+    id above every real one the trail names."""
+    path = _upgraded_to(tmp_path / "old.vfa", "0007")
+    with closing(sqlite3.connect(path)) as raw:
+        newest = raw.execute("SELECT max(id) FROM annotation").fetchone()[0]
+        for named in (newest + 5, 2**63 - 1, 2**62):
+            raw.execute(
+                "INSERT INTO audit_entry (at, actor, action, entity, entity_id, detail)"
+                " VALUES ('2026-01-01 10:00:00', 'Ann', 'delete', 'moment', ?, '{}')",
+                (named,),
+            )
+        raw.commit()
+    ws = open_workspace(path)
+    try:
+        with ws.writes.begin() as db:
+            like = db.get(Annotation, newest)
+            assert like is not None
+            start = {"start_ms": 0, "end_ms": 0, "start_frame": 0, "end_frame": 0}
+            made = [Annotation(run_id=like.run_id, code=like.code, **start) for _ in range(2)]
+            db.add_all(made)
+            db.flush()
+            assert [m.id for m in made] == [newest + 6, newest + 7]
     finally:
         ws.close()

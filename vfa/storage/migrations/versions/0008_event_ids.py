@@ -7,7 +7,9 @@ Revises: 0007
 On SQLite a plain ``INTEGER PRIMARY KEY`` takes the highest id in use plus one, so the
 id of the newest event, once deleted, came back for the next one; ``AUTOINCREMENT``
 remembers the highest id ever used (``sqlite_sequence``). The counter starts above every
-event id the audit trail names as well, since those events may be gone already. A
+event id the audit trail names as well, since those events may be gone already, except
+ids from 2**62 up: VFA hands ids out one at a time, so no such id was ever VFA's, and
+starting above one (an altered file) would leave no ids for new events. A
 moment's id is its event's. PostgreSQL's sequences never reuse an id: nothing changes
 there.
 """
@@ -19,6 +21,8 @@ revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None
+
+NEVER_HANDED_OUT = 2**62
 
 
 def upgrade() -> None:
@@ -33,8 +37,9 @@ def upgrade() -> None:
         sa.text(
             "SELECT max(coalesce((SELECT max(id) FROM annotation), 0),"
             " coalesce((SELECT max(entity_id) FROM audit_entry"
-            " WHERE entity IN ('annotation', 'moment')), 0))"
-        )
+            " WHERE entity IN ('annotation', 'moment') AND entity_id < :never), 0))"
+        ),
+        {"never": NEVER_HANDED_OUT},
     ).scalar_one()
     bind.execute(sa.text("DELETE FROM sqlite_sequence WHERE name = 'annotation'"))
     bind.execute(
