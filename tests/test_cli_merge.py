@@ -94,7 +94,9 @@ def test_merge_refuses_a_run_changed_on_both_sides_and_names_it(capsys, team, tm
     code, out, err = run(capsys, "--as", "Ann", "merge", laptop, "--workspace", team)
     assert code == 2 and out == ""
     assert err.startswith(f"vfa: {laptop}: 1 run(s) changed on both sides since they parted")
-    assert f"FAM-1 / Visit 1 / cfr25.mp4, scheme vig {vig.version}, coder Ann" in err
+    assert (
+        f"FAM-1 / Visit 1 / cfr25.mp4: Ann's coding with {vig.name} (version {vig.version})" in err
+    )
     assert dump(team) == before
     code, data, err = run(capsys, "merge", laptop, "--dry-run", "--json", "--workspace", team)
     assert code == 1 and data["conflicts"][0]["coder"] == "Ann"

@@ -157,7 +157,8 @@ def test_moments_a_coder_may_not_tag_refuse_her_merge_naming_them(capsys, team, 
     for argv in (["merge", laptop], ["merge", laptop, "--dry-run"]):
         err = refused_with(capsys, "--workspace", team.url_of("Ann"), *argv)
         assert "tags or removes moments" in err and "Ann is a coder" in err
-        assert "FAM-1 / Visit 1 / cfr25.mp4, scheme vig 1, coder Ann" in err
+        vig = "Video Interaction Guidance (VIG) principles"
+        assert f"FAM-1 / Visit 1 / cfr25.mp4: Ann's coding with {vig} (version 1)" in err
         assert "remove the moments made in" in err and "nothing was changed" in err
     assert everything(team) == before
 
@@ -170,7 +171,7 @@ def test_an_admin_is_refused_someone_elses_coding_before_anything_is_written(
     before = everything(team)
     for who in ("Ada", "Sue"):
         err = refused_with(capsys, "merge", laptop, "--workspace", team.url_of(who))
-        assert "other people's coding" in err and "coder Ann" in err
+        assert "other people's coding" in err and "Ann's coding with " in err
         assert "only a run's own coder changes it" in err
         assert "each coder merges their own laptop connected as themselves" in err
     assert everything(team) == before

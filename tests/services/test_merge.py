@@ -184,7 +184,10 @@ def test_a_run_changed_on_both_sides_refuses_the_whole_merge_naming_it(team, lap
     message = str(refused.value)
     assert "1 run(s) changed on both sides" in message and "nothing was merged" in message
     vig = get_scheme("vig")
-    assert f"FAM-1 / Visit 1 / cfr25.mp4, scheme vig {vig.version}, coder Ann" in message
+    assert (
+        f"FAM-1 / Visit 1 / cfr25.mp4: Ann's coding with {vig.name} (version {vig.version})"
+        in message
+    )
     team.ws.close()
     assert dump(tmp_path / "team.vfa") == before
     assert not (tmp_path / "backups").exists()
@@ -192,8 +195,8 @@ def test_a_run_changed_on_both_sides_refuses_the_whole_merge_naming_it(team, lap
     # the dry run lists the same conflict, and changes nothing either
     report = merged(team, laptop.path, viewer="Ann", dry_run=True)
     assert [c.text() for c in report.conflicts] == [
-        f"FAM-1 / Visit 1 / cfr25.mp4, scheme vig {vig.version}, coder Ann: changed in both "
-        "workspaces since they parted"
+        f"FAM-1 / Visit 1 / cfr25.mp4: Ann's coding with {vig.name} (version {vig.version}): "
+        "changed in both workspaces since they parted"
     ]
     assert "the merge would be refused" in merge_text(report)
 

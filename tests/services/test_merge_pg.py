@@ -59,7 +59,7 @@ def test_a_conflict_on_postgresql_changes_nothing(team, tmp_path):
                 team.ws, team.ann_vig, get_scheme("vig"), "waiting", None, 3_000, table
             )
         before = counts(team.ws)
-        with pytest.raises(MergeConflictError, match="coder Ann"):
+        with pytest.raises(MergeConflictError, match="Ann's coding with "):
             merge(team.ws, laptop, viewer="Ann")
         assert counts(team.ws) == before
     finally:

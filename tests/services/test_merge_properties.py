@@ -105,7 +105,7 @@ def test_the_laptops_coding_arrives_exactly_or_a_conflict_changes_nothing(
         except MergeConflictError as refused:
             team.close()
             assert dump(team_path) == before
-            assert "coder Ann" in str(refused)
+            assert "Ann's coding with " in str(refused)
             assert team_edits  # a conflict needs a change on both sides
             team = open_workspace(team_path)
             return

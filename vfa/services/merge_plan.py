@@ -386,6 +386,8 @@ class Planner:
                         f"{scheme['scheme_key']} {scheme['version']}",
                         self.other.coders[self.other.runs[run_id]["coder_id"]]["name"],
                         reason,
+                        scheme["name"],
+                        scheme["version"],
                     )
                 )
             self._tally_run(plan)

@@ -54,9 +54,19 @@ class Tally:
         }
 
 
+def coding_words(where: tuple[str, str, str], coder: str, scheme: dict[str, Any]) -> str:
+    """A coding as a person names it: where, whose, with which scheme (name and version)."""
+    case, session, clip = where
+    return (
+        f"{case} / {session} / {clip}: {coder}'s coding with {scheme['name']} "
+        f"(version {scheme['version']})"
+    )
+
+
 @dataclass(frozen=True)
 class Conflict:
-    """A run changed on both sides since they parted: where, which scheme, whose."""
+    """A run changed on both sides since they parted: where, which scheme (its id and
+    version, and its name), whose."""
 
     case: str
     session: str
@@ -64,13 +74,14 @@ class Conflict:
     scheme: str
     coder: str
     reason: str
+    scheme_name: str
+    scheme_version: str
 
     def text(self) -> str:
         """The conflict in one line."""
-        return (
-            f"{self.case} / {self.session} / {self.clip}, scheme {self.scheme}, "
-            f"coder {self.coder}: {self.reason}"
-        )
+        where = (self.case, self.session, self.clip)
+        scheme = {"name": self.scheme_name, "version": self.scheme_version}
+        return f"{coding_words(where, self.coder, scheme)}: {self.reason}"
 
 
 @dataclass

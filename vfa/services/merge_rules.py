@@ -32,7 +32,7 @@ from vfa.services.merge_content import RunContent
 from vfa.services.merge_plan import Plan, RunPlan
 from vfa.services.merge_read import Snapshot
 from vfa.services.merge_records import about_hidden, known_on_server
-from vfa.services.merge_report import MergeError
+from vfa.services.merge_report import MergeError, coding_words
 from vfa.services.people import Act, NotAllowedError, find_person, may, require
 from vfa.storage.models import Role
 
@@ -88,13 +88,10 @@ def _coder(other: Snapshot, run: RunPlan) -> str:
 
 
 def _run_line(other: Snapshot, run: RunPlan) -> str:
-    """A run as the assignment list shows it: where, which scheme, whose."""
+    """A coding in words: where, whose, with which scheme."""
     row = other.runs[run.other_id]
-    case, session, clip = other.where(row["clip_id"])
-    scheme = other.schemes[row["scheme_id"]]
-    return (
-        f"{case} / {session} / {clip}, scheme {scheme['scheme_key']} {scheme['version']}, "
-        f"coder {_coder(other, run)}"
+    return coding_words(
+        other.where(row["clip_id"]), _coder(other, run), other.schemes[row["scheme_id"]]
     )
 
 
