@@ -16,6 +16,7 @@ another table's policies and none recurses.
 from __future__ import annotations
 
 from vfa.storage.team_merge_sql import MERGE_FUNCTIONS, MERGE_HELPERS
+from vfa.storage.team_reel_sql import MOMENT_CHANGE, REEL_FUNCTIONS, REEL_TRIGGERS
 
 # the group roles, by VFA role; a person's login is a member of their role's group
 GROUPS = {
@@ -410,12 +411,23 @@ POLICIES: dict[str, list[str]] = {
     # a run's content: hidden by the blind rule; changed by the run's own coder only
     "annotation": _crud("annotation", _RUN_CONTENT_SEEN, "vfa_owns_run(run_id)", loud=True),
     "rating": _crud("rating", _RUN_CONTENT_SEEN, "vfa_owns_run(run_id)", loud=True),
-    "moment": _crud(
-        "moment",
-        "vfa_annotation_run(annotation_id) NOT IN (SELECT vfa_hidden_runs())",
-        "vfa_owns_run(vfa_annotation_run(annotation_id))",
-        loud=True,
-    ),
+    # a moment's own run's coder changes it; others who tag moments may move it in its
+    # visit's reel (vfa.storage.team_reel_sql)
+    "moment": [
+        *(
+            policy
+            for policy in _crud(
+                "moment",
+                "vfa_annotation_run(annotation_id) NOT IN (SELECT vfa_hidden_runs())",
+                "vfa_owns_run(vfa_annotation_run(annotation_id))",
+                loud=True,
+            )
+            if " FOR UPDATE " not in policy
+        ),
+        "CREATE POLICY vfa_change ON moment FOR UPDATE USING "
+        f"(vfa_annotation_run(annotation_id) NOT IN (SELECT vfa_hidden_runs())) "
+        f"WITH CHECK ({MOMENT_CHANGE})",
+    ],
     "consent_record": [
         f"CREATE POLICY vfa_read ON consent_record FOR SELECT USING ({_RUN_ON_SEEN_CLIP})",
         "CREATE POLICY vfa_add ON consent_record FOR INSERT WITH CHECK "
@@ -466,8 +478,10 @@ TRIGGERS = [
     "DROP TRIGGER IF EXISTS vfa_sync_login ON coder",
     "CREATE TRIGGER vfa_sync_login AFTER INSERT OR UPDATE OF role, login OR DELETE ON coder "
     "FOR EACH ROW EXECUTE FUNCTION vfa_sync_login()",
+    *REEL_TRIGGERS,
 ]
 
 # -- a merge made by one of the people: its own functions (vfa.storage.team_merge_sql) ----
 FUNCTIONS += MERGE_FUNCTIONS  # made, and granted to the groups, with the others
+FUNCTIONS += REEL_FUNCTIONS
 HELPERS += MERGE_HELPERS
