@@ -18,7 +18,7 @@ from tests.services.laptop_team import LaptopTeam, code_plainly, laptop_team, ta
 from tests.services.merge_world import counts, digest, only_clip, run_of
 from tests.test_cli_surface import run
 from vfa.services import consent
-from vfa.storage.models import AuditEntry, WorkspaceInfo
+from vfa.storage.models import AuditEntry, Coder, CodingRun, WorkspaceInfo
 from vfa.storage.workspace import open_workspace
 
 
@@ -239,3 +239,24 @@ def test_merging_from_the_team_workspace_is_done_as_its_login(capsys, team, tmp_
     assert plain == claimed  # the login is Ann, whether she says so or not
     err = refused_with(capsys, "--workspace", laptop, "merge", ann, "--as", "Ben")
     assert "--as Ben" in err and team.team.logins["Ann"] in err
+
+
+def test_blind_coding_the_server_hides_stays_out_of_a_merge_from_it(capsys, team, tmp_path):
+    """Merging the team workspace into a file as a person: the server gives no content of
+    the blind coding it hides from them, so those codings are left out, with a note,
+    rather than written empty."""
+    laptop = checked_out(capsys, team, tmp_path)
+    code, out, err = run(capsys, "--workspace", laptop, "merge", team.url_of("Ann"), "--json")
+    assert code == 0, err
+    ws = open_workspace(laptop)
+    try:
+        with ws.sessions() as db:
+            whose = db.scalars(
+                select(Coder.name).join(CodingRun, CodingRun.coder_id == Coder.id)
+            ).all()
+    finally:
+        ws.close()
+    # her KIPS and VIG codings, Tess's moments on another clip; none of Ben's
+    assert sorted(whose) == ["Ann", "Ann", "Tess"]
+    (note,) = [n for n in out["notes"] if "hidden" in n]
+    assert "2 blind coding(s)" in note and "left out" in note

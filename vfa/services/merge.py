@@ -123,6 +123,12 @@ def merge(
         if source is not other:
             source.close()
     report = MergeReport(snapshot.label, dry_run)
+    if snapshot.withheld:
+        report.notes.append(
+            f"{snapshot.withheld} blind coding(s) of {snapshot.label} are hidden from {who} "
+            "until every blind coding of their clip is submitted; the server gives none of "
+            "their content, so they were left out: merge again once they are submitted"
+        )
     meter.check()
     team = ws.person is not None  # a person's own login: the server holds its rules
     if dry_run:

@@ -92,6 +92,8 @@ class Snapshot:
     criteria: list[Row]
     audit: list[Row]
     hidden: set[int]  # runs whose content the person merging may not see
+    # runs left out: hidden, on a team workspace whose server gave none of their content
+    withheld: int = 0
     annotation_runs: dict[int, int] = field(default_factory=dict)  # event id -> run id
 
     def checkout(self) -> Any:
@@ -125,6 +127,10 @@ def read_snapshot(
         hidden = {
             i for i, r in runs.items() if view.hides(i, r["clip_id"], coders[r["coder_id"]]["name"])
         }
+        withheld = hidden if ws.person is not None else set()
+        if withheld:  # a team server gave none of their content: they are left out
+            runs = {i: r for i, r in runs.items() if i not in withheld}
+            contents = {i: c for i, c in contents.items() if i not in withheld}
         snap = Snapshot(
             label=ws.label,
             name=ws.name,
@@ -140,6 +146,7 @@ def read_snapshot(
             criteria=rows_of(conn, ReliabilityCriterion),
             audit=rows_of(conn, AuditEntry),
             hidden=hidden,
+            withheld=len(withheld),
         )
     snap.annotation_runs = {e.id: i for i, c in contents.items() for e in c.events}
     if step is not None:
