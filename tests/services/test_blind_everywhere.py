@@ -173,7 +173,7 @@ WRITES = {
     "backups.restore_backup", "backups.set_keep_count", "clip_files.relink",
     "import_writes.run_import", "import_writes.undo_import", "import_writes.insert_run_events",
     "workspace_restore.import_workspace_json",
-    "people.add_person", "people.set_role", "case_sharing.share_case",
+    "people.add_person", "people.put_person", "people.set_role", "case_sharing.share_case",
     "case_sharing.unshare_case", "case_access.entering_case",
     "checkout.checkout", "merge_records.copy_audit", "merge_records.write_consent",
     "merge_records.write_criteria", "merge_runs.new_ids",
@@ -268,7 +268,8 @@ OTHER = {
     "merge_read.read_snapshot", "merge_read.rows_of", "merge_read.runs_on",
     "merge_read.scheme_key", "merge_records.audit_key", "merge_records.common_count",
     "merge_records.plan_audit", "merge_records.plan_consent", "merge_records.plan_criteria",
-    "merge_records.stamp", "merge_report.merge_text", "merge_runs.without",
+    "merge_records.stamp", "merge_report.merge_text", "merge_report.coding_words",
+    "merge_runs.without",
     "merge_content.utc", "merge_runs.new_event_ids", "stills.still_name",
     "merge_records.about_hidden", "merge_records.known_on_server", "merge_rules.hold_to_role",
     # who acts on an open workspace: a name, no coding

@@ -21,6 +21,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
@@ -164,29 +165,45 @@ def add_person(
     with ws.writes.begin() as db:
         if is_managed(db) or role is not Role.ADMIN:
             require(db, Act.MANAGE_PEOPLE, who)
-        coder = db.scalar(select(Coder).where(Coder.name == name))
-        if login is not None:
-            other = db.scalar(select(Coder.name).where(Coder.login == login, Coder.name != name))
-            if other is not None:
-                raise InvalidInputError(f"login {login}: it is already {other}'s")
-        before = None
-        if coder is None:
-            coder = Coder(name=name, role=role, login=login)
-            db.add(coder)
-        else:
-            before = {"role": coder.role.value, "login": coder.login}
-            coder.role = role
-            coder.login = login if login is not None else coder.login
-        db.flush()
-        after = {"name": name, "role": role.value, "login": coder.login}
-        record(
-            db,
-            "create" if before is None else "update",
-            "coder",
-            coder.id,
-            after if before is None else {"before": before, "after": after},
-        )
-        return Person(coder.id, coder.name, role, coder.login)
+        return put_person(db, name, role, login)
+
+
+def put_person(
+    db: DbSession,
+    name: str,
+    role: Role,
+    login: str | None,
+    *,
+    actor: str | None = None,
+    noted: dict[str, Any] | None = None,
+) -> Person:
+    """Write a person, new or known (their role and login changed; a login of None keeps
+    theirs), and audit it in the caller's transaction; ``noted``: more the entry records.
+    A login that is someone else's is refused."""
+    if login is not None:
+        other = db.scalar(select(Coder.name).where(Coder.login == login, Coder.name != name))
+        if other is not None:
+            raise InvalidInputError(f"login {login}: it is already {other}'s")
+    coder = db.scalar(select(Coder).where(Coder.name == name))
+    before = None
+    if coder is None:
+        coder = Coder(name=name, role=role, login=login)
+        db.add(coder)
+    else:
+        before = {"role": coder.role.value, "login": coder.login}
+        coder.role = role
+        coder.login = login if login is not None else coder.login
+    db.flush()  # on a team server, its trigger grants the login its group now (or refuses)
+    after = {"name": name, "role": role.value, "login": coder.login, **(noted or {})}
+    record(
+        db,
+        "create" if before is None else "update",
+        "coder",
+        coder.id,
+        after if before is None else {"before": before, "after": after},
+        actor=actor,
+    )
+    return Person(coder.id, coder.name, role, coder.login)
 
 
 def set_role(ws: Workspace, name: str, role: Role | str, who: str | None = None) -> Person:

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from vfa.errors import InvalidInputError
-from vfa.services.audit import record
-from vfa.services.people import Act, Person, _check_name, _role, require
+from vfa.services.people import Act, Person, _check_name, _role, put_person, require
 from vfa.storage.logins import check_login_name, default_login
-from vfa.storage.models import Coder
 from vfa.storage.workspace import Workspace, open_workspace
 
 
@@ -64,29 +62,9 @@ def add_person_login(
     with ws.writes.begin() as db:
         if ws.person is not None:  # one of the people: their role must allow it
             require(db, Act.MANAGE_PEOPLE, ws.person)
-        other = db.scalar(select(Coder.name).where(Coder.login == login, Coder.name != name))
-        if other is not None:
-            raise InvalidInputError(f"login {login}: it is already {other}'s")
+        # a refusal below rolls the login's CREATE ROLE back with the rest
         created = bool(db.scalar(text("SELECT vfa_create_login(:login)"), {"login": login}))
-        coder = db.scalar(select(Coder).where(Coder.name == name))
-        before = None
-        if coder is None:
-            coder = Coder(name=name, role=chosen, login=login)
-            db.add(coder)
-        else:
-            before = {"role": coder.role.value, "login": coder.login}
-            coder.role, coder.login = chosen, login
-        db.flush()  # the server grants the login its group now (or refuses)
-        after = {"name": name, "role": chosen.value, "login": login, "login_created": created}
-        record(
-            db,
-            "create" if before is None else "update",
-            "coder",
-            coder.id,
-            after if before is None else {"before": before, "after": after},
-            actor=actor,
-        )
-        return Person(coder.id, coder.name, chosen, login)
+        return put_person(db, name, chosen, login, actor=actor, noted={"login_created": created})
 
 
 def team_people(ws: Workspace) -> list[TeamMember]:
