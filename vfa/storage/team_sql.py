@@ -15,6 +15,7 @@ another table's policies and none recurses.
 
 from __future__ import annotations
 
+from vfa.storage.team_lock_sql import LOCK_FUNCTIONS, LOCK_HELPERS, LOCK_TRIGGERS
 from vfa.storage.team_merge_sql import MERGE_FUNCTIONS, MERGE_HELPERS
 
 # the group roles, by VFA role; a person's login is a member of their role's group
@@ -50,8 +51,9 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "SELECT": _ALL,
         "INSERT": _ALL,
         "UPDATE": _LEADS,
-        # a coder starts, submits and reopens their own run (never another's, nor whose
-        # it is or whether it is blind); leads assign and reopen
+        # a coder starts and submits their own run (never another's, nor whose it is or
+        # whether it is blind; a submitted one stays so: vfa_keep_submitted); leads assign
+        # and reopen
         "UPDATE (status, submitted_at)": ("coder", "therapist"),
         "DELETE": _ALL,
     },
@@ -252,15 +254,16 @@ BEGIN
         RETURN OLD;
     END IF;
     IF TG_TABLE_NAME = 'coding_run' THEN
-        allowed := OLD.coder_id = vfa_me() OR vfa_my_role() IN ('supervisor', 'admin');
+        allowed := vfa_my_role() IN ('supervisor', 'admin')
+            OR (OLD.coder_id = vfa_me() AND NOT vfa_run_locked(OLD.id));
     ELSIF TG_TABLE_NAME = 'moment' THEN
         allowed := vfa_owns_run(vfa_annotation_run(OLD.annotation_id));
     ELSE
-        allowed := vfa_owns_run(OLD.run_id);
+        allowed := vfa_may_edit_run(OLD.run_id);
     END IF;
     IF allowed IS NOT TRUE THEN
-        RAISE EXCEPTION '% %: it belongs to another person''s coding run, which only they '
-            'may change', TG_TABLE_NAME,
+        RAISE EXCEPTION '% %: only the coder of an open coding run changes it (a submitted '
+            'run is locked until a supervisor reopens it)', TG_TABLE_NAME,
             COALESCE(to_jsonb(OLD) ->> 'id', to_jsonb(OLD) ->> 'annotation_id')
             USING ERRCODE = 'insufficient_privilege';
     END IF;
@@ -407,9 +410,10 @@ POLICIES: dict[str, list[str]] = {
         f"{_RUN_ON_SEEN_CLIP} AND (coder_id = (SELECT vfa_me()) OR {_IS_LEAD})",
         loud=True,
     ),
-    # a run's content: hidden by the blind rule; changed by the run's own coder only
-    "annotation": _crud("annotation", _RUN_CONTENT_SEEN, "vfa_owns_run(run_id)", loud=True),
-    "rating": _crud("rating", _RUN_CONTENT_SEEN, "vfa_owns_run(run_id)", loud=True),
+    # a run's content: hidden by the blind rule; changed by the run's own coder only, and
+    # not once it is submitted (until a supervisor reopens it)
+    "annotation": _crud("annotation", _RUN_CONTENT_SEEN, "vfa_may_edit_run(run_id)", loud=True),
+    "rating": _crud("rating", _RUN_CONTENT_SEEN, "vfa_may_edit_run(run_id)", loud=True),
     "moment": _crud(
         "moment",
         "vfa_annotation_run(annotation_id) NOT IN (SELECT vfa_hidden_runs())",
@@ -471,3 +475,8 @@ TRIGGERS = [
 # -- a merge made by one of the people: its own functions (vfa.storage.team_merge_sql) ----
 FUNCTIONS += MERGE_FUNCTIONS  # made, and granted to the groups, with the others
 HELPERS += MERGE_HELPERS
+
+# -- a submitted run is locked, to its own coder too (vfa.storage.team_lock_sql) ----------
+FUNCTIONS += LOCK_FUNCTIONS
+HELPERS += LOCK_HELPERS
+TRIGGERS += LOCK_TRIGGERS
