@@ -192,6 +192,52 @@ def test_a_server_that_cannot_be_reached_or_refuses_the_login_is_named_without_p
     assert "the server has no login nobody_" in err and "vfa team add" in err
 
 
+def test_a_login_that_may_not_log_in_is_told_so_not_that_the_server_is_unreachable(
+    capsys, team, isolated_user
+):
+    barred = f"nologin_{uuid.uuid4().hex[:6]}"
+    team.strays.append(barred)
+    with team.as_login(team.owner_login) as conn:
+        conn.execute(f'CREATE ROLE "{barred}" NOLOGIN')
+        conn.commit()
+    for argv in (("workspace", "info"), ("team", "list")):
+        err = refused(capsys, *argv, "--workspace", team.login_url(barred))
+        assert f"the server has the login {barred}, but it may not log in" in err
+        assert "cannot be reached" not in err
+
+
+def test_team_list_shows_who_has_no_login_one_that_may_not_log_in_or_one_gone(
+    capsys, team, isolated_user
+):
+    tag = uuid.uuid4().hex[:6]
+    barred, gone = f"barred_{tag}", f"gone_{tag}"
+    team.strays += [barred, gone]
+    with team.as_login(team.owner_login) as conn:
+        conn.execute(f'CREATE ROLE "{barred}" NOLOGIN')
+        conn.commit()
+    ada = team.url_of("Ada")  # the admin: a person without a login, and two with one
+    assert run(capsys, "people", "add", f"Vic {tag}", "--role", "coder", "--workspace", ada)[0] == 0
+    for name, login in ((f"Nol {tag}", barred), (f"Gil {tag}", gone)):
+        argv = ("team", "add", name, "--role", "coder", "--login", login, "--workspace", ada)
+        assert run(capsys, *argv)[0] == 0
+    with team.as_login(team.owner_login) as conn:
+        conn.execute(f'DROP ROLE "{gone}"')
+        conn.commit()
+    code, out, _ = run(capsys, "--workspace", team.url_of("Ada"), "team", "list")
+    assert code == 0
+    assert f"Vic {tag}  coder  no login" in out
+    assert f"Nol {tag}  coder  login {barred} (may not log in)" in out
+    assert f"Gil {tag}  coder  login {gone} (missing on the server)" in out
+    code, out, _ = run(capsys, "team", "list", "--json", "--workspace", team.url_of("Ada"))
+    listed = {row["name"]: row for row in json.loads(out)}
+    assert listed[f"Vic {tag}"]["login"] is None
+    assert (listed[f"Nol {tag}"]["login_exists"], listed[f"Nol {tag}"]["can_log_in"]) == (
+        True,
+        False,
+    )
+    assert listed[f"Gil {tag}"]["login_exists"] is False
+
+
 def test_the_login_is_a_plain_one_without_a_password_or_powers_over_the_server(team):
     with team.as_login(team.owner_login) as conn:
         row = conn.execute(

@@ -90,6 +90,8 @@ def test_the_person_is_the_one_the_newest_open_team_workspace_logged_in_as():
             "cannot be reached",
         ),
         ('connection to server at "127.0.0.1", port 1 failed: Connection refused', "reached"),
+        ('FATAL:  role "ann" is not permitted to log in', "the login ann, but it may not log in"),
+        ('FATAL:  permission denied for database "vfa"', "ann may not connect to this database"),
     ],
 )
 def test_a_failed_connection_says_what_to_do(said, advice):

@@ -43,6 +43,11 @@ def connection_advice(text: str, login: str | None) -> str:
         for word in ("password", "authentication failed", "no pg_hba.conf", "peer auth")
     ):
         return f"the server did not accept {who}. {LOGIN_MEANS}"
+    if "not permitted to log in" in lowered:
+        return (
+            f"the server has the login {who}, but it may not log in: ask the server's "
+            "administrator to let it log in"
+        )
     if "permission denied for database" in lowered:
         return f"{who} may not connect to this database: ask the server's administrator"
     return (
