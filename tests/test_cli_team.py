@@ -231,10 +231,8 @@ def test_team_list_shows_who_has_no_login_one_that_may_not_log_in_or_one_gone(
     code, out, _ = run(capsys, "team", "list", "--json", "--workspace", team.url_of("Ada"))
     listed = {row["name"]: row for row in json.loads(out)}
     assert listed[f"Vic {tag}"]["login"] is None
-    assert (listed[f"Nol {tag}"]["login_exists"], listed[f"Nol {tag}"]["can_log_in"]) == (
-        True,
-        False,
-    )
+    nol = listed[f"Nol {tag}"]
+    assert (nol["login_exists"], nol["can_log_in"]) == (True, False)
     assert listed[f"Gil {tag}"]["login_exists"] is False
 
 
