@@ -153,6 +153,29 @@ def test_the_audit_trail_hides_entries_about_runs_the_reader_may_not_see(team, o
         assert _seen(conn, "audit_entry", [ben_entry, ann_entry]) == {ann_entry}
 
 
+def test_an_entry_about_a_case_hidden_from_a_therapist_is_hidden_without_naming_its_place(
+    team, owner
+):
+    tom_case = _scalar(owner, "SELECT id FROM \"case\" WHERE code = 'FAM-TOM'")
+    open_case = _scalar(owner, "SELECT id FROM \"case\" WHERE code = 'FAM-OPEN'")
+    with owner.writes.begin() as db:  # as older workspaces wrote a share: no case_id
+        from vfa.storage.models import AuditEntry
+
+        entries = [
+            AuditEntry(actor="Tom", action="share", entity="case", entity_id=case_id,
+                       detail={"code": code})
+            for case_id, code in ((tom_case, "FAM-TOM"), (open_case, "FAM-OPEN"))
+        ]  # fmt: skip
+        db.add_all(entries)
+        db.flush()
+        about_tom, about_open = (e.id for e in entries)
+    with team.as_person("Tia") as conn:
+        assert _seen(conn, "audit_entry", [about_tom, about_open]) == {about_open}
+    for person in ("Tom", "Sue", "Ann"):
+        with team.as_person(person) as conn:
+            assert _seen(conn, "audit_entry", [about_tom, about_open]) == {about_tom, about_open}
+
+
 # -- nobody changes someone else's coding ------------------------------------------------------
 
 

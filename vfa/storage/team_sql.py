@@ -434,7 +434,10 @@ POLICIES: dict[str, list[str]] = {
         f"CREATE POLICY vfa_read ON audit_entry FOR SELECT USING ({_PERSON} "
         "AND (run_id IS NULL OR run_id NOT IN (SELECT vfa_hidden_runs())) "
         "AND (clip_id IS NULL OR clip_id NOT IN (SELECT vfa_hidden_clips())) "
-        "AND (case_id IS NULL OR case_id NOT IN (SELECT vfa_hidden_cases())))",
+        "AND (case_id IS NULL OR case_id NOT IN (SELECT vfa_hidden_cases())) "
+        # entries about a case that did not name it as their place (shared, unshared)
+        "AND (entity <> 'case' OR entity_id IS NULL "
+        "OR entity_id NOT IN (SELECT vfa_hidden_cases())))",
         "CREATE POLICY vfa_add ON audit_entry FOR INSERT WITH CHECK "
         f"({_PERSON} AND actor = vfa_my_name())",
     ],
