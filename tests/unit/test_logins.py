@@ -104,6 +104,34 @@ def test_a_refusal_says_nothing_was_changed_and_an_upgrade_is_the_owners():
     assert "vfa team init" in upgrade and "owner" in upgrade
 
 
+@pytest.mark.parametrize(
+    ("said", "plain", "table"),
+    [
+        (
+            'new row violates row-level security policy for table "moment"',
+            "the server's rules do not let you write this moment",
+            "table",
+        ),
+        ("permission denied for table coder", "your role may not change a person here", "coder"),
+        (
+            'permission denied for table "case_member"',
+            "your role may not change a case's sharing here",
+            "case_member",
+        ),
+        (
+            "coding_run 1: it was submitted and is locked",
+            "(coding 1: it was submitted",
+            "coding_run",
+        ),
+        ("audit_entry: the audit trail is append-only", "(audit trail: the audit", "audit_entry"),
+    ],
+)
+def test_a_refusal_names_what_was_refused_in_plain_words_not_the_servers_tables(said, plain, table):
+    text = refusal_text(said)
+    assert plain in text and "nothing was changed" in text
+    assert table not in text
+
+
 def test_the_servers_words_are_one_line():
     class Said(Exception):
         pass

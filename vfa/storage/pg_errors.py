@@ -7,6 +7,8 @@ read. Both become messages that name the server (never a password) and say what 
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy.engine import ExceptionContext
 
 from vfa.errors import RefusedByServerError, WorkspaceError
@@ -56,6 +58,45 @@ def connection_advice(text: str, login: str | None) -> str:
     )
 
 
+# what each table holds, in a clinician's words (the server names its tables)
+_TABLE_WORDS = {
+    "annotation": "event",
+    "rating": "rating",
+    "moment": "moment",
+    "coding_run": "coding",
+    "coder": "person",
+    "case": "case",
+    "case_member": "case's sharing",
+    "session": "visit",
+    "clip": "clip",
+    "consent_record": "consent",
+    "audit_entry": "audit trail",
+    "workspace_info": "workspace setting",
+    "reliability_criterion": "reliability criterion",
+    "scheme": "coding scheme",
+}
+_TABLE = "|".join(sorted(_TABLE_WORDS, key=len, reverse=True))
+
+
+def plain_words(text: str) -> str:
+    """The server's words with its table names said as what they hold."""
+
+    def word(match: re.Match[str]) -> str:
+        return _TABLE_WORDS[match.group(1)]
+
+    text = re.sub(
+        rf'new row violates row-level security policy for table "({_TABLE})"',
+        lambda m: f"the server's rules do not let you write this {word(m)}",
+        text,
+    )
+    text = re.sub(
+        rf'permission denied for table "?({_TABLE})"?',
+        lambda m: f"your role may not change a {word(m)} here",
+        text,
+    )
+    return re.sub(rf"(?<![\w\"])({_TABLE})(?= \d|:)", word, text)
+
+
 def refusal_text(text: str) -> str:
     """A refusal of the server (SQLSTATE 42501) said for a person."""
     if "must be owner of" in text:
@@ -64,7 +105,7 @@ def refusal_text(text: str) -> str:
             "team workspace is made by its owner with `vfa team init URL`; nothing was changed"
         )
     return (
-        f"the server refused this ({text}): on this team workspace your role does not "
+        f"the server refused this ({plain_words(text)}): on this team workspace your role does not "
         "allow it (each person changes only their own coding; ask an admin if your role "
         "should allow it); nothing was changed"
     )
