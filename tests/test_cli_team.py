@@ -236,6 +236,27 @@ def test_team_list_shows_who_has_no_login_one_that_may_not_log_in_or_one_gone(
     assert listed[f"Gil {tag}"]["login_exists"] is False
 
 
+def test_people_connect_to_a_database_closed_to_everyone_else_once_team_init_ran(
+    capsys, team, isolated_user
+):
+    stray = f"outsider_{uuid.uuid4().hex[:6]}"
+    team.strays.append(stray)
+    with team.as_login(team.owner_login) as conn:
+        conn.autocommit = True
+        conn.execute(f'CREATE ROLE "{stray}" LOGIN')
+        conn.execute(f'REVOKE CONNECT ON DATABASE "{team.database}" FROM PUBLIC')
+    try:
+        assert run(capsys, "team", "init", team.url)[0] == 0
+        code, out, err = run(capsys, "team", "list", "--workspace", team.url_of("Ann"))
+        assert code == 0 and "Ann  coder" in out, err
+        err = refused(capsys, "workspace", "info", "--workspace", team.login_url(stray))
+        assert f"{stray} may not connect to this database" in err  # none of the people
+    finally:
+        with team.as_login(team.owner_login) as conn:
+            conn.autocommit = True
+            conn.execute(f'GRANT CONNECT ON DATABASE "{team.database}" TO PUBLIC')
+
+
 def test_the_login_is_a_plain_one_without_a_password_or_powers_over_the_server(team):
     with team.as_login(team.owner_login) as conn:
         row = conn.execute(
