@@ -345,6 +345,27 @@ def test_the_audit_trail_is_append_only_for_everyone_and_names_who_adds_to_it(te
         _refused(team, team.owner_login, sql, match="append-only")
 
 
+def test_the_server_dates_the_entries_people_add_so_none_is_backdated(team, owner):
+    insert = (
+        "INSERT INTO audit_entry (at, actor, action, entity, detail) "
+        "VALUES (%s, %s, 'backdated', 'y', '{}')"
+    )
+    for person in ("Ann", "Ada"):
+        with team.as_person(person) as conn:
+            conn.execute(insert, ["2001-02-03T04:05:06+00:00", person])
+            conn.commit()
+    with owner.writes.begin() as db:  # the owner's: as given (a merge carries times so)
+        db.execute(text(insert.replace("%s", ":at", 1).replace("%s", ":who")),
+                   {"at": "2001-02-03T04:05:06+00:00", "who": "owner"})  # fmt: skip
+    lateness = (
+        "SELECT actor, now() - at < interval '1 hour' FROM audit_entry "
+        "WHERE action = 'backdated' ORDER BY actor"
+    )
+    with owner.sessions() as db:
+        dated = [tuple(row) for row in db.execute(text(lateness))]
+    assert dated == [("Ada", True), ("Ann", True), ("owner", False)]
+
+
 # -- people and cases ----------------------------------------------------------------------------
 
 

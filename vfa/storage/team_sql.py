@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from vfa.storage.team_lock_sql import LOCK_FUNCTIONS, LOCK_HELPERS, LOCK_TRIGGERS
 from vfa.storage.team_merge_sql import MERGE_FUNCTIONS, MERGE_HELPERS
+from vfa.storage.team_trail_sql import TRAIL_FUNCTIONS, TRAIL_TRIGGERS
 
 # the group roles, by VFA role; a person's login is a member of their role's group
 GROUPS = {
@@ -483,3 +484,7 @@ HELPERS += MERGE_HELPERS
 FUNCTIONS += LOCK_FUNCTIONS
 HELPERS += LOCK_HELPERS
 TRIGGERS += LOCK_TRIGGERS
+
+# -- the server dates the entries people add (vfa.storage.team_trail_sql) ------------------
+FUNCTIONS += TRAIL_FUNCTIONS
+TRIGGERS += TRAIL_TRIGGERS
