@@ -129,6 +129,10 @@ def test_an_admin_changes_a_role(path, capsys, before):
             ["case", "unshare", "FAM-1", "Tia", "--as", "Ada"],
             "case FAM-1: it is not shared with Tia (members: none)",
         ),
+        (  # the role is said first, not what is wrong with the order
+            ["reel", "order", "--session", "1", "--if-version", "1", "7", "--as", "Cal"],
+            "Cal is a coder: only a therapist, supervisor or admin may tag moments and build reels",
+        ),
     ],
     ids=lambda v: v[1] if isinstance(v, list) else None,
 )

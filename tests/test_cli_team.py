@@ -192,6 +192,71 @@ def test_a_server_that_cannot_be_reached_or_refuses_the_login_is_named_without_p
     assert "the server has no login nobody_" in err and "vfa team add" in err
 
 
+def test_a_login_that_may_not_log_in_is_told_so_not_that_the_server_is_unreachable(
+    capsys, team, isolated_user
+):
+    barred = f"nologin_{uuid.uuid4().hex[:6]}"
+    team.strays.append(barred)
+    with team.as_login(team.owner_login) as conn:
+        conn.execute(f'CREATE ROLE "{barred}" NOLOGIN')
+        conn.commit()
+    for argv in (("workspace", "info"), ("team", "list")):
+        err = refused(capsys, *argv, "--workspace", team.login_url(barred))
+        assert f"the server has the login {barred}, but it may not log in" in err
+        assert "cannot be reached" not in err
+
+
+def test_team_list_shows_who_has_no_login_one_that_may_not_log_in_or_one_gone(
+    capsys, team, isolated_user
+):
+    tag = uuid.uuid4().hex[:6]
+    barred, gone = f"barred_{tag}", f"gone_{tag}"
+    team.strays += [barred, gone]
+    with team.as_login(team.owner_login) as conn:
+        conn.execute(f'CREATE ROLE "{barred}" NOLOGIN')
+        conn.commit()
+    ada = team.url_of("Ada")  # the admin: a person without a login, and two with one
+    assert run(capsys, "people", "add", f"Vic {tag}", "--role", "coder", "--workspace", ada)[0] == 0
+    for name, login in ((f"Nol {tag}", barred), (f"Gil {tag}", gone)):
+        argv = ("team", "add", name, "--role", "coder", "--login", login, "--workspace", ada)
+        assert run(capsys, *argv)[0] == 0
+    with team.as_login(team.owner_login) as conn:
+        conn.execute(f'DROP ROLE "{gone}"')
+        conn.commit()
+    code, out, _ = run(capsys, "--workspace", team.url_of("Ada"), "team", "list")
+    assert code == 0
+    assert f"Vic {tag}  coder  no login" in out
+    assert f"Nol {tag}  coder  login {barred} (may not log in)" in out
+    assert f"Gil {tag}  coder  login {gone} (missing on the server)" in out
+    code, out, _ = run(capsys, "team", "list", "--json", "--workspace", team.url_of("Ada"))
+    listed = {row["name"]: row for row in json.loads(out)}
+    assert listed[f"Vic {tag}"]["login"] is None
+    nol = listed[f"Nol {tag}"]
+    assert (nol["login_exists"], nol["can_log_in"]) == (True, False)
+    assert listed[f"Gil {tag}"]["login_exists"] is False
+
+
+def test_people_connect_to_a_database_closed_to_everyone_else_once_team_init_ran(
+    capsys, team, isolated_user
+):
+    stray = f"outsider_{uuid.uuid4().hex[:6]}"
+    team.strays.append(stray)
+    with team.as_login(team.owner_login) as conn:
+        conn.autocommit = True
+        conn.execute(f'CREATE ROLE "{stray}" LOGIN')
+        conn.execute(f'REVOKE CONNECT ON DATABASE "{team.database}" FROM PUBLIC')
+    try:
+        assert run(capsys, "team", "init", team.url)[0] == 0
+        code, out, err = run(capsys, "team", "list", "--workspace", team.url_of("Ann"))
+        assert code == 0 and "Ann  coder" in out, err
+        err = refused(capsys, "workspace", "info", "--workspace", team.login_url(stray))
+        assert f"{stray} may not connect to this database" in err  # none of the people
+    finally:
+        with team.as_login(team.owner_login) as conn:
+            conn.autocommit = True
+            conn.execute(f'GRANT CONNECT ON DATABASE "{team.database}" TO PUBLIC')
+
+
 def test_the_login_is_a_plain_one_without_a_password_or_powers_over_the_server(team):
     with team.as_login(team.owner_login) as conn:
         row = conn.execute(

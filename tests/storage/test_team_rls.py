@@ -153,6 +153,29 @@ def test_the_audit_trail_hides_entries_about_runs_the_reader_may_not_see(team, o
         assert _seen(conn, "audit_entry", [ben_entry, ann_entry]) == {ann_entry}
 
 
+def test_an_entry_about_a_case_hidden_from_a_therapist_is_hidden_without_naming_its_place(
+    team, owner
+):
+    tom_case = _scalar(owner, "SELECT id FROM \"case\" WHERE code = 'FAM-TOM'")
+    open_case = _scalar(owner, "SELECT id FROM \"case\" WHERE code = 'FAM-OPEN'")
+    with owner.writes.begin() as db:  # as older workspaces wrote a share: no case_id
+        from vfa.storage.models import AuditEntry
+
+        entries = [
+            AuditEntry(actor="Tom", action="share", entity="case", entity_id=case_id,
+                       detail={"code": code})
+            for case_id, code in ((tom_case, "FAM-TOM"), (open_case, "FAM-OPEN"))
+        ]  # fmt: skip
+        db.add_all(entries)
+        db.flush()
+        about_tom, about_open = (e.id for e in entries)
+    with team.as_person("Tia") as conn:
+        assert _seen(conn, "audit_entry", [about_tom, about_open]) == {about_open}
+    for person in ("Tom", "Sue", "Ann"):
+        with team.as_person(person) as conn:
+            assert _seen(conn, "audit_entry", [about_tom, about_open]) == {about_tom, about_open}
+
+
 # -- nobody changes someone else's coding ------------------------------------------------------
 
 
@@ -188,6 +211,7 @@ def test_nobody_changes_or_adds_to_another_persons_run(team, owner):
             _refused(team, person, sql, key)  # ... not changed, deleted or added to
     # nor moved into one's own run
     _refused(team, "Ann", "UPDATE annotation SET run_id = %s WHERE id = %s", c.ann_run, ben_event)
+    set_status(owner, c.ben_run, IN_PROGRESS)  # reopened (a submitted run is locked)
     with team.as_person("Ben") as conn:  # his own: yes
         sql = "UPDATE annotation SET caption = 'mine' WHERE id = %s"
         assert _count(conn, sql, ben_event) == 1
@@ -229,14 +253,59 @@ def test_a_coder_makes_and_changes_only_their_own_runs_a_supervisor_anyones(team
     _refused(team, "Ann", "UPDATE coding_run SET blind = false WHERE id = %s", c.ann_run)
     _refused(team, "Ann", "UPDATE coding_run SET coder_id = %s WHERE id = %s", ids["Ben"],
              c.ann_run)  # fmt: skip
-    with team.as_person("Ann") as conn:
-        assert _count(conn, reopen, c.ann_run) == 1  # her own run: yes
+    _refused(team, "Ann", reopen, c.ann_run)  # her own, submitted: a lead's to reopen
+    with team.as_person("Ann") as conn:  # her own run: she makes it, starts and submits it
         assert _count(conn, insert, other_clip, kips, ids["Ann"]) == 1
+        mine = "UPDATE coding_run SET status = %s WHERE clip_id = %s AND coder_id = %s"
+        assert _count(conn, mine, "in_progress", other_clip, ids["Ann"]) == 1
+        assert _count(conn, mine, "submitted", other_clip, ids["Ann"]) == 1
     with team.as_person("Sue") as conn:  # a supervisor assigns and reopens
         assert _count(conn, reopen, c.ben_run) == 1
         assert _count(conn, insert, other_clip, kips, ids["Ben"]) == 1
         assert _count(conn, "UPDATE coding_run SET blind = false WHERE id = %s", c.ben_run) == 1
         assert _count(conn, "DELETE FROM coding_run WHERE id = %s", c.ann_run) == 1
+
+
+def test_a_submitted_run_is_locked_to_its_own_coder_too_until_a_supervisor_reopens_it(team, owner):
+    c = blind_clip(owner, SUBMITTED, SUBMITTED)
+    with team.as_person("Ann") as conn:  # every blind run submitted: Ann reads Ben's coding
+        assert _seen(conn, "rating", c.ben_ratings) == set(c.ben_ratings)
+    event, rating = c.ann_events[0], c.ann_ratings[0]
+    add_event = (
+        "INSERT INTO annotation (run_id, code, start_ms, start_frame, modifiers, created_at, "
+        "version) VALUES (%s, 'PE', 0, 0, '{}', now(), 1)"
+    )
+    add_rating = (
+        "INSERT INTO rating (run_id, item, value, evidence, version) VALUES (%s, 'new', 2, '{}', 1)"
+    )
+    change_rating = "UPDATE rating SET value = 5 WHERE id = %s"
+    for sql, key in (  # ... and may not change her own coding after it
+        (change_rating, rating),
+        ("UPDATE annotation SET start_ms = 9 WHERE id = %s", event),
+        ("DELETE FROM rating WHERE id = %s", rating),
+        ("DELETE FROM annotation WHERE id = %s", event),
+        (add_event, c.ann_run),
+        (add_rating, c.ann_run),
+        ("UPDATE coding_run SET submitted_at = now() WHERE id = %s", c.ann_run),
+    ):
+        _refused(team, "Ann", sql, key)
+    reopen = "UPDATE coding_run SET status = 'in_progress', submitted_at = NULL WHERE id = %s"
+    _refused(team, "Ann", reopen, c.ann_run, match="submitted and is locked")
+    _refused(team, "Ann", "DELETE FROM coding_run WHERE id = %s", c.ann_run)  # to make anew
+    with team.as_person("Ann") as conn:
+        assert _seen(conn, "rating", [rating]) == {rating}  # still hers to read
+    with team.as_person("Sue") as conn:  # the supervisor reopens it ...
+        assert _count(conn, reopen, c.ann_run) == 1
+        conn.commit()
+    with team.as_person("Ann") as conn:  # ... and it is hers to change again
+        assert _count(conn, change_rating, rating) == 1
+        assert _count(conn, "DELETE FROM annotation WHERE id = %s", event) == 1
+        # submitted in this transaction, the run still takes what comes with it (a merge
+        # writes the run's status, then its events and ratings)
+        assert _count(conn, "UPDATE coding_run SET status = 'submitted' WHERE id = %s",
+                      c.ann_run) == 1  # fmt: skip
+        assert _count(conn, add_rating, c.ann_run) == 1
+        assert _count(conn, add_event, c.ann_run) == 1
 
 
 def test_only_supervisors_and_admins_set_reliability_criteria(team):
@@ -274,6 +343,27 @@ def test_the_audit_trail_is_append_only_for_everyone_and_names_who_adds_to_it(te
         "TRUNCATE audit_entry",
     ):
         _refused(team, team.owner_login, sql, match="append-only")
+
+
+def test_the_server_dates_the_entries_people_add_so_none_is_backdated(team, owner):
+    insert = (
+        "INSERT INTO audit_entry (at, actor, action, entity, detail) "
+        "VALUES (%s, %s, 'backdated', 'y', '{}')"
+    )
+    for person in ("Ann", "Ada"):
+        with team.as_person(person) as conn:
+            conn.execute(insert, ["2001-02-03T04:05:06+00:00", person])
+            conn.commit()
+    with owner.writes.begin() as db:  # the owner's: as given (a merge carries times so)
+        db.execute(text(insert.replace("%s", ":at", 1).replace("%s", ":who")),
+                   {"at": "2001-02-03T04:05:06+00:00", "who": "owner"})  # fmt: skip
+    lateness = (
+        "SELECT actor, now() - at < interval '1 hour' FROM audit_entry "
+        "WHERE action = 'backdated' ORDER BY actor"
+    )
+    with owner.sessions() as db:
+        dated = [tuple(row) for row in db.execute(text(lateness))]
+    assert dated == [("Ada", True), ("Ann", True), ("owner", False)]
 
 
 # -- people and cases ----------------------------------------------------------------------------

@@ -151,3 +151,38 @@ def test_an_audit_entry_in_someone_elses_name_is_refused(team):
         assert notes == ["Ann"]
     finally:
         owner.close()
+
+
+def test_sharing_a_case_is_audited_in_it_so_a_therapist_it_is_hidden_from_reads_nothing_of_it(
+    team,
+):
+    from vfa.services.case_sharing import share_case, unshare_case
+
+    owner = team.owner()
+    try:
+        case = add_case(owner, "FAM-SHARED", members=("Tom",))
+    finally:
+        owner.close()
+    tom = open_workspace(team.url_of("Tom"))
+    try:
+        share_case(tom, "FAM-SHARED", "Tia")
+        with team.as_person("Tia") as conn:  # shared with her: she reads that it was
+            seen = conn.execute(
+                "SELECT action FROM audit_entry WHERE entity = 'case' AND entity_id = %s",
+                [case],
+            ).fetchall()
+            assert seen == [("share",)]
+        unshare_case(tom, "FAM-SHARED", "Tia")
+    finally:
+        tom.close()
+    about = "SELECT action, case_id FROM audit_entry WHERE entity = 'case' AND entity_id = %s"
+    with team.as_person("Tia") as conn:  # no longer hers: nothing of it, its code included
+        assert conn.execute(about, [case]).fetchall() == []
+        assert conn.execute(
+            "SELECT count(*) FROM audit_entry WHERE detail::text LIKE '%%FAM-SHARED%%'"
+        ).fetchone() == (0,)
+    with team.as_person("Sue") as conn:  # a supervisor reads both, placed in the case
+        assert sorted(conn.execute(about, [case]).fetchall()) == [
+            ("share", case),
+            ("unshare", case),
+        ]

@@ -90,6 +90,8 @@ def test_the_person_is_the_one_the_newest_open_team_workspace_logged_in_as():
             "cannot be reached",
         ),
         ('connection to server at "127.0.0.1", port 1 failed: Connection refused', "reached"),
+        ('FATAL:  role "ann" is not permitted to log in', "the login ann, but it may not log in"),
+        ('FATAL:  permission denied for database "vfa"', "ann may not connect to this database"),
     ],
 )
 def test_a_failed_connection_says_what_to_do(said, advice):
@@ -100,6 +102,34 @@ def test_a_refusal_says_nothing_was_changed_and_an_upgrade_is_the_owners():
     assert "nothing was changed" in refusal_text('permission denied for table "coder"')
     upgrade = refusal_text("must be owner of table clip")
     assert "vfa team init" in upgrade and "owner" in upgrade
+
+
+@pytest.mark.parametrize(
+    ("said", "plain", "table"),
+    [
+        (
+            'new row violates row-level security policy for table "moment"',
+            "the server's rules do not let you write this moment",
+            "table",
+        ),
+        ("permission denied for table coder", "your role may not change a person here", "coder"),
+        (
+            'permission denied for table "case_member"',
+            "your role may not change a case's sharing here",
+            "case_member",
+        ),
+        (
+            "coding_run 1: it was submitted and is locked",
+            "(coding 1: it was submitted",
+            "coding_run",
+        ),
+        ("audit_entry: the audit trail is append-only", "(audit trail: the audit", "audit_entry"),
+    ],
+)
+def test_a_refusal_names_what_was_refused_in_plain_words_not_the_servers_tables(said, plain, table):
+    text = refusal_text(said)
+    assert plain in text and "nothing was changed" in text
+    assert table not in text
 
 
 def test_the_servers_words_are_one_line():

@@ -87,7 +87,8 @@ def share_case(ws: Workspace, code: str, person: str, who: str | None = None) ->
             add.append(sharer)
         for member in add:
             db.add(CaseMember(case_id=case.id, coder_id=member.id))
-            record(db, "share", "case", case.id, {"code": case.code, "person": member.name})
+            detail = {"code": case.code, "person": member.name}
+            record(db, "share", "case", case.id, detail, case_id=case.id)
         db.flush()
         return Sharing(case.code, _members(db, case.id), bool(add))
 
@@ -108,7 +109,8 @@ def unshare_case(ws: Workspace, code: str, person: str, who: str | None = None) 
         db.execute(
             delete(CaseMember).where(CaseMember.case_id == case.id, CaseMember.coder_id == found.id)
         )
-        record(db, "unshare", "case", case.id, {"code": case.code, "person": found.name})
+        detail = {"code": case.code, "person": found.name}
+        record(db, "unshare", "case", case.id, detail, case_id=case.id)
         return Sharing(case.code, _members(db, case.id), True)
 
 

@@ -382,6 +382,7 @@ def reorder_reel(
     moment of it once); returns the previous order. Moments the blind rule hides keep
     their places: the ones shown trade the places they held. ``expected_version``: the
     reel's version the order was chosen on (None: no check)."""
+    require_in(ws, Act.TAG_MOMENTS, viewer)  # a role that may not: said before the order
     shown = reel(ws, session_id, viewer)
     current = [m.id for m in shown]
     if sorted(order) != sorted(current):

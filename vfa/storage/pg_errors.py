@@ -7,6 +7,8 @@ read. Both become messages that name the server (never a password) and say what 
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy.engine import ExceptionContext
 
 from vfa.errors import RefusedByServerError, WorkspaceError
@@ -43,12 +45,56 @@ def connection_advice(text: str, login: str | None) -> str:
         for word in ("password", "authentication failed", "no pg_hba.conf", "peer auth")
     ):
         return f"the server did not accept {who}. {LOGIN_MEANS}"
+    if "not permitted to log in" in lowered:
+        return (
+            f"the server has the login {who}, but it may not log in: ask the server's "
+            "administrator to let it log in"
+        )
     if "permission denied for database" in lowered:
         return f"{who} may not connect to this database: ask the server's administrator"
     return (
         "the server cannot be reached: check that it is running and that this computer "
         "can reach it (the host and port in the URL), or ask whoever runs it"
     )
+
+
+# what each table holds, in a clinician's words (the server names its tables)
+_TABLE_WORDS = {
+    "annotation": "event",
+    "rating": "rating",
+    "moment": "moment",
+    "coding_run": "coding",
+    "coder": "person",
+    "case": "case",
+    "case_member": "case's sharing",
+    "session": "visit",
+    "clip": "clip",
+    "consent_record": "consent",
+    "audit_entry": "audit trail",
+    "workspace_info": "workspace setting",
+    "reliability_criterion": "reliability criterion",
+    "scheme": "coding scheme",
+}
+_TABLE = "|".join(sorted(_TABLE_WORDS, key=len, reverse=True))
+
+
+def plain_words(text: str) -> str:
+    """The server's words with its table names said as what they hold."""
+
+    def word(match: re.Match[str]) -> str:
+        return _TABLE_WORDS[match.group(1)]
+
+    text = re.sub(
+        rf'new row violates row-level security policy for table "({_TABLE})"',
+        lambda m: f"the server's rules do not let you write this {word(m)}",
+        text,
+    )
+    text = re.sub(
+        rf'permission denied for table "?({_TABLE})"?',
+        lambda m: f"your role may not change a {word(m)} here",
+        text,
+    )
+    return re.sub(rf"(?<![\w\"])({_TABLE})(?= \d|:)", word, text)
 
 
 def refusal_text(text: str) -> str:
@@ -59,7 +105,7 @@ def refusal_text(text: str) -> str:
             "team workspace is made by its owner with `vfa team init URL`; nothing was changed"
         )
     return (
-        f"the server refused this ({text}): on this team workspace your role does not "
+        f"the server refused this ({plain_words(text)}): on this team workspace your role does not "
         "allow it (each person changes only their own coding; ask an admin if your role "
         "should allow it); nothing was changed"
     )

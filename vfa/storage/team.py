@@ -85,6 +85,9 @@ def apply_policies(conn: Connection, where: str) -> int:
         conn.exec_driver_sql(f"SET LOCAL search_path TO {schema}, pg_temp")
         groups = ", ".join(GROUPS.values())
         conn.exec_driver_sql(f"GRANT USAGE ON SCHEMA {schema} TO {groups}")
+        # people connect even where the database is closed to PUBLIC, as servers often are
+        database = conn.exec_driver_sql("SELECT quote_ident(current_database())").scalar_one()
+        conn.exec_driver_sql(f"GRANT CONNECT ON DATABASE {database} TO {groups}")
         _script(conn, team_sql.FUNCTIONS)
         for helper in (*team_sql.HELPERS, "vfa_create_login(text)"):
             conn.exec_driver_sql(f"REVOKE ALL ON FUNCTION {helper} FROM PUBLIC")

@@ -15,8 +15,16 @@ another table's policies and none recurses.
 
 from __future__ import annotations
 
+from vfa.storage.team_lock_sql import LOCK_FUNCTIONS, LOCK_HELPERS, LOCK_TRIGGERS
 from vfa.storage.team_merge_sql import MERGE_FUNCTIONS, MERGE_HELPERS
-from vfa.storage.team_reel_sql import MOMENT_CHANGE, REEL_FUNCTIONS, REEL_TRIGGERS
+from vfa.storage.team_reel_sql import (
+    MOMENT_OWN,
+    MOMENT_SEEN,
+    MOMENT_UPDATE,
+    REEL_FUNCTIONS,
+    REEL_TRIGGERS,
+)
+from vfa.storage.team_trail_sql import TRAIL_FUNCTIONS, TRAIL_TRIGGERS
 
 # the group roles, by VFA role; a person's login is a member of their role's group
 GROUPS = {
@@ -51,8 +59,9 @@ GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "SELECT": _ALL,
         "INSERT": _ALL,
         "UPDATE": _LEADS,
-        # a coder starts, submits and reopens their own run (never another's, nor whose
-        # it is or whether it is blind); leads assign and reopen
+        # a coder starts and submits their own run (never another's, nor whose it is or
+        # whether it is blind; a submitted one stays so: vfa_keep_submitted); leads assign
+        # and reopen
         "UPDATE (status, submitted_at)": ("coder", "therapist"),
         "DELETE": _ALL,
     },
@@ -253,15 +262,16 @@ BEGIN
         RETURN OLD;
     END IF;
     IF TG_TABLE_NAME = 'coding_run' THEN
-        allowed := OLD.coder_id = vfa_me() OR vfa_my_role() IN ('supervisor', 'admin');
+        allowed := vfa_my_role() IN ('supervisor', 'admin')
+            OR (OLD.coder_id = vfa_me() AND NOT vfa_run_locked(OLD.id));
     ELSIF TG_TABLE_NAME = 'moment' THEN
         allowed := vfa_owns_run(vfa_annotation_run(OLD.annotation_id));
     ELSE
-        allowed := vfa_owns_run(OLD.run_id);
+        allowed := vfa_may_edit_run(OLD.run_id);
     END IF;
     IF allowed IS NOT TRUE THEN
-        RAISE EXCEPTION '% %: it belongs to another person''s coding run, which only they '
-            'may change', TG_TABLE_NAME,
+        RAISE EXCEPTION '% %: only the coder of an open coding run changes it (a submitted '
+            'run is locked until a supervisor reopens it)', TG_TABLE_NAME,
             COALESCE(to_jsonb(OLD) ->> 'id', to_jsonb(OLD) ->> 'annotation_id')
             USING ERRCODE = 'insufficient_privilege';
     END IF;
@@ -408,25 +418,15 @@ POLICIES: dict[str, list[str]] = {
         f"{_RUN_ON_SEEN_CLIP} AND (coder_id = (SELECT vfa_me()) OR {_IS_LEAD})",
         loud=True,
     ),
-    # a run's content: hidden by the blind rule; changed by the run's own coder only
-    "annotation": _crud("annotation", _RUN_CONTENT_SEEN, "vfa_owns_run(run_id)", loud=True),
-    "rating": _crud("rating", _RUN_CONTENT_SEEN, "vfa_owns_run(run_id)", loud=True),
+    # a run's content: hidden by the blind rule; changed by the run's own coder only, and
+    # not once it is submitted (until a supervisor reopens it)
+    "annotation": _crud("annotation", _RUN_CONTENT_SEEN, "vfa_may_edit_run(run_id)", loud=True),
+    "rating": _crud("rating", _RUN_CONTENT_SEEN, "vfa_may_edit_run(run_id)", loud=True),
     # a moment's own run's coder changes it; others who tag moments may move it in its
     # visit's reel (vfa.storage.team_reel_sql)
     "moment": [
-        *(
-            policy
-            for policy in _crud(
-                "moment",
-                "vfa_annotation_run(annotation_id) NOT IN (SELECT vfa_hidden_runs())",
-                "vfa_owns_run(vfa_annotation_run(annotation_id))",
-                loud=True,
-            )
-            if " FOR UPDATE " not in policy
-        ),
-        "CREATE POLICY vfa_change ON moment FOR UPDATE USING "
-        f"(vfa_annotation_run(annotation_id) NOT IN (SELECT vfa_hidden_runs())) "
-        f"WITH CHECK ({MOMENT_CHANGE})",
+        *(p for p in _crud("moment", MOMENT_SEEN, MOMENT_OWN, loud=True) if "UPDATE" not in p),
+        MOMENT_UPDATE,
     ],
     "consent_record": [
         f"CREATE POLICY vfa_read ON consent_record FOR SELECT USING ({_RUN_ON_SEEN_CLIP})",
@@ -442,7 +442,10 @@ POLICIES: dict[str, list[str]] = {
         f"CREATE POLICY vfa_read ON audit_entry FOR SELECT USING ({_PERSON} "
         "AND (run_id IS NULL OR run_id NOT IN (SELECT vfa_hidden_runs())) "
         "AND (clip_id IS NULL OR clip_id NOT IN (SELECT vfa_hidden_clips())) "
-        "AND (case_id IS NULL OR case_id NOT IN (SELECT vfa_hidden_cases())))",
+        "AND (case_id IS NULL OR case_id NOT IN (SELECT vfa_hidden_cases())) "
+        # entries about a case that did not name it as their place (shared, unshared)
+        "AND (entity <> 'case' OR entity_id IS NULL "
+        "OR entity_id NOT IN (SELECT vfa_hidden_cases())))",
         "CREATE POLICY vfa_add ON audit_entry FOR INSERT WITH CHECK "
         f"({_PERSON} AND actor = vfa_my_name())",
     ],
@@ -485,3 +488,12 @@ TRIGGERS = [
 FUNCTIONS += MERGE_FUNCTIONS  # made, and granted to the groups, with the others
 FUNCTIONS += REEL_FUNCTIONS
 HELPERS += MERGE_HELPERS
+
+# -- a submitted run is locked, to its own coder too (vfa.storage.team_lock_sql) ----------
+FUNCTIONS += LOCK_FUNCTIONS
+HELPERS += LOCK_HELPERS
+TRIGGERS += LOCK_TRIGGERS
+
+# -- the server dates the entries people add (vfa.storage.team_trail_sql) ------------------
+FUNCTIONS += TRAIL_FUNCTIONS
+TRIGGERS += TRAIL_TRIGGERS
