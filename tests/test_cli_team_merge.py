@@ -208,6 +208,19 @@ def test_the_servers_merge_functions_hold_their_own_rules_in_plain_sql(capsys, t
         ).fetchone() == (0,)
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="not the record"):
             conn.execute("SELECT vfa_record_merge('written_by', '{}')")
+        # nor once he writes a checkout entry of Ann's checkout in his own name: the
+        # checkout is the one its first entry names
+        conn.rollback()
+        forged = json.dumps({"id": checkout_id, "coder": "Ben"})
+        conn.execute(
+            "INSERT INTO audit_entry (at, actor, action, entity, detail) "
+            "VALUES (now(), 'Ben', 'checkout', 'workspace', %s)",
+            [forged],
+        )
+        assert (
+            conn.execute("SELECT vfa_record_merge(%s, %s)", [key, '{"1": "ab"}']).fetchone()[0]
+            is False
+        )
     with team.team.as_person("Ann") as conn:  # hers: recorded, and only ever added to
         assert conn.execute("SELECT vfa_record_merge(%s, %s)", [key, '{"1": "ab"}']).fetchone()[0]
         conn.execute("SELECT vfa_record_merge(%s, %s)", [key, '{"2": "cd"}'])

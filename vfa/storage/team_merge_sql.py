@@ -10,7 +10,8 @@ from __future__ import annotations
 # - ``vfa_record_merge``: the digests of the runs both sides agree on after merging a
 #   checkout (workspace_info ``merged:<checkout id>``, the base of its next merge; the
 #   rest of workspace_info stays an admin's). Recorded for an admin, or for the person
-#   the checkout was taken for (the workspace's audit trail holds the checkout); added to
+#   the checkout was taken for (the first of the trail's entries about that checkout
+#   names them: anyone may add an entry, but not before the checkout's own); added to
 #   what is recorded, never removed. False, and nothing written, for anyone else.
 # - ``vfa_audit_known``: which of the entries given (by their place in the list, from 1)
 #   are here already: the same time, person, act, kind and detail (where it came from
@@ -43,10 +44,11 @@ BEGIN
         RAISE EXCEPTION 'workspace_info %: a merge records run ids and their digests', merge_key
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    IF vfa_my_role() IS DISTINCT FROM 'admin' AND NOT EXISTS (
-        SELECT 1 FROM audit_entry a
+    IF vfa_my_role() IS DISTINCT FROM 'admin' AND (
+        SELECT a.detail ->> 'coder' FROM audit_entry a
         WHERE a.action = 'checkout' AND a.entity = 'workspace'
-          AND a.detail ->> 'id' = substr(merge_key, 8) AND a.detail ->> 'coder' = me) THEN
+          AND a.detail ->> 'id' = substr(merge_key, 8)
+        ORDER BY a.id LIMIT 1) IS DISTINCT FROM me THEN
         RETURN false;
     END IF;
     INSERT INTO workspace_info AS w (key, value) VALUES (merge_key, given::text)
