@@ -92,7 +92,7 @@ def test_team_add_makes_a_login_that_connects_and_the_person_with_it(capsys, tea
         "--workspace", team.url, "--json",
     )  # fmt: skip
     assert code == 0, err
-    assert json.loads(out) == {"name": "Eve", "role": "coder", "login": login}
+    assert json.loads(out) == {"name": "Eve", "role": "coder", "login": login, "can_log_in": True}
     assert _people(team)["Eve"] == login
     with team.as_login(login) as conn:  # no password: the server's usual means
         assert conn.execute("SELECT vfa_my_name()").fetchone() == ("Eve",)
@@ -219,7 +219,10 @@ def test_team_list_shows_who_has_no_login_one_that_may_not_log_in_or_one_gone(
     assert run(capsys, "people", "add", f"Vic {tag}", "--role", "coder", "--workspace", ada)[0] == 0
     for name, login in ((f"Nol {tag}", barred), (f"Gil {tag}", gone)):
         argv = ("team", "add", name, "--role", "coder", "--login", login, "--workspace", ada)
-        assert run(capsys, *argv)[0] == 0
+        code, out, _ = run(capsys, *argv)
+        assert code == 0
+        says_barred = f"has the login {login}, but the server does not let it log in" in out
+        assert says_barred == (login == barred) and ("logs in as" in out) == (login == gone)
     with team.as_login(team.owner_login) as conn:
         conn.execute(f'DROP ROLE "{gone}"')
         conn.commit()

@@ -39,21 +39,32 @@ def cmd_team_init(args: argparse.Namespace) -> int:
 
 
 def cmd_team_add(args: argparse.Namespace) -> int:
-    from vfa.services.team import add_person_login
+    from vfa.services.team import add_person_login, team_people
 
     with open_workspace(args) as ws:
         person = add_person_login(ws, args.name, args.role, args.login)
-    data = {"name": person.name, "role": person.role.value, "login": person.login}
-    emit(
-        args,
-        data,
-        lambda d: (
-            f"{d['name']} ({d['role']}) logs in as {d['login']}; no password is stored: "
-            "they connect by libpq's usual means (~/.pgpass, a service file, or their "
-            "system login)"
-        ),
-    )
+        (member,) = [m for m in team_people(ws) if m.name == person.name]
+    data = {
+        "name": person.name,
+        "role": person.role.value,
+        "login": person.login,
+        "can_log_in": member.can_log_in,
+    }
+    emit(args, data, _added)
     return 0
+
+
+def _added(d: dict[str, object]) -> str:
+    if not d["can_log_in"]:
+        return (
+            f"{d['name']} ({d['role']}) has the login {d['login']}, but the server does not "
+            f"let it log in: the server's administrator allows it (ALTER ROLE "
+            f'"{d["login"]}" LOGIN)'
+        )
+    return (
+        f"{d['name']} ({d['role']}) logs in as {d['login']}; no password is stored: they "
+        "connect by libpq's usual means (~/.pgpass, a service file, or their system login)"
+    )
 
 
 def cmd_team_list(args: argparse.Namespace) -> int:
