@@ -80,10 +80,12 @@ def test_reel_show_gives_the_version_and_an_order_made_on_an_older_one_is_refuse
     assert code == 0, err
 
 
-def test_if_version_must_be_a_whole_number(capsys, visit):
+@pytest.mark.parametrize("given", ["two", "0", "-3"])
+def test_if_version_must_be_a_version(capsys, visit, given):
     path, session, a, b = visit
     with pytest.raises(SystemExit) as exited:
-        main(["reel", "order", f"{a},{b}", "--session", str(session), "--if-version", "two",
+        main(["reel", "order", f"{a},{b}", "--session", str(session), "--if-version", given,
               "--workspace", str(path)])  # fmt: skip
     assert exited.value.code == 2
-    assert "--if-version" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--if-version" in err and "a version" in err and "not an id" not in err

@@ -61,6 +61,23 @@ def test_reordering_the_whole_reel_numbers_it_from_one_and_is_audited(workspace)
         )
 
 
+def test_putting_the_reel_in_the_order_it_has_stores_and_audits_nothing(workspace):
+    clip_id, session_id = add_clip_row(workspace, label="V1")
+    a, b = (tag(workspace, clip_id, s, feedback=True).id for s in (0, 1))
+    version = moments.reel_version(workspace, session_id)
+    with workspace.sessions() as db:
+        entries = db.scalars(select(AuditEntry.id)).all()
+    assert moments.reorder_reel(workspace, session_id, [a, b], expected_version=version) == [
+        a,
+        b,
+    ]
+    assert moments.reel_version(workspace, session_id) == version
+    with workspace.sessions() as db:
+        assert db.scalars(select(AuditEntry.id)).all() == entries
+    moments.reorder_reel(workspace, session_id, [b, a], expected_version=version)
+    assert moments.reel_version(workspace, session_id) > version
+
+
 def test_a_reel_holds_only_its_own_visits_moments(workspace):
     other_clip, other = add_clip_row(workspace, label="V2")
     theirs = tag(workspace, other_clip, 0, feedback=True)

@@ -16,7 +16,7 @@ from vfa.cli.common import (
     open_workspace,
     scheme_library,
 )
-from vfa.cli.types import day, days, iso_date, milliseconds, record_id
+from vfa.cli.types import day, days, iso_date, milliseconds, record_id, record_version
 from vfa.errors import InvalidInputError
 
 
@@ -276,7 +276,7 @@ def cmd_reel_theme(args: argparse.Namespace) -> int:
 def _add_if_version(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--if-version",
-        type=record_id,
+        type=record_version,
         metavar="N",
         help="only if the reel is still at version N (vfa reel show --json): refused when "
         "someone changed it since",

@@ -23,12 +23,22 @@ def _int(text: str, what: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number ({what})") from None
 
 
+def _counted(text: str, what: str, where: str = "") -> int:
+    """A whole number from 1 to 2^63 - 1 (``what`` it is, ``where`` to find it)."""
+    value = _int(text, what)
+    if not 1 <= value <= MAX_ID:
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what} (1 to {MAX_ID}{where})")
+    return value
+
+
 def record_id(text: str) -> int:
     """A record id: a whole number from 1 to 2^63 - 1."""
-    value = _int(text, "an id")
-    if not 1 <= value <= MAX_ID:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an id (1 to {MAX_ID})")
-    return value
+    return _counted(text, "an id")
+
+
+def record_version(text: str) -> int:
+    """A version of a record (its edits counted from 1)."""
+    return _counted(text, "a version", ": vfa reel show --json gives it")
 
 
 def milliseconds(text: str) -> int:

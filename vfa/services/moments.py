@@ -390,6 +390,8 @@ def reorder_reel(
             f"session {session_id}: the new reel order must list its moments "
             f"{sorted(current)} once each, not {list(order)}"
         )
+    if list(order) == current:  # already so: nothing to store or audit
+        return current
     with ws.writes.begin() as db:
         require(db, Act.TAG_MOMENTS, viewer)
         # the moments first, then the reel: the order every writer locks them in
