@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_cli_surface import run, workspace_with_clip
+from vfa.services.viewer import login_name
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,7 +52,7 @@ def test_bare_vfa_opens_the_users_own_workspace_when_there_is_one(
     workspace_with_clip(capsys, own, clips["noaudio"], tmp_path, case="FAM-3")
     code, seen = open_window([], "workspace")
     assert code == 0
-    assert seen["title"] == "VFA — workspace" and seen["cases"] == ["FAM-3"]
+    assert seen["title"] == f"VFA — workspace — {login_name()}" and seen["cases"] == ["FAM-3"]
     assert seen["ws"] == str(own)
 
 
@@ -66,7 +67,7 @@ def test_gui_opens_the_named_workspace(capsys, isolated_user, clips, tmp_path, a
     argv = [a.replace("{ws}", str(ws)) for a in argv]
     code, seen = open_window(argv, "workspace")
     assert code == 0
-    assert seen["title"] == "VFA — team" and seen["cases"] == ["FAM-8"]
+    assert seen["title"] == f"VFA — team — {login_name()}" and seen["cases"] == ["FAM-8"]
     assert seen["ws"] == str(ws) and not seen["welcome"]
 
 
@@ -78,7 +79,7 @@ def test_demo_open_prepares_the_demo_and_shows_its_clip(capsys, isolated_user, t
     code, out, err = run(capsys, "clip", "list", "--workspace", str(target), "--json")
     assert code == 0, err
     cases = list(dict.fromkeys(r["case"] for r in out))
-    assert seen["title"] == "VFA — show" and seen["cases"] == cases
+    assert seen["title"] == f"VFA — show — {login_name()}" and seen["cases"] == cases
     assert seen["clip"] == out[0]["clip_id"]
 
 

@@ -21,6 +21,7 @@ from vfa.media.synth import make_clip, read_barcode
 from vfa.player.base import PlayerState
 from vfa.player.canvas import fit_rect
 from vfa.services import clips as clip_service
+from vfa.services.viewer import current_viewer
 from vfa.storage.workspace import open_workspace
 
 RESULT = os.environ.get("VFA_E2E_RESULT", "")
@@ -117,7 +118,7 @@ def test_vlc_plays_in_the_window_and_the_screen_shows_the_frame_the_readout_name
 
 
 def test_the_window_title_and_browser_under_x11(vlc_window):
-    assert vlc_window.windowTitle() == "VFA — e2e"
+    assert vlc_window.windowTitle() == f"VFA — e2e — {current_viewer()}"
     item = vlc_window.browser.topLevelItem(0)
     assert item.text(0) == "E2E-1"
     assert QRect(vlc_window.geometry()).width() >= 1000

@@ -39,9 +39,11 @@ from PySide6.QtWidgets import (
 import vfa
 from vfa.services import clips as clip_service
 from vfa.services.backups import backups_of
+from vfa.services.viewer import current_viewer, login_name
 from vfa.ui.actions import SPEC_BY_ID, SPECS, default_shortcut
 from vfa.ui.backups_dialog import BackupsDialog, CheckDialog
 from vfa.ui.dialogs import SettingsDialog
+from vfa.ui.people_dialogs import WhoAreYouDialog
 from vfa.ui.settings import Settings
 
 SURFACE_MODULES = (
@@ -299,12 +301,19 @@ def test_new_workspace_creates_the_file_typed_into_the_dialog(
 ):
     target = tmp_path / "family work.vfa"
     typed = TypeFileName(target)
-    with answering(qtbot, (QFileDialog, typed)):
+
+    def sign_as_sam(dialog: WhoAreYouDialog) -> None:  # (no Settings → Coder: asked)
+        assert dialog.name.text() == login_name()
+        dialog.name.setText("Sam Reid")
+        dialog.accept()
+
+    with answering(qtbot, (QFileDialog, typed), (WhoAreYouDialog, sign_as_sam)):
         surface.fire(bare_window, "workspace.new")
     assert (typed.title, typed.accept_mode) == ("New workspace", QFileDialog.AcceptMode.AcceptSave)
     qtbot.waitUntil(lambda: bare_window.ws is not None, timeout=20_000)
     assert bare_window.ws.path == target and target.is_file()
-    assert bare_window.windowTitle() == "VFA — family work"
+    assert bare_window.windowTitle() == "VFA — family work — Sam Reid"
+    assert current_viewer() == "Sam Reid"
     assert bare_window.pages.currentIndex() == 1
     assert bare_window.browser.topLevelItemCount() == 0
     assert bare_window.actions_by_id["clip.add"].isEnabled()
@@ -320,7 +329,7 @@ def test_open_workspace_opens_the_file_chosen_in_the_dialog(
     assert (typed.title, typed.accept_mode) == ("Open workspace", QFileDialog.AcceptMode.AcceptOpen)
     qtbot.waitUntil(lambda: bare_window.ws is not None, timeout=20_000)
     assert bare_window.ws.path == barcode_copy
-    assert bare_window.windowTitle() == "VFA — demo"
+    assert bare_window.windowTitle() == f"VFA — demo — {current_viewer()}"
     assert bare_window.browser.topLevelItem(0).text(0) == "DEMO-001"
 
 

@@ -81,7 +81,7 @@ def test_the_first_admin_makes_the_open_workspace_managed_and_asks_who_you_are(
         qtbot.mouseClick(dialog.findChild(QPushButton, "addPerson"), Qt.MouseButton.LeftButton)
         dialog.reject()
 
-    assert window.windowTitle() == "VFA — demo"
+    assert window.windowTitle() == f"VFA — demo — {current_viewer()}"
     with answering(qtbot, (PeopleDialog, add_admin), (WhoAreYouDialog, pick("Ada"))):
         surface.choose(window, "people.manage")
     assert window.windowTitle() == "VFA — demo — Ada (admin)"

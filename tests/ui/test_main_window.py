@@ -14,6 +14,7 @@ from tests.conftest import source_indices
 from vfa.app import build_window, initial_action
 from vfa.player.base import PlayerState
 from vfa.services import clips as clip_service
+from vfa.services.viewer import current_viewer
 from vfa.storage.workspace import open_workspace
 from vfa.ui.dialogs import AddClipDialog, SettingsDialog
 from vfa.ui.settings import Settings
@@ -65,7 +66,7 @@ def test_the_demo_button_opens_the_demo_with_its_clip(window, qtbot):
 
     with qtbot.waitSignal(window.clip_opened, timeout=60_000) as opened:
         qtbot.mouseClick(window.welcome.demo, Qt.MouseButton.LeftButton)
-    assert window.windowTitle() == "VFA — demo"
+    assert window.windowTitle() == f"VFA — demo — {current_viewer()}"
     assert window.browser.topLevelItem(0).text(0) == "DEMO-001"
     qtbot.waitUntil(lambda: window.player_view.shown_index() == 0, timeout=10_000)
     assert window.player_view.readout.text() == "00:00:00.000 · frame 0"

@@ -1,7 +1,8 @@
 """The window and people: on a managed workspace file it asks who you are the first time
 and remembers it, names you and your role in the title bar, says in the status bar that
 roles in a file are advisory, and disables what your role does not allow with a tooltip
-saying why. A personal workspace is opened as before: nothing asked, nothing disabled."""
+saying why. A personal workspace is opened as before: nothing disabled, your name in the
+title bar; one made new asks your name when Settings has none."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def note(window) -> QLabel:
 
 
 def test_a_personal_workspace_is_opened_as_before(window):
-    assert window.windowTitle() == "VFA — demo"
+    assert window.windowTitle() == f"VFA — demo — {current_viewer()}"  # no role
     assert not note(window).isVisible()
     for key in GATED:
         assert window.actions_by_id[key].isEnabled(), key
@@ -134,7 +135,7 @@ def test_settings_coder_on_a_personal_workspace_is_who_works_in_it(window):
     Settings().set("coder/name", "Ann")
     window.people.settings_coder_changed()
     assert current_viewer() == "Ann" and window.memory.person_of(window.ws) == "Ann"
-    assert window.windowTitle() == "VFA — demo"  # (a personal workspace: no roles shown)
+    assert window.windowTitle() == "VFA — demo — Ann"  # (a personal workspace: no role)
 
 
 def test_every_role_and_act_has_its_name_marked_for_translation():

@@ -7,6 +7,8 @@ from PySide6.QtWidgets import QFileDialog
 
 from tests.storage.test_workspace_safety import _digest, damaged_workspace
 from vfa.app import build_window
+from vfa.services.viewer import login_name
+from vfa.ui.settings import Settings
 
 
 @pytest.fixture
@@ -23,11 +25,29 @@ def test_new_creates_the_chosen_workspace(window, qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr(
         QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
     )
+    asked = []
+    window.people.ask = lambda parent, label, found, default: asked.append(
+        (label, found.managed, default)
+    )  # cancelled: the login name signs, and the next new workspace asks again
     window.new_workspace()
     qtbot.waitUntil(lambda: window.ws is not None, timeout=10_000)
     assert window.ws.path == target.with_suffix(".vfa")
     assert window.ws.read_only is None
     assert target.with_suffix(".vfa").is_file()
+    assert asked == [("team", False, login_name())]
+    assert window.windowTitle() == f"VFA — team — {login_name()}"
+
+
+def test_a_new_workspace_asks_no_name_once_settings_has_one(window, qtbot, tmp_path, monkeypatch):
+    Settings().set("coder/name", "Ann")
+    window.people.ask = lambda *args: pytest.fail("asked who, though Settings names Ann")
+    target = tmp_path / "mine.vfa"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
+    window.new_workspace()
+    qtbot.waitUntil(lambda: window.ws is not None, timeout=10_000)
+    assert window.windowTitle() == "VFA — mine — Ann"
 
 
 def test_new_never_replaces_an_existing_file(window, qtbot, tmp_path, monkeypatch):

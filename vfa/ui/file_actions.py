@@ -23,6 +23,7 @@ from vfa.ui.clip_hashing import ContentHasher
 from vfa.ui.dialogs import AddClipDialog
 from vfa.ui.messages import Level, MessageBar, note
 from vfa.ui.passphrase_dialog import ask_passphrase
+from vfa.ui.person import PersonGate
 from vfa.ui.session import CodingSession
 from vfa.ui.tasks import TaskContext, run_task
 
@@ -39,6 +40,7 @@ class FileActions(QMainWindow):
     browser: ClipBrowser
     hasher: ContentHasher
     messages: MessageBar
+    people: PersonGate
 
     def set_workspace(self, ws: Workspace) -> None:
         """Show an open workspace (the window's)."""
@@ -146,9 +148,13 @@ class FileActions(QMainWindow):
             self._run(
                 self.tr("Creating workspace…"),
                 lambda ctx: workspaces.new_workspace(path),
-                self.set_workspace,
+                self._new_workspace_made,
                 "workspace",
             )
+
+    def _new_workspace_made(self, ws: Workspace) -> None:
+        self.people.name_new(ws)  # who signs the coding in it, when nobody has said
+        self.set_workspace(ws)
 
     def choose_workspace(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

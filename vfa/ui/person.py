@@ -127,6 +127,16 @@ class PersonGate(QObject):
         self.memory.remember_person(ws, name)
         return name
 
+    def name_new(self, ws: Workspace) -> None:
+        """A workspace file just made, by someone who has not said who they are (no
+        Settings → Coder): ask for the name their coding in it is signed with, and
+        remember it for it (cancelled: the login name, asked again next time)."""
+        if str(self.settings.get("coder/name")).strip() or self.memory.person_of(ws):
+            return
+        name = self.ask(self.window, ws.name, Roster((), False), login_name())
+        if name:
+            self.memory.remember_person(ws, name)
+
     def enter(self, ws: Workspace, name: str) -> None:
         """Work in ``ws`` as ``name`` ('' nobody in particular): the viewer of every
         service, the title, the note and the actions allowed."""
@@ -216,12 +226,13 @@ class PersonGate(QObject):
         self.apply()
 
     def title(self) -> str:
-        """The window's title: the workspace, and on a managed one who works in it."""
+        """The window's title: the workspace and who works in it (with their role on a
+        managed one)."""
         if self.ws is None:
             return self.tr("VFA")
-        if not self.roster.managed:
-            return self.tr("VFA — {0}").format(self.ws.name)
         name = current_viewer()
+        if not self.roster.managed:
+            return self.tr("VFA — {0} — {1}").format(self.ws.name, name)
         if self.person is None:
             return self.tr("VFA — {0} — {1} (not one of its people)").format(self.ws.name, name)
         return self.tr("VFA — {0} — {1} ({2})").format(

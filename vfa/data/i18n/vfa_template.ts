@@ -2189,7 +2189,7 @@ GPL-3.0-or-later. Makes no network connections.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>VFA — {0}</source>
+        <source>VFA — {0} — {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
