@@ -113,6 +113,11 @@ class WhenShown(QObject):
         return False
 
 
+def anyone_may(_act: Act, _doing: str = "") -> str | None:
+    """No reason why not: a session outside a window (tests, tools) lets anyone act."""
+    return None
+
+
 def allow(widget: QWidget, wanted: bool, why: str | None, tip: str = "") -> None:
     """Enable ``widget`` when its view wants it and the person may (``why`` None); when
     the role is why not, its tooltip says so, else it is ``tip``."""
@@ -153,7 +158,7 @@ class CodingSession(QObject):
         self.playhead: Callable[[], tuple[int, int]] = lambda: (0, 0)
         # why the person working may not do an act (said as the text given, else the
         # act's name), None when they may; the window's PersonGate answers
-        self.why_not: Callable[[Act, str], str | None] = lambda _act, _doing="": None
+        self.why_not: Callable[[Act, str], str | None] = anyone_may
 
     @classmethod
     def bare(
