@@ -10,6 +10,7 @@ import io
 import os
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from tests.services.test_edges_blind import add_clip_row
@@ -212,3 +213,20 @@ def test_one_window_shown_again_and_closed_with_its_workspace(qtbot, trail):
     ]
     assert trail_windows.show() is None
     assert session.shell.messages.level("workspace") is Level.ERROR
+
+
+def test_enter_in_a_filter_reads_with_it_and_leaves_the_window_open(opened, qtbot):
+    window, _ = opened
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5_000)
+    field = window.kind.lineEdit()
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus, timeout=5_000)
+    qtbot.keyClicks(field, "rate")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert window.isVisible()
+    assert window.busy()  # read at once, not after the typing pause
+    qtbot.waitUntil(lambda: not window.busy(), timeout=WAIT)
+    assert cells(window, 2) == ["rate", "rate"]
+    qtbot.keyClick(window.case.lineEdit(), Qt.Key.Key_Enter)
+    assert window.isVisible()

@@ -267,6 +267,12 @@ class AuditWindow(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.close)
+        # Enter in a filter reads the trail with it, never presses a button (it closed
+        # the window): no button is the default (Escape still closes)
+        for button in buttons.buttons():
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
+                button.setDefault(False)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.messages)
@@ -280,6 +286,9 @@ class AuditWindow(QDialog):
         self._typing.timeout.connect(self.reload)
         for combo in (self.person, self.case, self.kind):
             combo.currentTextChanged.connect(lambda _t: self._typing.start())
+            line = combo.lineEdit()
+            assert line is not None  # (editable)
+            line.returnPressed.connect(self.reload)
         for day in (self.since, self.until):
             day.box.toggled.connect(lambda _on: self.reload())
             day.date.dateChanged.connect(lambda _d: self._typing.start())
