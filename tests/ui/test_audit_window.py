@@ -230,3 +230,18 @@ def test_enter_in_a_filter_reads_with_it_and_leaves_the_window_open(opened, qtbo
     assert cells(window, 2) == ["rate", "rate"]
     qtbot.keyClick(window.case.lineEdit(), Qt.Key.Key_Enter)
     assert window.isVisible()
+
+
+def test_a_person_added_is_named_in_the_record_column(qtbot, trail):
+    """Not "person 3": the name the entry keeps."""
+    ws = trail[0]
+    people.add_person(ws, "Rae", "coder")
+    window = AuditWindow(CodingSession.bare(ws, coder="Sue"))
+    window.show()
+    try:
+        qtbot.waitUntil(lambda: not window.busy(), timeout=WAIT)
+        added = [r for r in window.model.rows if r.entity == "coder" and r.action == "create"]
+        # (Ann was added as she first coded)
+        assert [window.model.cell(r, 3) for r in added] == ["person Rae", "person Ann"]
+    finally:
+        window.close()

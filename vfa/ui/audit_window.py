@@ -139,6 +139,8 @@ class AuditModel(QAbstractTableModel):
             return action_name(row.action)
         if column == 3:
             what = record_name(row.entity, row.action)
+            if row.entity == "coder" and (named := person_named(row)):
+                return f"{what} {named}"  # a person by their name, not a number
             return f"{what} {row.entity_id}" if row.entity_id is not None else what
         if column == 4:
             return row.case or ""
@@ -157,6 +159,15 @@ class AuditModel(QAbstractTableModel):
         if column == 8:
             return value_text(row.after) if row.after is not None else ""
         return value_text(row.detail) if row.detail else ""
+
+
+def person_named(row: AuditRow) -> str:
+    """The name an entry about a person keeps (adding them keeps it), else ''."""
+    for kept in (row.detail, row.after, row.before):
+        name = kept.get("name") if isinstance(kept, dict) else None
+        if isinstance(name, str) and name.strip():
+            return name.strip()
+    return ""
 
 
 class LogTable(QTableView):
