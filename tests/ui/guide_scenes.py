@@ -29,6 +29,11 @@ SHOTS: dict[str, tuple[int, int]] = {
     "reliability.png": (960, 600),
     "quick-start.png": (860, 600),
     "shortcuts.png": (720, 600),
+    # the team page (team.md)
+    "people.png": (600, 460),
+    "audit.png": (980, 560),
+    "merge-conflict.png": (720, 560),
+    "consent-until.png": (420, 360),
 }
 TIMEOUT = 60_000
 
@@ -154,3 +159,128 @@ def test_the_guides_screenshots(window, qtbot):
     assert keys.shown_rows()
     shoot(qtbot, keys, "shortcuts.png")
     keys.close()
+
+
+# -- the team page: people and roles, the audit trail, a merge's dry run, consent that ends
+
+TEAM = {"Sue": "supervisor", "Cal": "coder", "Ada": "admin"}  # (the admin last: see below)
+
+
+def make_team(ws) -> None:
+    """The demo's people and Sue, Cal and Ada, who makes the workspace managed: added
+    last, as an admin is the only one who may add people once there is one."""
+    from vfa.services.people import add_person
+
+    for name, role in TEAM.items():
+        add_person(ws, name, role, who="Ada")
+
+
+def fixed_times(ws) -> None:
+    """Each audit entry a minute after the one before it from 4 May 2026, 09:00 UTC, so
+    the picture of the trail is the same whenever it is taken (on a workspace file
+    nothing keeps the trail from being rewritten: a team's server does)."""
+    import datetime as dt
+
+    from sqlalchemy import select, update
+
+    from vfa.storage.models import AuditEntry
+
+    start = dt.datetime(2026, 5, 4, 9, 0, tzinfo=dt.UTC)
+    with ws.writes.begin() as db:
+        for n, entry in enumerate(db.scalars(select(AuditEntry.id).order_by(AuditEntry.id))):
+            at = start + dt.timedelta(minutes=n)
+            db.execute(update(AuditEntry).where(AuditEntry.id == entry).values(at=at))
+
+
+def rate_first_item(ws, clip_id: int, value: int) -> None:
+    """Cal rates KIPS item 1 of the clip (his run, begun if need be)."""
+    from vfa.services import coding
+    from vfa.services.schemes import get_scheme
+    from vfa.services.viewer import viewing_as
+
+    kips = get_scheme("kips")
+    with viewing_as("Cal"):
+        run = coding.open_run(ws, clip_id, kips, "Cal")
+        coding.set_rating(ws, run.id, kips, kips.ratings.items[0].id, value)
+
+
+def test_the_team_pages_screenshots(window, qtbot, tmp_path, monkeypatch):
+    import datetime as dt
+    import time
+
+    from vfa.services import assignments, consent, viewer
+    from vfa.services import clips as clip_service
+    from vfa.services.checkout import checkout
+    from vfa.services.viewer import viewing_as
+    from vfa.storage.workspace import open_workspace
+    from vfa.ui.audit_window import AuditWindow
+    from vfa.ui.feedback_dialogs import ConsentDialog
+    from vfa.ui.merge_dialog import MergeDialog
+    from vfa.ui.people_dialogs import PeopleDialog
+
+    monkeypatch.setenv("TZ", "UTC")  # (the trail's times as the picture shows them)
+    time.tzset()
+    # what the demo and the team's admin do is Ada's, whatever this computer's login
+    monkeypatch.setattr(viewer, "login_name", lambda: "Ada")
+    monkeypatch.chdir(tmp_path)  # (the laptop's file, named as a user chooses it)
+    win = window
+    show_at(qtbot, win, "workspace.png")
+    with qtbot.waitSignal(win.clip_opened, timeout=TIMEOUT):
+        win.actions_by_id["workspace.demo"].trigger()  # File → Open the demo workspace
+    ws = win.ws
+    make_team(ws)
+    win.people.ask = lambda *_args: "Ada"  # File → Who are you…: Ada
+    win.people.refresh()
+    quiet(qtbot, win)
+
+    people = PeopleDialog(ws, win)  # File → People…
+    show_at(qtbot, people, "people.png")
+    shoot(qtbot, people, "people.png")
+    people.close()
+
+    # Cal takes the second visit's clip on his laptop and rates it there; on the team's
+    # workspace his first rating of it changes too: the merge's dry run names the conflict
+    visits = [k.id for c in clip_service.catalog(ws) for v in c.sessions for k in v.clips]
+    clip = visits[1]
+    with viewing_as("Sue"):
+        assignments.assign(ws, [clip], "kips", ["Cal"], blind=False, by="Sue")
+    rate_first_item(ws, clip, 3)
+    laptop = Path("laptop.vfa")
+    checkout(ws, "Cal", laptop, viewer="Cal")
+    away = open_workspace(laptop)
+    name = clip_service.clip_info(ws, clip).name
+    there = [k.id for c in clip_service.catalog(away) for v in c.sessions for k in v.clips]
+    rate_first_item(away, next(k for k in there if clip_service.clip_info(away, k).name == name), 4)
+    away.close()
+    rate_first_item(ws, clip, 2)
+
+    fixed_times(ws)
+    trail = AuditWindow(win.session, win)  # Tools → Audit trail…
+    show_at(qtbot, trail, "audit.png")
+    qtbot.waitUntil(lambda: not trail.busy(), timeout=TIMEOUT)
+    shoot(qtbot, trail, "audit.png")
+    trail.close()
+
+    merging = MergeDialog(ws, "Ada", parent=win)  # File → Merge workspace…
+    show_at(qtbot, merging, "merge-conflict.png")
+    with qtbot.waitSignal(merging.planned, timeout=TIMEOUT):
+        merging.other.setText(str(laptop))
+        merging.replan()
+    shoot(qtbot, merging, "merge-conflict.png")
+    merging.reject()
+
+    first = visits[0]
+    consent.set_consent(
+        ws,
+        first,
+        ["feedback", "supervision"],
+        given_on=dt.date(2026, 11, 2),
+        by="Ada",
+        valid_until=dt.date(2027, 11, 1),
+    )
+    asked = ConsentDialog(  # Feedback → Consent for this clip…
+        clip_service.clip_info(ws, first).name, consent.consent_for(ws, first), "Ada", win
+    )
+    show_at(qtbot, asked, "consent-until.png")
+    shoot(qtbot, asked, "consent-until.png")
+    asked.reject()

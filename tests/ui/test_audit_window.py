@@ -10,6 +10,7 @@ import io
 import os
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from tests.services.test_edges_blind import add_clip_row
@@ -212,3 +213,35 @@ def test_one_window_shown_again_and_closed_with_its_workspace(qtbot, trail):
     ]
     assert trail_windows.show() is None
     assert session.shell.messages.level("workspace") is Level.ERROR
+
+
+def test_enter_in_a_filter_reads_with_it_and_leaves_the_window_open(opened, qtbot):
+    window, _ = opened
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5_000)
+    field = window.kind.lineEdit()
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus, timeout=5_000)
+    qtbot.keyClicks(field, "rate")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert window.isVisible()
+    assert window.busy()  # read at once, not after the typing pause
+    qtbot.waitUntil(lambda: not window.busy(), timeout=WAIT)
+    assert cells(window, 2) == ["rate", "rate"]
+    qtbot.keyClick(window.case.lineEdit(), Qt.Key.Key_Enter)
+    assert window.isVisible()
+
+
+def test_a_person_added_is_named_in_the_record_column(qtbot, trail):
+    """Not "person 3": the name the entry keeps."""
+    ws = trail[0]
+    people.add_person(ws, "Rae", "coder")
+    window = AuditWindow(CodingSession.bare(ws, coder="Sue"))
+    window.show()
+    try:
+        qtbot.waitUntil(lambda: not window.busy(), timeout=WAIT)
+        added = [r for r in window.model.rows if r.entity == "coder" and r.action == "create"]
+        # (Ann was added as she first coded)
+        assert [window.model.cell(r, 3) for r in added] == ["person Rae", "person Ann"]
+    finally:
+        window.close()

@@ -3,6 +3,7 @@ and the reel export and still dialogs built on one purpose-and-place dialog."""
 
 from __future__ import annotations
 
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QPushButton, QWidget
 
 from vfa.ui.feedback_dialogs import ExportDialog, StillDialog
@@ -53,9 +54,19 @@ def test_choose_sits_after_the_field_and_calls_back(qtbot):
     holder.setLayout(row)
     assert row.itemAt(0).widget() is field and row.stretch(0) == 1
     button = row.itemAt(1).widget()
-    assert isinstance(button, QPushButton) and button.text() == "Choose…"
+    assert isinstance(button, QPushButton) and button.text() == "C&hoose…"
     button.click()
     assert chosen == ["chosen"]
+
+
+def test_choose_has_a_key_of_its_own(qtbot):
+    """Alt+H presses Choose… (its underlined letter), unlike a dialog's standard
+    buttons (OK, Cancel, Close: Enter and Escape press them)."""
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    holder.setLayout(choose_row(QLineEdit(), lambda: None))
+    button = holder.findChild(QPushButton)
+    assert button.shortcut() == QKeySequence("Alt+H")
 
 
 def _ok(dialog: QDialog) -> QPushButton:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionComboBox, QWidge
 
 from vfa.app import build_window
 from vfa.services import clips as clip_service
+from vfa.services import coding
 from vfa.storage.workspace import open_workspace
 
 SMALL = (1024, 700)
@@ -129,3 +130,38 @@ def test_dragging_the_panes_cannot_squeeze_the_player_or_hide_a_pane(small_windo
     assert_essentials(win, whole_name=False)
     assert all(size > 0 for size in splitter.sizes())
     assert win.coding.table.isVisible()
+
+
+def assert_details_whole(win) -> None:
+    """The item details as laid out now: the title and keys wrapped in full, the
+    description with nothing to scroll to."""
+    details = win.coding.details
+    QApplication.processEvents()  # (the new text's layout)
+    for label in (details.title, details.keys):
+        assert label.height() >= label.heightForWidth(label.width()), label.text()
+    description = details.description
+    assert description.verticalScrollBar().maximum() == 0, description.toPlainText()
+
+
+def test_at_1024_by_700_each_kips_item_is_described_whole_beside_the_whole_list(small_window):
+    win = small_window
+    win.coding.choose("kips")
+    QApplication.processEvents()
+    scheme, table = win.coding.scheme, win.coding.table
+    assert table.verticalScrollBar().maximum() == 0  # every item in sight
+    for item in scheme.ratings.items:
+        win.coding.details.show_item(scheme, item, coding.RatingState(None, None, ()))
+        assert_details_whole(win)
+
+
+def test_at_1024_by_700_each_care_row_and_scale_is_described_whole(small_window):
+    win = small_window
+    win.coding.choose("care_index_infant")
+    QApplication.processEvents()
+    scheme = win.coding.scheme
+    for grid in scheme.grids:
+        for member in grid.members:
+            for row in grid.rows:
+                for scale in member.scales:
+                    win.coding.details.show_cell(scheme, grid, member, row, scale)
+                    assert_details_whole(win)

@@ -164,3 +164,28 @@ def test_merge_into_chooses_the_file_then_shows_the_session_again(qtbot, team, l
     assert seen and type(seen[-1]).__name__ == "RunOpened"
     assert session.shell.messages.text("merge") == f"Merged {laptop}."
     assert run_of(team.ws, team.x, "vig", "Ann") == team.ann_vig
+
+
+def test_choosing_the_file_starts_beside_this_workspace_then_beside_the_last_chosen(
+    qtbot, team, tmp_path, monkeypatch
+):
+    """Never in the folder VFA happened to be started in."""
+    elsewhere = tmp_path / "started-here"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    asked: list[str] = []
+
+    def choose(_parent, _title, folder, _filter):
+        asked.append(folder)
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", choose)
+    session = CodingSession.bare(team.ws, coder="Ann")
+    assert merge_dialog.merge_into(session) is None  # (nothing chosen)
+    assert asked == [str(team.ws.path.parent)]
+    away = tmp_path / "usb"
+    away.mkdir()
+    dialog = MergeDialog(team.ws, "Ann", str(away / "laptop.vfa"))
+    qtbot.addWidget(dialog)
+    dialog.choose_other()
+    assert asked[-1] == str(away)

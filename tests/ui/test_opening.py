@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QRect, Qt
+from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QLabel, QMainWindow
 
 from vfa.ui.opening import OpeningWindow, Startup, preload_modules
@@ -59,7 +60,25 @@ def test_the_saved_geometry_places_it(qtbot):
     again = OpeningWindow(saved)
     qtbot.addWidget(again)
     assert again.geometry().getRect() == (30, 40, 700, 500)
-    assert OpeningWindow(QByteArray()).size().toTuple() == (1200, 760)
+    first = OpeningWindow(QByteArray())
+    qtbot.addWidget(first)
+    room = first.screen().availableGeometry()
+    assert first.size().toTuple() == (min(1200, room.width()), min(760, room.height() - 40))
+
+
+def test_the_first_size_fits_a_small_screen_frame_and_all(qtbot, monkeypatch):
+    """1200 × 760 where there is room; on a 1024 × 700 laptop screen the window and the
+    title bar above it fit, so its right side and status bar are on the screen."""
+    small = QRect(0, 0, 1024, 700)
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: small)
+    first = OpeningWindow(QByteArray())
+    qtbot.addWidget(first)
+    assert first.size().toTuple() == (1024, 660)
+    large = QRect(0, 0, 1600, 1000)
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: large)
+    again = OpeningWindow(QByteArray())
+    qtbot.addWidget(again)
+    assert again.size().toTuple() == (1200, 760)
 
 
 def test_closed_while_opening_builds_nothing(qtbot):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QLineEdit, QStyle
 
 from tests.storage.test_encrypted_workspace import SECRET, digest
 from vfa.services.encryption import encrypt_workspace
@@ -97,3 +97,19 @@ def test_the_backups_list_says_every_reason_in_words(qapp):
     from vfa.ui.backups_dialog import _reason
 
     assert [r for r in REASONS if "-" in _reason(r)] == []  # before-encrypt, before-decrypt too
+
+
+def test_the_field_shows_a_passphrase_of_a_few_words_whole(qtbot):
+    """Four unrelated words (what the guide suggests) are seen as typed, masked."""
+    dialog = PassphraseDialog("/tmp/clinic.vfa", False)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    field = dialog.field
+    typed = "purple kettle rain orchard"
+    field.setText(typed)
+    masked = field.style().styleHint(QStyle.StyleHint.SH_LineEdit_PasswordCharacter)
+    need = field.fontMetrics().horizontalAdvance(chr(masked) * len(typed))
+    room = field.width() - field.textMargins().left() - field.textMargins().right() - 8
+    assert need <= room, (need, room)
+    dialog.reject()

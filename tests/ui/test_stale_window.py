@@ -273,3 +273,29 @@ def test_undo_of_a_reel_order_after_someone_set_the_theme_is_refused(qtbot, team
     team.session.undo.undo()
     assert team.said("undo").startswith("Ben changed this session's reel at ")
     assert [m.id for m in moments.reel(team.ann, a.session_id)] == [b.id, a.id]
+
+
+def test_a_rating_key_refused_as_stale_keeps_its_row_to_type_again(qtbot, team):
+    """The key did not take: the list does not move on as if it had."""
+    panel = CodingPanel(team.session, available_schemes)
+    qtbot.addWidget(panel)
+    panel.show()
+    team.open()
+    panel.choose("kips")
+    first = team.session.scheme.ratings.items[0]
+    panel.table.setFocus()
+    qtbot.keyClicks(panel.table, "3")  # Ann rates the first item: the list moves on
+    run = team.session.run.id
+    assert panel.table.currentRow() == 1
+    panel.table.setCurrentCell(0, 1)  # back to it, to change it
+    with viewing_as("Ben"):
+        seen = coding.rating_state(team.ben, run, first.id)
+        coding.set_rating(team.ben, run, team.session.scheme, first.id, 5, seen.version)
+    qtbot.keyClicks(panel.table, "2")  # typed over what Ben changed: refused
+    assert team.said().startswith(f"Ben changed the rating of “{first.name}” at ")
+    assert coding.rating_state(team.ann, run, first.id).value == 5
+    assert panel.table.currentRow() == 0  # still on it, showing Ben's 5
+    assert panel.table.item(0, 1).text() == "5"
+    qtbot.keyClicks(panel.table, "2")  # typed again, on what is shown now: taken
+    assert coding.rating_state(team.ann, run, first.id).value == 2
+    assert panel.table.currentRow() == 1

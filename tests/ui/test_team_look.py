@@ -43,9 +43,6 @@ from vfa.ui.session import CodingSession
 from vfa.ui.stale_text import clock, thing
 
 WAIT = 20_000
-# the Choose… button after a file field (vfa/ui/forms.py, shared by the import and export
-# dialogs): Tab reaches it from its field, which has the key
-CHOOSE = "Choose…"
 
 
 def shown_and_focused(qtbot, dialog: QWidget, field: QWidget) -> None:
@@ -81,7 +78,7 @@ def without_key(window: QWidget) -> list[str]:
     texts += [
         b.text()
         for b in window.findChildren(QPushButton)
-        if b.isVisibleTo(window) and b.text() and not standard(b) and b.text() != CHOOSE
+        if b.isVisibleTo(window) and b.text() and not standard(b)
     ]
     return [t for t in texts if not re.search(r"&[^&\s]", t)]
 

@@ -4,8 +4,12 @@ topic's problem goes when the same work later succeeds."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QFrame, QMainWindow, QProgressDialog
+
 from vfa.errors import NotFoundError
 from vfa.ui.messages import Level
+from vfa.ui.tasks import run_task
 
 
 def test_a_failure_is_said_under_its_topic_and_goes_when_the_work_succeeds(bare_window, qtbot):
@@ -26,3 +30,27 @@ def test_a_failure_is_said_under_its_topic_and_goes_when_the_work_succeeds(bare_
     qtbot.waitUntil(lambda: done == [42], timeout=10_000)
     assert window.messages.level("clips.check") is None
     assert window.messages.level("other") is Level.ERROR  # another topic's problem stays
+
+
+def test_work_done_before_its_dialog_shows_never_shows_it_later(qtbot):
+    """A window holding a native child (libVLC draws into one) gives its dialogs a window
+    of their own at once; the progress dialog of work that ended before its minimum
+    duration must not come up afterwards over what the work's end asks."""
+    window = QMainWindow()
+    surface = QFrame()
+    surface.setAttribute(Qt.WidgetAttribute.WA_NativeWindow)
+    surface.setAttribute(Qt.WidgetAttribute.WA_DontCreateNativeAncestors)
+    window.setCentralWidget(surface)
+    qtbot.addWidget(window)
+    window.show()
+    seen: list[tuple[bool, bool]] = []
+
+    def done(_result: object) -> None:
+        # (what a question asked here, in its own event loop, would have over it)
+        for dialog in window.findChildren(QProgressDialog):
+            showing = any(timer.isActive() for timer in dialog.findChildren(QTimer))
+            seen.append((dialog.isVisible(), showing))
+
+    run_task(window, "Opening workspace…", lambda _ctx: None, done, lambda _text: None)
+    qtbot.waitUntil(lambda: seen != [], timeout=10_000)
+    assert seen == [(False, False)]

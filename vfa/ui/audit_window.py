@@ -139,6 +139,8 @@ class AuditModel(QAbstractTableModel):
             return action_name(row.action)
         if column == 3:
             what = record_name(row.entity, row.action)
+            if row.entity == "coder" and (named := person_named(row)):
+                return f"{what} {named}"  # a person by their name, not a number
             return f"{what} {row.entity_id}" if row.entity_id is not None else what
         if column == 4:
             return row.case or ""
@@ -157,6 +159,15 @@ class AuditModel(QAbstractTableModel):
         if column == 8:
             return value_text(row.after) if row.after is not None else ""
         return value_text(row.detail) if row.detail else ""
+
+
+def person_named(row: AuditRow) -> str:
+    """The name an entry about a person keeps (adding them keeps it), else ''."""
+    for kept in (row.detail, row.after, row.before):
+        name = kept.get("name") if isinstance(kept, dict) else None
+        if isinstance(name, str) and name.strip():
+            return name.strip()
+    return ""
 
 
 class LogTable(QTableView):
@@ -267,6 +278,12 @@ class AuditWindow(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.close)
+        # Enter in a filter reads the trail with it, never presses a button (it closed
+        # the window): no button is the default (Escape still closes)
+        for button in buttons.buttons():
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
+                button.setDefault(False)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.messages)
@@ -280,6 +297,9 @@ class AuditWindow(QDialog):
         self._typing.timeout.connect(self.reload)
         for combo in (self.person, self.case, self.kind):
             combo.currentTextChanged.connect(lambda _t: self._typing.start())
+            line = combo.lineEdit()
+            assert line is not None  # (editable)
+            line.returnPressed.connect(self.reload)
         for day in (self.since, self.until):
             day.box.toggled.connect(lambda _on: self.reload())
             day.date.dateChanged.connect(lambda _d: self._typing.start())

@@ -65,9 +65,11 @@ class CodingForm(QSplitter):
             column.addWidget(widget, 1)
         self.addWidget(form)
         self.addWidget(self.details)
+        # three fifths to the form, two to the details: at 1024×700 the whole KIPS list,
+        # and a CARE-Index row and scale described whole with the keys and note
         self.setStretchFactor(0, 3)
-        self.setStretchFactor(1, 1)
-        self.setSizes([300, 100])
+        self.setStretchFactor(1, 2)
+        self.setSizes([300, 200])
         if memory is not None:
             memory.keep(self, "coding/panes")
         self.build(None)

@@ -242,11 +242,11 @@ class CodingPanel(QWidget):
         if self.ws is None or self.scheme is None:
             self._nothing_to_code()
             return
-        self._push(
-            RateCommand(
-                self.session, self._act(self.tr('rating of "{0}"'), item_id), item_id, value
-            )
+        command = RateCommand(
+            self.session, self._act(self.tr('rating of "{0}"'), item_id), item_id, value
         )
+        if not self._push(command):
+            self.table.keep_row()
 
     def set_note(self, item_id: str, text: str) -> None:
         if self.ws is None or self.scheme is None:
@@ -303,9 +303,9 @@ class CodingPanel(QWidget):
             name = item_id
         return template.format(name)
 
-    def _push(self, command: RateCommand | GridRowCommand | RatingStateCommand) -> None:
+    def _push(self, command: RateCommand | GridRowCommand | RatingStateCommand) -> bool:
         """Check the edit first: a refused one shows why and changes nothing (not even a
-        run is begun for it)."""
+        run is begun for it); whether it was stored."""
         self.when_shown.catch_up()  # (the edit is made on the run as the form shows it)
         try:
             command.check()
@@ -315,11 +315,11 @@ class CodingPanel(QWidget):
                 self.refresh(keep_message=True)
             if isinstance(command, GridRowCommand):
                 self.grids.mark_refused(command.grid_id, command.member_id, command.row_id)
-            return
+            return False
         if not self.session.begin_run():
-            return
+            return False
         self.message.clear("edit")
-        command.push(lambda text: self.message.error(text, "edit"))
+        return command.push(lambda text: self.message.error(text, "edit"))
 
     def submit_run(self) -> None:
         if self.run is None or self.ws is None:

@@ -70,7 +70,7 @@ def add_choose_row(
 
 def choose_row(field: QLineEdit, choose: Callable[[], object]) -> QHBoxLayout:
     """``field`` with a Choose… button after it that calls ``choose``."""
-    browse = QPushButton(QCoreApplication.translate("Forms", "Choose…"))
+    browse = QPushButton(QCoreApplication.translate("Forms", "C&hoose…"))
     browse.clicked.connect(choose)
     row = QHBoxLayout()
     row.addWidget(field, 1)

@@ -15,6 +15,7 @@ dry run and merge only.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
@@ -158,7 +159,7 @@ class MergeDialog(QDialog):
         path, _ = QFileDialog.getOpenFileName(
             self,
             self.tr("Merge workspace"),
-            "",
+            start_folder(self.ws, self.other.text()),
             self.tr("VFA workspace (*.vfa);;All files (*)"),
         )
         if path:
@@ -387,6 +388,16 @@ class MergeDialog(QDialog):
         )
 
 
+def start_folder(ws: Workspace, chosen: str = "") -> str:
+    """Where choosing the workspace to merge starts: the folder of the one chosen
+    before, else of this workspace's file (a laptop's file is often put beside it), else
+    the home folder (never the folder VFA was started in)."""
+    for path in (Path(chosen).expanduser() if chosen.strip() else None, ws.path):
+        if path is not None and path.parent.is_dir():
+            return str(path.parent)
+    return str(Path.home())
+
+
 def merge_into(session: CodingSession) -> MergeReport | None:
     """File → Merge workspace…: choose the workspace, see the dry run, merge; what was
     merged (None when nothing was). The session shows the workspace as it now is."""
@@ -396,7 +407,7 @@ def merge_into(session: CodingSession) -> MergeReport | None:
     path, _ = QFileDialog.getOpenFileName(
         host,
         QCoreApplication.translate("MergeDialog", "Merge workspace"),
-        "",
+        start_folder(ws),
         QCoreApplication.translate("MergeDialog", "VFA workspace (*.vfa);;All files (*)"),
     )
     if not path:

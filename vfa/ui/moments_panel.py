@@ -31,11 +31,12 @@ from vfa.domain.language import Finding, Wordlist, load_wordlist
 from vfa.errors import VfaError
 from vfa.services import events, moments
 from vfa.services.moments import MomentInfo
+from vfa.services.people import Act
 from vfa.services.schemes import SchemeLibrary
 from vfa.ui.changes import Change, EventsChanged, MomentsChanged, RunOpened
 from vfa.ui.consent_note import ConsentNote
 from vfa.ui.messages import Level, inline_label
-from vfa.ui.session import CodingSession, WhenShown
+from vfa.ui.session import CodingSession, WhenShown, allow
 from vfa.ui.undo import MomentCommand
 
 COMMIT_AFTER_MS = 600  # typing pauses this long: the text is stored
@@ -160,6 +161,7 @@ class MomentsPanel(QWidget):
         self._shown: int | None = None  # the moment in the editor (edits go to it)
         self.when_shown = WhenShown(self, self.refresh)
         session.changed.connect(self._session_changed)
+        session.roles_changed.connect(self._show_role)
         words = load_wordlist()
 
         self.list = QListWidget()
@@ -194,7 +196,6 @@ class MomentsPanel(QWidget):
         self.feedback.setObjectName("forFeedback")
         self.still_button = QPushButton(self.tr("Still: this frame"))
         self.still_button.setObjectName("setStill")
-        self.still_button.setToolTip(self.tr("Make the frame on screen the moment's still"))
         self.play_button = QPushButton(self.tr("Play moment"))
 
         self.caption.committed.connect(lambda t: self._edit(self.tr("caption"), caption=t))
@@ -327,6 +328,7 @@ class MomentsPanel(QWidget):
             self._shown = shown
             self.chosen.emit(shown)
         self.editor.setEnabled(m is not None)
+        self._show_role()
         if m is None:
             self.tags.setText("")
             self.span.setText("")
@@ -338,6 +340,14 @@ class MomentsPanel(QWidget):
         self.tags.setText(", ".join(names))
         self.span.setText(span_text(m))
         self._show_fields(m)
+
+    def _show_role(self) -> None:
+        """A role that may not tag moments reads them (and plays them) but edits none:
+        the fields and the still are disabled, saying why."""
+        why = self.session.why_not(Act.TAG_MOMENTS, "")
+        for field in (self.caption, self.child_line, self.comment, self.feedback):
+            allow(field, True, why)
+        allow(self.still_button, True, why, self.tr("Make the frame on screen the moment's still"))
 
     def _show_fields(self, m: MomentInfo) -> None:
         for field, text in (

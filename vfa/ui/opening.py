@@ -55,6 +55,21 @@ def preload_modules(names: Iterable[str]) -> None:
             continue
 
 
+# the window's size the first time, where the screen has room for it
+FIRST_SIZE = (1200, 760)
+# what a window manager adds above and around a window (its title bar, its borders)
+FRAME_ROOM = 40
+
+
+def first_size(window: QWidget) -> tuple[int, int]:
+    """The window's size the first time: ``FIRST_SIZE``, but never larger than its
+    screen's free room, its frame included (a 1024 × 700 laptop screen showed the
+    window's right side and its status bar off the screen)."""
+    room = window.screen().availableGeometry()
+    width, height = FIRST_SIZE
+    return min(width, room.width()), min(height, room.height() - FRAME_ROOM)
+
+
 class OpeningWindow(QMainWindow):
     """The window as it first appears: VFA's title and a line saying it is opening."""
 
@@ -64,7 +79,7 @@ class OpeningWindow(QMainWindow):
         super().__init__()
         self.setObjectName("openingWindow")
         self.setWindowTitle(self.tr("VFA"))
-        self.resize(1200, 760)
+        self.resize(*first_size(self))
         if geometry is not None and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         title = QLabel(self.tr("Video Feedback Annotator"))

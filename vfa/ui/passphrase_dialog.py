@@ -45,6 +45,9 @@ class PassphraseDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(ok_cancel(self, self._ok))
         self._secret: Passphrase | None = None
+        # wide enough for a passphrase of a few words (and the window's title whole): it
+        # opened as narrow as its buttons, the field showing only a dozen characters
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
 
     def _ok(self) -> None:
         try:

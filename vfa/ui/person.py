@@ -77,6 +77,7 @@ class PersonGate(QObject):
         self.roster = Roster((), False)
         self.person: Person | None = None
         self.allowed: frozenset[Act] = frozenset(Act)  # (people.may, read once a change)
+        session.why_not = self.why_not  # (the panels ask it for their own controls)
         self._tips = {key: actions[key].toolTip() for key in GATED if key in actions}
         # panels' buttons (GATED_BUTTONS; their panels show and hide them, never enable
         # them): (the button, its act, what it does, its own tooltip)
@@ -224,6 +225,7 @@ class PersonGate(QObject):
         )
         self.window.setWindowTitle(self.title())
         self.apply()
+        self.session.roles_changed.emit()  # (the panels' controls the role allows)
 
     def title(self) -> str:
         """The window's title: the workspace and who works in it (with their role on a

@@ -142,6 +142,7 @@ class RatingTable(KeyedTable):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, 2, parent)
+        self._kept = False  # the rating just typed was refused: its row stays current
         self.setObjectName("ratings")
         self.setAccessibleName(self.tr("Ratings"))
         self.setTabKeyNavigation(False)  # Enter and ↓ go down the list; Tab leaves it
@@ -245,5 +246,12 @@ class RatingTable(KeyedTable):
             self.rate.emit(item_id, None)
 
     def _rate(self, item: RatingItem, value: object) -> None:
-        self.rate.emit(item.id, value)
-        self.move_on()
+        self._kept = False
+        self.rate.emit(item.id, value)  # (the panel stores it now, or says why not)
+        if not self._kept:
+            self.move_on()
+
+    def keep_row(self) -> None:
+        """The rating just typed was not stored (someone changed it first, say): the
+        row stays current, to look and type again, instead of moving on."""
+        self._kept = True

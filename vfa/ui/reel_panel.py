@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
 from vfa.errors import VfaError
 from vfa.services import moments
 from vfa.services.moments import MomentInfo
+from vfa.services.people import Act
 from vfa.services.schemes import SchemeLibrary
 from vfa.services.workspaces import Workspace
 from vfa.ui.changes import Change, RunOpened, touches_reel
 from vfa.ui.messages import Level, inline_label
 from vfa.ui.moments_panel import code_name
-from vfa.ui.session import CodingSession, WhenShown
+from vfa.ui.session import CodingSession, WhenShown, allow
 from vfa.ui.undo import ReelCommand
 
 
@@ -77,6 +78,7 @@ class ReelPanel(QWidget):
         self.items: list[MomentInfo] = []
         self.when_shown = WhenShown(self, self.refresh)
         session.changed.connect(self._session_changed)
+        session.roles_changed.connect(self._show_role)
 
         self.title = QLabel()
         self.title.setObjectName("reelTitle")
@@ -190,20 +192,36 @@ class ReelPanel(QWidget):
         self.guidance.setText("\n".join(notes))
         self.guidance.setVisible(bool(notes))
         self.empty.setVisible(not self.items)
-        for button in (self.present, self.export, self.script):
-            button.setEnabled(bool(self.items))
-        self._update_moves()
-        self.consent.setEnabled(session_id is not None)
         theme = moments.session_theme(ws, session_id) if ws and session_id is not None else None
         with QSignalBlocker(self.theme):
             self.theme.setCurrentText(theme or "")
-        self.theme.setEnabled(session_id is not None)
+        self._show_role()
+
+    def _show_role(self) -> None:
+        """What the reel's state and the person's role allow: exporting for the family,
+        recording consent, ordering the reel and setting its theme (presenting it is
+        for everyone)."""
+        why = self.session.why_not
+        present = self.session_id is not None
+        self.present.setEnabled(bool(self.items))
+        for button in (self.export, self.script):
+            allow(button, bool(self.items), why(Act.EXPORT_FEEDBACK, ""))
+        allow(self.consent, present, why(Act.MANAGE_CONSENT, ""))
+        allow(self.theme, present, why(Act.TAG_MOMENTS, ""))
+        building = why(Act.TAG_MOMENTS, "") is None
+        self.list.setDragDropMode(
+            QAbstractItemView.DragDropMode.InternalMove
+            if building
+            else QAbstractItemView.DragDropMode.NoDragDrop
+        )
+        self._update_moves()
 
     def _update_moves(self) -> None:
-        """Earlier and Later only where the chosen moment can go."""
+        """Earlier and Later only where the chosen moment can go (and the role may)."""
         row = self.list.currentRow()
-        self.up.setEnabled(0 < row < len(self.items))
-        self.down.setEnabled(0 <= row < len(self.items) - 1)
+        why = self.session.why_not(Act.TAG_MOMENTS, "")
+        allow(self.up, 0 < row < len(self.items), why)
+        allow(self.down, 0 <= row < len(self.items) - 1, why)
 
     def order(self) -> list[int]:
         return [m.id for m in self.items]

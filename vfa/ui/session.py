@@ -20,6 +20,7 @@ from vfa.errors import StaleEditError, VfaError
 from vfa.services import coding
 from vfa.services.clips import ClipInfo
 from vfa.services.live import INTERVAL_S
+from vfa.services.people import Act
 from vfa.services.schemes import SchemeLibrary
 from vfa.services.workspaces import Workspace
 from vfa.ui.changes import (
@@ -112,11 +113,25 @@ class WhenShown(QObject):
         return False
 
 
+def anyone_may(_act: Act, _doing: str = "") -> str | None:
+    """No reason why not: a session outside a window (tests, tools) lets anyone act."""
+    return None
+
+
+def allow(widget: QWidget, wanted: bool, why: str | None, tip: str = "") -> None:
+    """Enable ``widget`` when its view wants it and the person may (``why`` None); when
+    the role is why not, its tooltip says so, else it is ``tip``."""
+    widget.setEnabled(wanted and why is None)
+    widget.setToolTip(why if why is not None else tip)
+
+
 class CodingSession(QObject):
     """What is being coded, the undo history, and ``changed`` (one change value per
     user operation, undo or redo)."""
 
     changed = Signal(object)
+    # the person working, or their role, changed: what ``why_not`` says may be different
+    roles_changed = Signal()
 
     def __init__(
         self,
@@ -141,6 +156,9 @@ class CodingSession(QObject):
         self.run: coding.RunInfo | None = None
         # the frame on screen (index, ms); the window points it at its player
         self.playhead: Callable[[], tuple[int, int]] = lambda: (0, 0)
+        # why the person working may not do an act (said as the text given, else the
+        # act's name), None when they may; the window's PersonGate answers
+        self.why_not: Callable[[Act, str], str | None] = anyone_may
 
     @classmethod
     def bare(

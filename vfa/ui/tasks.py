@@ -99,6 +99,11 @@ def run_task(
     dialog.canceled.connect(task.context.cancel)
 
     def finish(callback: Callable[..., None], *args: object) -> None:
+        # reset() stops the timer that shows the dialog once the work has taken its minimum
+        # duration: close() alone does not stop it when the window holds a native child
+        # (libVLC's video surface), and the dialog then came up over the question
+        # ``callback`` asks (Who are you?) and stayed
+        dialog.reset()
         dialog.close()
         dialog.deleteLater()
         callback(*args)

@@ -1244,7 +1244,7 @@
 <context>
     <name>Forms</name>
     <message>
-        <source>Choose…</source>
+        <source>C&amp;hoose…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
