@@ -71,6 +71,13 @@ def test_audit_lists_the_trail_newest_first_and_filters_it(capsys, two_cases, be
     assert days == rows
     code, newest_two, _ = run(capsys, *where(ws, before, "audit", "--limit", "2", "--json"))
     assert newest_two == rows[:2]
+    # a kind in the window's words ("person", "Record  consent") is the stored one
+    assert run(capsys, *where(ws, before, "people", "add", "Dee", "--role", "coder"))[0] == 0
+    code, stored, _ = run(capsys, *where(ws, before, "audit", "--kind", "coder", "--json"))
+    code, worded, _ = run(capsys, *where(ws, before, "audit", "--kind", "Person", "--json"))
+    assert stored and worded == stored and {r["entity"] for r in worded} == {"coder"}
+    code, said, _ = run(capsys, *where(ws, before, "audit", "--kind", "Record  consent", "--json"))
+    assert [r["id"] for r in said] == [r["id"] for r in rows if r["action"] == "consent"] != []
 
 
 def test_audit_prints_a_line_an_entry(capsys, two_cases):

@@ -115,3 +115,26 @@ def test_on_a_personal_workspace_every_act_is_allowed_for_menus(workspace, clips
 
     world = build_world(workspace, clips, managed=False)
     assert allowed_acts(world.ws, "Stranger") == set(Act)
+
+
+def test_people_added_and_roles_changed_are_audited_as_the_admin_who_did_it(world):
+    """The trail names the admin acting (``who``), whoever the process runs as, and a role
+    change names the person whose role it is."""
+    from sqlalchemy import select
+
+    from vfa.storage.models import AuditEntry
+
+    with viewing_as("Cal"):  # the process's own viewer is a coder: not who acts here
+        people.add_person(world.ws, "Dee", Role.CODER, who="Ada")
+        people.set_role(world.ws, "Dee", Role.SUPERVISOR, who="Ada")
+    with world.ws.sessions() as db:
+        added, changed = db.scalars(
+            select(AuditEntry).where(AuditEntry.entity == "coder").order_by(AuditEntry.id)
+        ).all()[-2:]
+    assert (added.actor, added.action, added.detail["name"]) == ("Ada", "create", "Dee")
+    assert (changed.actor, changed.action) == ("Ada", "update")
+    assert changed.detail == {
+        "name": "Dee",
+        "before": {"role": "coder"},
+        "after": {"role": "supervisor"},
+    }

@@ -85,7 +85,9 @@ def register(add: Add, group: Group) -> None:
     p.add_argument("--person", metavar="NAME", help="only what this person did")
     p.add_argument("--case", metavar="CODE", help="only what was done to this case")
     p.add_argument(
-        "--kind", metavar="KIND", help="an action (rate, consent, export, …) or a kind of record"
+        "--kind",
+        metavar="KIND",
+        help="an action (rate, consent, export, …) or a kind of record (clip, event, person, …)",
     )
     p.add_argument("--since", metavar="YYYY-MM-DD", help="from this day on (local time)")
     p.add_argument("--until", metavar="YYYY-MM-DD", help="up to and with this day")

@@ -93,6 +93,19 @@ class AuditChoices:
     kinds: tuple[str, ...]
 
 
+# the words the Audit trail window names stored kinds with (vfa/ui/audit_names.py): a
+# filter by kind takes them as well as the stored words
+KIND_WORDS = {
+    "event": "annotation",
+    "person": "coder",
+    "coding": "coding_run",
+    "reliability criterion": "reliability_criterion",
+    "criterion": "reliability_criterion",
+    "check out": "checkout",
+    "record consent": "consent",
+}
+
+
 def read_audit(
     ws: Workspace,
     person: str | None = None,
@@ -106,7 +119,8 @@ def read_audit(
 ) -> list[AuditRow]:
     """The entries, newest first: by ``person`` (any capitals), about the case with code
     ``case`` (any capitals, as ``find_case``), of ``kind`` (an entity such as
-    ``annotation`` or an action such as ``rate``), on or after ``since`` and on or
+    ``annotation``, or ``event`` as the window names it, or an action such as ``rate``),
+    on or after ``since`` and on or
     before ``until`` (local calendar days), at most ``limit``; as ``viewer`` (None: you)
     may see them."""
     if since is not None and until is not None and until < since:
@@ -127,7 +141,8 @@ def read_audit(
                 raise NotFoundError(f"case {case.strip()}: no such case in {ws.label}")
             query = query.where(q.case_ref == found.id)
         if kind is not None and kind.strip():
-            wanted = kind.strip().lower()
+            wanted = " ".join(kind.lower().split())
+            wanted = KIND_WORDS.get(wanted, wanted)
             entity, action = func.lower(AuditEntry.entity), func.lower(AuditEntry.action)
             query = query.where(or_(entity == wanted, action == wanted))
         if since is not None:

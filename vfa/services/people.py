@@ -165,7 +165,7 @@ def add_person(
     with ws.writes.begin() as db:
         if is_managed(db) or role is not Role.ADMIN:
             require(db, Act.MANAGE_PEOPLE, who)
-        return put_person(db, name, role, login)
+        return put_person(db, name, role, login, actor=who)
 
 
 def put_person(
@@ -227,7 +227,8 @@ def set_role(ws: Workspace, name: str, role: Role | str, who: str | None = None)
             "update",
             "coder",
             coder.id,
-            {"before": {"role": before}, "after": {"role": role.value}},
+            {"name": coder.name, "before": {"role": before}, "after": {"role": role.value}},
+            actor=who,
         )
         return Person(coder.id, coder.name, role, coder.login)
 
