@@ -35,6 +35,21 @@ def test_the_dialog_has_no_end_date_unless_one_is_ticked(qtbot):
     assert dialog.valid_until() is None
 
 
+@pytest.mark.parametrize("years_ago", [0, 3])
+def test_ticking_an_end_offers_a_day_still_to_come(qtbot, years_ago):
+    """The day offered is a year on, from the day consent was given or from today when
+    that was longer ago: never a day already past, which would end it at once."""
+    today = dt.date.today()
+    given = dt.date(today.year - years_ago, 3, 4)
+    current = consent.Consent(1, ("feedback",), given, "Sue", dt.datetime.now(dt.UTC))
+    dialog = ConsentDialog("visit.mp4", current, "Sue", None)
+    qtbot.addWidget(dialog)
+    dialog.ends.setChecked(True)
+    offered = dialog.valid_until()
+    assert offered is not None and offered > today
+    assert offered.year == max(given, today).year + 1
+
+
 def test_the_dialog_shows_the_end_date_last_recorded(qtbot, workspace):
     clip, _ = add_clip_row(workspace, TABLE)
     end = dt.date(2031, 1, 15)

@@ -62,7 +62,8 @@ class ConsentDialog(QDialog):
         self.until.setCalendarPopup(True)
         self.until.setDisplayFormat("yyyy-MM-dd")
         last = current.valid_until if current and current.valid_until else None
-        shown = last or dt.date(given.year + 1, given.month, min(given.day, 28))
+        start = max(given, dt.date.today())  # (a year from a past day may be over)
+        shown = last or dt.date(start.year + 1, start.month, min(start.day, 28))
         self.until.setDate(QDate(shown.year, shown.month, shown.day))
         self.until.setEnabled(last is not None)
         self.ends.setChecked(last is not None)
