@@ -110,6 +110,8 @@ def test_the_dialog_for_a_personal_workspace_takes_a_typed_name(qtbot):
     ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
     assert dialog.name.isVisibleTo(dialog) and not dialog.people.isVisibleTo(dialog)
     assert dialog.chosen() == "root" and ok.isEnabled()
+    qtbot.keyClicks(dialog.name, "Sam")  # what is typed replaces the name offered
+    assert dialog.chosen() == "Sam"
     dialog.name.clear()
     assert not ok.isEnabled()
     qtbot.keyClicks(dialog.name, "  Ann  ")

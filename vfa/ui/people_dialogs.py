@@ -97,6 +97,7 @@ class WhoAreYouDialog(QDialog):
                 "remembered for this workspace."
             ).format(label)
             self.people.hide()
+            self.name.selectAll()  # a name typed replaces the one offered
         text = QLabel(intro)
         text.setWordWrap(True)
         layout.addWidget(text)
