@@ -9,7 +9,7 @@ import sqlite3
 from contextlib import closing
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.services.laptop_team import code_plainly
 from tests.services.merge_world import (
@@ -199,6 +199,11 @@ def test_a_run_changed_on_both_sides_refuses_the_whole_merge_naming_it(team, lap
         "changed in both workspaces since they parted"
     ]
     assert "the merge would be refused" in merge_text(report)
+    # the conflicting coding is counted as a conflict, not also as already here
+    runs = report.tallies["runs"]
+    with laptop.sessions() as db:
+        on_laptop = db.scalar(select(func.count()).select_from(CodingRun))
+    assert runs.added + runs.updated + runs.skipped + runs.removed == on_laptop - 1
 
 
 def test_the_dry_run_reports_what_the_merge_does_and_changes_nothing(team, laptop, tmp_path):

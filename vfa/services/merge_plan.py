@@ -409,6 +409,8 @@ class Planner:
         if plan.hidden:
             self.plan.report.hidden_runs += 1
             return
+        if plan.action == "conflict":  # listed as a conflict, counted nowhere else
+            return
         theirs = self.other.contents[plan.other_id]
         if plan.action == "add":
             tallies["runs"].added += 1
