@@ -92,13 +92,18 @@ def test_a_trim_of_a_span_someone_moved_is_refused_and_their_span_is_drawn(qtbot
     assert events.get_event(team.ann, run, made.id).start_ms == 0
 
 
-def test_a_rating_typed_over_a_value_someone_changed_is_refused_and_theirs_shown(qtbot, team):
+def _kips_panel(qtbot, team):
+    """The coding panel shown on the team's clip with KIPS chosen, and its first item."""
     panel = CodingPanel(team.session, available_schemes)
     qtbot.addWidget(panel)
     panel.show()
     team.open()
     panel.choose("kips")
-    first = team.session.scheme.ratings.items[0]
+    return panel, team.session.scheme.ratings.items[0]
+
+
+def test_a_rating_typed_over_a_value_someone_changed_is_refused_and_theirs_shown(qtbot, team):
+    panel, first = _kips_panel(qtbot, team)
     panel.rate(first.id, 3)
     run = team.session.run.id
     panel.table.setCurrentCell(1, 1)  # the user's place: the second item
@@ -158,12 +163,7 @@ def test_a_reel_order_made_on_one_someone_changed_is_refused_and_theirs_shown(qt
 
 
 def test_undo_of_a_rating_someone_changed_since_is_refused_and_leaves_the_history(qtbot, team):
-    panel = CodingPanel(team.session, available_schemes)
-    qtbot.addWidget(panel)
-    panel.show()
-    team.open()
-    panel.choose("kips")
-    item = team.session.scheme.ratings.items[0]
+    panel, item = _kips_panel(qtbot, team)
     panel.rate(item.id, 3)
     panel.rate(item.id, 4)
     run = team.session.run.id
@@ -179,12 +179,7 @@ def test_undo_of_a_rating_someone_changed_since_is_refused_and_leaves_the_histor
 
 
 def test_the_windows_own_edits_undo_in_a_row_and_an_older_one_after_theirs_is_refused(qtbot, team):
-    panel = CodingPanel(team.session, available_schemes)
-    qtbot.addWidget(panel)
-    panel.show()
-    team.open()
-    panel.choose("kips")
-    item = team.session.scheme.ratings.items[0]
+    panel, item = _kips_panel(qtbot, team)
     for value in (3, 4, 5):
         panel.rate(item.id, value)
     run = team.session.run.id
@@ -277,12 +272,7 @@ def test_undo_of_a_reel_order_after_someone_set_the_theme_is_refused(qtbot, team
 
 def test_a_rating_key_refused_as_stale_keeps_its_row_to_type_again(qtbot, team):
     """The key did not take: the list does not move on as if it had."""
-    panel = CodingPanel(team.session, available_schemes)
-    qtbot.addWidget(panel)
-    panel.show()
-    team.open()
-    panel.choose("kips")
-    first = team.session.scheme.ratings.items[0]
+    panel, first = _kips_panel(qtbot, team)
     panel.table.setFocus()
     qtbot.keyClicks(panel.table, "3")  # Ann rates the first item: the list moves on
     run = team.session.run.id
