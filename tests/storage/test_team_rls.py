@@ -179,6 +179,16 @@ def test_an_entry_about_a_case_hidden_from_a_therapist_is_hidden_without_naming_
 # -- nobody changes someone else's coding ------------------------------------------------------
 
 
+# a new event and a new rating in the run given, as anyone could type them in psql
+ADD_EVENT = (
+    "INSERT INTO annotation (run_id, code, start_ms, start_frame, modifiers, created_at, "
+    "version) VALUES (%s, 'PE', 0, 0, '{}', now(), 1)"
+)
+ADD_RATING = (
+    "INSERT INTO rating (run_id, item, value, evidence, version) VALUES (%s, 'new', 2, '{}', 1)"
+)
+
+
 def _refused(team: Team, who: str, sql: str, *params: object, match: str | None = None) -> None:
     """As the person (or login), the statement fails with "insufficient privilege"."""
     login = team.logins.get(who, who)
@@ -189,14 +199,6 @@ def _refused(team: Team, who: str, sql: str, *params: object, match: str | None 
 def test_nobody_changes_or_adds_to_another_persons_run(team, owner):
     c = blind_clip(owner, SUBMITTED, SUBMITTED)  # all open to read: only writing is refused
     ben_event, ben_rating = c.ben_events[0], c.ben_ratings[0]
-    add_event = (
-        "INSERT INTO annotation (run_id, code, start_ms, start_frame, modifiers, created_at, "
-        "version) VALUES (%s, 'PE', 0, 0, '{}', now(), 1)"
-    )
-    add_rating = (
-        "INSERT INTO rating (run_id, item, value, evidence, version) "
-        "VALUES (%s, 'new_item', 2, '{}', 1)"
-    )
     for person in ("Ann", "Sue", "Ada"):
         with team.as_person(person) as conn:
             assert _seen(conn, "annotation", [ben_event]) == {ben_event}  # seen, but ...
@@ -205,8 +207,8 @@ def test_nobody_changes_or_adds_to_another_persons_run(team, owner):
             ("DELETE FROM annotation WHERE id = %s", ben_event),
             ("UPDATE rating SET value = 1 WHERE id = %s", ben_rating),
             ("DELETE FROM rating WHERE id = %s", ben_rating),
-            (add_event, c.ben_run),
-            (add_rating, c.ben_run),
+            (ADD_EVENT, c.ben_run),
+            (ADD_RATING, c.ben_run),
         ):
             _refused(team, person, sql, key)  # ... not changed, deleted or added to
     # nor moved into one's own run
@@ -218,8 +220,8 @@ def test_nobody_changes_or_adds_to_another_persons_run(team, owner):
         assert _count(conn, "UPDATE rating SET value = 1 WHERE id = %s", ben_rating) == 1
         assert _count(conn, "DELETE FROM annotation WHERE id = %s", c.ben_events[1]) == 1
         assert _count(conn, "DELETE FROM rating WHERE id = %s", ben_rating) == 1
-        assert _count(conn, add_event, c.ben_run) == 1
-        assert _count(conn, add_rating, c.ben_run) == 1
+        assert _count(conn, ADD_EVENT, c.ben_run) == 1
+        assert _count(conn, ADD_RATING, c.ben_run) == 1
     add_moment = (
         "INSERT INTO moment (annotation_id, key_ms, key_frame, tags, feedback, version) "
         "VALUES (%s, 0, 0, '{}', false, 1)"
@@ -271,21 +273,14 @@ def test_a_submitted_run_is_locked_to_its_own_coder_too_until_a_supervisor_reope
     with team.as_person("Ann") as conn:  # every blind run submitted: Ann reads Ben's coding
         assert _seen(conn, "rating", c.ben_ratings) == set(c.ben_ratings)
     event, rating = c.ann_events[0], c.ann_ratings[0]
-    add_event = (
-        "INSERT INTO annotation (run_id, code, start_ms, start_frame, modifiers, created_at, "
-        "version) VALUES (%s, 'PE', 0, 0, '{}', now(), 1)"
-    )
-    add_rating = (
-        "INSERT INTO rating (run_id, item, value, evidence, version) VALUES (%s, 'new', 2, '{}', 1)"
-    )
     change_rating = "UPDATE rating SET value = 5 WHERE id = %s"
     for sql, key in (  # ... and may not change her own coding after it
         (change_rating, rating),
         ("UPDATE annotation SET start_ms = 9 WHERE id = %s", event),
         ("DELETE FROM rating WHERE id = %s", rating),
         ("DELETE FROM annotation WHERE id = %s", event),
-        (add_event, c.ann_run),
-        (add_rating, c.ann_run),
+        (ADD_EVENT, c.ann_run),
+        (ADD_RATING, c.ann_run),
         ("UPDATE coding_run SET submitted_at = now() WHERE id = %s", c.ann_run),
     ):
         _refused(team, "Ann", sql, key)
@@ -304,8 +299,8 @@ def test_a_submitted_run_is_locked_to_its_own_coder_too_until_a_supervisor_reope
         # writes the run's status, then its events and ratings)
         assert _count(conn, "UPDATE coding_run SET status = 'submitted' WHERE id = %s",
                       c.ann_run) == 1  # fmt: skip
-        assert _count(conn, add_rating, c.ann_run) == 1
-        assert _count(conn, add_event, c.ann_run) == 1
+        assert _count(conn, ADD_RATING, c.ann_run) == 1
+        assert _count(conn, ADD_EVENT, c.ann_run) == 1
 
 
 def test_only_supervisors_and_admins_set_reliability_criteria(team):
