@@ -165,6 +165,37 @@ def test_merge_names_a_hostile_other_and_changes_nothing(capsys, team, tmp_path,
     assert dump(team) == before
 
 
+DAMAGE = {
+    "a role that is none": ("UPDATE coder SET role = 'chief'", "table coder, row 1: role should"),
+    "a rating that is no number": (
+        "UPDATE rating SET value = 'x' WHERE rowid = (SELECT min(rowid) FROM rating)",
+        "value should hold a number",
+    ),
+    "evidence that is no JSON": ("UPDATE rating SET evidence = 'x'", "evidence should hold"),
+    "a run of nobody": (
+        "UPDATE coding_run SET coder_id = 99",
+        "refers to a row of coder that is not there",
+    ),
+    "a time that is none": ("UPDATE \"case\" SET created_at = 'soon'", "created_at should"),
+}
+
+
+@pytest.mark.parametrize("kind", DAMAGE)
+def test_merge_of_a_laptop_changed_outside_vfa_names_the_place(capsys, team, tmp_path, kind):
+    sql, said = DAMAGE[kind]
+    laptop = coded_laptop(capsys, team, tmp_path)
+    with closing(sqlite3.connect(laptop)) as raw:
+        raw.execute(sql)
+        raw.commit()
+    before = dump(team)
+    for argv in (["merge", laptop, "--workspace", team], ["--workspace", team, "merge", laptop]):
+        code, out, err = run(capsys, *argv, "--as", "Ann")
+        assert code == 2 and out == "", err
+        assert err.startswith(f"vfa: {laptop}: table ") and said in err, err
+        assert "nothing was changed" in err and "Traceback" not in err
+    assert dump(team) == before
+
+
 def test_checkout_refusals_exit_2_and_write_nothing(capsys, team, tmp_path):
     out_file = tmp_path / "laptop.vfa"
     code, _, err = run(capsys, "checkout", team, "--coder", "Nobody", "-o", out_file)
