@@ -17,7 +17,7 @@ from sqlalchemy.orm import sessionmaker
 
 import vfa
 from vfa.errors import NewerWorkspaceError, ReadOnlyWorkspaceError, VfaError, WorkspaceError
-from vfa.storage import cipher, signed_in
+from vfa.storage import cipher, side_files, signed_in
 from vfa.storage.engine import (
     WRITE_OPTION,
     make_engine,
@@ -61,6 +61,7 @@ class Workspace:
     _writes: sessionmaker[DbSession] = field(init=False, repr=False)
     _lock: SharedLock | None = field(init=False, repr=False, default=None)
     _closed: bool = field(init=False, repr=False, default=False)
+    tidy_on_close: bool = field(init=False, repr=False, default=False)  # see side_files
 
     def __post_init__(self) -> None:
         # a closed workspace stays closed: its engine would otherwise quietly reconnect
@@ -111,6 +112,8 @@ class Workspace:
         self.engine.dispose()
         if self._lock is not None:
             self._lock.release()
+        if self.tidy_on_close and self.path is not None:
+            side_files.tidy(self.path, self.passphrase)
 
 
 def alembic_config() -> Config:
@@ -151,6 +154,7 @@ def open_workspace(
     where = str(path) if path is not None else make_url(url).render_as_string(hide_password=True)
     reason = "you asked for read-only" if read_only else None
     existed = True
+    quiet = path is not None and not side_files.any_beside(path)
     secret: Passphrase | None = None
     if path is not None:
         existed = _check_sqlite_file(path, create)
@@ -163,6 +167,8 @@ def open_workspace(
             reason = _damage(path, where, secret)
     if reason is not None and path is not None:
         url = sqlite_url(path, read_only=True)
+    # asked to read only, VFA leaves no log beside the file that was not there before
+    tidy = read_only and existed and quiet
     keyed = cipher.keyed_dbapi(path, secret) if path is not None and secret else None
     engine = make_engine(url, read_only=reason is not None, label=where, dbapi=keyed)
     try:
@@ -175,6 +181,7 @@ def open_workspace(
                     url, path, engine, sessionmaker(engine), ws_name, read_only=reason, **who
                 ),
                 secret,
+                tidy,
             )
         if path is None and not create and engine.dialect.name != "sqlite":
             _check_initialised(engine, where)
@@ -197,13 +204,16 @@ def open_workspace(
     except VfaError:
         engine.dispose()
         _forget_new(path, existed)
+        if tidy and path is not None:
+            side_files.tidy(path, secret)  # (the key was checked: it opens the file)
         raise
     return _opened(Workspace(url, path, engine, factory, ws_name, backup, **who), secret)
 
 
-def _opened(ws: Workspace, secret: Passphrase | None) -> Workspace:
+def _opened(ws: Workspace, secret: Passphrase | None, tidy: bool = False) -> Workspace:
     """An encrypted workspace keeps the passphrase that opened it, and this process
     remembers it for the file (a reopen after a restore does not ask again)."""
+    ws.tidy_on_close = tidy
     if secret is not None and ws.path is not None:
         ws.passphrase = secret
         remember(ws.path, secret)
