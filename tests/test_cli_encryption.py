@@ -135,9 +135,36 @@ def test_a_missing_or_wrong_passphrase_is_exit_2_and_the_file_is_unchanged(
             "(--passphrase-file FILE or VFA_PASSPHRASE)\n"
         )
     else:
-        assert err == f"vfa: {encrypted}: wrong passphrase (or not a VFA workspace)\n"
+        assert err == (
+            f"vfa: {encrypted}: wrong passphrase (or not a VFA workspace): the one in {wrong} "
+            "does not open it; nothing was changed. Give the passphrase it was encrypted with "
+            "(the whole first line of the file counts, spaces included)\n"
+        )
     assert digest(encrypted) == before
     assert store.list_backups(encrypted) == backups_before
+
+
+@pytest.mark.parametrize("where", ["after", "before"])
+def test_a_wrong_passphrase_says_where_it_came_from(capfd, encrypted, tmp_path, monkeypatch, where):
+    before = digest(encrypted)
+    spaced = tmp_path / "spaced.txt"
+    spaced.write_text(f"{SECRET} \n")  # a space after it: part of the passphrase
+    spaced.chmod(0o600)
+    given = ["--passphrase-file", str(spaced)]
+    argv = ["clip", "list", "--workspace", str(encrypted), *given]
+    if where == "before":
+        argv = [*given, "--workspace", str(encrypted), "clip", "list"]
+    code, out, err = run(capfd, *argv)
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert f"the one in {spaced} does not open it; nothing was changed" in err
+    assert "spaces included" in err
+    monkeypatch.setenv("VFA_PASSPHRASE", "another passphrase")
+    code, out, err = run(capfd, "clip", "list", "--workspace", str(encrypted))
+    assert code == 2 and out == ""
+    assert err.startswith(f"vfa: {encrypted}: wrong passphrase (or not a VFA workspace): ")
+    assert "the one in VFA_PASSPHRASE does not open it; nothing was changed" in err
+    assert "another passphrase" not in err
+    assert digest(encrypted) == before
 
 
 def test_check_backup_and_restore_work_on_an_encrypted_workspace(capfd, encrypted, key_file):

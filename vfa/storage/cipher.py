@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import quote
 
 from vfa.errors import PassphraseNeededError, WorkspaceError, WrongPassphraseError
-from vfa.storage.passphrases import SALT_BYTES, Passphrase
+from vfa.storage.passphrases import ENV, SALT_BYTES, Passphrase
 
 HEADER = b"SQLite format 3\x00"
 TIMEOUT_S = 5.0
@@ -50,9 +50,23 @@ def needed_message(path: Path | str) -> str:
     )
 
 
-def wrong_message(path: Path | str) -> str:
-    """What to say when the passphrase does not open the file."""
-    return f"{path}: wrong passphrase (or not a VFA workspace)"
+def wrong_message(path: Path | str, passphrase: Passphrase | None = None) -> str:
+    """What to say when the passphrase does not open the file: where that passphrase came
+    from, when a command was given it, and what to do."""
+    said = f"{path}: wrong passphrase (or not a VFA workspace)"
+    source = getattr(passphrase, "source", "")
+    if source.startswith("--passphrase-file"):
+        return (
+            f"{said}: the one in {source.removeprefix('--passphrase-file ')} does not open "
+            "it; nothing was changed. Give the passphrase it was encrypted with (the whole "
+            "first line of the file counts, spaces included)"
+        )
+    if source == ENV:
+        return (
+            f"{said}: the one in {ENV} does not open it; nothing was changed. Give the "
+            f"passphrase it was encrypted with ({ENV}, or --passphrase-file FILE)"
+        )
+    return said
 
 
 def require(path: Path, passphrase: Passphrase | None) -> Passphrase:
@@ -80,14 +94,14 @@ def database_errors() -> tuple[type[Exception], ...]:
     return (sqlite3.Error, loaded.Error) if loaded is not None else (sqlite3.Error,)
 
 
-def _salt(path: Path) -> bytes:
+def _salt(path: Path, passphrase: Passphrase | None = None) -> bytes:
     try:
         with open(path, "rb") as fh:
             salt = fh.read(SALT_BYTES)
     except OSError as exc:
         raise WorkspaceError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     if len(salt) < SALT_BYTES:
-        raise WrongPassphraseError(wrong_message(path))
+        raise WrongPassphraseError(wrong_message(path, passphrase))
     return salt
 
 
@@ -133,7 +147,7 @@ class KeyedDbapi:
 
 def keyed_dbapi(path: Path, passphrase: Passphrase) -> KeyedDbapi:
     """The DB-API module an engine on the encrypted file at ``path`` connects with."""
-    return KeyedDbapi(dbapi(), key_statement(passphrase, _salt(path)))
+    return KeyedDbapi(dbapi(), key_statement(passphrase, _salt(path, passphrase)))
 
 
 def connect(
@@ -150,7 +164,7 @@ def connect(
     if passphrase is None:
         return sqlite3.connect(target, uri=read_only, timeout=TIMEOUT_S)
     module = dbapi()
-    statement = key_statement(passphrase, _salt(path))
+    statement = key_statement(passphrase, _salt(path, passphrase))
     conn = module.connect(target, uri=read_only, timeout=TIMEOUT_S)
     try:
         _key(conn, statement)
@@ -158,7 +172,7 @@ def connect(
     except module.DatabaseError as exc:
         conn.close()
         if "not a database" in str(exc):
-            raise WrongPassphraseError(wrong_message(where or path)) from None
+            raise WrongPassphraseError(wrong_message(where or path, passphrase)) from None
         raise
     except BaseException:
         conn.close()

@@ -39,11 +39,13 @@ MIN_NEW_LENGTH = 8
 class Passphrase:
     """A passphrase held in memory; shown as ``Passphrase(…)``, never as itself."""
 
-    __slots__ = ("_keys", "_lock", "_secret")
+    __slots__ = ("_keys", "_lock", "_secret", "source")
 
     def __init__(self, text: str, what: str = "the passphrase") -> None:
         if not text:
             raise InvalidInputError(f"{what}: is empty; give the workspace's passphrase")
+        # where it came from, for a message (--passphrase-file FILE, VFA_PASSPHRASE)
+        self.source = what
         # the bytes the user typed (an environment variable's undecodable bytes included)
         self._secret = text.encode("utf-8", "surrogateescape")
         self._keys: dict[bytes, bytes] = {}
