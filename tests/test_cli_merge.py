@@ -123,6 +123,51 @@ def test_merge_refuses_a_clashing_case_code_until_told_what_it_is(capsys, team, 
     assert code == 2 and "argument --rename-case" in err and "FAM-001=FAM-001-B" in err
 
 
+def test_two_clashing_cases_are_both_named_and_contradictions_refused(
+    capsys, team, tmp_path, clips
+):
+    code, _, err = run(
+        capsys, "clip", "add", clips["rotated"], "--case", "FAM-2", "--session", "V1",
+        "--workspace", team, "--as", "Sue",
+    )  # fmt: skip
+    assert code == 0, err
+    other = tmp_path / "other.vfa"
+    assert run(capsys, "workspace", "new", other)[0] == 0
+    for clip, case in ((clips["ntsc"], "fam-1"), (clips["vfr"], "fam-2")):
+        code, _, err = run(
+            capsys, "clip", "add", clip, "--case", case, "--session", "V1", "--workspace", other
+        )
+        assert code == 0, err
+    before = dump(team)
+    code, _, err = run(capsys, "merge", other, "--workspace", team)
+    assert code == 2 and "Traceback" not in err
+    assert f"vfa: {other}: cases fam-1 and fam-2 are in both workspaces" in err
+    assert "none of their clips are the same video" in err
+    contradictions = {
+        ("--rename-case", "fam-1=FAM-77", "--same-case", "FAM-1"): (
+            "--rename-case fam-1 and --same-case FAM-1: an incoming case is either another "
+            "family (give it a new code) or the same family as here, not both"
+        ),
+        ("--rename-case", "fam-1=FAM-77", "--rename-case", "FAM-1=FAM-78"): (
+            "--rename-case FAM-1: given twice"
+        ),
+    }
+    for options, said in contradictions.items():
+        for argv in (
+            ["merge", other, *options, "--workspace", team],
+            ["--workspace", team, "merge", other, "--dry-run", *options],
+        ):
+            code, out, err = run(capsys, *argv)
+            assert code == 2 and out == "" and f"vfa: {said}" in err, err
+    assert dump(team) == before
+    code, data, err = run(
+        capsys, "merge", other, "--rename-case", "fam-1=FAM-77", "--same-case", "fam-2",
+        "--json", "--workspace", team,
+    )  # fmt: skip
+    assert code == 0, err
+    assert data["counts"]["cases"] == {"added": 1, "updated": 0, "removed": 0, "skipped": 1}
+
+
 def _newer(path):
     ws = open_workspace(path, create=True)
     ws.close()
