@@ -254,6 +254,25 @@ def test_checkout_refusals_exit_2_and_write_nothing(capsys, team, tmp_path):
     assert code == 2 and "no workspace here" in err
 
 
+@pytest.mark.parametrize("whose", ["Ben", "Nobody"])
+def test_a_coder_checking_out_someone_elses_clips_is_told_to_take_their_own(
+    capsys, team, tmp_path, whose
+):
+    assert run(capsys, "people", "add", "Ada", "--role", "admin", "--workspace", team)[0] == 0
+    out_file = tmp_path / "laptop.vfa"
+    before = dump(team)
+    for argv in (
+        ["checkout", "--coder", whose, "-o", out_file, "--workspace", team, "--as", "Ann"],
+        ["--workspace", team, "--as", "Ann", "checkout", team, "--coder", whose, "-o", out_file],
+    ):
+        code, out, err = run(capsys, *argv)
+        assert code == 2 and out == "" and "Traceback" not in err
+        assert err.startswith(f"vfa: checking out {whose}'s clips: Ann is a coder: "), err
+        assert "to take your own, give --coder Ann. Nothing was written" in err
+        assert not out_file.exists()
+    assert dump(team) == before
+
+
 def test_a_checkout_file_holds_no_one_elses_blind_coding(capsys, team, tmp_path):
     laptop = tmp_path / "ben.vfa"
     code, data, err = run(
