@@ -8,6 +8,7 @@ import os
 import re
 import sqlite3
 from contextlib import closing
+from pathlib import Path
 
 import pytest
 
@@ -270,6 +271,21 @@ def test_a_coder_checking_out_someone_elses_clips_is_told_to_take_their_own(
         assert err.startswith(f"vfa: checking out {whose}'s clips: Ann is a coder: "), err
         assert "to take your own, give --coder Ann. Nothing was written" in err
         assert not out_file.exists()
+    assert dump(team) == before
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs /proc, where no file is made")
+def test_a_checkout_where_no_file_can_be_made_says_to_choose_another_folder(capsys, team):
+    out_file = Path("/proc/vfa-checkout.vfa")  # no one, not even root, makes a file there
+    before = dump(team)
+    for argv in (
+        ["checkout", "--coder", "Ann", "-o", out_file, "--workspace", team, "--as", "Ann"],
+        ["--workspace", team, "--as", "Ann", "checkout", "--coder", "Ann", "-o", out_file],
+    ):
+        code, out, err = run(capsys, *argv)
+        assert code == 2 and out == "" and "Traceback" not in err
+        assert err.startswith(f"vfa: {out_file}: a new workspace cannot be made there ("), err
+        assert err.endswith("choose a folder that you may write to. Nothing was written\n")
     assert dump(team) == before
 
 

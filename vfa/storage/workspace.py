@@ -196,6 +196,11 @@ def open_workspace(
         if engine.dialect.name == "postgresql":
             advice = connection_advice(said, engine.url.username)
             raise WorkspaceError(f"{where}: cannot connect ({said}): {advice}") from exc
+        if not existed:
+            raise WorkspaceError(
+                f"{where}: a new workspace cannot be made there ({said}); choose a folder "
+                "that you may write to. Nothing was written"
+            ) from exc
         raise WorkspaceError(f"{where}: the workspace cannot be used ({said})") from exc
     except DatabaseError as exc:
         engine.dispose()
