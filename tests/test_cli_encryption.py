@@ -274,3 +274,21 @@ def test_a_passphrase_file_others_can_read_works_with_a_warning(capfd, encrypted
     )
     assert code == 0 and CASE in out
     assert "can be read by other users" in err and "chmod 600" in err
+
+
+@pytest.mark.parametrize("size", [6, 511, 4097])
+def test_a_file_no_database_could_be_is_not_taken_for_encrypted(capfd, tmp_path, key_file, size):
+    other = tmp_path / "notes.vfa"
+    other.write_bytes(b"x" * size)
+    for argv in (
+        ["clip", "list", "--workspace", str(other), "--passphrase-file", str(key_file)],
+        ["--passphrase-file", str(key_file), "--workspace", str(other), "clip", "list"],
+    ):
+        code, out, err = run(capfd, *argv)
+        assert code == 2 and out == ""
+        assert err == (
+            f"vfa: {other}: not a VFA workspace, plain or encrypted (its {size:,} bytes cannot "
+            "be a database); check that it is the file you meant. Nothing was changed\n"
+        )
+    assert other.read_bytes() == b"x" * size
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.vfa", key_file.parent.name]

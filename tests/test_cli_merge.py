@@ -194,6 +194,10 @@ HOSTILE = {
         r"not a (VFA )?workspace|not a database",
     ),
     "a newer workspace": (_newer, "written by a newer version of VFA"),
+    "a short text file": (
+        lambda p: (p.write_text("hello\n"), p)[1],
+        r"not a VFA workspace, plain or encrypted \(its 6 bytes cannot be a database\)",
+    ),
     "a link loop": (_loop, "cannot be reached"),
 }
 

@@ -26,6 +26,7 @@ from vfa.errors import PassphraseNeededError, WorkspaceError, WrongPassphraseErr
 from vfa.storage.passphrases import ENV, SALT_BYTES, Passphrase
 
 HEADER = b"SQLite format 3\x00"
+MIN_PAGE = 512  # SQLite's smallest page: every database file is whole pages
 TIMEOUT_S = 5.0
 # a long statement asks whether to stop every this many SQLite VM steps
 CANCEL_EVERY = 1_000
@@ -40,6 +41,20 @@ def looks_encrypted(path: Path) -> bool:
     except OSError:
         return False  # whoever opens it next says what is wrong
     return bool(head) and head != HEADER
+
+
+def refuse_no_database(path: Path) -> None:
+    """WorkspaceError when a file without SQLite's header cannot be an encrypted workspace
+    either: a database is whole pages of 512 bytes or more, encrypted ones too."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # whoever opens it next says what is wrong
+    if size < MIN_PAGE or size % MIN_PAGE:
+        raise WorkspaceError(
+            f"{path}: not a VFA workspace, plain or encrypted (its {size:,} bytes cannot be "
+            "a database); check that it is the file you meant. Nothing was changed"
+        )
 
 
 def needed_message(path: Path | str) -> str:

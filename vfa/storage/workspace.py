@@ -159,6 +159,7 @@ def open_workspace(
     if path is not None:
         existed = _check_sqlite_file(path, create)
         if existed and cipher.looks_encrypted(path):
+            cipher.refuse_no_database(path)
             secret = cipher.require(path, passphrase or passphrase_for(path))
             cipher.check_opens(path, secret)
         if existed and reason is None and not os.access(path, os.W_OK):
