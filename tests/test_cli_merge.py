@@ -246,6 +246,45 @@ def test_merge_of_a_laptop_changed_outside_vfa_names_the_place(capsys, team, tmp
     assert dump(team) == before
 
 
+# coding of the right kinds that its scheme does not allow (Ann's laptop: KIPS and VIG)
+NONSENSE = {
+    "a rating off the scale": (
+        "UPDATE rating SET value = 99 WHERE rowid = (SELECT max(rowid) FROM rating)",
+        "a rating outside the item's scale",
+    ),
+    "a rating of no item": (
+        "UPDATE rating SET item = 'charm' WHERE rowid = (SELECT max(rowid) FROM rating)",
+        "a rating of an item the scheme does not have",
+    ),
+    "an event of no code": (
+        "UPDATE annotation SET code = 'charm' WHERE rowid = (SELECT max(rowid) FROM annotation)",
+        "an event with a code the scheme does not have",
+    ),
+    "an event ending before it starts": (
+        "UPDATE annotation SET end_ms = start_ms - 1 "
+        "WHERE rowid = (SELECT max(rowid) FROM annotation)",
+        "an event whose times cannot be",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", NONSENSE)
+def test_merge_of_coding_its_scheme_does_not_allow_names_the_run(capsys, team, tmp_path, kind):
+    sql, said = NONSENSE[kind]
+    laptop = coded_laptop(capsys, team, tmp_path)
+    with closing(sqlite3.connect(laptop)) as raw:
+        raw.execute(sql)
+        raw.commit()
+    before = dump(team)
+    for argv in (["merge", laptop, "--workspace", team], ["--workspace", team, "merge", laptop]):
+        code, out, err = run(capsys, *argv, "--as", "Ann")
+        assert code == 2 and out == "" and "Traceback" not in err, err
+        assert err.startswith(f"vfa: {laptop}: FAM-1 / Visit 1 / cfr25.mp4, scheme "), err
+        assert f"coder Ann: {said}" in err and "nothing was changed" in err
+        assert "99" not in err and "charm" not in err  # the place, never the value
+    assert dump(team) == before
+
+
 def test_checkout_refusals_exit_2_and_write_nothing(capsys, team, tmp_path):
     out_file = tmp_path / "laptop.vfa"
     code, _, err = run(capsys, "checkout", team, "--coder", "Nobody", "-o", out_file)

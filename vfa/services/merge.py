@@ -24,7 +24,7 @@ from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session as DbSession
 
 from vfa.services.acting import acting_person
-from vfa.services.merge_check import damage
+from vfa.services.merge_check import damage, nonsense
 from vfa.services.merge_plan import Plan, Planner
 from vfa.services.merge_read import CHECKOUT_KEY, Snapshot, read_snapshot
 from vfa.services.merge_records import copy_audit, write_consent, write_criteria
@@ -136,6 +136,13 @@ def merge(
         who = acting_person(source if ws.person is None and source.person else ws, viewer)
         _refuse_damage(source)
         snapshot = read_snapshot(source, who, meter.part(0.0, 0.4))
+        found = nonsense(snapshot)
+        if found is not None:
+            raise MergeError(
+                f"{source.label}: {found}; it was changed outside VFA, so it is not merged "
+                "and nothing was changed. Merge a sound copy (its backups are in the backups "
+                "folder beside it)"
+            )
     finally:
         if source is not other:
             source.close()

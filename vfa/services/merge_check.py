@@ -28,6 +28,12 @@ from sqlalchemy import (
     text,
 )
 
+from vfa.domain.scheme_types import Scheme
+from vfa.domain.schemes import parse_scheme
+from vfa.errors import NotFoundError, VfaError
+from vfa.services.merge_content import RatingRow
+from vfa.services.merge_read import Snapshot
+from vfa.services.rating_keys import GRID_SEP
 from vfa.storage.models import Base
 
 # what each kind of column may hold, as SQLite's typeof() names it
@@ -104,4 +110,64 @@ def damage(conn: Connection) -> str | None:
     if broken is not None:
         child, rowid, parent = broken[0], broken[1], broken[2]
         return f"table {child}, row {rowid}: refers to a row of {parent} that is not there"
+    return None
+
+
+def _scheme(row: dict[str, Any], label: str) -> Scheme | str:
+    try:
+        return parse_scheme(row["content"], f"{label}: scheme {row['scheme_key']}")
+    except VfaError:
+        return "the scheme's stored content is no scheme"
+
+
+def _rating_fault(scheme: Scheme, rating: RatingRow) -> str | None:
+    if GRID_SEP in rating.item:  # a grid's row: its points are checked as they are read
+        return None
+    try:
+        item = scheme.item(rating.item)
+    except NotFoundError:
+        return "a rating of an item the scheme does not have"
+    if rating.special is not None:
+        if rating.special not in {s.code for s in item.special}:
+            return "a rating with a code the item does not allow"
+    elif rating.value is not None:
+        value = rating.value
+        if value != int(value) or not item.scale_min <= value <= item.scale_max:
+            return "a rating outside the item's scale"
+    return None
+
+
+def _event_fault(scheme: Scheme, columns: dict[str, Any]) -> str | None:
+    start, end = columns["start_ms"], columns["end_ms"]
+    if start < 0 or (end is not None and end < start):
+        return "an event whose times cannot be (before the start, or ending before it begins)"
+    try:
+        scheme.code(columns["code"])
+    except NotFoundError:
+        return "an event with a code the scheme does not have"
+    return None
+
+
+def nonsense(snapshot: Snapshot) -> str | None:
+    """The first run of the other workspace whose coding its own scheme does not allow
+    (an unknown item, code or scheme, a rating off the scale, an impossible time), said by
+    the run's place and never its values; None when every run is as VFA would store it."""
+    schemes: dict[int, Scheme | str] = {}
+    for run_id, run in sorted(snapshot.runs.items()):
+        scheme_id = run["scheme_id"]
+        if scheme_id not in schemes:
+            schemes[scheme_id] = _scheme(snapshot.schemes[scheme_id], snapshot.label)
+        scheme = schemes[scheme_id]
+        content = snapshot.contents.get(run_id)
+        fault = scheme if isinstance(scheme, str) else None
+        if fault is None and content is not None:
+            faults = [_rating_fault(scheme, r) for r in content.ratings.values()]  # type: ignore[arg-type]
+            faults += [_event_fault(scheme, e.columns) for e in content.events]  # type: ignore[arg-type]
+            fault = next((f for f in faults if f is not None), None)
+        if fault is not None:
+            case, session, clip = snapshot.where(run["clip_id"])
+            coder = snapshot.coders[run["coder_id"]]["name"]
+            row = snapshot.schemes[scheme_id]
+            named = f"scheme {row['scheme_key']} {row['version']}"
+            return f"{case} / {session} / {clip}, {named}, coder {coder}: {fault}"
     return None
