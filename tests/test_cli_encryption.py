@@ -292,3 +292,21 @@ def test_a_file_no_database_could_be_is_not_taken_for_encrypted(capfd, tmp_path,
         )
     assert other.read_bytes() == b"x" * size
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.vfa", key_file.parent.name]
+
+
+def test_a_short_new_passphrase_names_where_it_came_from(capfd, plain, tmp_path, monkeypatch):
+    before = digest(plain)
+    short = tmp_path / "short.txt"
+    short.write_text("short\n")
+    short.chmod(0o600)
+    for argv in (
+        ["workspace", "encrypt", str(plain), "--passphrase-file", str(short)],
+        ["--passphrase-file", str(short), "workspace", "encrypt", "--workspace", str(plain)],
+    ):
+        code, out, err = run(capfd, *argv)
+        assert code == 2 and out == ""
+        assert err.startswith(f"vfa: --passphrase-file {short}: the passphrase has 5 characters")
+    monkeypatch.setenv("VFA_PASSPHRASE", "abc")
+    code, out, err = run(capfd, "workspace", "encrypt", str(plain))
+    assert code == 2 and err.startswith("vfa: VFA_PASSPHRASE: the passphrase has 3 characters")
+    assert digest(plain) == before

@@ -164,8 +164,9 @@ def readable_by_others(path: str | os.PathLike[str]) -> bool:
 def check_new(passphrase: Passphrase) -> Passphrase:
     """A passphrase to encrypt with must be at least MIN_NEW_LENGTH characters."""
     if len(passphrase) < MIN_NEW_LENGTH:
+        given = "" if passphrase.source == "the passphrase" else f"{passphrase.source}: "
         raise InvalidInputError(
-            f"the passphrase has {len(passphrase)} characters; give one of at least "
+            f"{given}the passphrase has {len(passphrase)} characters; give one of at least "
             f"{MIN_NEW_LENGTH} (a few unrelated words are easy to type and hard to guess)"
         )
     return passphrase
