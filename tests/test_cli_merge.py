@@ -16,8 +16,11 @@ from tests.services.merge_world import build_team, code_on, counts, dump, only_c
 from tests.test_cli_surface import run
 from vfa.services import clips as clip_service
 from vfa.services import events
+from vfa.services.encryption import encrypt_workspace
 from vfa.services.schemes import get_scheme
 from vfa.services.viewer import viewing_as
+from vfa.storage import passphrases
+from vfa.storage.passphrases import Passphrase
 from vfa.storage.workspace import open_workspace
 
 
@@ -283,6 +286,31 @@ def test_merge_of_coding_its_scheme_does_not_allow_names_the_run(capsys, team, t
         assert f"coder Ann: {said}" in err and "nothing was changed" in err
         assert "99" not in err and "charm" not in err  # the place, never the value
     assert dump(team) == before
+
+
+@pytest.mark.parametrize("order", ["after", "before"])
+def test_two_encrypted_workspaces_of_different_passphrases_merge(
+    capsys, team, tmp_path, monkeypatch, order
+):
+    laptop = coded_laptop(capsys, team, tmp_path)
+    encrypt_workspace(team, Passphrase("the team's own passphrase"))
+    encrypt_workspace(laptop, Passphrase("the laptop's passphrase"))
+    monkeypatch.setattr(passphrases, "_remembered", {})  # as a new process
+    key = tmp_path / "laptop-key.txt"
+    key.write_text("the laptop's passphrase\n")
+    key.chmod(0o600)
+    monkeypatch.setenv("VFA_PASSPHRASE", "the team's own passphrase")
+    argv = ["merge", laptop, "--dry-run", "--workspace", team, "--passphrase-file", key]
+    if order == "before":
+        argv = ["--passphrase-file", key, "--workspace", team, "merge", laptop, "--dry-run"]
+    code, out, err = run(capsys, *argv, "--as", "Ann")
+    assert code == 0, err
+    assert f"would merge {laptop}" in out
+    monkeypatch.delenv("VFA_PASSPHRASE")
+    monkeypatch.setattr(passphrases, "_remembered", {})
+    code, out, err = run(capsys, *argv, "--as", "Ann")
+    assert code == 2 and out == ""
+    assert err.startswith(f"vfa: {team}: wrong passphrase (or not a VFA workspace): the one in")
 
 
 def test_checkout_refusals_exit_2_and_write_nothing(capsys, team, tmp_path):

@@ -209,6 +209,23 @@ def connect_new(path: Path, passphrase: Passphrase | None) -> Any:
     return conn
 
 
+def first_that_opens(path: Path, tried: list[Passphrase]) -> Passphrase:
+    """The first passphrase that opens the encrypted file at ``path``: none given is
+    PassphraseNeededError, none fitting the first one's WrongPassphraseError."""
+    if not tried:
+        raise PassphraseNeededError(needed_message(path))
+    refused: WrongPassphraseError | None = None
+    for passphrase in tried:
+        try:
+            check_opens(path, passphrase)
+        except WrongPassphraseError as exc:
+            refused = refused or exc
+        else:
+            return passphrase
+    assert refused is not None
+    raise refused
+
+
 def check_opens(path: Path, passphrase: Passphrase, where: str | None = None) -> None:
     """WrongPassphraseError unless the passphrase opens the encrypted file at ``path``."""
     connect(path, passphrase, read_only=True, where=where).close()

@@ -127,6 +127,20 @@ def passphrase_for(path: Path | None) -> Passphrase | None:
     return from_env()
 
 
+def candidates(path: Path | None) -> list[Passphrase]:
+    """Every passphrase that may open an encrypted file, in :func:`passphrase_for`'s
+    order (each once): a file opens with the first of them that fits it, so a command
+    may open two workspaces of different passphrases (a merge: one given with
+    ``--passphrase-file``, the other in ``$VFA_PASSPHRASE``)."""
+    found: list[Passphrase] = []
+    given = next((g for g in reversed(_given) if g is not None), None)
+    remembered = _remembered.get(_where(path)) if path is not None else None
+    for one in (given, remembered, from_env()):
+        if one is not None and not any(one.same_as(f) for f in found):
+            found.append(one)
+    return found
+
+
 def read_passphrase_file(
     path: str | os.PathLike[str], what: str = "--passphrase-file"
 ) -> Passphrase:

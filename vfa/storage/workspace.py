@@ -27,7 +27,7 @@ from vfa.storage.engine import (
 from vfa.storage.locks import SharedLock
 from vfa.storage.logins import Identity, identify, not_a_person
 from vfa.storage.models import WorkspaceInfo
-from vfa.storage.passphrases import Passphrase, passphrase_for, remember
+from vfa.storage.passphrases import Passphrase, candidates, remember
 from vfa.storage.pg_errors import connection_advice
 
 if TYPE_CHECKING:
@@ -147,7 +147,7 @@ def open_workspace(
     Only ``create=True`` (``vfa workspace new``, the demo, the window's New) makes a new
     one; otherwise a missing workspace is refused and named. A damaged SQLite file or one
     that cannot be written opens read-only, with the reason in ``Workspace.read_only``.
-    An encrypted file opens with ``passphrase``, else the one :func:`passphrase_for` finds;
+    An encrypted file opens with ``passphrase``, else the first of ``candidates`` that fits;
     without one, or with a wrong one, it is refused untouched (PassphraseError).
     """
     url, path = resolve_target(target)
@@ -160,8 +160,7 @@ def open_workspace(
         existed = _check_sqlite_file(path, create)
         if existed and cipher.looks_encrypted(path):
             cipher.refuse_no_database(path)
-            secret = cipher.require(path, passphrase or passphrase_for(path))
-            cipher.check_opens(path, secret)
+            secret = cipher.first_that_opens(path, [passphrase] if passphrase else candidates(path))
         if existed and reason is None and not os.access(path, os.W_OK):
             reason = "the file cannot be written (permission denied)"
         if existed and reason is None:
