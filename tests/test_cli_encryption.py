@@ -135,9 +135,36 @@ def test_a_missing_or_wrong_passphrase_is_exit_2_and_the_file_is_unchanged(
             "(--passphrase-file FILE or VFA_PASSPHRASE)\n"
         )
     else:
-        assert err == f"vfa: {encrypted}: wrong passphrase (or not a VFA workspace)\n"
+        assert err == (
+            f"vfa: {encrypted}: wrong passphrase (or not a VFA workspace): the one in {wrong} "
+            "does not open it; nothing was changed. Give the passphrase it was encrypted with "
+            "(the whole first line of the file counts, spaces included)\n"
+        )
     assert digest(encrypted) == before
     assert store.list_backups(encrypted) == backups_before
+
+
+@pytest.mark.parametrize("where", ["after", "before"])
+def test_a_wrong_passphrase_says_where_it_came_from(capfd, encrypted, tmp_path, monkeypatch, where):
+    before = digest(encrypted)
+    spaced = tmp_path / "spaced.txt"
+    spaced.write_text(f"{SECRET} \n")  # a space after it: part of the passphrase
+    spaced.chmod(0o600)
+    given = ["--passphrase-file", str(spaced)]
+    argv = ["clip", "list", "--workspace", str(encrypted), *given]
+    if where == "before":
+        argv = [*given, "--workspace", str(encrypted), "clip", "list"]
+    code, out, err = run(capfd, *argv)
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert f"the one in {spaced} does not open it; nothing was changed" in err
+    assert "spaces included" in err
+    monkeypatch.setenv("VFA_PASSPHRASE", "another passphrase")
+    code, out, err = run(capfd, "clip", "list", "--workspace", str(encrypted))
+    assert code == 2 and out == ""
+    assert err.startswith(f"vfa: {encrypted}: wrong passphrase (or not a VFA workspace): ")
+    assert "the one in VFA_PASSPHRASE does not open it; nothing was changed" in err
+    assert "another passphrase" not in err
+    assert digest(encrypted) == before
 
 
 def test_check_backup_and_restore_work_on_an_encrypted_workspace(capfd, encrypted, key_file):
@@ -247,3 +274,39 @@ def test_a_passphrase_file_others_can_read_works_with_a_warning(capfd, encrypted
     )
     assert code == 0 and CASE in out
     assert "can be read by other users" in err and "chmod 600" in err
+
+
+@pytest.mark.parametrize("size", [6, 511, 4097])
+def test_a_file_no_database_could_be_is_not_taken_for_encrypted(capfd, tmp_path, key_file, size):
+    other = tmp_path / "notes.vfa"
+    other.write_bytes(b"x" * size)
+    for argv in (
+        ["clip", "list", "--workspace", str(other), "--passphrase-file", str(key_file)],
+        ["--passphrase-file", str(key_file), "--workspace", str(other), "clip", "list"],
+    ):
+        code, out, err = run(capfd, *argv)
+        assert code == 2 and out == ""
+        assert err == (
+            f"vfa: {other}: not a VFA workspace, plain or encrypted (its {size:,} bytes cannot "
+            "be a database); check that it is the file you meant. Nothing was changed\n"
+        )
+    assert other.read_bytes() == b"x" * size
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.vfa", key_file.parent.name]
+
+
+def test_a_short_new_passphrase_names_where_it_came_from(capfd, plain, tmp_path, monkeypatch):
+    before = digest(plain)
+    short = tmp_path / "short.txt"
+    short.write_text("short\n")
+    short.chmod(0o600)
+    for argv in (
+        ["workspace", "encrypt", str(plain), "--passphrase-file", str(short)],
+        ["--passphrase-file", str(short), "workspace", "encrypt", "--workspace", str(plain)],
+    ):
+        code, out, err = run(capfd, *argv)
+        assert code == 2 and out == ""
+        assert err.startswith(f"vfa: --passphrase-file {short}: the passphrase has 5 characters")
+    monkeypatch.setenv("VFA_PASSPHRASE", "abc")
+    code, out, err = run(capfd, "workspace", "encrypt", str(plain))
+    assert code == 2 and err.startswith("vfa: VFA_PASSPHRASE: the passphrase has 3 characters")
+    assert digest(plain) == before

@@ -8,6 +8,7 @@ import os
 import re
 import sqlite3
 from contextlib import closing
+from pathlib import Path
 
 import pytest
 
@@ -15,8 +16,11 @@ from tests.services.merge_world import build_team, code_on, counts, dump, only_c
 from tests.test_cli_surface import run
 from vfa.services import clips as clip_service
 from vfa.services import events
+from vfa.services.encryption import encrypt_workspace
 from vfa.services.schemes import get_scheme
 from vfa.services.viewer import viewing_as
+from vfa.storage import passphrases
+from vfa.storage.passphrases import Passphrase
 from vfa.storage.workspace import open_workspace
 
 
@@ -125,6 +129,51 @@ def test_merge_refuses_a_clashing_case_code_until_told_what_it_is(capsys, team, 
     assert code == 2 and "argument --rename-case" in err and "FAM-001=FAM-001-B" in err
 
 
+def test_two_clashing_cases_are_both_named_and_contradictions_refused(
+    capsys, team, tmp_path, clips
+):
+    code, _, err = run(
+        capsys, "clip", "add", clips["rotated"], "--case", "FAM-2", "--session", "V1",
+        "--workspace", team, "--as", "Sue",
+    )  # fmt: skip
+    assert code == 0, err
+    other = tmp_path / "other.vfa"
+    assert run(capsys, "workspace", "new", other)[0] == 0
+    for clip, case in ((clips["ntsc"], "fam-1"), (clips["vfr"], "fam-2")):
+        code, _, err = run(
+            capsys, "clip", "add", clip, "--case", case, "--session", "V1", "--workspace", other
+        )
+        assert code == 0, err
+    before = dump(team)
+    code, _, err = run(capsys, "merge", other, "--workspace", team)
+    assert code == 2 and "Traceback" not in err
+    assert f"vfa: {other}: cases fam-1 and fam-2 are in both workspaces" in err
+    assert "none of their clips are the same video" in err
+    contradictions = {
+        ("--rename-case", "fam-1=FAM-77", "--same-case", "FAM-1"): (
+            "--rename-case fam-1 and --same-case FAM-1: an incoming case is either another "
+            "family (give it a new code) or the same family as here, not both"
+        ),
+        ("--rename-case", "fam-1=FAM-77", "--rename-case", "FAM-1=FAM-78"): (
+            "--rename-case FAM-1: given twice"
+        ),
+    }
+    for options, said in contradictions.items():
+        for argv in (
+            ["merge", other, *options, "--workspace", team],
+            ["--workspace", team, "merge", other, "--dry-run", *options],
+        ):
+            code, out, err = run(capsys, *argv)
+            assert code == 2 and out == "" and f"vfa: {said}" in err, err
+    assert dump(team) == before
+    code, data, err = run(
+        capsys, "merge", other, "--rename-case", "fam-1=FAM-77", "--same-case", "fam-2",
+        "--json", "--workspace", team,
+    )  # fmt: skip
+    assert code == 0, err
+    assert data["counts"]["cases"] == {"added": 1, "updated": 0, "removed": 0, "skipped": 1}
+
+
 def _newer(path):
     ws = open_workspace(path, create=True)
     ws.close()
@@ -150,6 +199,10 @@ HOSTILE = {
         r"not a (VFA )?workspace|not a database",
     ),
     "a newer workspace": (_newer, "written by a newer version of VFA"),
+    "a short text file": (
+        lambda p: (p.write_text("hello\n"), p)[1],
+        r"not a VFA workspace, plain or encrypted \(its 6 bytes cannot be a database\)",
+    ),
     "a link loop": (_loop, "cannot be reached"),
 }
 
@@ -167,6 +220,101 @@ def test_merge_names_a_hostile_other_and_changes_nothing(capsys, team, tmp_path,
     assert dump(team) == before
 
 
+DAMAGE = {
+    "a role that is none": ("UPDATE coder SET role = 'chief'", "table coder, row 1: role should"),
+    "a rating that is no number": (
+        "UPDATE rating SET value = 'x' WHERE rowid = (SELECT min(rowid) FROM rating)",
+        "value should hold a number",
+    ),
+    "evidence that is no JSON": ("UPDATE rating SET evidence = 'x'", "evidence should hold"),
+    "a run of nobody": (
+        "UPDATE coding_run SET coder_id = 99",
+        "refers to a row of coder that is not there",
+    ),
+    "a time that is none": ("UPDATE \"case\" SET created_at = 'soon'", "created_at should"),
+}
+
+
+@pytest.mark.parametrize("kind", DAMAGE)
+def test_merge_of_a_laptop_changed_outside_vfa_names_the_place(capsys, team, tmp_path, kind):
+    sql, said = DAMAGE[kind]
+    laptop = coded_laptop(capsys, team, tmp_path)
+    with closing(sqlite3.connect(laptop)) as raw:
+        raw.execute(sql)
+        raw.commit()
+    before = dump(team)
+    for argv in (["merge", laptop, "--workspace", team], ["--workspace", team, "merge", laptop]):
+        code, out, err = run(capsys, *argv, "--as", "Ann")
+        assert code == 2 and out == "", err
+        assert err.startswith(f"vfa: {laptop}: table ") and said in err, err
+        assert "nothing was changed" in err and "Traceback" not in err
+    assert dump(team) == before
+
+
+# coding of the right kinds that its scheme does not allow (Ann's laptop: KIPS and VIG)
+NONSENSE = {
+    "a rating off the scale": (
+        "UPDATE rating SET value = 99 WHERE rowid = (SELECT max(rowid) FROM rating)",
+        "a rating outside the item's scale",
+    ),
+    "a rating of no item": (
+        "UPDATE rating SET item = 'charm' WHERE rowid = (SELECT max(rowid) FROM rating)",
+        "a rating of an item the scheme does not have",
+    ),
+    "an event of no code": (
+        "UPDATE annotation SET code = 'charm' WHERE rowid = (SELECT max(rowid) FROM annotation)",
+        "an event with a code the scheme does not have",
+    ),
+    "an event ending before it starts": (
+        "UPDATE annotation SET end_ms = start_ms - 1 "
+        "WHERE rowid = (SELECT max(rowid) FROM annotation)",
+        "an event whose times cannot be",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", NONSENSE)
+def test_merge_of_coding_its_scheme_does_not_allow_names_the_run(capsys, team, tmp_path, kind):
+    sql, said = NONSENSE[kind]
+    laptop = coded_laptop(capsys, team, tmp_path)
+    with closing(sqlite3.connect(laptop)) as raw:
+        raw.execute(sql)
+        raw.commit()
+    before = dump(team)
+    for argv in (["merge", laptop, "--workspace", team], ["--workspace", team, "merge", laptop]):
+        code, out, err = run(capsys, *argv, "--as", "Ann")
+        assert code == 2 and out == "" and "Traceback" not in err, err
+        assert err.startswith(f"vfa: {laptop}: FAM-1 / Visit 1 / cfr25.mp4, scheme "), err
+        assert f"coder Ann: {said}" in err and "nothing was changed" in err
+        assert "99" not in err and "charm" not in err  # the place, never the value
+    assert dump(team) == before
+
+
+@pytest.mark.parametrize("order", ["after", "before"])
+def test_two_encrypted_workspaces_of_different_passphrases_merge(
+    capsys, team, tmp_path, monkeypatch, order
+):
+    laptop = coded_laptop(capsys, team, tmp_path)
+    encrypt_workspace(team, Passphrase("the team's own passphrase"))
+    encrypt_workspace(laptop, Passphrase("the laptop's passphrase"))
+    monkeypatch.setattr(passphrases, "_remembered", {})  # as a new process
+    key = tmp_path / "laptop-key.txt"
+    key.write_text("the laptop's passphrase\n")
+    key.chmod(0o600)
+    monkeypatch.setenv("VFA_PASSPHRASE", "the team's own passphrase")
+    argv = ["merge", laptop, "--dry-run", "--workspace", team, "--passphrase-file", key]
+    if order == "before":
+        argv = ["--passphrase-file", key, "--workspace", team, "merge", laptop, "--dry-run"]
+    code, out, err = run(capsys, *argv, "--as", "Ann")
+    assert code == 0, err
+    assert f"would merge {laptop}" in out
+    monkeypatch.delenv("VFA_PASSPHRASE")
+    monkeypatch.setattr(passphrases, "_remembered", {})
+    code, out, err = run(capsys, *argv, "--as", "Ann")
+    assert code == 2 and out == ""
+    assert err.startswith(f"vfa: {team}: wrong passphrase (or not a VFA workspace): the one in")
+
+
 def test_checkout_refusals_exit_2_and_write_nothing(capsys, team, tmp_path):
     out_file = tmp_path / "laptop.vfa"
     code, _, err = run(capsys, "checkout", team, "--coder", "Nobody", "-o", out_file)
@@ -178,6 +326,40 @@ def test_checkout_refusals_exit_2_and_write_nothing(capsys, team, tmp_path):
     assert out_file.read_text() == "mine"
     code, _, err = run(capsys, "checkout", tmp_path / "none.vfa", "--coder", "Ann", "-o", "x.vfa")
     assert code == 2 and "no workspace here" in err
+
+
+@pytest.mark.parametrize("whose", ["Ben", "Nobody"])
+def test_a_coder_checking_out_someone_elses_clips_is_told_to_take_their_own(
+    capsys, team, tmp_path, whose
+):
+    assert run(capsys, "people", "add", "Ada", "--role", "admin", "--workspace", team)[0] == 0
+    out_file = tmp_path / "laptop.vfa"
+    before = dump(team)
+    for argv in (
+        ["checkout", "--coder", whose, "-o", out_file, "--workspace", team, "--as", "Ann"],
+        ["--workspace", team, "--as", "Ann", "checkout", team, "--coder", whose, "-o", out_file],
+    ):
+        code, out, err = run(capsys, *argv)
+        assert code == 2 and out == "" and "Traceback" not in err
+        assert err.startswith(f"vfa: checking out {whose}'s clips: Ann is a coder: "), err
+        assert "to take your own, give --coder Ann. Nothing was written" in err
+        assert not out_file.exists()
+    assert dump(team) == before
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs /proc, where no file is made")
+def test_a_checkout_where_no_file_can_be_made_says_to_choose_another_folder(capsys, team):
+    out_file = Path("/proc/vfa-checkout.vfa")  # no one, not even root, makes a file there
+    before = dump(team)
+    for argv in (
+        ["checkout", "--coder", "Ann", "-o", out_file, "--workspace", team, "--as", "Ann"],
+        ["--workspace", team, "--as", "Ann", "checkout", "--coder", "Ann", "-o", out_file],
+    ):
+        code, out, err = run(capsys, *argv)
+        assert code == 2 and out == "" and "Traceback" not in err
+        assert err.startswith(f"vfa: {out_file}: a new workspace cannot be made there ("), err
+        assert err.endswith("choose a folder that you may write to. Nothing was written\n")
+    assert dump(team) == before
 
 
 def test_a_checkout_file_holds_no_one_elses_blind_coding(capsys, team, tmp_path):

@@ -272,6 +272,8 @@ OTHER = {
     "merge_runs.without",
     "merge_content.utc", "merge_runs.new_event_ids", "stills.still_name",
     "merge_records.about_hidden", "merge_records.known_on_server", "merge_rules.hold_to_role",
+    # where a file to merge is not as VFA writes it: a table, row and column, no value
+    "merge_check.damage", "merge_check.nonsense",
     # who acts on an open workspace: a name, no coding
     "acting.acting_person",
     "team.require_team", "team.team_people",

@@ -291,13 +291,24 @@ def test_restore_puts_a_plain_or_encrypted_backup_into_the_encrypted_workspace(e
 
 def test_a_garbage_file_without_a_passphrase_is_named_and_untouched(tmp_path):
     path = tmp_path / "notes.vfa"
-    path.write_bytes(b"my notes\n" * 100)
+    path.write_bytes(b"my notes" * 512)  # whole pages: it could be an encrypted workspace
     before = digest(path)
     with pytest.raises(PassphraseNeededError, match="is encrypted \\(or not a workspace\\)"):
         open_workspace(path)
     with pytest.raises(WrongPassphraseError):
         open_workspace(path, passphrase=Passphrase(SECRET))
     assert digest(path) == before
+
+
+def test_a_file_of_no_whole_pages_is_no_workspace_plain_or_encrypted(tmp_path):
+    path = tmp_path / "notes.vfa"
+    path.write_bytes(b"my notes\n" * 100)  # 900 bytes: no database is that size
+    before = digest(path)
+    for given in (None, Passphrase(SECRET)):
+        with pytest.raises(WorkspaceError, match="not a VFA workspace, plain or encrypted"):
+            open_workspace(path, passphrase=given)
+    assert digest(path) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.vfa"]
 
 
 def test_sqlcipher_says_nothing_on_the_terminal_about_a_wrong_passphrase(encrypted, capfd):

@@ -18,6 +18,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import shlex
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ from vfa.services.blind import blind_view
 from vfa.services.merge_content import RunContent, read_contents
 from vfa.services.merge_read import CHECKOUT_KEY, Row, rows_of
 from vfa.services.merge_runs import RunWriter, new_ids, without
-from vfa.services.people import Act, require
+from vfa.services.people import Act, NotAllowedError, require
 from vfa.storage.models import (
     AuditEntry,
     Case,
@@ -90,7 +91,16 @@ def _target(out: str | os.PathLike[str]) -> Path:
 
 def _read(db: DbSession, coder: str, who: str, where: str) -> _Taken:
     """The coder's open clips and their runs there, after checking who may take them."""
-    require(db, Act.CODE if who == coder else Act.ASSIGN, who)
+    try:
+        require(db, Act.CODE if who == coder else Act.ASSIGN, who)
+    except NotAllowedError as refused:
+        if who == coder:
+            raise
+        raise NotAllowedError(
+            f"checking out {coder}'s clips: {refused}; to take your own, give --coder "
+            f"{shlex.quote(who)}. "
+            "Nothing was written"
+        ) from None
     conn = db.connection()
     found = rows_of(conn, Coder, Coder.name == coder)
     if not found:

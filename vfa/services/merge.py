@@ -24,6 +24,7 @@ from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session as DbSession
 
 from vfa.services.acting import acting_person
+from vfa.services.merge_check import damage, nonsense
 from vfa.services.merge_plan import Plan, Planner
 from vfa.services.merge_read import CHECKOUT_KEY, Snapshot, read_snapshot
 from vfa.services.merge_records import copy_audit, write_consent, write_criteria
@@ -86,6 +87,21 @@ def open_other(
     return found
 
 
+def _refuse_damage(source: Workspace) -> None:
+    """MergeError naming the place when the other workspace file holds a row that is not
+    as VFA writes it (a team database's server keeps its columns' kinds itself)."""
+    if source.engine.dialect.name != "sqlite":
+        return
+    with source.sessions() as db:
+        found = damage(db.connection())
+    if found is not None:
+        raise MergeError(
+            f"{source.label}: {found}; it was changed outside VFA or is damaged, so it is "
+            "not merged and nothing was changed. Merge a sound copy (its backups are in the "
+            "backups folder beside it)"
+        )
+
+
 def _same(ws: Workspace, other: Workspace) -> bool:
     if ws.path is not None and other.path is not None:
         try:
@@ -118,7 +134,15 @@ def merge(
     try:
         # once both are open: a team workspace's login says who is merging
         who = acting_person(source if ws.person is None and source.person else ws, viewer)
+        _refuse_damage(source)
         snapshot = read_snapshot(source, who, meter.part(0.0, 0.4))
+        found = nonsense(snapshot)
+        if found is not None:
+            raise MergeError(
+                f"{source.label}: {found}; it was changed outside VFA, so it is not merged "
+                "and nothing was changed. Merge a sound copy (its backups are in the backups "
+                "folder beside it)"
+            )
     finally:
         if source is not other:
             source.close()

@@ -147,6 +147,7 @@ class Planner:
         self.renames = {k.lower(): v for k, v in renames.items()}
         self.same_cases = {c.lower() for c in same_cases}
         self.given = {k.lower(): k for k in [*renames, *same_cases]}  # as typed, for messages
+        self.typed_renames = list(renames)
         self.plan = Plan(report)
         self.here: Here = read_here(db, [self.code_of(i) for i in other.cases])
 
@@ -181,6 +182,13 @@ class Planner:
             if same not in codes:
                 given = self.given[same]
                 raise MergeError(f"--same-case {given}: {self.other.label} holds no case {given}")
+            if same in self.renames:
+                renamed = next(k for k in self.typed_renames if k.lower() == same)
+                raise MergeError(
+                    f"--rename-case {renamed} and --same-case {self.given[same]}: an incoming "
+                    "case is either another family (give it a new code) or the same family as "
+                    "here, not both; nothing was changed"
+                )
         arriving = [self.code_of(i).lower() for i in self.other.cases]
         twice = sorted({c for c in arriving if arriving.count(c) > 1})
         if twice:
@@ -261,14 +269,23 @@ class Planner:
                 clashes.append(code)
             for s in sessions:
                 self._session(s, here_case)
-        if clashes:
-            codes = ", ".join(clashes)
+        if len(clashes) == 1:
             first = clashes[0]
             raise MergeError(
-                f"{self.other.label}: case {codes} is in both workspaces but none of its clips "
+                f"{self.other.label}: case {first} is in both workspaces but none of its clips "
                 "are the same video, so they look like different families; nothing was merged. "
                 f"Give the incoming case another code (vfa merge --rename-case {first}=NEW-CODE), "
                 f"or, if it is the same family filmed again, say so (--same-case {first})"
+            )
+        if clashes:
+            codes = ", ".join(clashes[:-1]) + f" and {clashes[-1]}"
+            first = clashes[0]
+            raise MergeError(
+                f"{self.other.label}: cases {codes} are in both workspaces but none of their "
+                "clips are the same video, so they look like different families; nothing was "
+                "merged. Give each such incoming case another code (vfa merge --rename-case "
+                f"{first}=NEW-CODE, once for each), or, for one that is the same family filmed "
+                f"again, say so (--same-case {first})"
             )
 
     def _clash(self, here_case: Row, sessions: list[Row]) -> bool:

@@ -23,9 +23,10 @@ from typing import Any
 from urllib.parse import quote
 
 from vfa.errors import PassphraseNeededError, WorkspaceError, WrongPassphraseError
-from vfa.storage.passphrases import SALT_BYTES, Passphrase
+from vfa.storage.passphrases import ENV, SALT_BYTES, Passphrase
 
 HEADER = b"SQLite format 3\x00"
+MIN_PAGE = 512  # SQLite's smallest page: every database file is whole pages
 TIMEOUT_S = 5.0
 # a long statement asks whether to stop every this many SQLite VM steps
 CANCEL_EVERY = 1_000
@@ -42,6 +43,20 @@ def looks_encrypted(path: Path) -> bool:
     return bool(head) and head != HEADER
 
 
+def refuse_no_database(path: Path) -> None:
+    """WorkspaceError when a file without SQLite's header cannot be an encrypted workspace
+    either: a database is whole pages of 512 bytes or more, encrypted ones too."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # whoever opens it next says what is wrong
+    if size < MIN_PAGE or size % MIN_PAGE:
+        raise WorkspaceError(
+            f"{path}: not a VFA workspace, plain or encrypted (its {size:,} bytes cannot be "
+            "a database); check that it is the file you meant. Nothing was changed"
+        )
+
+
 def needed_message(path: Path | str) -> str:
     """What to say when an encrypted file is opened without a passphrase."""
     return (
@@ -50,9 +65,23 @@ def needed_message(path: Path | str) -> str:
     )
 
 
-def wrong_message(path: Path | str) -> str:
-    """What to say when the passphrase does not open the file."""
-    return f"{path}: wrong passphrase (or not a VFA workspace)"
+def wrong_message(path: Path | str, passphrase: Passphrase | None = None) -> str:
+    """What to say when the passphrase does not open the file: where that passphrase came
+    from, when a command was given it, and what to do."""
+    said = f"{path}: wrong passphrase (or not a VFA workspace)"
+    source = getattr(passphrase, "source", "")
+    if source.startswith("--passphrase-file"):
+        return (
+            f"{said}: the one in {source.removeprefix('--passphrase-file ')} does not open "
+            "it; nothing was changed. Give the passphrase it was encrypted with (the whole "
+            "first line of the file counts, spaces included)"
+        )
+    if source == ENV:
+        return (
+            f"{said}: the one in {ENV} does not open it; nothing was changed. Give the "
+            f"passphrase it was encrypted with ({ENV}, or --passphrase-file FILE)"
+        )
+    return said
 
 
 def require(path: Path, passphrase: Passphrase | None) -> Passphrase:
@@ -80,14 +109,14 @@ def database_errors() -> tuple[type[Exception], ...]:
     return (sqlite3.Error, loaded.Error) if loaded is not None else (sqlite3.Error,)
 
 
-def _salt(path: Path) -> bytes:
+def _salt(path: Path, passphrase: Passphrase | None = None) -> bytes:
     try:
         with open(path, "rb") as fh:
             salt = fh.read(SALT_BYTES)
     except OSError as exc:
         raise WorkspaceError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
     if len(salt) < SALT_BYTES:
-        raise WrongPassphraseError(wrong_message(path))
+        raise WrongPassphraseError(wrong_message(path, passphrase))
     return salt
 
 
@@ -133,7 +162,7 @@ class KeyedDbapi:
 
 def keyed_dbapi(path: Path, passphrase: Passphrase) -> KeyedDbapi:
     """The DB-API module an engine on the encrypted file at ``path`` connects with."""
-    return KeyedDbapi(dbapi(), key_statement(passphrase, _salt(path)))
+    return KeyedDbapi(dbapi(), key_statement(passphrase, _salt(path, passphrase)))
 
 
 def connect(
@@ -150,7 +179,7 @@ def connect(
     if passphrase is None:
         return sqlite3.connect(target, uri=read_only, timeout=TIMEOUT_S)
     module = dbapi()
-    statement = key_statement(passphrase, _salt(path))
+    statement = key_statement(passphrase, _salt(path, passphrase))
     conn = module.connect(target, uri=read_only, timeout=TIMEOUT_S)
     try:
         _key(conn, statement)
@@ -158,7 +187,7 @@ def connect(
     except module.DatabaseError as exc:
         conn.close()
         if "not a database" in str(exc):
-            raise WrongPassphraseError(wrong_message(where or path)) from None
+            raise WrongPassphraseError(wrong_message(where or path, passphrase)) from None
         raise
     except BaseException:
         conn.close()
@@ -178,6 +207,23 @@ def connect_new(path: Path, passphrase: Passphrase | None) -> Any:
         conn.close()
         raise
     return conn
+
+
+def first_that_opens(path: Path, tried: list[Passphrase]) -> Passphrase:
+    """The first passphrase that opens the encrypted file at ``path``: none given is
+    PassphraseNeededError, none fitting the first one's WrongPassphraseError."""
+    if not tried:
+        raise PassphraseNeededError(needed_message(path))
+    refused: WrongPassphraseError | None = None
+    for passphrase in tried:
+        try:
+            check_opens(path, passphrase)
+        except WrongPassphraseError as exc:
+            refused = refused or exc
+        else:
+            return passphrase
+    assert refused is not None
+    raise refused
 
 
 def check_opens(path: Path, passphrase: Passphrase, where: str | None = None) -> None:

@@ -39,11 +39,13 @@ MIN_NEW_LENGTH = 8
 class Passphrase:
     """A passphrase held in memory; shown as ``Passphrase(…)``, never as itself."""
 
-    __slots__ = ("_keys", "_lock", "_secret")
+    __slots__ = ("_keys", "_lock", "_secret", "source")
 
     def __init__(self, text: str, what: str = "the passphrase") -> None:
         if not text:
             raise InvalidInputError(f"{what}: is empty; give the workspace's passphrase")
+        # where it came from, for a message (--passphrase-file FILE, VFA_PASSPHRASE)
+        self.source = what
         # the bytes the user typed (an environment variable's undecodable bytes included)
         self._secret = text.encode("utf-8", "surrogateescape")
         self._keys: dict[bytes, bytes] = {}
@@ -125,6 +127,20 @@ def passphrase_for(path: Path | None) -> Passphrase | None:
     return from_env()
 
 
+def candidates(path: Path | None) -> list[Passphrase]:
+    """Every passphrase that may open an encrypted file, in :func:`passphrase_for`'s
+    order (each once): a file opens with the first of them that fits it, so a command
+    may open two workspaces of different passphrases (a merge: one given with
+    ``--passphrase-file``, the other in ``$VFA_PASSPHRASE``)."""
+    found: list[Passphrase] = []
+    given = next((g for g in reversed(_given) if g is not None), None)
+    remembered = _remembered.get(_where(path)) if path is not None else None
+    for one in (given, remembered, from_env()):
+        if one is not None and not any(one.same_as(f) for f in found):
+            found.append(one)
+    return found
+
+
 def read_passphrase_file(
     path: str | os.PathLike[str], what: str = "--passphrase-file"
 ) -> Passphrase:
@@ -162,8 +178,9 @@ def readable_by_others(path: str | os.PathLike[str]) -> bool:
 def check_new(passphrase: Passphrase) -> Passphrase:
     """A passphrase to encrypt with must be at least MIN_NEW_LENGTH characters."""
     if len(passphrase) < MIN_NEW_LENGTH:
+        given = "" if passphrase.source == "the passphrase" else f"{passphrase.source}: "
         raise InvalidInputError(
-            f"the passphrase has {len(passphrase)} characters; give one of at least "
+            f"{given}the passphrase has {len(passphrase)} characters; give one of at least "
             f"{MIN_NEW_LENGTH} (a few unrelated words are easy to type and hard to guess)"
         )
     return passphrase

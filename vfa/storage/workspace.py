@@ -17,7 +17,7 @@ from sqlalchemy.orm import sessionmaker
 
 import vfa
 from vfa.errors import NewerWorkspaceError, ReadOnlyWorkspaceError, VfaError, WorkspaceError
-from vfa.storage import cipher, signed_in
+from vfa.storage import cipher, side_files, signed_in
 from vfa.storage.engine import (
     WRITE_OPTION,
     make_engine,
@@ -27,7 +27,7 @@ from vfa.storage.engine import (
 from vfa.storage.locks import SharedLock
 from vfa.storage.logins import Identity, identify, not_a_person
 from vfa.storage.models import WorkspaceInfo
-from vfa.storage.passphrases import Passphrase, passphrase_for, remember
+from vfa.storage.passphrases import Passphrase, candidates, remember
 from vfa.storage.pg_errors import connection_advice
 
 if TYPE_CHECKING:
@@ -61,6 +61,7 @@ class Workspace:
     _writes: sessionmaker[DbSession] = field(init=False, repr=False)
     _lock: SharedLock | None = field(init=False, repr=False, default=None)
     _closed: bool = field(init=False, repr=False, default=False)
+    tidy_on_close: bool = field(init=False, repr=False, default=False)  # see side_files
 
     def __post_init__(self) -> None:
         # a closed workspace stays closed: its engine would otherwise quietly reconnect
@@ -111,6 +112,8 @@ class Workspace:
         self.engine.dispose()
         if self._lock is not None:
             self._lock.release()
+        if self.tidy_on_close and self.path is not None:
+            side_files.tidy(self.path, self.passphrase)
 
 
 def alembic_config() -> Config:
@@ -144,25 +147,28 @@ def open_workspace(
     Only ``create=True`` (``vfa workspace new``, the demo, the window's New) makes a new
     one; otherwise a missing workspace is refused and named. A damaged SQLite file or one
     that cannot be written opens read-only, with the reason in ``Workspace.read_only``.
-    An encrypted file opens with ``passphrase``, else the one :func:`passphrase_for` finds;
+    An encrypted file opens with ``passphrase``, else the first of ``candidates`` that fits;
     without one, or with a wrong one, it is refused untouched (PassphraseError).
     """
     url, path = resolve_target(target)
     where = str(path) if path is not None else make_url(url).render_as_string(hide_password=True)
     reason = "you asked for read-only" if read_only else None
     existed = True
+    quiet = path is not None and not side_files.any_beside(path)
     secret: Passphrase | None = None
     if path is not None:
         existed = _check_sqlite_file(path, create)
         if existed and cipher.looks_encrypted(path):
-            secret = cipher.require(path, passphrase or passphrase_for(path))
-            cipher.check_opens(path, secret)
+            cipher.refuse_no_database(path)
+            secret = cipher.first_that_opens(path, [passphrase] if passphrase else candidates(path))
         if existed and reason is None and not os.access(path, os.W_OK):
             reason = "the file cannot be written (permission denied)"
         if existed and reason is None:
             reason = _damage(path, where, secret)
     if reason is not None and path is not None:
         url = sqlite_url(path, read_only=True)
+    # asked to read only, VFA leaves no log beside the file that was not there before
+    tidy = read_only and existed and quiet
     keyed = cipher.keyed_dbapi(path, secret) if path is not None and secret else None
     engine = make_engine(url, read_only=reason is not None, label=where, dbapi=keyed)
     try:
@@ -175,6 +181,7 @@ def open_workspace(
                     url, path, engine, sessionmaker(engine), ws_name, read_only=reason, **who
                 ),
                 secret,
+                tidy,
             )
         if path is None and not create and engine.dialect.name != "sqlite":
             _check_initialised(engine, where)
@@ -189,6 +196,11 @@ def open_workspace(
         if engine.dialect.name == "postgresql":
             advice = connection_advice(said, engine.url.username)
             raise WorkspaceError(f"{where}: cannot connect ({said}): {advice}") from exc
+        if not existed:
+            raise WorkspaceError(
+                f"{where}: a new workspace cannot be made there ({said}); choose a folder "
+                "that you may write to. Nothing was written"
+            ) from exc
         raise WorkspaceError(f"{where}: the workspace cannot be used ({said})") from exc
     except DatabaseError as exc:
         engine.dispose()
@@ -197,13 +209,16 @@ def open_workspace(
     except VfaError:
         engine.dispose()
         _forget_new(path, existed)
+        if tidy and path is not None:
+            side_files.tidy(path, secret)  # (the key was checked: it opens the file)
         raise
     return _opened(Workspace(url, path, engine, factory, ws_name, backup, **who), secret)
 
 
-def _opened(ws: Workspace, secret: Passphrase | None) -> Workspace:
+def _opened(ws: Workspace, secret: Passphrase | None, tidy: bool = False) -> Workspace:
     """An encrypted workspace keeps the passphrase that opened it, and this process
     remembers it for the file (a reopen after a restore does not ask again)."""
+    ws.tidy_on_close = tidy
     if secret is not None and ws.path is not None:
         ws.passphrase = secret
         remember(ws.path, secret)
