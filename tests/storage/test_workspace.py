@@ -485,3 +485,37 @@ def test_an_altered_trail_naming_an_id_near_the_top_leaves_ids_for_new_events(tm
             assert [m.id for m in made] == [newest + 6, newest + 7]
     finally:
         ws.close()
+
+
+def test_upgrading_to_run_ids_never_hands_out_a_run_id_the_trail_remembers(tmp_path):
+    """0009: runs keep every stored fact, and the next run's id is above every run id the
+    trail names (as the run of an entry, or the record it is about); not above one VFA
+    never handed out (an altered file)."""
+    path = _upgraded_to(tmp_path / "old.vfa", "0008")
+    with closing(sqlite3.connect(path)) as raw:
+        kept = raw.execute("SELECT * FROM coding_run ORDER BY id").fetchall()
+        newest = kept[-1][0]
+        entry = (
+            "INSERT INTO audit_entry (at, actor, action, entity, entity_id, detail, run_id)"
+            " VALUES ('2026-01-01 10:00:00', 'Ann', ?, ?, ?, '{}', ?)"
+        )
+        raw.execute(entry, ("rate", "rating", 1, newest + 2))  # an entry in a run gone
+        raw.execute(entry, ("delete", "coding_run", newest + 4, None))  # a run removed
+        raw.execute(entry, ("delete", "coding_run", 2**63 - 1, 2**62))  # altered
+        raw.commit()
+    ws = open_workspace(path)
+    try:
+        with ws.engine.connect() as conn:
+            after = conn.exec_driver_sql("SELECT * FROM coding_run ORDER BY id").fetchall()
+            assert [tuple(r) for r in after] == [tuple(r) for r in kept]
+        with ws.writes.begin() as db:
+            like = db.get_one(CodingRun, newest)
+            other = Coder(name="Someone new", role=Role.CODER)
+            db.add(other)
+            db.flush()
+            made = CodingRun(clip_id=like.clip_id, scheme_id=like.scheme_id, coder_id=other.id)
+            db.add(made)
+            db.flush()
+            assert made.id == newest + 5
+    finally:
+        ws.close()

@@ -177,7 +177,12 @@ class CodingRun(Base):
     """One coder's coding of one clip with one scheme."""
 
     __tablename__ = "coding_run"
-    __table_args__ = (UniqueConstraint("clip_id", "scheme_id", "coder_id"),)
+    # ids are never handed out twice (the trail's entries about a run removed since must
+    # not read as another's): 0009
+    __table_args__ = (
+        UniqueConstraint("clip_id", "scheme_id", "coder_id"),
+        {"sqlite_autoincrement": True},
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     clip_id: Mapped[int] = mapped_column(ForeignKey("clip.id", ondelete="CASCADE"), index=True)
     scheme_id: Mapped[int] = mapped_column(ForeignKey("scheme.id"), index=True)
