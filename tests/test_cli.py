@@ -128,17 +128,18 @@ def test_clip_check_reports_a_missing_file_with_exit_1(capsys, clips, tmp_path):
     assert json.loads(out)[0]["path"] == str(tmp_path / "elsewhere.mp4")
 
 
-def test_the_console_script_runs_as_a_separate_process(clips, tmp_path):
-    """The installed entry point, as a shell user runs it."""
+@pytest.mark.parametrize("module", ["vfa.cli", "vfa"])
+def test_the_console_script_runs_as_a_separate_process(clips, tmp_path, module):
+    """The installed entry point, as a shell user runs it (python -m vfa as well)."""
     out = subprocess.run(
-        [sys.executable, "-m", "vfa.cli", "probe", str(clips["vfr"]), "--json"],
+        [sys.executable, "-m", module, "probe", str(clips["vfr"]), "--json"],
         capture_output=True,
         text=True,
         check=True,
     )
     assert json.loads(out.stdout)["vfr"] is True
     bad = subprocess.run(
-        [sys.executable, "-m", "vfa.cli", "probe", str(tmp_path / "no.mp4")],
+        [sys.executable, "-m", module, "probe", str(tmp_path / "no.mp4")],
         capture_output=True,
         text=True,
     )
