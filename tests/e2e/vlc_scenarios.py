@@ -92,7 +92,7 @@ def test_vlc_plays_in_the_window_and_the_screen_shows_the_frame_the_readout_name
     assert player.state() is PlayerState.PAUSED
     index, _pts = view.current_frame()
     assert view.readout.text().endswith(f"· frame {index}")
-    qtbot.waitUntil(lambda: read_barcode(grab_video(view.exact, 640, 360)) == index, timeout=3000)
+    qtbot.waitUntil(lambda: read_barcode(grab_video(view.exact, 640, 360)) == index, timeout=15_000)
     results["paused_index"] = index
     results["paused_on_screen"] = read_barcode(grab_video(view.exact, 640, 360))
 
@@ -103,7 +103,7 @@ def test_vlc_plays_in_the_window_and_the_screen_shows_the_frame_the_readout_name
     index = view.current_frame()[0]
     assert index == 125
     # frame_shown fires when the frame is handed to the canvas; the repaint follows
-    qtbot.waitUntil(lambda: read_barcode(grab_video(view.exact, 640, 360)) == 125, timeout=3000)
+    qtbot.waitUntil(lambda: read_barcode(grab_video(view.exact, 640, 360)) == 125, timeout=15_000)
     qtbot.keyClick(vlc_window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: player.position() > target + 500, timeout=10_000)
     shown = read_barcode(grab_video(surface, 640, 360))
@@ -202,6 +202,6 @@ def test_vlc_and_the_exact_frame_turn_a_portrait_clip_the_same_way(qtbot, tmp_pa
     with qtbot.waitSignal(view.frame_shown, timeout=10_000):
         qtbot.keyClick(window, Qt.Key.Key_Space)
     index = view.current_frame()[0]
-    qtbot.waitUntil(lambda: coded(view.exact) == index, timeout=3000)
+    qtbot.waitUntil(lambda: coded(view.exact) == index, timeout=15_000)
     window.close()
     view.player.release()
