@@ -284,8 +284,8 @@ def test_merge_of_coding_its_scheme_does_not_allow_names_the_run(capsys, team, t
     for argv in (["merge", laptop, "--workspace", team], ["--workspace", team, "merge", laptop]):
         code, out, err = run(capsys, *argv, "--as", "Ann")
         assert code == 2 and out == "" and "Traceback" not in err, err
-        assert err.startswith(f"vfa: {laptop}: FAM-1 / Visit 1 / cfr25.mp4, scheme "), err
-        assert f"coder Ann: {said}" in err and "nothing was changed" in err
+        assert err.startswith(f"vfa: {laptop}: FAM-1 / Visit 1 / cfr25.mp4: Ann's coding with ")
+        assert f"(version 1): {said}" in err and "nothing was changed" in err
         assert "99" not in err and "charm" not in err  # the place, never the value
     assert dump(team) == before
 

@@ -33,6 +33,7 @@ from vfa.domain.schemes import parse_scheme
 from vfa.errors import NotFoundError, VfaError
 from vfa.services.merge_content import RatingRow
 from vfa.services.merge_read import Snapshot
+from vfa.services.merge_report import coding_words
 from vfa.services.rating_keys import GRID_SEP
 from vfa.storage.models import Base
 
@@ -165,9 +166,9 @@ def nonsense(snapshot: Snapshot) -> str | None:
             faults += [_event_fault(scheme, e.columns) for e in content.events]  # type: ignore[arg-type]
             fault = next((f for f in faults if f is not None), None)
         if fault is not None:
-            case, session, clip = snapshot.where(run["clip_id"])
             coder = snapshot.coders[run["coder_id"]]["name"]
-            row = snapshot.schemes[scheme_id]
-            named = f"scheme {row['scheme_key']} {row['version']}"
-            return f"{case} / {session} / {clip}, {named}, coder {coder}: {fault}"
+            coding = coding_words(
+                snapshot.where(run["clip_id"]), coder, snapshot.schemes[scheme_id]
+            )
+            return f"{coding}: {fault}"
     return None
