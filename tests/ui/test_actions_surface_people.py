@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton, QWidget
 
 from tests.ui.people_helpers import make_managed, open_as, pick
 from tests.ui.test_actions_surface import answering, covers
@@ -23,8 +23,23 @@ def test_who_are_you_changes_who_works_and_what_they_may_do(
         surface.fire(bare_window, "person.choose")
     assert current_viewer() == "Tia"
     assert bare_window.windowTitle() == "VFA — demo — Tia (therapist)"
-    assert not bare_window.actions_by_id["people.manage"].isEnabled()
     assert bare_window.memory.person_of(bare_window.ws) == "Tia"
+
+    def read_only(dialog: PeopleDialog) -> None:  # Tia reads who is who, changes nothing
+        assert dialog.table.rowCount() == len(roster(bare_window.ws).people)
+        fields = ("newName", "newRole", "addPerson", "role", "setRole")
+        why = "Tia (therapist) may not manage people. Roles that may: admin."
+        for name in fields:
+            field = dialog.findChild(QWidget, name)
+            assert not field.isEnabled() and field.toolTip() == why, name
+        dialog.table.selectRow(0)  # choosing someone offers no role to set
+        assert not dialog.findChild(QWidget, "setRole").isEnabled()
+        assert why in dialog.note.text()
+        dialog.reject()
+
+    assert bare_window.actions_by_id["people.manage"].isEnabled()
+    with answering(qtbot, (PeopleDialog, read_only)):
+        surface.fire(bare_window, "people.manage")
 
 
 @covers("people.manage")

@@ -94,9 +94,7 @@ def test_what_the_role_does_not_allow_is_disabled_saying_why(bare_window, barcod
         "Cal (coder) may not export for feedback to the family. Roles that may: therapist, "
         "supervisor, admin."
     )
-    assert actions["people.manage"].toolTip() == (
-        "Cal (coder) may not manage people. Roles that may: admin."
-    )
+    assert actions["people.manage"].isEnabled()  # (a list anyone reads; greyed inside)
     assert actions["player.toggle"].isEnabled() and actions["person.choose"].isEnabled()
     file_menu = actions["clip.add"].associatedObjects()
     assert any(getattr(m, "toolTipsVisible", lambda: False)() for m in file_menu)

@@ -138,12 +138,16 @@ def ask_person(parent: QWidget, label: str, found: Roster, default: str) -> str 
 
 
 class PeopleDialog(QDialog):
-    """File → People…: the workspace's people and their roles; an admin adds people and
-    changes roles (the first admin added makes a personal workspace managed)."""
+    """File → People…: the workspace's people and their roles, for anyone to read; an
+    admin adds people and changes roles (the first admin added makes a personal workspace
+    managed). ``refused``: why the person reading may not (their fields stay greyed)."""
 
-    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ws: Workspace, parent: QWidget | None = None, refused: str | None = None
+    ) -> None:
         super().__init__(parent)
         self.ws = ws
+        self.refused = refused  # why the person may not manage people: a list to read
         self.changed = False  # whether a person or a role changed
         self.setObjectName("peopleDialog")
         self.setWindowTitle(self.tr("People"))
@@ -198,6 +202,10 @@ class PeopleDialog(QDialog):
         layout.addWidget(self.note)
         layout.addLayout(form)
         layout.addWidget(close_button(self))
+        if refused is not None:
+            for field in (self.new_name, self.new_role, add, self.role, self.set_role):
+                field.setEnabled(False)
+                field.setToolTip(refused)
         self.refresh()
 
     def _roles(self, name: str) -> QComboBox:
@@ -223,6 +231,7 @@ class PeopleDialog(QDialog):
         if found.managed:
             self.note.setText(
                 self.tr("Roles are checked: only an admin adds people and changes roles.")
+                + (" " + self.refused if self.refused is not None else "")
             )
         else:
             self.note.setText(
@@ -243,8 +252,8 @@ class PeopleDialog(QDialog):
         person = self.chosen()
         if person is not None:
             self.role.setCurrentIndex(max(0, self.role.findData(person.role.value)))
-        self.role.setEnabled(person is not None)
-        self.set_role.setEnabled(person is not None)
+        self.role.setEnabled(person is not None and self.refused is None)
+        self.set_role.setEnabled(person is not None and self.refused is None)
 
     def add(self) -> None:
         """Add the person typed, with the role chosen."""

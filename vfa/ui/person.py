@@ -42,7 +42,6 @@ GATED: dict[str, Act] = {
     "clip.consent": Act.MANAGE_CONSENT,
     "moment.still": Act.TAG_MOMENTS,
     "reliability.open": Act.SEE_AGREEMENT,
-    "people.manage": Act.MANAGE_PEOPLE,
     "tools.audit": Act.READ_AUDIT,
 }
 # the window's buttons (by object name) a role may not be allowed: the act, and what the
@@ -179,7 +178,7 @@ class PersonGate(QObject):
         """File → People…: the people and their roles (changing them if an admin)."""
         if self.ws is None:
             return
-        dialog = PeopleDialog(self.ws, self.window)
+        dialog = PeopleDialog(self.ws, self.window, self.why_not(Act.MANAGE_PEOPLE))
         try:
             dialog.exec()
             changed = dialog.changed
