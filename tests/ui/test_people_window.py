@@ -7,7 +7,7 @@ title bar; one made new asks your name when Settings has none."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QLabel
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QPushButton
 
 from tests.ui.people_helpers import make_managed, open_as
 from tests.ui.test_actions_surface import answering
@@ -95,6 +95,10 @@ def test_what_the_role_does_not_allow_is_disabled_saying_why(bare_window, barcod
         "supervisor, admin."
     )
     assert actions["people.manage"].isEnabled()  # (a list anyone reads; greyed inside)
+    add = bare_window.findChild(QPushButton, "addClips")  # the clip list's own button
+    assert not add.isEnabled() and add.toolTip() == (
+        "Cal (coder) may not add clips. Roles that may: therapist, supervisor, admin."
+    )
     assert actions["player.toggle"].isEnabled() and actions["person.choose"].isEnabled()
     file_menu = actions["clip.add"].associatedObjects()
     assert any(getattr(m, "toolTipsVisible", lambda: False)() for m in file_menu)

@@ -48,6 +48,7 @@ GATED: dict[str, Act] = {
 # button does as its tooltip says it
 GATED_BUTTONS: dict[str, tuple[Act, str]] = {
     "reopen": (Act.ASSIGN, QT_TRANSLATE_NOOP("People", "reopen a submitted coding")),
+    "addClips": (Act.ADD_CLIPS, QT_TRANSLATE_NOOP("People", "add clips")),  # (the list's)
 }
 
 

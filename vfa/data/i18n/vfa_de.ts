@@ -2055,6 +2055,10 @@ GPL-3.0-or-later. Makes no network connections.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>add clips</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>admin</source>
         <translation type="unfinished"></translation>
     </message>
