@@ -151,3 +151,17 @@ def reel_version(ws: Workspace, session_id: int) -> int:
     """The session's reel version."""
     with ws.sessions() as db:
         return db.get_one(Session, session_id).reel_version
+
+
+def team_and_checkout(folder: Path, clips: dict[str, Path]) -> Path:
+    """The team workspace file (``build_team``) and Ann's checkout of it, in ``folder``."""
+    from vfa.services.checkout import checkout
+    from vfa.storage.workspace import open_workspace
+
+    ws = open_workspace(folder / "team.vfa", create=True)
+    try:
+        build_team(ws, clips)
+        checkout(ws, "Ann", folder / "laptop.vfa", viewer="Ann")
+    finally:
+        ws.close()
+    return folder

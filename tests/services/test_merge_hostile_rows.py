@@ -14,9 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.services.merge_world import build_team, code_on, dump, only_clip
+from tests.services.merge_world import code_on, dump, only_clip, team_and_checkout
 from vfa.errors import VfaError
-from vfa.services.checkout import checkout
 from vfa.services.merge import merge
 from vfa.storage.workspace import open_workspace
 
@@ -49,11 +48,7 @@ hostile = st.one_of(
 @pytest.fixture(scope="module")
 def template(tmp_path_factory, clips) -> Path:
     """A team workspace and Ann's checkout of it, with Ann's coding on the laptop."""
-    folder = tmp_path_factory.mktemp("hostile-template")
-    ws = open_workspace(folder / "team.vfa", create=True)
-    build_team(ws, clips)
-    checkout(ws, "Ann", folder / "laptop.vfa", viewer="Ann")
-    ws.close()
+    folder = team_and_checkout(tmp_path_factory.mktemp("hostile-template"), clips)
     laptop = open_workspace(folder / "laptop.vfa")
     code_on(laptop, only_clip(laptop, "cfr25.mp4"), "Ann", "on the train")
     laptop.close()

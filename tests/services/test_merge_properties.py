@@ -14,10 +14,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.services.merge_world import build_team, counts, digest, dump, only_clip, run_of
+from tests.services.merge_world import (
+    counts,
+    digest,
+    dump,
+    only_clip,
+    run_of,
+    team_and_checkout,
+)
 from vfa.services import clips as clip_service
 from vfa.services import coding, events, moments
-from vfa.services.checkout import checkout
 from vfa.services.merge import MergeConflictError, MergeError, merge
 from vfa.services.schemes import get_scheme
 from vfa.services.viewer import viewing_as
@@ -62,12 +68,7 @@ def apply(ws, clip_id: int, coder: str, edits: list[tuple]) -> None:
 @pytest.fixture(scope="module")
 def template(tmp_path_factory, clips) -> Path:
     """A team workspace file and Ann's checkout of it, copied for each example."""
-    folder = tmp_path_factory.mktemp("template")
-    ws = open_workspace(folder / "team.vfa", create=True)
-    build_team(ws, clips)
-    checkout(ws, "Ann", folder / "laptop.vfa", viewer="Ann")
-    ws.close()
-    return folder
+    return team_and_checkout(tmp_path_factory.mktemp("template"), clips)
 
 
 def fresh(template: Path, folder: Path) -> tuple[Path, Path]:
