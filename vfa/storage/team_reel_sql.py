@@ -4,20 +4,13 @@ Whoever may tag moments (a therapist, a supervisor, an admin) and sees a moment 
 it within its visit's reel, as ``services.moments.reorder_reel`` lets them; what the
 moment says (its caption, tags, comment, key frame) and whether it is in the reel at all
 stay its own run's coder's to change. The row policy lets such an update through
-(``MOMENT_UPDATE``); this trigger refuses any other column a non-owner changes."""
+(``team_sql``'s change policy of ``moment``); this trigger refuses any other column a
+non-owner changes."""
 
 from __future__ import annotations
 
 MOMENT_SEEN = "vfa_annotation_run(annotation_id) NOT IN (SELECT vfa_hidden_runs())"
 MOMENT_OWN = "vfa_owns_run(vfa_annotation_run(annotation_id))"
-
-# an UPDATE of a moment: its own run's coder, or a clinician who sees it (the trigger
-# then holds them to its reel place)
-MOMENT_UPDATE = (
-    f"CREATE POLICY vfa_change ON moment FOR UPDATE USING ({MOMENT_SEEN}) WITH CHECK "
-    f"({MOMENT_OWN} OR ((SELECT vfa_my_role()) IN ('therapist', 'supervisor', 'admin') "
-    f"AND {MOMENT_SEEN}))"
-)
 
 REEL_FUNCTIONS = r"""
 -- a moment of someone else's run: only its place in the reel (and the version that

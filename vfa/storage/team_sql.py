@@ -17,13 +17,7 @@ from __future__ import annotations
 
 from vfa.storage.team_lock_sql import LOCK_FUNCTIONS, LOCK_HELPERS, LOCK_TRIGGERS
 from vfa.storage.team_merge_sql import MERGE_FUNCTIONS, MERGE_HELPERS
-from vfa.storage.team_reel_sql import (
-    MOMENT_OWN,
-    MOMENT_SEEN,
-    MOMENT_UPDATE,
-    REEL_FUNCTIONS,
-    REEL_TRIGGERS,
-)
+from vfa.storage.team_reel_sql import MOMENT_OWN, MOMENT_SEEN, REEL_FUNCTIONS, REEL_TRIGGERS
 from vfa.storage.team_trail_sql import TRAIL_FUNCTIONS, TRAIL_TRIGGERS
 
 # the group roles, by VFA role; a person's login is a member of their role's group
@@ -375,6 +369,12 @@ def _crud(table: str, seen: str, change: str, *, loud: bool = False) -> list[str
     ]
 
 
+def _with_change(crud: list[str], change: str) -> list[str]:
+    """``_crud``'s policies (read, add, change, remove) with another change policy."""
+    read, add, _change, remove = crud
+    return [read, add, change, remove]
+
+
 _CASE_SEEN = "id NOT IN (SELECT vfa_hidden_cases())"
 _CASE_ID_SEEN = "case_id NOT IN (SELECT vfa_hidden_cases())"
 _CLIP_SEEN = "session_id NOT IN (SELECT vfa_hidden_sessions())"
@@ -424,10 +424,11 @@ POLICIES: dict[str, list[str]] = {
     "rating": _crud("rating", _RUN_CONTENT_SEEN, "vfa_may_edit_run(run_id)", loud=True),
     # a moment's own run's coder changes it; others who tag moments may move it in its
     # visit's reel (vfa.storage.team_reel_sql)
-    "moment": [
-        *(p for p in _crud("moment", MOMENT_SEEN, MOMENT_OWN, loud=True) if "UPDATE" not in p),
-        MOMENT_UPDATE,
-    ],
+    "moment": _with_change(
+        _crud("moment", MOMENT_SEEN, MOMENT_OWN, loud=True),
+        f"CREATE POLICY vfa_change ON moment FOR UPDATE USING ({MOMENT_SEEN}) "
+        f"WITH CHECK ({MOMENT_OWN} OR ({_IS_CLINICAL} AND {MOMENT_SEEN}))",
+    ),
     "consent_record": [
         f"CREATE POLICY vfa_read ON consent_record FOR SELECT USING ({_RUN_ON_SEEN_CLIP})",
         "CREATE POLICY vfa_add ON consent_record FOR INSERT WITH CHECK "
