@@ -27,7 +27,7 @@ from vfa.services.workspaces import Workspace
 from vfa.ui.memory import Memory
 from vfa.ui.names import QT_TRANSLATE_NOOP
 from vfa.ui.people_dialogs import AskFn, PeopleDialog, act_name, ask_person, role_name
-from vfa.ui.session import CodingSession
+from vfa.ui.session import CodingSession, allow
 from vfa.ui.settings import Settings
 
 # the window's actions a role may not be allowed, and the act each one is
@@ -272,6 +272,4 @@ class PersonGate(QObject):
             if why is not None:
                 action.setEnabled(False)
         for button, act, doing, tip in self._buttons:
-            why = self.why_not(act, QCoreApplication.translate("People", doing))
-            button.setToolTip(why if why is not None else tip)
-            button.setEnabled(why is None)
+            allow(button, True, self.why_not(act, QCoreApplication.translate("People", doing)), tip)
