@@ -95,11 +95,15 @@ def _refuse_damage(source: Workspace) -> None:
     with source.sessions() as db:
         found = damage(db.connection())
     if found is not None:
-        raise MergeError(
-            f"{source.label}: {found}; it was changed outside VFA or is damaged, so it is "
-            "not merged and nothing was changed. Merge a sound copy (its backups are in the "
-            "backups folder beside it)"
-        )
+        raise _unsound(source.label, found, "it was changed outside VFA or is damaged")
+
+
+def _unsound(label: str, found: str, how: str) -> MergeError:
+    """The refusal of another workspace holding what VFA never writes, found there."""
+    return MergeError(
+        f"{label}: {found}; {how}, so it is not merged and nothing was changed. Merge a "
+        "sound copy (its backups are in the backups folder beside it)"
+    )
 
 
 def _same(ws: Workspace, other: Workspace) -> bool:
@@ -138,11 +142,7 @@ def merge(
         snapshot = read_snapshot(source, who, meter.part(0.0, 0.4))
         found = nonsense(snapshot)
         if found is not None:
-            raise MergeError(
-                f"{source.label}: {found}; it was changed outside VFA, so it is not merged "
-                "and nothing was changed. Merge a sound copy (its backups are in the backups "
-                "folder beside it)"
-            )
+            raise _unsound(source.label, found, "it was changed outside VFA")
     finally:
         if source is not other:
             source.close()
