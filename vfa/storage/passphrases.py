@@ -36,12 +36,16 @@ SALT_BYTES = 16
 MIN_NEW_LENGTH = 8
 
 
+# where a passphrase typed in (a dialog, a test) came from, as messages name it
+TYPED = "the passphrase"
+
+
 class Passphrase:
     """A passphrase held in memory; shown as ``Passphrase(…)``, never as itself."""
 
     __slots__ = ("_keys", "_lock", "_secret", "source")
 
-    def __init__(self, text: str, what: str = "the passphrase") -> None:
+    def __init__(self, text: str, what: str = TYPED) -> None:
         if not text:
             raise InvalidInputError(f"{what}: is empty; give the workspace's passphrase")
         # where it came from, for a message (--passphrase-file FILE, VFA_PASSPHRASE)
@@ -117,19 +121,14 @@ def from_env() -> Passphrase | None:
 def passphrase_for(path: Path | None) -> Passphrase | None:
     """The passphrase to try on an encrypted file: the one given for this command, the one
     that opened this file before, else ``$VFA_PASSPHRASE``; None when there is none."""
-    for given in reversed(_given):
-        if given is not None:
-            return given
-    if path is not None:
-        found = _remembered.get(_where(path))
-        if found is not None:
-            return found
-    return from_env()
+    found = candidates(path)
+    return found[0] if found else None
 
 
 def candidates(path: Path | None) -> list[Passphrase]:
-    """Every passphrase that may open an encrypted file, in :func:`passphrase_for`'s
-    order (each once): a file opens with the first of them that fits it, so a command
+    """Every passphrase that may open an encrypted file, in order (each once): the one
+    given for this command, the one that opened this file before, ``$VFA_PASSPHRASE``. A
+    file opens with the first of them that fits it, so a command
     may open two workspaces of different passphrases (a merge: one given with
     ``--passphrase-file``, the other in ``$VFA_PASSPHRASE``)."""
     found: list[Passphrase] = []
@@ -178,7 +177,7 @@ def readable_by_others(path: str | os.PathLike[str]) -> bool:
 def check_new(passphrase: Passphrase) -> Passphrase:
     """A passphrase to encrypt with must be at least MIN_NEW_LENGTH characters."""
     if len(passphrase) < MIN_NEW_LENGTH:
-        given = "" if passphrase.source == "the passphrase" else f"{passphrase.source}: "
+        given = "" if passphrase.source == TYPED else f"{passphrase.source}: "
         raise InvalidInputError(
             f"{given}the passphrase has {len(passphrase)} characters; give one of at least "
             f"{MIN_NEW_LENGTH} (a few unrelated words are easy to type and hard to guess)"
