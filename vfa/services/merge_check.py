@@ -160,10 +160,12 @@ def nonsense(snapshot: Snapshot) -> str | None:
             schemes[scheme_id] = _scheme(snapshot.schemes[scheme_id], snapshot.label)
         scheme = schemes[scheme_id]
         content = snapshot.contents.get(run_id)
-        fault = scheme if isinstance(scheme, str) else None
-        if fault is None and content is not None:
-            faults = [_rating_fault(scheme, r) for r in content.ratings.values()]  # type: ignore[arg-type]
-            faults += [_event_fault(scheme, e.columns) for e in content.events]  # type: ignore[arg-type]
+        fault: str | None = None
+        if isinstance(scheme, str):  # the scheme itself is no scheme
+            fault = scheme
+        elif content is not None:
+            faults = [_rating_fault(scheme, r) for r in content.ratings.values()]
+            faults += [_event_fault(scheme, e.columns) for e in content.events]
             fault = next((f for f in faults if f is not None), None)
         if fault is not None:
             coder = snapshot.coders[run["coder_id"]]["name"]
