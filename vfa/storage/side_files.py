@@ -30,7 +30,7 @@ def any_beside(path: Path) -> bool:
 def tidy(path: Path, secret: Passphrase | None) -> None:
     """Let SQLite remove the empty log and shared memory a read-only use left beside
     ``path`` (a log with content, or a file that cannot be written, is left as it is)."""
-    wal = Path(f"{path}-wal")
+    wal, _shm = beside(path)
     try:
         if wal.stat().st_size != 0:
             return
