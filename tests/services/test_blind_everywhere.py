@@ -269,6 +269,7 @@ OTHER = {
     "merge_read.scheme_key", "merge_records.audit_key", "merge_records.common_count",
     "merge_records.plan_audit", "merge_records.plan_consent", "merge_records.plan_criteria",
     "merge_records.stamp", "merge_report.merge_text", "merge_report.coding_words",
+    "merge_report.rename_map",
     "merge_runs.without",
     "merge_content.utc", "merge_runs.new_event_ids", "stills.still_name",
     "merge_records.about_hidden", "merge_records.known_on_server", "merge_rules.hold_to_role",

@@ -116,6 +116,12 @@ def test_a_clashing_case_code_is_refused_until_renamed_in_the_dialog(qtbot, team
     dialog.renames.setText("fam-1")
     dialog.replan()
     assert listed(dialog) == ["Rename incoming cases: “fam-1” is not CODE=NEW-CODE"]
+    dialog.renames.setText("fam-1=FAM-8, FAM-1=FAM-9")  # one of the two would be lost
+    dialog.replan()
+    assert listed(dialog) == [
+        "Rename incoming cases: FAM-1: given twice; give each incoming case one new code"
+    ]
+    assert not dialog.merge_button.isEnabled()
     with qtbot.waitSignal(dialog.planned, timeout=30_000) as planned:
         dialog.renames.setText("fam-1=FAM-9")
         dialog.replan()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 
 from vfa.cli.common import Add, Group, emit, open_workspace
-from vfa.errors import InvalidInputError
 
 
 def case_rename(text: str) -> tuple[str, str]:
@@ -21,14 +20,9 @@ def case_rename(text: str) -> tuple[str, str]:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     from vfa.services.merge import merge, merge_text
+    from vfa.services.merge_report import rename_map
 
-    renames: dict[str, str] = {}
-    for old, new in args.rename_case or []:
-        if old.lower() in {k.lower() for k in renames}:
-            raise InvalidInputError(
-                f"--rename-case {old}: given twice; give each incoming case one new code"
-            )
-        renames[old] = new
+    renames = rename_map(args.rename_case or [], "--rename-case")
     same = set(args.same_case or [])
     # a dry run reads this workspace only; a merge backs it up itself, before writing
     with open_workspace(args, read_only=args.dry_run, daily_backup=False) as ws:

@@ -3,6 +3,7 @@ here), the runs that conflict, notes, and the refusals a merge can end in."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -131,3 +132,17 @@ def merge_text(report: MergeReport) -> str:
     if report.backup:
         lines.append(f"backup before merging -> {report.backup}")
     return "\n".join(lines)
+
+
+def rename_map(pairs: Iterable[tuple[str, str]], what: str) -> dict[str, str]:
+    """The incoming cases' new codes (old -> new) from the pairs typed; a case given twice
+    (any capitals) is refused, naming ``what`` took it, since one of the two would be
+    lost."""
+    renames: dict[str, str] = {}
+    for old, new in pairs:
+        if old.lower() in {k.lower() for k in renames}:
+            raise InvalidInputError(
+                f"{what} {old}: given twice; give each incoming case one new code"
+            )
+        renames[old] = new
+    return renames

@@ -37,9 +37,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vfa.errors import PassphraseError, WrongPassphraseError
+from vfa.errors import PassphraseError, VfaError, WrongPassphraseError
 from vfa.services.encryption import Passphrase
 from vfa.services.merge import MergeReport, merge
+from vfa.services.merge_report import rename_map
 from vfa.services.workspaces import Workspace
 from vfa.ui.forms import act_buttons, add_choose_row, labelled
 from vfa.ui.messages import Level, inline_brush
@@ -172,7 +173,7 @@ class MergeDialog(QDialog):
 
     def _options(self) -> tuple[dict[str, str], set[str]] | None:
         """The renames and same cases typed, or None (said in the list) when unreadable."""
-        renames: dict[str, str] = {}
+        pairs: list[tuple[str, str]] = []
         for part in filter(None, (p.strip() for p in self.renames.text().split(","))):
             old, sep, new = part.partition("=")
             if not sep or not old.strip() or not new.strip():
@@ -180,7 +181,12 @@ class MergeDialog(QDialog):
                     self.tr("Rename incoming cases: “{0}” is not CODE=NEW-CODE").format(part)
                 )
                 return None
-            renames[old.strip()] = new.strip()
+            pairs.append((old.strip(), new.strip()))
+        try:
+            renames = rename_map(pairs, self.tr("Rename incoming cases:"))
+        except VfaError as exc:
+            self._refused(str(exc))
+            return None
         same = {p.strip() for p in self.same.text().split(",") if p.strip()}
         return renames, same
 

@@ -1750,6 +1750,10 @@ GPL-3.0-or-later. Makes no network connections.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Rename incoming cases:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Rename incoming cases: “{0}” is not CODE=NEW-CODE</source>
         <translation type="unfinished"></translation>
     </message>
