@@ -43,8 +43,16 @@ def collector_on_the_main_thread() -> Iterator[None]:
 
 @pytest.hookimpl(trylast=True)
 def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """What a test let go of is destroyed in its own teardown: the widgets pytest-qt
+    closed and every other object given to ``deleteLater`` (else they die inside whichever
+    later test first runs an event loop, where a fault would name the wrong test), then
+    the cycles that are due."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
     from vfa.ui.gui_gc import collect_due
 
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     collect_due()
 
 

@@ -118,7 +118,9 @@ def start_gui(target: str | None = None, *, demo: bool = False) -> Startup[Schem
         preload()  # libVLC's plugins load on a thread of their own, beside the modules
 
     startup = Startup(opening, load_before_window, build, None if backend == "qt" else preload_vlc)
-    startup.ready.connect(lambda window: QTimer.singleShot(0, initial_action(window, target, demo)))
+    startup.ready.connect(
+        lambda window: QTimer.singleShot(0, window, initial_action(window, target, demo))
+    )
     opening.show()
     return startup
 

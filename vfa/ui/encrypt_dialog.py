@@ -412,7 +412,7 @@ class WorkspaceCipher(QObject):
         back, self._back = self._back, None
         if back is None or ws.path is None or ws.path != back.path:
             return
-        QTimer.singleShot(0, lambda: self._return_to(ws, back))
+        QTimer.singleShot(0, self, lambda: self._return_to(ws, back))
 
     def _return_to(self, ws: Workspace, back: _Return) -> None:
         window = self.window

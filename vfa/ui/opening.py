@@ -102,7 +102,7 @@ class OpeningWindow(QMainWindow):
         if not self._painted:
             self._painted = True
             report("first paint")
-            QTimer.singleShot(0, self.first_painted.emit)  # once this paint is out
+            QTimer.singleShot(0, self, self.first_painted.emit)  # once this paint is out
 
     def failed(self, reason: str) -> None:
         """VFA could not open: the window says so and why, in place of "Opening…"."""

@@ -157,7 +157,7 @@ class Timeline(FocusFrame):
         self._lane_of = {span[0]: span[1] for span in spans}
         self._update_height()
         self.update()
-        QTimer.singleShot(0, self._find_rows)
+        QTimer.singleShot(0, self, self._find_rows)
 
     def _find_rows(self) -> None:
         """Place the events in their sub-rows once idle (the first edit need not)."""
