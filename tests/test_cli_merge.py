@@ -7,6 +7,7 @@ import json
 import os
 import re
 import sqlite3
+import stat
 from contextlib import closing
 from pathlib import Path
 
@@ -53,6 +54,7 @@ def test_vfa_checkout_then_vfa_merge_brings_the_laptop_home(capsys, team, tmp_pa
     assert code == 0, err
     assert out.startswith(f"Ann's 1 clip(s) and 2 run(s) from {team} -> {laptop}\n")
     assert f"vfa merge {laptop} --workspace {team}" in out
+    assert stat.S_IMODE(laptop.stat().st_mode) == 0o600  # a family's coding, taken away
     ws = open_workspace(laptop)
     with viewing_as("Ann"):
         code_on(ws, only_clip(ws, "cfr25.mp4"), "Ann", "on the train")

@@ -112,6 +112,18 @@ def publish(
         sync_folder(target.parent)
 
 
+# a workspace, its backups and a checkout hold a family's coding: their owner's only
+PRIVATE_MODE = 0o600
+
+
+def create_private(path: Path) -> None:
+    """Make ``path`` a new empty file that only its owner may read and write, never over
+    anything there (a link included). SQLite keeps a database file's mode and gives it to
+    the log files it makes beside it."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    os.close(os.open(path, flags, PRIVATE_MODE))
+
+
 @contextlib.contextmanager
 def atomic_writer(target: str | os.PathLike[str], *, mode: int | None = None) -> Iterator[BinaryIO]:
     """A binary file whose content replaces ``target`` in one step when the block ends

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sqlite3
+import stat
 import threading
 from contextlib import closing
 from pathlib import Path
@@ -139,9 +141,14 @@ def _workspace_at_first_revision(path: Path) -> None:
 def test_migration_backs_up_first_and_keeps_child_rows(tmp_path):
     path = tmp_path / "old.vfa"
     _workspace_at_first_revision(path)
-    ws = open_workspace(path)
+    before = os.umask(0o022)  # the usual: files readable by everyone
+    try:
+        ws = open_workspace(path)
+    finally:
+        os.umask(before)
     try:
         assert ws.backup_path is not None and ws.backup_path.exists()
+        assert stat.S_IMODE(ws.backup_path.stat().st_mode) == 0o600  # a family's coding
         with closing(sqlite3.connect(ws.backup_path)) as bak:
             assert bak.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
             assert bak.execute("SELECT count(*) FROM annotation").fetchone() == (3,)

@@ -4,7 +4,9 @@ processes writing at once both succeed."""
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
+import stat
 import subprocess
 import sys
 import textwrap
@@ -55,6 +57,22 @@ def test_creating_makes_the_folders_and_the_file(tmp_path):
     target = tmp_path / "new" / "team.vfa"
     open_workspace(target, create=True).close()
     assert target.is_file()
+
+
+def test_a_new_workspace_and_the_files_beside_it_are_their_owners_alone(tmp_path):
+    target = tmp_path / "family.vfa"
+    before = os.umask(0o022)  # the usual: files readable by everyone
+    try:
+        ws = open_workspace(target, create=True)
+        try:
+            with ws.writes.begin() as db:
+                db.add(Case(code="FAM-1"))
+            modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in tmp_path.iterdir()}
+        finally:
+            ws.close()
+    finally:
+        os.umask(before)
+    assert modes == {"family.vfa": 0o600, "family.vfa-wal": 0o600, "family.vfa-shm": 0o600}
 
 
 @pytest.mark.parametrize("url", ["mysql://u@h/vfa", "http://example.org/w", "file:///tmp/w.vfa"])

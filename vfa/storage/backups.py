@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from vfa.atomic import AtomicFile
+from vfa.atomic import PRIVATE_MODE, AtomicFile
 from vfa.errors import WorkspaceError
 from vfa.storage import cipher
 from vfa.storage.locks import exclusive_lock
@@ -139,7 +139,7 @@ def _copy(source: Path, target: Path, passphrase: Passphrase | None = None) -> N
     if target.exists() or target.is_symlink():
         raise WorkspaceError(f"{target}: something is already there; nothing was written")
     try:
-        pending = AtomicFile(target, mode=0o600)  # a family's coding: its owner's only
+        pending = AtomicFile(target, mode=PRIVATE_MODE)
     except OSError as exc:
         raise WorkspaceError(
             f"{target.parent}: cannot write a backup there ({exc.strerror})"
@@ -249,6 +249,8 @@ def _in_form(
     if (backup_key is None) == (secret is None):
         yield backup
         return
-    with AtomicFile(workspace.with_name(f"{workspace.name}.restoring.vfa"), mode=0o600) as copy:
+    with AtomicFile(
+        workspace.with_name(f"{workspace.name}.restoring.vfa"), mode=PRIVATE_MODE
+    ) as copy:
         cipher.export(backup, backup_key, copy.path, secret)
         yield copy.path

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session as DbSession
 from sqlalchemy.orm import sessionmaker
 
 import vfa
+from vfa.atomic import create_private
 from vfa.errors import NewerWorkspaceError, ReadOnlyWorkspaceError, VfaError, WorkspaceError
 from vfa.storage import cipher, side_files, signed_in
 from vfa.storage.engine import (
@@ -357,6 +358,13 @@ def _check_sqlite_file(path: Path, create: bool) -> bool:
         ) from exc
     if not os.access(path.parent, os.W_OK):
         raise WorkspaceError(f"{path}: the folder cannot be written (permission denied)")
+    try:
+        create_private(path)
+    except OSError as exc:
+        raise WorkspaceError(
+            f"{path}: a new workspace cannot be made there ({exc.strerror or exc}); "
+            "nothing was written"
+        ) from exc
     return False
 
 
@@ -447,6 +455,13 @@ def _backup(path: Path, revision: str, secret: Passphrase | None = None) -> Path
     encrypted with the workspace's passphrase when it is encrypted."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.before-{revision}-{stamp}.bak")
+    try:
+        create_private(target)
+    except OSError as exc:
+        raise WorkspaceError(
+            f"{target}: the backup made before upgrading cannot be written "
+            f"({exc.strerror or exc}); the workspace was not changed"
+        ) from exc
     _copy_database(path, target, secret)
     return target
 
