@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -93,6 +95,31 @@ def test_audit_prints_a_line_an_entry(capsys, two_cases):
     assert lines[0].endswith('null → {"given_on":null,"purposes":["feedback"],"valid_until":null}')
     code, out, _ = run(capsys, "audit", "--workspace", ws, "--person", "nobody")
     assert (code, out) == (0, "no audit entries\n")
+
+
+@pytest.mark.parametrize("before", [False, True])
+def test_a_kind_is_taken_in_the_windows_words_and_one_that_names_none_is_refused(
+    capsys, two_cases, before
+):
+    ws, _, _ = two_cases
+    code, rows, err = run(capsys, *where(ws, before, "audit", "--json"))
+    assert code == 0, err
+    code, said, _ = run(
+        capsys, *where(ws, before, "audit", "--kind", "Read the video's  content", "--json")
+    )
+    assert [r["id"] for r in said] == [r["id"] for r in rows if r["action"] == "hash"] != []
+    message = refused(capsys, *where(ws, before, "audit", "--kind", "evnt"))
+    assert message.startswith("audit: --kind 'evnt': no entry is of that kind")
+    assert "event" in message and "stop sharing" in message
+    # a kind VFA does not name but the trail holds (written by another version) is found
+    with closing(sqlite3.connect(ws)) as raw, raw:
+        raw.execute(
+            "INSERT INTO audit_entry (at, actor, action, entity, entity_id, detail) "
+            "VALUES ('2026-01-01 00:00:00', 'Ann', 'frobnicate', 'clip', 1, '{}')"
+        )
+    code, found, err = run(capsys, *where(ws, before, "audit", "--kind", "Frobnicate", "--json"))
+    assert code == 0, err
+    assert [(r["action"], r["who"]) for r in found] == [("frobnicate", "Ann")]
 
 
 @pytest.mark.parametrize("before", [False, True])

@@ -28,6 +28,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
             since=since,
             until=until,
             limit=args.limit,
+            strict=True,
         )
     if args.csv is not None:
         written = write_audit_csv(rows, args.csv, force=args.force)

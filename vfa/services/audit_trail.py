@@ -23,8 +23,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy import case as when_
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
+from vfa.domain.audit_words import kind_list, plain, stored_kind
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.outputs import csv_text, write_text
 from vfa.services.blind import blind_view
@@ -93,19 +94,6 @@ class AuditChoices:
     kinds: tuple[str, ...]
 
 
-# the words the Audit trail window names stored kinds with (vfa/ui/audit_names.py): a
-# filter by kind takes them as well as the stored words
-KIND_WORDS = {
-    "event": "annotation",
-    "person": "coder",
-    "coding": "coding_run",
-    "reliability criterion": "reliability_criterion",
-    "criterion": "reliability_criterion",
-    "check out": "checkout",
-    "record consent": "consent",
-}
-
-
 def read_audit(
     ws: Workspace,
     person: str | None = None,
@@ -116,13 +104,15 @@ def read_audit(
     limit: int | None = None,
     *,
     viewer: str | None = None,
+    strict: bool = False,
 ) -> list[AuditRow]:
     """The entries, newest first: by ``person`` (any capitals), about the case with code
     ``case`` (any capitals, as ``find_case``), of ``kind`` (an entity such as
     ``annotation``, or ``event`` as the window names it, or an action such as ``rate``),
-    on or after ``since`` and on or
-    before ``until`` (local calendar days), at most ``limit``; as ``viewer`` (None: you)
-    may see them."""
+    on or after ``since`` and on or before ``until`` (local calendar days), at most
+    ``limit``; as ``viewer`` (None: you) may see them. ``strict`` (the command line)
+    refuses a kind that names none and that no entry has, saying the kinds there are;
+    without it (the window, while a kind is typed) such a kind matches nothing."""
     if since is not None and until is not None and until < since:
         raise InvalidInputError(
             f"audit: --until {until.isoformat()} is before --since {since.isoformat()}"
@@ -141,8 +131,12 @@ def read_audit(
                 raise NotFoundError(f"case {case.strip()}: no such case in {ws.label}")
             query = query.where(q.case_ref == found.id)
         if kind is not None and kind.strip():
-            wanted = " ".join(kind.lower().split())
-            wanted = KIND_WORDS.get(wanted, wanted)
+            wanted = stored_kind(kind) or plain(kind)
+            if strict and stored_kind(kind) is None and not _in_trail(db, wanted):
+                raise InvalidInputError(
+                    f"audit: --kind {kind.strip()!r}: no entry is of that kind and it names "
+                    f"none; a kind is {kind_list()}"
+                )
             entity, action = func.lower(AuditEntry.entity), func.lower(AuditEntry.action)
             query = query.where(or_(entity == wanted, action == wanted))
         if since is not None:
@@ -182,6 +176,21 @@ def read_audit(
             )
         )
     return found_rows
+
+
+def _in_trail(db: Session, kind: str) -> bool:
+    """Whether an entry is about a record of ``kind`` or is an act of it (a kind VFA
+    does not name, from another version, is found as stored)."""
+    return (
+        db.execute(
+            select(AuditEntry.id)
+            .where(
+                or_(func.lower(AuditEntry.entity) == kind, func.lower(AuditEntry.action) == kind)
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
 
 
 def audit_choices(ws: Workspace, viewer: str | None = None) -> AuditChoices:
