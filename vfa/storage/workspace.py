@@ -198,10 +198,7 @@ def open_workspace(
             advice = connection_advice(said, engine.url.username)
             raise WorkspaceError(f"{where}: cannot connect ({said}): {advice}") from exc
         if not existed:
-            raise WorkspaceError(
-                f"{where}: a new workspace cannot be made there ({said}); choose a folder "
-                "that you may write to. Nothing was written"
-            ) from exc
+            raise _cannot_make(where, said) from exc
         raise WorkspaceError(f"{where}: the workspace cannot be used ({said})") from exc
     except DatabaseError as exc:
         engine.dispose()
@@ -361,11 +358,15 @@ def _check_sqlite_file(path: Path, create: bool) -> bool:
     try:
         create_private(path)
     except OSError as exc:
-        raise WorkspaceError(
-            f"{path}: a new workspace cannot be made there ({exc.strerror or exc}); "
-            "nothing was written"
-        ) from exc
+        raise _cannot_make(str(path), exc.strerror or str(exc)) from exc
     return False
+
+
+def _cannot_make(where: str, why: str) -> WorkspaceError:
+    return WorkspaceError(
+        f"{where}: a new workspace cannot be made there ({why}); choose a folder that you "
+        "may write to. Nothing was written"
+    )
 
 
 def _current_revision(conn: Connection) -> str | None:
