@@ -14,10 +14,13 @@ import pytest
 # GUI tests draw offscreen; the end-to-end tests run their own Xvfb in a child process
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from tests.migrated_once import MigratedOnce
 from tests.requirements import SHARED_MEDIA, need_media, need_pg_url
 from vfa.media.synth import make_clip
 
 __all__ = ["SHARED_MEDIA"]  # tests import it from here
+
+STORAGE_TESTS = Path(__file__).parent / "storage"
 
 # How long an example takes depends on how busy the machine is, not on the code under
 # test: no deadline, and slow input generation is not a failure.
@@ -54,6 +57,30 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
     if QCoreApplication.instance() is not None:
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     collect_due()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def migrations_once(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MigratedOnce]:
+    """A new workspace file starts as a copy of the one the migrations made from nothing
+    on the session's first (tests/migrated_once.py)."""
+    from vfa.storage import workspace
+
+    once = MigratedOnce(tmp_path_factory.mktemp("migrated"), workspace._upgrade)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workspace, "_upgrade", once.upgrade)
+        yield once
+
+
+@pytest.fixture(autouse=True)
+def real_migrations_in_storage_tests(
+    request: pytest.FixtureRequest, migrations_once: MigratedOnce
+) -> Iterator[None]:
+    """The storage layer's tests watch the migrations themselves: they run them always."""
+    if request.node.path.is_relative_to(STORAGE_TESTS):
+        with migrations_once.off():
+            yield
+    else:
+        yield
 
 
 @pytest.fixture(autouse=True)
