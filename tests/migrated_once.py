@@ -12,7 +12,10 @@ tests of the storage layer (tests/storage: they watch the migrations themselves)
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -28,26 +31,32 @@ class MigratedOnce:
         self._real = real
         self.on = True
         self.copies = 0  # new workspaces made from the template
+        self._making = threading.Lock()
 
     def upgrade(self, engine: Engine, where: str) -> None:
         """``_upgrade`` in this session: an empty SQLite file gets the template's content."""
         if not self.on or engine.dialect.name != "sqlite" or not _empty(engine):
             self._real(engine, where)
             return
-        if not self._template.exists():
-            self._make_template()
+        with self._making:  # (a worker's thread may make a workspace too)
+            if not self._template.exists():
+                self._make_template()
         with engine.connect() as conn, closing(sqlite3.connect(self._template)) as source:
             source.backup(conn.connection.driver_connection)
         self.copies += 1
 
     def _make_template(self) -> None:
+        """The migrations from nothing, into a file that takes the template's name only
+        once they are done (one that failed leaves no template behind)."""
         from vfa.storage.engine import make_engine, sqlite_url
 
-        engine = make_engine(sqlite_url(self._template), label=str(self._template))
+        making = self._template.with_name(f"making-{uuid.uuid4().hex}.vfa")
+        engine = make_engine(sqlite_url(making), label=str(making))
         try:
-            self._real(engine, str(self._template))
+            self._real(engine, str(making))
         finally:
             engine.dispose()
+        os.replace(making, self._template)
 
     @contextmanager
     def off(self) -> Iterator[None]:

@@ -109,8 +109,8 @@ def test_a_kind_is_taken_in_the_windows_words_and_one_that_names_none_is_refused
     )
     assert [r["id"] for r in said] == [r["id"] for r in rows if r["action"] == "hash"] != []
     message = refused(capsys, *where(ws, before, "audit", "--kind", "evnt"))
-    assert message.startswith("audit: --kind 'evnt': no entry is of that kind")
-    assert "event" in message and "stop sharing" in message
+    assert message.startswith("audit: --kind 'evnt' is not a kind VFA knows")
+    assert "event (annotation)" in message and "stop sharing (unshare)" in message
     # a kind VFA does not name but the trail holds (written by another version) is found
     with closing(sqlite3.connect(ws)) as raw, raw:
         raw.execute(

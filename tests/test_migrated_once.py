@@ -42,8 +42,10 @@ def content(path: Path) -> tuple[list, dict[str, list]]:
 
 def test_a_copied_workspace_is_the_one_the_migrations_make(tmp_path, migrations_once):
     copied, migrated = tmp_path / "copied.vfa", tmp_path / "migrated.vfa"
+    copies = migrations_once.copies
     open_workspace(copied, create=True, name="same").close()
+    assert migrations_once.copies == copies + 1  # (this one was copied)
     with migrations_once.off():
         open_workspace(migrated, create=True, name="same").close()
+    assert migrations_once.copies == copies + 1  # (and that one was not)
     assert content(copied) == content(migrated)
-    assert migrations_once.copies >= 1  # (the copy was made, not the migrations again)

@@ -199,3 +199,33 @@ def test_four_processes_writing_at_once_all_succeed(tmp_path, clips):
             assert db.scalar(select(func.count()).select_from(ConsentRecord)) == 4 * per_process
     finally:
         ws.close()
+
+
+def test_a_backup_before_an_upgrade_that_fails_leaves_no_file_and_says_why(tmp_path):
+    from vfa.storage.backups import before_upgrade
+
+    damaged = tmp_path / "w.vfa"
+    damaged.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4080)  # a header, then nothing
+    with pytest.raises(WorkspaceError) as err:
+        before_upgrade(damaged, "0001")
+    said = str(err.value)
+    assert said.startswith(f"{tmp_path}{os.sep}w.vfa.before-0001-")
+    assert "cannot be written" in said and "the workspace was not changed" in said
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.vfa"]  # no partial backup
+
+
+def test_a_file_that_appears_while_a_workspace_is_made_is_left_as_it_is(tmp_path, monkeypatch):
+    from vfa.storage import workspace
+
+    target = tmp_path / "new.vfa"
+    make = workspace.create_private
+
+    def someone_else_first(path: Path) -> None:
+        path.write_text("theirs")
+        make(path)
+
+    monkeypatch.setattr(workspace, "create_private", someone_else_first)
+    with pytest.raises(WorkspaceError, match="a file appeared there") as err:
+        open_workspace(target, create=True)
+    assert str(err.value).startswith(f"{target}: ") and "nothing was written" in str(err.value)
+    assert target.read_text() == "theirs"

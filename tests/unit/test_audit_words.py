@@ -45,4 +45,5 @@ def test_a_word_names_its_kind_in_any_capitals_and_spacing(word, gaps, upper):
 def test_a_word_that_names_nothing_is_none_and_the_kinds_are_listed_as_people_say_them():
     assert stored_kind("evnt") is None and stored_kind("") is None
     listed = kind_list()
-    assert "event" in listed and "stop sharing" in listed and "coding_run" not in listed
+    assert "event (annotation)" in listed and "coding (coding_run)" in listed
+    assert "rate, " in listed  # (a word that is its stored one is said once)

@@ -81,8 +81,11 @@ def stored_kind(word: str) -> str | None:
 
 
 def kind_list() -> str:
-    """The kinds a filter takes, as a person names them, for a message."""
-    return (
-        f"a record ({', '.join(sorted(set(RECORD_WORDS.values())))}) "
-        f"or an act ({', '.join(sorted(set(ACTION_WORDS.values())))})"
-    )
+    """The kinds a filter takes, for a message: as a person names them, each with the
+    word the trail stores (and ``vfa audit`` prints) where that is another."""
+
+    def listed(words: dict[str, str]) -> str:
+        named = sorted((word, stored) for stored, word in words.items())
+        return ", ".join(word if word == stored else f"{word} ({stored})" for word, stored in named)
+
+    return f"a record: {listed(RECORD_WORDS)}; or an act: {listed(ACTION_WORDS)}"

@@ -134,8 +134,8 @@ def read_audit(
             wanted = stored_kind(kind) or plain(kind)
             if strict and stored_kind(kind) is None and not _in_trail(db, wanted):
                 raise InvalidInputError(
-                    f"audit: --kind {kind.strip()!r}: no entry is of that kind and it names "
-                    f"none; a kind is {kind_list()}"
+                    f"audit: --kind {kind.strip()!r} is not a kind VFA knows, and no entry "
+                    f"has it; a kind is {kind_list()}"
                 )
             entity, action = func.lower(AuditEntry.entity), func.lower(AuditEntry.action)
             query = query.where(or_(entity == wanted, action == wanted))

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from vfa.atomic import PRIVATE_MODE, AtomicFile
+from vfa.atomic import PRIVATE_MODE, AtomicFile, create_private
 from vfa.errors import WorkspaceError
 from vfa.storage import cipher
 from vfa.storage.locks import exclusive_lock
@@ -254,3 +254,43 @@ def _in_form(
     ) as copy:
         cipher.export(backup, backup_key, copy.path, secret)
         yield copy.path
+
+
+def before_upgrade(path: Path, revision: str, secret: Passphrase | None = None) -> Path:
+    """The copy made before an upgrade, beside the workspace (``open_workspace``): with
+    SQLite's backup API (consistent even in WAL mode), encrypted with the workspace's
+    passphrase when it is encrypted, readable by its owner alone; none is left when it
+    cannot be made whole."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.before-{revision}-{stamp}.bak")
+    try:
+        create_private(target)
+    except OSError as exc:
+        raise _no_backup(target, exc.strerror or str(exc)) from exc
+    try:
+        _copy_database(path, target, secret)
+    except BaseException as exc:
+        target.unlink(missing_ok=True)  # never a partial backup left to be taken for one
+        if isinstance(exc, (OSError, *cipher.database_errors())):
+            raise _no_backup(target, str(exc)) from exc
+        raise
+    return target
+
+
+def _no_backup(target: Path, why: str) -> WorkspaceError:
+    return WorkspaceError(
+        f"{target}: the backup made before upgrading cannot be written ({why}); the "
+        "workspace was not changed"
+    )
+
+
+def _copy_database(source: Path, target: Path, secret: Passphrase | None = None) -> None:
+    src = cipher.connect(source, secret)
+    try:
+        dst = cipher.connect_new(target, secret)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import stat
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ import vfa
 from vfa.atomic import create_private
 from vfa.errors import NewerWorkspaceError, ReadOnlyWorkspaceError, VfaError, WorkspaceError
 from vfa.storage import cipher, side_files, signed_in
+from vfa.storage.backups import before_upgrade
 from vfa.storage.engine import (
     WRITE_OPTION,
     make_engine,
@@ -357,6 +357,11 @@ def _check_sqlite_file(path: Path, create: bool) -> bool:
         raise WorkspaceError(f"{path}: the folder cannot be written (permission denied)")
     try:
         create_private(path)
+    except FileExistsError as exc:  # (made meanwhile, by someone else)
+        raise WorkspaceError(
+            f"{path}: a file appeared there while the workspace was being made; it was left "
+            "as it is and nothing was written"
+        ) from exc
     except OSError as exc:
         raise _cannot_make(str(path), exc.strerror or str(exc)) from exc
     return False
@@ -403,7 +408,9 @@ def _migrate(
         )
     if current == head:
         return None
-    backup = _backup(path, current, secret) if path is not None and current is not None else None
+    backup = None
+    if path is not None and current is not None:
+        backup = before_upgrade(path, current, secret)
     try:
         _upgrade(engine, where)
     except Exception:
@@ -449,34 +456,6 @@ def _upgrade(engine: Engine, where: str) -> None:
         finally:
             if raw is not None:
                 raw.execute("PRAGMA foreign_keys=ON")
-
-
-def _backup(path: Path, revision: str, secret: Passphrase | None = None) -> Path:
-    """Copy the workspace with SQLite's backup API (consistent even in WAL mode),
-    encrypted with the workspace's passphrase when it is encrypted."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.before-{revision}-{stamp}.bak")
-    try:
-        create_private(target)
-    except OSError as exc:
-        raise WorkspaceError(
-            f"{target}: the backup made before upgrading cannot be written "
-            f"({exc.strerror or exc}); the workspace was not changed"
-        ) from exc
-    _copy_database(path, target, secret)
-    return target
-
-
-def _copy_database(source: Path, target: Path, secret: Passphrase | None = None) -> None:
-    src = cipher.connect(source, secret)
-    try:
-        dst = cipher.connect_new(target, secret)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
 
 
 def _ensure_info(factory: sessionmaker[DbSession], default_name: str) -> str:
