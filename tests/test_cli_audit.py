@@ -111,6 +111,8 @@ def test_a_kind_is_taken_in_the_windows_words_and_one_that_names_none_is_refused
     message = refused(capsys, *where(ws, before, "audit", "--kind", "evnt"))
     assert message.startswith("audit: --kind 'evnt' is not a kind VFA knows")
     assert "event (annotation)" in message and "stop sharing (unshare)" in message
+    pasted = refused(capsys, *where(ws, before, "audit", "--kind", "x" * 100_000))
+    assert pasted.startswith(f"audit: --kind {'x' * 40!r}… (100000 characters) is not a kind")
     # a kind VFA does not name but the trail holds (written by another version) is found
     with closing(sqlite3.connect(ws)) as raw, raw:
         raw.execute(

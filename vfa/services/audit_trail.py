@@ -26,6 +26,7 @@ from sqlalchemy import case as when_
 from sqlalchemy.orm import Session, aliased
 
 from vfa.domain.audit_words import kind_list, plain, stored_kind
+from vfa.domain.text_fields import shown
 from vfa.errors import InvalidInputError, NotFoundError
 from vfa.outputs import csv_text, write_text
 from vfa.services.blind import blind_view
@@ -134,7 +135,7 @@ def read_audit(
             wanted = stored_kind(kind) or plain(kind)
             if strict and stored_kind(kind) is None and not _in_trail(db, wanted):
                 raise InvalidInputError(
-                    f"audit: --kind {kind.strip()!r} is not a kind VFA knows, and no entry "
+                    f"audit: --kind {shown(kind.strip())} is not a kind VFA knows, and no entry "
                     f"has it; a kind is {kind_list()}"
                 )
             entity, action = func.lower(AuditEntry.entity), func.lower(AuditEntry.action)
